@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs the Debian packages zorgwerk needs, only those that are missing.
+# Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build)
+set -eu
+build="meson ninja-build pkg-config gcc gettext libmicrohttpd-dev libsqlite3-dev libsodium-dev
+       liboath-dev libjansson-dev libmd4c-dev libmd4c-html0-dev libqrencode-dev"
+test="libcmocka-dev python3 tidy sqlite3 chromium nodejs npm curl"
+bench="wrk nginx-light"
+fuzz="clang libclang-rt-14-dev"
+want=""
+[ $# -eq 0 ] && set -- build
+for set in "$@"; do
+  case "$set" in
+    build) want="$want $build" ;;
+    test)  want="$want $build $test" ;;
+    bench) want="$want $build $bench" ;;
+    fuzz)  want="$want $build $fuzz" ;;
+    *) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
+  esac
+done
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "Installing Debian packages:$missing"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+case " $* " in
+  *" test "*)
+    # Browser tests: playwright-core from the npm registry (drives Debian's chromium, never downloads one).
+    if [ ! -d tests/browser/node_modules/playwright-core ]; then
+      (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    fi ;;
+esac
+exit 0

@@ -1,0 +1,90 @@
+/*
+ * throttle.c — see throttle.h. Keys are stored as a 16-byte BLAKE2b hash, so the table holds no
+ * e-mail addresses.
+ */
+#include "auth/throttle.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+
+enum { SLOTS = 8192 };
+
+typedef struct Slot {
+  unsigned char key[16];
+  int32_t failures;
+  int64_t last_ms;
+} Slot;
+
+static Slot slots[SLOTS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+int64_t throttle_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void hash_key(const char *key, unsigned char out[16]) {
+  crypto_generichash(out, 16, (const unsigned char *)key, strlen(key), NULL, 0);
+}
+
+/* Finds key's slot; with create, takes a free or the oldest slot among the probed ones. */
+static Slot *find(const unsigned char k[16], int create) {
+  uint32_t h;
+  memcpy(&h, k, sizeof h);
+  Slot *oldest = NULL;
+  for (int i = 0; i < 8; i++) {
+    Slot *s = &slots[(h + (uint32_t)i) % SLOTS];
+    if (memcmp(s->key, k, 16) == 0 && s->failures) return s;
+    if (!oldest || s->failures == 0 || (oldest->failures && s->last_ms < oldest->last_ms)) oldest = s;
+  }
+  if (!create) return NULL;
+  memcpy(oldest->key, k, 16);
+  oldest->failures = 0;
+  oldest->last_ms = 0;
+  return oldest;
+}
+
+static int64_t delay_for(int32_t failures) {
+  if (failures < cfg.login_delay_after) return 0;
+  int64_t d = cfg.login_delay_ms;
+  for (int32_t i = cfg.login_delay_after; i < failures && d < cfg.login_delay_max_ms; i++) d *= 2;
+  return d > cfg.login_delay_max_ms ? cfg.login_delay_max_ms : d;
+}
+
+int64_t throttle_wait_ms(const char *key, int64_t now_ms) {
+  unsigned char k[16];
+  hash_key(key, k);
+  pthread_mutex_lock(&lock);
+  Slot *s = find(k, 0);
+  int64_t wait = 0;
+  if (s) {
+    int64_t until = s->last_ms + delay_for(s->failures);
+    wait = until > now_ms ? until - now_ms : 0;
+  }
+  pthread_mutex_unlock(&lock);
+  return wait;
+}
+
+void throttle_fail(const char *key, int64_t now_ms) {
+  unsigned char k[16];
+  hash_key(key, k);
+  pthread_mutex_lock(&lock);
+  Slot *s = find(k, 1);
+  s->failures++;
+  s->last_ms = now_ms;
+  pthread_mutex_unlock(&lock);
+}
+
+void throttle_clear(const char *key) {
+  unsigned char k[16];
+  hash_key(key, k);
+  pthread_mutex_lock(&lock);
+  Slot *s = find(k, 0);
+  if (s) s->failures = 0;
+  pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,203 @@
+/*
+ * demo.c — `zorgwerk demo`: a believable Flemish/Dutch programme so that a newcomer sees a living portal
+ * at once: organisations on both sides, a team lead, two coaches with their caseloads in every phase,
+ * participants with accounts, an HR contact and a GP. Prints the logins. All names are invented.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth/password.h"
+#include "auth/totp.h"
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/text.h"
+#include "http/http.h"
+
+static const char DEMO_PASSWORD[] = "zorg-en-werk-demo";
+
+static int64_t org(Db *db, const char *name, const char *kind) {
+  Stmt *st = db_prepare(db, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id");
+  db_bind_text(st, 1, name);
+  db_bind_text(st, 2, kind);
+  db_bind_int(st, 3, (int64_t)time(NULL));
+  int64_t id = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  return id;
+}
+
+static void enrol_totp(Db *db, int64_t uid, char secret[TOTP_SECRET_B32]) {
+  totp_secret_new(secret);
+  Stmt *st = db_prepare(db, "UPDATE users SET totp_secret = ? WHERE id = ?");
+  db_bind_text(st, 1, secret);
+  db_bind_int(st, 2, uid);
+  db_run(st);
+}
+
+typedef struct DemoPerson {
+  const char *first, *last, *birth;
+  const char *phase;
+  int coach;        /* 0 or 1 */
+  int employer;     /* index into employers */
+  const char *referred_by, *reason;
+  int days_ago;     /* trajectory start */
+  int absent_days;  /* absence started this many days before the start */
+} DemoPerson;
+
+static const DemoPerson people[] = {
+    {"An", "Janssens", "1984-03-12", "action_plan", 0, 0, "Huisarts dr. Els Wouters",
+     "Burn-out na reorganisatie; wil terug naar eigen job met aangepaste taken", 64, 120},
+    {"Karim", "El Amrani", "1990-07-02", "exploration", 0, 1, "CGG De Vliet",
+     "Angstklachten; onzeker over terugkeer naar de ploegendienst", 21, 95},
+    {"Marieke", "Bakker", "1976-11-23", "follow_up", 1, 2, "Arbeidsarts Mensura",
+     "Rugklachten en somberheid; proefplaatsing in een administratieve functie", 140, 200},
+    {"Lotte", "Vermeulen", "1995-01-30", "intake", 0, 0, "Zelf aangemeld",
+     "Depressieve klachten; loopt vast in de communicatie met de leidinggevende", 6, 40},
+    {"Johan", "Desmet", "1968-05-17", "consultation", 0, 3, "Adviserend geneesheer CM",
+     "Langdurige afwezigheid na hartoperatie en paniekaanvallen", 35, 260},
+    {"Fatima", "Ouali", "1988-09-09", "registration", 0, 1, "VDAB trajectbegeleider",
+     "Zoekt werk dat past bij haar mogelijkheden na een depressie", 2, 300},
+    {"Bram", "Wouters", "1992-12-01", "aftercare", 0, 2, "Psycholoog praktijk Het Venster",
+     "Werkhervatting halftijds; opvolging na terugkeer", 210, 90},
+    {"Sanne", "de Groot", "1981-04-04", "action_plan", 1, 3, "Bedrijfsarts Arbo Unie",
+     "Overbelasting; combinatie van mantelzorg en voltijds werk", 48, 70},
+    {"Youssef", "Benali", "1979-02-14", "exploration", 1, 0, "Huisarts dr. Els Wouters",
+     "Chronische pijn; vraag naar aangepast werk in de bouw", 15, 150},
+    {"Ilse", "Van den Broeck", "1973-08-19", "intake", 1, 2, "CGG De Vliet",
+     "Bipolaire stoornis, stabiel; wil geleidelijk terug aan de slag", 9, 180},
+    {"Koen", "Pauwels", "1986-06-25", "follow_up", 0, 3, "Arbeidsarts Mensura",
+     "Progressieve werkhervatting na burn-out; evaluatiegesprek met werkgever gepland", 120, 160},
+    {"Nadia", "Claeys", "1997-10-10", "consultation", 1, 1, "Zelf aangemeld",
+     "Angst en slaapproblemen na een ongeval op het werk", 28, 60},
+};
+
+int cmd_demo(int argc, char **argv) {
+  bool force = false;
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--force")) force = true;
+  if (access(cfg.db, F_OK) == 0) {
+    if (!force) {
+      fprintf(stderr, "zorgwerk: %s exists; use `zorgwerk demo --force` to replace it with demo data\n", cfg.db);
+      return 1;
+    }
+    char side[1100];
+    unlink(cfg.db);
+    snprintf(side, sizeof side, "%s-wal", cfg.db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", cfg.db);
+    unlink(side);
+  }
+  Db *db = cli_open_db();
+  if (!db) return 1;
+  if (db_begin(db) != DB_OK) {
+    db_close(db);
+    return 1;
+  }
+  int64_t coaching = org(db, "Zorg & Werk Antwerpen-Mechelen", "coaching");
+  int64_t cgg = org(db, "CGG De Vliet", "care");
+  int64_t gp = org(db, "Huisartsenpraktijk De Linde", "care");
+  org(db, "Mensura Arbeidsgeneeskunde", "care");
+  org(db, "VDAB Mechelen", "agency");
+  int64_t employers[4] = {
+      org(db, "Bouwbedrijf Verbeke NV", "employer"),
+      org(db, "Stad Mechelen", "employer"),
+      org(db, "Thuiszorg Het Anker vzw", "employer"),
+      org(db, "Logistiek Schelde BV", "employer"),
+  };
+  (void)cgg;
+
+  int64_t admin = cli_user_create(db, "beheer@zorgwerk.example", "Wim Beheerder", ROLE_ADMIN, coaching, NULL,
+                                  "Functioneel beheerder", DEMO_PASSWORD);
+  int64_t lead = cli_user_create(db, "hilde.maes@zorgwerk.example", "Hilde Maes", ROLE_TEAMLEAD, coaching, NULL,
+                                 "Programmaleider", DEMO_PASSWORD);
+  int64_t coaches[2] = {
+      cli_user_create(db, "sofie.peeters@zorgwerk.example", "Sofie Peeters", ROLE_COACH, coaching, NULL,
+                      "Zorg & Werk coach", DEMO_PASSWORD),
+      cli_user_create(db, "pieter.devries@zorgwerk.example", "Pieter de Vries", ROLE_COACH, coaching, NULL,
+                      "Zorg & Werk coach", DEMO_PASSWORD),
+  };
+  int64_t hr = cli_user_create(db, "tom.claes@verbeke.example", "Tom Claes", ROLE_PARTNER, employers[0], "work",
+                               "HR-verantwoordelijke", DEMO_PASSWORD);
+  int64_t doc = cli_user_create(db, "els.wouters@delinde.example", "dr. Els Wouters", ROLE_PARTNER, gp, "care",
+                                "Huisarts", DEMO_PASSWORD);
+  (void)hr;
+  (void)doc;
+  char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32];
+  enrol_totp(db, admin, s_admin);
+  enrol_totp(db, lead, s_lead);
+  enrol_totp(db, coaches[0], s_c0);
+  enrol_totp(db, coaches[1], s_c1);
+
+  int32_t today = date_today();
+  int64_t now = (int64_t)time(NULL);
+  const char *login_of[3] = {"an.janssens@mail.example", "karim.elamrani@mail.example", "marieke.bakker@mail.example"};
+  for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+    const DemoPerson *p = &people[i];
+    int64_t uid = 0;
+    if (i < 3) {
+      char name[128];
+      snprintf(name, sizeof name, "%s %s", p->first, p->last);
+      uid = cli_user_create(db, login_of[i], name, ROLE_PARTICIPANT, 0, NULL, NULL, DEMO_PASSWORD);
+    }
+    Stmt *st = db_prepare(db, "INSERT INTO participants (user_id, first_name, last_name, birth_date, email, created_by, "
+                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (uid) db_bind_int(st, 1, uid); else db_bind_null(st, 1);
+    db_bind_text(st, 2, p->first);
+    db_bind_text(st, 3, p->last);
+    db_bind_text(st, 4, p->birth);
+    db_bind_text(st, 5, i < 3 ? login_of[i] : NULL);
+    db_bind_int(st, 6, coaches[p->coach]);
+    db_bind_int(st, 7, now - (int64_t)p->days_ago * 86400);
+    int64_t pid = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+    db_done(st);
+    char started[11], absent[11], since[11];
+    date_format(today - p->days_ago, started);
+    date_format(today - p->days_ago - p->absent_days, absent);
+    date_format(today - p->days_ago / 3, since);
+    st = db_prepare(db, "INSERT INTO trajectories (participant_id, phase, referred_by, reason, employer_org_id, "
+                        "absence_start, start_consent, started_on, phase_since, last_activity_at, created_by, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    db_bind_int(st, 1, pid);
+    db_bind_text(st, 2, p->phase);
+    db_bind_text(st, 3, p->referred_by);
+    db_bind_text(st, 4, p->reason);
+    db_bind_int(st, 5, employers[p->employer]);
+    db_bind_text(st, 6, absent);
+    db_bind_text(st, 7, "Mondeling akkoord tijdens het aanmeldgesprek; toestemmingsformulier ondertekend.");
+    db_bind_text(st, 8, started);
+    db_bind_text(st, 9, since);
+    db_bind_int(st, 10, now - (int64_t)(p->days_ago % 9) * 86400 - (int64_t)i * 3600);
+    db_bind_int(st, 11, coaches[p->coach]);
+    db_bind_int(st, 12, now - (int64_t)p->days_ago * 86400);
+    int64_t tid = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+    db_done(st);
+    st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
+    db_bind_int(st, 1, tid);
+    db_bind_int(st, 2, coaches[p->coach]);
+    db_run(st);
+  }
+  if (db_commit(db) != DB_OK) {
+    fprintf(stderr, "zorgwerk: demo data could not be written: %s\n", db_errmsg(db));
+    db_close(db);
+    return 1;
+  }
+  db_close(db);
+
+  printf("\nDemo database: %s\n", cfg.db);
+  printf("Every demo account has the password:  %s\n\n", DEMO_PASSWORD);
+  printf("  %-34s %-22s %s\n", "login", "role", "second factor (TOTP secret)");
+  printf("  %-34s %-22s %s\n", "beheer@zorgwerk.example", "administrator", s_admin);
+  printf("  %-34s %-22s %s\n", "hilde.maes@zorgwerk.example", "team lead", s_lead);
+  printf("  %-34s %-22s %s\n", "sofie.peeters@zorgwerk.example", "coach", s_c0);
+  printf("  %-34s %-22s %s\n", "pieter.devries@zorgwerk.example", "coach", s_c1);
+  printf("  %-34s %-22s %s\n", "an.janssens@mail.example", "participant", "-");
+  printf("  %-34s %-22s %s\n", "karim.elamrani@mail.example", "participant", "-");
+  printf("  %-34s %-22s %s\n", "marieke.bakker@mail.example", "participant", "-");
+  printf("  %-34s %-22s %s\n", "tom.claes@verbeke.example", "HR (work side)", "-");
+  printf("  %-34s %-22s %s\n", "els.wouters@delinde.example", "GP (care side)", "-");
+  printf("\nCoaches and administrators need a second factor: add the secret to an authenticator app,\n"
+         "or print the current code with:  zorgwerk totp SECRET   (e.g. build/release/zorgwerk totp %s)\n\n", s_c0);
+  return 0;
+}

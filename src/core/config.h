@@ -1,0 +1,52 @@
+/*
+ * config.h — settings, from (weakest to strongest) built-in defaults, a config file, the environment
+ * (ZORGWERK_<KEY> with the key upper-cased) and command-line flags.
+ *
+ * The global `cfg` is written only during start-up, before worker threads exist, and read-only after.
+ */
+#ifndef ZW_CONFIG_H
+#define ZW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct Config {
+  char listen[128];          /* ADDR:PORT */
+  char db[1024];             /* database file */
+  char base_url[256];        /* public URL, e.g. https://portaal.example.org; empty: from Host */
+  char lang[8];              /* default UI language: nl or en */
+  int threads;               /* worker threads; 0 = number of cores */
+  int conn_timeout;          /* seconds of inactivity before a connection is closed */
+  int conn_limit;            /* simultaneous connections in all */
+  int per_ip_limit;          /* simultaneous connections from one address */
+  int conn_memory_kib;       /* memory per connection (bounds header size) */
+  int max_body_kib;          /* largest request body accepted */
+  int session_idle;          /* seconds */
+  int session_absolute;      /* seconds */
+  bool tls;                  /* served over TLS or behind a TLS proxy: Secure cookies, HSTS */
+  bool totp_everyone;        /* require the second factor for every role, not only coaches and admins */
+  int login_delay_after;     /* failed attempts (per account or address) before throttling starts */
+  int login_delay_ms;        /* first throttle delay, doubling per further failure */
+  int login_delay_max_ms;    /* cap on the throttle delay */
+  int lock_after;            /* consecutive failures that lock an account (unlock by an administrator) */
+  int reset_link_hours;      /* lifetime of a password-reset link */
+  int page_size;             /* rows per page in lists */
+  bool access_log_off;       /* benchmark-only: skip the access log (never in production) */
+} Config;
+
+extern Config cfg;
+
+void config_defaults(Config *c);
+/* Sets one key from text. Returns false (message in err) for an unknown key or a bad value. */
+bool config_set(Config *c, const char *key, const char *value, char *err, size_t errlen);
+/* Reads "key = value" lines ('#' starts a comment). Returns false with a message naming the line. */
+bool config_load_file(Config *c, const char *path, char *err, size_t errlen);
+/* Parses config text (used by config_load_file and the fuzzer). */
+bool config_parse(Config *c, const char *text, size_t len, char *err, size_t errlen);
+/* Applies ZORGWERK_* environment variables. */
+bool config_load_env(Config *c, char *err, size_t errlen);
+/* Writes every key with its current value and a description. */
+void config_print(const Config *c, FILE *out);
+
+#endif

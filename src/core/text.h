@@ -1,0 +1,39 @@
+/*
+ * text.h — small pure helpers for text from outside: UTF-8 validation, calendar dates, trimming.
+ * None of these allocate unless said.
+ */
+#ifndef ZW_TEXT_H
+#define ZW_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* True if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF) and holds no
+ * control characters other than tab, LF and CR. */
+bool text_valid(const char *s, size_t n);
+
+/* Number of code points in a valid UTF-8 string. */
+size_t text_chars(const char *s);
+
+/* Parses "YYYY-MM-DD" into a day count since 1970-01-01. Returns false for anything else, including
+ * impossible dates (2026-02-30) and years outside 1900..2200. */
+bool date_parse(const char *s, int32_t *days);
+
+/* Writes "YYYY-MM-DD" for a day count into out (at least 11 bytes). */
+void date_format(int32_t days, char out[11]);
+
+/* Today's day count in UTC. */
+int32_t date_today(void);
+
+/* Days from a civil date and back (proleptic Gregorian). */
+int32_t days_from_civil(int y, unsigned m, unsigned d);
+void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
+
+/* Removes leading and trailing ASCII white space in place; returns s. s may be NULL. */
+char *text_trim(char *s);
+
+/* Constant-time comparison of two NUL-terminated strings of which b is secret. */
+bool text_equal_ct(const char *a, const char *b);
+
+#endif

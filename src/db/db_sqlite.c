@@ -1,0 +1,315 @@
+/*
+ * db_sqlite.c — the SQLite driver behind db.h. The only file that calls sqlite3_*.
+ *
+ * Each connection keeps a small open-addressing cache of prepared statements keyed by SQL text, so a
+ * request that runs the same query twice compiles it once per worker thread.
+ */
+#include "db/db.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+
+struct Stmt {
+  sqlite3_stmt *s;
+  const char *sql; /* owned copy */
+  Db *db;
+  int ncols;
+  const char **names; /* column names, for lookup by name */
+  bool writes;
+};
+
+struct Db {
+  sqlite3 *h;
+  Stmt **cache;
+  size_t cap, count;
+  int64_t changes;
+};
+
+static _Atomic int fault_code = 0;
+static _Atomic int fault_left = 0;
+
+void db_fault_inject(int code, int n) {
+  atomic_store(&fault_left, n);
+  atomic_store(&fault_code, code);
+}
+
+static int map_rc(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_OK: return DB_OK;
+    case SQLITE_ROW: return DB_ROW;
+    case SQLITE_DONE: return DB_DONE;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return DB_BUSY;
+    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+    case SQLITE_FULL: return DB_FULL;
+    case SQLITE_IOERR: case SQLITE_CANTOPEN: case SQLITE_READONLY: return DB_IOERR;
+    default: return DB_ERROR;
+  }
+}
+
+const char *db_code_name(int code) {
+  static const char *names[] = {"ok", "row", "done", "busy", "constraint", "full", "ioerr", "error"};
+  return code >= 0 && code <= DB_ERROR ? names[code] : "?";
+}
+
+int db_open(const char *path, Db **out) {
+  sqlite3 *h = NULL;
+  int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    log_error("db: cannot open %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+    sqlite3_close(h);
+    return map_rc(rc) == DB_ERROR ? DB_IOERR : map_rc(rc);
+  }
+  sqlite3_busy_timeout(h, 5000);
+  sqlite3_extended_result_codes(h, 1);
+  static const char *pragmas =
+      "PRAGMA journal_mode=WAL;"
+      "PRAGMA synchronous=FULL;"
+      "PRAGMA foreign_keys=ON;"
+      "PRAGMA temp_store=MEMORY;";
+  char *err = NULL;
+  rc = sqlite3_exec(h, pragmas, NULL, NULL, &err);
+  if (rc != SQLITE_OK) {
+    log_error("db: setting up %s: %s", path, err ? err : "?");
+    sqlite3_free(err);
+    sqlite3_close(h);
+    return map_rc(rc);
+  }
+  Db *db = xcalloc(1, sizeof *db);
+  db->h = h;
+  db->cap = 64;
+  db->cache = xcalloc(db->cap, sizeof *db->cache);
+  *out = db;
+  return DB_OK;
+}
+
+static void stmt_free(Stmt *st) {
+  sqlite3_finalize(st->s);
+  free((void *)st->sql);
+  free(st->names);
+  free(st);
+}
+
+void db_close(Db *db) {
+  if (!db) return;
+  for (size_t i = 0; i < db->cap; i++)
+    if (db->cache[i]) stmt_free(db->cache[i]);
+  free(db->cache);
+  sqlite3_close(db->h);
+  free(db);
+}
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static void cache_put(Db *db, Stmt *st) {
+  if ((db->count + 1) * 2 > db->cap) {
+    size_t ncap = db->cap * 2;
+    Stmt **n = xcalloc(ncap, sizeof *n);
+    for (size_t i = 0; i < db->cap; i++) {
+      Stmt *e = db->cache[i];
+      if (!e) continue;
+      size_t j = hash_str(e->sql) & (ncap - 1);
+      while (n[j]) j = (j + 1) & (ncap - 1);
+      n[j] = e;
+    }
+    free(db->cache);
+    db->cache = n;
+    db->cap = ncap;
+  }
+  size_t j = hash_str(st->sql) & (db->cap - 1);
+  while (db->cache[j]) j = (j + 1) & (db->cap - 1);
+  db->cache[j] = st;
+  db->count++;
+}
+
+Stmt *db_prepare(Db *db, const char *sql) {
+  size_t j = hash_str(sql) & (db->cap - 1);
+  for (Stmt *e; (e = db->cache[j]); j = (j + 1) & (db->cap - 1)) {
+    if (strcmp(e->sql, sql) == 0) {
+      sqlite3_reset(e->s);
+      sqlite3_clear_bindings(e->s);
+      return e;
+    }
+  }
+  sqlite3_stmt *s = NULL;
+  const char *tail = NULL;
+  int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, &tail);
+  if (rc != SQLITE_OK) {
+    log_error("db: prepare failed: %s (%s)", sqlite3_errmsg(db->h), sql);
+    return NULL;
+  }
+  assert(tail && *tail == 0 && "one statement per db_prepare");
+  Stmt *st = xcalloc(1, sizeof *st);
+  st->s = s;
+  st->sql = xstrdup(sql);
+  st->db = db;
+  st->ncols = sqlite3_column_count(s);
+  st->names = xcalloc((size_t)st->ncols + 1, sizeof *st->names);
+  for (int i = 0; i < st->ncols; i++) st->names[i] = sqlite3_column_name(s, i);
+  st->writes = !sqlite3_stmt_readonly(s);
+  cache_put(db, st);
+  return st;
+}
+
+void db_bind_int(Stmt *st, int idx, int64_t v) { sqlite3_bind_int64(st->s, idx, v); }
+void db_bind_text(Stmt *st, int idx, const char *s) {
+  if (s) sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st->s, idx);
+}
+void db_bind_null(Stmt *st, int idx) { sqlite3_bind_null(st->s, idx); }
+
+int db_step(Stmt *st) {
+  if (st->writes && atomic_load(&fault_left) > 0) {
+    if (atomic_fetch_sub(&fault_left, 1) > 0) return atomic_load(&fault_code);
+  }
+  int rc = sqlite3_step(st->s);
+  if (rc == SQLITE_DONE) st->db->changes = sqlite3_changes64(st->db->h);
+  int m = map_rc(rc);
+  if (m >= DB_BUSY && m != DB_CONSTRAINT && m != DB_BUSY)
+    log_error("db: step failed: %s", sqlite3_errmsg(st->db->h));
+  return m;
+}
+
+void db_done(Stmt *st) {
+  if (!st) return;
+  sqlite3_reset(st->s);
+  sqlite3_clear_bindings(st->s);
+}
+
+static int col_index(Stmt *st, const char *col) {
+  for (int i = 0; i < st->ncols; i++)
+    if (strcmp(st->names[i], col) == 0) return i;
+  log_error("db: no column '%s' in: %s", col, st->sql);
+  assert(!"column not in select list");
+  return -1;
+}
+
+int64_t db_int(Stmt *st, const char *col) {
+  int i = col_index(st, col);
+  return i < 0 ? 0 : sqlite3_column_int64(st->s, i);
+}
+
+const char *db_text(Stmt *st, const char *col) {
+  int i = col_index(st, col);
+  return i < 0 ? NULL : (const char *)sqlite3_column_text(st->s, i);
+}
+
+bool db_null(Stmt *st, const char *col) {
+  int i = col_index(st, col);
+  return i < 0 || sqlite3_column_type(st->s, i) == SQLITE_NULL;
+}
+
+int db_run(Stmt *st) {
+  int rc = db_step(st);
+  while (rc == DB_ROW) rc = db_step(st);
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int64_t db_changes(Db *db) { return db->changes; }
+
+int db_exec(Db *db, const char *sql) {
+  char *err = NULL;
+  int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
+  if (rc != SQLITE_OK) {
+    log_error("db: exec failed: %s", err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+  }
+  return map_rc(rc);
+}
+
+int db_begin(Db *db) {
+  if (atomic_load(&fault_left) > 0 && atomic_fetch_sub(&fault_left, 1) > 0) return atomic_load(&fault_code);
+  Stmt *st = db_prepare(db, "BEGIN IMMEDIATE");
+  return st ? db_run(st) : DB_ERROR;
+}
+
+int db_commit(Db *db) {
+  Stmt *st = db_prepare(db, "COMMIT");
+  int rc = st ? db_run(st) : DB_ERROR;
+  if (rc != DB_OK) db_rollback(db);
+  return rc;
+}
+
+void db_rollback(Db *db) {
+  if (sqlite3_get_autocommit(db->h)) return;
+  db_reset_all(db);
+  Stmt *st = db_prepare(db, "ROLLBACK");
+  if (st) db_run(st);
+}
+
+bool db_in_tx(Db *db) { return !sqlite3_get_autocommit(db->h); }
+
+int db_reset_all(Db *db) {
+  int n = 0;
+  for (size_t i = 0; i < db->cap; i++) {
+    Stmt *st = db->cache[i];
+    if (st && sqlite3_stmt_busy(st->s)) {
+      n++;
+      sqlite3_reset(st->s);
+    }
+  }
+  return n;
+}
+
+int db_backup(Db *db, const char *dest) {
+  sqlite3 *to = NULL;
+  int rc = sqlite3_open(dest, &to);
+  if (rc != SQLITE_OK) {
+    log_error("backup: cannot open %s: %s", dest, to ? sqlite3_errmsg(to) : "?");
+    sqlite3_close(to);
+    return DB_IOERR;
+  }
+  sqlite3_backup *b = sqlite3_backup_init(to, "main", db->h, "main");
+  if (!b) {
+    log_error("backup: %s", sqlite3_errmsg(to));
+    sqlite3_close(to);
+    return DB_ERROR;
+  }
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  int m = rc == SQLITE_DONE ? DB_OK : map_rc(rc);
+  if (m != DB_OK) log_error("backup: %s", sqlite3_errmsg(to));
+  sqlite3_close(to);
+  return m;
+}
+
+const char *db_errmsg(Db *db) { return sqlite3_errmsg(db->h); }
+
+/* ---- per-thread connection ---- */
+
+static char *default_path;
+static _Thread_local Db *thread_db;
+
+void db_set_default_path(const char *path) {
+  free(default_path);
+  default_path = xstrdup(path);
+}
+
+const char *db_default_path(void) { return default_path; }
+
+Db *db_thread(void) {
+  if (!thread_db && default_path) {
+    if (db_open(default_path, &thread_db) != DB_OK) thread_db = NULL;
+  }
+  return thread_db;
+}
+
+void db_thread_close(void) {
+  db_close(thread_db);
+  thread_db = NULL;
+}

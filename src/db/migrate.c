@@ -1,0 +1,67 @@
+/*
+ * migrate.c — numbered schema migrations, embedded in the binary from src/db/migrations/<driver>/.
+ *
+ * File names start with a zero-padded number (001_foundation.sql); each runs once, in order, in its own
+ * transaction, and is recorded in schema_migrations. A migration that fails rolls back and stops the
+ * start-up with its name in the log.
+ */
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "db/db.h"
+
+extern const EmbeddedFile migrations_sqlite[];
+
+int db_schema_version(Db *db, int *version) {
+  *version = 0;
+  Stmt *st = db_prepare(db, "SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations");
+  if (!st) return DB_ERROR;
+  int rc = db_step(st);
+  if (rc == DB_ROW) *version = (int)db_int(st, "v");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int db_migrate(Db *db) {
+  int rc = db_exec(db,
+                   "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                   " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  if (rc != DB_OK) return rc;
+  int have;
+  if ((rc = db_schema_version(db, &have)) != DB_OK) return rc;
+  for (const EmbeddedFile *f = migrations_sqlite; f->name; f++) {
+    int v = atoi(f->name);
+    if (v <= have) continue;
+    char *sql = xmalloc(f->len + 1);
+    memcpy(sql, f->data, f->len);
+    sql[f->len] = 0;
+    if ((rc = db_begin(db)) != DB_OK) {
+      free(sql);
+      return rc;
+    }
+    rc = db_exec(db, sql);
+    free(sql);
+    if (rc == DB_OK) {
+      Stmt *st = db_prepare(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      if (!st) rc = DB_ERROR;
+      else {
+        db_bind_int(st, 1, v);
+        db_bind_text(st, 2, f->name);
+        db_bind_int(st, 3, (int64_t)time(NULL));
+        rc = db_run(st);
+      }
+    }
+    if (rc == DB_OK) rc = db_commit(db);
+    if (rc != DB_OK) {
+      db_rollback(db);
+      log_error("migration %s failed: %s", f->name, db_errmsg(db));
+      return rc;
+    }
+    log_info("applied migration %s", f->name);
+  }
+  return DB_OK;
+}

@@ -1,0 +1,264 @@
+/*
+ * frame.c — see frame.h.
+ */
+#include "html/frame.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "auth/token.h"
+#include "core/config.h"
+#include "i18n/i18n.h"
+#include "pages/pages.h"
+
+const char *page_csrf(Req *r) {
+  if (r->csrf) return r->csrf;
+  if (r->sess) return r->csrf = r->sess->csrf;
+  const char *c = params_get(&r->cookies, http_cookie_name("zw_csrf"));
+  if (c && token_shape_ok(c)) return r->csrf = c;
+  char *t = arena_alloc(r->a, TOKEN_LEN + 1);
+  token_new(t);
+  http_set_cookie(r, "zw_csrf", t, -1);
+  return r->csrf = t;
+}
+
+typedef struct NavItem {
+  const char *href, *label;
+  unsigned roles;
+} NavItem;
+
+static void nav(Req *r) {
+  static const NavItem items[] = {
+      {"/caseload", N_("Caseload"), ROLE_COACH},
+      {"/participants/new", N_("Register participant"), ROLE_COACH},
+      {"/me", N_("My trajectory"), ROLE_PARTICIPANT},
+      {"/shared", N_("Shared with me"), ROLE_PARTNER},
+      {"/admin/users", N_("Users"), ROLE_ADMIN},
+      {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
+      {"/account", N_("My account"), ROLE_ANY},
+  };
+  if (!r->user || (r->sess && !r->sess->mfa_ok && (r->user->roles & (ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER))))
+    return;
+  html(&r->out, "<nav class=\"nav\" aria-label=\"%s\"><ul>", _("Main menu"));
+  for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+    if (!(r->user->roles & items[i].roles)) continue;
+    size_t n = strlen(items[i].href);
+    bool current = strncmp(r->path, items[i].href, n) == 0 && (r->path[n] == 0 || r->path[n] == '/');
+    html(&r->out, "<li><a href=\"%s\"", items[i].href);
+    if (current) html(&r->out, " aria-current=\"page\"");
+    html(&r->out, ">%s</a></li>", _(items[i].label));
+  }
+  html(&r->out, "</ul></nav>");
+}
+
+static const char *flash_text(const char *key) {
+  static const struct { const char *key, *msg; } msgs[] = {
+      {"saved", N_("Saved.")},
+      {"created", N_("Created.")},
+      {"registered", N_("The participant is registered and the trajectory has started.")},
+      {"logged_out", N_("You are signed out.")},
+      {"password_changed", N_("Your password is changed. Other sessions have been signed out.")},
+      {"mfa_enabled", N_("Two-step verification is on.")},
+      {"disabled", N_("The account is deactivated and its sessions are ended.")},
+      {"enabled", N_("The account is active again.")},
+      {"unlocked", N_("The account is unlocked.")},
+      {"lang", N_("Language changed.")},
+      {"expired", N_("Your session has ended. Please sign in again.")},
+  };
+  for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)
+    if (strcmp(msgs[i].key, key) == 0) return _(msgs[i].msg);
+  return NULL;
+}
+
+void page_begin(Req *r, const char *title) {
+  Buf *o = &r->out;
+  const char *csrf = page_csrf(r);
+  html(o, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+          "<title>%s · %s</title>"
+          "<link rel=\"stylesheet\" href=\"%s\">"
+          "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">"
+          "<script src=\"%s\" defer></script></head>\n<body>",
+       r->lang, title, _("Care & Work portal"), static_url("style.css"), static_url("favicon.svg"),
+       static_url("app.js"));
+  html(o, "<a class=\"skip\" href=\"#main\">%s</a><header class=\"top\"><a class=\"brand\" href=\"/\">%s</a>",
+       _("Skip to content"), _("Care & Work"));
+  nav(r);
+  html(o, "<div class=\"tools\">");
+  if (r->user) {
+    html(o, "<span class=\"who\">%s</span>", r->user->name);
+    html(o, "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" "
+            "value=\"%s\"><button type=\"submit\" class=\"link\">%s</button></form>",
+         csrf, _("Sign out"));
+  }
+  const char *other = strcmp(r->lang, "en") == 0 ? "nl" : "en";
+  html(o, "<form method=\"post\" action=\"/lang\" class=\"inline lang\"><input type=\"hidden\" name=\"_csrf\" "
+          "value=\"%s\"><input type=\"hidden\" name=\"next\" value=\"%s\">"
+          "<button type=\"submit\" name=\"lang\" value=\"%s\" class=\"link\" lang=\"%s\">%s</button></form>",
+       csrf, r->path, other, other, strcmp(other, "en") == 0 ? "English" : "Nederlands");
+  html(o, "</div></header>\n<main id=\"main\" class=\"main\">");
+  const char *f = r->flash ? flash_text(r->flash) : NULL;
+  if (f) html(o, "<p class=\"flash\" role=\"status\">%s</p>", f);
+}
+
+void page_end(Req *r) {
+  html(&r->out, "</main>\n<footer class=\"foot\"><p>%s</p></footer></body></html>\n",
+       _("Nobody sees information about you unless you agreed to it."));
+}
+
+void page_error(Req *r, int status, const char *message) {
+  const char *title;
+  switch (status) {
+    case 400: title = _("The request could not be understood"); break;
+    case 403: title = _("No access"); break;
+    case 404: title = _("Not found"); break;
+    case 405: title = _("Not possible here"); break;
+    case 409: title = _("Already exists"); break;
+    case 413: title = _("Too large"); break;
+    case 415: title = _("Not accepted"); break;
+    case 429: title = _("Too many attempts"); break;
+    case 503: title = _("Temporarily unavailable"); break;
+    default: title = _("Something went wrong"); break;
+  }
+  if (!message) {
+    switch (status) {
+      case 404: message = _("This page does not exist, or you have no access to it."); break;
+      case 403: message = _("You have no access to this page."); break;
+      case 503: message = _("The portal is temporarily unavailable. Please try again in a moment."); break;
+      default:
+        message = status >= 500 ? _("An unexpected error occurred. It has been logged; nothing you saved earlier is lost.")
+                                : _("Please go back and try again.");
+    }
+  }
+  buf_reset(&r->out);
+  r->content_type = NULL;
+  page_begin(r, title);
+  html(&r->out, "<section class=\"error\"><h1>%s</h1><p>%s</p><p><a href=\"/\">%s</a></p>", title, message,
+       _("Go to the start page"));
+  html(&r->out, "<p class=\"muted small\">%s %s</p></section>", _("Reference:"), r->rid);
+  page_end(r);
+}
+
+void form_begin(Req *r, const char *action, const char *css_class) {
+  html(&r->out, "<form method=\"post\" action=\"%s\" class=\"%s\" novalidate>"
+                "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
+       action, css_class ? css_class : "form", page_csrf(r));
+}
+
+void form_end(Req *r) { html(&r->out, "</form>"); }
+
+void form_error(Req *r, const char *field, const char *message) {
+  if (r->nerrors % 8 == 0) {
+    Param *n = arena_alloc(r->a, sizeof(Param) * (size_t)(r->nerrors + 8));
+    if (r->nerrors) memcpy(n, r->errors, sizeof(Param) * (size_t)r->nerrors);
+    r->errors = n;
+  }
+  r->errors[r->nerrors].key = field;
+  r->errors[r->nerrors].val = message;
+  r->nerrors++;
+}
+
+const char *form_error_for(Req *r, const char *field) {
+  for (int i = 0; i < r->nerrors; i++)
+    if (strcmp(r->errors[i].key, field) == 0) return r->errors[i].val;
+  return NULL;
+}
+
+void form_errors_summary(Req *r) {
+  if (!r->nerrors) return;
+  html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p><ul>",
+       r->nerrors == 1 ? _("Please correct this:") : _("Please correct these:"));
+  for (int i = 0; i < r->nerrors; i++)
+    html(&r->out, "<li><a href=\"#f-%s\">%s</a></li>", r->errors[i].key, r->errors[i].val);
+  html(&r->out, "</ul></div>");
+}
+
+static void field_head(Req *r, const Field *f, const char *err) {
+  html(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "", f->name, f->label);
+  if (!f->required) html(&r->out, " <span class=\"optional\">(%s)</span>", _("optional"));
+  html(&r->out, "</label>");
+  if (f->hint) html(&r->out, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
+  if (err) html(&r->out, "<p class=\"error-msg\" id=\"e-%s\">%s</p>", f->name, err);
+}
+
+static void field_attrs(Req *r, const Field *f, const char *err) {
+  html(&r->out, " id=\"f-%s\" name=\"%s\"", f->name, f->name);
+  if (f->required) html(&r->out, " required");
+  if (f->maxlength > 0) html(&r->out, " maxlength=\"%d\"", f->maxlength);
+  if (f->autocomplete) html(&r->out, " autocomplete=\"%s\"", f->autocomplete);
+  if (err) html(&r->out, " aria-invalid=\"true\"");
+  if (err || f->hint) {
+    html(&r->out, " aria-describedby=\"");
+    if (f->hint) html(&r->out, "h-%s%s", f->name, err ? " " : "");
+    if (err) html(&r->out, "e-%s", f->name);
+    html(&r->out, "\"");
+  }
+}
+
+void field_input(Req *r, const Field *f) {
+  const char *err = form_error_for(r, f->name);
+  field_head(r, f, err);
+  const char *type = f->type ? f->type : "text";
+  html(&r->out, "<input type=\"%s\"", type);
+  field_attrs(r, f, err);
+  if (strcmp(type, "password") != 0 && f->value) html(&r->out, " value=\"%s\"", f->value);
+  html(&r->out, "></div>");
+}
+
+void field_textarea(Req *r, const Field *f, int rows) {
+  const char *err = form_error_for(r, f->name);
+  field_head(r, f, err);
+  html(&r->out, "<textarea rows=\"%d\"", rows);
+  field_attrs(r, f, err);
+  html(&r->out, ">%s</textarea></div>", f->value ? f->value : "");
+}
+
+void field_select(Req *r, const Field *f, const char *const *options) {
+  const char *err = form_error_for(r, f->name);
+  field_head(r, f, err);
+  html(&r->out, "<select");
+  field_attrs(r, f, err);
+  html(&r->out, ">");
+  for (int i = 0; options[i]; i += 2)
+    html(&r->out, "<option value=\"%s\"%s>%s</option>", options[i],
+         f->value && strcmp(f->value, options[i]) == 0 ? " selected" : "", options[i + 1]);
+  html(&r->out, "</select></div>");
+}
+
+const char *label_phase(const char *phase) {
+  static const char *const map[] = {
+      "registration", N_("Registration"), "intake", N_("Intake"), "exploration", N_("Exploration"),
+      "consultation", N_("Consultation"), "action_plan", N_("Action plan"), "follow_up", N_("Follow-up"),
+      "aftercare", N_("Long-term follow-up"), "closure", N_("Closure"), NULL};
+  for (int i = 0; phase && map[i]; i += 2)
+    if (strcmp(map[i], phase) == 0) return _(map[i + 1]);
+  return phase ? phase : "";
+}
+
+const char *label_role(unsigned roles) {
+  if (roles & ROLE_ADMIN) return _("Administrator");
+  if (roles & ROLE_TEAMLEAD) return _("Team lead");
+  if (roles & ROLE_COACH) return _("Coach");
+  if (roles & ROLE_LOGOFFICER) return _("Log officer");
+  if (roles & ROLE_PARTICIPANT) return _("Participant");
+  if (roles & ROLE_PARTNER) return _("Partner");
+  return "";
+}
+
+const char *label_org_kind(const char *kind) {
+  static const char *const map[] = {"employer", N_("Employer"), "care", N_("Care organisation"), "coaching",
+                                    N_("Coaching organisation"), "agency", N_("Agency"), NULL};
+  for (int i = 0; kind && map[i]; i += 2)
+    if (strcmp(map[i], kind) == 0) return _(map[i + 1]);
+  return kind ? kind : "";
+}
+
+const char *fmt_time(Req *r, int64_t t) {
+  if (t <= 0) return "";
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return arena_strdup(r->a, buf);
+}

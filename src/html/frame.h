@@ -1,0 +1,54 @@
+/*
+ * frame.h — the page frame every HTML page shares (head, navigation per role, language switch, flash
+ * message, footer), the error page, and accessible form helpers.
+ *
+ * Forms: form_begin writes the CSRF field; field_* write a label, the control with what the user typed,
+ * and the error for that field beside it (aria-describedby), taken from form_error() calls.
+ */
+#ifndef ZW_FRAME_H
+#define ZW_FRAME_H
+
+#include <stdbool.h>
+
+#include "html/html.h"
+#include "http/http.h"
+
+void page_begin(Req *r, const char *title); /* title is text, escaped */
+void page_end(Req *r);
+/* Error page for status with a message (translated text); NULL picks the standard one for status. */
+void page_error(Req *r, int status, const char *message);
+
+/* The CSRF token for forms on this page; sets the anonymous CSRF cookie when there is no session. */
+const char *page_csrf(Req *r);
+
+void form_begin(Req *r, const char *action, const char *css_class);
+void form_end(Req *r);
+
+/* Records an error for a form field (message: translated text). */
+void form_error(Req *r, const char *field, const char *message);
+const char *form_error_for(Req *r, const char *field);
+/* Writes the summary of errors at the top of a form (role=alert), if any. */
+void form_errors_summary(Req *r);
+
+typedef struct Field {
+  const char *name, *label, *value;
+  const char *type;         /* "text" (default), "email", "password", "date", "search", "tel", "number" */
+  const char *hint;         /* help text under the label, or NULL */
+  const char *autocomplete; /* or NULL */
+  bool required;
+  int maxlength;            /* 0: none */
+} Field;
+void field_input(Req *r, const Field *f);
+void field_textarea(Req *r, const Field *f, int rows);
+/* A <select>: options are pairs value,label terminated by NULL; labels are translated by the caller. */
+void field_select(Req *r, const Field *f, const char *const *options);
+
+/* Human labels (translated) for stored codes. */
+const char *label_phase(const char *phase);
+const char *label_role(unsigned roles);
+const char *label_org_kind(const char *kind);
+
+/* Formats unix seconds as local date and time "YYYY-MM-DD HH:MM" (UTC) into an arena string. */
+const char *fmt_time(Req *r, int64_t t);
+
+#endif

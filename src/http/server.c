@@ -1,0 +1,427 @@
+/*
+ * server.c — see server.h.
+ *
+ * Life of a request: the URI-log callback allocates the Req and its arena; the first access-handler call
+ * checks Content-Length against the body cap; further calls collect the body (a body that grows past the
+ * cap is dropped and answered 413); the last call runs the pipeline and queues the response. The
+ * completion callback writes one access line to stderr (no query, no body, no names) and frees the arena.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth/session.h"
+#include "auth/token.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "html/frame.h"
+#include "http/http.h"
+#include "i18n/i18n.h"
+
+static atomic_int active_requests;
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- response helpers for handlers ---- */
+
+void http_header(Req *r, const char *name, const char *value) {
+  if (r->nheaders % 8 == 0) {
+    Param *n = arena_alloc(r->a, sizeof(Param) * (size_t)(r->nheaders + 8));
+    if (r->nheaders) memcpy(n, r->headers, sizeof(Param) * (size_t)r->nheaders);
+    r->headers = n;
+  }
+  r->headers[r->nheaders].key = arena_strdup(r->a, name);
+  r->headers[r->nheaders].val = arena_strdup(r->a, value);
+  r->nheaders++;
+}
+
+void http_cookie(Req *r, const char *cookie) {
+  if (r->ncookies < (int)(sizeof r->set_cookie / sizeof *r->set_cookie))
+    r->set_cookie[r->ncookies++] = arena_strdup(r->a, cookie);
+}
+
+const char *http_cookie_name(const char *base) {
+  if (!cfg.tls) return base;
+  if (strcmp(base, "zw_session") == 0) return "__Host-zw_session";
+  if (strcmp(base, "zw_csrf") == 0) return "__Host-zw_csrf";
+  if (strcmp(base, "zw_lang") == 0) return "__Host-zw_lang";
+  return base;
+}
+
+void http_set_cookie(Req *r, const char *base, const char *value, int max_age) {
+  char *c = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", http_cookie_name(base), value,
+                         cfg.tls ? "; Secure" : "", max_age >= 0 ? "; Max-Age=" : "");
+  if (max_age >= 0) c = arena_printf(r->a, "%s%d", c, max_age);
+  http_cookie(r, c);
+}
+
+int http_redirect(Req *r, const char *location) {
+  http_header(r, "Location", location);
+  buf_reset(&r->out);
+  return 303;
+}
+
+int http_redirect_flash(Req *r, const char *location, const char *flash_key) {
+  return http_redirect(r, arena_printf(r->a, "%s%cflash=%s", location, strchr(location, '?') ? '&' : '?', flash_key));
+}
+
+int http_error(Req *r, int status, const char *message) {
+  buf_reset(&r->out);
+  page_error(r, status, message);
+  return status;
+}
+
+int http_db_error(Req *r, int code) {
+  if (r->db) db_rollback(r->db);
+  switch (code) {
+    case DB_BUSY:
+      http_header(r, "Retry-After", "5");
+      return http_error(r, 503, _("The portal is very busy right now. Please try again in a few seconds; "
+                                  "nothing you saved earlier is lost."));
+    case DB_FULL:
+    case DB_IOERR:
+      http_header(r, "Retry-After", "30");
+      return http_error(r, 503, _("The portal cannot store data at the moment. Your change was not saved; "
+                                  "nothing saved earlier is lost. Please try again later."));
+    default:
+      return http_error(r, 500, NULL);
+  }
+}
+
+const char *form_str(Req *r, const char *key) {
+  const char *v = params_get(&r->form, key);
+  return v ? text_trim(arena_strdup(r->a, v)) : "";
+}
+
+const char *query_str(Req *r, const char *key) {
+  const char *v = params_get(&r->query, key);
+  return v ? v : "";
+}
+
+int64_t query_int(Req *r, const char *key, int64_t def) {
+  const char *v = params_get(&r->query, key);
+  if (!v || !*v || strlen(v) > 12) return def;
+  int64_t n = 0;
+  for (const char *p = v; *p; p++) {
+    if (*p < '0' || *p > '9') return def;
+    n = n * 10 + (*p - '0');
+  }
+  return n;
+}
+
+/* ---- the pipeline ---- */
+
+const char *req_header(Req *r, const char *name) {
+  return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
+}
+#define conn_header req_header
+
+/* Same-origin check for state-changing requests (Origin, then Sec-Fetch-Site). */
+static bool origin_ok(Req *r) {
+  const char *site = conn_header(r, "Sec-Fetch-Site");
+  if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) return false;
+  const char *origin = conn_header(r, "Origin");
+  if (!origin) return true; /* old clients and non-browsers: the CSRF token still protects */
+  if (cfg.base_url[0]) {
+    size_t n = strlen(cfg.base_url);
+    while (n && cfg.base_url[n - 1] == '/') n--;
+    return strlen(origin) == n && strncmp(origin, cfg.base_url, n) == 0;
+  }
+  const char *host = conn_header(r, "Host");
+  if (!host) return false;
+  const char *o = strstr(origin, "://");
+  return o && strcmp(o + 3, host) == 0;
+}
+
+static bool needs_mfa(const User *u) {
+  return u->totp_enabled || cfg.totp_everyone || (u->roles & (ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER));
+}
+
+static const char *const flash_keys[] = {"saved", "created", "logged_out", "password_changed", "mfa_enabled",
+                                         "disabled", "enabled", "unlocked", "lang", "expired", "registered",
+                                         NULL};
+
+static int pipeline(Req *r) {
+  if (r->body_too_large)
+    return http_error(r, 413, _("What you sent is too large. Shorten the text and try again."));
+  if (!text_valid(r->path, strlen(r->path)) || r->path[0] != '/')
+    return http_error(r, 400, _("The address is not valid."));
+  const char *q = strchr(r->raw_uri, '?');
+  if (q && params_parse_urlencoded(r->a, q + 1, strlen(q + 1), &r->query) != PARAMS_OK)
+    return http_error(r, 400, _("The address holds characters that are not allowed."));
+  if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
+  const char *flash = params_get(&r->query, "flash");
+  for (int i = 0; flash && flash_keys[i]; i++)
+    if (strcmp(flash, flash_keys[i]) == 0) r->flash = flash_keys[i];
+
+  int status;
+  r->route = router_match(r->method, r->path, r->ids, &r->nids, &r->rest, r->a, &status);
+  if (!r->route) {
+    if (status == 405) http_header(r, "Allow", "GET, POST");
+    return http_error(r, status, status == 404 ? _("This page does not exist, or you have no access to it.")
+                                               : _("This action is not possible here."));
+  }
+  const Route *rt = r->route;
+
+  if (!(rt->flags & R_NOFRAME) || !(rt->flags & R_PUBLIC)) {
+    r->db = db_thread();
+    if (!r->db) return http_db_error(r, DB_IOERR);
+  }
+
+  const char *token = params_get(&r->cookies, http_cookie_name("zw_session"));
+  if (token && r->db) {
+    int rc = session_load(r->db, r->a, token, (int64_t)time(NULL), &r->user, &r->sess);
+    if (rc != DB_OK) return http_db_error(r, rc);
+  }
+  const char *lang = r->user && r->user->lang ? r->user->lang : params_get(&r->cookies, http_cookie_name("zw_lang"));
+  r->lang = i18n_known(lang) ? lang : cfg.lang;
+  i18n_use(r->lang);
+
+  if (!(rt->flags & R_PUBLIC)) {
+    if (!r->user) {
+      if (strcmp(rt->method, "GET") == 0) {
+        Buf b = {0};
+        buf_puts(&b, "/login?next=");
+        html_urlarg(&b, r->path);
+        int s = http_redirect(r, arena_strdup(r->a, b.p));
+        buf_free(&b);
+        return s;
+      }
+      return http_error(r, 403, _("Your session has ended. Sign in again; what you typed was not saved."));
+    }
+    if (needs_mfa(r->user) && !r->sess->mfa_ok && !(rt->flags & R_PRE_MFA))
+      return http_redirect(r, r->user->totp_enabled ? "/login/2fa" : "/account/2fa");
+    if (!(r->user->roles & rt->roles))
+      return http_error(r, 403, _("Your role does not give access to this page."));
+  }
+
+  if (strcmp(r->method, "POST") == 0) {
+    if (!origin_ok(r)) return http_error(r, 403, _("This form was sent from another site and has been refused."));
+    const char *ct = conn_header(r, "Content-Type");
+    if (r->body.len) {
+      if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return http_error(r, 415, _("This kind of upload is not accepted here."));
+      int prc = params_parse_urlencoded(r->a, r->body.p, r->body.len, &r->form);
+      if (prc == PARAMS_BAD_TEXT)
+        return http_error(r, 400, _("The form holds characters that are not allowed (invalid text encoding)."));
+      if (prc != PARAMS_OK) return http_error(r, 400, _("The form has too many fields."));
+    }
+    const char *sent = params_get(&r->form, "_csrf");
+    const char *want = r->sess ? r->sess->csrf : params_get(&r->cookies, http_cookie_name("zw_csrf"));
+    if (!sent || !want || !text_equal_ct(sent, want))
+      return http_error(r, 403, _("This form has expired. Reload the page and try again; nothing was saved."));
+  }
+
+  return rt->handler(r);
+}
+
+static void add_security_headers(struct MHD_Response *resp, Req *r) {
+  MHD_add_response_header(resp, "Content-Security-Policy",
+                          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+  MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  MHD_add_response_header(resp, "X-Request-Id", r->rid);
+  if (cfg.tls) MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  if (!r->cacheable) MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result respond(Req *r, int status) {
+  if (r->db) {
+    if (db_in_tx(r->db)) {
+      log_error("rid=%s handler left a transaction open; rolled back", r->rid);
+      db_rollback(r->db);
+    }
+    int busy = db_reset_all(r->db);
+    if (busy) log_error("rid=%s %d statement(s) left unfinished", r->rid, busy);
+  }
+  if (status >= 500 && status != 503) {
+    buf_reset(&r->out);
+    page_error(r, status, NULL);
+  } else if (status >= 400 && r->out.len == 0) {
+    page_error(r, status, NULL);
+  }
+  r->status = status;
+  struct MHD_Response *resp;
+  if (r->out.len) {
+    resp = MHD_create_response_from_buffer(r->out.len, r->out.p, MHD_RESPMEM_MUST_FREE);
+    r->out.p = NULL;
+    r->out.len = r->out.cap = 0;
+  } else {
+    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  }
+  if (!resp) return MHD_NO;
+  if (r->content_type) MHD_add_response_header(resp, "Content-Type", r->content_type);
+  else if (status != 303 && status != 304) MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+  for (int i = 0; i < r->nheaders; i++) MHD_add_response_header(resp, r->headers[i].key, r->headers[i].val);
+  for (int i = 0; i < r->ncookies; i++) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
+  add_security_headers(resp, r);
+  enum MHD_Result ret = MHD_queue_response((struct MHD_Connection *)r->conn, (unsigned)status, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+  Req *r = xcalloc(1, sizeof *r);
+  r->a = arena_new();
+  r->conn = conn;
+  r->raw_uri = arena_strdup(r->a, uri ? uri : "/");
+  r->t0_ns = now_ns();
+  r->lang = cfg.lang;
+  token_short(r->rid);
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (ci && ci->client_addr) {
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip, sizeof r->ip);
+    else if (sa->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip, sizeof r->ip);
+  }
+  atomic_fetch_add(&active_requests, 1);
+  return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  Req *r = *con_cls;
+  if (!r) return MHD_NO; /* the URI callback always runs first */
+  size_t cap = (size_t)cfg.max_body_kib * 1024;
+  if (!r->method) {
+    r->method = arena_strdup(r->a, method);
+    r->path = arena_strdup(r->a, url ? url : "/");
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > cap) {
+      r->body_too_large = true;
+      i18n_use(cfg.lang);
+      return respond(r, pipeline(r));
+    }
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (r->body_too_large || r->body.len + *upload_size > cap) {
+      r->body_too_large = true;
+      buf_free(&r->body);
+    } else {
+      buf_append(&r->body, upload, *upload_size);
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (r->status) return MHD_YES; /* already answered */
+  i18n_use(cfg.lang);
+  int status = pipeline(r);
+  return respond(r, status);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  Req *r = *con_cls;
+  if (!r) return;
+  double ms = (double)(now_ns() - r->t0_ns) / 1e6;
+  if (r->method)
+    log_info("req %s %s %s %d %.1fms%s", r->rid, r->method, r->route ? r->route->pattern : "-", r->status, ms,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+  buf_free(&r->out);
+  buf_free(&r->body);
+  arena_free(r->a);
+  free(r);
+  *con_cls = NULL;
+  atomic_fetch_sub(&active_requests, 1);
+}
+
+static void on_panic(void *cls, const char *file, unsigned int line, const char *reason) {
+  log_error("libmicrohttpd: fatal error at %s:%u: %s", file ? file : "?", line, reason ? reason : "?");
+  abort();
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len) {
+  char host[128];
+  const char *colon = strrchr(listen, ':');
+  if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host) return false;
+  int port = atoi(colon + 1);
+  if (port <= 0 || port > 65535) return false;
+  memcpy(host, listen, (size_t)(colon - listen));
+  host[colon - listen] = 0;
+  memset(ss, 0, sizeof *ss);
+  if (host[0] == '[') {
+    size_t n = strlen(host);
+    if (n < 2 || host[n - 1] != ']') return false;
+    host[n - 1] = 0;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    s6->sin6_family = AF_INET6;
+    s6->sin6_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1) return false;
+    *len = sizeof *s6;
+  } else {
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &s4->sin_addr) != 1) return false;
+    *len = sizeof *s4;
+  }
+  return true;
+}
+
+int server_run(void) {
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  if (!parse_listen(cfg.listen, &ss, &sslen)) {
+    log_error("listen: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", cfg.listen);
+    return 1;
+  }
+  int threads = cfg.threads > 0 ? cfg.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (threads < 1) threads = 1;
+
+  /* Only this thread takes SIGINT/SIGTERM; worker threads inherit the blocked mask. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  MHD_set_panic_func(on_panic, NULL);
+
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
+                   MHD_USE_SUPPRESS_DATE_NO_CLOCK * 0 | (((struct sockaddr *)&ss)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  struct MHD_Daemon *d = MHD_start_daemon(
+      flags, 0, NULL, NULL, on_request, NULL,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg.conn_timeout,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.per_ip_limit,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg.conn_memory_kib * 1024,
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+      MHD_OPTION_END);
+  if (!d) {
+    log_error("cannot listen on %s (address in use, or not allowed?)", cfg.listen);
+    return 1;
+  }
+  log_info("zorgwerk serving on http://%s with %d threads (database %s)", cfg.listen, threads, cfg.db);
+
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  log_info("signal %d: finishing in-flight requests", sig);
+  MHD_quiesce_daemon(d);
+  for (int i = 0; i < 1000 && atomic_load(&active_requests) > 0; i++) usleep(10000);
+  MHD_stop_daemon(d);
+  log_info("stopped");
+  return 0;
+}

@@ -1,0 +1,12 @@
+/*
+ * server.h — the HTTP server on GNU libmicrohttpd: thread pool with epoll, limits from cfg, the request
+ * pipeline (route, session, role, second factor, CSRF, body) and the response with security headers.
+ */
+#ifndef ZW_SERVER_H
+#define ZW_SERVER_H
+
+/* Serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to 10 s) and returns 0.
+ * Returns 1 if the daemon cannot start (message logged). */
+int server_run(void);
+
+#endif

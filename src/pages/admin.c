@@ -1,0 +1,3 @@
+/* admin.c — placeholder until the module lands. */
+#include "pages/pages.h"
+const Route admin_routes[] = {{0}};

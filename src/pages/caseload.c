@@ -1,0 +1,3 @@
+/* caseload.c — placeholder until the module lands. */
+#include "pages/pages.h"
+const Route caseload_routes[] = {{0}};

@@ -1,0 +1,3 @@
+/* home.c — placeholder until the module lands. */
+#include "pages/pages.h"
+const Route home_routes[] = {{0}};

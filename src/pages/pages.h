@@ -1,0 +1,30 @@
+/*
+ * pages.h — the route tables of the page modules (one file per screen or feature in src/pages/) and the
+ * few helpers they share. routes.c lists the tables in match order.
+ */
+#ifndef ZW_PAGES_H
+#define ZW_PAGES_H
+
+#include "http/http.h"
+
+extern const Route static_routes[];     /* static.c: assets, health check */
+extern const Route login_routes[];      /* login.c: sign in/out, second factor, language, home */
+extern const Route account_routes[];    /* account.c: own password, 2FA enrolment, reset links */
+extern const Route admin_routes[];      /* admin.c: users and organisations */
+extern const Route caseload_routes[];   /* caseload.c: the coach's caseload */
+extern const Route register_routes[];   /* register.c: registering a participant and trajectory */
+extern const Route trajectory_routes[]; /* trajectory.c: the trajectory page */
+extern const Route home_routes[];       /* home.c: participant's and partner's start pages */
+
+/* "/static/NAME?v=ETAG" for an embedded asset (cache-busting URL). */
+const char *static_url(const char *name);
+/* Computes asset ETags; call once at start. */
+void static_init(void);
+
+/* The start page for a user's roles ("/caseload", "/admin/users", "/me", ...). */
+const char *home_for(const User *u);
+
+/* A local redirect target from user input: must start with one '/', else fallback. */
+const char *safe_next(const char *next, const char *fallback);
+
+#endif

@@ -1,0 +1,3 @@
+/* register.c — placeholder until the module lands. */
+#include "pages/pages.h"
+const Route register_routes[] = {{0}};

@@ -1,0 +1,10 @@
+/*
+ * routes.c — the route table: every page module's routes, in match order. A new module adds its table
+ * here; the access-control matrix test reads the whole table through `zorgwerk routes`.
+ */
+#include "pages/pages.h"
+
+const Route *const route_tables[] = {
+    static_routes, login_routes, account_routes, admin_routes, caseload_routes,
+    register_routes, trajectory_routes, home_routes, NULL,
+};

@@ -1,0 +1,35 @@
+/*
+ * audit.h — the access log (NEN 7513 style): who, in which role, which participant, which item, what
+ * action, the outcome, on what grounds, when (UTC), from where. Append-only; each entry carries a hash
+ * over the previous entry's hash and its own fields, so a changed, removed or inserted entry breaks the
+ * chain (audit_verify). Never holds case content: items are named by kind and id.
+ */
+#ifndef ZW_AUDIT_H
+#define ZW_AUDIT_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "http/http.h"
+
+typedef struct AuditEntry {
+  int64_t participant_id, trajectory_id; /* 0: none */
+  const char *item;                      /* "trajectory", "note:12", "caseload" ... */
+  const char *action;                    /* "view", "search", "create", "update", "delete", "export", "print" */
+  const char *outcome;                   /* "ok" or "denied" */
+  const char *grounds;                   /* grounds_name(), or NULL */
+} AuditEntry;
+
+/* Appends an entry for the request's user. Runs inside the caller's transaction if one is open,
+ * else in its own; returns only after the entry is committed (durable with synchronous=FULL). */
+int audit_write(Req *r, const AuditEntry *e);
+
+/* Appends an entry with explicit actor fields (CLI, tests). */
+int audit_append(Db *db, int64_t user_id, const char *role, const char *client, const char *request_id,
+                 const AuditEntry *e);
+
+/* Walks the chain. DB_OK with *bad_id 0 when intact, else the id of the first entry that does not fit
+ * (changed, or its predecessor removed or inserted). */
+int audit_verify(Db *db, int64_t *bad_id, int64_t *checked);
+
+#endif
