@@ -75,7 +75,12 @@ static int cmd_serve(void) {
   db_close(db);
   db_set_default_path(cfg.db);
   static_init();
+  if (!audit_start(cfg.db)) {
+    fprintf(stderr, "zorgwerk: cannot start the access-log writer\n");
+    return 1;
+  }
   int rc = server_run();
+  audit_stop();
   db_thread_close();
   return rc;
 }

@@ -22,7 +22,7 @@ struct Stmt {
   const char *sql; /* owned copy */
   Db *db;
   int ncols;
-  const char **names; /* column names, for lookup by name */
+  char **names;       /* owned copies of the column names (SQLite's own pointers die on re-prepare) */
   bool writes;
 };
 
@@ -93,6 +93,7 @@ int db_open(const char *path, Db **out) {
 static void stmt_free(Stmt *st) {
   sqlite3_finalize(st->s);
   free((void *)st->sql);
+  for (int i = 0; i < st->ncols; i++) free(st->names[i]);
   free(st->names);
   free(st);
 }
@@ -156,7 +157,7 @@ Stmt *db_prepare(Db *db, const char *sql) {
   st->db = db;
   st->ncols = sqlite3_column_count(s);
   st->names = xcalloc((size_t)st->ncols + 1, sizeof *st->names);
-  for (int i = 0; i < st->ncols; i++) st->names[i] = sqlite3_column_name(s, i);
+  for (int i = 0; i < st->ncols; i++) st->names[i] = xstrdup(sqlite3_column_name(s, i));
   st->writes = !sqlite3_stmt_readonly(s);
   cache_put(db, st);
   return st;
@@ -293,7 +294,12 @@ const char *db_errmsg(Db *db) { return sqlite3_errmsg(db->h); }
 /* ---- per-thread connection ---- */
 
 static char *default_path;
-static _Thread_local Db *thread_db;
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+/* Runs when a worker thread exits: its connection closes with it. */
+static void thread_db_free(void *p) { db_close(p); }
+static void thread_key_make(void) { pthread_key_create(&thread_key, thread_db_free); }
 
 void db_set_default_path(const char *path) {
   free(default_path);
@@ -303,13 +309,17 @@ void db_set_default_path(const char *path) {
 const char *db_default_path(void) { return default_path; }
 
 Db *db_thread(void) {
-  if (!thread_db && default_path) {
-    if (db_open(default_path, &thread_db) != DB_OK) thread_db = NULL;
+  pthread_once(&thread_once, thread_key_make);
+  Db *db = pthread_getspecific(thread_key);
+  if (!db && default_path) {
+    if (db_open(default_path, &db) != DB_OK) return NULL;
+    pthread_setspecific(thread_key, db);
   }
-  return thread_db;
+  return db;
 }
 
 void db_thread_close(void) {
-  db_close(thread_db);
-  thread_db = NULL;
+  pthread_once(&thread_once, thread_key_make);
+  db_close(pthread_getspecific(thread_key));
+  pthread_setspecific(thread_key, NULL);
 }

@@ -4,12 +4,14 @@
  */
 #include "policy/audit.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/config.h"
+#include "core/log.h"
 #include "html/frame.h"
 
 static const char GENESIS[] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -30,7 +32,8 @@ static void feed_int(crypto_generichash_state *s, int64_t v) {
 
 static void entry_hash(const char *prev, int64_t id, int64_t at, int64_t user_id, const char *role, int64_t pid,
                        int64_t tid, const char *item, const char *action, const char *outcome, const char *grounds,
-                       const char *client, const char *rid, char out[65]) {
+                       const char *client, const char *rid, int64_t consent_id, int64_t on_behalf_of,
+                       char out[65]) {
   crypto_generichash_state s;
   crypto_generichash_init(&s, NULL, 0, 32);
   feed(&s, prev);
@@ -46,6 +49,11 @@ static void entry_hash(const char *prev, int64_t id, int64_t at, int64_t user_id
   feed(&s, grounds);
   feed(&s, client);
   feed(&s, rid);
+  /* fields added in migration 002 enter the hash only when set, so older entries keep verifying */
+  if (consent_id || on_behalf_of) {
+    feed_int(&s, consent_id);
+    feed_int(&s, on_behalf_of);
+  }
   unsigned char h[32];
   crypto_generichash_final(&s, h, sizeof h);
   sodium_bin2hex(out, 65, h, sizeof h);
@@ -73,11 +81,11 @@ int audit_append(Db *db, int64_t user_id, const char *role, const char *client, 
       int64_t at = (int64_t)time(NULL);
       char hash[65];
       entry_hash(prev, id, at, user_id, role, e->participant_id, e->trajectory_id, e->item, e->action, e->outcome,
-                 e->grounds, client, rid, hash);
+                 e->grounds, client, rid, e->consent_id, e->on_behalf_of, hash);
       Stmt *ins = db_prepare(db,
                              "INSERT INTO access_log (id, at, user_id, role, participant_id, trajectory_id, item, "
-                             "action, outcome, grounds, client, request_id, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                             "action, outcome, grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       if (!ins) rc = DB_ERROR;
       else {
         db_bind_int(ins, 1, id);
@@ -94,6 +102,8 @@ int audit_append(Db *db, int64_t user_id, const char *role, const char *client, 
         db_bind_text(ins, 12, rid);
         db_bind_text(ins, 13, prev);
         db_bind_text(ins, 14, hash);
+        if (e->consent_id) db_bind_int(ins, 15, e->consent_id); else db_bind_null(ins, 15);
+        if (e->on_behalf_of) db_bind_int(ins, 16, e->on_behalf_of); else db_bind_null(ins, 16);
         rc = db_run(ins);
       }
     }
@@ -115,10 +125,101 @@ static const char *role_code(unsigned roles) {
   return "anonymous";
 }
 
+/* ---- group commit ----
+ * Requests put a Pending (on their own stack) on the queue and sleep on `done_cv` until the writer has
+ * committed the batch holding it. The writer takes the whole queue at once, appends every entry in one
+ * transaction on its own connection, commits (one fsync for the batch) and wakes the waiters. */
+
+typedef struct Pending {
+  struct Pending *next;
+  int64_t user_id;
+  const char *role, *client, *rid;
+  const AuditEntry *e;
+  int rc;
+  bool done;
+} Pending;
+
+static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
+static Pending *q_head, **q_tail = &q_head;
+static bool running, stopping;
+static pthread_t writer;
+static Db *wdb;
+
+static int write_batch(Pending *batch) {
+  int rc = DB_BUSY;
+  for (int attempt = 0; attempt < 50 && rc == DB_BUSY; attempt++) {
+    rc = db_begin(wdb);
+    if (rc == DB_BUSY) continue; /* busy_timeout already waited */
+    for (Pending *p = batch; p && rc == DB_OK; p = p->next)
+      rc = audit_append(wdb, p->user_id, p->role, p->client, p->rid, p->e);
+    if (rc == DB_OK) rc = db_commit(wdb);
+    else db_rollback(wdb);
+  }
+  return rc;
+}
+
+static void *writer_main(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&q_mu);
+  for (;;) {
+    while (!q_head && !stopping) pthread_cond_wait(&work_cv, &q_mu);
+    if (!q_head && stopping) break;
+    Pending *batch = q_head;
+    q_head = NULL;
+    q_tail = &q_head;
+    pthread_mutex_unlock(&q_mu);
+    int rc = write_batch(batch);
+    if (rc != DB_OK) log_error("access log: batch not written (%s)", db_code_name(rc));
+    pthread_mutex_lock(&q_mu);
+    for (Pending *p = batch, *n; p; p = n) {
+      n = p->next; /* read before the waiter may return and drop its stack frame */
+      p->rc = rc;
+      p->done = true;
+    }
+    pthread_cond_broadcast(&done_cv);
+  }
+  pthread_mutex_unlock(&q_mu);
+  return NULL;
+}
+
+bool audit_start(const char *path) {
+  if (db_open(path, &wdb) != DB_OK) return false;
+  stopping = false;
+  if (pthread_create(&writer, NULL, writer_main, NULL) != 0) {
+    db_close(wdb);
+    wdb = NULL;
+    return false;
+  }
+  running = true;
+  return true;
+}
+
+void audit_stop(void) {
+  if (!running) return;
+  pthread_mutex_lock(&q_mu);
+  stopping = true;
+  pthread_cond_signal(&work_cv);
+  pthread_mutex_unlock(&q_mu);
+  pthread_join(writer, NULL);
+  running = false;
+  db_close(wdb);
+  wdb = NULL;
+}
+
 int audit_write(Req *r, const AuditEntry *e) {
   if (cfg.access_log_off) return DB_OK;
-  return audit_append(r->db, r->user ? r->user->id : 0, r->user ? role_code(r->user->roles) : "anonymous", r->ip,
-                      r->rid, e);
+  int64_t uid = r->user ? r->user->id : 0;
+  const char *role = r->user ? role_code(r->user->roles) : "anonymous";
+  if (!running || db_in_tx(r->db)) return audit_append(r->db, uid, role, r->ip, r->rid, e);
+  Pending p = {.user_id = uid, .role = role, .client = r->ip, .rid = r->rid, .e = e};
+  pthread_mutex_lock(&q_mu);
+  *q_tail = &p;
+  q_tail = &p.next;
+  pthread_cond_signal(&work_cv);
+  while (!p.done) pthread_cond_wait(&done_cv, &q_mu);
+  pthread_mutex_unlock(&q_mu);
+  return p.rc;
 }
 
 int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
@@ -126,7 +227,8 @@ int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
   *checked = 0;
   Stmt *st = db_prepare(db,
                         "SELECT id, at, user_id, role, participant_id, trajectory_id, item, action, outcome, "
-                        "grounds, client, request_id, prev_hash, hash FROM access_log ORDER BY id");
+                        "grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of "
+                        "FROM access_log ORDER BY id");
   if (!st) return DB_ERROR;
   char prev[65];
   snprintf(prev, sizeof prev, "%s", GENESIS);
@@ -137,7 +239,8 @@ int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
     char h[65];
     entry_hash(prev, id, db_int(st, "at"), db_int(st, "user_id"), db_text(st, "role"), db_int(st, "participant_id"),
                db_int(st, "trajectory_id"), db_text(st, "item"), db_text(st, "action"), db_text(st, "outcome"),
-               db_text(st, "grounds"), db_text(st, "client"), db_text(st, "request_id"), h);
+               db_text(st, "grounds"), db_text(st, "client"), db_text(st, "request_id"), db_int(st, "consent_id"),
+               db_int(st, "on_behalf_of"), h);
     const char *stored = db_text(st, "hash"), *stored_prev = db_text(st, "prev_hash");
     if ((expect_id && id != expect_id + 1) || strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {
       *bad_id = id;

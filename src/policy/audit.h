@@ -18,11 +18,21 @@ typedef struct AuditEntry {
   const char *action;                    /* "view", "search", "create", "update", "delete", "export", "print" */
   const char *outcome;                   /* "ok" or "denied" */
   const char *grounds;                   /* grounds_name(), or NULL */
+  int64_t consent_id;                    /* the consent that allowed a read, or 0 */
+  int64_t on_behalf_of;                  /* user the actor acted for (a coach recording a consent), or 0 */
 } AuditEntry;
 
-/* Appends an entry for the request's user. Runs inside the caller's transaction if one is open,
- * else in its own; returns only after the entry is committed (durable with synchronous=FULL). */
+/* Appends an entry for the request's user and returns only once it is durable.
+ * Inside an open transaction the entry joins it (it commits or rolls back with the change it records).
+ * Otherwise, when the group-commit writer runs (audit_start), the entry is queued and the call waits
+ * until the writer has committed the batch holding it: many concurrent readers share one fsync.
+ * Without the writer (CLI, tests) the entry is written in a transaction of its own. */
 int audit_write(Req *r, const AuditEntry *e);
+
+/* Starts the group-commit writer thread with its own connection to path. Returns false if the database
+ * cannot be opened. audit_stop drains the queue and stops it. */
+bool audit_start(const char *path);
+void audit_stop(void);
 
 /* Appends an entry with explicit actor fields (CLI, tests). */
 int audit_append(Db *db, int64_t user_id, const char *role, const char *client, const char *request_id,

@@ -1,7 +1,14 @@
 /*
- * policy.c — see policy.h.
+ * policy.c — see policy.h. policy_item evaluates the visibility rule step by step in C; the list filter
+ * POLICY_SQL_ITEM_VISIBLE states the same rule in SQL. They are written independently on purpose, and
+ * tests/unit/test_policy.c checks on random networks that they agree.
  */
 #include "policy/policy.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/config.h"
 
 const char *grounds_name(Grounds g) {
   switch (g) {
@@ -15,26 +22,158 @@ const char *grounds_name(Grounds g) {
   }
 }
 
+bool policy_consent_allowed(const char *category, const char *grantee_side) {
+  return cfg.allow_health_to_work || strcmp(category, "health") != 0 || strcmp(grantee_side, "work") != 0;
+}
+
+/* Assigned coach (with the coach role), participant user and this user's live membership. */
+typedef struct Standing {
+  bool coach, participant;
+  int64_t member_id;
+  char side[8];
+} Standing;
+
+static int standing(Db *db, const User *u, int64_t tid, bool *exists, Standing *s, int64_t *participant_id) {
+  memset(s, 0, sizeof *s);
+  *exists = false;
+  Stmt *st = db_prepare(db,
+                        "SELECT t.participant_id, p.user_id AS participant_user, "
+                        " (SELECT COUNT(*) FROM trajectory_coaches c WHERE c.trajectory_id = t.id AND c.user_id = ?)"
+                        " AS is_coach, "
+                        " (SELECT MIN(m.id) FROM network_members m WHERE m.trajectory_id = t.id AND m.user_id = ?"
+                        "   AND m.removed_at IS NULL) AS member_id "
+                        "FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE t.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, u->id);
+  db_bind_int(st, 2, u->id);
+  db_bind_int(st, 3, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *exists = true;
+    if (participant_id) *participant_id = db_int(st, "participant_id");
+    s->coach = (u->roles & ROLE_COACH) && db_int(st, "is_coach") > 0;
+    s->participant = (u->roles & ROLE_PARTICIPANT) && !db_null(st, "participant_user") &&
+                     db_int(st, "participant_user") == u->id;
+    s->member_id = db_null(st, "member_id") ? 0 : db_int(st, "member_id");
+  }
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
+  if (s->member_id) {
+    st = db_prepare(db, "SELECT side FROM network_members WHERE id = ?");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, s->member_id);
+    rc = db_step(st);
+    if (rc == DB_ROW) snprintf(s->side, sizeof s->side, "%s", db_text(st, "side"));
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  }
+  return DB_OK;
+}
+
 int policy_trajectory(Db *db, const User *u, int64_t tid, Grounds *g, int64_t *participant_id) {
   *g = GROUNDS_NONE;
   *participant_id = 0;
   if (!u) return DB_OK;
-  Stmt *st = db_prepare(db,
-                        "SELECT t.participant_id, p.user_id AS participant_user, "
-                        " (SELECT COUNT(*) FROM trajectory_coaches c WHERE c.trajectory_id = t.id AND c.user_id = ?)"
-                        " AS is_coach "
-                        "FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE t.id = ?");
+  bool exists;
+  Standing s;
+  int rc = standing(db, u, tid, &exists, &s, participant_id);
+  if (rc != DB_OK || !exists) return rc;
+  if (s.coach) *g = GROUNDS_COACH;
+  else if (s.participant) *g = GROUNDS_SELF;
+  else if (s.member_id) *g = GROUNDS_MEMBER;
+  return DB_OK;
+}
+
+int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Grounds *g, int64_t *consent_id,
+                ItemRef *out) {
+  *g = GROUNDS_NONE;
+  *consent_id = 0;
+  ItemRef it = {0};
+  if (!u) return DB_OK;
+  Stmt *st = db_prepare(db, "SELECT id, trajectory_id, author_id, source_member_id, category, deleted_at "
+                            "FROM items WHERE id = ?");
   if (!st) return DB_ERROR;
-  db_bind_int(st, 1, u->id);
-  db_bind_int(st, 2, tid);
+  db_bind_int(st, 1, item_id);
   int rc = db_step(st);
+  bool deleted = false;
   if (rc == DB_ROW) {
-    *participant_id = db_int(st, "participant_id");
-    if ((u->roles & ROLE_COACH) && db_int(st, "is_coach") > 0) *g = GROUNDS_COACH;
-    else if ((u->roles & ROLE_PARTICIPANT) && !db_null(st, "participant_user") &&
-             db_int(st, "participant_user") == u->id)
-      *g = GROUNDS_SELF;
+    it.id = db_int(st, "id");
+    it.trajectory_id = db_int(st, "trajectory_id");
+    it.author_id = db_int(st, "author_id");
+    it.source_member_id = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id");
+    snprintf(it.category, sizeof it.category, "%s", db_text(st, "category"));
+    deleted = !db_null(st, "deleted_at");
+  }
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
+  if (out) *out = it;
+  if (deleted) return DB_OK;
+
+  /* 1. the author */
+  if (it.author_id == u->id) {
+    *g = GROUNDS_AUTHOR;
+    return DB_OK;
+  }
+  bool exists;
+  Standing s;
+  if ((rc = standing(db, u, it.trajectory_id, &exists, &s, NULL)) != DB_OK || !exists) return rc;
+  /* 2. an assigned coach */
+  if (s.coach) {
+    *g = GROUNDS_COACH;
+    return DB_OK;
+  }
+  /* 3. the source party itself */
+  if (it.source_member_id == 0 && s.participant) {
+    *g = GROUNDS_SELF;
+    return DB_OK;
+  }
+  if (it.source_member_id) {
+    st = db_prepare(db, "SELECT user_id, removed_at FROM network_members WHERE id = ?");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, it.source_member_id);
+    rc = db_step(st);
+    bool source = rc == DB_ROW && !db_null(st, "user_id") && db_int(st, "user_id") == u->id && db_null(st, "removed_at");
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return rc;
+    if (source) {
+      *g = GROUNDS_SOURCE;
+      return DB_OK;
+    }
+  }
+  /* 4. a network member with a live consent of the source party for this category */
+  if (!s.member_id) return DB_OK;
+  if (!policy_consent_allowed(it.category, s.side)) return DB_OK;
+  st = db_prepare(db, "SELECT id, source_member_id, grantee_member_id, grantee_side, given_on, valid_until, withdrawn_at "
+                      "FROM consents WHERE trajectory_id = ? AND category = ? ORDER BY id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, it.trajectory_id);
+  db_bind_text(st, 2, it.category);
+  while ((rc = db_step(st)) == DB_ROW) {
+    int64_t src = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id");
+    if (src != it.source_member_id || !db_null(st, "withdrawn_at")) continue;
+    bool to_me = !db_null(st, "grantee_member_id") ? db_int(st, "grantee_member_id") == s.member_id
+                                                    : strcmp(db_text(st, "grantee_side"), s.side) == 0;
+    if (!to_me) continue;
+    if (strcmp(db_text(st, "given_on"), today) > 0) continue;
+    if (!db_null(st, "valid_until") && strcmp(db_text(st, "valid_until"), today) < 0) continue;
+    *g = GROUNDS_CONSENT;
+    *consent_id = db_int(st, "id");
+    break;
   }
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today) {
+  db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);
+  db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
+  db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, u->id);
+  db_bind_text(st, idx++, today);
+  db_bind_text(st, idx++, today);
+  db_bind_int(st, idx++, cfg.allow_health_to_work ? 1 : 0);
+  return idx;
 }

@@ -10,6 +10,7 @@
 #ifndef ZW_POLICY_H
 #define ZW_POLICY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -31,6 +32,45 @@ const char *grounds_name(Grounds g);
  * Returns a DB code; on DB_OK *g is GROUNDS_NONE when refused (also for a trajectory that does not exist)
  * and *participant_id is set when the trajectory exists. */
 int policy_trajectory(Db *db, const User *u, int64_t tid, Grounds *g, int64_t *participant_id);
+
+/* The item facts the rule needs. */
+typedef struct ItemRef {
+  int64_t id, trajectory_id, author_id;
+  int64_t source_member_id; /* 0: the participant is the source */
+  char category[16];
+} ItemRef;
+
+/* Whether u may see item item_id — the rule evaluated in C, one item at a time. Returns a DB code; on
+ * DB_OK *g is GROUNDS_NONE when refused (also for a deleted or non-existent item), *consent_id the
+ * consent that allowed it (GROUNDS_CONSENT) or 0, and *item (if not NULL) the item's facts when it
+ * exists. `today` is a YYYY-MM-DD date (consent validity is by calendar day). */
+int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Grounds *g, int64_t *consent_id,
+                ItemRef *item);
+
+/* SQL condition over an items row aliased `i` that holds exactly when the user may see it: the same
+ * rule as policy_item, written as SQL for lists, search and counts (a property test checks that the two
+ * agree). Bind its parameters with policy_bind_item_filter starting at the first `?` of the condition. */
+#define POLICY_SQL_ITEM_VISIBLE                                                                            \
+  "(i.deleted_at IS NULL AND (i.author_id = ?"                                                              \
+  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches vc"                                               \
+  "      WHERE vc.trajectory_id = i.trajectory_id AND vc.user_id = ?))"                                      \
+  " OR (? = 1 AND i.source_member_id IS NULL AND EXISTS (SELECT 1 FROM trajectories vt"                      \
+  "      JOIN participants vp ON vp.id = vt.participant_id WHERE vt.id = i.trajectory_id AND vp.user_id = ?))" \
+  " OR EXISTS (SELECT 1 FROM network_members vs WHERE vs.id = i.source_member_id AND vs.user_id = ?"         \
+  "      AND vs.removed_at IS NULL)"                                                                         \
+  " OR EXISTS (SELECT 1 FROM network_members vm JOIN consents vk ON vk.trajectory_id = vm.trajectory_id"     \
+  "      WHERE vm.trajectory_id = i.trajectory_id AND vm.user_id = ? AND vm.removed_at IS NULL"              \
+  "      AND vk.category = i.category AND COALESCE(vk.source_member_id, 0) = COALESCE(i.source_member_id, 0)" \
+  "      AND (vk.grantee_member_id = vm.id OR vk.grantee_side = vm.side)"                                    \
+  "      AND vk.withdrawn_at IS NULL AND vk.given_on <= ? AND (vk.valid_until IS NULL OR vk.valid_until >= ?)" \
+  "      AND (i.category <> 'health' OR vm.side <> 'work' OR ? = 1))))"
+
+/* Binds the parameters of POLICY_SQL_ITEM_VISIBLE from index idx; returns the next free index. */
+int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today);
+
+/* Whether a consent for category may be given to a member or side (the legal guardrail: health details
+ * never go to the work side unless cfg.allow_health_to_work). */
+bool policy_consent_allowed(const char *category, const char *grantee_side);
 
 /* SQL condition (on a trajectories row aliased `t`) that holds exactly for the trajectories a coach is
  * assigned to; binds one parameter: the user id. Used by caseload lists and search. */

@@ -1,0 +1,28 @@
+#!/bin/sh
+# codecheck — rules the compiler cannot enforce, checked on every `make test`:
+#  1. no sqlite3_* outside src/db/ (a PostgreSQL driver must be able to replace it);
+#  2. no raw writes into a response body (buf_* on ->out) except lines marked /* raw: reason */;
+#  3. html_fmt_ is only reached through the html() macro (which demands a literal format);
+#  4. trusted markup (markup_from_renderer_) is only made by the writer and the renderers;
+#  5. no user text in log lines: log_* calls never pass form_str/query_str/params_get values.
+cd "$(dirname "$0")/.." || exit 2
+fail=0
+report() { echo "codecheck: $1"; echo "$2" | sed 's/^/    /'; fail=1; }
+
+out=$(grep -rn 'sqlite3_' src --include='*.c' --include='*.h' | grep -v '^src/db/')
+[ -n "$out" ] && report "sqlite3_* outside src/db/" "$out"
+
+out=$(grep -rnE 'buf_(puts|printf|vprintf|append|putc)\(&r->out' src --include='*.c' | grep -v '/\* raw:')
+[ -n "$out" ] && report "raw write into a response (use html())" "$out"
+
+out=$(grep -rn 'html_fmt_(' src --include='*.c' --include='*.h' | grep -v '^src/html/html\.[ch]:')
+[ -n "$out" ] && report "html_fmt_ called directly (use the html() macro)" "$out"
+
+out=$(grep -rn 'markup_from_renderer_(' src --include='*.c' | grep -vE '^src/(html/|auth/totp\.c|render/)')
+[ -n "$out" ] && report "markup made outside the writer and renderers" "$out"
+
+out=$(grep -rnE 'log_(info|warn|error)\(.*(form_str|query_str|params_get)\(' src --include='*.c')
+[ -n "$out" ] && report "request values in a server log line" "$out"
+
+[ $fail = 0 ] && echo "codecheck: ok"
+exit $fail
