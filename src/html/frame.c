@@ -37,7 +37,7 @@ static void nav(Req *r) {
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
       {"/account", N_("My account"), ROLE_ANY},
   };
-  if (!r->user || (r->sess && !r->sess->mfa_ok && (r->user->roles & (ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER))))
+  if (!r->user || (r->sess && !r->sess->mfa_ok && (r->user->roles & ROLE_MFA_REQUIRED)))
     return;
   html(&r->out, "<nav class=\"nav\" aria-label=\"%s\"><ul>", _("Main menu"));
   for (size_t i = 0; i < sizeof items / sizeof *items; i++) {

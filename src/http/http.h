@@ -24,6 +24,7 @@ enum {
   ROLE_PARTNER = 1 << 4,   /* external care or work partner */
   ROLE_LOGOFFICER = 1 << 5,
   ROLE_ANY = 0x3f,         /* any signed-in user */
+  ROLE_MFA_REQUIRED = ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER, /* must use a second factor */
 };
 
 typedef struct User {

@@ -147,7 +147,7 @@ static bool origin_ok(Req *r) {
 }
 
 static bool needs_mfa(const User *u) {
-  return u->totp_enabled || cfg.totp_everyone || (u->roles & (ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER));
+  return u->totp_enabled || cfg.totp_everyone || (u->roles & ROLE_MFA_REQUIRED);
 }
 
 static const char *const flash_keys[] = {"saved", "created", "logged_out", "password_changed", "mfa_enabled",

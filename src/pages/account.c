@@ -1,3 +1,494 @@
-/* account.c — placeholder until the module lands. */
+/*
+ * account.c — the signed-in user's own account (name, e-mail, role, language, password change, second
+ * factor) and setting a password with a one-time link (/reset: invitations and resets).
+ *
+ * Changing or setting a password ends every session of the account; the browser that changed it gets a
+ * fresh session. Enrolling the second factor rotates the session too. One-time link tokens are never
+ * logged (the request log names the route pattern, not the URI). Nothing here touches case information.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "auth/links.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "auth/totp.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
 #include "pages/pages.h"
-const Route account_routes[] = {{0}};
+
+/* True if the user's roles (or the site setting) make the second factor compulsory; mirrors server.c. */
+static bool mfa_required(const User *u) {
+  return cfg.totp_everyone || (u->roles & (ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER));
+}
+
+/* Replaces the current session (if any) with a new one for uid and sets the cookie. Call inside the
+ * transaction that made the change. Returns a DB code. */
+static int rotate_session(Req *r, int64_t uid, bool mfa_ok) {
+  int rc;
+  if (r->sess && (rc = session_end(r->db, r->sess->id)) != DB_OK) return rc;
+  char token[TOKEN_LEN + 1];
+  rc = session_create(r->db, uid, mfa_ok, (int64_t)time(NULL), token);
+  if (rc == DB_OK) http_set_cookie(r, "zw_session", token, -1);
+  return rc;
+}
+
+/* 429 page with Retry-After for a throttled password or code check. */
+static int too_many(Req *r, int64_t wait_ms) {
+  char secs[24];
+  snprintf(secs, sizeof secs, "%lld", (long long)((wait_ms + 999) / 1000));
+  http_header(r, "Retry-After", secs);
+  return http_error(r, 429, _("Too many failed attempts. Wait a moment before you try again."));
+}
+
+static const char *const new_password_hint =
+    N_("At least 12 characters. A sentence of a few words is easy to remember and hard to guess.");
+
+/* ---- GET /account ---- */
+
+/* Writes the account page; the password form shows any recorded errors. Returns a DB code. */
+static int account_page(Req *r) {
+  int64_t unused_codes = 0;
+  if (r->user->totp_enabled) {
+    Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, r->user->id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) unused_codes = db_int(st, "n");
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  }
+
+  page_begin(r, _("My account"));
+  html(&r->out, "<h1>%s</h1>", _("My account"));
+  html(&r->out, "<section class=\"card\"><h2>%s</h2><dl class=\"facts\">", _("Your details"));
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Name"), r->user->name);
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("E-mail address"), r->user->email);
+  html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Role"), label_role(r->user->roles));
+  html(&r->out, "<p class=\"muted small\">%s</p></section>",
+       _("Is your name or e-mail address wrong? Ask the administrator of the portal to correct it."));
+
+  html(&r->out, "<section class=\"card\"><h2>%s</h2>", _("Language"));
+  form_begin(r, "/lang", "form");
+  html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"/account\">");
+  static const char *const langs[] = {"nl", "Nederlands", "en", "English", NULL};
+  field_select(r, &(Field){.name = "lang", .label = _("Language of the portal"), .value = r->lang, .required = true},
+               langs);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\">%s</button></div>", _("Change language"));
+  form_end(r);
+  html(&r->out, "</section>");
+
+  html(&r->out, "<section class=\"card\"><h2>%s</h2>", _("Change password"));
+  form_errors_summary(r);
+  form_begin(r, "/account/password", "form");
+  /* a hidden user name helps password managers store the new password with the right account */
+  html(&r->out, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">", r->user->email);
+  field_input(r, &(Field){.name = "current", .label = _("Current password"), .type = "password",
+                          .autocomplete = "current-password", .required = true, .maxlength = 1024});
+  field_input(r, &(Field){.name = "new", .label = _("New password"), .type = "password", .hint = _(new_password_hint),
+                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  field_input(r, &(Field){.name = "repeat", .label = _("Repeat the new password"), .type = "password",
+                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
+       _("Change password"));
+  form_end(r);
+  html(&r->out, "<p class=\"muted small\">%s</p></section>",
+       _("After the change you are signed out everywhere else."));
+
+  html(&r->out, "<section class=\"card\"><h2>%s</h2>", _("Two-step verification"));
+  if (r->user->totp_enabled) {
+    html(&r->out, "<p>%s</p>", _("Two-step verification is on."));
+    html(&r->out, "<p>%s %lld</p>", _("Unused recovery codes:"), (long long)unused_codes);
+    html(&r->out, "<p><a href=\"/account/2fa\">%s</a></p>", _("Manage two-step verification"));
+  } else {
+    html(&r->out, "<p>%s</p>", _("Two-step verification is off."));
+    html(&r->out, "<p><a href=\"/account/2fa\">%s</a></p>", _("Set up two-step verification"));
+  }
+  html(&r->out, "</section>");
+  page_end(r);
+  return DB_OK;
+}
+
+static int get_account(Req *r) {
+  int rc = account_page(r);
+  return rc == DB_OK ? 200 : http_db_error(r, rc);
+}
+
+/* ---- POST /account/password ---- */
+
+static int post_password(Req *r) {
+  char key[64];
+  snprintf(key, sizeof key, "pwchange:%lld", (long long)r->user->id);
+  int64_t now_ms = throttle_now_ms();
+  int64_t wait = throttle_wait_ms(key, now_ms);
+  if (wait > 0) return too_many(r, wait);
+
+  const char *current = params_get(&r->form, "current");
+  const char *fresh = params_get(&r->form, "new");
+  const char *repeat = params_get(&r->form, "repeat");
+  if (!current) current = "";
+  if (!fresh) fresh = "";
+  if (!repeat) repeat = "";
+
+  Stmt *st = db_prepare(r->db, "SELECT password_hash FROM users WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, r->user->id);
+  int rc = db_step(st);
+  if (rc != DB_ROW) {
+    db_done(st);
+    return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  }
+  char *hash = arena_strdup(r->a, db_text(st, "password_hash"));
+  db_done(st);
+
+  if (!*current) {
+    form_error(r, "current", _("Fill in your current password."));
+  } else if (!hash || !password_verify(hash, current)) {
+    throttle_fail(key, now_ms);
+    form_error(r, "current", _("This is not your current password."));
+  }
+  PwCheck c = password_check(fresh, r->user->email, r->user->name);
+  if (!*fresh) form_error(r, "new", _("Fill in a new password."));
+  else if (c != PW_OK) form_error(r, "new", _(password_check_message(c)));
+  if (*fresh && strcmp(fresh, repeat) != 0) form_error(r, "repeat", _("The two new passwords are not the same."));
+  if (r->nerrors) {
+    rc = account_page(r);
+    return rc == DB_OK ? 400 : http_db_error(r, rc);
+  }
+  throttle_clear(key);
+
+  char newhash[PASSWORD_HASH_MAX];
+  if (!password_hash(fresh, newhash)) return http_error(r, 500, NULL);
+
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  st = db_prepare(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0 WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, newhash);
+  db_bind_int(st, 2, r->user->id);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = session_end_all(r->db, r->user->id)) != DB_OK) return http_db_error(r, rc);
+  r->sess = NULL; /* ended with the others */
+  /* the route is not R_PRE_MFA, so this session passed the second factor where one is needed */
+  if ((rc = rotate_session(r, r->user->id, true)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s user %lld changed their password", r->rid, (long long)r->user->id);
+  return http_redirect_flash(r, "/account", "password_changed");
+}
+
+/* ---- GET/POST /account/2fa ---- */
+
+/* True if s is a TOTP secret as we make them: 32 characters of the base32 alphabet. */
+static bool secret_shape_ok(const char *s) {
+  if (strlen(s) != TOTP_SECRET_B32 - 1) return false;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '2' && *p <= '7'))) return false;
+  return true;
+}
+
+/* The enrolment page: QR code and secret for secret (not saved yet), and the form that confirms a code. */
+static void enrol_page(Req *r, const char *secret) {
+  page_begin(r, _("Set up two-step verification"));
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", _("Set up two-step verification"));
+  if (mfa_required(r->user))
+    html(&r->out, "<p>%s</p>", _("Your role needs two-step verification. Set it up now to continue."));
+  form_errors_summary(r);
+  html(&r->out, "<ol class=\"steps\"><li>%s</li><li>%s</li><li>%s</li></ol>",
+       _("Install an authenticator app on your phone (for example FreeOTP, Aegis, Google Authenticator or "
+         "Microsoft Authenticator)."),
+       _("Scan this QR code with the app, or type the key below."),
+       _("Enter the 6-digit code the app shows."));
+  Markup qr = qr_svg(r->a, totp_uri(r->a, "Zorg & Werk", r->user->email, secret));
+  html(&r->out, "<div class=\"qr\">");
+  html_markup(&r->out, qr);
+  html(&r->out, "</div>");
+  char grouped[TOTP_SECRET_B32 + TOTP_SECRET_B32 / 4 + 1];
+  size_t o = 0;
+  for (size_t i = 0; secret[i] && o + 2 < sizeof grouped; i++) {
+    if (i && i % 4 == 0) grouped[o++] = ' ';
+    grouped[o++] = secret[i];
+  }
+  grouped[o] = '\0';
+  html(&r->out, "<p>%s</p><p class=\"secret\"><code>%s</code></p>", _("Key for typing in by hand:"), grouped);
+  form_begin(r, "/account/2fa", "form");
+  html(&r->out, "<input type=\"hidden\" name=\"secret\" value=\"%s\">", secret);
+  field_input(r, &(Field){.name = "code", .label = _("Code from the app"), .autocomplete = "one-time-code",
+                          .required = true, .maxlength = 10});
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
+       _("Turn on"));
+  form_end(r);
+  html(&r->out, "</section>");
+  page_end(r);
+}
+
+/* The page for an enrolled user: status, and the form to turn it off where the role allows. */
+static void enrolled_page(Req *r) {
+  page_begin(r, _("Two-step verification"));
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1><p>%s</p>", _("Two-step verification"),
+       _("Two-step verification is on. When you sign in, you enter a code from your authenticator app or one of "
+         "your recovery codes."));
+  if (mfa_required(r->user)) {
+    html(&r->out, "<p>%s</p>", _("Your role needs two-step verification, so it cannot be turned off."));
+  } else {
+    html(&r->out, "<h2>%s</h2>", _("Turn off"));
+    form_errors_summary(r);
+    form_begin(r, "/account/2fa/off", "form");
+    field_input(r, &(Field){.name = "code", .label = _("Current code from the app"), .autocomplete = "one-time-code",
+                            .required = true, .maxlength = 10});
+    html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"danger\">%s</button></div>",
+         _("Turn off two-step verification"));
+    form_end(r);
+  }
+  html(&r->out, "<p><a href=\"/account\">%s</a></p></section>", _("Back to my account"));
+  page_end(r);
+}
+
+static int get_2fa(Req *r) {
+  if (r->user->totp_enabled) {
+    if (!r->sess->mfa_ok) return http_redirect(r, "/login/2fa");
+    enrolled_page(r);
+    return 200;
+  }
+  char secret[TOTP_SECRET_B32];
+  totp_secret_new(secret);
+  enrol_page(r, secret);
+  return 200;
+}
+
+static int post_2fa(Req *r) {
+  if (r->user->totp_enabled) {
+    /* re-enrolment would let someone holding only the password replace the second factor */
+    if (!r->sess->mfa_ok) return http_redirect(r, "/login/2fa");
+    return http_error(r, 409, _("Two-step verification is already on."));
+  }
+  const char *secret = form_str(r, "secret");
+  if (!secret_shape_ok(secret)) return http_error(r, 400, _("The form is damaged. Reload the page and start again."));
+  int64_t step = 0;
+  if (!totp_verify(secret, form_str(r, "code"), (int64_t)time(NULL), 0, &step)) {
+    form_error(r, "code", _("That code is not correct. Check the time on your phone, wait for the next code and "
+                            "try again."));
+    enrol_page(r, secret);
+    return 400;
+  }
+
+  char codes[RECOVERY_CODES][RECOVERY_CODE_LEN + 3];
+  recovery_codes_new(codes);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ? "
+                               "AND totp_secret IS NULL");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, secret);
+  db_bind_int(st, 2, step);
+  db_bind_int(st, 3, r->user->id);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if (db_changes(r->db) != 1) { /* enrolled meanwhile in another tab */
+    db_rollback(r->db);
+    return http_error(r, 409, _("Two-step verification is already on."));
+  }
+  st = db_prepare(r->db, "DELETE FROM recovery_codes WHERE user_id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, r->user->id);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  for (int i = 0; i < RECOVERY_CODES; i++) {
+    char h[65];
+    recovery_code_hash(codes[i], h);
+    st = db_prepare(r->db, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_int(st, 1, r->user->id);
+    db_bind_text(st, 2, h);
+    if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  }
+  if ((rc = rotate_session(r, r->user->id, true)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s user %lld turned on two-step verification", r->rid, (long long)r->user->id);
+
+  page_begin(r, _("Your recovery codes"));
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", _("Your recovery codes"));
+  html(&r->out, "<p class=\"flash\" role=\"status\">%s</p>", _("Two-step verification is on."));
+  html(&r->out, "<p>%s</p>",
+       _("If you lose your phone, you can sign in with one of these codes instead of a code from the app. Each "
+         "code works once."));
+  html(&r->out, "<p><strong>%s</strong></p>",
+       _("They are shown only now. Print them or write them down and keep them in a safe place."));
+  html(&r->out, "<ul class=\"codes\">");
+  for (int i = 0; i < RECOVERY_CODES; i++) html(&r->out, "<li><code>%s</code></li>", codes[i]);
+  html(&r->out, "</ul>");
+  html(&r->out, "<p><a class=\"button primary\" href=\"%s\">%s</a></p></section>", home_for(r->user), _("Continue"));
+  page_end(r);
+  return 200;
+}
+
+/* POST /account/2fa/off — only for roles that do not need the second factor, with a current code. */
+static int post_2fa_off(Req *r) {
+  if (!r->user->totp_enabled) return http_redirect(r, "/account/2fa");
+  if (mfa_required(r->user))
+    return http_error(r, 403, _("Your role needs two-step verification, so it cannot be turned off."));
+  char key[64];
+  snprintf(key, sizeof key, "mfa:%lld", (long long)r->user->id);
+  int64_t now_ms = throttle_now_ms();
+  int64_t wait = throttle_wait_ms(key, now_ms);
+  if (wait > 0) return too_many(r, wait);
+
+  Stmt *st = db_prepare(r->db, "SELECT totp_secret, totp_last_step FROM users WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, r->user->id);
+  int rc = db_step(st);
+  if (rc != DB_ROW) {
+    db_done(st);
+    return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  }
+  char *secret = arena_strdup(r->a, db_text(st, "totp_secret"));
+  int64_t last = db_int(st, "totp_last_step");
+  db_done(st);
+  int64_t step = 0;
+  if (!secret || !totp_verify(secret, form_str(r, "code"), (int64_t)time(NULL), last, &step)) {
+    throttle_fail(key, now_ms);
+    form_error(r, "code", _("That code is not correct, or it was already used. Wait for the next code and try again."));
+    enrolled_page(r);
+    return 400;
+  }
+  throttle_clear(key);
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  st = db_prepare(r->db, "UPDATE users SET totp_secret = NULL, totp_last_step = 0 WHERE id = ? AND totp_last_step < ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, r->user->id);
+  db_bind_int(st, 2, step);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if (db_changes(r->db) != 1) { /* the code was used meanwhile */
+    db_rollback(r->db);
+    form_error(r, "code", _("That code is not correct, or it was already used. Wait for the next code and try again."));
+    enrolled_page(r);
+    return 400;
+  }
+  st = db_prepare(r->db, "DELETE FROM recovery_codes WHERE user_id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, r->user->id);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s user %lld turned off two-step verification", r->rid, (long long)r->user->id);
+  return http_redirect_flash(r, "/account", "saved");
+}
+
+/* ---- GET/POST /reset ---- */
+
+static int gone(Req *r) {
+  db_rollback(r->db);
+  buf_reset(&r->out);
+  page_begin(r, _("This link is not valid any more"));
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1><p>%s</p><p>%s</p><p><a href=\"/login\">%s</a></p></section>",
+       _("This link is not valid any more"),
+       _("This link is not valid any more; ask for a new one."),
+       _("A link works once and for a limited time. Your coach or the administrator of the portal can give you a "
+         "new link."),
+       _("Go to sign in"));
+  page_end(r);
+  return 410;
+}
+
+/* The set-password form for a live link. purpose: "invite" or "reset". */
+static void reset_form(Req *r, const char *token, const char *purpose, const char *email) {
+  bool invite = strcmp(purpose, "invite") == 0;
+  const char *title = invite ? _("Welcome: choose your password") : _("Choose a new password");
+  page_begin(r, title);
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", title);
+  html(&r->out, "<p>%s <strong>%s</strong></p>", _("Account:"), email);
+  form_errors_summary(r);
+  form_begin(r, "/reset", "form");
+  html(&r->out, "<input type=\"hidden\" name=\"token\" value=\"%s\">", token);
+  html(&r->out, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">", email);
+  field_input(r, &(Field){.name = "new", .label = _("New password"), .type = "password", .hint = _(new_password_hint),
+                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  field_input(r, &(Field){.name = "repeat", .label = _("Repeat the new password"), .type = "password",
+                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
+       _("Save password"));
+  form_end(r);
+  html(&r->out, "</section>");
+  page_end(r);
+}
+
+/* Loads e-mail and name of uid into arena strings. Returns a DB code (DB_DONE: no such user). */
+static int load_account(Req *r, int64_t uid, const char **email, const char **name) {
+  Stmt *st = db_prepare(r->db, "SELECT email, name FROM users WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, uid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *email = arena_strdup(r->a, db_text(st, "email"));
+    *name = arena_strdup(r->a, db_text(st, "name"));
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+static int get_reset(Req *r) {
+  const char *token = query_str(r, "token");
+  int64_t uid;
+  const char *purpose, *email = NULL, *name = NULL;
+  int rc = link_find(r->db, r->a, token, (int64_t)time(NULL), &uid, &purpose);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (!uid) return gone(r);
+  if ((rc = load_account(r, uid, &email, &name)) == DB_DONE) return gone(r);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  reset_form(r, token, purpose, email);
+  return 200;
+}
+
+static int post_reset(Req *r) {
+  const char *token = form_str(r, "token");
+  int64_t uid;
+  const char *purpose, *email = NULL, *name = NULL;
+  int rc = link_find(r->db, r->a, token, (int64_t)time(NULL), &uid, &purpose);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (!uid) return gone(r);
+  if ((rc = load_account(r, uid, &email, &name)) == DB_DONE) return gone(r);
+  if (rc != DB_OK) return http_db_error(r, rc);
+
+  const char *fresh = params_get(&r->form, "new");
+  const char *repeat = params_get(&r->form, "repeat");
+  if (!fresh) fresh = "";
+  if (!repeat) repeat = "";
+  PwCheck c = password_check(fresh, email, name);
+  if (!*fresh) form_error(r, "new", _("Fill in a new password."));
+  else if (c != PW_OK) form_error(r, "new", _(password_check_message(c)));
+  if (*fresh && strcmp(fresh, repeat) != 0) form_error(r, "repeat", _("The two passwords are not the same."));
+  if (r->nerrors) {
+    reset_form(r, token, purpose, email);
+    return 400;
+  }
+
+  char hash[PASSWORD_HASH_MAX];
+  if (!password_hash(fresh, hash)) return http_error(r, 500, NULL);
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  rc = link_use(r->db, token, (int64_t)time(NULL));
+  if (rc == DB_CONSTRAINT) return gone(r); /* used or expired meanwhile; gone() rolls back */
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, hash);
+  db_bind_int(st, 2, uid);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = session_end_all(r->db, uid)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  /* the login throttle for this account name starts afresh too */
+  char acctkey[300];
+  snprintf(acctkey, sizeof acctkey, "acct:%s", email);
+  throttle_clear(acctkey);
+  if (r->sess && r->user && r->user->id == uid) http_set_cookie(r, "zw_session", "", 0);
+  log_info("rid=%s user %lld set a password with a one-time link", r->rid, (long long)uid);
+  return http_redirect_flash(r, "/login", "password_changed");
+}
+
+const Route account_routes[] = {
+    {"GET", "/account", ROLE_ANY, 0, get_account},
+    {"POST", "/account/password", ROLE_ANY, 0, post_password},
+    {"GET", "/account/2fa", ROLE_ANY, R_PRE_MFA, get_2fa},
+    {"POST", "/account/2fa", ROLE_ANY, R_PRE_MFA, post_2fa},
+    {"POST", "/account/2fa/off", ROLE_ANY, 0, post_2fa_off},
+    {"GET", "/reset", 0, R_PUBLIC, get_reset},
+    {"POST", "/reset", 0, R_PUBLIC, post_reset},
+    {0},
+};

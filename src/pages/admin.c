@@ -1,3 +1,730 @@
-/* admin.c — placeholder until the module lands. */
+/*
+ * admin.c — the administrator's pages: user accounts (list, search, create with an invitation link,
+ * deactivate, reactivate, unlock, password-reset link) and organisations (list, add, deactivate,
+ * reactivate).
+ *
+ * The administrator never sees case content. Nothing here reads participants, trajectories or the
+ * access log; a participant's account is shown like any other account (name, e-mail, role, state) and
+ * nothing more. Changes to accounts are written to the server log with ids only.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/links.h"
+#include "auth/session.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
 #include "pages/pages.h"
-const Route admin_routes[] = {{0}};
+
+enum { NAME_MAX_CHARS = 120, EMAIL_MAX = 254, FUNCTION_MAX_CHARS = 120, ORG_NAME_MAX_CHARS = 160 };
+
+/* ---- shared helpers ---- */
+
+/* The role choices of the new-user form: stored code, role bit, English label. */
+static const struct {
+  const char *code;
+  unsigned bit;
+  const char *label;
+} role_choices[] = {
+    {"coach", ROLE_COACH, N_("Coach")},
+    {"teamlead", ROLE_TEAMLEAD, N_("Team lead")},
+    {"admin", ROLE_ADMIN, N_("Administrator")},
+    {"logofficer", ROLE_LOGOFFICER, N_("Log officer")},
+    {"participant", ROLE_PARTICIPANT, N_("Participant")},
+    {"partner", ROLE_PARTNER, N_("Partner")},
+};
+enum { N_ROLE_CHOICES = sizeof role_choices / sizeof *role_choices };
+
+/* Role bit for a form code, 0 if unknown. */
+static unsigned role_bit(const char *code) {
+  for (int i = 0; i < N_ROLE_CHOICES; i++)
+    if (strcmp(role_choices[i].code, code) == 0) return role_choices[i].bit;
+  return 0;
+}
+
+/* Every role in a bit set as translated labels joined by ", " (arena string; "" for none). */
+static const char *roles_text(Req *r, unsigned roles) {
+  static const unsigned order[] = {ROLE_ADMIN, ROLE_TEAMLEAD, ROLE_COACH, ROLE_LOGOFFICER, ROLE_PARTICIPANT,
+                                   ROLE_PARTNER};
+  const char *s = "";
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+    if (!(roles & order[i])) continue;
+    s = *s ? arena_printf(r->a, "%s, %s", s, label_role(order[i])) : label_role(order[i]);
+  }
+  return s;
+}
+
+/* Translated state of an account. */
+static const char *state_text(bool active, bool locked) {
+  if (!active) return _("Inactive");
+  if (locked) return _("Locked");
+  return _("Active");
+}
+
+/* Lowercased copy of s in the arena. */
+static char *lower(Arena *a, const char *s) {
+  char *d = arena_strdup(a, s);
+  for (char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
+  return d;
+}
+
+/* True if s holds a line break or tab (single-line fields). */
+static bool has_breaks(const char *s) { return strpbrk(s, "\r\n\t") != NULL; }
+
+/* The e-mail shape we accept: no spaces, exactly one '@' with something before it, and a dot in the
+ * domain that is neither its first nor its last character. Pure. */
+static bool email_ok(const char *e) {
+  size_t n = strlen(e);
+  if (n == 0 || n > EMAIL_MAX) return false;
+  const char *at = strchr(e, '@');
+  if (!at || at == e || strchr(at + 1, '@')) return false;
+  for (const char *p = e; *p; p++)
+    if ((unsigned char)*p <= ' ' || *p == 0x7f) return false;
+  const char *dom = at + 1;
+  const char *dot = strchr(dom, '.');
+  if (!dot || dot == dom) return false;
+  return dom[strlen(dom) - 1] != '.';
+}
+
+/* Parses a positive decimal id; 0 for anything else. */
+static int64_t parse_id(const char *s) {
+  if (!*s || strlen(s) > 15) return 0;
+  int64_t n = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9') return 0;
+    n = n * 10 + (*p - '0');
+  }
+  return n;
+}
+
+/* Writes "/admin/users?q=...&page=N" as an href value. */
+static void users_href(Req *r, const char *q, int64_t page) {
+  html(&r->out, "/admin/users?");
+  if (*q) {
+    html(&r->out, "q=");
+    html_urlarg(&r->out, q);
+    html(&r->out, "&amp;");
+  }
+  html(&r->out, "page=%lld", (long long)page);
+}
+
+/* ---- GET /admin ---- */
+
+static int get_admin(Req *r) { return http_redirect(r, "/admin/users"); }
+
+/* ---- GET /admin/users ---- */
+
+static int get_users(Req *r) {
+  const char *q = query_str(r, "q");
+  int64_t page = query_int(r, "page", 1);
+  if (page < 1) page = 1;
+  int64_t size = cfg.page_size > 0 ? cfg.page_size : 50;
+  /* the search text is a literal substring: escape LIKE's wildcards */
+  Buf pat = {0};
+  buf_putc(&pat, '%');
+  for (const char *p = q; *p; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&pat, '\\');
+    buf_putc(&pat, *p);
+  }
+  buf_putc(&pat, '%');
+  const char *like = arena_strdup(r->a, pat.p);
+  buf_free(&pat);
+
+  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM users u WHERE ? = '' "
+                               "OR LOWER(u.name) LIKE LOWER(?) ESCAPE '\\' OR LOWER(u.email) LIKE LOWER(?) ESCAPE '\\'");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, q);
+  db_bind_text(st, 2, like);
+  db_bind_text(st, 3, like);
+  int rc = db_step(st);
+  if (rc != DB_ROW) {
+    db_done(st);
+    return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  }
+  int64_t total = db_int(st, "n");
+  db_done(st);
+  int64_t pages = total ? (total + size - 1) / size : 1;
+  if (page > pages) page = pages;
+
+  page_begin(r, _("Users"));
+  html(&r->out, "<h1>%s</h1>", _("Users"));
+  html(&r->out, "<p><a class=\"button primary\" href=\"/admin/users/new\">%s</a></p>", _("New user"));
+  html(&r->out, "<form method=\"get\" action=\"/admin/users\" class=\"search\" role=\"search\">"
+                "<label for=\"f-q\">%s</label> <input type=\"search\" id=\"f-q\" name=\"q\" value=\"%s\" "
+                "maxlength=\"254\"> <button type=\"submit\">%s</button></form>",
+       _("Search by name or e-mail"), q, _("Search"));
+
+  st = db_prepare(r->db, "SELECT u.id, u.name, u.email, u.roles, u.active, u.locked, u.last_login_at, "
+                         "o.name AS org_name FROM users u LEFT JOIN organisations o ON o.id = u.org_id "
+                         "WHERE ? = '' OR LOWER(u.name) LIKE LOWER(?) ESCAPE '\\' "
+                         "OR LOWER(u.email) LIKE LOWER(?) ESCAPE '\\' "
+                         "ORDER BY LOWER(u.name), u.id LIMIT ? OFFSET ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, q);
+  db_bind_text(st, 2, like);
+  db_bind_text(st, 3, like);
+  db_bind_int(st, 4, size);
+  db_bind_int(st, 5, (page - 1) * size);
+  int shown = 0;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (shown++ == 0)
+      html(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><caption>%s</caption><thead><tr>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+           _("Users"), _("Name"), _("E-mail address"), _("Role"), _("Organisation"), _("State"), _("Last login"));
+    unsigned roles = (unsigned)db_int(st, "roles");
+    /* a participant's account shows name, e-mail and role only: nothing that hints at their case */
+    bool participant = (roles & ROLE_PARTICIPANT) != 0;
+    const char *org = db_text(st, "org_name");
+    html(&r->out, "<tr><th scope=\"row\"><a href=\"/admin/users/%lld\">%s</a></th><td>%s</td><td>%s</td>"
+                  "<td>%s</td><td>%s</td><td>%s</td></tr>",
+         (long long)db_int(st, "id"), db_text(st, "name"), db_text(st, "email"), roles_text(r, roles),
+         !participant && org ? org : "", state_text(db_int(st, "active") != 0, db_int(st, "locked") != 0),
+         db_null(st, "last_login_at") ? _("never") : fmt_time(r, db_int(st, "last_login_at")));
+  }
+  db_done(st);
+  if (rc != DB_DONE) return http_db_error(r, rc);
+  if (!shown) {
+    html(&r->out, "<p>%s</p>", *q ? _("No user matches this search.") : _("There are no users yet."));
+  } else {
+    html(&r->out, "</tbody></table></div>");
+    html(&r->out, "<p class=\"muted small\">%s %lld</p>", _("Users found:"), (long long)total);
+  }
+  if (pages > 1) {
+    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><ul>", _("Pages"));
+    if (page > 1) {
+      html(&r->out, "<li><a rel=\"prev\" href=\"");
+      users_href(r, q, page - 1);
+      html(&r->out, "\">%s</a></li>", _("Previous"));
+    }
+    html(&r->out, "<li><span aria-current=\"page\">%s %lld / %lld</span></li>", _("Page"), (long long)page,
+         (long long)pages);
+    if (page < pages) {
+      html(&r->out, "<li><a rel=\"next\" href=\"");
+      users_href(r, q, page + 1);
+      html(&r->out, "\">%s</a></li>", _("Next"));
+    }
+    html(&r->out, "</ul></nav>");
+  }
+  page_end(r);
+  return 200;
+}
+
+/* ---- GET/POST /admin/users/new ---- */
+
+/* The select options of active organisations: "" (none) first, then id,name pairs. NULL-terminated
+ * arena array, or NULL with *rc set on a DB error. */
+static const char **org_options(Req *r, int *rc) {
+  int cap = 16, n = 0;
+  const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)cap);
+  opts[n++] = "";
+  opts[n++] = _("(none)");
+  Stmt *st = db_prepare(r->db, "SELECT id, name FROM organisations WHERE active = 1 ORDER BY LOWER(name), id");
+  if (!st) {
+    *rc = DB_ERROR;
+    return NULL;
+  }
+  while ((*rc = db_step(st)) == DB_ROW) {
+    if (n + 3 > cap) {
+      const char **more = arena_alloc(r->a, sizeof *more * (size_t)cap * 2);
+      memcpy(more, opts, sizeof *opts * (size_t)n);
+      opts = more;
+      cap *= 2;
+    }
+    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
+    opts[n++] = arena_strdup(r->a, db_text(st, "name"));
+  }
+  db_done(st);
+  if (*rc != DB_DONE) return NULL;
+  *rc = DB_OK;
+  opts[n] = NULL;
+  return opts;
+}
+
+/* Writes the new-user form with the values the user typed and any recorded errors. Returns a DB code. */
+static int user_form(Req *r) {
+  int rc;
+  const char **orgs = org_options(r, &rc);
+  if (!orgs) return rc;
+  const char *roles[2 * N_ROLE_CHOICES + 3];
+  int n = 0;
+  roles[n++] = "";
+  roles[n++] = _("Choose a role");
+  for (int i = 0; i < N_ROLE_CHOICES; i++) {
+    roles[n++] = role_choices[i].code;
+    roles[n++] = _(role_choices[i].label);
+  }
+  roles[n] = NULL;
+  const char *sides[] = {"", _("(not a partner)"), "care", _("Care side"), "work", _("Work side"), NULL};
+
+  page_begin(r, _("New user"));
+  html(&r->out, "<p><a href=\"/admin/users\">%s</a></p>", _("Back to users"));
+  html(&r->out, "<section class=\"card\"><h1>%s</h1>", _("New user"));
+  html(&r->out, "<p>%s</p>", _("The new user gets no password. After saving you receive a one-time link to hand "
+                               "over; with it the user chooses a password."));
+  form_errors_summary(r);
+  form_begin(r, "/admin/users/new", "form");
+  field_input(r, &(Field){.name = "name", .label = _("Name"), .value = form_str(r, "name"), .required = true,
+                          .maxlength = NAME_MAX_CHARS, .autocomplete = "off"});
+  field_input(r, &(Field){.name = "email", .label = _("E-mail address"), .type = "email",
+                          .value = form_str(r, "email"), .required = true, .maxlength = EMAIL_MAX,
+                          .autocomplete = "off"});
+  field_select(r, &(Field){.name = "role", .label = _("Role"), .value = form_str(r, "role"), .required = true},
+               roles);
+  field_select(r, &(Field){.name = "org_id", .label = _("Organisation"), .value = form_str(r, "org_id")}, orgs);
+  field_select(r, &(Field){.name = "side", .label = _("Side"), .value = form_str(r, "side"),
+                           .hint = _("For partners only: do they belong to the care network or the work network?")},
+               sides);
+  field_input(r, &(Field){.name = "function", .label = _("Function"), .value = form_str(r, "function"),
+                          .maxlength = FUNCTION_MAX_CHARS, .hint = _("For example: HR manager, GP, job coach.")});
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button> "
+                "<a href=\"/admin/users\">%s</a></div>",
+       _("Create user"), _("Cancel"));
+  form_end(r);
+  html(&r->out, "</section>");
+  page_end(r);
+  return DB_OK;
+}
+
+static int get_user_new(Req *r) {
+  int rc = user_form(r);
+  return rc == DB_OK ? 200 : http_db_error(r, rc);
+}
+
+/* Shows a one-time link once, with what it is for. */
+static void link_page(Req *r, int64_t uid, const char *who, const char *purpose, const char *token) {
+  bool invite = strcmp(purpose, "invite") == 0;
+  const char *title = invite ? _("User created") : _("Password reset link");
+  page_begin(r, title);
+  html(&r->out, "<section class=\"card\"><h1>%s</h1>", title);
+  html(&r->out, "<p>%s <strong>%s</strong></p>",
+       invite ? _("Hand this link to the new user:") : _("Hand this link to the user:"), who);
+  html(&r->out, "<p class=\"one-time-link\"><code>%s</code></p>", link_url(r->a, token));
+  html(&r->out, "<p>%s</p>",
+       invite ? _("With this link the user chooses a password and can then sign in.")
+              : _("With this link the user chooses a new password. Earlier reset links for this user no longer work."));
+  html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %d</p>", _("This link is shown only once."),
+       _("It works one time."), _("Hours until the link expires:"), cfg.reset_link_hours);
+  html(&r->out, "<p class=\"muted small\">%s</p>",
+       _("Send it through a channel only this person can read, and do not keep a copy."));
+  html(&r->out, "<p><a href=\"/admin/users/%lld\">%s</a></p></section>", (long long)uid, _("Go to the user"));
+  page_end(r);
+}
+
+static int post_user_new(Req *r) {
+  const char *name = form_str(r, "name");
+  const char *email = lower(r->a, form_str(r, "email"));
+  const char *role = form_str(r, "role");
+  const char *org = form_str(r, "org_id");
+  const char *side = form_str(r, "side");
+  const char *function = form_str(r, "function");
+
+  size_t nlen = text_chars(name);
+  if (nlen == 0) form_error(r, "name", _("Fill in the name."));
+  else if (nlen > NAME_MAX_CHARS) form_error(r, "name", _("The name may be at most 120 characters."));
+  else if (has_breaks(name)) form_error(r, "name", _("The name must be on one line."));
+
+  if (!*email) form_error(r, "email", _("Fill in the e-mail address."));
+  else if (!email_ok(email)) form_error(r, "email", _("This is not a valid e-mail address (for example name@example.org)."));
+
+  unsigned bit = role_bit(role);
+  if (!bit) form_error(r, "role", _("Choose a role."));
+
+  int64_t org_id = 0;
+  if (*org) {
+    org_id = parse_id(org);
+    bool found = false;
+    if (org_id) {
+      Stmt *st = db_prepare(r->db, "SELECT id FROM organisations WHERE id = ? AND active = 1");
+      if (!st) return http_db_error(r, DB_ERROR);
+      db_bind_int(st, 1, org_id);
+      int rc = db_step(st);
+      db_done(st);
+      if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+      found = rc == DB_ROW;
+    }
+    if (!found) form_error(r, "org_id", _("Choose an organisation from the list."));
+  }
+
+  if (bit == ROLE_PARTNER) {
+    if (strcmp(side, "care") != 0 && strcmp(side, "work") != 0)
+      form_error(r, "side", _("Choose the care side or the work side for a partner."));
+  } else if (*side && strcmp(side, "care") != 0 && strcmp(side, "work") != 0) {
+    form_error(r, "side", _("Choose a side from the list."));
+  }
+
+  size_t flen = text_chars(function);
+  if (flen > FUNCTION_MAX_CHARS) form_error(r, "function", _("The function may be at most 120 characters."));
+  else if (has_breaks(function)) form_error(r, "function", _("The function must be on one line."));
+
+  if (r->nerrors) {
+    int rc = user_form(r);
+    return rc == DB_OK ? 400 : http_db_error(r, rc);
+  }
+
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "SELECT id FROM users WHERE email = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, email);
+  rc = db_step(st);
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  bool duplicate = rc == DB_ROW;
+  int64_t uid = 0;
+  if (!duplicate) {
+    st = db_prepare(r->db, "INSERT INTO users (email, name, roles, org_id, side, function, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_text(st, 1, email);
+    db_bind_text(st, 2, name);
+    db_bind_int(st, 3, bit);
+    if (org_id) db_bind_int(st, 4, org_id); else db_bind_null(st, 4);
+    db_bind_text(st, 5, bit == ROLE_PARTNER ? side : NULL);
+    db_bind_text(st, 6, *function ? function : NULL);
+    db_bind_int(st, 7, (int64_t)time(NULL));
+    rc = db_step(st);
+    if (rc == DB_ROW) uid = db_int(st, "id");
+    db_done(st);
+    if (rc == DB_CONSTRAINT) duplicate = true; /* created meanwhile by someone else */
+    else if (rc != DB_ROW) return http_db_error(r, rc);
+  }
+  if (duplicate) {
+    db_rollback(r->db);
+    form_error(r, "email", _("There is already a user with this e-mail address."));
+    rc = user_form(r);
+    return rc == DB_OK ? 409 : http_db_error(r, rc);
+  }
+  char token[TOKEN_LEN + 1];
+  if ((rc = link_create(r->db, uid, "invite", r->user->id, cfg.reset_link_hours, token)) != DB_OK)
+    return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s admin %lld created user %lld with an invitation link", r->rid, (long long)r->user->id,
+           (long long)uid);
+  link_page(r, uid, name, "invite", token);
+  return 200;
+}
+
+/* ---- GET /admin/users/{id} ---- */
+
+static int get_user(Req *r) {
+  int64_t id = r->ids[0];
+  Stmt *st = db_prepare(r->db, "SELECT u.id, u.name, u.email, u.roles, u.side, u.function, u.active, u.locked, "
+                               "u.failed_logins, u.password_hash, u.totp_secret, u.created_at, u.last_login_at, "
+                               "o.name AS org_name FROM users u LEFT JOIN organisations o ON o.id = u.org_id "
+                               "WHERE u.id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_DONE) {
+    db_done(st);
+    return http_error(r, 404, NULL);
+  }
+  if (rc != DB_ROW) {
+    db_done(st);
+    return http_db_error(r, rc);
+  }
+  const char *name = arena_strdup(r->a, db_text(st, "name"));
+  const char *email = arena_strdup(r->a, db_text(st, "email"));
+  unsigned roles = (unsigned)db_int(st, "roles");
+  const char *side = arena_strdup(r->a, db_text(st, "side"));
+  const char *function = arena_strdup(r->a, db_text(st, "function"));
+  const char *org = arena_strdup(r->a, db_text(st, "org_name"));
+  bool active = db_int(st, "active") != 0, locked = db_int(st, "locked") != 0;
+  int64_t failed = db_int(st, "failed_logins");
+  bool has_password = !db_null(st, "password_hash"), has_totp = !db_null(st, "totp_secret");
+  int64_t created = db_int(st, "created_at");
+  int64_t last = db_null(st, "last_login_at") ? 0 : db_int(st, "last_login_at");
+  db_done(st);
+  bool participant = (roles & ROLE_PARTICIPANT) != 0;
+  bool self = id == r->user->id;
+
+  page_begin(r, name);
+  html(&r->out, "<p><a href=\"/admin/users\">%s</a></p>", _("Back to users"));
+  html(&r->out, "<section class=\"card\"><h1>%s</h1><dl class=\"facts\">", name);
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("E-mail address"), email);
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Role"), roles_text(r, roles));
+  /* a participant's account: name, e-mail and role only */
+  if (!participant) {
+    html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Organisation"), org ? org : _("(none)"));
+    if (roles & ROLE_PARTNER)
+      html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Side"),
+           side && strcmp(side, "care") == 0 ? _("Care side") : side && strcmp(side, "work") == 0 ? _("Work side") : "");
+    html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Function"), function ? function : "");
+  }
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("State"), state_text(active, locked));
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Password"),
+       has_password ? _("Set") : _("Not set yet: the user has not used the invitation link"));
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Two-step verification"), has_totp ? _("On") : _("Off"));
+  if (locked || failed)
+    html(&r->out, "<dt>%s</dt><dd>%lld</dd>", _("Failed sign-in attempts in a row"), (long long)failed);
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Last login"), last ? fmt_time(r, last) : _("never"));
+  html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Created"), fmt_time(r, created));
+
+  html(&r->out, "<h2>%s</h2><div class=\"button-row\">", _("Actions"));
+  char action[64];
+  if (active && !self) {
+    snprintf(action, sizeof action, "/admin/users/%lld/disable", (long long)id);
+    form_begin(r, action, "inline");
+    html(&r->out, "<button type=\"submit\" class=\"danger\">%s</button>", _("Deactivate"));
+    form_end(r);
+  } else if (!active) {
+    snprintf(action, sizeof action, "/admin/users/%lld/enable", (long long)id);
+    form_begin(r, action, "inline");
+    html(&r->out, "<button type=\"submit\">%s</button>", _("Reactivate"));
+    form_end(r);
+  }
+  if (locked) {
+    snprintf(action, sizeof action, "/admin/users/%lld/unlock", (long long)id);
+    form_begin(r, action, "inline");
+    html(&r->out, "<button type=\"submit\">%s</button>", _("Unlock"));
+    form_end(r);
+  }
+  if (active) {
+    snprintf(action, sizeof action, "/admin/users/%lld/reset-link", (long long)id);
+    form_begin(r, action, "inline");
+    html(&r->out, "<button type=\"submit\">%s</button>", _("Password reset link"));
+    form_end(r);
+  }
+  html(&r->out, "</div>");
+  if (self)
+    html(&r->out, "<p class=\"muted small\">%s</p>", _("You cannot deactivate your own account."));
+  html(&r->out, "<p class=\"muted small\">%s</p></section>",
+       _("Deactivating ends all sessions of the user at once. A reset link lets the user choose a new password; "
+         "it also unlocks the account."));
+  page_end(r);
+  return 200;
+}
+
+/* ---- POST /admin/users/{id}/... ---- */
+
+/* Runs an UPDATE on users whose only parameter is the id (?1) inside the open transaction. Returns a DB
+ * code; DB_DONE if no such user. */
+static int update_user(Req *r, const char *sql, int64_t id) {
+  Stmt *st = db_prepare(r->db, sql);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  return db_changes(r->db) == 1 ? DB_OK : DB_DONE;
+}
+
+/* Finishes a one-statement account change: commit, log, redirect with flash; 404 for an unknown id. */
+static int finish_user_change(Req *r, int rc, int64_t id, const char *what, const char *flash) {
+  if (rc == DB_DONE) {
+    db_rollback(r->db);
+    return http_error(r, 404, NULL);
+  }
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s admin %lld %s user %lld", r->rid, (long long)r->user->id, what, (long long)id);
+  return http_redirect_flash(r, arena_printf(r->a, "/admin/users/%lld", (long long)id), flash);
+}
+
+static int post_user_disable(Req *r) {
+  int64_t id = r->ids[0];
+  if (id == r->user->id)
+    return http_error(r, 400, _("You cannot deactivate your own account. Ask another administrator."));
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = update_user(r, "UPDATE users SET active = 0 WHERE id = ?", id);
+  if (rc == DB_OK) rc = session_end_all(r->db, id);
+  return finish_user_change(r, rc, id, "disabled", "disabled");
+}
+
+static int post_user_enable(Req *r) {
+  int64_t id = r->ids[0];
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = update_user(r, "UPDATE users SET active = 1 WHERE id = ?", id);
+  return finish_user_change(r, rc, id, "enabled", "enabled");
+}
+
+static int post_user_unlock(Req *r) {
+  int64_t id = r->ids[0];
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = update_user(r, "UPDATE users SET locked = 0, failed_logins = 0 WHERE id = ?", id);
+  return finish_user_change(r, rc, id, "unlocked", "unlocked");
+}
+
+static int post_user_reset_link(Req *r) {
+  int64_t id = r->ids[0];
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "SELECT name, active FROM users WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, id);
+  rc = db_step(st);
+  if (rc != DB_ROW) {
+    db_done(st);
+    if (rc != DB_DONE) return http_db_error(r, rc);
+    db_rollback(r->db);
+    return http_error(r, 404, NULL);
+  }
+  const char *name = arena_strdup(r->a, db_text(st, "name"));
+  bool active = db_int(st, "active") != 0;
+  db_done(st);
+  if (!active) {
+    db_rollback(r->db);
+    return http_error(r, 400, _("This account is deactivated. Reactivate it first; a reset link does not work for "
+                                "an inactive account."));
+  }
+  char token[TOKEN_LEN + 1];
+  if ((rc = link_create(r->db, id, "reset", r->user->id, cfg.reset_link_hours, token)) != DB_OK)
+    return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s admin %lld created a reset link for user %lld", r->rid, (long long)r->user->id, (long long)id);
+  link_page(r, id, name, "reset", token);
+  return 200;
+}
+
+/* ---- organisations ---- */
+
+/* The organisations page: table and the form to add one (with what was typed and any errors). Returns a
+ * DB code. */
+static int orgs_page(Req *r) {
+  page_begin(r, _("Organisations"));
+  html(&r->out, "<h1>%s</h1>", _("Organisations"));
+  Stmt *st = db_prepare(r->db, "SELECT o.id, o.name, o.kind, o.active, "
+                               "(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS user_count "
+                               "FROM organisations o ORDER BY LOWER(o.name), o.id");
+  if (!st) return DB_ERROR;
+  int rc, shown = 0;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (shown++ == 0)
+      html(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><caption>%s</caption><thead><tr>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+           _("Organisations"), _("Name"), _("Kind"), _("State"), _("Users"), _("Action"));
+    int64_t id = db_int(st, "id");
+    bool active = db_int(st, "active") != 0;
+    html(&r->out, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%lld</td><td>", db_text(st, "name"),
+         label_org_kind(db_text(st, "kind")), active ? _("Active") : _("Inactive"), (long long)db_int(st, "user_count"));
+    char action[64];
+    snprintf(action, sizeof action, "/admin/orgs/%lld/%s", (long long)id, active ? "disable" : "enable");
+    form_begin(r, action, "inline");
+    const char *verb = active ? _("Deactivate") : _("Reactivate");
+    html(&r->out, "<button type=\"submit\" class=\"link\" aria-label=\"%s: %s\">%s</button>", verb,
+         db_text(st, "name"), verb);
+    form_end(r);
+    html(&r->out, "</td></tr>");
+  }
+  db_done(st);
+  if (rc != DB_DONE) return rc;
+  if (shown) html(&r->out, "</tbody></table></div>");
+  else html(&r->out, "<p>%s</p>", _("There are no organisations yet."));
+
+  html(&r->out, "<section class=\"card\"><h2>%s</h2>", _("Add an organisation"));
+  form_errors_summary(r);
+  form_begin(r, "/admin/orgs", "form");
+  field_input(r, &(Field){.name = "name", .label = _("Name"), .value = form_str(r, "name"), .required = true,
+                          .maxlength = ORG_NAME_MAX_CHARS, .autocomplete = "off"});
+  const char *kinds[] = {"", _("Choose a kind"), "employer", label_org_kind("employer"), "care",
+                         label_org_kind("care"), "coaching", label_org_kind("coaching"), "agency",
+                         label_org_kind("agency"), NULL};
+  field_select(r, &(Field){.name = "kind", .label = _("Kind"), .value = form_str(r, "kind"), .required = true},
+               kinds);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
+       _("Add organisation"));
+  form_end(r);
+  html(&r->out, "<p class=\"muted small\">%s</p></section>",
+       _("A deactivated organisation can no longer be chosen for new users; its users keep working."));
+  page_end(r);
+  return DB_OK;
+}
+
+static int get_orgs(Req *r) {
+  int rc = orgs_page(r);
+  return rc == DB_OK ? 200 : http_db_error(r, rc);
+}
+
+static int post_orgs(Req *r) {
+  const char *name = form_str(r, "name");
+  const char *kind = form_str(r, "kind");
+  size_t n = text_chars(name);
+  if (n == 0) form_error(r, "name", _("Fill in the name."));
+  else if (n > ORG_NAME_MAX_CHARS) form_error(r, "name", _("The name may be at most 160 characters."));
+  else if (has_breaks(name)) form_error(r, "name", _("The name must be on one line."));
+  if (strcmp(kind, "employer") != 0 && strcmp(kind, "care") != 0 && strcmp(kind, "coaching") != 0 &&
+      strcmp(kind, "agency") != 0)
+    form_error(r, "kind", _("Choose a kind."));
+  if (r->nerrors) {
+    int rc = orgs_page(r);
+    return rc == DB_OK ? 400 : http_db_error(r, rc);
+  }
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "SELECT id FROM organisations WHERE LOWER(name) = LOWER(?)");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_text(st, 1, name);
+  rc = db_step(st);
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  bool duplicate = rc == DB_ROW;
+  int64_t id = 0;
+  if (!duplicate) {
+    st = db_prepare(r->db, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_text(st, 1, name);
+    db_bind_text(st, 2, kind);
+    db_bind_int(st, 3, (int64_t)time(NULL));
+    rc = db_step(st);
+    if (rc == DB_ROW) id = db_int(st, "id");
+    db_done(st);
+    if (rc == DB_CONSTRAINT) duplicate = true;
+    else if (rc != DB_ROW) return http_db_error(r, rc);
+  }
+  if (duplicate) {
+    db_rollback(r->db);
+    form_error(r, "name", _("There is already an organisation with this name."));
+    rc = orgs_page(r);
+    return rc == DB_OK ? 409 : http_db_error(r, rc);
+  }
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s admin %lld created organisation %lld", r->rid, (long long)r->user->id, (long long)id);
+  return http_redirect_flash(r, "/admin/orgs", "created");
+}
+
+static int set_org_active(Req *r, int active) {
+  int64_t id = r->ids[0];
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "UPDATE organisations SET active = ? WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, active);
+  db_bind_int(st, 2, id);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if (db_changes(r->db) != 1) {
+    db_rollback(r->db);
+    return http_error(r, 404, NULL);
+  }
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  log_info("rid=%s admin %lld %s organisation %lld", r->rid, (long long)r->user->id,
+           active ? "enabled" : "disabled", (long long)id);
+  return http_redirect_flash(r, "/admin/orgs", "saved");
+}
+
+static int post_org_disable(Req *r) { return set_org_active(r, 0); }
+static int post_org_enable(Req *r) { return set_org_active(r, 1); }
+
+const Route admin_routes[] = {
+    {"GET", "/admin", ROLE_ADMIN, 0, get_admin},
+    {"GET", "/admin/users", ROLE_ADMIN, 0, get_users},
+    {"GET", "/admin/users/new", ROLE_ADMIN, 0, get_user_new},
+    {"POST", "/admin/users/new", ROLE_ADMIN, 0, post_user_new},
+    {"GET", "/admin/users/{id}", ROLE_ADMIN, 0, get_user},
+    {"POST", "/admin/users/{id}/disable", ROLE_ADMIN, 0, post_user_disable},
+    {"POST", "/admin/users/{id}/enable", ROLE_ADMIN, 0, post_user_enable},
+    {"POST", "/admin/users/{id}/unlock", ROLE_ADMIN, 0, post_user_unlock},
+    {"POST", "/admin/users/{id}/reset-link", ROLE_ADMIN, 0, post_user_reset_link},
+    {"GET", "/admin/orgs", ROLE_ADMIN, 0, get_orgs},
+    {"POST", "/admin/orgs", ROLE_ADMIN, 0, post_orgs},
+    {"POST", "/admin/orgs/{id}/disable", ROLE_ADMIN, 0, post_org_disable},
+    {"POST", "/admin/orgs/{id}/enable", ROLE_ADMIN, 0, post_org_enable},
+    {0},
+};

@@ -108,16 +108,18 @@ static int post_login(Req *r) {
   if (w2 > wait) wait = w2;
   if (wait > 0) return too_many(r, wait);
 
-  Stmt *st = db_prepare(r->db, "SELECT id, password_hash, active, locked, failed_logins, totp_secret FROM users "
-                               "WHERE email = ?");
+  Stmt *st = db_prepare(r->db, "SELECT id, roles, password_hash, active, locked, failed_logins, totp_secret "
+                               "FROM users WHERE email = ?");
   if (!st) return http_db_error(r, DB_ERROR);
   db_bind_text(st, 1, email);
   int rc = db_step(st);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   int64_t uid = 0;
   bool ok = false, locked = false, has_totp = false;
+  unsigned roles = 0;
   if (rc == DB_ROW) {
     uid = db_int(st, "id");
+    roles = (unsigned)db_int(st, "roles");
     const char *hash = db_text(st, "password_hash");
     locked = db_int(st, "locked") != 0 || db_int(st, "active") == 0;
     has_totp = !db_null(st, "totp_secret");
@@ -151,7 +153,9 @@ static int post_login(Req *r) {
   db_bind_int(up, 1, (int64_t)time(NULL));
   db_bind_int(up, 2, uid);
   if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = start_session(r, uid, !has_totp)) != DB_OK) return http_db_error(r, rc);
+  /* the second factor is done only for users who have none and whose role does not need one */
+  bool mfa_needed = has_totp || cfg.totp_everyone || (roles & ROLE_MFA_REQUIRED);
+  if ((rc = start_session(r, uid, !mfa_needed)) != DB_OK) return http_db_error(r, rc);
   const char *next = safe_next(form_str(r, "next"), NULL);
   if (has_totp) return http_redirect(r, next ? arena_printf(r->a, "/login/2fa?next=%s", next) : "/login/2fa");
   if (next) return http_redirect(r, next);

@@ -16,6 +16,11 @@ extern const Route register_routes[];   /* register.c: registering a participant
 extern const Route trajectory_routes[]; /* trajectory.c: the trajectory page */
 extern const Route home_routes[];       /* home.c: participant's and partner's start pages */
 
+/* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
+extern const char *const trajectory_phases[];
+/* Position of a phase code in trajectory_phases, or -1 for an unknown code. */
+int trajectory_phase_index(const char *code);
+
 /* "/static/NAME?v=ETAG" for an embedded asset (cache-busting URL). */
 const char *static_url(const char *name);
 /* Computes asset ETags; call once at start. */

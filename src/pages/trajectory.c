@@ -1,3 +1,241 @@
-/* trajectory.c — placeholder until the module lands. */
+/*
+ * trajectory.c — the trajectory page (/t/{id}) and the coach's phase step (/t/{id}/phase).
+ *
+ * Every role reaches the handlers so that the one door (policy_trajectory) decides: a refusal writes a
+ * "denied" entry to the access log and answers the same 404 page as an id that does not exist. The page
+ * shows the participant, the phase as a timeline of the eight phases, the registration data, the assigned
+ * coaches and the last activity. Assigned coaches also get a form to move the phase one step.
+ *
+ * Also owns the ordered list of phase codes that caseload.c and home.c use.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "core/text.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
 #include "pages/pages.h"
-const Route trajectory_routes[] = {{0}};
+#include "policy/audit.h"
+#include "policy/policy.h"
+
+
+/* The eight phases in their order (DOMAIN.md "The trajectory"), NULL-terminated. */
+const char *const trajectory_phases[] = {"registration", "intake",    "exploration", "consultation", "action_plan",
+                                         "follow_up",    "aftercare", "closure",     NULL};
+
+/* Position of a phase code in trajectory_phases, or -1 for anything else (NULL included). */
+int trajectory_phase_index(const char *code) {
+  for (int i = 0; code && trajectory_phases[i]; i++)
+    if (strcmp(trajectory_phases[i], code) == 0) return i;
+  return -1;
+}
+
+enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
+
+/* One trajectory with its participant, as the page shows it. Text lives in the request arena. */
+typedef struct Trajectory {
+  int64_t id, participant_id, last_activity_at;
+  const char *first_name, *last_name, *birth_date;
+  const char *phase, *status, *phase_since, *started_on;
+  const char *referred_by, *reason, *employer, *absence_start, *start_consent;
+} Trajectory;
+
+/* Copies a text column into the request arena (NULL stays NULL). */
+static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
+
+/* Loads trajectory id into *t. Returns DB_ROW when found, DB_DONE when not, or a DB error code. Allocates
+ * the texts in the request arena. */
+static int trajectory_load(Req *r, int64_t id, Trajectory *t) {
+  Stmt *st = db_prepare(r->db,
+                        "SELECT t.id, t.participant_id, t.phase, t.status, t.phase_since, t.started_on, t.referred_by, "
+                        "t.reason, COALESCE(o.name, t.employer_name) AS employer, t.absence_start, t.start_consent, "
+                        "t.last_activity_at, p.first_name, p.last_name, p.birth_date "
+                        "FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                        "LEFT JOIN organisations o ON o.id = t.employer_org_id WHERE t.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *t = (Trajectory){
+        .id = db_int(st, "id"),
+        .participant_id = db_int(st, "participant_id"),
+        .last_activity_at = db_int(st, "last_activity_at"),
+        .first_name = col(r, st, "first_name"),
+        .last_name = col(r, st, "last_name"),
+        .birth_date = col(r, st, "birth_date"),
+        .phase = col(r, st, "phase"),
+        .status = col(r, st, "status"),
+        .phase_since = col(r, st, "phase_since"),
+        .started_on = col(r, st, "started_on"),
+        .referred_by = col(r, st, "referred_by"),
+        .reason = col(r, st, "reason"),
+        .employer = col(r, st, "employer"),
+        .absence_start = col(r, st, "absence_start"),
+        .start_consent = col(r, st, "start_consent"),
+    };
+  }
+  db_done(st);
+  return rc;
+}
+
+/* Asks the one door whether the user may open trajectory r->ids[0] (need GROUNDS_NONE: on any grounds;
+ * GROUNDS_COACH: only as an assigned coach). Fills *g and *pid and returns 0 when allowed. When refused,
+ * writes a "denied" access-log entry for item/action and returns 404 with the not-found page, exactly as
+ * for an id that does not exist; on a DB error returns the error page's status. */
+static int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid) {
+  int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (*g != GROUNDS_NONE && (need == GROUNDS_NONE || *g == need)) return 0;
+  rc = audit_write(r, &(AuditEntry){.participant_id = *pid, .trajectory_id = r->ids[0], .item = item,
+                                    .action = action, .outcome = "denied", .grounds = grounds_name(*g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return http_error(r, 404, NULL);
+}
+
+/* Writes text with its line breaks kept (<br>); escaped. */
+static void text_lines(Req *r, const char *s) {
+  while (s && *s) {
+    const char *nl = strchr(s, '\n');
+    size_t n = nl ? (size_t)(nl - s) : strlen(s);
+    if (n && s[n - 1] == '\r') n--;
+    html_text_n(&r->out, s, n);
+    if (!nl) break;
+    html(&r->out, "<br>");
+    s = nl + 1;
+  }
+}
+
+/* One row of a description list; an empty value shows "Not recorded". */
+static void dl_row(Req *r, const char *term, const char *value) {
+  html(&r->out, "<dt>%s</dt><dd>", term);
+  if (value && *value) text_lines(r, value);
+  else html(&r->out, "<span class=\"muted\">%s</span>", _("Not recorded"));
+  html(&r->out, "</dd>");
+}
+
+/* The coach's form to move the phase one step back or forward (open trajectories only). */
+static void phase_form(Req *r, const Trajectory *t) {
+  int cur = trajectory_phase_index(t->phase);
+  if (strcmp(t->status, "open") != 0 || cur < 0) return;
+  form_begin(r, arena_printf(r->a, "/t/%lld/phase", (long long)t->id), "form");
+  html(&r->out, "<div class=\"actions\">");
+  if (cur > 0)
+    html(&r->out, "<button type=\"submit\" name=\"phase\" value=\"%s\">%s %s</button>", trajectory_phases[cur - 1],
+         _("Back to phase:"), label_phase(trajectory_phases[cur - 1]));
+  if (trajectory_phases[cur + 1])
+    html(&r->out, "<button type=\"submit\" name=\"phase\" value=\"%s\" class=\"primary\">%s %s</button>",
+         trajectory_phases[cur + 1], _("Move to phase:"), label_phase(trajectory_phases[cur + 1]));
+  html(&r->out, "</div>");
+  form_end(r);
+}
+
+/* The eight phases as an ordered list: earlier ones marked done, the current one aria-current="step";
+ * followed by the phase form when the user is an assigned coach. */
+static void phase_section(Req *r, const Trajectory *t, bool coach) {
+  int cur = trajectory_phase_index(t->phase);
+  html(&r->out, "<section aria-labelledby=\"h-phase\"><h2 id=\"h-phase\">%s</h2><ol class=\"timeline\">", _("Phase"));
+  for (int i = 0; trajectory_phases[i]; i++) {
+    const char *label = label_phase(trajectory_phases[i]);
+    if (i < cur)
+      html(&r->out, "<li class=\"done\"><span class=\"visually-hidden\">%s </span>%s</li>", _("Done:"), label);
+    else if (i == cur)
+      html(&r->out, "<li class=\"current\" aria-current=\"step\">%s <span class=\"muted small\">%s %s</span></li>",
+           label, _("since"), t->phase_since);
+    else
+      html(&r->out, "<li>%s</li>", label);
+  }
+  html(&r->out, "</ol>");
+  if (coach) phase_form(r, t);
+  html(&r->out, "</section>");
+}
+
+/* The registration data (DOMAIN.md "Registration"). */
+static void registration_data(Req *r, const Trajectory *t) {
+  html(&r->out, "<section aria-labelledby=\"h-reg\"><h2 id=\"h-reg\">%s</h2><dl class=\"facts\">", _("Registration"));
+  dl_row(r, _("Referred by"), t->referred_by);
+  dl_row(r, _("Reason for referral"), t->reason);
+  dl_row(r, _("Employer"), t->employer);
+  dl_row(r, _("First day of absence"), t->absence_start);
+  dl_row(r, _("Consent to start"), t->start_consent);
+  dl_row(r, _("Started on"), t->started_on);
+  html(&r->out, "</dl></section>");
+}
+
+/* The assigned coaches and the last activity. Returns a DB code. */
+static int coaches_and_activity(Req *r, const Trajectory *t) {
+  Stmt *st = db_prepare(r->db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
+                               "WHERE c.trajectory_id = ? ORDER BY u.name");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, t->id);
+  html(&r->out, "<section aria-labelledby=\"h-coaches\"><h2 id=\"h-coaches\">%s</h2><ul>", _("Coaches"));
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) html(&r->out, "<li>%s</li>", db_text(st, "name"));
+  db_done(st);
+  if (rc != DB_DONE) return rc;
+  html(&r->out, "</ul><p>%s %s</p></section>", _("Last activity:"), fmt_time(r, t->last_activity_at));
+  return DB_OK;
+}
+
+static int get_trajectory(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "trajectory", "view", GROUNDS_NONE, &g, &pid);
+  if (s) return s;
+  Trajectory t;
+  int rc = trajectory_load(r, r->ids[0], &t);
+  if (rc == DB_DONE) return http_error(r, 404, NULL);
+  if (rc != DB_ROW) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory",
+                                    .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+
+  page_begin(r, _("Trajectory"));
+  html(&r->out, "<h1>%s %s</h1><p class=\"muted\">%s %s", t.first_name, t.last_name, _("Date of birth:"),
+       t.birth_date);
+  if (strcmp(t.status, "open") != 0) html(&r->out, " · %s", _("This trajectory is closed."));
+  html(&r->out, "</p>");
+  phase_section(r, &t, g == GROUNDS_COACH);
+  registration_data(r, &t);
+  if ((rc = coaches_and_activity(r, &t)) != DB_OK) return http_db_error(r, rc);
+  page_end(r);
+  return 200;
+}
+
+static int post_phase(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "trajectory:phase", "update", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  const char *phase = form_str(r, "phase");
+  if (trajectory_phase_index(phase) < 0) return http_error(r, 400, _("This phase is not known."));
+  Trajectory t;
+  int rc = trajectory_load(r, r->ids[0], &t);
+  if (rc == DB_DONE) return http_error(r, 404, NULL);
+  if (rc != DB_ROW) return http_db_error(r, rc);
+  const char *back = arena_printf(r->a, "/t/%lld", (long long)t.id);
+  if (strcmp(t.status, "open") != 0)
+    return http_error(r, 409, _("This trajectory is closed; its phase can no longer change."));
+  if (strcmp(t.phase, phase) == 0) return http_redirect(r, back);
+
+  char today[11];
+  date_format(date_today(), today);
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET phase = ?, phase_since = ?, last_activity_at = ? WHERE id = ?");
+  if (!up) return http_db_error(r, DB_ERROR);
+  db_bind_text(up, 1, phase);
+  db_bind_text(up, 2, today);
+  db_bind_int(up, 3, (int64_t)time(NULL));
+  db_bind_int(up, 4, t.id);
+  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory:phase",
+                                    .action = "update", .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, back, "saved");
+}
+
+const Route trajectory_routes[] = {
+    {"GET", "/t/{id}", ROLES_ALL, R_CASE, get_trajectory},
+    {"POST", "/t/{id}/phase", ROLES_ALL, R_CASE, post_phase},
+    {0},
+};
