@@ -73,6 +73,97 @@ static const DemoPerson people[] = {
      "Angst en slaapproblemen na een ongeval op het werk", 28, 60},
 };
 
+static int64_t add_member(Db *db, int64_t tid, const char *side, const char *role, const char *name,
+                          const char *org, int64_t user, int64_t coach, int64_t now) {
+  Stmt *st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, organisation, user_id, "
+                            "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return 0;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, side);
+  db_bind_text(st, 3, role);
+  db_bind_text(st, 4, name);
+  db_bind_text(st, 5, org);
+  if (user) db_bind_int(st, 6, user); else db_bind_null(st, 6);
+  db_bind_int(st, 7, coach);
+  db_bind_int(st, 8, now);
+  int64_t id = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  return id;
+}
+
+static bool add_note(Db *db, int64_t tid, const char *category, int64_t source, int64_t author, const char *title,
+                     const char *body, int64_t at) {
+  Stmt *st = db_prepare(db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                            "created_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?)");
+  if (!st) return false;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, category);
+  if (source) db_bind_int(st, 3, source); else db_bind_null(st, 3);
+  db_bind_int(st, 4, author);
+  db_bind_text(st, 5, title);
+  db_bind_text(st, 6, body);
+  db_bind_int(st, 7, at);
+  return db_run(st) == DB_OK;
+}
+
+static bool add_consent(Db *db, int64_t tid, int64_t source, int64_t grantee, const char *side, const char *category,
+                        const char *method, int64_t recorder, int32_t given_day, int64_t now) {
+  char given[11];
+  date_format(given_day, given);
+  Stmt *st = db_prepare(db, "INSERT INTO consents (trajectory_id, source_member_id, grantee_member_id, grantee_side, "
+                            "category, given_on, method, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return false;
+  db_bind_int(st, 1, tid);
+  if (source) db_bind_int(st, 2, source); else db_bind_null(st, 2);
+  if (grantee) db_bind_int(st, 3, grantee); else db_bind_null(st, 3);
+  db_bind_text(st, 4, grantee ? NULL : side);
+  db_bind_text(st, 5, category);
+  db_bind_text(st, 6, given);
+  db_bind_text(st, 7, method);
+  db_bind_int(st, 8, recorder);
+  db_bind_int(st, 9, now);
+  return db_run(st) == DB_OK;
+}
+
+/* An Janssens' trajectory (the first): her GP and HR contact have accounts, her psychologist and line
+ * manager are contacts only; notes in every category from different sources; consents that show the
+ * rule at work (the GP sees health, HR sees capacity and the plan, never health). */
+static bool demo_network(Db *db, int64_t coach, int64_t hr_user, int64_t gp_user, int64_t now) {
+  const int64_t tid = 1;
+  int64_t gp = add_member(db, tid, "care", "gp", "dr. Els Wouters", "Huisartsenpraktijk De Linde", gp_user, coach, now);
+  int64_t psy = add_member(db, tid, "care", "psychologist", "Joke Mertens", "Praktijk Het Venster", 0, coach, now);
+  int64_t hr = add_member(db, tid, "work", "hr", "Tom Claes", "Bouwbedrijf Verbeke NV", hr_user, coach, now);
+  int64_t boss = add_member(db, tid, "work", "line_manager", "Luc Verbeke", "Bouwbedrijf Verbeke NV", 0, coach, now);
+  if (!gp || !psy || !hr || !boss) return false;
+  int32_t today = date_today();
+  int64_t day = 86400;
+  return add_note(db, tid, "health", 0, coach, "Intakegesprek: klachten en behandeling",
+                  "An slaapt slecht en piekert veel sinds de reorganisatie. Ze is in behandeling bij psycholoog "
+                  "Joke Mertens (wekelijks). **Diagnose volgens de huisarts: burn-out.**", now - 40 * day) &&
+         add_note(db, tid, "capacity", 0, coach, "Wat An nu kan",
+                  "- 4 uur per dag, in de voormiddag\n- geen nachtdiensten\n- rustige werkplek, geen klantencontact "
+                  "aan de balie de eerste maand", now - 20 * day) &&
+         add_note(db, tid, "work", hr, hr_user, "Mogelijkheden bij Verbeke",
+                  "We kunnen An tijdelijk inzetten op de planningsdienst, met een vaste collega als aanspreekpunt.",
+                  now - 15 * day) &&
+         add_note(db, tid, "work", boss, coach, "Zorg van de leidinggevende (vertrouwelijk)",
+                  "Luc vreest dat de ploeg een tweede uitval niet aankan; hij wil dit niet met An delen.",
+                  now - 14 * day) &&
+         add_note(db, tid, "plan", 0, coach, "Afspraken overleg 12/11",
+                  "1. Start met 2 x 4 uur per week op de planningsdienst.\n2. Evaluatiegesprek na 4 weken.",
+                  now - 10 * day) &&
+         add_note(db, tid, "practical", 0, coach, "Volgende afspraak", "Evaluatiegesprek op kantoor bij Verbeke, "
+                  "dinsdag 10u.", now - 2 * day) &&
+         add_consent(db, tid, 0, gp, NULL, "health", "signed_form", coach, today - 60, now) &&
+         add_consent(db, tid, 0, 0, "care", "plan", "conversation", coach, today - 60, now) &&
+         add_consent(db, tid, 0, hr, NULL, "capacity", "conversation", coach, today - 21, now) &&
+         add_consent(db, tid, 0, 0, "work", "plan", "conversation", coach, today - 11, now) &&
+         add_consent(db, tid, 0, 0, "work", "practical", "portal", coach, today - 3, now) &&
+         add_consent(db, tid, hr, 0, "participant", "work", "portal", hr_user, today - 15, now);
+  /* HR lets An see HR's work information; the line manager's concern carries no consent, so only the
+   * coach sees it (multi-directed partiality: the employer's confidences are kept too). */
+}
+
 int cmd_demo(int argc, char **argv) {
   bool force = false;
   for (int i = 1; i < argc; i++)
@@ -122,8 +213,6 @@ int cmd_demo(int argc, char **argv) {
                                "HR-verantwoordelijke", DEMO_PASSWORD);
   int64_t doc = cli_user_create(db, "els.wouters@delinde.example", "dr. Els Wouters", ROLE_PARTNER, gp, "care",
                                 "Huisarts", DEMO_PASSWORD);
-  (void)hr;
-  (void)doc;
   char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32];
   enrol_totp(db, admin, s_admin);
   enrol_totp(db, lead, s_lead);
@@ -177,6 +266,12 @@ int cmd_demo(int argc, char **argv) {
     db_bind_int(st, 1, tid);
     db_bind_int(st, 2, coaches[p->coach]);
     db_run(st);
+  }
+  if (!demo_network(db, coaches[0], hr, doc, now)) {
+    fprintf(stderr, "zorgwerk: demo network could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
   }
   if (db_commit(db) != DB_OK) {
     fprintf(stderr, "zorgwerk: demo data could not be written: %s\n", db_errmsg(db));

@@ -253,6 +253,34 @@ const char *label_org_kind(const char *kind) {
   return kind ? kind : "";
 }
 
+const char *const item_categories[] = {"health", "capacity", "work", "plan", "practical", NULL};
+
+bool is_category(const char *code) {
+  for (int i = 0; code && item_categories[i]; i++)
+    if (strcmp(item_categories[i], code) == 0) return true;
+  return false;
+}
+
+const char *label_category(const char *category) {
+  static const char *const map[] = {"health", N_("Health"), "capacity", N_("Capacity"), "work", N_("Work"),
+                                    "plan", N_("Plan and agreements"), "practical", N_("Practical"), NULL};
+  for (int i = 0; category && map[i]; i += 2)
+    if (strcmp(map[i], category) == 0) return _(map[i + 1]);
+  return category ? category : "";
+}
+
+const char *explain_category(const char *category) {
+  static const char *const map[] = {
+      "health", N_("your health: diagnosis, treatment and symptoms"),
+      "capacity", N_("what you can and cannot do at the moment, without medical details"),
+      "work", N_("your work situation: tasks, workload and adjustments"),
+      "plan", N_("your goals, actions and agreements"),
+      "practical", N_("practical matters such as dates and appointments"), NULL};
+  for (int i = 0; category && map[i]; i += 2)
+    if (strcmp(map[i], category) == 0) return _(map[i + 1]);
+  return "";
+}
+
 const char *fmt_time(Req *r, int64_t t) {
   if (t <= 0) return "";
   time_t tt = (time_t)t;

@@ -47,6 +47,12 @@ void field_select(Req *r, const Field *f, const char *const *options);
 const char *label_phase(const char *phase);
 const char *label_role(unsigned roles);
 const char *label_org_kind(const char *kind);
+/* Categories of case information in order (codes as stored), NULL-terminated, and their labels. */
+extern const char *const item_categories[];
+const char *label_category(const char *category);
+/* A plain-language explanation of a category, for participants. */
+const char *explain_category(const char *category);
+bool is_category(const char *code);
 
 /* Formats unix seconds as local date and time "YYYY-MM-DD HH:MM" (UTC) into an arena string. */
 const char *fmt_time(Req *r, int64_t t);

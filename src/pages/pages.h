@@ -6,6 +6,7 @@
 #define ZW_PAGES_H
 
 #include "http/http.h"
+#include "policy/policy.h"
 
 extern const Route static_routes[];     /* static.c: assets, health check */
 extern const Route login_routes[];      /* login.c: sign in/out, second factor, language, home */
@@ -13,13 +14,25 @@ extern const Route account_routes[];    /* account.c: own password, 2FA enrolmen
 extern const Route admin_routes[];      /* admin.c: users and organisations */
 extern const Route caseload_routes[];   /* caseload.c: the coach's caseload */
 extern const Route register_routes[];   /* register.c: registering a participant and trajectory */
+extern const Route network_routes[];    /* network.c: the network map, members, invitations */
 extern const Route trajectory_routes[]; /* trajectory.c: the trajectory page */
 extern const Route home_routes[];       /* home.c: participant's and partner's start pages */
+extern const Route notes_routes[];      /* notes.c: case information as notes */
+extern const Route consent_routes[];    /* consent.c: consents and the participant's overview */
+extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, the log officer's review */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
 /* Position of a phase code in trajectory_phases, or -1 for an unknown code. */
 int trajectory_phase_index(const char *code);
+
+/* The one door for trajectory pages: asks policy_trajectory whether the user may open trajectory
+ * r->ids[0] (need GROUNDS_NONE: on any grounds; GROUNDS_COACH: only as an assigned coach). Returns 0 and
+ * fills *g and *pid when allowed. When refused, writes a "denied" access-log entry for item/action and
+ * returns 404 with the not-found page, exactly as for an id that does not exist. trajectory.c. */
+int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid);
+/* The section links of a trajectory (overview, notes, network, consents); current is the key shown. */
+void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
 
 /* "/static/NAME?v=ETAG" for an embedded asset (cache-busting URL). */
 const char *static_url(const char *name);

@@ -18,7 +18,6 @@
 #include "policy/audit.h"
 #include "policy/policy.h"
 
-
 /* The eight phases in their order (DOMAIN.md "The trajectory"), NULL-terminated. */
 const char *const trajectory_phases[] = {"registration", "intake",    "exploration", "consultation", "action_plan",
                                          "follow_up",    "aftercare", "closure",     NULL};
@@ -82,7 +81,7 @@ static int trajectory_load(Req *r, int64_t id, Trajectory *t) {
  * GROUNDS_COACH: only as an assigned coach). Fills *g and *pid and returns 0 when allowed. When refused,
  * writes a "denied" access-log entry for item/action and returns 404 with the not-found page, exactly as
  * for an id that does not exist; on a DB error returns the error page's status. */
-static int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid) {
+int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid) {
   int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (*g != GROUNDS_NONE && (need == GROUNDS_NONE || *g == need)) return 0;
@@ -190,12 +189,16 @@ static int get_trajectory(Req *r) {
   if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Trajectory"));
-  html(&r->out, "<h1>%s %s</h1><p class=\"muted\">%s %s", t.first_name, t.last_name, _("Date of birth:"),
-       t.birth_date);
+  /* registration data and date of birth belong to the participant: coach and participant only */
+  bool inner = g == GROUNDS_COACH || g == GROUNDS_SELF;
+  html(&r->out, "<h1>%s %s</h1>", t.first_name, t.last_name);
+  trajectory_subnav(r, t.id, g, "overview");
+  html(&r->out, "<p class=\"muted\">");
+  if (inner) html(&r->out, "%s %s", _("Date of birth:"), t.birth_date);
   if (strcmp(t.status, "open") != 0) html(&r->out, " · %s", _("This trajectory is closed."));
   html(&r->out, "</p>");
   phase_section(r, &t, g == GROUNDS_COACH);
-  registration_data(r, &t);
+  if (inner) registration_data(r, &t);
   if ((rc = coaches_and_activity(r, &t)) != DB_OK) return http_db_error(r, rc);
   page_end(r);
   return 200;
@@ -232,6 +235,23 @@ static int post_phase(Req *r) {
   if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   return http_redirect_flash(r, back, "saved");
+}
+
+void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
+  static const struct { const char *key, *suffix, *label; } tabs[] = {
+      {"overview", "", N_("Overview")},
+      {"notes", "/notes", N_("Notes")},
+      {"network", "/network", N_("Network")},
+      {"consents", "/consents", N_("Consents")},
+  };
+  html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
+  for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {
+    html(&r->out, "<li><a href=\"/t/%lld%s\"", (long long)tid, tabs[i].suffix);
+    if (strcmp(current, tabs[i].key) == 0) html(&r->out, " aria-current=\"page\"");
+    html(&r->out, ">%s</a></li>", _(tabs[i].label));
+  }
+  html(&r->out, "</ul></nav>");
+  (void)g;
 }
 
 const Route trajectory_routes[] = {

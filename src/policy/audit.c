@@ -207,20 +207,34 @@ void audit_stop(void) {
   wdb = NULL;
 }
 
-int audit_write(Req *r, const AuditEntry *e) {
-  if (cfg.access_log_off) return DB_OK;
+int audit_write_many(Req *r, const AuditEntry *entries, int n) {
+  if (cfg.access_log_off || n <= 0) return DB_OK;
   int64_t uid = r->user ? r->user->id : 0;
   const char *role = r->user ? role_code(r->user->roles) : "anonymous";
-  if (!running || db_in_tx(r->db)) return audit_append(r->db, uid, role, r->ip, r->rid, e);
-  Pending p = {.user_id = uid, .role = role, .client = r->ip, .rid = r->rid, .e = e};
+  if (!running || db_in_tx(r->db)) {
+    for (int i = 0; i < n; i++) {
+      int rc = audit_append(r->db, uid, role, r->ip, r->rid, &entries[i]);
+      if (rc != DB_OK) return rc;
+    }
+    return DB_OK;
+  }
+  Pending *p = arena_alloc(r->a, sizeof *p * (size_t)n);
+  for (int i = 0; i < n; i++)
+    p[i] = (Pending){.user_id = uid, .role = role, .client = r->ip, .rid = r->rid, .e = &entries[i],
+                     .next = i + 1 < n ? &p[i + 1] : NULL};
   pthread_mutex_lock(&q_mu);
-  *q_tail = &p;
-  q_tail = &p.next;
+  *q_tail = &p[0];
+  q_tail = &p[n - 1].next;
   pthread_cond_signal(&work_cv);
-  while (!p.done) pthread_cond_wait(&done_cv, &q_mu);
+  /* one batch takes the whole queue, so the last entry is done when all are */
+  while (!p[n - 1].done) pthread_cond_wait(&done_cv, &q_mu);
   pthread_mutex_unlock(&q_mu);
-  return p.rc;
+  for (int i = 0; i < n; i++)
+    if (p[i].rc != DB_OK) return p[i].rc;
+  return DB_OK;
 }
+
+int audit_write(Req *r, const AuditEntry *e) { return audit_write_many(r, e, 1); }
 
 int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
   *bad_id = 0;

@@ -29,6 +29,9 @@ typedef struct AuditEntry {
  * Without the writer (CLI, tests) the entry is written in a transaction of its own. */
 int audit_write(Req *r, const AuditEntry *e);
 
+/* Like audit_write for n entries at once: they join one batch and the call waits once. */
+int audit_write_many(Req *r, const AuditEntry *entries, int n);
+
 /* Starts the group-commit writer thread with its own connection to path. Returns false if the database
  * cannot be opened. audit_stop drains the queue and stops it. */
 bool audit_start(const char *path);

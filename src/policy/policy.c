@@ -24,6 +24,7 @@ const char *grounds_name(Grounds g) {
 
 bool policy_consent_allowed(const char *category, const char *grantee_side) {
   return cfg.allow_health_to_work || strcmp(category, "health") != 0 || strcmp(grantee_side, "work") != 0;
+  /* "care" and "participant" grantees may receive every category */
 }
 
 /* Assigned coach (with the coach role), participant user and this user's live membership. */
@@ -140,9 +141,11 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
       return DB_OK;
     }
   }
-  /* 4. a network member with a live consent of the source party for this category */
-  if (!s.member_id) return DB_OK;
-  if (!policy_consent_allowed(it.category, s.side)) return DB_OK;
+  /* 4. a network member with a live consent of the source party for this category, or the participant
+   *    with a live consent of the member whose information it is */
+  bool as_participant = s.participant && it.source_member_id;
+  if (!s.member_id && !as_participant) return DB_OK;
+  if (s.member_id && !as_participant && !policy_consent_allowed(it.category, s.side)) return DB_OK;
   st = db_prepare(db, "SELECT id, source_member_id, grantee_member_id, grantee_side, given_on, valid_until, withdrawn_at "
                       "FROM consents WHERE trajectory_id = ? AND category = ? ORDER BY id");
   if (!st) return DB_ERROR;
@@ -151,8 +154,11 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
   while ((rc = db_step(st)) == DB_ROW) {
     int64_t src = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id");
     if (src != it.source_member_id || !db_null(st, "withdrawn_at")) continue;
-    bool to_me = !db_null(st, "grantee_member_id") ? db_int(st, "grantee_member_id") == s.member_id
-                                                    : strcmp(db_text(st, "grantee_side"), s.side) == 0;
+    bool to_me;
+    if (!db_null(st, "grantee_member_id")) to_me = s.member_id && db_int(st, "grantee_member_id") == s.member_id;
+    else if (strcmp(db_text(st, "grantee_side"), "participant") == 0) to_me = as_participant;
+    else to_me = s.member_id && strcmp(db_text(st, "grantee_side"), s.side) == 0 &&
+                 policy_consent_allowed(it.category, s.side);
     if (!to_me) continue;
     if (strcmp(db_text(st, "given_on"), today) > 0) continue;
     if (!db_null(st, "valid_until") && strcmp(db_text(st, "valid_until"), today) < 0) continue;
@@ -175,5 +181,9 @@ int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today)
   db_bind_text(st, idx++, today);
   db_bind_text(st, idx++, today);
   db_bind_int(st, idx++, cfg.allow_health_to_work ? 1 : 0);
+  db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
+  db_bind_int(st, idx++, u->id);
+  db_bind_text(st, idx++, today);
+  db_bind_text(st, idx++, today);
   return idx;
 }

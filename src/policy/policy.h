@@ -22,7 +22,7 @@ typedef enum Grounds {
   GROUNDS_SELF,    /* the participant whose trajectory it is */
   GROUNDS_AUTHOR,  /* wrote the item */
   GROUNDS_SOURCE,  /* the item is the user's own information */
-  GROUNDS_CONSENT, /* network member with a live consent */
+  GROUNDS_CONSENT, /* network member (or, for a member's information, the participant) with a live consent */
   GROUNDS_MEMBER,  /* network member with an account: may open the trajectory, sees only consented items */
 } Grounds;
 
@@ -63,7 +63,12 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
   "      AND vk.category = i.category AND COALESCE(vk.source_member_id, 0) = COALESCE(i.source_member_id, 0)" \
   "      AND (vk.grantee_member_id = vm.id OR vk.grantee_side = vm.side)"                                    \
   "      AND vk.withdrawn_at IS NULL AND vk.given_on <= ? AND (vk.valid_until IS NULL OR vk.valid_until >= ?)" \
-  "      AND (i.category <> 'health' OR vm.side <> 'work' OR ? = 1))))"
+  "      AND (i.category <> 'health' OR vm.side <> 'work' OR ? = 1))"                                         \
+  " OR (? = 1 AND i.source_member_id IS NOT NULL AND EXISTS (SELECT 1 FROM consents pk"                      \
+  "      JOIN trajectories pt ON pt.id = pk.trajectory_id JOIN participants pp ON pp.id = pt.participant_id" \
+  "      WHERE pk.trajectory_id = i.trajectory_id AND pp.user_id = ? AND pk.grantee_side = 'participant'"     \
+  "      AND pk.source_member_id = i.source_member_id AND pk.category = i.category"                          \
+  "      AND pk.withdrawn_at IS NULL AND pk.given_on <= ? AND (pk.valid_until IS NULL OR pk.valid_until >= ?)))))"
 
 /* Binds the parameters of POLICY_SQL_ITEM_VISIBLE from index idx; returns the next free index. */
 int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today);

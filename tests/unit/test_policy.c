@@ -159,7 +159,8 @@ static void one_world(Db *db, const int64_t *users, const unsigned *roles, int n
       db_bind_null(st, 4);
     } else {
       db_bind_null(st, 3);
-      db_bind_text(st, 4, rnd(2) ? "care" : "work");
+      static const char *const sides[] = {"care", "work", "participant"};
+      db_bind_text(st, 4, sides[rnd(3)]);
     }
     db_bind_text(st, 5, cats[rnd(5)]);
     db_bind_text(st, 6, days[rnd(6)]);

@@ -38,14 +38,14 @@ CREATE TABLE items (
 );
 CREATE INDEX items_trajectory ON items (trajectory_id, created_at);
 
--- A consent from a source party (participant: source_member_id NULL) to one member or a whole side,
--- for one category. Withdrawal sets withdrawn_at; rows are never deleted (history).
+-- A consent from a source party (participant: source_member_id NULL) to one member, a whole side, or
+-- (for a member's own information) the participant, for one category. Withdrawal sets withdrawn_at; rows are never deleted (history).
 CREATE TABLE consents (
   id INTEGER PRIMARY KEY,
   trajectory_id INTEGER NOT NULL REFERENCES trajectories (id) ON DELETE CASCADE,
   source_member_id INTEGER REFERENCES network_members (id),
   grantee_member_id INTEGER REFERENCES network_members (id),
-  grantee_side TEXT CHECK (grantee_side IN ('care', 'work')),
+  grantee_side TEXT CHECK (grantee_side IN ('care', 'work', 'participant')),
   category TEXT NOT NULL CHECK (category IN ('health', 'capacity', 'work', 'plan', 'practical')),
   given_on TEXT NOT NULL,
   method TEXT NOT NULL CHECK (method IN ('portal', 'conversation', 'signed_form')),

@@ -1,0 +1,732 @@
+/*
+ * network.c — the network of a trajectory (/t/{id}/network): the participant's care and work network as
+ * a map drawn by the server (render/netmap.c) with the same information as an accessible list, the
+ * coach's form to add a member, removing a member, and inviting a member to an account with a one-time
+ * link.
+ *
+ * Every route goes through the one door (trajectory_door, which asks policy_trajectory): the map is for
+ * the assigned coach, the participant and the trajectory's network members with an account; changes are
+ * for the assigned coach only. A refusal writes a "denied" access-log entry and answers the same 404 page
+ * as a trajectory that does not exist.
+ *
+ * What a network member sees is narrower than what the coach and the participant see: only the members
+ * of their own side (the mere presence of, say, a psychologist in the care network is health information
+ * the work side must not learn), never contact details, and only the consent lines that reach them.
+ *
+ * Members are never deleted: removing sets removed_at, so consents that name them stay as history.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/links.h"
+#include "core/text.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
+#include "pages/pages.h"
+#include "policy/audit.h"
+#include "policy/policy.h"
+#include "render/netmap.h"
+
+enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
+enum { NAME_MAX_CHARS = 120, ORG_MAX_CHARS = 160, EMAIL_MAX = 254, PHONE_MAX_CHARS = 40 };
+enum { INVITE_HOURS = 7 * 24 };
+
+/* ---- fixed lists ---- */
+
+/* The roles a network member can have (DOMAIN.md "The problem"), with their side. */
+typedef struct MemberRole {
+  const char *code, *label;
+  bool work;
+} MemberRole;
+
+static const MemberRole member_roles[] = {
+    {"gp", N_("GP"), false},
+    {"therapist", N_("Therapist"), false},
+    {"psychologist", N_("Psychologist"), false},
+    {"mental_health_centre", N_("Mental-health centre"), false},
+    {"occupational_physician", N_("Occupational physician"), false},
+    {"advising_physician", N_("Advising physician of the health insurer"), false},
+    {"ergonomist", N_("Ergonomist"), false},
+    {"physiotherapist", N_("Physiotherapist"), false},
+    {"specialised_guidance", N_("Specialised guidance service"), false},
+    {"other_care", N_("Other care provider"), false},
+    {"employer", N_("Employer"), true},
+    {"hr", N_("HR"), true},
+    {"line_manager", N_("Line manager"), true},
+    {"prevention_advisor", N_("Prevention or well-being adviser"), true},
+    {"confidential_adviser", N_("Confidential adviser"), true},
+    {"union", N_("Union"), true},
+    {"employment_agency", N_("Public employment service"), true},
+    {"benefits_agency", N_("Benefits agency"), true},
+    {"career_counsellor", N_("Career counsellor"), true},
+    {"job_coach", N_("Job coach"), true},
+    {"other_work", N_("Other work contact"), true},
+};
+
+static const MemberRole *role_find(const char *code) {
+  for (size_t i = 0; code && i < sizeof member_roles / sizeof *member_roles; i++)
+    if (strcmp(member_roles[i].code, code) == 0) return &member_roles[i];
+  return NULL;
+}
+
+/* Translated label of a role code; an unknown code (older data) is shown as stored. */
+static const char *role_label(const char *code) {
+  const MemberRole *mr = role_find(code);
+  return mr ? _(mr->label) : (code ? code : "");
+}
+
+/* Translated label of an information category (DOMAIN.md "Information and consent"). */
+static const char *category_label(const char *code) {
+  static const char *const map[] = {"health",  N_("health"), "capacity",  N_("capacity"), "work", N_("work"),
+                                    "plan",    N_("plan"),   "practical", N_("practical"), NULL};
+  for (int i = 0; code && map[i]; i += 2)
+    if (strcmp(map[i], code) == 0) return _(map[i + 1]);
+  return code ? code : "";
+}
+
+/* ---- loading ---- */
+
+/* A live (not removed) network member as the page shows it. Texts in the request arena. */
+typedef struct Member {
+  int64_t id, user_id;
+  const char *side, *role, *name, *organisation, *email, *phone;
+  bool has_password; /* the linked account has a password: it accepted its invitation */
+} Member;
+
+/* A live consent: withdrawn_at IS NULL, given_on <= today, valid_until NULL or >= today. */
+typedef struct Consent {
+  int64_t id, source_member_id, grantee_member_id;
+  const char *grantee_side, *category;
+} Consent;
+
+/* Copies a text column into the request arena (NULL stays NULL). */
+static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
+
+/* Loads the live members of trajectory tid, care side first. Allocates in the request arena. Returns a
+ * DB code. */
+static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
+  Stmt *st = db_prepare(r->db, "SELECT m.id, m.side, m.role, m.name, m.organisation, m.email, m.phone, m.user_id, "
+                               "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password "
+                               "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
+                               "WHERE m.trajectory_id = ? AND m.removed_at IS NULL ORDER BY m.side, m.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  size_t cap = 16;
+  Member *v = arena_alloc(r->a, sizeof(Member) * cap);
+  *n = 0;
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      Member *w = arena_alloc(r->a, sizeof(Member) * cap * 2);
+      memcpy(w, v, sizeof(Member) * cap);
+      v = w;
+      cap *= 2;
+    }
+    v[(*n)++] = (Member){
+        .id = db_int(st, "id"),
+        .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
+        .side = col(r, st, "side"),
+        .role = col(r, st, "role"),
+        .name = col(r, st, "name"),
+        .organisation = col(r, st, "organisation"),
+        .email = col(r, st, "email"),
+        .phone = col(r, st, "phone"),
+        .has_password = db_int(st, "has_password") != 0,
+    };
+  }
+  db_done(st);
+  *out = v;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Loads the live consents of trajectory tid on day today (YYYY-MM-DD). Allocates in the request arena.
+ * Returns a DB code. */
+static int consents_load(Req *r, int64_t tid, const char *today, Consent **out, size_t *n) {
+  Stmt *st = db_prepare(r->db, "SELECT id, source_member_id, grantee_member_id, grantee_side, category "
+                               "FROM consents WHERE trajectory_id = ? AND withdrawn_at IS NULL AND given_on <= ? "
+                               "AND (valid_until IS NULL OR valid_until >= ?) ORDER BY id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, today);
+  db_bind_text(st, 3, today);
+  size_t cap = 16;
+  Consent *v = arena_alloc(r->a, sizeof(Consent) * cap);
+  *n = 0;
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      Consent *w = arena_alloc(r->a, sizeof(Consent) * cap * 2);
+      memcpy(w, v, sizeof(Consent) * cap);
+      v = w;
+      cap *= 2;
+    }
+    v[(*n)++] = (Consent){
+        .id = db_int(st, "id"),
+        .source_member_id = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id"),
+        .grantee_member_id = db_null(st, "grantee_member_id") ? 0 : db_int(st, "grantee_member_id"),
+        .grantee_side = col(r, st, "grantee_side"),
+        .category = col(r, st, "category"),
+    };
+  }
+  db_done(st);
+  *out = v;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The participant's display name ("First Last") into *name. Returns a DB code (DB_ERROR if missing). */
+static int participant_name(Req *r, int64_t pid, const char **name) {
+  Stmt *st = db_prepare(r->db, "SELECT first_name, last_name FROM participants WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, pid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *name = arena_printf(r->a, "%s %s", db_text(st, "first_name"), db_text(st, "last_name"));
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+/* The names of the trajectory's coaches. Allocates in the request arena. Returns a DB code. */
+static int coaches_load(Req *r, int64_t tid, const char ***out, size_t *n) {
+  Stmt *st = db_prepare(r->db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
+                               "WHERE c.trajectory_id = ? ORDER BY u.name");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  size_t cap = 4;
+  const char **v = arena_alloc(r->a, sizeof(char *) * cap);
+  *n = 0;
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      const char **w = arena_alloc(r->a, sizeof(char *) * cap * 2);
+      memcpy(w, v, sizeof(char *) * cap);
+      v = w;
+      cap *= 2;
+    }
+    v[(*n)++] = col(r, st, "name");
+  }
+  db_done(st);
+  *out = v;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The signed-in user's live membership of trajectory tid: *mid and *side ("care"/"work"), or *mid 0.
+ * Returns a DB code. */
+static int my_membership(Req *r, int64_t tid, int64_t *mid, const char **side) {
+  *mid = 0;
+  *side = "";
+  Stmt *st = db_prepare(r->db, "SELECT id, side FROM network_members WHERE trajectory_id = ? AND user_id = ? "
+                               "AND removed_at IS NULL ORDER BY id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, r->user->id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *mid = db_int(st, "id");
+    *side = col(r, st, "side");
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- GET /t/{id}/network ---- */
+
+/* Account status of a member, as a badge. */
+static void account_badge(Req *r, const Member *m) {
+  if (!m->user_id) html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("contact only"));
+  else if (m->has_password) html(&r->out, "<span class=\"badge badge-ok\">%s</span>", _("has an account"));
+  else html(&r->out, "<span class=\"badge badge-warn\">%s</span>", _("invited, not yet accepted"));
+}
+
+/* Name of a consent's source party: the participant or a member in v (NULL if not shown). */
+static const char *source_name(const Member *v, size_t n, int64_t src, const char *participant) {
+  if (!src) return participant;
+  for (size_t i = 0; i < n; i++)
+    if (v[i].id == src) return v[i].name;
+  return NULL;
+}
+
+/* Writes, for member m, what is shared with them: "From X: capacity, work" per source party. */
+static void received_list(Req *r, const Member *m, const Member *v, size_t n, const Consent *c, size_t nc,
+                          const char *participant) {
+  bool any = false;
+  for (size_t k = 0; k < nc; k++) {
+    bool to_m = c[k].grantee_member_id ? c[k].grantee_member_id == m->id
+                                       : c[k].grantee_side && strcmp(c[k].grantee_side, m->side) == 0;
+    if (!to_m || c[k].source_member_id == m->id) continue;
+    /* one entry per source party: skip if an earlier consent had the same source */
+    bool seen = false;
+    for (size_t j = 0; j < k && !seen; j++) {
+      bool earlier_to_m = c[j].grantee_member_id ? c[j].grantee_member_id == m->id
+                                                 : c[j].grantee_side && strcmp(c[j].grantee_side, m->side) == 0;
+      seen = earlier_to_m && c[j].source_member_id == c[k].source_member_id;
+    }
+    if (seen) continue;
+    const char *from = source_name(v, n, c[k].source_member_id, participant);
+    if (!from) continue;
+    if (!any) html(&r->out, "<br><span class=\"small\">%s</span><ul class=\"small\">", _("Shared with them:"));
+    any = true;
+    html(&r->out, "<li>%s %s: ", _("from"), from);
+    bool first = true;
+    for (size_t j = k; j < nc; j++) {
+      bool j_to_m = c[j].grantee_member_id ? c[j].grantee_member_id == m->id
+                                           : c[j].grantee_side && strcmp(c[j].grantee_side, m->side) == 0;
+      if (!j_to_m || c[j].source_member_id != c[k].source_member_id) continue;
+      html(&r->out, "%s%s", first ? "" : ", ", category_label(c[j].category));
+      if (!c[j].grantee_member_id) html(&r->out, " (%s)", _("whole side"));
+      first = false;
+    }
+    html(&r->out, "</li>");
+  }
+  if (any) html(&r->out, "</ul>");
+}
+
+/* The list of one side's members with their details, status, what is shared with them and (coach) the
+ * invite and remove buttons. */
+static void side_list(Req *r, int64_t tid, bool work, const Member *v, size_t n, const Consent *c, size_t nc,
+                      const char *participant, bool coach, bool contacts) {
+  const char *side = work ? "work" : "care";
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>", side, side,
+       work ? _("Work network") : _("Care network"));
+  size_t shown = 0;
+  for (size_t i = 0; i < n; i++) {
+    const Member *m = &v[i];
+    if (strcmp(m->side, side) != 0) continue;
+    if (!shown++) html(&r->out, "<ul class=\"members\">");
+    html(&r->out, "<li><strong>%s</strong> · %s", m->name, role_label(m->role));
+    if (m->organisation && *m->organisation) html(&r->out, " · %s", m->organisation);
+    html(&r->out, " ");
+    account_badge(r, m);
+    if (contacts && ((m->email && *m->email) || (m->phone && *m->phone))) {
+      html(&r->out, "<br><span class=\"small\">");
+      if (m->email && *m->email) {
+        html(&r->out, "<a href=\"mailto:");
+        html_urlarg(&r->out, m->email);
+        html(&r->out, "\">%s</a>", m->email);
+      }
+      if (m->phone && *m->phone) html(&r->out, "%s%s %s", m->email && *m->email ? " · " : "", _("phone"), m->phone);
+      html(&r->out, "</span>");
+    }
+    received_list(r, m, v, n, c, nc, participant);
+    if (coach) {
+      html(&r->out, "<div class=\"button-row\">");
+      if (m->email && *m->email && !m->has_password) {
+        form_begin(r, arena_printf(r->a, "/t/%lld/network/%lld/invite", (long long)tid, (long long)m->id), "inline");
+        html(&r->out, "<button type=\"submit\">%s<span class=\"visually-hidden\">: %s</span></button>",
+             m->user_id ? _("New invitation link") : _("Invite to an account"), m->name);
+        form_end(r);
+      }
+      form_begin(r, arena_printf(r->a, "/t/%lld/network/%lld/remove", (long long)tid, (long long)m->id), "inline");
+      html(&r->out, "<button type=\"submit\" class=\"danger\" data-confirm=\"%s\">%s<span class=\"visually-hidden\">: "
+                    "%s</span></button>",
+           _("Remove this member from the network? Consents that name them stay in the history."), _("Remove"),
+           m->name);
+      form_end(r);
+      html(&r->out, "</div>");
+    }
+    html(&r->out, "</li>");
+  }
+  if (shown) html(&r->out, "</ul>");
+  else html(&r->out, "<p class=\"muted\">%s</p>", _("No members on this side yet."));
+  /* consents to the whole side */
+  bool any = false;
+  for (size_t k = 0; k < nc; k++) {
+    if (c[k].grantee_member_id || !c[k].grantee_side || strcmp(c[k].grantee_side, side) != 0) continue;
+    const char *from = source_name(v, n, c[k].source_member_id, participant);
+    if (!from) continue;
+    if (!any) html(&r->out, "<p class=\"small\">%s</p><ul class=\"small\">", _("Shared with the whole side:"));
+    any = true;
+    html(&r->out, "<li>%s %s: %s</li>", _("from"), from, category_label(c[k].category));
+  }
+  if (any) html(&r->out, "</ul>");
+  html(&r->out, "</section>");
+}
+
+/* The coach's form to add a member, with what was typed and any errors. */
+static void add_form(Req *r, int64_t tid) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-add\"><h2 id=\"h-add\">%s</h2>", _("Add a member"));
+  form_errors_summary(r);
+  form_begin(r, arena_printf(r->a, "/t/%lld/network", (long long)tid), "form");
+  /* the role select is grouped per side; the side follows from the role */
+  const char *err = form_error_for(r, "role");
+  const char *cur = form_str(r, "role");
+  html(&r->out, "<div class=\"field%s\"><label for=\"f-role\">%s</label><p class=\"hint\" id=\"h-role\">%s</p>",
+       err ? " has-error" : "", _("Role in the network"),
+       _("The roles are grouped by side: the care network or the work network."));
+  if (err) html(&r->out, "<p class=\"error-msg\" id=\"e-role\">%s</p>", err);
+  html(&r->out, "<select id=\"f-role\" name=\"role\" required aria-describedby=\"h-role%s\"", err ? " e-role" : "");
+  if (err) html(&r->out, " aria-invalid=\"true\"");
+  html(&r->out, ">");
+  html(&r->out, "<option value=\"\">%s</option>", _("Choose a role"));
+  for (int side = 0; side < 2; side++) {
+    html(&r->out, "<optgroup label=\"%s\">", side ? _("Work network") : _("Care network"));
+    for (size_t i = 0; i < sizeof member_roles / sizeof *member_roles; i++)
+      if (member_roles[i].work == (side == 1))
+        html(&r->out, "<option value=\"%s\"%s>%s</option>", member_roles[i].code,
+             strcmp(cur, member_roles[i].code) == 0 ? " selected" : "", _(member_roles[i].label));
+    html(&r->out, "</optgroup>");
+  }
+  html(&r->out, "</select></div>");
+  field_input(r, &(Field){.name = "name", .label = _("Name"), .value = form_str(r, "name"), .required = true,
+                          .maxlength = NAME_MAX_CHARS, .autocomplete = "off",
+                          .hint = _("A person, for example dr. Els Wouters, or a service if there is no fixed contact.")});
+  field_input(r, &(Field){.name = "organisation", .label = _("Organisation"), .value = form_str(r, "organisation"),
+                          .maxlength = ORG_MAX_CHARS, .autocomplete = "off"});
+  field_input(r, &(Field){.name = "email", .label = _("E-mail address"), .type = "email",
+                          .value = form_str(r, "email"), .maxlength = EMAIL_MAX, .autocomplete = "off",
+                          .hint = _("Needed to invite this person to an account.")});
+  field_input(r, &(Field){.name = "phone", .label = _("Phone"), .type = "tel", .value = form_str(r, "phone"),
+                          .maxlength = PHONE_MAX_CHARS, .autocomplete = "off"});
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Add member"));
+  form_end(r);
+  html(&r->out, "</section>");
+}
+
+/* Writes the network page for trajectory tid (grounds g, participant pid). Returns a DB code. */
+static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
+  bool coach = g == GROUNDS_COACH, contacts = g == GROUNDS_COACH || g == GROUNDS_SELF;
+  const char *who;
+  int rc = participant_name(r, pid, &who);
+  if (rc != DB_OK) return rc;
+  Member *v;
+  size_t n;
+  if ((rc = members_load(r, tid, &v, &n)) != DB_OK) return rc;
+  char today[11];
+  date_format(date_today(), today);
+  Consent *c;
+  size_t nc;
+  if ((rc = consents_load(r, tid, today, &c, &nc)) != DB_OK) return rc;
+  const char **coaches;
+  size_t ncoaches;
+  if ((rc = coaches_load(r, tid, &coaches, &ncoaches)) != DB_OK) return rc;
+
+  if (g == GROUNDS_MEMBER) {
+    /* a member sees their own side and the consents that reach them */
+    int64_t me;
+    const char *my_side;
+    if ((rc = my_membership(r, tid, &me, &my_side)) != DB_OK) return rc;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+      if (strcmp(v[i].side, my_side) == 0) v[k++] = v[i];
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < nc; i++)
+      if (c[i].grantee_member_id == me ||
+          (!c[i].grantee_member_id && c[i].grantee_side && strcmp(c[i].grantee_side, my_side) == 0))
+        c[k++] = c[i];
+    nc = k;
+  }
+
+  NetMember *nm = arena_alloc(r->a, sizeof(NetMember) * (n ? n : 1));
+  for (size_t i = 0; i < n; i++)
+    nm[i] = (NetMember){.id = v[i].id, .side = v[i].side, .role = role_label(v[i].role), .name = v[i].name,
+                        .organisation = v[i].organisation, .has_account = v[i].user_id && v[i].has_password};
+  NetConsent *ncs = arena_alloc(r->a, sizeof(NetConsent) * (nc ? nc : 1));
+  for (size_t i = 0; i < nc; i++)
+    ncs[i] = (NetConsent){.source_member_id = c[i].source_member_id, .grantee_member_id = c[i].grantee_member_id,
+                          .grantee_side = c[i].grantee_side, .category = category_label(c[i].category)};
+  NetMap map = {.participant = who, .coaches = coaches, .ncoaches = ncoaches, .members = nm, .nmembers = n,
+                .consents = ncs, .nconsents = nc};
+
+  page_begin(r, _("Network"));
+  html(&r->out, "<h1>%s %s</h1>", _("Network of"), who);
+  trajectory_subnav(r, tid, g, "network");
+  if (g == GROUNDS_MEMBER)
+    html(&r->out, "<p class=\"muted\">%s</p>",
+         _("You see the members of your own side of the network and what is shared with you."));
+  html(&r->out, "<figure class=\"card netmap\">");
+  html_markup(&r->out, netmap_svg(r->a, &map));
+  html(&r->out, "<figcaption class=\"muted small\">%s</figcaption></figure>",
+       _("The participant in the middle, the care network on the left, the work network on the right and the "
+         "coach as the bridge. A blue line is a live consent: the categories of information that are shared."));
+
+  html(&r->out, "<div class=\"grid cols-2\">");
+  side_list(r, tid, false, v, n, c, nc, who, coach, contacts);
+  side_list(r, tid, true, v, n, c, nc, who, coach, contacts);
+  html(&r->out, "</div>");
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-bridge\"><h2 id=\"h-bridge\">%s</h2><ul>",
+       ncoaches > 1 ? _("Coaches") : _("Coach"));
+  for (size_t i = 0; i < ncoaches; i++) html(&r->out, "<li>%s</li>", coaches[i]);
+  html(&r->out, "</ul><p class=\"muted small\">%s</p></section>",
+       _("The coach is the contact person for everybody in the network and passes information on only with the "
+         "consent of the party it belongs to."));
+  if (coach) add_form(r, tid);
+  page_end(r);
+  return DB_OK;
+}
+
+static int get_network(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "network", "view", GROUNDS_NONE, &g, &pid);
+  if (s) return s;
+  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = r->ids[0], .item = "network",
+                                        .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = network_page(r, r->ids[0], pid, g);
+  return rc == DB_OK ? 200 : http_db_error(r, rc);
+}
+
+/* ---- POST /t/{id}/network ---- */
+
+/* True if s holds a line break or tab (single-line fields). */
+static bool has_breaks(const char *s) { return strpbrk(s, "\r\n\t") != NULL; }
+
+/* The e-mail shape we accept: no spaces or controls, one '@' with something before it, and a dot in the
+ * domain that is neither its first nor its last character. Pure. */
+static bool email_ok(const char *e) {
+  size_t n = strlen(e);
+  if (n == 0 || n > EMAIL_MAX) return false;
+  const char *at = strchr(e, '@');
+  if (!at || at == e || strchr(at + 1, '@')) return false;
+  for (const char *p = e; *p; p++)
+    if ((unsigned char)*p <= ' ' || *p == 0x7f) return false;
+  const char *dom = at + 1;
+  const char *dot = strchr(dom, '.');
+  if (!dot || dot == dom) return false;
+  return dom[strlen(dom) - 1] != '.';
+}
+
+/* Lowercased copy of s in the arena. */
+static char *lower(Arena *a, const char *s) {
+  char *d = arena_strdup(a, s);
+  for (char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
+  return d;
+}
+
+/* Checks an optional single-line text field of at most max characters. */
+static void check_line(Req *r, const char *field, const char *v, size_t max, const char *too_long) {
+  if (text_chars(v) > max) form_error(r, field, too_long);
+  else if (has_breaks(v)) form_error(r, field, _("This must be on one line."));
+}
+
+static int post_network(Req *r) {
+  Grounds g;
+  int64_t pid, tid = r->ids[0];
+  int s = trajectory_door(r, "member", "create", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  const char *role = form_str(r, "role"), *side = form_str(r, "side");
+  const char *name = form_str(r, "name"), *org = form_str(r, "organisation");
+  const char *email = lower(r->a, form_str(r, "email")), *phone = form_str(r, "phone");
+
+  const MemberRole *mr = role_find(role);
+  if (!mr) form_error(r, "role", _("Choose a role from the list."));
+  else if (*side && strcmp(side, mr->work ? "work" : "care") != 0)
+    form_error(r, "role", _("This role belongs to the other side of the network."));
+  if (!*name) form_error(r, "name", _("Fill in the name."));
+  else check_line(r, "name", name, NAME_MAX_CHARS, _("The name may be at most 120 characters."));
+  check_line(r, "organisation", org, ORG_MAX_CHARS, _("The organisation may be at most 160 characters."));
+  if (*email && !email_ok(email))
+    form_error(r, "email", _("Enter an e-mail address like name@example.org, or leave it empty."));
+  if (*phone) {
+    check_line(r, "phone", phone, PHONE_MAX_CHARS, _("The phone number may be at most 40 characters."));
+    bool digits = false;
+    for (const char *p = phone; *p; p++) digits |= isdigit((unsigned char)*p) != 0;
+    if (!digits && !form_error_for(r, "phone")) form_error(r, "phone", _("Enter a phone number, or leave it empty."));
+  }
+  if (r->nerrors) {
+    int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "network",
+                                          .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
+    if (rc != DB_OK) return http_db_error(r, rc);
+    rc = network_page(r, tid, pid, g);
+    return rc == DB_OK ? 400 : http_db_error(r, rc);
+  }
+
+  int64_t now = (int64_t)time(NULL);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "INSERT INTO network_members (trajectory_id, side, role, name, organisation, email, "
+                               "phone, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, mr->work ? "work" : "care");
+  db_bind_text(st, 3, mr->code);
+  db_bind_text(st, 4, name);
+  db_bind_text(st, 5, *org ? org : NULL);
+  db_bind_text(st, 6, *email ? email : NULL);
+  db_bind_text(st, 7, *phone ? phone : NULL);
+  db_bind_int(st, 8, r->user->id);
+  db_bind_int(st, 9, now);
+  rc = db_step(st);
+  int64_t mid = rc == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, tid);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "member:%lld", (long long)mid), .action = "create",
+                                    .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/network", (long long)tid), "created");
+}
+
+/* ---- POST /t/{id}/network/{mid}/remove ---- */
+
+static int post_remove(Req *r) {
+  Grounds g;
+  int64_t pid, tid = r->ids[0], mid = r->ids[1];
+  const char *item = arena_printf(r->a, "member:%lld", (long long)mid);
+  int s = trajectory_door(r, item, "update", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  int64_t now = (int64_t)time(NULL);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "UPDATE network_members SET removed_at = ? WHERE id = ? AND trajectory_id = ? "
+                               "AND removed_at IS NULL");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, mid);
+  db_bind_int(st, 3, tid);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if (db_changes(r->db) != 1) { /* not a live member of this trajectory */
+    db_rollback(r->db);
+    return http_error(r, 404, NULL);
+  }
+  st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, tid);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
+                                    .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/network", (long long)tid), "saved");
+}
+
+/* ---- POST /t/{id}/network/{mid}/invite ---- */
+
+/* Rolls back and answers 409 with message. */
+static int conflict(Req *r, const char *message) {
+  db_rollback(r->db);
+  return http_error(r, 409, message);
+}
+
+/* The page after an invitation: the one-time link (token NULL: an existing account was linked and needs
+ * no link) with its expiry. */
+static void invited_page(Req *r, int64_t tid, const char *name, const char *token, int64_t expires) {
+  page_begin(r, _("Invitation"));
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", _("Invitation"));
+  if (!token) {
+    html(&r->out, "<p>%s <strong>%s</strong></p><p>%s</p>", _("Linked to an existing account:"), name,
+         _("This person already has an account. They can sign in now and will find this trajectory among what is "
+           "shared with them."));
+  } else {
+    html(&r->out, "<p>%s <strong>%s</strong></p>", _("Hand this link to:"), name);
+    html(&r->out, "<p class=\"one-time-link\"><code data-copy>%s</code></p>", link_url(r->a, token));
+    html(&r->out, "<p>%s</p>",
+         _("With this link the person chooses a password (and sets up two-step verification where that is "
+           "required) and then sees this trajectory only, and only what the participant agreed to share."));
+    html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("This link is shown only once."),
+         _("It works one time. A new invitation link makes earlier ones stop working."), _("Valid until:"),
+         fmt_time(r, expires));
+    html(&r->out, "<p class=\"muted small\">%s</p>",
+         _("The portal does not send e-mail yet: hand the link over yourself, through a channel only this person "
+           "can read, and do not keep a copy."));
+  }
+  html(&r->out, "<p><a href=\"/t/%lld/network\">%s</a></p></section>", (long long)tid, _("Back to the network"));
+  page_end(r);
+}
+
+static int post_invite(Req *r) {
+  Grounds g;
+  int64_t pid, tid = r->ids[0], mid = r->ids[1];
+  const char *item = arena_printf(r->a, "member:%lld", (long long)mid);
+  int s = trajectory_door(r, item, "update", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, "SELECT m.name, m.email, m.side, m.role, m.user_id, "
+                               "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password "
+                               "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
+                               "WHERE m.id = ? AND m.trajectory_id = ? AND m.removed_at IS NULL");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, mid);
+  db_bind_int(st, 2, tid);
+  rc = db_step(st);
+  if (rc != DB_ROW) {
+    db_done(st);
+    db_rollback(r->db);
+    return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
+  }
+  const char *name = col(r, st, "name"), *email = col(r, st, "email"), *side = col(r, st, "side");
+  const char *role = col(r, st, "role");
+  int64_t uid = db_null(st, "user_id") ? 0 : db_int(st, "user_id");
+  bool has_password = db_int(st, "has_password") != 0;
+  db_done(st);
+
+  if (uid && has_password) return conflict(r, _("This member already has an account."));
+  bool need_link = true;
+  if (!uid) {
+    if (!email || !*email)
+      return conflict(r, _("This member has no e-mail address. An invitation needs one: remove the member and add "
+                           "them again with their e-mail address."));
+    email = lower(r->a, email);
+    st = db_prepare(r->db, "SELECT id, roles, active, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password "
+                           "FROM users WHERE email = ?");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_text(st, 1, email);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+      uid = db_int(st, "id");
+      unsigned roles = (unsigned)db_int(st, "roles");
+      bool active = db_int(st, "active") != 0;
+      need_link = db_int(st, "has_password") == 0;
+      db_done(st);
+      if (!(roles & ROLE_PARTNER))
+        return conflict(r, _("This e-mail address belongs to an account that is not a care or work partner "
+                             "account (for example a coach or a participant). Use another e-mail address, or ask "
+                             "the administrator."));
+      if (!active) return conflict(r, _("The account with this e-mail address is deactivated. Ask the administrator."));
+    } else {
+      db_done(st);
+      if (rc != DB_DONE) return http_db_error(r, rc);
+      st = db_prepare(r->db, "INSERT INTO users (email, name, roles, side, function, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+      if (!st) return http_db_error(r, DB_ERROR);
+      db_bind_text(st, 1, email);
+      db_bind_text(st, 2, name);
+      db_bind_int(st, 3, ROLE_PARTNER);
+      db_bind_text(st, 4, side);
+      db_bind_text(st, 5, role_label(role));
+      db_bind_int(st, 6, (int64_t)time(NULL));
+      rc = db_step(st);
+      if (rc == DB_ROW) uid = db_int(st, "id");
+      db_done(st);
+      if (rc == DB_CONSTRAINT) return conflict(r, _("An account with this e-mail address was created meanwhile. Try again."));
+      if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+    }
+    st = db_prepare(r->db, "UPDATE network_members SET user_id = ? WHERE id = ? AND user_id IS NULL AND removed_at IS NULL");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_int(st, 1, uid);
+    db_bind_int(st, 2, mid);
+    rc = db_run(st);
+    if (rc == DB_CONSTRAINT)
+      return conflict(r, _("This account is already a member of this trajectory's network (under another entry)."));
+    if (rc != DB_OK) return http_db_error(r, rc);
+    if (db_changes(r->db) != 1) return conflict(r, _("This member was changed meanwhile. Reload the page."));
+  }
+
+  char token[TOKEN_LEN + 1];
+  int64_t expires = (int64_t)time(NULL) + (int64_t)INVITE_HOURS * 3600;
+  if (need_link && (rc = link_create(r->db, uid, "invite", r->user->id, INVITE_HOURS, token)) != DB_OK)
+    return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
+                                    .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  invited_page(r, tid, name, need_link ? token : NULL, expires);
+  return 200;
+}
+
+const Route network_routes[] = {
+    {"GET", "/t/{id}/network", ROLES_ALL, R_CASE, get_network},
+    {"POST", "/t/{id}/network", ROLES_ALL, R_CASE, post_network},
+    {"POST", "/t/{id}/network/{mid}/remove", ROLES_ALL, R_CASE, post_remove},
+    {"POST", "/t/{id}/network/{mid}/invite", ROLES_ALL, R_CASE, post_invite},
+    {0},
+};

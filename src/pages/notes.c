@@ -1,0 +1,374 @@
+/*
+ * notes.c — case information as notes: the timeline of a trajectory (/t/{id}/notes), one note
+ * (/t/{id}/notes/{nid}) and adding a note.
+ *
+ * Lists come from the SQL filter POLICY_SQL_ITEM_VISIBLE, so a hidden note is not fetched, not counted
+ * and not searchable. Every note that is shown is checked once more with policy_item (the same rule in
+ * C) and gets its own access-log entry with the grounds and the consent that allowed it; the entries of
+ * one page go to the log as one batch, before the page is sent.
+ *
+ * Who adds what: the coach records information and names its source party (the participant or a network
+ * member); the participant adds information of their own; a network member adds information of their own
+ * (they are its source). Nobody can name somebody else as the source except the coach.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
+#include "pages/pages.h"
+#include "policy/audit.h"
+#include "policy/policy.h"
+#include "render/markdown.h"
+
+enum { TITLE_MAX = 200, BODY_MAX = 20000, SEARCH_MAX = 100 };
+
+static const char *today_str(Req *r) {
+  char *d = arena_alloc(r->a, 11);
+  date_format(date_today(), d);
+  return d;
+}
+
+/* The user's live membership in trajectory tid (0 if none). */
+static int member_of(Req *r, int64_t tid, int64_t *member_id) {
+  *member_id = 0;
+  Stmt *st = db_prepare(r->db, "SELECT id FROM network_members WHERE trajectory_id = ? AND user_id = ? "
+                               "AND removed_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, r->user->id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *member_id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Source-party options for the coach: the participant and every live member. */
+static int source_options(Req *r, int64_t tid, const char ***out) {
+  int n = 0, cap = 16;
+  const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)(cap * 2 + 1));
+  opts[n++] = "participant";
+  opts[n++] = _("The participant");
+  Stmt *st = db_prepare(r->db, "SELECT id, name, side FROM network_members WHERE trajectory_id = ? "
+                               "AND removed_at IS NULL ORDER BY side, name");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && n < cap * 2 - 2) {
+    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
+    opts[n++] = arena_printf(r->a, "%s (%s)", db_text(st, "name"),
+                             strcmp(db_text(st, "side"), "care") == 0 ? _("care") : _("work"));
+  }
+  db_done(st);
+  opts[n] = NULL;
+  *out = opts;
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+static void note_form(Req *r, int64_t tid, Grounds g) {
+  const char *cats[12];
+  int k = 0;
+  for (int i = 0; item_categories[i]; i++) {
+    cats[k++] = item_categories[i];
+    cats[k++] = label_category(item_categories[i]);
+  }
+  cats[k] = NULL;
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"new-note\"><h2 id=\"new-note\">%s</h2>", _("Add a note"));
+  form_errors_summary(r);
+  form_begin(r, arena_printf(r->a, "/t/%lld/notes", (long long)tid), NULL);
+  field_input(r, &(Field){.name = "title", .label = _("Title"), .value = form_str(r, "title"), .required = true,
+                          .maxlength = TITLE_MAX});
+  field_select(r, &(Field){.name = "category", .label = _("Category"), .value = form_str(r, "category"),
+                           .hint = _("Who may read it depends on this: the source party decides per category."),
+                           .required = true},
+               cats);
+  if (g == GROUNDS_COACH) {
+    const char **opts;
+    if (source_options(r, tid, &opts) == DB_OK)
+      field_select(r, &(Field){.name = "source", .label = _("Whose information is this?"),
+                               .value = form_str(r, "source"), .required = true},
+                   opts);
+  }
+  field_textarea(r, &(Field){.name = "body", .label = _("Note"), .value = form_str(r, "body"), .required = true,
+                             .hint = _("You can use Markdown: **bold**, lists with -, links."), .maxlength = BODY_MAX},
+                 8);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save note"));
+  form_end(r);
+  html(&r->out, "</section>");
+}
+
+/* One note as read from NOTE_COLUMNS, copied into the request arena. */
+typedef struct Note {
+  int64_t id, created_at;
+  const char *title, *body, *category, *author, *source_name; /* source_name NULL: the participant */
+} Note;
+
+static Note note_from_row(Req *r, Stmt *st) {
+  return (Note){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
+                .title = arena_strdup(r->a, db_text(st, "title")), .body = arena_strdup(r->a, db_text(st, "body")),
+                .category = arena_strdup(r->a, db_text(st, "category")),
+                .author = arena_strdup(r->a, db_text(st, "author")),
+                .source_name = arena_strdup(r->a, db_text(st, "source_name"))};
+}
+
+/* Writes one note as an article. */
+static void note_article(Req *r, int64_t tid, const Note *n) {
+  html(&r->out, "<article class=\"note\" id=\"note-%lld\"><header><h3><a href=\"/t/%lld/notes/%lld\">%s</a></h3>",
+       (long long)n->id, (long long)tid, (long long)n->id, n->title);
+  html(&r->out, "<p class=\"meta\"><span class=\"badge\">%s</span> %s %s · %s %s · %s</p></header>",
+       label_category(n->category), _("Source:"), n->source_name ? n->source_name : _("the participant"),
+       _("written by"), n->author, fmt_time(r, n->created_at));
+  html_markup(&r->out, markdown_render(r->a, n->body, strlen(n->body)));
+  html(&r->out, "</article>");
+}
+
+#define NOTE_COLUMNS                                                                                       \
+  "SELECT i.id, i.title, i.body, i.category, i.created_at, u.name AS author, m.name AS source_name "       \
+  "FROM items i JOIN users u ON u.id = i.author_id LEFT JOIN network_members m ON m.id = i.source_member_id "
+
+#define NOTE_FILTER                                                                                         \
+  "WHERE i.trajectory_id = ? AND i.kind = 'note' AND (? = 0 OR i.category = ?) "                          \
+  "AND (? = 0 OR LOWER(i.title) LIKE ? ESCAPE '\\' OR LOWER(i.body) LIKE ? ESCAPE '\\') AND "               \
+  POLICY_SQL_ITEM_VISIBLE
+
+/* Binds NOTE_FILTER's parameters from index 1; returns the next index. */
+static int bind_filter(Req *r, Stmt *st, int64_t tid, const char *category, const char *like, const char *today) {
+  int i = 1;
+  db_bind_int(st, i++, tid);
+  db_bind_int(st, i++, *category ? 1 : 0);
+  db_bind_text(st, i++, category);
+  db_bind_int(st, i++, *like ? 1 : 0);
+  db_bind_text(st, i++, like);
+  db_bind_text(st, i++, like);
+  return policy_bind_item_filter(st, i, r->user, today);
+}
+
+/* "%text%" lower-cased for LIKE, with %, _ and \ taken literally; "" for no search. */
+static const char *like_pattern(Req *r, const char *q) {
+  if (!*q) return "";
+  Buf b = {0};
+  buf_putc(&b, '%');
+  for (const char *p = q; *p; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&b, '\\');
+    buf_putc(&b, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+  }
+  buf_putc(&b, '%');
+  char *s = arena_strdup(r->a, b.p);
+  buf_free(&b);
+  return s;
+}
+
+static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
+  const char *q = query_str(r, "q"), *category = query_str(r, "category");
+  if (strlen(q) > SEARCH_MAX) q = "";
+  if (!is_category(category)) category = "";
+  const char *like = like_pattern(r, q), *today = today_str(r);
+  int64_t page = query_int(r, "page", 1);
+  if (page < 1) page = 1;
+
+  Stmt *cnt = db_prepare(r->db, "SELECT COUNT(*) AS n FROM items i " NOTE_FILTER);
+  if (!cnt) return http_db_error(r, DB_ERROR);
+  bind_filter(r, cnt, tid, category, like, today);
+  int rc = db_step(cnt);
+  int64_t total = rc == DB_ROW ? db_int(cnt, "n") : 0;
+  db_done(cnt);
+  if (rc != DB_ROW) return http_db_error(r, rc);
+
+  Stmt *st = db_prepare(r->db, NOTE_COLUMNS NOTE_FILTER " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  int next = bind_filter(r, st, tid, category, like, today);
+  db_bind_int(st, next, cfg.page_size);
+  db_bind_int(st, next + 1, (page - 1) * cfg.page_size);
+
+  /* fetch the page, check each note with the C rule, log the disclosures, then render */
+  Note *notes = arena_alloc(r->a, sizeof *notes * (size_t)cfg.page_size);
+  int n = 0;
+  while (n < cfg.page_size && (rc = db_step(st)) == DB_ROW) notes[n++] = note_from_row(r, st);
+  db_done(st);
+  if (n == cfg.page_size) rc = DB_DONE;
+  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
+  bool *shown = arena_alloc(r->a, sizeof *shown * (size_t)(n + 1));
+  int ne = 0;
+  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "notes",
+                               .action = *q ? "search" : "list", .outcome = "ok", .grounds = grounds_name(g)};
+  for (int i = 0; i < n; i++) {
+    Grounds ig;
+    int64_t consent;
+    if ((rc = policy_item(r->db, r->user, notes[i].id, today, &ig, &consent, NULL)) != DB_OK)
+      return http_db_error(r, rc);
+    if (ig == GROUNDS_NONE) {
+      log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
+                (long long)notes[i].id);
+      continue;
+    }
+    shown[i] = true;
+    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                 .item = arena_printf(r->a, "note:%lld", (long long)notes[i].id), .action = "view",
+                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+  }
+  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+
+  page_begin(r, _("Notes"));
+  html(&r->out, "<h1>%s</h1>", _("Notes"));
+  trajectory_subnav(r, tid, g, "notes");
+  html(&r->out, "<form method=\"get\" action=\"/t/%lld/notes\" class=\"search\" role=\"search\">", (long long)tid);
+  html(&r->out, "<label for=\"q\">%s</label><input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" maxlength=\"%d\">",
+       _("Search in notes"), q, SEARCH_MAX);
+  html(&r->out, "<label for=\"category\">%s</label><select id=\"category\" name=\"category\" data-autosubmit>"
+                "<option value=\"\">%s</option>",
+       _("Category"), _("All categories"));
+  for (int i = 0; item_categories[i]; i++)
+    html(&r->out, "<option value=\"%s\"%s>%s</option>", item_categories[i],
+         strcmp(category, item_categories[i]) == 0 ? " selected" : "", label_category(item_categories[i]));
+  html(&r->out, "</select><button type=\"submit\">%s</button></form>", _("Search"));
+
+  if (total == 0) {
+    html(&r->out, "<p class=\"empty\">%s</p>", *q || *category ? _("No notes match your search.")
+                                                                : _("There are no notes you can see yet."));
+  } else {
+    html(&r->out, "<p class=\"muted\">%lld %s</p>", (long long)total, total == 1 ? _("note") : _("notes"));
+    for (int i = 0; i < n; i++)
+      if (shown[i]) note_article(r, tid, &notes[i]);
+    int64_t pages = (total + cfg.page_size - 1) / cfg.page_size;
+    if (pages > 1) {
+      html(&r->out, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
+      if (page > 1) {
+        html(&r->out, "<a href=\"/t/%lld/notes?page=%lld&amp;q=", (long long)tid, (long long)(page - 1));
+        html_urlarg(&r->out, q);
+        html(&r->out, "&amp;category=%s\">%s</a> ", category, _("Newer"));
+      }
+      html(&r->out, "<span>%lld / %lld</span>", (long long)page, (long long)pages);
+      if (page < pages) {
+        html(&r->out, " <a href=\"/t/%lld/notes?page=%lld&amp;q=", (long long)tid, (long long)(page + 1));
+        html_urlarg(&r->out, q);
+        html(&r->out, "&amp;category=%s\">%s</a>", category, _("Older"));
+      }
+      html(&r->out, "</nav>");
+    }
+  }
+  note_form(r, tid, g);
+  page_end(r);
+  return status;
+}
+
+static int get_notes(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "notes", "list", GROUNDS_NONE, &g, &pid);
+  if (s) return s;
+  return render_notes(r, r->ids[0], g, pid, 200);
+}
+
+static int post_note(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "note", "create", GROUNDS_NONE, &g, &pid);
+  if (s) return s;
+  int64_t tid = r->ids[0];
+  const char *title = form_str(r, "title"), *category = form_str(r, "category"), *body = form_str(r, "body");
+  if (!*title) form_error(r, "title", _("Give the note a title."));
+  else if (text_chars(title) > TITLE_MAX) form_error(r, "title", _("The title is too long (at most 200 characters)."));
+  if (!is_category(category)) form_error(r, "category", _("Choose a category."));
+  if (!*body) form_error(r, "body", _("The note is empty."));
+  else if (text_chars(body) > BODY_MAX)
+    form_error(r, "body", _("The note is too long (at most 20000 characters). Split it into two notes."));
+
+  /* the source party: named by the coach; otherwise the author's own side of the story */
+  int64_t source = 0;
+  int rc;
+  if (g == GROUNDS_COACH) {
+    const char *src = form_str(r, "source");
+    if (strcmp(src, "participant") != 0) {
+      char *end;
+      long long v = strtoll(src, &end, 10);
+      Stmt *st = db_prepare(r->db, "SELECT id FROM network_members WHERE id = ? AND trajectory_id = ? "
+                                   "AND removed_at IS NULL");
+      if (!st) return http_db_error(r, DB_ERROR);
+      db_bind_int(st, 1, *src && !*end ? v : 0);
+      db_bind_int(st, 2, tid);
+      rc = db_step(st);
+      if (rc == DB_ROW) source = db_int(st, "id");
+      db_done(st);
+      if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+      if (!source) form_error(r, "source", _("Choose whose information this is."));
+    }
+  } else if (g == GROUNDS_MEMBER) {
+    if ((rc = member_of(r, tid, &source)) != DB_OK) return http_db_error(r, rc);
+  } else if (g != GROUNDS_SELF) {
+    return http_error(r, 404, NULL);
+  }
+  if (r->nerrors) return render_notes(r, tid, g, pid, 400);
+
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  int64_t now = (int64_t)time(NULL);
+  Stmt *ins = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                                "body, created_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!ins) return http_db_error(r, DB_ERROR);
+  db_bind_int(ins, 1, tid);
+  db_bind_text(ins, 2, category);
+  if (source) db_bind_int(ins, 3, source); else db_bind_null(ins, 3);
+  db_bind_int(ins, 4, r->user->id);
+  db_bind_text(ins, 5, title);
+  db_bind_text(ins, 6, body);
+  db_bind_int(ins, 7, now);
+  rc = db_step(ins);
+  int64_t id = rc == DB_ROW ? db_int(ins, "id") : 0;
+  db_done(ins);
+  if (rc != DB_ROW) return http_db_error(r, rc);
+  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!up) return http_db_error(r, DB_ERROR);
+  db_bind_int(up, 1, now);
+  db_bind_int(up, 2, tid);
+  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "note:%lld", (long long)id), .action = "create",
+                                    .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/notes", (long long)tid), "saved");
+}
+
+static int get_note(Req *r) {
+  int64_t tid = r->ids[0], nid = r->ids[1];
+  Grounds g;
+  int64_t consent, pid;
+  ItemRef it = {0};
+  int rc = policy_item(r->db, r->user, nid, today_str(r), &g, &consent, &it);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Grounds tg;
+  if ((rc = policy_trajectory(r->db, r->user, tid, &tg, &pid)) != DB_OK) return http_db_error(r, rc);
+  bool ok = g != GROUNDS_NONE && it.trajectory_id == tid;
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "note:%lld", (long long)nid), .action = "view",
+                                    .outcome = ok ? "ok" : "denied", .grounds = grounds_name(g), .consent_id = consent});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (!ok) return http_error(r, 404, NULL);
+  Stmt *st = db_prepare(r->db, NOTE_COLUMNS "WHERE i.id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, nid);
+  if ((rc = db_step(st)) != DB_ROW) {
+    db_done(st);
+    return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
+  }
+  Note note = note_from_row(r, st);
+  db_done(st);
+  page_begin(r, note.title);
+  html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p>", (long long)tid, _("All notes"));
+  note_article(r, tid, &note);
+  page_end(r);
+  return 200;
+}
+
+enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
+
+const Route notes_routes[] = {
+    {"GET", "/t/{id}/notes", ROLES_CASE, R_CASE, get_notes},
+    {"POST", "/t/{id}/notes", ROLES_CASE, R_CASE, post_note},
+    {"GET", "/t/{id}/notes/{nid}", ROLES_CASE, R_CASE, get_note},
+    {0},
+};
