@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
@@ -112,19 +113,52 @@ static int get_me(Req *r) {
   return 200;
 }
 
+/* /shared: the trajectories the partner is a live network member of, with the number of notes they may
+ * see in each (counted through the one SQL filter, so the count leaks nothing hidden). */
 static int get_shared(Req *r) {
+  char today[11];
+  date_format(date_today(), today);
+  Stmt *st = db_prepare(r->db,
+                        "SELECT t.id, t.participant_id, p.first_name, p.last_name, t.phase, m.side, "
+                        " (SELECT COUNT(*) FROM items i WHERE i.trajectory_id = t.id AND " POLICY_SQL_ITEM_VISIBLE
+                        ") AS visible "
+                        "FROM network_members m JOIN trajectories t ON t.id = m.trajectory_id "
+                        "JOIN participants p ON p.id = t.participant_id "
+                        "WHERE m.user_id = ? AND m.removed_at IS NULL AND t.status = 'open' "
+                        "ORDER BY p.last_name, p.first_name");
+  if (!st) return http_db_error(r, DB_ERROR);
+  int next = policy_bind_item_filter(st, 1, r->user, today);
+  db_bind_int(st, next, r->user->id);
   page_begin(r, _("Shared with me"));
-  html(&r->out, "<h1>%s</h1><section class=\"card empty\"><p>%s</p><p>%s</p><p>%s</p></section>",
-       _("Information shared with you"), _("Nothing has been shared with you yet."),
-       _("Participants decide themselves what is shared, and with whom. When a participant shares information "
-         "from their trajectory with you, that trajectory will appear here."),
-       _("You will only ever see what the participant agreed to share with you."));
+  html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Information shared with you"),
+       _("You see only what the participant, or the person the information belongs to, agreed to share with you."));
+  int rc, n = 0;
+  AuditEntry *entries = arena_alloc(r->a, sizeof(AuditEntry) * 64);
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (n == 0) html(&r->out, "<ul class=\"cards\">");
+    int64_t tid = db_int(st, "id"), visible = db_int(st, "visible");
+    html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %lld %s</p></li>",
+         (long long)tid, db_text(st, "first_name"), db_text(st, "last_name"), label_phase(db_text(st, "phase")),
+         (long long)visible, visible == 1 ? _("note shared with you") : _("notes shared with you"));
+    if (n < 64)
+      entries[n] = (AuditEntry){.participant_id = db_int(st, "participant_id"), .trajectory_id = tid, .item = "trajectory", .action = "list", .outcome = "ok",
+                                .grounds = "member"};
+    n++;
+  }
+  db_done(st);
+  if (rc != DB_DONE) return http_db_error(r, rc);
+  if (n) html(&r->out, "</ul>");
+  else
+    html(&r->out, "<section class=\"card empty\"><p>%s</p><p>%s</p></section>", _("Nothing has been shared with you yet."),
+         _("When a coach adds you to a participant's network and the participant shares information with you, the "
+           "trajectory appears here."));
+  if ((rc = audit_write_many(r, entries, n < 64 ? n : 64)) != DB_OK) return http_db_error(r, rc);
   page_end(r);
   return 200;
 }
 
 const Route home_routes[] = {
     {"GET", "/me", ROLE_PARTICIPANT, R_CASE, get_me},
-    {"GET", "/shared", ROLE_PARTNER, 0, get_shared},
+    {"GET", "/shared", ROLE_PARTNER, R_CASE, get_shared},
     {0},
 };
