@@ -209,11 +209,15 @@ int cmd_demo(int argc, char **argv) {
       cli_user_create(db, "pieter.devries@zorgwerk.example", "Pieter de Vries", ROLE_COACH, coaching, NULL,
                       "Zorg & Werk coach", DEMO_PASSWORD),
   };
+  int64_t logofficer = cli_user_create(db, "privacy@zorgwerk.example", "Ines Lambrecht", ROLE_LOGOFFICER, coaching,
+                                       NULL, "Functionaris gegevensbescherming", DEMO_PASSWORD);
   int64_t hr = cli_user_create(db, "tom.claes@verbeke.example", "Tom Claes", ROLE_PARTNER, employers[0], "work",
                                "HR-verantwoordelijke", DEMO_PASSWORD);
   int64_t doc = cli_user_create(db, "els.wouters@delinde.example", "dr. Els Wouters", ROLE_PARTNER, gp, "care",
                                 "Huisarts", DEMO_PASSWORD);
-  char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32];
+  char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32],
+      s_log[TOTP_SECRET_B32];
+  enrol_totp(db, logofficer, s_log);
   enrol_totp(db, admin, s_admin);
   enrol_totp(db, lead, s_lead);
   enrol_totp(db, coaches[0], s_c0);
@@ -287,6 +291,7 @@ int cmd_demo(int argc, char **argv) {
   printf("  %-34s %-22s %s\n", "hilde.maes@zorgwerk.example", "team lead", s_lead);
   printf("  %-34s %-22s %s\n", "sofie.peeters@zorgwerk.example", "coach", s_c0);
   printf("  %-34s %-22s %s\n", "pieter.devries@zorgwerk.example", "coach", s_c1);
+  printf("  %-34s %-22s %s\n", "privacy@zorgwerk.example", "log officer", s_log);
   printf("  %-34s %-22s %s\n", "an.janssens@mail.example", "participant", "-");
   printf("  %-34s %-22s %s\n", "karim.elamrani@mail.example", "participant", "-");
   printf("  %-34s %-22s %s\n", "marieke.bakker@mail.example", "participant", "-");

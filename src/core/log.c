@@ -13,7 +13,7 @@ static int quiet;
 
 void log_set_quiet(int q) { quiet = q; }
 
-static void vlog(const char *level, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void vlog(const char *level, const char *fmt, va_list ap) {
   char line[1024];
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);

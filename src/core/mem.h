@@ -25,7 +25,7 @@ void *arena_alloc(Arena *a, size_t n);                   /* zeroed, 16-byte alig
 char *arena_strdup(Arena *a, const char *s);             /* NULL stays NULL */
 char *arena_strndup(Arena *a, const char *s, size_t n);  /* copies n bytes and adds a NUL */
 char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 size_t arena_used(const Arena *a);                       /* bytes handed out so far */
 
 /* Buf: growable byte buffer, always NUL-terminated after the first append. */
@@ -37,7 +37,7 @@ void buf_append(Buf *b, const void *data, size_t n);
 void buf_puts(Buf *b, const char *s);
 void buf_putc(Buf *b, char c);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+void buf_vprintf(Buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_reset(Buf *b);   /* len = 0, keeps the memory */
 void buf_free(Buf *b);    /* releases the memory; b is empty and reusable afterwards */
 

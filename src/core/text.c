@@ -87,6 +87,9 @@ bool date_parse(const char *s, int32_t *days) {
 }
 
 void date_format(int32_t days, char out[11]) {
+  /* clamp to 0001-01-01 .. 9999-12-31 so that the arithmetic below cannot overflow */
+  if (days < -719162) days = -719162;
+  if (days > 2932896) days = 2932896;
   int y;
   unsigned m, d;
   civil_from_days(days, &y, &m, &d);

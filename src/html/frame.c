@@ -32,9 +32,12 @@ static void nav(Req *r) {
       {"/caseload", N_("Caseload"), ROLE_COACH},
       {"/participants/new", N_("Register participant"), ROLE_COACH},
       {"/me", N_("My trajectory"), ROLE_PARTICIPANT},
+      {"/me/consents", N_("Who may see what"), ROLE_PARTICIPANT},
+      {"/me/log", N_("Who looked at my file"), ROLE_PARTICIPANT},
       {"/shared", N_("Shared with me"), ROLE_PARTNER},
       {"/admin/users", N_("Users"), ROLE_ADMIN},
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
+      {"/log", N_("Access log"), ROLE_LOGOFFICER},
       {"/account", N_("My account"), ROLE_ANY},
   };
   if (!r->user || (r->sess && !r->sess->mfa_ok && (r->user->roles & ROLE_MFA_REQUIRED)))

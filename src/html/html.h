@@ -3,8 +3,9 @@
  *
  * html() takes a printf-style format that must be a string literal (the macro concatenates it with "",
  * so anything else fails to compile). Every %s argument is HTML-escaped (& < > " ' become entities), so
- * a value is safe in element text and in a quoted attribute alike. Numbers (%d %i %u %ld %lld %lu %llu
- * %zu %x and %02d-style widths) print as usual. There is no directive for raw markup: markup that did not
+ * a value is safe in element text and in a quoted attribute alike (%s takes no width or precision). %c is
+ * escaped too. Numbers (%d %i %u %x %X with h, l, ll or z, flags, widths and precision) print as usual;
+ * any other directive aborts, so that a misread argument can never reach a page. There is no directive for raw markup: markup that did not
  * come from a literal travels as a Markup value, which only the writer's own functions, the Markdown
  * renderer and MARKUP("literal") can create, and is written with html_markup().
  *

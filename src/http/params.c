@@ -78,6 +78,7 @@ int params_parse_cookies(Arena *a, const char *h, Params *out) {
       const char *ke = eq;
       while (ke > p && (ke[-1] == ' ' || ke[-1] == '\t')) ke--;
       const char *vs = eq + 1, *ve = end;
+      while (vs < ve && (*vs == ' ' || *vs == '\t')) vs++;
       while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
       if (ve - vs >= 2 && *vs == '"' && ve[-1] == '"') { vs++; ve--; }
       char *k = arena_strndup(a, p, (size_t)(ke - p));

@@ -129,12 +129,17 @@ const char *req_header(Req *r, const char *name) {
 }
 #define conn_header req_header
 
-/* Same-origin check for state-changing requests (Origin, then Sec-Fetch-Site). */
+/* Same-origin check for state-changing requests. Sec-Fetch-Site (set by the browser, not by scripts)
+ * must say same-origin (or none: typed by the user) when present. Origin must be ours when present;
+ * "null" is accepted only together with Sec-Fetch-Site: same-origin, because browsers send Origin: null
+ * on same-site form posts from pages with Referrer-Policy: no-referrer. Clients that send neither header
+ * still need the CSRF token. */
 static bool origin_ok(Req *r) {
   const char *site = conn_header(r, "Sec-Fetch-Site");
   if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) return false;
   const char *origin = conn_header(r, "Origin");
-  if (!origin) return true; /* old clients and non-browsers: the CSRF token still protects */
+  if (!origin) return true;
+  if (strcmp(origin, "null") == 0) return site && strcmp(site, "same-origin") == 0;
   if (cfg.base_url[0]) {
     size_t n = strlen(cfg.base_url);
     while (n && cfg.base_url[n - 1] == '/') n--;
@@ -142,8 +147,9 @@ static bool origin_ok(Req *r) {
   }
   const char *host = conn_header(r, "Host");
   if (!host) return false;
-  const char *o = strstr(origin, "://");
-  return o && strcmp(o + 3, host) == 0;
+  const char *scheme = cfg.tls ? "https://" : "http://";
+  size_t n = strlen(scheme);
+  return strncmp(origin, scheme, n) == 0 && strcmp(origin + n, host) == 0;
 }
 
 static bool needs_mfa(const User *u) {
@@ -154,15 +160,31 @@ static const char *const flash_keys[] = {"saved", "created", "logged_out", "pass
                                          "disabled", "enabled", "unlocked", "lang", "expired", "registered",
                                          NULL};
 
+/* Picks the language before anything can fail: the account's (once the session is known), else the
+ * language cookie, else the default. */
+static void choose_language(Req *r) {
+  const char *lang = r->user && r->user->lang ? r->user->lang : params_get(&r->cookies, http_cookie_name("zw_lang"));
+  r->lang = i18n_known(lang) ? lang : cfg.lang;
+  i18n_use(r->lang);
+}
+
+/* True if the path part of the raw URI encodes a NUL byte (%00), which the decoded C string would hide. */
+static bool path_has_nul(const char *raw) {
+  for (const char *p = raw; *p && *p != '?'; p++)
+    if (p[0] == '%' && p[1] == '0' && p[2] == '0') return true;
+  return false;
+}
+
 static int pipeline(Req *r) {
+  if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
+  choose_language(r);
   if (r->body_too_large)
     return http_error(r, 413, _("What you sent is too large. Shorten the text and try again."));
-  if (!text_valid(r->path, strlen(r->path)) || r->path[0] != '/')
+  if (!text_valid(r->path, strlen(r->path)) || r->path[0] != '/' || path_has_nul(r->raw_uri))
     return http_error(r, 400, _("The address is not valid."));
   const char *q = strchr(r->raw_uri, '?');
   if (q && params_parse_urlencoded(r->a, q + 1, strlen(q + 1), &r->query) != PARAMS_OK)
     return http_error(r, 400, _("The address holds characters that are not allowed."));
-  if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
   const char *flash = params_get(&r->query, "flash");
   for (int i = 0; flash && flash_keys[i]; i++)
     if (strcmp(flash, flash_keys[i]) == 0) r->flash = flash_keys[i];
@@ -186,9 +208,7 @@ static int pipeline(Req *r) {
     int rc = session_load(r->db, r->a, token, (int64_t)time(NULL), &r->user, &r->sess);
     if (rc != DB_OK) return http_db_error(r, rc);
   }
-  const char *lang = r->user && r->user->lang ? r->user->lang : params_get(&r->cookies, http_cookie_name("zw_lang"));
-  r->lang = i18n_known(lang) ? lang : cfg.lang;
-  i18n_use(r->lang);
+  if (r->user) choose_language(r);
 
   if (!(rt->flags & R_PUBLIC)) {
     if (!r->user) {

@@ -174,6 +174,7 @@ static void mylog_who(Req *r, const MyEntry *e) {
   html(&r->out, "<br><span class=\"small muted\">%s</span>", role_words(e->role));
 }
 
+/* The table of one page of entries: when, who, what and on what grounds. */
 static void mylog_table(Req *r, const MyEntry *rows, int n) {
   html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr>"
                 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
@@ -522,7 +523,9 @@ static int get_log(Req *r) {
     pages = total ? (total + cfg.page_size - 1) / cfg.page_size : 1;
     if (f.page > pages) f.page = pages;
     if ((rc = log_rows(r, &f, &rows, &n)) != DB_OK) return http_db_error(r, rc);
-    rc = audit_write(r, &(AuditEntry){.item = "accesslog", .action = "search", .outcome = "ok"});
+    /* a review filtered on one participant is shown to that participant as well */
+    rc = audit_write(r, &(AuditEntry){.participant_id = f.pid, .trajectory_id = f.tid, .item = "accesslog",
+                                      .action = "search", .outcome = "ok", .grounds = "logofficer"});
     if (rc != DB_OK) return http_db_error(r, rc);
   }
 
@@ -637,7 +640,8 @@ static int get_log_csv(Req *r) {
   for (int i = 0; header[i]; i++) csv_field(r, header[i], !header[i + 1]);
   int rc = csv_rows(r, &f);
   if (rc == DB_OK)
-    rc = audit_write(r, &(AuditEntry){.item = "accesslog", .action = "export", .outcome = "ok"});
+    rc = audit_write(r, &(AuditEntry){.participant_id = f.pid, .trajectory_id = f.tid, .item = "accesslog",
+                                      .action = "export", .outcome = "ok", .grounds = "logofficer"});
   if (rc != DB_OK) {
     buf_reset(&r->out);
     return http_db_error(r, rc);

@@ -26,6 +26,7 @@ const char *home_for(const User *u) {
   if (u->roles & ROLE_ADMIN) return "/admin/users";
   if (u->roles & ROLE_PARTICIPANT) return "/me";
   if (u->roles & ROLE_PARTNER) return "/shared";
+  if (u->roles & ROLE_LOGOFFICER) return "/log";
   return "/account";
 }
 

@@ -280,13 +280,18 @@ static void received_list(Req *r, const Member *m, const Member *v, size_t n, co
   if (any) html(&r->out, "</ul>");
 }
 
-/* The list of one side's members with their details, status, what is shared with them and (coach) the
- * invite and remove buttons. */
+/* The list of one side's members with their details, status (contacts: e-mail and phone too), what is
+ * shared with them and (coach) the invite and remove buttons; for hidden_side only a note. */
 static void side_list(Req *r, int64_t tid, bool work, const Member *v, size_t n, const Consent *c, size_t nc,
-                      const char *participant, bool coach, bool contacts) {
+                      const char *participant, bool coach, bool contacts, const char *hidden_side) {
   const char *side = work ? "work" : "care";
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>", side, side,
        work ? _("Work network") : _("Care network"));
+  if (hidden_side && strcmp(hidden_side, side) == 0) {
+    html(&r->out, "<p class=\"muted\">%s</p></section>",
+         _("The members of this side of the network are not shown to you."));
+    return;
+  }
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
     const Member *m = &v[i];
@@ -399,11 +404,13 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   size_t ncoaches;
   if ((rc = coaches_load(r, tid, &coaches, &ncoaches)) != DB_OK) return rc;
 
+  const char *hidden_side = NULL;
   if (g == GROUNDS_MEMBER) {
     /* a member sees their own side and the consents that reach them */
     int64_t me;
     const char *my_side;
     if ((rc = my_membership(r, tid, &me, &my_side)) != DB_OK) return rc;
+    hidden_side = strcmp(my_side, "work") == 0 ? "care" : "work";
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
       if (strcmp(v[i].side, my_side) == 0) v[k++] = v[i];
@@ -425,7 +432,7 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
     ncs[i] = (NetConsent){.source_member_id = c[i].source_member_id, .grantee_member_id = c[i].grantee_member_id,
                           .grantee_side = c[i].grantee_side, .category = category_label(c[i].category)};
   NetMap map = {.participant = who, .coaches = coaches, .ncoaches = ncoaches, .members = nm, .nmembers = n,
-                .consents = ncs, .nconsents = nc};
+                .consents = ncs, .nconsents = nc, .hidden_side = hidden_side};
 
   page_begin(r, _("Network"));
   html(&r->out, "<h1>%s %s</h1>", _("Network of"), who);
@@ -440,8 +447,8 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
          "coach as the bridge. A blue line is a live consent: the categories of information that are shared."));
 
   html(&r->out, "<div class=\"grid cols-2\">");
-  side_list(r, tid, false, v, n, c, nc, who, coach, contacts);
-  side_list(r, tid, true, v, n, c, nc, who, coach, contacts);
+  side_list(r, tid, false, v, n, c, nc, who, coach, contacts, hidden_side);
+  side_list(r, tid, true, v, n, c, nc, who, coach, contacts, hidden_side);
   html(&r->out, "</div>");
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-bridge\"><h2 id=\"h-bridge\">%s</h2><ul>",
        ncoaches > 1 ? _("Coaches") : _("Coach"));

@@ -45,7 +45,7 @@ typedef struct FieldSpec {
 static const FieldSpec fields[] = {
     {N_("Participant"), "first_name", N_("First name"), NULL, K_TEXT, 80, true, N_("Fill in the first name.")},
     {NULL, "last_name", N_("Last name"), NULL, K_TEXT, 80, true, N_("Fill in the last name.")},
-    {NULL, "birth_date", N_("Date of birth"), N_("Format: YYYY-MM-DD."), K_DATE, 0, true,
+    {NULL, "birth_date", N_("Date of birth"), NULL, K_DATE, 0, true,
      N_("Fill in the date of birth."), check_birth_date},
     {NULL, "email", N_("E-mail address"), NULL, K_EMAIL, 254, false, NULL, check_email},
     {NULL, "phone", N_("Phone number"), NULL, K_TEL, 40, false, NULL, check_phone},
@@ -58,7 +58,7 @@ static const FieldSpec fields[] = {
      K_EMPLOYER, 0, false, NULL, check_employer_org},
     {NULL, "employer_other", N_("Other employer"), N_("Only when the employer is not in the list."), K_TEXT, 200,
      false, NULL, check_employer_other},
-    {NULL, "absence_start", N_("First day of absence"), N_("Format: YYYY-MM-DD."), K_DATE, 0, false, NULL,
+    {NULL, "absence_start", N_("First day of absence"), NULL, K_DATE, 0, false, NULL,
      check_absence_start},
     {N_("Consent to start"), "start_consent", N_("How the participant agreed to start"),
      N_("For example: agreed verbally in the conversation of 12 November."), K_TEXTAREA, 2000, true,

@@ -96,7 +96,8 @@ size_t netmap_line_count(const NetMap *m) {
   return n;
 }
 
-/* s cut to at most max code points, with "…" at the end when cut. Arena string; NULL becomes "". */
+/* s cut to at most max code points (max >= 1), with "…" at the end when cut (trailing spaces before it
+ * dropped). Arena string, or s itself when it fits; NULL becomes "". */
 static const char *clip(Arena *a, const char *s, size_t max) {
   if (!s) return "";
   size_t chars = 0, i = 0;
@@ -107,6 +108,7 @@ static const char *clip(Arena *a, const char *s, size_t max) {
         size_t j = i + 1;
         while (s[j] && ((unsigned char)s[j] & 0xc0) == 0x80) j++;
         if (!s[j]) return s;
+        while (i > 0 && s[i - 1] == ' ') i--; /* no space before the ellipsis */
         return arena_printf(a, "%.*s\xe2\x80\xa6", (int)i, s);
       }
       chars++;
@@ -197,15 +199,15 @@ static void draw_member(Buf *b, Arena *a, const NetMap *m, int i, const int *row
   if (!mb->has_account) html(b, " stroke-dasharray=\"6 4\"");
   html(b, "/>");
   html(b, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"600\" fill=\"" C_TEXT "\">%s</text>", x + 10, y + 20,
-       clip(a, mb->name, 24));
+       clip(a, mb->name, 21));
   html(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"%s\">%s</text>", x + 10, y + 37, work ? C_WORK : C_CARE,
-       clip(a, mb->role, 28));
+       clip(a, mb->role, 25));
   if (org)
     html(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"" C_MUTED "\">%s</text>", x + 10, y + 53,
-         clip(a, mb->organisation, 28));
+         clip(a, mb->organisation, 25));
   if (cats)
-    html(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"" C_CONSENT "\">%s %s</text>", x + 10, y + 70,
-         _("Receives:"), clip(a, cats, 22));
+    html(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"" C_CONSENT "\">%s</text>", x + 10, y + 70,
+         clip(a, arena_printf(a, "%s %s", _("Receives:"), cats), 28));
   html(b, "</g>");
 }
 
@@ -229,9 +231,10 @@ static void draw_panel(Buf *b, Arena *a, const NetMap *m, bool work, int height,
   if (n)
     html(b, "<text x=\"%d\" y=\"44\" text-anchor=\"middle\" font-size=\"11\" fill=\"" C_CONSENT "\">%s %s</text>",
          px + PANEL_W / 2, _("Whole side:"), clip(a, join(a, cats, n), 24));
+  bool hidden = m->hidden_side && is_work(m->hidden_side) == work;
   if (!count)
     html(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"" C_MUTED "\">%s</text>",
-         px + PANEL_W / 2, ROW0 + 30, _("No members yet"));
+         px + PANEL_W / 2, ROW0 + 30, hidden ? _("Not shown to you") : _("No members yet"));
 }
 
 Markup netmap_svg(Arena *a, const NetMap *m) {

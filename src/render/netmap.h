@@ -48,6 +48,8 @@ typedef struct NetMap {
   size_t nmembers;
   const NetConsent *consents;
   size_t nconsents;
+  const char *hidden_side;     /* "care" or "work": that side's members are not shown to the viewer (its
+                                  panel says so instead of "no members"); NULL: both sides are shown */
 } NetMap;
 
 /* Renders the map as one <svg> element into arena memory. Consent lines are <path class="consent">

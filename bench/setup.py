@@ -1,0 +1,414 @@
+#!/usr/bin/env python3
+"""bench/setup.py — helper for bench/run.sh (python3 standard library only).
+
+  setup.py db BIN DB STATE.json          demo database + one coach with exactly 20 open trajectories
+  setup.py login BASE STATE.json DIR      sign the coach in over HTTP (password, then TOTP), save the
+                                          caseload HTML to DIR/caseload.html, find a trajectory and an asset
+  setup.py check BASE STATE.json PATH     1 request with the session cookie: prints "status bytes"
+  setup.py set STATE.json KEY=VALUE...   store values (JSON or text) in the state file; get STATE KEY reads
+  setup.py wait URL                      waits until URL answers 200 (15 s at most)
+  setup.py rss PID... [--children]        VmHWM (KiB) of the processes, summed
+  setup.py freeport                       prints a free TCP port on 127.0.0.1
+  setup.py report STATE.json OUT.json     reads the wrk results and RSS figures, prints the table and the
+                                          PASS/FAIL lines, writes OUT.json; exit 0 (targets are reported,
+                                          not enforced) unless a required scenario could not be measured
+
+Only 127.0.0.1 is ever contacted.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+import urllib.parse
+
+COACH = "sofie.peeters@zorgwerk.example"
+TARGET_OPEN = 20
+FIRST = ["Eva", "Tim", "Lien", "Wout", "Noor", "Jens", "Ines", "Ruben", "Amber", "Milan", "Hanne", "Sven",
+         "Emma", "Lars", "Zoë", "Arne", "Femke", "Dries", "Sara", "Kobe"]
+LAST = ["Peeters", "Maes", "Jacobs", "Willems", "Mertens", "Claes", "Goossens", "Wuyts", "Dubois", "Lambert",
+        "Hermans", "Aerts", "Smets", "Verstraeten", "Van Damme", "Michiels", "De Smet", "Martens", "Stevens",
+        "Leclercq"]
+PHASES = ["registration", "intake", "exploration", "consultation", "action_plan", "follow_up", "aftercare"]
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def save(path, state):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(state, f, indent=1)
+    os.replace(tmp, path)
+
+
+# ---- RFC 6238 (HMAC-SHA1, 6 digits, 30 s) ----
+def totp(secret_b32, t=None, step=30, digits=6):
+    s = secret_b32.strip().replace(" ", "").upper()
+    key = base64.b32decode(s + "=" * (-len(s) % 8))
+    counter = int((time.time() if t is None else t) // step)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
+    return str(code).zfill(digits)
+
+
+# ---- database ----
+def cmd_db(binary, db, state_path):
+    out = subprocess.run([binary, "--db", db, "demo", "--force"], check=True, capture_output=True, text=True).stdout
+    m = re.search(r"^\s*" + re.escape(COACH) + r"\s+coach\s+(\S+)\s*$", out, re.M)
+    if not m:
+        sys.exit("setup: the demo output does not show the TOTP secret of " + COACH)
+    secret = m.group(1)
+    pw = re.search(r"password:\s+(\S+)", out)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA foreign_keys=ON")
+    cur = con.cursor()
+    coach_id, org_id = cur.execute("SELECT id, org_id FROM users WHERE email = ?", (COACH,)).fetchone()
+    employers = [r[0] for r in cur.execute("SELECT id FROM organisations WHERE kind = 'employer' ORDER BY id")]
+    def open_count():
+        return cur.execute("SELECT COUNT(*) FROM trajectories t JOIN trajectory_coaches c ON c.trajectory_id = t.id "
+                           "WHERE c.user_id = ? AND t.status = 'open'", (coach_id,)).fetchone()[0]
+    have = open_count()
+    now = int(time.time())
+    day = 86400
+    for i in range(max(0, TARGET_OPEN - have)):
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        birth = "%04d-%02d-%02d" % (1965 + (i * 3) % 35, 1 + i % 12, 1 + (i * 5) % 28)
+        ago = 3 + i * 11
+        cur.execute("INSERT INTO participants (first_name, last_name, birth_date, email, created_by, created_at) "
+                    "VALUES (?, ?, ?, NULL, ?, ?)", (first, last, birth, coach_id, now - ago * day))
+        pid = cur.lastrowid
+        started = time.strftime("%Y-%m-%d", time.gmtime(now - ago * day))
+        absent = time.strftime("%Y-%m-%d", time.gmtime(now - (ago + 60) * day))
+        since = time.strftime("%Y-%m-%d", time.gmtime(now - (ago // 3) * day))
+        cur.execute("INSERT INTO trajectories (participant_id, phase, referred_by, reason, employer_org_id, "
+                    "absence_start, start_consent, started_on, phase_since, last_activity_at, created_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (pid, PHASES[i % len(PHASES)], "Huisarts dr. Els Wouters",
+                     "Benchmark: langdurige afwezigheid; wil geleidelijk terug aan het werk",
+                     employers[i % len(employers)] if employers else None, absent,
+                     "Mondeling akkoord tijdens het aanmeldgesprek.", started, since,
+                     now - (i % 9) * day - i * 3600, coach_id, now - ago * day))
+        tid = cur.lastrowid
+        cur.execute("INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)", (tid, coach_id))
+    con.commit()
+    n = open_count()
+    tids = [r[0] for r in cur.execute(
+        "SELECT t.id FROM trajectories t JOIN trajectory_coaches c ON c.trajectory_id = t.id "
+        "WHERE c.user_id = ? AND t.status = 'open' ORDER BY t.id", (coach_id,))]
+    con.close()
+    if n != TARGET_OPEN:
+        sys.exit("setup: coach has %d open trajectories, expected %d" % (n, TARGET_OPEN))
+    save(state_path, {"email": COACH, "password": pw.group(1) if pw else "zorg-en-werk-demo",
+                      "totp_secret": secret, "open_trajectories": n, "trajectory_ids": tids})
+
+
+# ---- HTTP ----
+class Client:
+    def __init__(self, base):
+        u = urllib.parse.urlsplit(base)
+        if u.hostname != "127.0.0.1":
+            sys.exit("setup: only 127.0.0.1 is allowed")
+        self.host, self.port = u.hostname, u.port
+        self.cookies = {}
+
+    def req(self, method, path, form=None):
+        c = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        h = {"Host": "%s:%d" % (self.host, self.port)}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+            h["Origin"] = "http://%s:%d" % (self.host, self.port)
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                val = rest.split(";", 1)[0]
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = val
+        c.close()
+        return r.status, r.getheader("Location"), data
+
+
+def hidden(html, name):
+    m = re.search(r'name="%s"\s+value="([^"]*)"' % re.escape(name), html) or \
+        re.search(r'value="([^"]*)"\s+name="%s"' % re.escape(name), html)
+    return m.group(1) if m else None
+
+
+def cmd_login(base, state_path, outdir):
+    st = load(state_path)
+    cl = Client(base)
+    s, _, body = cl.req("GET", "/login")
+    if s != 200:
+        sys.exit("setup: GET /login answered %d" % s)
+    csrf = hidden(body.decode(), "_csrf")
+    s, loc, body = cl.req("POST", "/login", {"_csrf": csrf, "next": "", "email": st["email"],
+                                            "password": st["password"]})
+    if s != 303 or not loc or not loc.startswith("/login/2fa"):
+        sys.exit("setup: POST /login answered %d (Location %s)" % (s, loc))
+    s, _, body = cl.req("GET", "/login/2fa")
+    csrf = hidden(body.decode(), "_csrf")
+    # a code is accepted once; if we are at the very end of a step, wait for the next one
+    if 30 - time.time() % 30 < 2:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    s, loc, body = cl.req("POST", "/login/2fa", {"_csrf": csrf, "next": "", "code": totp(st["totp_secret"])})
+    if s != 303:
+        sys.exit("setup: POST /login/2fa answered %d" % s)
+    sess = cl.cookies.get("zw_session") or cl.cookies.get("__Host-zw_session")
+    if not sess:
+        sys.exit("setup: no session cookie after the second factor")
+    st["cookie"] = "zw_session=" + sess
+    st["home"] = loc
+    cl.cookies = {"zw_session": sess}
+
+    s, _, body = cl.req("GET", "/caseload")
+    st["caseload_status"] = s
+    page = body.decode(errors="replace")
+    if s == 200:
+        with open(os.path.join(outdir, "caseload.html"), "wb") as f:
+            f.write(body)
+        st["caseload_bytes"] = len(body)
+        st["caseload_links"] = len(set(re.findall(r'href="/t/(\d+)"', page)))
+    # the static asset: the stylesheet URL (with its ?v= version) as the pages link it
+    s2, _, b2 = cl.req("GET", "/login") if s != 200 else (s, None, body)
+    m = re.search(r'href="(/static/style\.css[^"]*)"', b2.decode(errors="replace"))
+    st["static_path"] = (m.group(1) if m else "/static/style.css").replace("&amp;", "&")
+    s3, _, b3 = cl.req("GET", st["static_path"])
+    st["static_status"], st["static_bytes"] = s3, len(b3)
+    # a trajectory page of this coach (the fourth scenario)
+    st["trajectory_path"], st["trajectory_status"] = None, None
+    for tid in st["trajectory_ids"][:1]:
+        s4, _, b4 = cl.req("GET", "/t/%d" % tid)
+        st["trajectory_path"], st["trajectory_status"], st["trajectory_bytes"] = "/t/%d" % tid, s4, len(b4)
+    save(state_path, st)
+
+
+def cmd_check(base, state_path, path):
+    st = load(state_path)
+    cl = Client(base)
+    cl.cookies = dict([st["cookie"].split("=", 1)])
+    s, _, body = cl.req("GET", path)
+    print(s, len(body))
+
+
+def cmd_freeport():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        print(s.getsockname()[1])
+
+
+# ---- report ----
+def fmt_ms(v):
+    return "-" if v is None else ("%.2f" % v)
+
+
+def ratio(a, b):
+    return None if a is None or not b else a / b
+
+
+def fmt_x(v):
+    return "-" if v is None else "%.2fx" % v
+
+
+def cmd_report(state_path, out_path):
+    st = load(state_path)
+    res = {}
+    for name in ("static", "caseload", "nginx", "trajectory_logged", "trajectory_unlogged"):
+        p = os.path.join(st["workdir"], "wrk-%s.json" % name)
+        if os.path.exists(p):
+            with open(p) as f:
+                lines = [l for l in f.read().splitlines() if l.startswith("{")]
+            if lines:
+                res[name] = json.loads(lines[-1])
+    for name, r in res.items():
+        r["p50_ms"] = r["p50_us"] / 1000.0
+        r["p99_ms"] = r["p99_us"] / 1000.0
+        r["bytes_per_response"] = r["bytes"] / r["requests"] if r["requests"] else 0
+        r["bad"] = r["status_errors"] + r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
+    rss = st.get("rss_kib", {})
+    ng = res.get("nginx")
+    rows = []
+    labels = {
+        "static": "zorgwerk static asset (%s)" % st.get("static_path", "").split("?")[0],
+        "caseload": "zorgwerk GET /caseload (coach, 20 trajectories)",
+        "nginx": "nginx: saved caseload HTML",
+        "trajectory_logged": "zorgwerk GET %s, access log on" % (st.get("trajectory_path") or "/t/{id}"),
+        "trajectory_unlogged": "zorgwerk GET %s, access_log_off" % (st.get("trajectory_path") or "/t/{id}"),
+    }
+    rss_of = {"static": rss.get("zorgwerk"), "caseload": rss.get("zorgwerk"), "nginx": rss.get("nginx"),
+              "trajectory_logged": rss.get("zorgwerk"), "trajectory_unlogged": rss.get("zorgwerk_unlogged")}
+    for name in ("static", "caseload", "nginx", "trajectory_logged", "trajectory_unlogged"):
+        r = res.get(name)
+        if not r:
+            continue
+        row = {
+            "scenario": name, "label": labels[name], "requests_per_s": r["rps"], "p50_ms": r["p50_ms"],
+            "p99_ms": r["p99_ms"], "requests": r["requests"], "errors": r["bad"],
+            "non_2xx_3xx": r["status_errors"], "bytes_per_response": round(r["bytes_per_response"], 1),
+            "peak_rss_kib": rss_of[name],
+            "rps_ratio_to_nginx": ratio(r["rps"], ng and ng["rps"]),
+            "p50_ratio_to_nginx": ratio(r["p50_ms"], ng and ng["p50_ms"]),
+            "p99_ratio_to_nginx": ratio(r["p99_ms"], ng and ng["p99_ms"]),
+            "rss_ratio_to_nginx": ratio(rss_of[name], rss.get("nginx")),
+        }
+        rows.append(row)
+
+    conns, secs = st.get("connections"), st.get("seconds")
+    print()
+    print("zorgwerk benchmark — wrk -t%s -c%s -d%ss, %s server threads, %s cores, 127.0.0.1"
+          % (st.get("wrk_threads"), conns, secs, st.get("server_threads"), st.get("cores")))
+    print("(peak RSS: VmHWM of the zorgwerk server process over all its runs; nginx: master + workers summed)")
+    print()
+    f = "%-52s %9s %8s %8s %9s %9s %9s %9s %7s"
+    hdr = f % ("scenario", "req/s", "p50 ms", "p99 ms", "req/s", "p50", "p99", "peak RSS", "errors")
+    print(f % ("", "", "", "", "vs nginx", "vs nginx", "vs nginx", "MiB", ""))
+    print(hdr)
+    print("-" * len(hdr))
+    for row in rows:
+        print(f % (
+            row["label"][:52], "%.0f" % row["requests_per_s"], fmt_ms(row["p50_ms"]), fmt_ms(row["p99_ms"]),
+            "-" if row["scenario"] == "nginx" else fmt_x(row["rps_ratio_to_nginx"]),
+            "-" if row["scenario"] == "nginx" else fmt_x(row["p50_ratio_to_nginx"]),
+            "-" if row["scenario"] == "nginx" else fmt_x(row["p99_ratio_to_nginx"]),
+            "-" if row["peak_rss_kib"] is None else "%.1f" % (row["peak_rss_kib"] / 1024.0), row["errors"]))
+    la = [st.get("loadavg_start"), st.get("loadavg_end")]
+    cores = st.get("cores") or 1
+    if any(isinstance(x, (int, float)) and x > cores for x in la):
+        print("\nNOTE: load average %s -> %s on %s cores: other work shares the CPUs, so absolute figures are noisy;"
+              "\n      the ratios to nginx (measured in the same run) are the meaningful part." % (la[0], la[1], cores))
+    print()
+    if "caseload" in res and res.get("nginx"):
+        print("bytes per response: caseload %.0f (zorgwerk) vs %.0f (nginx; file %s bytes)" % (
+            res["caseload"]["bytes_per_response"], res["nginx"]["bytes_per_response"], st.get("caseload_bytes")))
+
+    checks = []
+    problems = list(st.get("problems", []))
+    c = res.get("caseload")
+    if c and ng:
+        rr = c["rps"] / ng["rps"]
+        checks.append(("caseload throughput >= 25% of nginx", rr >= 0.25,
+                       "%.1f%% (%.0f vs %.0f req/s)" % (100 * rr, c["rps"], ng["rps"])))
+        checks.append(("caseload p99 < 20 ms at %s connections" % conns, c["p99_ms"] < 20.0, "%.2f ms" % c["p99_ms"]))
+        checks.append(("caseload without errors", c["bad"] == 0, "%d errors/non-2xx" % c["bad"]))
+    else:
+        problems.append("caseload scenario not measured (GET /caseload answered %s)" % st.get("caseload_status"))
+    z = rss.get("zorgwerk")
+    if z is not None:
+        checks.append(("zorgwerk peak RSS < 64 MiB", z < 64 * 1024, "%.1f MiB" % (z / 1024.0)))
+    tl, tu = res.get("trajectory_logged"), res.get("trajectory_unlogged")
+    if tl and tu:
+        rr = tl["rps"] / tu["rps"]
+        checks.append(("trajectory page logged/unlogged throughput >= 50%% at %s connections" % conns, rr >= 0.5,
+                       "%.1f%% (%.0f vs %.0f req/s)" % (100 * rr, tl["rps"], tu["rps"])))
+    elif st.get("trajectory_path") is None or st.get("trajectory_status") != 200:
+        print("fourth scenario skipped: GET /t/{id} answered %s" % st.get("trajectory_status"))
+    print()
+    for name, ok, detail in checks:
+        print("%s  %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+    for p in problems:
+        print("ERROR  %s" % p)
+
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    out = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "wrk": {"threads": st.get("wrk_threads"), "connections": conns, "seconds": secs},
+        "server_threads": st.get("server_threads"), "cores": st.get("cores"),
+        "coach_open_trajectories": st.get("open_trajectories"),
+        "caseload_html_bytes": st.get("caseload_bytes"),
+        "peak_rss_kib": rss,
+        "loadavg": {"start": st.get("loadavg_start"), "end": st.get("loadavg_end")},
+        "scenarios": rows,
+        "checks": [{"name": n, "pass": ok, "value": d} for n, ok, d in checks],
+        "problems": problems,
+        "all_pass": bool(checks) and all(ok for _, ok, _ in checks) and not problems,
+    }
+    with open(out_path, "w") as f:
+        json.dump(out, f, indent=2)
+    print("\nresults written to %s" % out_path)
+    return 1 if problems else 0
+
+
+def main(a):
+    if len(a) >= 4 and a[0] == "db":
+        return cmd_db(a[1], a[2], a[3])
+    if len(a) >= 4 and a[0] == "login":
+        return cmd_login(a[1], a[2], a[3])
+    if len(a) >= 4 and a[0] == "check":
+        return cmd_check(a[1], a[2], a[3])
+    if a[:1] == ["freeport"]:
+        return cmd_freeport()
+    if len(a) >= 3 and a[0] == "report":
+        return cmd_report(a[1], a[2])
+    if len(a) >= 2 and a[0] == "wait":
+        u = urllib.parse.urlsplit(a[1])
+        cl = Client(a[1])
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                if cl.req("GET", u.path or "/")[0] == 200:
+                    return 0
+            except OSError:
+                pass
+            time.sleep(0.1)
+        sys.exit("setup: %s did not answer 200 within 15 s" % a[1])
+    if len(a) >= 2 and a[0] == "rss":
+        # VmHWM in KiB of the given pids and (with --children) their child processes, summed
+        pids = [int(x) for x in a[1:] if x.isdigit()]
+        if "--children" in a:
+            for d in os.listdir("/proc"):
+                if d.isdigit():
+                    try:
+                        with open("/proc/%s/stat" % d) as f:
+                            ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                    except (OSError, IndexError, ValueError):
+                        continue
+                    if ppid in pids and int(d) not in pids:
+                        pids.append(int(d))
+        total = 0
+        for pid in pids:
+            with open("/proc/%d/status" % pid) as f:
+                m = re.search(r"^VmHWM:\s+(\d+) kB", f.read(), re.M)
+            total += int(m.group(1)) if m else 0
+        print(total)
+        return 0
+    if len(a) >= 2 and a[0] == "set":
+        st = load(a[1]) if os.path.exists(a[1]) else {}
+        for kv in a[2:]:
+            k, _, v = kv.partition("=")
+            try:
+                st[k] = json.loads(v)
+            except ValueError:
+                st[k] = v
+        save(a[1], st)
+        return 0
+    if len(a) >= 2 and a[0] == "get":
+        v = load(a[1]).get(a[2])
+        print("" if v is None else v)
+        return 0
+    if len(a) >= 2 and a[0] == "totp":
+        print(totp(a[1]))
+        return 0
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]) or 0)

@@ -1,0 +1,490 @@
+"""harness.py — shared helpers for the HTTP tests of zorgwerk (Python 3 standard library only).
+
+A test module does:
+
+    from harness import Server, Client, run
+    srv = Server(sets={"lock_after": "3"})      # demo database + `serve` on a free port
+    def test_something(): ...
+    run(srv, globals())                           # runs every test_* in file order, stops the server,
+                                                  # checks clean exit, sanitizer output and tidy results
+
+The binary comes from $ZW_BIN. Every HTML body the Client receives is checked with tidy; failures are
+collected and reported at the end of the module.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import inspect
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+
+DEMO_PASSWORD = "zorg-en-werk-demo"
+
+# Demo logins by short name (see src/cli/demo.c).
+ADMIN = "beheer@zorgwerk.example"
+LEAD = "hilde.maes@zorgwerk.example"
+COACH_SOFIE = "sofie.peeters@zorgwerk.example"
+COACH_PIETER = "pieter.devries@zorgwerk.example"
+PART_AN = "an.janssens@mail.example"
+PART_KARIM = "karim.elamrani@mail.example"
+PART_MARIEKE = "marieke.bakker@mail.example"
+PARTNER_HR = "tom.claes@verbeke.example"
+PARTNER_GP = "els.wouters@delinde.example"
+
+SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error", "UndefinedBehaviorSanitizer")
+
+
+def zw_bin():
+    b = os.environ.get("ZW_BIN")
+    if not b:
+        sys.exit("ZW_BIN is not set (path of the zorgwerk binary)")
+    return b
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# ---------------------------------------------------------------- TOTP (RFC 6238 / RFC 4226)
+
+def totp_at(secret_b32, step):
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    num = struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF
+    return "%06d" % (num % 1000000)
+
+
+_last_step = {}  # email -> last TOTP step used (the server accepts each step once per user)
+
+
+def totp_next(email, secret_b32):
+    """A code the server will accept: steps now-1..now+1 that are later than the last one used."""
+    while True:
+        cur = int(time.time()) // 30
+        step = max(cur - 1, _last_step.get(email, -1) + 1)
+        if step <= cur + 1:
+            _last_step[email] = step
+            return totp_at(secret_b32, step)
+        time.sleep(30 - time.time() % 30 + 0.2)
+
+
+# ---------------------------------------------------------------- tidy
+
+_tidy_failures = []
+_tidy_seen = set()
+_tidy_checked = [0]
+
+
+def tidy_check(where, body):
+    key = hashlib.sha256(re.sub(r"[0-9a-f]{16}", "", body).encode()).hexdigest()
+    if key in _tidy_seen:
+        return
+    _tidy_seen.add(key)
+    _tidy_checked[0] += 1
+    p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no"], input=body.encode("utf-8"),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode >= 2:
+        _tidy_failures.append("%s: %s" % (where, p.stderr.decode("utf-8", "replace").strip()[:800]))
+
+
+# ---------------------------------------------------------------- server
+
+class PortTaken(Exception):
+    pass
+
+
+class Server:
+    def __init__(self, sets=None, name=None):
+        self.bin = zw_bin()
+        self.tmp = tempfile.mkdtemp(prefix="zw-http-")
+        self.db = os.path.join(self.tmp, "db")
+        self.sets = dict(sets or {})
+        self.name = name or os.path.basename(sys.argv[0])
+        out = self.cli("demo", check=True).stdout
+        self.secrets = {}
+        for line in out.splitlines():
+            m = re.match(r"\s+(\S+@\S+)\s+.*?\s(\S+)\s*$", line)
+            if m:
+                self.secrets[m.group(1)] = None if m.group(2) == "-" else m.group(2)
+        for who in (ADMIN, LEAD, COACH_SOFIE, COACH_PIETER):
+            assert self.secrets.get(who), "demo did not print a TOTP secret for %s:\n%s" % (who, out)
+        self.proc = None
+        self.start()
+
+    def cli(self, *args, check=False, input=None):
+        p = subprocess.run([self.bin, "--db", self.db] + list(args), input=input, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+        if check and p.returncode != 0:
+            raise AssertionError("zorgwerk %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
+        self._check_sanitizer(p.stderr, "zorgwerk " + " ".join(args))
+        return p
+
+    def start(self):
+        for attempt in range(3):
+            try:
+                return self._start()
+            except PortTaken:
+                continue
+        raise AssertionError("no free port after 3 attempts")
+
+    def _start(self):
+        self.port = free_port()
+        args = [self.bin, "--db", self.db]
+        for k, v in self.sets.items():
+            args += ["--set", "%s=%s" % (k, v)]
+        args += ["serve", "--listen", "127.0.0.1:%d" % self.port]
+        self.err_path = os.path.join(self.tmp, "serve-%d.err" % self.port)
+        self.errf = open(self.err_path, "w")
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.errf)
+        deadline = time.time() + 30
+        while True:
+            if self.proc.poll() is not None:
+                if "cannot listen" in self.stderr():
+                    raise PortTaken()
+                raise AssertionError("server exited at start (%d): %s" % (self.proc.returncode, self.stderr()))
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                c.request("GET", "/healthz")
+                r = c.getresponse()
+                r.read()
+                c.close()
+                if r.status == 200:
+                    return
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise AssertionError("server did not answer /healthz: " + self.stderr())
+            time.sleep(0.05)
+
+    def stderr(self):
+        try:
+            with open(self.err_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    @staticmethod
+    def _check_sanitizer(text, what):
+        for m in SANITIZER_MARKERS:
+            if m in text:
+                i = text.index(m)
+                raise AssertionError("%s: sanitizer report:\n%s" % (what, text[max(0, i - 200):i + 3000]))
+
+    def alive(self):
+        """The process runs and answers /healthz."""
+        assert self.proc.poll() is None, "server died (exit %s): %s" % (self.proc.returncode, self.stderr()[-3000:])
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        c.request("GET", "/healthz")
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        assert r.status == 200 and body.startswith(b"ok"), (r.status, body)
+
+    def stop(self):
+        """SIGTERM; the server must exit 0 without sanitizer reports."""
+        if not self.proc:
+            return
+        p, self.proc = self.proc, None
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                raise AssertionError("server did not stop within 60 s of SIGTERM")
+        self.errf.close()
+        err = self.stderr()
+        self._check_sanitizer(err, "serve")
+        assert p.returncode == 0, "server exit status %d, stderr tail:\n%s" % (p.returncode, err[-3000:])
+
+    def restart(self, sets=None):
+        self.stop()
+        if sets is not None:
+            self.sets = dict(sets)
+        self.start()
+
+    def sql(self, query, params=(), timeout=10.0):
+        """Runs one statement on the database file (tests only); returns all rows."""
+        con = sqlite3.connect(self.db, timeout=timeout, isolation_level=None)
+        try:
+            return con.execute(query, params).fetchall()
+        finally:
+            con.close()
+
+    def cleanup(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- client
+
+class Response:
+    def __init__(self, status, headers, body, raw):
+        self.status, self.headers, self.body, self.raw = status, headers, body, raw
+
+    def __iter__(self):  # status, headers, body = client.get(...)
+        return iter((self.status, self.headers, self.body))
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    @property
+    def location(self):
+        return self.headers.get("Location")
+
+
+def form_fields(body):
+    """name -> value of <input> elements (first occurrence), textarea contents and selected options."""
+    out = {}
+    for m in re.finditer(r"<input\b([^>]*)>", body):
+        a = m.group(1)
+        n = re.search(r'\bname="([^"]*)"', a)
+        v = re.search(r'\bvalue="([^"]*)"', a)
+        if n and n.group(1) not in out:
+            out[n.group(1)] = unescape(v.group(1)) if v else ""
+    for m in re.finditer(r'<textarea\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</textarea>', body, re.S):
+        out.setdefault(m.group(1), unescape(m.group(2)))
+    for m in re.finditer(r'<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', body, re.S):
+        sel = re.search(r'<option value="([^"]*)"[^>]*\bselected', m.group(2))
+        out.setdefault(m.group(1), unescape(sel.group(1)) if sel else "")
+    return out
+
+
+def unescape(s):
+    import html
+    return html.unescape(s)
+
+
+class Client:
+    def __init__(self, srv, lang=None):
+        self.srv = srv
+        self.jar = {}
+        self.last = None
+        self.csrf = None
+        if lang:
+            self.jar["zw_lang"] = lang
+
+    # -- cookies
+    def _store_cookies(self, headers):
+        for sc in headers.get_all("Set-Cookie") or []:
+            first = sc.split(";", 1)[0]
+            name, _, value = first.partition("=")
+            name = name.strip()
+            attrs = sc.lower()
+            if re.search(r"max-age=0\b", attrs) or value == "":
+                self.jar.pop(name, None)
+            else:
+                self.jar[name] = value
+
+    def cookie_header(self):
+        return "; ".join("%s=%s" % kv for kv in self.jar.items())
+
+    def session_cookie(self):
+        return self.jar.get("zw_session") or self.jar.get("__Host-zw_session")
+
+    # -- requests
+    def request(self, method, path, body=None, headers=None, check_html=True):
+        h = {"Host": "127.0.0.1:%d" % self.srv.port}
+        if self.jar:
+            h["Cookie"] = self.cookie_header()
+        if headers:
+            h.update(headers)
+        h = {k: v for k, v in h.items() if v is not None}
+        c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=60)
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            raw = r.read()
+        finally:
+            c.close()
+        self._store_cookies(r.headers)
+        text = raw.decode("utf-8", "replace")
+        resp = Response(r.status, r.headers, text, raw)
+        ct = r.headers.get("Content-Type") or ""
+        if ct.startswith("text/html") and method != "HEAD":
+            self.last = resp
+            m = re.search(r'name="_csrf" value="([^"]*)"', text)
+            if m:
+                self.csrf = m.group(1)
+            if check_html and text:
+                tidy_check("%s %s -> %d" % (method, path, r.status), text)
+        return resp
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path, data=None, csrf=True, headers=None, raw=None, origin=None):
+        """POSTs a urlencoded form. csrf=True adds the token of the last page; a string adds that token;
+        False adds none. raw (bytes) replaces the encoded form entirely."""
+        if raw is None:
+            fields = list((data or {}).items()) if isinstance(data, dict) else list(data or [])
+            if csrf is True:
+                if self.csrf is None:
+                    self.get("/login")
+                fields.append(("_csrf", self.csrf))
+            elif csrf:
+                fields.append(("_csrf", csrf))
+            raw = urllib.parse.urlencode(fields).encode("utf-8")
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        if origin:
+            h["Origin"] = origin
+        if headers:
+            h.update(headers)
+        return self.request("POST", path, body=raw, headers=h)
+
+    def follow(self, resp, limit=5):
+        """Follows 303 redirects with GET; returns the final response."""
+        while resp.status in (301, 302, 303, 307) and limit > 0:
+            resp = self.get(resp.location)
+            limit -= 1
+        return resp
+
+    # -- sign in
+    def login(self, email, password=DEMO_PASSWORD, follow=True):
+        """Password, then the second factor with a computed TOTP code when asked. Returns the response
+        after the last POST (a 303 to the start page on success), or the final page with follow."""
+        self.get("/login")
+        r = self.post("/login", {"email": email, "password": password})
+        if r.status == 303 and r.location.startswith("/login/2fa"):
+            secret = self.srv.secrets.get(email)
+            assert secret, "no TOTP secret known for " + email
+            self.get(r.location)
+            r = self.post("/login/2fa", {"code": totp_next(email, secret)})
+            assert r.status == 303 and not r.location.startswith("/login"), \
+                "second factor refused for %s: %d %s" % (email, r.status, r.body[:300])
+        if follow:
+            return self.follow(r)
+        self.refresh_csrf()
+        return r
+
+    def refresh_csrf(self):
+        """Fetches a page of the signed-in user (/account) for the current session's CSRF token."""
+        self.get("/account")
+        return self.csrf
+
+    def logout(self):
+        self.refresh_csrf()
+        return self.post("/logout", {})
+
+
+def assert_status(resp, want, what=""):
+    wants = want if isinstance(want, (tuple, list, set)) else (want,)
+    assert resp.status in wants, "%s: status %d, expected %s; body: %s" % (
+        what, resp.status, "/".join(map(str, wants)), strip_tags(resp.body)[:500])
+
+
+def strip_tags(s):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s)).strip()
+
+
+def without_ref(body):
+    """A page without what differs per request: the request reference, CSRF tokens, the path in the
+    language form."""
+    body = re.sub(r"[0-9a-f]{16}", "REF", body)
+    body = re.sub(r'name="_csrf" value="[^"]*"', 'name="_csrf" value=""', body)
+    body = re.sub(r'name="next" value="[^"]*"', 'name="next" value=""', body)
+    return body
+
+
+# ---------------------------------------------------------------- raw sockets
+
+def _complete_responses(buf):
+    """How many complete HTTP responses (with Content-Length bodies) buf holds."""
+    n, pos = 0, 0
+    while True:
+        end = buf.find(b"\r\n\r\n", pos)
+        if end < 0:
+            return n
+        m = re.search(rb"(?im)^content-length:\s*(\d+)", buf[pos:end])
+        if not m:
+            return n  # no length: read until the server closes
+        stop = end + 4 + int(m.group(1))
+        if len(buf) < stop:
+            return n
+        n, pos = n + 1, stop
+
+
+def raw_request(srv, data, timeout=10, responses=1):
+    """Sends bytes on a fresh connection; returns what came back (b'' when the server closed at once).
+    Stops reading after `responses` complete responses, at EOF or on a reset."""
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+    chunks = b""
+    try:
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)  # nothing more is coming: an incomplete request ends here
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+        while _complete_responses(chunks) < responses:
+            try:
+                b = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not b:
+                break
+            chunks += b
+        return chunks
+    finally:
+        s.close()
+
+
+def raw_status(reply):
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", reply)
+    return int(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------- runner
+
+def run(srv, namespace, extra_servers=()):
+    """Runs every test_* function of the module in file order; prints `ok - name` / `not ok - name`."""
+    tests = [(name, f) for name, f in namespace.items() if name.startswith("test_") and callable(f)]
+    tests.sort(key=lambda nf: inspect.getsourcelines(nf[1])[1])
+    failed = 0
+    t0 = time.time()
+    for name, f in tests:
+        t = time.time()
+        try:
+            f()
+            print("ok - %s (%.1fs)" % (name, time.time() - t), flush=True)
+        except Exception:
+            failed += 1
+            print("not ok - %s" % name, flush=True)
+            traceback.print_exc(file=sys.stdout)
+            sys.stdout.flush()
+    for s in (srv,) + tuple(extra_servers):
+        try:
+            s.stop()
+            print("ok - clean shutdown (%s)" % s.name, flush=True)
+        except Exception:
+            failed += 1
+            print("not ok - clean shutdown (%s)" % s.name, flush=True)
+            traceback.print_exc(file=sys.stdout)
+    if _tidy_failures:
+        failed += 1
+        print("not ok - tidy: %d page(s) with HTML errors" % len(_tidy_failures))
+        for f in _tidy_failures:
+            print("  " + f.replace("\n", "\n    "))
+    else:
+        print("ok - tidy: %d distinct page(s) valid" % _tidy_checked[0])
+    print("# %d test(s), %d failed, %.1fs" % (len(tests), failed, time.time() - t0), flush=True)
+    if not failed:
+        for s in (srv,) + tuple(extra_servers):
+            s.cleanup()
+    sys.exit(1 if failed else 0)
