@@ -74,6 +74,7 @@ static int cmd_serve(void) {
   if (!db) return 1;
   db_close(db);
   db_set_default_path(cfg.db);
+  db_fault_file(cfg.fault_file);
   static_init();
   if (!audit_start(cfg.db)) {
     fprintf(stderr, "zorgwerk: cannot start the access-log writer\n");

@@ -46,6 +46,7 @@ static const Key keys[] = {
     I(reset_link_hours, 1, 720, "hours a password-reset or invitation link stays valid"),
     I(page_size, 5, 500, "rows per page in lists"),
     B(access_log_off, "benchmark only: do not write the access log (never use in production)"),
+    S(fault_file, "tests only: a file whose content (full, ioerr) makes every database write fail; empty: off"),
     B(allow_health_to_work, "allow consents that show health details to work-side members (off by law in BE/NL; "
                             "turn on only with a documented legal basis)"),
 };

@@ -33,7 +33,8 @@ typedef struct Config {
   int reset_link_hours;      /* lifetime of a password-reset link */
   int page_size;             /* rows per page in lists */
   bool access_log_off;       /* benchmark-only: skip the access log (never in production) */
-  bool allow_health_to_work; /* documented exception: let consents share health details with the work side */
+  bool allow_health_to_work;
+  char fault_file[256];      /* tests only: see db_fault_file() */ /* documented exception: let consents share health details with the work side */
 } Config;
 
 extern Config cfg;

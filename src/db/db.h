@@ -86,5 +86,9 @@ void db_thread_close(void);
 
 /* Fault injection for storage tests: when set to a DB_* code, the next n write steps fail with it. */
 void db_fault_inject(int code, int n);
+/* Fault file for tests of a running server (setting fault_file): while the file exists and holds
+ * "full" or "ioerr", every write step and BEGIN fails with DB_FULL or DB_IOERR, as on a full or failing
+ * disk. Checked only when set; never set it in production. */
+void db_fault_file(const char *path);
 
 #endif

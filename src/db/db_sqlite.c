@@ -41,6 +41,33 @@ void db_fault_inject(int code, int n) {
   atomic_store(&fault_code, code);
 }
 
+static char *fault_path;
+
+void db_fault_file(const char *path) {
+  free(fault_path);
+  fault_path = path && *path ? xstrdup(path) : NULL;
+}
+
+/* The code the fault file asks for, or DB_OK. */
+static int fault_from_file(void) {
+  if (!fault_path) return DB_OK;
+  FILE *f = fopen(fault_path, "r");
+  if (!f) return DB_OK;
+  char buf[16] = {0};
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  if (strncmp(buf, "full", 4) == 0) return DB_FULL;
+  if (strncmp(buf, "ioerr", 5) == 0) return DB_IOERR;
+  return DB_OK;
+}
+
+/* An injected failure for a write, or DB_OK. */
+static int injected_fault(void) {
+  if (atomic_load(&fault_left) > 0 && atomic_fetch_sub(&fault_left, 1) > 0) return atomic_load(&fault_code);
+  return fault_from_file();
+}
+
 static int map_rc(int rc) {
   switch (rc & 0xff) {
     case SQLITE_OK: return DB_OK;
@@ -171,8 +198,9 @@ void db_bind_text(Stmt *st, int idx, const char *s) {
 void db_bind_null(Stmt *st, int idx) { sqlite3_bind_null(st->s, idx); }
 
 int db_step(Stmt *st) {
-  if (st->writes && atomic_load(&fault_left) > 0) {
-    if (atomic_fetch_sub(&fault_left, 1) > 0) return atomic_load(&fault_code);
+  if (st->writes) {
+    int f = injected_fault();
+    if (f != DB_OK) return f;
   }
   int rc = sqlite3_step(st->s);
   if (rc == SQLITE_DONE) st->db->changes = sqlite3_changes64(st->db->h);
@@ -231,7 +259,8 @@ int db_exec(Db *db, const char *sql) {
 }
 
 int db_begin(Db *db) {
-  if (atomic_load(&fault_left) > 0 && atomic_fetch_sub(&fault_left, 1) > 0) return atomic_load(&fault_code);
+  int f = injected_fault();
+  if (f != DB_OK) return f;
   Stmt *st = db_prepare(db, "BEGIN IMMEDIATE");
   return st ? db_run(st) : DB_ERROR;
 }
