@@ -31,6 +31,7 @@ static void nav(Req *r) {
   static const NavItem items[] = {
       {"/caseload", N_("Caseload"), ROLE_COACH},
       {"/participants/new", N_("Register participant"), ROLE_COACH},
+      {"/team", N_("Team"), ROLE_TEAMLEAD},
       {"/me", N_("My trajectory"), ROLE_PARTICIPANT},
       {"/me/consents", N_("Who may see what"), ROLE_PARTICIPANT},
       {"/me/log", N_("Who looked at my file"), ROLE_PARTICIPANT},

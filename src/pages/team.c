@@ -1,0 +1,87 @@
+/*
+ * team.c — the team lead's overview (/team): how the caseload is spread over the coaches and where the
+ * trajectories are, as counts only. No names of participants and no case content: a team lead sees
+ * case information only where they are also an assigned coach (and then through /caseload).
+ */
+#include <string.h>
+
+#include "html/frame.h"
+#include "i18n/i18n.h"
+#include "pages/pages.h"
+
+enum { CASELOAD_MAX = 20, MAX_COACHES = 200 }; /* IPS fidelity: at most 20 active trajectories per coach */
+
+typedef struct CoachRow {
+  int64_t id;
+  const char *name;
+  int64_t per_phase[8], open, closed;
+} CoachRow;
+
+static int get_team(Req *r) {
+  Stmt *st = db_prepare(r->db,
+                        "SELECT u.id, u.name, t.phase, t.status, COUNT(t.id) AS n FROM users u "
+                        "LEFT JOIN trajectory_coaches c ON c.user_id = u.id "
+                        "LEFT JOIN trajectories t ON t.id = c.trajectory_id "
+                        "WHERE u.active = 1 AND (u.roles & ?) <> 0 "
+                        "GROUP BY u.id, u.name, t.phase, t.status ORDER BY u.name, u.id");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, ROLE_COACH);
+  CoachRow *rows = arena_alloc(r->a, sizeof *rows * MAX_COACHES);
+  int n = 0, rc;
+  int64_t totals[8] = {0}, open_total = 0, closed_total = 0;
+  while ((rc = db_step(st)) == DB_ROW) {
+    int64_t id = db_int(st, "id");
+    if (n == 0 || rows[n - 1].id != id) {
+      if (n == MAX_COACHES) break;
+      rows[n++] = (CoachRow){.id = id, .name = arena_strdup(r->a, db_text(st, "name"))};
+    }
+    CoachRow *row = &rows[n - 1];
+    if (db_null(st, "status")) continue;
+    int64_t count = db_int(st, "n");
+    if (strcmp(db_text(st, "status"), "open") == 0) {
+      int ph = trajectory_phase_index(db_text(st, "phase"));
+      if (ph >= 0) {
+        row->per_phase[ph] += count;
+        totals[ph] += count;
+      }
+      row->open += count;
+      open_total += count;
+    } else {
+      row->closed += count;
+      closed_total += count;
+    }
+  }
+  db_done(st);
+  if (rc != DB_DONE && rc != DB_ROW) return http_db_error(r, rc);
+
+  page_begin(r, _("Team"));
+  html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Team overview"),
+       _("How the trajectories are spread over the coaches. Counts only: participants' information stays with "
+         "their coach."));
+  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>",
+       _("Open trajectories per coach and phase"), _("Coach"));
+  for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<th scope=\"col\">%s</th>", label_phase(trajectory_phases[i]));
+  html(&r->out, "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", _("Open"), _("Closed"));
+  for (int k = 0; k < n; k++) {
+    html(&r->out, "<tr><th scope=\"row\">%s</th>", rows[k].name);
+    for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)rows[k].per_phase[i]);
+    html(&r->out, "<td>%lld", (long long)rows[k].open);
+    if (rows[k].open > CASELOAD_MAX)
+      html(&r->out, " <span class=\"badge badge-warn\">%s</span>", _("above 20"));
+    html(&r->out, "</td><td>%lld</td></tr>", (long long)rows[k].closed);
+  }
+  html(&r->out, "</tbody><tfoot><tr><th scope=\"row\">%s</th>", _("Total"));
+  for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)totals[i]);
+  html(&r->out, "<td>%lld</td><td>%lld</td></tr></tfoot></table></div>", (long long)open_total,
+       (long long)closed_total);
+  html(&r->out, "<p class=\"muted small\">%s</p>",
+       _("A coach with more than 20 active trajectories is above the caseload that supported-employment fidelity "
+         "scales advise."));
+  page_end(r);
+  return 200;
+}
+
+const Route team_routes[] = {
+    {"GET", "/team", ROLE_TEAMLEAD, 0, get_team},
+    {0},
+};
