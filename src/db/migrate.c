@@ -2,7 +2,8 @@
  * migrate.c — numbered schema migrations, embedded in the binary from src/db/migrations/<driver>/.
  *
  * File names start with a zero-padded number (001_foundation.sql); each runs once, in order, in its own
- * transaction, and is recorded in schema_migrations. A migration that fails rolls back and stops the
+ * transaction, and is recorded in schema_migrations. A migration is applied when its own number is not
+ * recorded (not merely when it is above the highest), so one that arrives late on a branch still runs. A migration that fails rolls back and stops the
  * start-up with its name in the log.
  */
 #include <stdlib.h>
@@ -31,11 +32,16 @@ int db_migrate(Db *db) {
                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
   if (rc != DB_OK) return rc;
-  int have;
-  if ((rc = db_schema_version(db, &have)) != DB_OK) return rc;
   for (const EmbeddedFile *f = migrations_sqlite; f->name; f++) {
     int v = atoi(f->name);
-    if (v <= have) continue;
+    Stmt *q = db_prepare(db, "SELECT COUNT(*) AS n FROM schema_migrations WHERE version = ?");
+    if (!q) return DB_ERROR;
+    db_bind_int(q, 1, v);
+    rc = db_step(q);
+    int64_t have = rc == DB_ROW ? db_int(q, "n") : 0;
+    db_done(q);
+    if (rc != DB_ROW) return rc;
+    if (have) continue;
     char *sql = xmalloc(f->len + 1);
     memcpy(sql, f->data, f->len);
     sql[f->len] = 0;

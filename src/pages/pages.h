@@ -18,6 +18,7 @@ extern const Route network_routes[];    /* network.c: the network map, members, 
 extern const Route trajectory_routes[]; /* trajectory.c: the trajectory page */
 extern const Route home_routes[];       /* home.c: participant's and partner's start pages */
 extern const Route notes_routes[];      /* notes.c: case information as notes */
+extern const Route referral_routes[];   /* referral.c: referrals to specialised care or career guidance */
 extern const Route team_routes[];       /* team.c: the team lead's overview (counts only) */
 extern const Route consent_routes[];    /* consent.c: consents and the participant's overview */
 extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, the log officer's review */

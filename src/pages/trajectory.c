@@ -243,6 +243,7 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
       {"notes", "/notes", N_("Notes")},
       {"network", "/network", N_("Network")},
       {"consents", "/consents", N_("Consents")},
+      {"referrals", "/referrals", N_("Referrals")},
   };
   html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
   for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {

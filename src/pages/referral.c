@@ -1,0 +1,285 @@
+/*
+ * referral.c — referrals (doorverwijzing) to specialised care or to career guidance, in any phase
+ * (DOMAIN.md): target organisation, reason, and a status loop proposed → sent → accepted → completed, or
+ * declined, with an outcome and, when it failed, why.
+ *
+ * A referral is case information of the participant: it is an items row (kind 'referral'; category health
+ * for specialised care, work for career guidance) so the one door decides who sees it, and every read is
+ * logged with its grounds. Only an assigned coach creates and moves referrals.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "core/text.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
+#include "pages/pages.h"
+#include "policy/audit.h"
+#include "policy/policy.h"
+
+enum { TARGET_MAX = 160, REASON_MAX = 2000, OUTCOME_MAX = 2000, LIST_MAX = 100 };
+
+static const char *kind_label(const char *k) {
+  return strcmp(k, "specialised_care") == 0 ? _("Specialised care") : _("Career guidance");
+}
+
+static const char *status_label(const char *s) {
+  static const char *const map[] = {"proposed", N_("Proposed"), "sent", N_("Sent"), "accepted", N_("Accepted"),
+                                    "declined", N_("Declined"), "completed", N_("Completed"), NULL};
+  for (int i = 0; map[i]; i += 2)
+    if (strcmp(map[i], s) == 0) return _(map[i + 1]);
+  return s;
+}
+
+/* The status loop: which status may follow which. Final states have no successors. */
+static bool may_follow(const char *from, const char *to) {
+  static const char *const allowed[][2] = {
+      {"proposed", "sent"},  {"proposed", "declined"}, {"sent", "accepted"},
+      {"sent", "declined"},  {"accepted", "completed"}, {"accepted", "declined"},
+  };
+  for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+    if (!strcmp(allowed[i][0], from) && !strcmp(allowed[i][1], to)) return true;
+  return false;
+}
+
+typedef struct Referral {
+  int64_t id, created_at, status_changed_at;
+  const char *kind, *target, *reason, *status, *outcome, *failure_reason;
+} Referral;
+
+static const char *dup(Req *r, Stmt *st, const char *c) { return arena_strdup(r->a, db_text(st, c)); }
+
+static void referral_form(Req *r, int64_t tid) {
+  static const char *const kinds[] = {"specialised_care", N_("Specialised care"), "career_guidance",
+                                      N_("Career guidance"), NULL};
+  const char *opts[5] = {kinds[0], _(kinds[1]), kinds[2], _(kinds[3]), NULL};
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"new-ref\"><h2 id=\"new-ref\">%s</h2>", _("Refer"));
+  form_errors_summary(r);
+  form_begin(r, arena_printf(r->a, "/t/%lld/referrals", (long long)tid), NULL);
+  field_select(r, &(Field){.name = "kind", .label = _("To"), .value = form_str(r, "kind"), .required = true}, opts);
+  field_input(r, &(Field){.name = "target", .label = _("Organisation or service"), .value = form_str(r, "target"),
+                          .required = true, .maxlength = TARGET_MAX});
+  field_textarea(r, &(Field){.name = "reason", .label = _("Why"), .value = form_str(r, "reason"), .required = true,
+                             .hint = _("When needs go beyond first-line support, the coach refers."),
+                             .maxlength = REASON_MAX},
+                 4);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save referral"));
+  form_end(r);
+  html(&r->out, "</section>");
+}
+
+static void status_form(Req *r, int64_t tid, const Referral *f) {
+  static const char *const all[] = {"sent", "accepted", "declined", "completed", NULL};
+  const char *opts[10];
+  int n = 0;
+  for (int i = 0; all[i]; i++)
+    if (may_follow(f->status, all[i])) {
+      opts[n++] = all[i];
+      opts[n++] = status_label(all[i]);
+    }
+  if (!n) return;
+  opts[n] = NULL;
+  /* several of these forms share a page: their control ids carry the referral id */
+  long long id = (long long)f->id;
+  form_begin(r, arena_printf(r->a, "/t/%lld/referrals/%lld", (long long)tid, id), "form compact");
+  html(&r->out, "<div class=\"field\"><label for=\"status-%lld\">%s</label><select id=\"status-%lld\" name=\"status\">",
+       id, _("New status"), id);
+  for (int i = 0; i < n; i += 2) html(&r->out, "<option value=\"%s\">%s</option>", opts[i], opts[i + 1]);
+  html(&r->out, "</select></div><div class=\"field\"><label for=\"note-%lld\">%s</label>"
+                "<p class=\"hint\" id=\"note-hint-%lld\">%s</p>"
+                "<input type=\"text\" id=\"note-%lld\" name=\"note\" maxlength=\"%d\" aria-describedby=\"note-hint-%lld\"></div>",
+       id, _("Outcome, or why it did not work out"), id, _("Needed when the referral is completed or declined."), id,
+       OUTCOME_MAX, id);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\">%s</button></div>", _("Update"));
+  form_end(r);
+}
+
+static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
+  char today[11];
+  date_format(date_today(), today);
+  Stmt *st = db_prepare(r->db,
+                        "SELECT f.item_id AS id, f.kind, f.target, f.reason, f.status, f.outcome, f.failure_reason, "
+                        "f.created_at, f.status_changed_at FROM referrals f JOIN items i ON i.id = f.item_id "
+                        "WHERE f.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE " ORDER BY f.created_at DESC LIMIT ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, tid);
+  int next = policy_bind_item_filter(st, 2, r->user, today);
+  db_bind_int(st, next, LIST_MAX);
+  Referral *list = arena_alloc(r->a, sizeof *list * LIST_MAX);
+  int n = 0, rc;
+  while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
+    list[n++] = (Referral){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
+                           .status_changed_at = db_int(st, "status_changed_at"), .kind = dup(r, st, "kind"),
+                           .target = dup(r, st, "target"), .reason = dup(r, st, "reason"),
+                           .status = dup(r, st, "status"), .outcome = dup(r, st, "outcome"),
+                           .failure_reason = dup(r, st, "failure_reason")};
+  db_done(st);
+  if (n < LIST_MAX && rc != DB_DONE) return http_db_error(r, rc);
+
+  /* each referral shown is checked with the C rule and logged with its grounds */
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
+  int ne = 0;
+  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "referrals", .action = "list",
+                               .outcome = "ok", .grounds = grounds_name(g)};
+  for (int i = 0; i < n; i++) {
+    Grounds ig;
+    int64_t consent;
+    if ((rc = policy_item(r->db, r->user, list[i].id, today, &ig, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
+    if (ig == GROUNDS_NONE) {
+      list[i].id = 0; /* withheld */
+      continue;
+    }
+    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                 .item = arena_printf(r->a, "referral:%lld", (long long)list[i].id), .action = "view",
+                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+  }
+  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+
+  page_begin(r, _("Referrals"));
+  html(&r->out, "<h1>%s</h1>", _("Referrals"));
+  trajectory_subnav(r, tid, g, "referrals");
+  if (ne == 1) html(&r->out, "<p class=\"empty\">%s</p>", _("No referrals you can see."));
+  for (int i = 0; i < n; i++) {
+    const Referral *f = &list[i];
+    if (!f->id) continue;
+    html(&r->out, "<article class=\"card referral\"><h2>%s: %s</h2><p class=\"meta\"><span class=\"badge\">%s</span> "
+                  "%s %s · %s %s</p><p>%s</p>",
+         kind_label(f->kind), f->target, status_label(f->status), _("since"), fmt_time(r, f->status_changed_at),
+         _("proposed on"), fmt_time(r, f->created_at), f->reason);
+    if (f->outcome) html(&r->out, "<p><strong>%s</strong> %s</p>", _("Outcome:"), f->outcome);
+    if (f->failure_reason) html(&r->out, "<p><strong>%s</strong> %s</p>", _("Why it did not work out:"), f->failure_reason);
+    if (g == GROUNDS_COACH) status_form(r, tid, f);
+    html(&r->out, "</article>");
+  }
+  if (g == GROUNDS_COACH) referral_form(r, tid);
+  page_end(r);
+  return status;
+}
+
+static int get_referrals(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "referrals", "list", GROUNDS_NONE, &g, &pid);
+  return s ? s : render(r, r->ids[0], g, pid, 200);
+}
+
+static int touch(Req *r, int64_t tid, int64_t now) {
+  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!up) return DB_ERROR;
+  db_bind_int(up, 1, now);
+  db_bind_int(up, 2, tid);
+  return db_run(up);
+}
+
+static int post_referral(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "referral", "create", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  int64_t tid = r->ids[0];
+  const char *kind = form_str(r, "kind"), *target = form_str(r, "target"), *reason = form_str(r, "reason");
+  if (strcmp(kind, "specialised_care") && strcmp(kind, "career_guidance"))
+    form_error(r, "kind", _("Choose where to refer to."));
+  if (!*target) form_error(r, "target", _("Name the organisation or service."));
+  else if (text_chars(target) > TARGET_MAX) form_error(r, "target", _("This name is too long (at most 160 characters)."));
+  if (!*reason) form_error(r, "reason", _("Say why you refer."));
+  else if (text_chars(reason) > REASON_MAX) form_error(r, "reason", _("The reason is too long (at most 2000 characters)."));
+  if (r->nerrors) return render(r, tid, g, pid, 400);
+
+  int64_t now = (int64_t)time(NULL);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Stmt *ins = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                                "body, created_at) VALUES (?, 'referral', ?, NULL, ?, ?, ?, ?) RETURNING id");
+  if (!ins) return http_db_error(r, DB_ERROR);
+  db_bind_int(ins, 1, tid);
+  db_bind_text(ins, 2, strcmp(kind, "specialised_care") == 0 ? "health" : "work");
+  db_bind_int(ins, 3, r->user->id);
+  db_bind_text(ins, 4, target);
+  db_bind_text(ins, 5, reason);
+  db_bind_int(ins, 6, now);
+  rc = db_step(ins);
+  int64_t id = rc == DB_ROW ? db_int(ins, "id") : 0;
+  db_done(ins);
+  if (rc != DB_ROW) return http_db_error(r, rc);
+  Stmt *ref = db_prepare(r->db, "INSERT INTO referrals (item_id, trajectory_id, kind, target, reason, status, "
+                                "status_changed_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?)");
+  if (!ref) return http_db_error(r, DB_ERROR);
+  db_bind_int(ref, 1, id);
+  db_bind_int(ref, 2, tid);
+  db_bind_text(ref, 3, kind);
+  db_bind_text(ref, 4, target);
+  db_bind_text(ref, 5, reason);
+  db_bind_int(ref, 6, now);
+  db_bind_int(ref, 7, r->user->id);
+  db_bind_int(ref, 8, now);
+  if ((rc = db_run(ref)) != DB_OK || (rc = touch(r, tid, now)) != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "referral:%lld", (long long)id), .action = "create",
+                                    .outcome = "ok", .grounds = "coach"});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/referrals", (long long)tid), "saved");
+}
+
+static int post_status(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "referral", "update", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  int64_t tid = r->ids[0], rid = r->ids[1];
+  Stmt *st = db_prepare(r->db, "SELECT status FROM referrals WHERE item_id = ? AND trajectory_id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, rid);
+  db_bind_int(st, 2, tid);
+  int rc = db_step(st);
+  const char *current = rc == DB_ROW ? dup(r, st, "status") : NULL;
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  if (!current) return http_error(r, 404, NULL);
+  const char *to = form_str(r, "status"), *note = form_str(r, "note");
+  if (!may_follow(current, to))
+    return http_error(r, 409, _("This referral cannot move to that status from where it is now."));
+  bool final = !strcmp(to, "completed") || !strcmp(to, "declined");
+  if (final && !*note) form_error(r, "note", _("Write down the outcome, or why it did not work out."));
+  else if (text_chars(note) > OUTCOME_MAX) form_error(r, "note", _("This text is too long (at most 2000 characters)."));
+  if (r->nerrors) return render(r, tid, g, pid, 400);
+
+  int64_t now = (int64_t)time(NULL);
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  Stmt *up = db_prepare(r->db, "UPDATE referrals SET status = ?, status_changed_at = ?, "
+                               "outcome = CASE WHEN ? = 'completed' THEN ? ELSE outcome END, "
+                               "failure_reason = CASE WHEN ? = 'declined' THEN ? ELSE failure_reason END "
+                               "WHERE item_id = ? AND status = ?");
+  if (!up) return http_db_error(r, DB_ERROR);
+  db_bind_text(up, 1, to);
+  db_bind_int(up, 2, now);
+  db_bind_text(up, 3, to);
+  db_bind_text(up, 4, note);
+  db_bind_text(up, 5, to);
+  db_bind_text(up, 6, note);
+  db_bind_int(up, 7, rid);
+  db_bind_text(up, 8, current);
+  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
+  if (db_changes(r->db) != 1) {
+    db_rollback(r->db);
+    return http_error(r, 409, _("Someone else changed this referral meanwhile. Reload the page."));
+  }
+  if ((rc = touch(r, tid, now)) != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "referral:%lld", (long long)rid), .action = "update",
+                                    .outcome = "ok", .grounds = "coach"});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/referrals", (long long)tid), "saved");
+}
+
+enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
+
+const Route referral_routes[] = {
+    {"GET", "/t/{id}/referrals", ROLES_CASE, R_CASE, get_referrals},
+    {"POST", "/t/{id}/referrals", ROLES_CASE, R_CASE, post_referral},
+    {"POST", "/t/{id}/referrals/{rid}", ROLES_CASE, R_CASE, post_status},
+    {0},
+};
