@@ -47,3 +47,39 @@ fuzz:
 
 clean:
 	rm -rf build
+
+# make soak   crash durability for SOAK_ROUNDS rounds of SIGKILL + restart under write load (default 200),
+#             stopping early after SOAK_SECONDS seconds if that is set (0: no time limit); release build
+SOAK_ROUNDS  ?= 200
+SOAK_SECONDS ?= 0
+.PHONY: soak
+soak: release
+	@scripts/soak.sh $(BUILD)/zorgwerk $(SOAK_ROUNDS) $(SOAK_SECONDS)
+
+# Proof of robustness (hostile clients, injection scan, memcheck):
+#   make hostile    hostile clients against a release build for HOSTILE_SECONDS; the normal client's p99 and
+#                   the server's memory must stay under HOSTILE_P99_MS / HOSTILE_RSS_MIB
+#   make sqlmap     sqlmap against the login form, the caseload search and the note form (0 injectable)
+#   make valgrind   the HTTP suite under valgrind memcheck (VALGRIND_TESTS: a subset, e.g. "http/auth http/csrf")
+HOSTILE_SECONDS ?= 60
+HOSTILE_P99_MS  ?= 50
+HOSTILE_RSS_MIB ?= 64
+HOSTILE_FLOOD_THREADS ?= 2
+VGBUILD         ?= build/valgrind
+VALGRIND_TESTS  ?=
+.PHONY: hostile sqlmap valgrind
+hostile: release
+	@scripts/deps.sh robust
+	@ZW_BIN=$(BUILD)/zorgwerk HOSTILE_SECONDS=$(HOSTILE_SECONDS) HOSTILE_P99_MS=$(HOSTILE_P99_MS) \
+	  HOSTILE_RSS_MIB=$(HOSTILE_RSS_MIB) HOSTILE_FLOOD_THREADS=$(HOSTILE_FLOOD_THREADS) \
+	  PYTHONDONTWRITEBYTECODE=1 python3 tests/http/test_hostile.py
+
+sqlmap: release
+	@scripts/deps.sh robust
+	@scripts/sqlmap.sh $(BUILD)/zorgwerk
+
+valgrind:
+	@scripts/deps.sh robust
+	@[ -f $(VGBUILD)/build.ninja ] || meson setup $(VGBUILD) --buildtype=debug >/dev/null
+	@ninja -C $(VGBUILD)
+	@scripts/valgrind.sh $(VGBUILD) $(VALGRIND_TESTS)

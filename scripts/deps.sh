@@ -1,12 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages zorgwerk needs, only those that are missing.
-# Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build)
+# Usage: scripts/deps.sh [build|test|bench|fuzz|robust]...   (default: build)
 set -eu
 build="meson ninja-build pkg-config gcc gettext libmicrohttpd-dev libsqlite3-dev libsodium-dev
        liboath-dev libjansson-dev libmd4c-dev libmd4c-html0-dev libqrencode-dev"
 test="libcmocka-dev python3 tidy sqlite3 chromium curl"
 bench="wrk nginx-light"
 fuzz="clang libclang-rt-14-dev"
+robust="python3 tidy sqlite3 sqlmap valgrind"
 want=""
 [ $# -eq 0 ] && set -- build
 for set in "$@"; do
@@ -15,6 +16,7 @@ for set in "$@"; do
     test)  want="$want $build $test" ;;
     bench) want="$want $build $bench" ;;
     fuzz)  want="$want $build $fuzz" ;;
+    robust) want="$want $build $robust" ;;
     *) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
   esac
 done

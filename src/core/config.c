@@ -43,9 +43,13 @@ static const Key keys[] = {
     I(login_delay_ms, 0, 600000, "first throttle delay in ms, doubling with each further failure"),
     I(login_delay_max_ms, 0, 3600000, "longest throttle delay in ms"),
     I(lock_after, 1, 100000, "consecutive failed logins that lock an account until an administrator unlocks it"),
-    I(reset_link_hours, 1, 720, "hours a password-reset or invitation link stays valid"),
+    I(reset_link_hours, 1, 720, "hours a password-reset link stays valid"),
+    I(invite_days, 1, 60, "days an invitation link (new account, network member) stays valid"),
     I(page_size, 5, 500, "rows per page in lists"),
     B(access_log_off, "benchmark only: do not write the access log (never use in production)"),
+    I(caseload_max, 1, 1000, "active trajectories per coach before the dashboard warns (IPS fidelity: at most 20)"),
+    I(no_contact_weeks, 1, 52, "weeks without activity before a trajectory is flagged on the coach's dashboard"),
+    S(checkin_months, "long-term follow-up check-ins, in months after return to work (comma-separated)"),
     S(fault_file, "tests only: a file whose content (full, ioerr) makes every database write fail; empty: off"),
     B(allow_health_to_work, "allow consents that show health details to work-side members (off by law in BE/NL; "
                             "turn on only with a documented legal basis)"),
@@ -68,7 +72,11 @@ void config_defaults(Config *c) {
   c->login_delay_max_ms = 60000;
   c->lock_after = 100;
   c->reset_link_hours = 72;
+  c->invite_days = 7;
   c->page_size = 25;
+  c->caseload_max = 20;
+  c->no_contact_weeks = 4;
+  strcpy(c->checkin_months, "3,6,12");
 }
 
 bool config_set(Config *c, const char *key, const char *value, char *err, size_t errlen) {

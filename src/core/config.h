@@ -31,10 +31,14 @@ typedef struct Config {
   int login_delay_max_ms;    /* cap on the throttle delay */
   int lock_after;            /* consecutive failures that lock an account (unlock by an administrator) */
   int reset_link_hours;      /* lifetime of a password-reset link */
+  int invite_days;           /* lifetime of an invitation link */
   int page_size;             /* rows per page in lists */
   bool access_log_off;       /* benchmark-only: skip the access log (never in production) */
   bool allow_health_to_work;
-  char fault_file[256];      /* tests only: see db_fault_file() */ /* documented exception: let consents share health details with the work side */
+  char fault_file[256];
+  int caseload_max;          /* active trajectories per coach before the dashboard warns (IPS fidelity: 20) */
+  int no_contact_weeks;      /* weeks without activity before a trajectory is flagged on the dashboard */
+  char checkin_months[64];   /* long-term follow-up: months after return to work, e.g. "3,6,12" */      /* tests only: see db_fault_file() */ /* documented exception: let consents share health details with the work side */
 } Config;
 
 extern Config cfg;

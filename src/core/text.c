@@ -99,6 +99,18 @@ void date_format(int32_t days, char out[11]) {
   out[10] = 0;
 }
 
+int32_t date_add_months(int32_t days, int months) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, &y, &m, &d);
+  int total = y * 12 + (int)m - 1 + months;
+  y = total / 12;
+  m = (unsigned)(total % 12) + 1;
+  static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  unsigned max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+  return days_from_civil(y, m, d > max ? max : d);
+}
+
 int32_t date_today(void) { return (int32_t)(time(NULL) / 86400); }
 
 char *text_trim(char *s) {

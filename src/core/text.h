@@ -23,6 +23,10 @@ bool date_parse(const char *s, int32_t *days);
 /* Writes "YYYY-MM-DD" for a day count into out (at least 11 bytes). */
 void date_format(int32_t days, char out[11]);
 
+/* The same day `months` months later (the last day of the month when it has fewer days: Jan 31 + 1 month
+ * is Feb 28 or 29). */
+int32_t date_add_months(int32_t days, int months);
+
 /* Today's day count in UTC. */
 int32_t date_today(void);
 

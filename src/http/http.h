@@ -99,6 +99,11 @@ struct Req {
   const char *csrf;       /* token for forms on this page (session's, or the anonymous cookie's) */
   Param *errors;          /* form errors: field name -> message */
   int nerrors;
+  /* access-log entries queued for the group commit; the response waits for them (audit.c) */
+  int audit_pending;      /* entries not yet durable (guarded by the audit queue's mutex) */
+  int audit_rc;           /* first failure of a queued entry, DB_OK otherwise */
+  bool suspended, resumed;
+  int held_status;        /* the handler's status while the connection waits */
 };
 
 /* Matches method and path against the route tables. Returns the route (filling ids/rest), or NULL with

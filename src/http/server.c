@@ -26,6 +26,7 @@
 #include "html/frame.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
+#include "policy/audit.h"
 
 static atomic_int active_requests;
 
@@ -344,8 +345,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES;
   }
   if (r->status) return MHD_YES; /* already answered */
+  if (r->resumed) {
+    /* back from waiting for the access log: send the page, or 503 if its entries could not be stored */
+    r->resumed = false;
+    i18n_use(r->lang);
+    int held = r->held_status;
+    if (r->audit_rc != DB_OK) held = http_db_error(r, r->audit_rc);
+    return respond(r, held);
+  }
   i18n_use(cfg.lang);
   int status = pipeline(r);
+  if (r->db) db_reset_all(r->db); /* the reads are over; nothing may hold the database while waiting */
+  if (audit_hold(r, status)) return MHD_YES;
+  /* the batch may have been written (or failed) before the handler finished: never send a page whose
+   * access-log entries are not stored (audit_hold read audit_rc under the queue's lock) */
+  if (r->audit_rc != DB_OK) status = http_db_error(r, r->audit_rc);
   return respond(r, status);
 }
 
@@ -416,7 +430,7 @@ int server_run(void) {
   signal(SIGPIPE, SIG_IGN);
   MHD_set_panic_func(on_panic, NULL);
 
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_SUPPRESS_DATE_NO_CLOCK * 0 | (((struct sockaddr *)&ss)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, NULL,

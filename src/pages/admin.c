@@ -400,7 +400,7 @@ static int post_user_new(Req *r) {
     return rc == DB_OK ? 409 : http_db_error(r, rc);
   }
   char token[TOKEN_LEN + 1];
-  if ((rc = link_create(r->db, uid, "invite", r->user->id, cfg.reset_link_hours, token)) != DB_OK)
+  if ((rc = link_create(r->db, uid, "invite", r->user->id, cfg.invite_days * 24, token)) != DB_OK)
     return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld created user %lld with an invitation link", r->rid, (long long)r->user->id,

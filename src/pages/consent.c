@@ -25,6 +25,7 @@
 typedef struct Member {
   int64_t id, user_id;
   const char *name, *side, *organisation;
+  bool removed;
 } Member;
 
 typedef struct Consent {
@@ -68,7 +69,8 @@ static int load(Req *r, Context *c) {
   while ((rc = db_step(st)) == DB_ROW && c->nmembers < 64) {
     Member *m = &c->members[c->nmembers++];
     *m = (Member){.id = db_int(st, "id"), .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
-                  .name = txt(r, st, "name"), .side = txt(r, st, "side"), .organisation = txt(r, st, "organisation")};
+                  .name = txt(r, st, "name"), .side = txt(r, st, "side"), .organisation = txt(r, st, "organisation"),
+                  .removed = !db_null(st, "removed_at")};
     if (m->user_id == r->user->id && db_null(st, "removed_at")) c->own_member = m->id;
   }
   db_done(st);
@@ -98,6 +100,12 @@ static const Member *member(const Context *c, int64_t id) {
   for (int i = 0; i < c->nmembers; i++)
     if (c->members[i].id == id) return &c->members[i];
   return NULL;
+}
+
+/* A member who is still in the network (new consents name only these). */
+static const Member *live_member(const Context *c, int64_t id) {
+  const Member *m = member(c, id);
+  return m && !m->removed ? m : NULL;
 }
 
 static bool live(const Context *c, const Consent *k) {
@@ -141,8 +149,9 @@ static const char *method_label(const char *m) {
 
 static void withdraw_button(Req *r, const Context *c, const Consent *k, const char *next) {
   form_begin(r, arena_printf(r->a, "/t/%lld/consents/%lld/withdraw", (long long)c->tid, (long long)k->id), "inline");
-  html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\"><button type=\"submit\" class=\"danger\">%s</button>",
-       next, _("Withdraw"));
+  html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\"><button type=\"submit\" class=\"danger\">%s"
+                "<span class=\"visually-hidden\">: %s, %s</span></button>",
+       next, _("Withdraw"), grantee_name(r, c, k), label_category(k->category));
   form_end(r);
 }
 
@@ -159,6 +168,7 @@ static void give_form(Req *r, const Context *c, const char *next) {
     opts[n++] = "participant";
     opts[n++] = _("The participant");
     for (int i = 0; i < c->nmembers; i++) {
+      if (c->members[i].removed) continue;
       opts[n++] = arena_printf(r->a, "%lld", (long long)c->members[i].id);
       opts[n++] = c->members[i].name;
     }
@@ -178,7 +188,7 @@ static void give_form(Req *r, const Context *c, const char *next) {
   opts[n++] = "side:work";
   opts[n++] = _("Everyone on the work side");
   for (int i = 0; i < c->nmembers; i++) {
-    if (c->members[i].id == c->own_member) continue;
+    if (c->members[i].id == c->own_member || c->members[i].removed) continue;
     opts[n++] = arena_printf(r->a, "member:%lld", (long long)c->members[i].id);
     opts[n++] = arena_printf(r->a, "%s (%s)", c->members[i].name,
                              strcmp(c->members[i].side, "care") == 0 ? _("care") : _("work"));
@@ -338,7 +348,7 @@ static int post_consent(Req *r) {
     const char *src = form_str(r, "source");
     if (strcmp(src, "participant") != 0) {
       source = id_after(src, "");
-      const Member *m = member(&c, source);
+      const Member *m = live_member(&c, source);
       if (!m) form_error(r, "source", _("Choose whose information this is."));
     }
   } else if (c.g != GROUNDS_SELF) {
@@ -348,7 +358,7 @@ static int post_consent(Req *r) {
   const char *grantee = form_str(r, "grantee");
   int64_t gm = id_after(grantee, "member:");
   const char *gside = NULL;
-  const Member *gmem = gm ? member(&c, gm) : NULL;
+  const Member *gmem = gm ? live_member(&c, gm) : NULL;
   if (gmem) gside = gmem->side;
   else if (!strcmp(grantee, "side:care")) gside = "care";
   else if (!strcmp(grantee, "side:work")) gside = "work";

@@ -21,6 +21,7 @@
 
 #include "auth/links.h"
 #include "core/text.h"
+#include "core/config.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
@@ -30,7 +31,6 @@
 
 enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
 enum { NAME_MAX_CHARS = 120, ORG_MAX_CHARS = 160, EMAIL_MAX = 254, PHONE_MAX_CHARS = 40 };
-enum { INVITE_HOURS = 7 * 24 };
 
 /* ---- fixed lists ---- */
 
@@ -572,6 +572,13 @@ static int post_network(Req *r) {
 
 /* ---- POST /t/{id}/network/{mid}/remove ---- */
 
+/* A member id that is not a live member of this trajectory: an access attempt, logged, answered 404. */
+static int member_denied(Req *r, int64_t pid, int64_t tid, const char *item) {
+  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item,
+                                        .action = "update", .outcome = "denied", .grounds = "coach"});
+  return rc == DB_OK ? http_error(r, 404, NULL) : http_db_error(r, rc);
+}
+
 static int post_remove(Req *r) {
   Grounds g;
   int64_t pid, tid = r->ids[0], mid = r->ids[1];
@@ -588,9 +595,9 @@ static int post_remove(Req *r) {
   db_bind_int(st, 2, mid);
   db_bind_int(st, 3, tid);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) { /* not a live member of this trajectory */
+  if (db_changes(r->db) != 1) { /* not a live member of this trajectory: a forged or stale id */
     db_rollback(r->db);
-    return http_error(r, 404, NULL);
+    return member_denied(r, pid, tid, item);
   }
   st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
@@ -658,7 +665,7 @@ static int post_invite(Req *r) {
   if (rc != DB_ROW) {
     db_done(st);
     db_rollback(r->db);
-    return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
+    return rc == DB_DONE ? member_denied(r, pid, tid, item) : http_db_error(r, rc);
   }
   const char *name = col(r, st, "name"), *email = col(r, st, "email"), *side = col(r, st, "side");
   const char *role = col(r, st, "role");
@@ -719,8 +726,8 @@ static int post_invite(Req *r) {
   }
 
   char token[TOKEN_LEN + 1];
-  int64_t expires = (int64_t)time(NULL) + (int64_t)INVITE_HOURS * 3600;
-  if (need_link && (rc = link_create(r->db, uid, "invite", r->user->id, INVITE_HOURS, token)) != DB_OK)
+  int64_t expires = (int64_t)time(NULL) + (int64_t)cfg.invite_days * 86400;
+  if (need_link && (rc = link_create(r->db, uid, "invite", r->user->id, cfg.invite_days * 24, token)) != DB_OK)
     return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
                                     .outcome = "ok", .grounds = grounds_name(g)});

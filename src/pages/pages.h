@@ -22,6 +22,8 @@ extern const Route referral_routes[];   /* referral.c: referrals to specialised 
 extern const Route team_routes[];       /* team.c: the team lead's overview (counts only) */
 extern const Route consent_routes[];    /* consent.c: consents and the participant's overview */
 extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, the log officer's review */
+extern const Route protocol_routes[];   /* protocol.c: phases with protocols, closure, protocol templates */
+extern const Route plan_routes[];       /* plan.c: the SMART action plan, its versions and confirmations */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -46,5 +48,11 @@ const char *home_for(const User *u);
 
 /* A local redirect target from user input: must start with one '/', else fallback. */
 const char *safe_next(const char *next, const char *fallback);
+
+/* Starts the protocol of trajectory tid when it has none: copies the steps of its template (or of the
+ * default template) and opens the first stay in phase_history; catches the history up when the phase
+ * changed elsewhere. Call inside the caller's transaction, e.g. right after registering a trajectory, so
+ * that it keeps the template as it was at its start. Returns a DB code. protocol.c. */
+int protocol_start(Req *r, int64_t tid);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "policy/audit.h"
 
+#include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -132,6 +133,8 @@ static const char *role_code(unsigned roles) {
 
 typedef struct Pending {
   struct Pending *next;
+  Req *req;       /* queued by a served request, resumed when done; NULL: a waiter on done_cv */
+  AuditEntry copy; /* the entry, copied into the request's arena (the caller's may be on its stack) */
   int64_t user_id;
   const char *role, *client, *rid;
   const AuditEntry *e;
@@ -148,7 +151,7 @@ static Db *wdb;
 
 static int write_batch(Pending *batch) {
   int rc = DB_BUSY;
-  for (int attempt = 0; attempt < 50 && rc == DB_BUSY; attempt++) {
+  for (int attempt = 0; attempt < 3 && rc == DB_BUSY; attempt++) { /* each waits the busy timeout */
     rc = db_begin(wdb);
     if (rc == DB_BUSY) continue; /* busy_timeout already waited */
     for (Pending *p = batch; p && rc == DB_OK; p = p->next)
@@ -174,6 +177,16 @@ static void *writer_main(void *arg) {
     pthread_mutex_lock(&q_mu);
     for (Pending *p = batch, *n; p; p = n) {
       n = p->next; /* read before the waiter may return and drop its stack frame */
+      if (p->req) {
+        Req *r = p->req;
+        if (rc != DB_OK && r->audit_rc == DB_OK) r->audit_rc = rc;
+        if (--r->audit_pending == 0 && r->suspended) {
+          r->suspended = false;
+          r->resumed = true;
+          MHD_resume_connection((struct MHD_Connection *)r->conn);
+        }
+        continue;
+      }
       p->rc = rc;
       p->done = true;
     }
@@ -222,6 +235,25 @@ int audit_write_many(Req *r, const AuditEntry *entries, int n) {
   for (int i = 0; i < n; i++)
     p[i] = (Pending){.user_id = uid, .role = role, .client = r->ip, .rid = r->rid, .e = &entries[i],
                      .next = i + 1 < n ? &p[i + 1] : NULL};
+  if (r->conn) {
+    /* a served request: queue and go on; audit_hold makes the response wait */
+    for (int i = 0; i < n; i++) {
+      p[i].req = r;
+      p[i].copy = entries[i];
+      p[i].copy.item = arena_strdup(r->a, entries[i].item);
+      p[i].copy.action = arena_strdup(r->a, entries[i].action);
+      p[i].copy.outcome = arena_strdup(r->a, entries[i].outcome);
+      p[i].copy.grounds = arena_strdup(r->a, entries[i].grounds);
+      p[i].e = &p[i].copy;
+    }
+    pthread_mutex_lock(&q_mu);
+    r->audit_pending += n;
+    *q_tail = &p[0];
+    q_tail = &p[n - 1].next;
+    pthread_cond_signal(&work_cv);
+    pthread_mutex_unlock(&q_mu);
+    return DB_OK;
+  }
   pthread_mutex_lock(&q_mu);
   *q_tail = &p[0];
   q_tail = &p[n - 1].next;
@@ -266,4 +298,16 @@ int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
   }
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+bool audit_hold(Req *r, int status) {
+  pthread_mutex_lock(&q_mu);
+  bool hold = r->audit_pending > 0;
+  if (hold) {
+    r->held_status = status;
+    r->suspended = true;
+    MHD_suspend_connection((struct MHD_Connection *)r->conn);
+  }
+  pthread_mutex_unlock(&q_mu);
+  return hold;
 }

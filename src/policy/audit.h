@@ -22,12 +22,19 @@ typedef struct AuditEntry {
   int64_t on_behalf_of;                  /* user the actor acted for (a coach recording a consent), or 0 */
 } AuditEntry;
 
-/* Appends an entry for the request's user and returns only once it is durable.
- * Inside an open transaction the entry joins it (it commits or rolls back with the change it records).
- * Otherwise, when the group-commit writer runs (audit_start), the entry is queued and the call waits
- * until the writer has committed the batch holding it: many concurrent readers share one fsync.
- * Without the writer (CLI, tests) the entry is written in a transaction of its own. */
+/* Appends an entry for the request's user. The response that follows is never sent before the entry is
+ * durable:
+ * - inside an open transaction the entry joins it (it commits or rolls back with the change it records);
+ * - in a served request (group-commit writer running, see audit_start) the entry is copied and queued and
+ *   the call returns at once; after the handler, audit_hold suspends the connection until the writer has
+ *   committed the batch, so many concurrent readers share one fsync and no worker thread waits. If the
+ *   batch fails, the server answers 503 instead of the page;
+ * - otherwise (CLI, tests) it is written in a transaction of its own before the call returns. */
 int audit_write(Req *r, const AuditEntry *e);
+
+/* Called by the server after the handler: true if the request has entries not yet durable, in which case
+ * its connection is suspended (status kept in r->held_status) and resumed by the writer. */
+bool audit_hold(Req *r, int status);
 
 /* Like audit_write for n entries at once: they join one batch and the call waits once. */
 int audit_write_many(Req *r, const AuditEntry *entries, int n);

@@ -79,7 +79,6 @@ bool policy_consent_allowed(const char *category, const char *grantee_side);
 
 /* SQL condition (on a trajectories row aliased `t`) that holds exactly for the trajectories a coach is
  * assigned to; binds one parameter: the user id. Used by caseload lists and search. */
-#define POLICY_SQL_COACH_TRAJECTORY \
-  "EXISTS (SELECT 1 FROM trajectory_coaches pc WHERE pc.trajectory_id = t.id AND pc.user_id = ?)"
+#define POLICY_SQL_COACH_TRAJECTORY "t.id IN (SELECT pc.trajectory_id FROM trajectory_coaches pc WHERE pc.user_id = ?)"
 
 #endif

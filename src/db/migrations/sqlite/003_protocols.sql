@@ -151,3 +151,20 @@ INSERT INTO trajectory_steps (trajectory_id, phase, position, text, required)
   SELECT t.id, s.phase, s.position, s.text, s.required FROM trajectories t JOIN protocol_steps s ON s.template_id = 1;
 INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, created_at)
   SELECT id, phase, 'start', phase_since, CAST(strftime('%s', 'now') AS INTEGER) FROM trajectories;
+
+-- A trajectory's protocol starts with the trajectory, whichever code inserts it: the steps of its template
+-- (or, when none is named, of the default template) are copied and its first stay is opened. Later edits
+-- of the template therefore never reach trajectories that have started. (protocol.c's protocol_start does
+-- the same for a trajectory that has no history yet; a PostgreSQL schema needs the equivalent trigger.)
+CREATE TRIGGER trajectories_protocol_start AFTER INSERT ON trajectories
+WHEN NOT EXISTS (SELECT 1 FROM phase_history WHERE trajectory_id = NEW.id)
+BEGIN
+  UPDATE trajectories SET protocol_template_id = COALESCE(NEW.protocol_template_id,
+    (SELECT id FROM protocol_templates WHERE active = 1 ORDER BY is_default DESC, id LIMIT 1))
+    WHERE id = NEW.id;
+  INSERT INTO trajectory_steps (trajectory_id, phase, position, text, required)
+    SELECT NEW.id, s.phase, s.position, s.text, s.required FROM protocol_steps s
+    WHERE s.template_id = (SELECT protocol_template_id FROM trajectories WHERE id = NEW.id);
+  INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, created_at)
+    VALUES (NEW.id, NEW.phase, 'start', NEW.phase_since, NEW.created_at);
+END;

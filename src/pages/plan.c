@@ -1,0 +1,1167 @@
+/*
+ * plan.c — the SMART action plan of a trajectory: the current version (/t/{id}/plan), one version and its
+ * comparison with the previous one (/t/{id}/plan/{vid}), the coach's edit form (/t/{id}/plan/edit), saving
+ * a new version (POST /t/{id}/plan) and the confirmations of the participant and the coach
+ * (POST /t/{id}/plan/{vid}/confirm).
+ *
+ * A version of the plan is case information like a note: one row in `items` (kind 'plan', category
+ * 'plan', the participant as source party, the coach as author, a Markdown rendering as body for search)
+ * with its goals and actions in plan_versions, plan_goals and plan_actions, keyed by that item. Content
+ * is only ever read after policy_item has allowed that item (lists use POLICY_SQL_ITEM_VISIBLE), so a
+ * network member sees the plan exactly while a live consent of the participant for category `plan`
+ * covers them; the participant and the assigned coaches always. Every read writes an access-log entry
+ * with the grounds and the consent that allowed it.
+ *
+ * Versions are never edited: adjusting the plan (bijsturing) saves a new version with a reason. The edit
+ * form carries the version it started from (base_version); when somebody else saved a version in the
+ * meantime, the save is refused with 409 and the form comes back with what the user typed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/text.h"
+#include "html/frame.h"
+#include "i18n/i18n.h"
+#include "pages/pages.h"
+#include "policy/audit.h"
+#include "policy/policy.h"
+
+enum {
+  GOALS_MAX = 5,     /* goal rows in the edit form */
+  ACTIONS_MAX = 4,   /* action rows per goal */
+  VERSIONS_MAX = 200, /* versions listed on the plan page */
+  TITLE_MAX = 200,
+  SMART_MAX = 2000,
+  ACTION_MAX = 1000,
+  REASON_MAX = 2000,
+  SLUG_MAX = 80,
+};
+
+/* An action as stored: owner is "participant", "coach" or a member id in decimal (the form's value). */
+typedef struct PlanAction {
+  const char *text, *owner, *owner_label, *due_on, *status, *measure;
+} PlanAction;
+
+typedef struct PlanGoal {
+  int64_t id;
+  const char *title, *specific, *measurable, *achievable, *relevant, *time_bound;
+  PlanAction actions[ACTIONS_MAX];
+  int nactions;
+} PlanGoal;
+
+/* One version with its confirmations; texts live in the request arena. p_name/c_name NULL: not confirmed. */
+typedef struct PlanVersion {
+  int64_t item_id, trajectory_id, version, created_at, p_at, c_at;
+  const char *reason, *author, *p_name, *c_name;
+  PlanGoal goals[GOALS_MAX];
+  int ngoals;
+} PlanVersion;
+
+static const char *const action_statuses[] = {"planned", "in_progress", "done", "dropped", NULL};
+
+static const char *label_status(const char *s) {
+  static const char *const map[] = {"planned", N_("Planned"), "in_progress", N_("In progress"), "done", N_("Done"),
+                                    "dropped", N_("Dropped"), NULL};
+  for (int i = 0; s && map[i]; i += 2)
+    if (strcmp(map[i], s) == 0) return _(map[i + 1]);
+  return s ? s : "";
+}
+
+static bool is_status(const char *s) {
+  for (int i = 0; action_statuses[i]; i++)
+    if (strcmp(action_statuses[i], s) == 0) return true;
+  return false;
+}
+
+/* The five SMART fields of a goal, in order: form key suffix, label, hint. */
+static const struct {
+  const char *key, *label, *hint;
+} smart_fields[] = {
+    {"specific", N_("Specific"), N_("What exactly is to be reached?")},
+    {"measurable", N_("Measurable"), N_("How will everybody see that it is reached?")},
+    {"achievable", N_("Achievable"), N_("Why is it within reach, and with what support?")},
+    {"relevant", N_("Relevant"), N_("Why does it matter for the return to work?")},
+};
+
+static const char *goal_field(const PlanGoal *g, int k) {
+  switch (k) {
+    case 0: return g->specific;
+    case 1: return g->measurable;
+    case 2: return g->achievable;
+    default: return g->relevant;
+  }
+}
+
+static const char *today_str(Req *r) {
+  char *d = arena_alloc(r->a, 11);
+  date_format(date_today(), d);
+  return d;
+}
+
+static const char *s_or_empty(const char *s) { return s ? s : ""; }
+
+/* Copies a text column into the request arena (NULL stays NULL). */
+static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
+
+/* ------------------------------------------------------------------------------------------ storage */
+
+/* The latest version of trajectory tid, whoever may see it: *item_id and *version, both 0 when there is
+ * none. Used only to decide (conflict, reason required, only the latest can be confirmed), never to show
+ * content. Returns a DB code. */
+static int plan_latest(Req *r, int64_t tid, int64_t *item_id, int64_t *version) {
+  *item_id = *version = 0;
+  Stmt *st = db_prepare(r->db, "SELECT item_id, version FROM plan_versions WHERE trajectory_id = ? "
+                               "ORDER BY version DESC LIMIT 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *item_id = db_int(st, "item_id");
+    *version = db_int(st, "version");
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The item of version number n of trajectory tid (0 when there is none). Returns a DB code. */
+static int plan_item_of(Req *r, int64_t tid, int64_t n, int64_t *item_id) {
+  *item_id = 0;
+  Stmt *st = db_prepare(r->db, "SELECT item_id FROM plan_versions WHERE trajectory_id = ? AND version = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, n);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *item_id = db_int(st, "item_id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Loads version item_id with its goals and actions into *v. Call only after policy_item allowed the item.
+ * Returns DB_ROW when found, DB_DONE when item_id is no plan version, or a DB error code. Allocates the
+ * texts in the request arena. */
+static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
+  memset(v, 0, sizeof *v);
+  Stmt *st = db_prepare(r->db,
+                        "SELECT pv.item_id, pv.trajectory_id, pv.version, pv.reason, pv.created_at, "
+                        "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at, u.name AS author, "
+                        "up.name AS p_name, uc.name AS c_name FROM plan_versions pv "
+                        "JOIN items i ON i.id = pv.item_id AND i.deleted_at IS NULL "
+                        "JOIN users u ON u.id = pv.created_by LEFT JOIN users up ON up.id = pv.confirmed_by_participant "
+                        "LEFT JOIN users uc ON uc.id = pv.confirmed_by_coach WHERE pv.item_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, item_id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    v->item_id = db_int(st, "item_id");
+    v->trajectory_id = db_int(st, "trajectory_id");
+    v->version = db_int(st, "version");
+    v->created_at = db_int(st, "created_at");
+    v->reason = col(r, st, "reason");
+    v->author = col(r, st, "author");
+    if (!db_null(st, "p_at")) {
+      v->p_at = db_int(st, "p_at");
+      v->p_name = col(r, st, "p_name");
+    }
+    if (!db_null(st, "c_at")) {
+      v->c_at = db_int(st, "c_at");
+      v->c_name = col(r, st, "c_name");
+    }
+  }
+  db_done(st);
+  if (rc != DB_ROW) return rc;
+
+  st = db_prepare(r->db, "SELECT id, title, specific, measurable, achievable, relevant, time_bound FROM plan_goals "
+                         "WHERE version_item_id = ? ORDER BY position");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, item_id);
+  while (v->ngoals < GOALS_MAX && (rc = db_step(st)) == DB_ROW) {
+    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = col(r, st, "title"),
+                                       .specific = col(r, st, "specific"), .measurable = col(r, st, "measurable"),
+                                       .achievable = col(r, st, "achievable"), .relevant = col(r, st, "relevant"),
+                                       .time_bound = col(r, st, "time_bound")};
+  }
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return rc;
+
+  for (int i = 0; i < v->ngoals; i++) {
+    PlanGoal *g = &v->goals[i];
+    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.owner_member_id, a.due_on, a.status, a.measure_slug, "
+                           "m.name AS owner_name, m.removed_at AS owner_removed FROM plan_actions a "
+                           "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
+                           "ORDER BY a.position");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, g->id);
+    while (g->nactions < ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
+      PlanAction *a = &g->actions[g->nactions++];
+      const char *kind = db_text(st, "owner_kind");
+      a->text = col(r, st, "text");
+      a->due_on = col(r, st, "due_on");
+      a->status = col(r, st, "status");
+      a->measure = col(r, st, "measure_slug");
+      if (strcmp(kind, "member") == 0) {
+        a->owner = arena_printf(r->a, "%lld", (long long)db_int(st, "owner_member_id"));
+        a->owner_label = db_null(st, "owner_removed")
+                             ? col(r, st, "owner_name")
+                             : arena_printf(r->a, "%s (%s)", db_text(st, "owner_name"), _("no longer in the network"));
+      } else {
+        a->owner = strcmp(kind, "coach") == 0 ? "coach" : "participant";
+        a->owner_label = strcmp(kind, "coach") == 0 ? _("The coach") : _("The participant");
+      }
+    }
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return rc;
+  }
+  return DB_ROW;
+}
+
+/* Asks the one door about version item vid of trajectory tid and writes the read to the access log
+ * (action "view", outcome ok or denied, with grounds and consent) unless entry is not NULL, in which
+ * case the entry is returned for a batch. *ok is false when the user may not see it or it is no plan
+ * version of tid. Returns a DB code. */
+static int version_allowed(Req *r, int64_t tid, int64_t pid, int64_t vid, const char *today, bool *ok,
+                           AuditEntry *entry) {
+  Grounds g;
+  int64_t consent;
+  ItemRef it = {0};
+  *ok = false;
+  int rc = policy_item(r->db, r->user, vid, today, &g, &consent, &it);
+  if (rc != DB_OK) return rc;
+  bool is_plan = false;
+  if (g != GROUNDS_NONE && it.trajectory_id == tid) {
+    Stmt *st = db_prepare(r->db, "SELECT item_id FROM plan_versions WHERE item_id = ? AND trajectory_id = ?");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, vid);
+    db_bind_int(st, 2, tid);
+    rc = db_step(st);
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return rc;
+    is_plan = rc == DB_ROW;
+  }
+  *ok = is_plan;
+  AuditEntry e = {.participant_id = pid, .trajectory_id = tid, .item = arena_printf(r->a, "plan:%lld", (long long)vid),
+                  .action = "view", .outcome = *ok ? "ok" : "denied", .grounds = grounds_name(g),
+                  .consent_id = *ok ? consent : 0};
+  if (entry) {
+    *entry = e;
+    return DB_OK;
+  }
+  return audit_write(r, &e);
+}
+
+/* ------------------------------------------------------------------------------------------ display */
+
+/* Writes text with its line breaks kept (<br>); escaped. */
+static void text_lines(Req *r, const char *s) {
+  while (s && *s) {
+    const char *nl = strchr(s, '\n');
+    size_t n = nl ? (size_t)(nl - s) : strlen(s);
+    if (n && s[n - 1] == '\r') n--;
+    html_text_n(&r->out, s, n);
+    if (!nl) break;
+    html(&r->out, "<br>");
+    s = nl + 1;
+  }
+}
+
+/* Who confirmed the version and when, per party. */
+static void confirmations(Req *r, const PlanVersion *v) {
+  html(&r->out, "<dl class=\"confirmations\"><dt>%s</dt><dd>", _("Participant"));
+  if (v->p_name)
+    html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->p_name, fmt_time(r, v->p_at));
+  else
+    html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
+  html(&r->out, "</dd><dt>%s</dt><dd>", _("Coach"));
+  if (v->c_name)
+    html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->c_name, fmt_time(r, v->c_at));
+  else
+    html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
+  html(&r->out, "</dd></dl>");
+}
+
+/* The goals and actions of a version, readable on a phone: a heading per goal (h4 when nested under an
+ * h3, else h3), the SMART fields as a description list, the actions as a table. */
+static void version_goals(Req *r, const PlanVersion *v, bool nested) {
+  if (v->ngoals == 0) {
+    html(&r->out, "<p class=\"empty\">%s</p>", _("This version has no goals."));
+    return;
+  }
+  for (int i = 0; i < v->ngoals; i++) {
+    const PlanGoal *g = &v->goals[i];
+    if (nested)
+      html(&r->out, "<article class=\"goal\" id=\"goal-%d\"><h4>%s %d: %s</h4><dl class=\"smart\">", i + 1, _("Goal"),
+           i + 1, g->title);
+    else
+      html(&r->out, "<article class=\"goal\" id=\"goal-%d\"><h3>%s %d: %s</h3><dl class=\"smart\">", i + 1, _("Goal"),
+           i + 1, g->title);
+    for (int k = 0; k < 4; k++) {
+      html(&r->out, "<dt>%s</dt><dd>", _(smart_fields[k].label));
+      text_lines(r, goal_field(g, k));
+      html(&r->out, "</dd>");
+    }
+    html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Time-bound: reached by"), g->time_bound);
+    if (g->nactions == 0) {
+      html(&r->out, "<p class=\"muted\">%s</p>", _("No actions for this goal yet."));
+    } else {
+      html(&r->out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cap-%d-%lld\">"
+                    "<table><caption id=\"cap-%d-%lld\">%s %d</caption><thead><tr><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th></tr></thead><tbody>",
+           i + 1, (long long)v->item_id, i + 1, (long long)v->item_id, _("Actions for goal"), i + 1, _("Action"),
+           _("Owner"), _("Due"), _("Status"), _("Measure"));
+      for (int j = 0; j < g->nactions; j++) {
+        const PlanAction *a = &g->actions[j];
+        html(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", a->text, a->owner_label,
+             a->due_on, label_status(a->status), a->measure ? a->measure : "");
+      }
+      html(&r->out, "</tbody></table></div>");
+    }
+    html(&r->out, "</article>");
+  }
+}
+
+/* The version's heading line: number, author, time, reason. */
+static void version_meta(Req *r, const PlanVersion *v) {
+  html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), v->author, fmt_time(r, v->created_at));
+  if (v->reason && *v->reason) {
+    html(&r->out, "<p><strong>%s</strong> ", _("Reason for the change:"));
+    text_lines(r, v->reason);
+    html(&r->out, "</p>");
+  }
+}
+
+/* A confirm button for the user's party (participant or coach) when the version is the latest and that
+ * party has not confirmed it yet. */
+static void confirm_form(Req *r, int64_t tid, Grounds tg, const PlanVersion *v, bool latest) {
+  if (!latest) return;
+  bool mine = (tg == GROUNDS_SELF && !v->p_name) || (tg == GROUNDS_COACH && !v->c_name);
+  if (!mine) return;
+  form_begin(r, arena_printf(r->a, "/t/%lld/plan/%lld/confirm", (long long)tid, (long long)v->item_id), "form");
+  html(&r->out, "<p class=\"hint\">%s</p><div class=\"actions\"><button type=\"submit\" class=\"primary\">%s %lld</button>"
+                "</div>",
+       tg == GROUNDS_SELF ? _("Confirm that you agree with this version of your action plan.")
+                          : _("Confirm this version as the coach."),
+       _("Confirm version"), (long long)v->version);
+  form_end(r);
+}
+
+/* One row of the version list as read from the list query. */
+typedef struct VersionRow {
+  int64_t item_id, version, created_at;
+  const char *author;
+  bool p_ok, c_ok;
+} VersionRow;
+
+/* The plan page: the latest version the user may see, the list of versions, the confirm buttons. status
+ * is the HTTP status to answer (200, or 409 with message shown above the plan). */
+static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status, const char *message) {
+  const char *today = today_str(r);
+  Stmt *st = db_prepare(r->db, "SELECT pv.item_id, pv.version, pv.created_at, u.name AS author, "
+                               "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at "
+                               "FROM items i JOIN plan_versions pv ON pv.item_id = i.id "
+                               "JOIN users u ON u.id = pv.created_by "
+                               "WHERE i.trajectory_id = ? AND i.kind = 'plan' AND " POLICY_SQL_ITEM_VISIBLE
+                               " ORDER BY pv.version DESC LIMIT ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, tid);
+  int next = policy_bind_item_filter(st, 2, r->user, today);
+  db_bind_int(st, next, VERSIONS_MAX);
+  VersionRow *rows = arena_alloc(r->a, sizeof *rows * VERSIONS_MAX);
+  int n = 0, rc = DB_DONE;
+  while (n < VERSIONS_MAX && (rc = db_step(st)) == DB_ROW)
+    rows[n++] = (VersionRow){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
+                             .created_at = db_int(st, "created_at"), .author = col(r, st, "author"),
+                             .p_ok = !db_null(st, "p_at"), .c_ok = !db_null(st, "c_at")};
+  db_done(st);
+  if (n == VERSIONS_MAX) rc = DB_DONE;
+  if (rc != DB_DONE) return http_db_error(r, rc);
+
+  /* check each listed version with the C rule; the newest one allowed is shown in full */
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
+  bool *shown = arena_alloc(r->a, sizeof *shown * (size_t)(n + 1));
+  int ne = 0, current = -1;
+  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "plan", .action = "list",
+                               .outcome = "ok", .grounds = grounds_name(tg)};
+  for (int i = 0; i < n; i++) {
+    bool ok;
+    AuditEntry e;
+    if ((rc = version_allowed(r, tid, pid, rows[i].item_id, today, &ok, &e)) != DB_OK) return http_db_error(r, rc);
+    if (!ok) {
+      log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
+                (long long)rows[i].item_id);
+      continue;
+    }
+    shown[i] = true;
+    if (current < 0) current = i;
+    else e.action = "list";
+    entries[ne++] = e;
+  }
+  PlanVersion v;
+  if (current >= 0) {
+    if ((rc = version_load(r, rows[current].item_id, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  }
+  int64_t latest_item, latest_version;
+  if ((rc = plan_latest(r, tid, &latest_item, &latest_version)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+
+  page_begin(r, _("Action plan"));
+  html(&r->out, "<h1>%s</h1>", _("Action plan"));
+  trajectory_subnav(r, tid, tg, "plan");
+  if (message) html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p></div>", message);
+  if (tg == GROUNDS_COACH)
+    html(&r->out, "<p><a class=\"button primary\" href=\"/t/%lld/plan/edit\">%s</a></p>", (long long)tid,
+         latest_version ? _("Adjust the plan") : _("Write the first version of the plan"));
+  if (current < 0) {
+    html(&r->out, "<p class=\"empty\">%s</p>", _("There is no action plan you can see yet."));
+    page_end(r);
+    return status;
+  }
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-current\"><h2 id=\"h-current\">%s %lld</h2>",
+       _("Version"), (long long)v.version);
+  version_meta(r, &v);
+  if (v.version > 1)
+    html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)v.item_id,
+         _("Compare with the previous version"));
+  html(&r->out, "<h3>%s</h3>", _("Confirmation"));
+  confirmations(r, &v);
+  confirm_form(r, tid, tg, &v, v.item_id == latest_item);
+  html(&r->out, "<h3>%s</h3>", _("Goals and actions"));
+  version_goals(r, &v, true);
+  html(&r->out, "</section>");
+
+  html(&r->out, "<section aria-labelledby=\"h-versions\"><h2 id=\"h-versions\">%s</h2><ol class=\"plain\" reversed>",
+       _("All versions"));
+  for (int i = 0; i < n; i++) {
+    if (!shown[i]) continue;
+    html(&r->out, "<li><a href=\"/t/%lld/plan/%lld\"", (long long)tid, (long long)rows[i].item_id);
+    if (i == current) html(&r->out, " aria-current=\"page\"");
+    html(&r->out, ">%s %lld</a> <span class=\"muted small\">%s · %s</span>", _("Version"), (long long)rows[i].version,
+         fmt_time(r, rows[i].created_at), rows[i].author);
+    if (rows[i].p_ok && rows[i].c_ok)
+      html(&r->out, " <span class=\"badge badge-ok\">%s</span>", _("Confirmed by both"));
+    html(&r->out, "</li>");
+  }
+  html(&r->out, "</ol></section>");
+  page_end(r);
+  return status;
+}
+
+/* ------------------------------------------------------------------------------------------ compare */
+
+/* Pairs the entries of a (old) with those of b (new): equal keys first, then what is left at the same
+ * position. b_for_a[i] is the index in b or -1 (removed); a_for_b likewise (-1: added). */
+static void match_keys(const char *const *ka, int na, const char *const *kb, int nb, int *b_for_a, int *a_for_b) {
+  for (int i = 0; i < na; i++) b_for_a[i] = -1;
+  for (int j = 0; j < nb; j++) a_for_b[j] = -1;
+  for (int i = 0; i < na; i++)
+    for (int j = 0; j < nb; j++)
+      if (a_for_b[j] < 0 && strcmp(ka[i], kb[j]) == 0) {
+        b_for_a[i] = j;
+        a_for_b[j] = i;
+        break;
+      }
+  for (int i = 0; i < na && i < nb; i++)
+    if (b_for_a[i] < 0 && a_for_b[i] < 0) {
+      b_for_a[i] = i;
+      a_for_b[i] = i;
+    }
+}
+
+static bool same(const char *a, const char *b) { return strcmp(s_or_empty(a), s_or_empty(b)) == 0; }
+
+/* Old text marked as removed, for eyes and for screen readers. */
+static void del_text(Req *r, const char *s) {
+  html(&r->out, "<del><span class=\"visually-hidden\">%s </span>", _("Removed:"));
+  text_lines(r, s);
+  html(&r->out, "</del>");
+}
+
+static void ins_text(Req *r, const char *s) {
+  html(&r->out, "<ins><span class=\"visually-hidden\">%s </span>", _("Added:"));
+  text_lines(r, s);
+  html(&r->out, "</ins>");
+}
+
+/* One field of a comparison as dt/dd: unchanged text plainly, a change as old (del) then new (ins).
+ * mode: 0 compare, -1 the whole entry was removed, 1 the whole entry was added. */
+static void diff_field(Req *r, const char *label, const char *old, const char *new, int mode) {
+  html(&r->out, "<dt>%s</dt><dd>", label);
+  if (mode < 0) del_text(r, old);
+  else if (mode > 0) ins_text(r, new);
+  else if (same(old, new)) text_lines(r, s_or_empty(new));
+  else {
+    if (old && *old) del_text(r, old);
+    if (old && *old && new && *new) html(&r->out, " ");
+    if (new && *new) ins_text(r, new);
+  }
+  html(&r->out, "</dd>");
+}
+
+static const char *change_badge(int mode, bool changed) {
+  if (mode < 0) return _("Removed");
+  if (mode > 0) return _("Added");
+  return changed ? _("Changed") : _("Unchanged");
+}
+
+static bool action_changed(const PlanAction *a, const PlanAction *b) {
+  return !same(a->text, b->text) || !same(a->owner, b->owner) || !same(a->due_on, b->due_on) ||
+         !same(a->status, b->status) || !same(a->measure, b->measure);
+}
+
+/* One action in a comparison (a old, b new; one of them NULL for removed/added). */
+static void diff_action(Req *r, const PlanAction *a, const PlanAction *b) {
+  int mode = a && b ? 0 : a ? -1 : 1;
+  const PlanAction *x = b ? b : a;
+  bool changed = a && b && action_changed(a, b);
+  html(&r->out, "<li><span class=\"badge%s\">%s</span> %s", mode < 0 ? " badge-danger" : changed || mode > 0 ? " badge-warn" : " badge-muted",
+       change_badge(mode, changed), x->text);
+  if (mode != 0 || changed) {
+    static const PlanAction none = {0};
+    const PlanAction *o = a ? a : &none, *nw = b ? b : &none;
+    html(&r->out, "<dl class=\"diff\">");
+    diff_field(r, _("Action"), o->text, nw->text, mode);
+    diff_field(r, _("Owner"), o->owner_label, nw->owner_label, mode);
+    diff_field(r, _("Due"), o->due_on, nw->due_on, mode);
+    diff_field(r, _("Status"), a ? label_status(o->status) : NULL, b ? label_status(nw->status) : NULL, mode);
+    if ((o->measure && *o->measure) || (nw->measure && *nw->measure))
+      diff_field(r, _("Measure"), o->measure, nw->measure, mode);
+    html(&r->out, "</dl>");
+  }
+  html(&r->out, "</li>");
+}
+
+static bool goal_fields_changed(const PlanGoal *a, const PlanGoal *b) {
+  if (!same(a->title, b->title) || !same(a->time_bound, b->time_bound)) return true;
+  for (int k = 0; k < 4; k++)
+    if (!same(goal_field(a, k), goal_field(b, k))) return true;
+  return false;
+}
+
+/* One goal in a comparison, with its actions paired as goals are. */
+static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b) {
+  int mode = a && b ? 0 : a ? -1 : 1;
+  static const PlanGoal none = {0};
+  const PlanGoal *o = a ? a : &none, *nw = b ? b : &none;
+  int a_for_b[ACTIONS_MAX], b_for_a[ACTIONS_MAX];
+  const char *ka[ACTIONS_MAX], *kb[ACTIONS_MAX];
+  for (int i = 0; i < o->nactions; i++) ka[i] = o->actions[i].text;
+  for (int j = 0; j < nw->nactions; j++) kb[j] = nw->actions[j].text;
+  match_keys(ka, o->nactions, kb, nw->nactions, b_for_a, a_for_b);
+  bool changed = a && b && goal_fields_changed(a, b);
+  if (a && b) {
+    for (int j = 0; j < nw->nactions; j++)
+      if (a_for_b[j] < 0 || action_changed(&o->actions[a_for_b[j]], &nw->actions[j])) changed = true;
+    for (int i = 0; i < o->nactions; i++)
+      if (b_for_a[i] < 0) changed = true;
+  }
+  html(&r->out, "<article class=\"goal\"><h3>%s %d: %s <span class=\"badge%s\">%s</span></h3>", _("Goal"), number,
+       (b ? b : a)->title, mode < 0 ? " badge-danger" : changed || mode > 0 ? " badge-warn" : " badge-muted",
+       change_badge(mode, changed));
+  if (mode == 0 && !changed) {
+    html(&r->out, "<p class=\"muted\">%s</p></article>", _("Nothing changed in this goal."));
+    return;
+  }
+  html(&r->out, "<dl class=\"diff\">");
+  diff_field(r, _("Goal"), o->title, nw->title, mode);
+  for (int k = 0; k < 4; k++) diff_field(r, _(smart_fields[k].label), goal_field(o, k), goal_field(nw, k), mode);
+  diff_field(r, _("Time-bound: reached by"), o->time_bound, nw->time_bound, mode);
+  html(&r->out, "</dl><h4>%s</h4><ul class=\"plain\">", _("Actions"));
+  int shown = 0;
+  for (int j = 0; j < nw->nactions; j++) {
+    diff_action(r, a_for_b[j] >= 0 ? &o->actions[a_for_b[j]] : NULL, &nw->actions[j]);
+    shown++;
+  }
+  for (int i = 0; i < o->nactions; i++)
+    if (b_for_a[i] < 0) {
+      diff_action(r, &o->actions[i], NULL);
+      shown++;
+    }
+  if (!shown) html(&r->out, "<li class=\"muted\">%s</li>", _("No actions."));
+  html(&r->out, "</ul></article>");
+}
+
+/* The comparison of version b with its predecessor a. */
+static void compare_versions(Req *r, const PlanVersion *a, const PlanVersion *b) {
+  int a_for_b[GOALS_MAX], b_for_a[GOALS_MAX];
+  const char *ka[GOALS_MAX], *kb[GOALS_MAX];
+  for (int i = 0; i < a->ngoals; i++) ka[i] = a->goals[i].title;
+  for (int j = 0; j < b->ngoals; j++) kb[j] = b->goals[j].title;
+  match_keys(ka, a->ngoals, kb, b->ngoals, b_for_a, a_for_b);
+  html(&r->out, "<p class=\"hint\">%s</p>",
+       _("Removed text is struck through, added text is underlined. Goals and actions are matched by their title."));
+  for (int j = 0; j < b->ngoals; j++)
+    diff_goal(r, j + 1, a_for_b[j] >= 0 ? &a->goals[a_for_b[j]] : NULL, &b->goals[j]);
+  for (int i = 0; i < a->ngoals; i++)
+    if (b_for_a[i] < 0) diff_goal(r, i + 1, &a->goals[i], NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ edit form */
+
+/* Owner options for the coach: the participant, the coach and every live member of trajectory tid. */
+static int owner_options(Req *r, int64_t tid, const char ***out) {
+  int n = 0, cap = 64;
+  const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)(cap * 2 + 1));
+  opts[n++] = "participant";
+  opts[n++] = _("The participant");
+  opts[n++] = "coach";
+  opts[n++] = _("The coach");
+  Stmt *st = db_prepare(r->db, "SELECT id, name, side FROM network_members WHERE trajectory_id = ? "
+                               "AND removed_at IS NULL ORDER BY side, name");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && n < cap * 2 - 2) {
+    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
+    opts[n++] = arena_printf(r->a, "%s (%s)", db_text(st, "name"),
+                             strcmp(db_text(st, "side"), "care") == 0 ? _("care") : _("work"));
+  }
+  db_done(st);
+  opts[n] = NULL;
+  *out = opts;
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+static const char *gkey(Req *r, int i, const char *field) { return arena_printf(r->a, "g%d_%s", i + 1, field); }
+static const char *akey(Req *r, int i, int j, const char *field) {
+  return arena_printf(r->a, "g%da%d_%s", i + 1, j + 1, field);
+}
+
+/* The value of a form field: what was posted, or else the stored value (NULL: empty). */
+static const char *fv(Req *r, bool posted, const char *key, const char *stored) {
+  return posted ? form_str(r, key) : s_or_empty(stored);
+}
+
+/* The edit form. prefill: the latest version (GET) or NULL (empty plan, or a re-render of posted values
+ * when posted). base: the version number the form is based on; latest: the current latest number (a
+ * reason is required when there is one). */
+static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool posted, int64_t base, const char *started_on,
+                      const char *const *owners) {
+  static const PlanVersion empty = {0};
+  const PlanVersion *v = prefill ? prefill : &empty;
+  const char *sts[2 * 4 + 1];
+  for (int i = 0; action_statuses[i]; i++) {
+    sts[2 * i] = action_statuses[i];
+    sts[2 * i + 1] = label_status(action_statuses[i]);
+  }
+  sts[8] = NULL;
+  form_errors_summary(r);
+  form_begin(r, arena_printf(r->a, "/t/%lld/plan", (long long)tid), "form plan-form");
+  html(&r->out, "<input type=\"hidden\" name=\"base_version\" value=\"%lld\">", (long long)base);
+  html(&r->out, "<p class=\"hint\">%s %s %s</p>",
+       _("Leave a goal or an action empty to leave it out. A goal needs all five SMART fields; an action needs a "
+         "description, an owner and a due date. Dates are not before the start of the trajectory:"),
+       started_on, _("(YYYY-MM-DD)."));
+  if (base > 0)
+    field_textarea(r, &(Field){.name = "reason", .label = _("Reason for the change"), .value = form_str(r, "reason"),
+                               .hint = _("Why is the plan adjusted? Everybody who reads the plan sees this."),
+                               .required = true, .maxlength = REASON_MAX},
+                   3);
+  for (int i = 0; i < GOALS_MAX; i++) {
+    const PlanGoal *g = i < v->ngoals ? &v->goals[i] : &(PlanGoal){0};
+    html(&r->out, "<fieldset class=\"goal\"><legend>%s %d</legend>", _("Goal"), i + 1);
+    field_input(r, &(Field){.name = gkey(r, i, "title"), .label = _("Goal in a few words"), .value = fv(r, posted, gkey(r, i, "title"), g->title),
+                            .required = true, .maxlength = TITLE_MAX});
+    for (int k = 0; k < 4; k++)
+      field_textarea(r, &(Field){.name = gkey(r, i, smart_fields[k].key), .label = _(smart_fields[k].label),
+                                 .hint = _(smart_fields[k].hint),
+                                 .value = fv(r, posted, gkey(r, i, smart_fields[k].key), goal_field(g, k)),
+                                 .required = true, .maxlength = SMART_MAX},
+                     2);
+    field_input(r, &(Field){.name = gkey(r, i, "time_bound"), .label = _("Time-bound: reached by"), .type = "date",
+                            .value = fv(r, posted, gkey(r, i, "time_bound"), g->time_bound), .required = true});
+    for (int j = 0; j < ACTIONS_MAX; j++) {
+      const PlanAction *a = j < g->nactions ? &g->actions[j] : &(PlanAction){0};
+      html(&r->out, "<fieldset class=\"action\"><legend>%s %d.%d</legend>", _("Action"), i + 1, j + 1);
+      field_input(r, &(Field){.name = akey(r, i, j, "text"), .label = _("What is done"),
+                              .value = fv(r, posted, akey(r, i, j, "text"), a->text), .required = true,
+                              .maxlength = ACTION_MAX});
+      const char *owner = fv(r, posted, akey(r, i, j, "owner"), a->owner);
+      field_select(r, &(Field){.name = akey(r, i, j, "owner"), .label = _("Owner"), .value = *owner ? owner : "participant",
+                               .required = true},
+                   owners);
+      field_input(r, &(Field){.name = akey(r, i, j, "due"), .label = _("Due date"), .type = "date",
+                              .value = fv(r, posted, akey(r, i, j, "due"), a->due_on), .required = true});
+      const char *status = fv(r, posted, akey(r, i, j, "status"), a->status);
+      field_select(r, &(Field){.name = akey(r, i, j, "status"), .label = _("Status"), .value = *status ? status : "planned",
+                               .required = true},
+                   sts);
+      field_input(r, &(Field){.name = akey(r, i, j, "measure"), .label = _("Measure from the knowledge base"),
+                              .hint = _("The short name of the measure, e.g. gradual-return."),
+                              .value = fv(r, posted, akey(r, i, j, "measure"), a->measure), .maxlength = SLUG_MAX});
+      html(&r->out, "</fieldset>");
+    }
+    html(&r->out, "</fieldset>");
+  }
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button> "
+                "<a href=\"/t/%lld/plan\">%s</a></div>",
+       _("Save as a new version"), (long long)tid, _("Cancel"));
+  form_end(r);
+}
+
+/* The start date and state of trajectory tid. Returns DB_ROW, DB_DONE or an error; texts in the arena. */
+static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open) {
+  Stmt *st = db_prepare(r->db, "SELECT started_on, status FROM trajectories WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *started_on = col(r, st, "started_on");
+    *open = strcmp(db_text(st, "status"), "open") == 0;
+  }
+  db_done(st);
+  return rc;
+}
+
+/* The edit page (also the re-render after a refused save, with status 400 or 409 and notice on top). */
+static int render_edit(Req *r, int64_t tid, const PlanVersion *prefill, bool posted, int64_t base, int status,
+                       const char *notice) {
+  const char *started_on = "";
+  bool open = true;
+  int rc = trajectory_facts(r, tid, &started_on, &open);
+  if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
+  const char **owners;
+  if ((rc = owner_options(r, tid, &owners)) != DB_OK) return http_db_error(r, rc);
+  page_begin(r, _("Adjust the action plan"));
+  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"),
+       base ? _("Adjust the action plan") : _("Write the action plan"));
+  if (notice) html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p></div>", notice);
+  if (base)
+    html(&r->out, "<p class=\"muted\">%s %lld. %s</p>", _("You are changing version"), (long long)base,
+         _("Saving makes a new version; earlier versions stay readable."));
+  plan_form(r, tid, prefill, posted, base, started_on, owners);
+  page_end(r);
+  return status;
+}
+
+static int get_edit(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "plan", "update", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  int64_t tid = r->ids[0], item, version;
+  int rc = plan_latest(r, tid, &item, &version);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  PlanVersion v;
+  if (item) {
+    bool ok;
+    if ((rc = version_allowed(r, tid, pid, item, today_str(r), &ok, NULL)) != DB_OK) return http_db_error(r, rc);
+    if (!ok) return http_error(r, 404, NULL);
+    if ((rc = version_load(r, item, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  }
+  return render_edit(r, tid, item ? &v : NULL, false, version, 200, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ saving */
+
+/* Checks an owner value against trajectory tid; fills kind and member id. Returns a DB code; *ok false
+ * when it is no owner of this trajectory. */
+static int owner_check(Req *r, int64_t tid, const char *v, const char **kind, int64_t *member, bool *ok) {
+  *ok = false;
+  *member = 0;
+  if (strcmp(v, "participant") == 0 || strcmp(v, "coach") == 0) {
+    *kind = v;
+    *ok = true;
+    return DB_OK;
+  }
+  char *end;
+  long long id = strtoll(v, &end, 10);
+  if (!*v || *end || id <= 0) return DB_OK;
+  Stmt *st = db_prepare(r->db, "SELECT id FROM network_members WHERE id = ? AND trajectory_id = ? AND removed_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  db_bind_int(st, 2, tid);
+  int rc = db_step(st);
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return rc;
+  if (rc == DB_ROW) {
+    *kind = "member";
+    *member = id;
+    *ok = true;
+  }
+  return DB_OK;
+}
+
+/* A goal or action field that is too long gets an error; returns the text. */
+static const char *checked(Req *r, const char *key, int max, const char *msg) {
+  const char *s = form_str(r, key);
+  if (text_chars(s) > (size_t)max) form_error(r, key, msg);
+  return s;
+}
+
+/* A measure slug: lower-case letters, digits and hyphens. */
+static bool is_slug(const char *s) {
+  if (!*s || strlen(s) > SLUG_MAX) return false;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return false;
+  return true;
+}
+
+/* A date field: valid and not before the trajectory's start. */
+static void date_check(Req *r, const char *key, const char *s, int32_t start, const char *missing) {
+  int32_t d;
+  if (!*s) form_error(r, key, missing);
+  else if (!date_parse(s, &d)) form_error(r, key, _("Give a valid date as YYYY-MM-DD."));
+  else if (d < start) form_error(r, key, _("This date is before the start of the trajectory."));
+}
+
+/* Reads and validates the posted plan into *v (ngoals 0 when every row is empty); errors via
+ * form_error. Also fills the member id of each action's owner in owner_ids. Returns a DB code. */
+static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *v,
+                      int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX]) {
+  memset(v, 0, sizeof *v);
+  int32_t start = 0;
+  if (!date_parse(started_on, &start)) start = 0;
+  const char *too_long = _("This text is too long.");
+  for (int i = 0; i < GOALS_MAX; i++) {
+    PlanGoal g = {0};
+    g.title = checked(r, gkey(r, i, "title"), TITLE_MAX, _("The goal is too long (at most 200 characters)."));
+    g.specific = checked(r, gkey(r, i, "specific"), SMART_MAX, too_long);
+    g.measurable = checked(r, gkey(r, i, "measurable"), SMART_MAX, too_long);
+    g.achievable = checked(r, gkey(r, i, "achievable"), SMART_MAX, too_long);
+    g.relevant = checked(r, gkey(r, i, "relevant"), SMART_MAX, too_long);
+    g.time_bound = form_str(r, gkey(r, i, "time_bound"));
+    bool any = *g.title || *g.specific || *g.measurable || *g.achievable || *g.relevant || *g.time_bound;
+    for (int j = 0; j < ACTIONS_MAX; j++) {
+      PlanAction a = {.text = checked(r, akey(r, i, j, "text"), ACTION_MAX, too_long),
+                      .owner = form_str(r, akey(r, i, j, "owner")),
+                      .due_on = form_str(r, akey(r, i, j, "due")),
+                      .status = form_str(r, akey(r, i, j, "status")),
+                      .measure = form_str(r, akey(r, i, j, "measure"))};
+      if (!*a.text && !*a.due_on && !*a.measure) continue; /* an empty row */
+      any = true;
+      if (!*a.text) form_error(r, akey(r, i, j, "text"), _("Describe what is done."));
+      const char *kind = NULL;
+      int64_t member = 0;
+      bool ok;
+      int rc = owner_check(r, tid, a.owner, &kind, &member, &ok);
+      if (rc != DB_OK) return rc;
+      if (!ok)
+        form_error(r, akey(r, i, j, "owner"),
+                   _("Choose an owner from this trajectory: the participant, the coach or a member of the network."));
+      date_check(r, akey(r, i, j, "due"), a.due_on, start, _("Give a due date."));
+      if (!is_status(a.status)) form_error(r, akey(r, i, j, "status"), _("Choose a status from the list."));
+      if (*a.measure && !is_slug(a.measure))
+        form_error(r, akey(r, i, j, "measure"),
+                   _("The short name of a measure has only lower-case letters, digits and hyphens."));
+      owner_ids[v->ngoals][g.nactions] = member;
+      owner_kinds[v->ngoals][g.nactions] = kind;
+      g.actions[g.nactions++] = a;
+    }
+    if (!any) continue; /* an empty goal row */
+    if (!*g.title) form_error(r, gkey(r, i, "title"), _("Name the goal."));
+    for (int k = 0; k < 4; k++)
+      if (!*goal_field(&g, k))
+        form_error(r, gkey(r, i, smart_fields[k].key),
+                   arena_printf(r->a, "%s: %s", _(smart_fields[k].label), _("fill in this SMART field.")));
+    date_check(r, gkey(r, i, "time_bound"), g.time_bound, start, _("Give the date by which the goal is reached."));
+    v->goals[v->ngoals++] = g;
+  }
+  if (v->ngoals == 0) form_error(r, "g1_title", _("Give the plan at least one goal."));
+  return DB_OK;
+}
+
+/* The Markdown text of a version, stored as the item's body so that search finds the plan. Allocates in
+ * the request arena. */
+static const char *plan_markdown(Req *r, const PlanVersion *v, int64_t number, const char *reason) {
+  Buf b = {0};
+  buf_printf(&b, "# %s %lld\n\n", _("Action plan version"), (long long)number);
+  if (reason && *reason) buf_printf(&b, "%s %s\n\n", _("Reason for the change:"), reason);
+  for (int i = 0; i < v->ngoals; i++) {
+    const PlanGoal *g = &v->goals[i];
+    buf_printf(&b, "## %s %d: %s\n\n", _("Goal"), i + 1, g->title);
+    for (int k = 0; k < 4; k++) buf_printf(&b, "- %s: %s\n", _(smart_fields[k].label), goal_field(g, k));
+    buf_printf(&b, "- %s: %s\n\n", _("Time-bound: reached by"), g->time_bound);
+    for (int j = 0; j < g->nactions; j++) {
+      const PlanAction *a = &g->actions[j];
+      buf_printf(&b, "%d. %s (%s %s, %s)", j + 1, a->text, _("due"), a->due_on, label_status(a->status));
+      if (*a->measure) buf_printf(&b, " [%s]", a->measure);
+      buf_puts(&b, "\n");
+    }
+    buf_puts(&b, "\n");
+  }
+  char *s = arena_strdup(r->a, b.p ? b.p : "");
+  buf_free(&b);
+  return s;
+}
+
+static const char *conflict_message(void) {
+  return _("Someone else saved a new version while you were editing. Your text is kept below: look at the new "
+           "version first, then save again if your changes should replace it.");
+}
+
+/* Inserts version number (latest + 1) of trajectory tid inside the open transaction. Returns a DB code
+ * and the new item's id. */
+static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number, const char *reason,
+                       int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX],
+                       int64_t *item_id) {
+  int64_t now = (int64_t)time(NULL);
+  Stmt *st = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                               "body, created_at) VALUES (?, 'plan', 'plan', NULL, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, r->user->id);
+  db_bind_text(st, 3, arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)number));
+  db_bind_text(st, 4, plan_markdown(r, v, number, reason));
+  db_bind_int(st, 5, now);
+  int rc = db_step(st);
+  *item_id = rc == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+
+  st = db_prepare(r->db, "INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, *item_id);
+  db_bind_int(st, 2, tid);
+  db_bind_int(st, 3, number);
+  db_bind_text(st, 4, reason && *reason ? reason : NULL);
+  db_bind_int(st, 5, r->user->id);
+  db_bind_int(st, 6, now);
+  if ((rc = db_run(st)) != DB_OK) return rc;
+
+  for (int i = 0; i < v->ngoals; i++) {
+    const PlanGoal *g = &v->goals[i];
+    st = db_prepare(r->db, "INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
+                           "relevant, time_bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, *item_id);
+    db_bind_int(st, 2, i + 1);
+    db_bind_text(st, 3, g->title);
+    db_bind_text(st, 4, g->specific);
+    db_bind_text(st, 5, g->measurable);
+    db_bind_text(st, 6, g->achievable);
+    db_bind_text(st, 7, g->relevant);
+    db_bind_text(st, 8, g->time_bound);
+    rc = db_step(st);
+    int64_t gid = rc == DB_ROW ? db_int(st, "id") : 0;
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+    for (int j = 0; j < g->nactions; j++) {
+      const PlanAction *a = &g->actions[j];
+      st = db_prepare(r->db, "INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, "
+                             "status, measure_slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!st) return DB_ERROR;
+      db_bind_int(st, 1, gid);
+      db_bind_int(st, 2, j + 1);
+      db_bind_text(st, 3, a->text);
+      db_bind_text(st, 4, owner_kinds[i][j]);
+      if (owner_ids[i][j]) db_bind_int(st, 5, owner_ids[i][j]); else db_bind_null(st, 5);
+      db_bind_text(st, 6, a->due_on);
+      db_bind_text(st, 7, a->status);
+      db_bind_text(st, 8, *a->measure ? a->measure : NULL);
+      if ((rc = db_run(st)) != DB_OK) return rc;
+    }
+  }
+  st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, tid);
+  return db_run(st);
+}
+
+static int post_plan(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "plan", "create", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
+  int64_t tid = r->ids[0];
+  const char *started_on = "";
+  bool open = true;
+  int rc = trajectory_facts(r, tid, &started_on, &open);
+  if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
+  if (!open) return http_error(r, 409, _("This trajectory is closed; its action plan can no longer change."));
+
+  const char *base_s = form_str(r, "base_version");
+  char *end;
+  long long base = strtoll(base_s, &end, 10);
+  if (!*base_s || *end || base < 0) return http_error(r, 400, _("The form is incomplete. Open the plan and try again."));
+  int64_t latest_item, latest;
+  if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+
+  PlanVersion v;
+  int64_t owner_ids[GOALS_MAX][ACTIONS_MAX] = {{0}};
+  const char *owner_kinds[GOALS_MAX][ACTIONS_MAX] = {{0}};
+  if ((rc = plan_parse(r, tid, started_on, &v, owner_ids, owner_kinds)) != DB_OK) return http_db_error(r, rc);
+  if (base != latest) return render_edit(r, tid, NULL, true, latest, 409, conflict_message());
+  const char *reason = form_str(r, "reason");
+  if (latest > 0 && !*reason) form_error(r, "reason", _("Say why the plan is adjusted."));
+  else if (text_chars(reason) > REASON_MAX) form_error(r, "reason", _("The reason is too long (at most 2000 characters)."));
+  if (r->nerrors) return render_edit(r, tid, NULL, true, latest, 400, NULL);
+
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  int64_t again_item, again;
+  if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
+  if (again != latest) { /* saved in between our check and the write lock */
+    db_rollback(r->db);
+    return render_edit(r, tid, NULL, true, again, 409, conflict_message());
+  }
+  int64_t item = 0;
+  rc = plan_insert(r, tid, &v, latest + 1, latest > 0 ? reason : NULL, owner_ids, owner_kinds, &item);
+  if (rc == DB_CONSTRAINT) {
+    db_rollback(r->db);
+    if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
+    return render_edit(r, tid, NULL, true, again, 409, conflict_message());
+  }
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "plan:%lld", (long long)item), .action = "create",
+                                    .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/plan", (long long)tid), "saved");
+}
+
+/* ------------------------------------------------------------------------------------------ reading */
+
+static int get_plan(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, "plan", "list", GROUNDS_NONE, &g, &pid);
+  if (s) return s;
+  return render_plan(r, r->ids[0], g, pid, 200, NULL);
+}
+
+static int get_version(Req *r) {
+  Grounds tg;
+  int64_t pid;
+  int64_t tid = r->ids[0], vid = r->ids[1];
+  const char *item = arena_printf(r->a, "plan:%lld", (long long)vid);
+  int s = trajectory_door(r, item, "view", GROUNDS_NONE, &tg, &pid);
+  if (s) return s;
+  const char *today = today_str(r);
+  bool compare = strcmp(query_str(r, "compare"), "1") == 0;
+  AuditEntry entries[2];
+  bool ok;
+  int rc = version_allowed(r, tid, pid, vid, today, &ok, &entries[0]);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (!ok) {
+    if ((rc = audit_write(r, &entries[0])) != DB_OK) return http_db_error(r, rc);
+    return http_error(r, 404, NULL);
+  }
+  PlanVersion v, prev;
+  if ((rc = version_load(r, vid, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  int ne = 1;
+  bool have_prev = false;
+  if (compare && v.version > 1) {
+    int64_t pvid;
+    if ((rc = plan_item_of(r, tid, v.version - 1, &pvid)) != DB_OK) return http_db_error(r, rc);
+    if (pvid) {
+      if ((rc = version_allowed(r, tid, pid, pvid, today, &have_prev, &entries[1])) != DB_OK) return http_db_error(r, rc);
+      if (have_prev) {
+        ne = 2;
+        if ((rc = version_load(r, pvid, &prev)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+      }
+    }
+  }
+  int64_t latest_item, latest;
+  if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+
+  const char *title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)v.version);
+  page_begin(r, title);
+  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"), title);
+  if (vid != latest_item)
+    html(&r->out, "<p class=\"muted\">%s</p>", _("This is an earlier version; a newer version replaces it."));
+  version_meta(r, &v);
+  if (compare) {
+    html(&r->out, "<section aria-labelledby=\"h-compare\"><h2 id=\"h-compare\">%s</h2>", _("Changes since the previous version"));
+    if (v.version == 1)
+      html(&r->out, "<p class=\"empty\">%s</p>", _("This is the first version; there is nothing to compare with."));
+    else if (!have_prev)
+      html(&r->out, "<p class=\"empty\">%s</p>", _("The previous version is not available to you."));
+    else
+      compare_versions(r, &prev, &v);
+    html(&r->out, "<p><a href=\"/t/%lld/plan/%lld\">%s</a></p></section>", (long long)tid, (long long)vid,
+         _("Show this version without the comparison"));
+  } else {
+    if (v.version > 1)
+      html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)vid,
+           _("Compare with the previous version"));
+    html(&r->out, "<h2>%s</h2>", _("Confirmation"));
+    confirmations(r, &v);
+    confirm_form(r, tid, tg, &v, vid == latest_item);
+    html(&r->out, "<h2>%s</h2>", _("Goals and actions"));
+    version_goals(r, &v, false);
+  }
+  page_end(r);
+  return 200;
+}
+
+/* ------------------------------------------------------------------------------------------ confirming */
+
+static int post_confirm(Req *r) {
+  Grounds tg;
+  int64_t pid;
+  int64_t tid = r->ids[0], vid = r->ids[1];
+  const char *item = arena_printf(r->a, "plan:%lld", (long long)vid);
+  int s = trajectory_door(r, item, "update", GROUNDS_NONE, &tg, &pid);
+  if (s) return s;
+  Grounds ig;
+  int64_t consent;
+  ItemRef it = {0};
+  int rc = policy_item(r->db, r->user, vid, today_str(r), &ig, &consent, &it);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  PlanVersion v;
+  bool party = tg == GROUNDS_SELF || tg == GROUNDS_COACH;
+  bool ok = party && ig != GROUNDS_NONE && it.trajectory_id == tid;
+  if (ok) {
+    if ((rc = version_load(r, vid, &v)) != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+    ok = rc == DB_ROW && v.trajectory_id == tid;
+  }
+  if (!ok) {
+    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
+                                      .outcome = "denied", .grounds = grounds_name(tg)});
+    if (rc != DB_OK) return http_db_error(r, rc);
+    return http_error(r, 404, NULL);
+  }
+  bool as_participant = tg == GROUNDS_SELF;
+  int64_t latest_item, latest;
+  if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+  if (latest_item != vid)
+    return render_plan(r, tid, tg, pid, 409,
+                       _("Only the latest version of the plan can be confirmed. Look at the latest version and confirm "
+                         "that one."));
+  if (as_participant ? v.p_name != NULL : v.c_name != NULL)
+    return render_plan(r, tid, tg, pid, 409,
+                       as_participant ? _("You have already confirmed this version; it is already confirmed.")
+                                      : _("This version is already confirmed by a coach."));
+
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  Stmt *st = db_prepare(r->db, as_participant
+                                   ? "UPDATE plan_versions SET confirmed_by_participant_at = ?, confirmed_by_participant = ? "
+                                     "WHERE item_id = ? AND confirmed_by_participant_at IS NULL AND version = "
+                                     "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)"
+                                   : "UPDATE plan_versions SET confirmed_by_coach_at = ?, confirmed_by_coach = ? "
+                                     "WHERE item_id = ? AND confirmed_by_coach_at IS NULL AND version = "
+                                     "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, (int64_t)time(NULL));
+  db_bind_int(st, 2, r->user->id);
+  db_bind_int(st, 3, vid);
+  db_bind_int(st, 4, tid);
+  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if (db_changes(r->db) != 1) { /* confirmed or replaced in the meantime */
+    db_rollback(r->db);
+    return render_plan(r, tid, tg, pid, 409,
+                       _("This version was confirmed already or replaced by a newer version in the meantime."));
+  }
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
+                                    .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/plan", (long long)tid), "saved");
+}
+
+/* Reading and confirming: every role reaches the handler so that the one door decides (and logs a refusal).
+ * Writing the plan is a coach's task: other roles are refused before the handler (403). */
+enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
+
+const Route plan_routes[] = {
+    {"GET", "/t/{id}/plan", ROLES_CASE, R_CASE, get_plan},
+    {"POST", "/t/{id}/plan", ROLE_COACH, R_CASE, post_plan},
+    {"GET", "/t/{id}/plan/edit", ROLE_COACH, R_CASE, get_edit},
+    {"GET", "/t/{id}/plan/{vid}", ROLES_CASE, R_CASE, get_version},
+    {"POST", "/t/{id}/plan/{vid}/confirm", ROLES_CASE, R_CASE, post_confirm},
+    {0},
+};
