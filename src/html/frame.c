@@ -29,6 +29,7 @@ typedef struct NavItem {
 
 static void nav(Req *r) {
   static const NavItem items[] = {
+      {"/dashboard", N_("Today"), ROLE_COACH},
       {"/caseload", N_("Caseload"), ROLE_COACH},
       {"/participants/new", N_("Register participant"), ROLE_COACH},
       {"/team", N_("Team"), ROLE_TEAMLEAD},
@@ -38,6 +39,7 @@ static void nav(Req *r) {
       {"/shared", N_("Shared with me"), ROLE_PARTNER},
       {"/admin/users", N_("Users"), ROLE_ADMIN},
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
+      {"/admin/protocols", N_("Protocol templates"), ROLE_ADMIN},
       {"/log", N_("Access log"), ROLE_LOGOFFICER},
       {"/account", N_("My account"), ROLE_ANY},
   };

@@ -60,9 +60,13 @@ static const char *item_words(const char *item) {
   static const char *const exact[] = {
       "trajectory", N_("your trajectory"), "trajectory:phase", N_("the phase of your trajectory"),
       "network", N_("your network"), "caseload", N_("a list of participants"),
-      "accesslog", N_("the list of who looked at your file"), NULL};
+      "accesslog", N_("the list of who looked at your file"), "trajectory:protocol",
+      N_("the protocol of your trajectory"), "notes", N_("your notes"), "consents", N_("who may see what"),
+      "referrals", N_("your referrals"), "followups", N_("your follow-up moments"), "dashboard",
+      N_("the coach's overview"), NULL};
   static const char *const prefix[] = {"note:", N_("a note"), "member:", N_("your network"), "consent:",
-                                       N_("a consent"), NULL};
+                                       N_("a consent"), "plan:", N_("your action plan"), "referral:",
+                                       N_("a referral"), "followup:", N_("a follow-up moment"), NULL};
   const char *s = code_label(exact, item, NULL);
   if (s) return s;
   for (int i = 0; item && prefix[i]; i += 2)

@@ -22,7 +22,7 @@
 #include "pages/pages.h"
 
 const char *home_for(const User *u) {
-  if (u->roles & ROLE_COACH) return "/caseload";
+  if (u->roles & ROLE_COACH) return "/dashboard";
   if (u->roles & ROLE_TEAMLEAD) return "/team";
   if (u->roles & ROLE_ADMIN) return "/admin/users";
   if (u->roles & ROLE_PARTICIPANT) return "/me";

@@ -19,6 +19,8 @@ extern const Route trajectory_routes[]; /* trajectory.c: the trajectory page */
 extern const Route home_routes[];       /* home.c: participant's and partner's start pages */
 extern const Route notes_routes[];      /* notes.c: case information as notes */
 extern const Route referral_routes[];   /* referral.c: referrals to specialised care or career guidance */
+extern const Route followup_routes[];   /* followup.c: reviews, evaluation talks, check-ins */
+extern const Route dashboard_routes[];  /* dashboard.c: the coach's day */
 extern const Route team_routes[];       /* team.c: the team lead's overview (counts only) */
 extern const Route consent_routes[];    /* consent.c: consents and the participant's overview */
 extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, the log officer's review */
@@ -37,6 +39,10 @@ int trajectory_phase_index(const char *code);
 int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid);
 /* The section links of a trajectory (overview, notes, network, consents); current is the key shown. */
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
+
+/* Translated labels shared between pages. */
+const char *referral_status_label(const char *status); /* referral.c */
+const char *followup_kind_label(const char *kind);     /* followup.c */
 
 /* "/static/NAME?v=ETAG" for an embedded asset (cache-busting URL). */
 const char *static_url(const char *name);

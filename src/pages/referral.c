@@ -24,7 +24,7 @@ static const char *kind_label(const char *k) {
   return strcmp(k, "specialised_care") == 0 ? _("Specialised care") : _("Career guidance");
 }
 
-static const char *status_label(const char *s) {
+const char *referral_status_label(const char *s) {
   static const char *const map[] = {"proposed", N_("Proposed"), "sent", N_("Sent"), "accepted", N_("Accepted"),
                                     "declined", N_("Declined"), "completed", N_("Completed"), NULL};
   for (int i = 0; map[i]; i += 2)
@@ -76,7 +76,7 @@ static void status_form(Req *r, int64_t tid, const Referral *f) {
   for (int i = 0; all[i]; i++)
     if (may_follow(f->status, all[i])) {
       opts[n++] = all[i];
-      opts[n++] = status_label(all[i]);
+      opts[n++] = referral_status_label(all[i]);
     }
   if (!n) return;
   opts[n] = NULL;
@@ -145,7 +145,7 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
     if (!f->id) continue;
     html(&r->out, "<article class=\"card referral\"><h2>%s: %s</h2><p class=\"meta\"><span class=\"badge\">%s</span> "
                   "%s %s · %s %s</p><p>%s</p>",
-         kind_label(f->kind), f->target, status_label(f->status), _("since"), fmt_time(r, f->status_changed_at),
+         kind_label(f->kind), f->target, referral_status_label(f->status), _("since"), fmt_time(r, f->status_changed_at),
          _("proposed on"), fmt_time(r, f->created_at), f->reason);
     if (f->outcome) html(&r->out, "<p><strong>%s</strong> %s</p>", _("Outcome:"), f->outcome);
     if (f->failure_reason) html(&r->out, "<p><strong>%s</strong> %s</p>", _("Why it did not work out:"), f->failure_reason);

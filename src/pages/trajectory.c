@@ -238,21 +238,26 @@ static int post_phase(Req *r) {
 }
 
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
-  static const struct { const char *key, *suffix, *label; } tabs[] = {
-      {"overview", "", N_("Overview")},
-      {"notes", "/notes", N_("Notes")},
-      {"network", "/network", N_("Network")},
-      {"consents", "/consents", N_("Consents")},
-      {"referrals", "/referrals", N_("Referrals")},
+  /* inner: sections only the coach and the participant open (members see what is consented, elsewhere) */
+  static const struct { const char *key, *suffix, *label; bool inner; } tabs[] = {
+      {"overview", "", N_("Overview"), false},
+      {"protocol", "/protocol", N_("Protocol"), true},
+      {"plan", "/plan", N_("Action plan"), false},
+      {"notes", "/notes", N_("Notes"), false},
+      {"network", "/network", N_("Network"), false},
+      {"consents", "/consents", N_("Consents"), false},
+      {"referrals", "/referrals", N_("Referrals"), false},
+      {"followups", "/followups", N_("Follow-up"), false},
   };
+  bool inner = g == GROUNDS_COACH || g == GROUNDS_SELF;
   html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
   for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {
+    if (tabs[i].inner && !inner) continue;
     html(&r->out, "<li><a href=\"/t/%lld%s\"", (long long)tid, tabs[i].suffix);
     if (strcmp(current, tabs[i].key) == 0) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s</a></li>", _(tabs[i].label));
   }
   html(&r->out, "</ul></nav>");
-  (void)g;
 }
 
 const Route trajectory_routes[] = {

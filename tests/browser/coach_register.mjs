@@ -319,13 +319,13 @@ async function flow() {
            `after the password the browser is at ${page.url()} (status ${resp && resp.status()}), not /login/2fa`);
   });
 
-  await check('second step with the TOTP code lands on the caseload', async () => {
+  await check('second step with the TOTP code lands on the coach\'s dashboard', async () => {
     const code = totp(secret, Math.floor(Date.now() / 1000 / 30));
     await page.getByLabel('Code').fill(code);
     const resp = await clickAndWait(page, page.getByRole('button', { name: 'Verify' }));
-    assert(new URL(page.url()).pathname === '/caseload',
-           `after the code the browser is at ${page.url()} (status ${resp && resp.status()}), not /caseload`);
-    assert(resp.status() === 200, `/caseload answered ${resp.status()}`);
+    assert(new URL(page.url()).pathname === '/dashboard',
+           `after the code the browser is at ${page.url()} (status ${resp && resp.status()}), not /dashboard`);
+    assert(resp.status() === 200, `/dashboard answered ${resp.status()}`);
     assert((await htmlLang(page)) === 'en', 'the English choice did not survive signing in');
   });
 

@@ -377,7 +377,7 @@ async function flow() {
   await check('the coach signs in with password and TOTP', async () => {
     sofie = await newPage('sofie', DESKTOP);
     const landed = await signIn(sofie, COACH, secret);
-    assert(landed === '/caseload', `the coach landed on ${landed}`);
+    assert(landed === '/dashboard', `the coach landed on ${landed}`);
   });
 
   await check('the network map /t/1/network renders as an SVG (role="img", non-zero size); screenshot', async () => {

@@ -139,7 +139,7 @@ def test_second_factor():
     code = totp_next(COACH_SOFIE, srv.secrets[COACH_SOFIE])
     r = c.post("/login/2fa", {"code": code})
     assert_status(r, 303, "right code")
-    assert r.location == "/caseload", r.location
+    assert r.location == "/dashboard", r.location  # a coach starts the day on the dashboard
     assert "zw_session" in (r.headers.get("Set-Cookie") or ""), "a new session after the second factor"
     assert signed_in(c)
     # the same code cannot be used again (replay), not even in another session

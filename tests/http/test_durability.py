@@ -307,58 +307,68 @@ def test_clean_stop():
 
 
 def test_every_acknowledged_write_is_stored():
+    # the tables are read once into memory: per-write queries on the unindexed access log take minutes in a soak
     con = sqlite3.connect(srv.db, isolation_level=None)
     try:
         q = lambda sql, *p: con.execute(sql, p).fetchall()
-        lost, dups, refused_stored, unacked_stored, missing_log = [], [], [], [], []
-        for w in L.writes:
-            k, o = w["kind"], w["outcome"]
-            if k == "note":
-                rows = q("SELECT id, trajectory_id FROM items WHERE title = ?", "Note " + w["marker"])
-                logged = rows and q("SELECT 1 FROM access_log WHERE item = ? AND action = 'create' AND outcome = 'ok'",
-                                    "note:%d" % rows[0][0])
-                where_ok = rows and rows[0][1] == w["tid"]
-            elif k == "registration":
-                rows = q("SELECT t.id FROM participants p JOIN trajectories t ON t.participant_id = p.id "
-                         "WHERE p.last_name = ?", w["marker"])
-                logged = rows and q("SELECT 1 FROM access_log WHERE item = 'trajectory' AND action = 'create' "
-                                    "AND trajectory_id = ?", rows[0][0])
-                where_ok = rows and (o != "ack" or rows[0][0] == w.get("tid"))
-                if rows and not q("SELECT 1 FROM trajectory_coaches WHERE trajectory_id = ?", rows[0][0]):
-                    lost.append("registration %s without its coach assignment" % w["marker"])
-            elif k == "consent":
-                rows = q("SELECT id FROM consents WHERE trajectory_id = ? AND valid_until = ?", w["tid"], w["marker"])
-                logged = rows and q("SELECT 1 FROM access_log WHERE item = ? AND action = 'create'",
-                                    "consent:%d" % rows[0][0])
-                where_ok = True
-            else:  # withdraw: only an acknowledged one can be checked (a later retry may have done it)
-                if o == "ack":
-                    rows = q("SELECT withdrawn_at FROM consents WHERE id = ?", w["cid"])
-                    if not rows or rows[0][0] is None:
-                        lost.append("withdrawal of consent %s" % w["cid"])
-                    elif not q("SELECT 1 FROM access_log WHERE item = ? AND action = 'update' AND outcome = 'ok'",
-                               "consent:%d" % w["cid"]):
-                        missing_log.append("withdrawal of consent %s" % w["cid"])
-                continue
-            name = "%s %s" % (k, w["marker"])
-            if len(rows) > 1:
-                dups.append("%s stored %d times" % (name, len(rows)))
-            if o == "ack":
-                if not rows:
-                    lost.append(name)
-                elif not where_ok:
-                    lost.append("%s stored elsewhere than acknowledged" % name)
-            elif o == "refused" and rows:
-                refused_stored.append("%s answered %s but stored" % (name, w.get("status")))
-            elif o in ("unknown", "undelivered") and rows:
-                unacked_stored.append(name)
-            if rows and not logged:
-                missing_log.append(name)
-        reads_missing = [rid for rid, tid in L.reads
-                         if not q("SELECT 1 FROM access_log WHERE request_id = ? AND item = 'notes' AND trajectory_id = ?",
-                                  rid, tid)]
+        notes, regs, consents, coached = {}, {}, {}, set()
+        for nid, tid, title in q("SELECT id, trajectory_id, title FROM items WHERE title LIKE 'Note dur%'"):
+            notes.setdefault(title, []).append((nid, tid))
+        for last, tid in q("SELECT p.last_name, t.id FROM participants p JOIN trajectories t ON t.participant_id = p.id "
+                           "WHERE p.last_name LIKE 'dur%'"):
+            regs.setdefault(last, []).append((tid, None))
+        withdrawn = {}
+        for cid, tid, until, wat in q("SELECT id, trajectory_id, valid_until, withdrawn_at FROM consents"):
+            consents.setdefault((tid, until), []).append((cid, tid))
+            withdrawn[cid] = wat
+        coached = {t for (t,) in q("SELECT trajectory_id FROM trajectory_coaches")}
+        log = set()  # (item, action, outcome, trajectory_id)
+        logged_reads = set()  # (request_id, trajectory_id) of list views of the notes
+        for item, action, outcome, tid, rid in q("SELECT item, action, outcome, trajectory_id, request_id FROM access_log"):
+            log.add((item, action, outcome, tid))
+            if item == "notes":
+                logged_reads.add((rid, tid))
     finally:
         con.close()
+    lost, dups, refused_stored, unacked_stored, missing_log = [], [], [], [], []
+    for w in L.writes:
+        k, o = w["kind"], w["outcome"]
+        if k == "note":
+            rows = notes.get("Note " + w["marker"], [])
+            logged = rows and ("note:%d" % rows[0][0], "create", "ok", rows[0][1]) in log
+            where_ok = rows and rows[0][1] == w["tid"]
+        elif k == "registration":
+            rows = regs.get(w["marker"], [])
+            logged = rows and ("trajectory", "create", "ok", rows[0][0]) in log
+            where_ok = rows and (o != "ack" or rows[0][0] == w.get("tid"))
+            if rows and rows[0][0] not in coached:
+                lost.append("registration %s without its coach assignment" % w["marker"])
+        elif k == "consent":
+            rows = consents.get((w["tid"], w["marker"]), [])
+            logged = rows and ("consent:%d" % rows[0][0], "create", "ok", w["tid"]) in log
+            where_ok = True
+        else:  # withdraw: only an acknowledged one can be checked (a later retry may have done it)
+            if o == "ack":
+                if withdrawn.get(w["cid"]) is None:
+                    lost.append("withdrawal of consent %s" % w["cid"])
+                elif ("consent:%d" % w["cid"], "update", "ok", w["tid"]) not in log:
+                    missing_log.append("withdrawal of consent %s" % w["cid"])
+            continue
+        name = "%s %s" % (k, w["marker"])
+        if len(rows) > 1:
+            dups.append("%s stored %d times" % (name, len(rows)))
+        if o == "ack":
+            if not rows:
+                lost.append(name)
+            elif not where_ok:
+                lost.append("%s stored elsewhere than acknowledged" % name)
+        elif o == "refused" and rows:
+            refused_stored.append("%s answered %s but stored" % (name, w.get("status")))
+        elif o in ("unknown", "undelivered") and rows:
+            unacked_stored.append(name)
+        if rows and not logged:
+            missing_log.append(name)
+    reads_missing = [rid for rid, tid in L.reads if (rid, tid) not in logged_reads]
     n = len(L.writes)
     by = lambda o: sum(1 for w in L.writes if w["outcome"] == o)
     figures.update(attempted=n - by("undelivered"), acknowledged=by("ack"), refused=by("refused"),

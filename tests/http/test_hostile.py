@@ -11,7 +11,7 @@ client's latencies measure the server, not Python's global interpreter lock or a
 server on a machine with few cores (attackers on a network would not share its CPUs).
 
 Environment (defaults fit `make test` under ASan; `make hostile` runs a release build longer and stricter):
-  HOSTILE_SECONDS   length of the attack (default 12)
+  HOSTILE_SECONDS   length of the attack (default 10)
   HOSTILE_P99_MS    bound on the normal client's 99th percentile latency (default 500)
   HOSTILE_RSS_MIB   bound on the server's resident memory (VmRSS) during the attack (default 256)
   HOSTILE_FLOOD_THREADS  threads of the connection flood (default 2)
@@ -256,7 +256,7 @@ if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--attack":
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import COACH_SOFIE, Client, Server, run  # noqa: E402
 
-SECONDS = float(os.environ.get("HOSTILE_SECONDS", "12"))
+SECONDS = float(os.environ.get("HOSTILE_SECONDS", "10"))
 P99_MS = float(os.environ.get("HOSTILE_P99_MS", "500"))
 RSS_MIB = float(os.environ.get("HOSTILE_RSS_MIB", "256"))
 FLOOD_THREADS = int(os.environ.get("HOSTILE_FLOOD_THREADS", "2"))

@@ -291,8 +291,9 @@ def test_hr_sees_the_plan_only_with_consent():
     last = srv.sql("SELECT item, action, outcome, grounds, consent_id FROM access_log WHERE user_id = ? "
                    "ORDER BY id DESC LIMIT 1", (uid(PARTNER_HR),))[0]
     assert last == ("plan:%d" % V[3], "view", "ok", "consent", consent), last
-    assert_status(hr.get("/t/%d/plan/edit" % TID), 404, "HR cannot edit")
-    assert_status(hr.post("/t/%d/plan" % TID, {"base_version": "3"}), 404, "HR cannot save")
+    # writing the plan is a coach's task: other roles are refused before the handler
+    assert_status(hr.get("/t/%d/plan/edit" % TID), 403, "HR cannot edit")
+    assert_status(hr.post("/t/%d/plan" % TID, {"base_version": "3"}), 403, "HR cannot save")
     # withdrawn: nothing of the plan any more, with immediate effect
     srv.sql("UPDATE consents SET withdrawn_at = 1, withdrawn_by = ? WHERE id = ?", (uid(PART_AN), consent))
     r = hr.get("/t/%d/plan" % TID)
@@ -325,6 +326,9 @@ def test_others_get_not_found():
         for path in ("/t/%d/plan" % TID, "/t/%d/plan/edit" % TID, "/t/%d/plan/%d" % (TID, V[3]),
                      "/t/%d/plan/%d?compare=1" % (TID, V[3])):
             r = c.get(path)
+            if who == ADMIN and path.endswith("/edit"):
+                assert_status(r, 403, "administrator: the edit form is for coaches")
+                continue
             assert_status(r, 404, "%s GET %s" % (who, path))
             assert NOT_FOUND in r.body and "planning desk" not in r.body
         c.refresh_csrf()
@@ -333,7 +337,7 @@ def test_others_get_not_found():
         r = c.post("/t/%d/plan/%d/confirm" % (TID, V[3]), {})
         assert_status(r, (403, 404), "%s POST confirm" % who)
     # the participant may not edit; a version id of another trajectory or a note id is not a plan
-    assert_status(C[PART_AN].get("/t/%d/plan/edit" % TID), 404, "participant edit")
+    assert_status(C[PART_AN].get("/t/%d/plan/edit" % TID), 403, "participant edit")
     note = one("SELECT id FROM items WHERE trajectory_id = ? AND kind = 'note' ORDER BY id LIMIT 1", (TID,))
     assert_status(C[COACH_SOFIE].get("/t/%d/plan/%d" % (TID, note)), 404, "a note is not a plan version")
     other_t = one("SELECT t.id FROM trajectories t JOIN trajectory_coaches c ON c.trajectory_id = t.id "

@@ -54,7 +54,7 @@ def test_second_factor_throttled():
     wait_out(r)
     r = c.post("/login/2fa", {"code": totp_next(COACH_PIETER, srv.secrets[COACH_PIETER])})
     assert_status(r, 303, "right code after the delay")
-    assert r.location == "/caseload", r.location
+    assert r.location == "/dashboard", r.location
 
 
 run(srv, globals())

@@ -1,0 +1,652 @@
+"""The access-control matrix: every route of the route table (read from `zorgwerk routes`, never listed
+here) x every kind of user x with and without consent (live, expired, withdrawn, not yet in force,
+member-specific and side-wide, a health->work consent written past the UI's refusal).
+
+Trajectory 1 gets one note for every category x every source party, each with a unique marker text; a
+third, independent implementation of the visibility rule of DOMAIN.md (in Python, over the database
+rows) says which markers each user may see. For every GET URL (path parameters substituted by rule, with
+and without ?q=MRK) and every POST URL (empty form and a typical form) the test asserts: no 5xx, no marker
+the user may not see anywhere in the body (pages, lists, search, exports, error pages), the expected
+allow/deny status, and that no POST by a user without standing changed case data. It also checks that a
+withdrawal works on the very next request and that an employer's note reaches the participant or the
+care side only with the employer's consent.
+"""
+import datetime
+import os
+import re
+import secrets
+import sqlite3
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PART_KARIM, PARTNER_GP, PARTNER_HR, Client,
+                     Server, form_fields, run, without_ref)
+
+LOGOFFICER = "privacy@zorgwerk.example"
+srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
+
+CATEGORIES = ("health", "capacity", "work", "plan", "practical")
+ROLE_BITS = {"admin": 1, "coach": 2, "teamlead": 4, "participant": 8, "partner": 16, "logofficer": 32}
+MISSING = 999999
+FAIL = []                      # precise failure messages
+STATS = {"state_changes": 0, "changers": set(), "requests": 0, "marker_checks": 0, "cells": set(), "get_urls": set(), "post_urls": set()}
+MARKERS = {}                   # item id -> marker text
+F = {}                         # fixture ids
+
+
+def fail(msg):
+    if len(FAIL) < 400:
+        FAIL.append(msg)
+
+
+def today(delta=0):
+    d = datetime.datetime.fromtimestamp(time.time(), datetime.timezone.utc).date()  # the server: UTC days
+    return (d + datetime.timedelta(days=delta)).isoformat()
+
+
+def db():
+    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    return con
+
+
+# ---------------------------------------------------------------- fixture
+
+def uid(email):
+    return srv.sql("SELECT id FROM users WHERE email = ?", (email,))[0][0]
+
+
+def build_fixture():
+    con = db()
+    now = int(time.time())
+    con.execute("BEGIN IMMEDIATE")
+    mem = {r["role"]: r["id"] for r in con.execute("SELECT id, role FROM network_members WHERE trajectory_id = 1")}
+    gp, hr, boss, psy = mem["gp"], mem["hr"], mem["line_manager"], mem["psychologist"]
+    sofie, els, tom, karim = uid(COACH_SOFIE), uid(PARTNER_GP), uid(PARTNER_HR), uid(PART_KARIM)
+    F.update(gp=gp, hr=hr, boss=boss, psy=psy)
+
+    def member(tid, side, role, name, user=None, removed=None):
+        return con.execute("INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_by, "
+                           "created_at, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (tid, side, role, name, user, sofie, now, removed)).lastrowid
+
+    # spare contacts that POSTs may remove or invite without changing who sees what
+    F["spare_mid1"] = member(1, "care", "other", "Matrix Reserve Een")
+    F["spare_mid2"] = member(2, "care", "other", "Matrix Reserve Twee")
+    # Karim was once a member of trajectory 1: removed, with a consent to him still in force
+    F["removed_karim"] = member(1, "care", "other", "Karim (removed)", user=karim, removed=now - 86400)
+
+    def note(tid, cat, src_name, source, author, deleted=None):
+        marker = "MRK-%s-%s-%s" % (cat, src_name, secrets.token_hex(4))
+        iid = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                          "created_at, deleted_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?, ?)",
+                          (tid, cat, source, author, marker, "Body of %s." % marker, now - 3600, deleted)).lastrowid
+        MARKERS[iid] = marker
+        return iid
+
+    sources = (("participant", None, sofie), ("gp", gp, els), ("hr", hr, tom), ("boss", boss, sofie),
+               ("psy", psy, sofie))
+    for cat in CATEGORIES:
+        for name, source, author in sources:
+            note(1, cat, name, source, author)
+        note(2, cat, "karim", None, sofie)          # another trajectory
+    note(1, "health", "psybyels", psy, els)        # author rule: Els wrote the psychologist's information
+    note(1, "work", "bossbytom", boss, tom)         # author rule: Tom wrote the line manager's information
+    note(1, "practical", "deleted", None, sofie, deleted=now - 60)   # deleted: nobody, not even the coach
+
+    def consent(source, cat, grantee_member=None, side=None, given=-30, until=None, withdrawn=False, tid=1,
+                recorder=sofie):
+        return con.execute("INSERT INTO consents (trajectory_id, source_member_id, grantee_member_id, grantee_side, "
+                           "category, given_on, method, recorded_by, valid_until, withdrawn_at, withdrawn_by, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, 'conversation', ?, ?, ?, ?, ?)",
+                           (tid, source, grantee_member, side, cat, today(given), recorder,
+                            today(until) if until is not None else None, now - 100 if withdrawn else None,
+                            recorder if withdrawn else None, now)).lastrowid
+
+    consent(None, "capacity", grantee_member=gp, until=-1)            # expired yesterday
+    consent(None, "work", side="care", withdrawn=True)                 # withdrawn
+    consent(None, "practical", grantee_member=gp, given=1)             # not yet in force (tomorrow)
+    consent(None, "health", grantee_member=hr)                         # health -> work member: guardrail
+    consent(None, "health", side="work")                               # health -> work side: guardrail
+    consent(None, "work", grantee_member=F["removed_karim"])           # to a removed member
+    consent(gp, "health", side="participant")                          # the GP lets An see the GP's health notes
+    consent(gp, "capacity", grantee_member=hr)                         # GP capacity -> HR (member-specific)
+    consent(hr, "capacity", side="participant", withdrawn=True)        # HR -> An, withdrawn
+    consent(hr, "work", side="care", until=-2)                         # HR -> care side, expired
+    consent(hr, "plan", side="care", until=30)                         # HR -> care side (side-wide), live
+    consent(boss, "plan", side="participant")                          # line manager -> An
+    consent(psy, "health", grantee_member=gp)                          # psychologist -> GP
+    consent(psy, "health", side="work")                                # psychologist health -> work: guardrail
+    consent(psy, "capacity", side="work", given=0, until=0)            # in force today only
+    # spare consents that withdrawal POSTs may use up without changing what an account holder sees
+    F["spare_cid_part"] = consent(None, "practical", grantee_member=psy)
+    F["spare_cid_hr"] = consent(hr, "work", grantee_member=boss)
+    F["spare_cid_t2"] = consent(None, "practical", side="care", tid=2)
+    con.execute("COMMIT")
+    con.close()
+
+
+# ---------------------------------------------------------------- the rule, a third time (DOMAIN.md)
+
+class State:
+    """The rows the rule needs, read from the database."""
+
+    def __init__(self):
+        con = db()
+        self.users = {r["id"]: r["roles"] for r in con.execute("SELECT id, roles FROM users")}
+        self.part_user = {r["id"]: r["user_id"] for r in con.execute(
+            "SELECT t.id, p.user_id FROM trajectories t JOIN participants p ON p.id = t.participant_id")}
+        self.coaches = {(r[0], r[1]) for r in con.execute("SELECT trajectory_id, user_id FROM trajectory_coaches")}
+        self.members = {r["id"]: dict(r) for r in con.execute("SELECT * FROM network_members")}
+        self.items = {r["id"]: dict(r) for r in con.execute("SELECT * FROM items")}
+        self.consents = [dict(r) for r in con.execute("SELECT * FROM consents")]
+        con.close()
+        self.today = today()
+        self._vis = {}
+
+    def live_membership(self, user, tid):
+        for m in self.members.values():
+            if m["trajectory_id"] == tid and m["user_id"] == user and m["removed_at"] is None:
+                return m
+        return None
+
+    def is_coach(self, user, tid):
+        return bool(self.users.get(user, 0) & 2) and (tid, user) in self.coaches
+
+    def is_self(self, user, tid):
+        return bool(self.users.get(user, 0) & 8) and self.part_user.get(tid) == user and user is not None
+
+    def can_open(self, user, tid):
+        if user is None or tid not in self.part_user:
+            return False
+        return self.is_coach(user, tid) or self.is_self(user, tid) or self.live_membership(user, tid) is not None
+
+    def consent_live(self, k):
+        return (k["withdrawn_at"] is None and k["given_on"] <= self.today
+                and (k["valid_until"] is None or k["valid_until"] >= self.today))
+
+    def sees(self, user, iid):
+        it = self.items[iid]
+        if user is None or it["deleted_at"] is not None:
+            return False
+        if it["author_id"] == user:                                  # the author
+            return True
+        tid, src, cat = it["trajectory_id"], it["source_member_id"], it["category"]
+        if self.is_coach(user, tid):                                 # an assigned coach
+            return True
+        if src is None and self.is_self(user, tid):                  # the source party: the participant
+            return True
+        if src is not None:                                          # the source party: a member
+            sm = self.members.get(src)
+            if sm and sm["user_id"] == user and sm["removed_at"] is None:
+                return True
+        mine = self.live_membership(user, tid)
+        for k in self.consents:                                      # a live consent of the source party
+            if k["trajectory_id"] != tid or k["category"] != cat or k["source_member_id"] != src:
+                continue
+            if not self.consent_live(k):
+                continue
+            if mine is not None and (k["grantee_member_id"] == mine["id"] or k["grantee_side"] == mine["side"]):
+                if cat == "health" and mine["side"] == "work":       # the legal guardrail
+                    continue
+                return True
+            if k["grantee_side"] == "participant" and src is not None and self.is_self(user, tid):
+                return True
+        return False
+
+    def visible(self, user):
+        if user not in self._vis:
+            self._vis[user] = {i for i in MARKERS if i in self.items and self.sees(user, i)}
+        return self._vis[user]
+
+    def forbidden(self, user):
+        return [MARKERS[i] for i in MARKERS if i not in self.visible(user)]
+
+
+EXTRA = []
+KNOWN = ("items", "consents", "network_members", "trajectories", "trajectory_coaches", "participants")
+
+
+def snapshot():
+    """The case data, row by row: the tables of the rule and every other table with a trajectory_id (so a
+    module added later is covered too); access_log and sessions change legitimately and are left out."""
+    con = db()
+    out = {}
+    if not EXTRA:
+        EXTRA.append(sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                                      "name <> 'access_log'")
+                            if r[0] not in KNOWN and "trajectory_id" in
+                            [c[1] for c in con.execute("PRAGMA table_info(%s)" % r[0])]))
+    for t in KNOWN + tuple(EXTRA[0]):
+        cur = con.execute("SELECT rowid AS _rid, * FROM %s" % t)
+        cols = [d[0] for d in cur.description]
+        for row in cur:
+            out[(t, row[0])] = dict(zip(cols, row))
+    con.close()
+    return out
+
+
+# ---------------------------------------------------------------- users and routes
+
+USERS = [  # (label, email or None)
+    ("anonymous", None), ("teamlead", LEAD), ("logofficer", LOGOFFICER), ("coach-pieter", COACH_PIETER),
+    ("karim", PART_KARIM), ("gp-els", PARTNER_GP), ("hr-tom", PARTNER_HR), ("an", PART_AN),
+    ("coach-sofie", COACH_SOFIE), ("admin", ADMIN),
+]
+C = {}      # label -> Client
+UID = {}    # label -> user id or None
+ROUTES = []  # (method, pattern, roles, flags)
+
+
+def login(label):
+    email = dict(USERS)[label]
+    c = Client(srv)
+    if email:
+        c.login(email, follow=False)
+        assert c.get("/account").status == 200, "%s could not sign in" % label
+    else:
+        c.get("/login")
+    C[label] = c
+    return c
+
+
+TIDIED = set()
+
+
+def request(label, method, url, data=None, cell=None):
+    """One request. tidy (slow under load) sees the first page of each route x user; the other tests
+    check HTML validity page by page."""
+    c = C[label]
+    STATS["requests"] += 1
+    tidy = cell is None or (cell, label) not in TIDIED
+    if cell is not None:
+        TIDIED.add((cell, label))
+    if method == "GET":
+        return c.request("GET", url, check_html=tidy)
+    fields = list((data or {}).items())
+    if c.csrf is None:
+        c.get("/login")
+    fields.append(("_csrf", c.csrf))
+    return c.request("POST", url, body=urllib.parse.urlencode(fields).encode(), check_html=tidy,
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def role_ok(label, roles, flags):
+    if "public" in flags:
+        return True
+    if UID[label] is None:
+        return False
+    if roles == "any":
+        return True
+    want = 0
+    for r in roles.split(","):
+        want |= ROLE_BITS.get(r, 0)
+    return bool(STATE.users.get(UID[label], 0) & want)
+
+
+def expand(pattern):
+    """URLs for one pattern: the substitution rules, never a list of routes. Behind the trajectory id 1
+    every note id; behind another trajectory id the notes of trajectory 2, the health notes of
+    trajectory 1 (URL guessing across trajectories) and a missing id."""
+    guess = sorted(i for i in MARKERS if STATE.items[i]["trajectory_id"] == 2 or STATE.items[i]["category"] == "health")
+    subs = {"id": [1, 2, MISSING], "nid": sorted(MARKERS) + [MISSING],
+            "cid": [F["spare_cid_part"], F["spare_cid_hr"], F["spare_cid_t2"], MISSING],
+            "mid": [F["spare_mid1"], F["spare_mid2"], MISSING]}
+    urls = [("", {})]
+    for tok in re.split(r"(\{[^}]*\})", pattern):
+        m = re.fullmatch(r"\{(\*?)([^}]*)\}", tok)
+        if not m:
+            urls = [(u + tok, p) for u, p in urls]
+            continue
+        name = m.group(2)
+        vals = ["style.css"] if m.group(1) else subs.get(name, [1])
+        urls = [(u + str(v), dict(p, **{name: v})) for u, p in urls for v in vals
+                if not (name == "nid" and p.get("id", 1) != 1 and v not in guess + [MISSING])]
+    return urls
+
+
+def check_markers(label, method, url, resp, state, also=None):
+    body = resp.raw.decode("utf-8", "replace")
+    text = body + "\n" + "\n".join("%s: %s" % kv for kv in resp.headers.items())
+    forbidden = state.forbidden(UID[label])
+    if also is not None:  # a POST that changed the state: what was visible before or after may appear
+        forbidden = [m for m in forbidden if m in also.forbidden(UID[label])]
+    STATS["marker_checks"] += len(forbidden)
+    for m in forbidden:
+        if m in text:
+            fail("LEAK: %s %s %s -> %d shows forbidden marker %s" % (label, method, url, resp.status, m))
+
+
+class Resp:
+    """A body put together from several responses (all pages of a list)."""
+
+    def __init__(self, body):
+        self.raw, self.headers, self.status = body.encode(), {}, 200
+
+
+def check_5xx(label, method, url, resp):
+    if resp.status >= 500:
+        fail("5xx: %s %s %s -> %d" % (label, method, url, resp.status))
+
+
+# ---------------------------------------------------------------- tests
+
+def test_setup():
+    build_fixture()
+    global STATE
+    STATE = State()
+    for line in srv.cli("routes", check=True).stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[0] in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            ROUTES.append((parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+    assert len(ROUTES) > 10, "`zorgwerk routes` printed too few routes: %r" % ROUTES
+    for label, email in USERS:
+        UID[label] = uid(email) if email else None
+        login(label)
+    # sanity of the model on the demo: the coach sees everything live, the admin nothing
+    assert STATE.visible(UID["coach-sofie"]) == {i for i in MARKERS if STATE.items[i]["deleted_at"] is None}
+    assert not STATE.visible(UID["admin"]) and not STATE.visible(UID["logofficer"])
+
+
+def test_get_matrix():
+    notfound = {}  # label -> body of /t/{id}/notes/999999 without the request reference
+    for method, pattern, roles, flags in ROUTES:
+        if method != "GET":
+            continue
+        for url0, params in expand(pattern):
+            for variant, url in (("plain", url0), ("q", url0 + ("&" if "?" in url0 else "?") + "q=MRK")):
+                for label, _ in USERS:
+                    resp = request(label, "GET", url, cell=pattern)
+                    STATS["cells"].add((pattern, label, variant))
+                    STATS["get_urls"].add(url)
+                    check_5xx(label, "GET", url, resp)
+                    check_markers(label, "GET", url, resp, STATE)
+                    st = resp.status
+                    if not role_ok(label, roles, flags):
+                        if 200 <= st < 300:
+                            fail("ACCESS: %s GET %s -> %d although the route is for %s" % (label, url, st, roles))
+                        continue
+                    tid = params.get("id") if pattern.startswith("/t/{id}") else None
+                    if tid is not None:
+                        if not STATE.can_open(UID[label], tid):
+                            if st != 404:
+                                fail("ACCESS: %s GET %s -> %d, expected 404 (no standing in trajectory %s)"
+                                     % (label, url, st, tid))
+                            continue
+                    if "nid" in params and "cid" not in params and "mid" not in params and tid is not None:
+                        nid = params["nid"]
+                        ok = nid in STATE.items and STATE.items[nid]["trajectory_id"] == tid and \
+                            STATE.sees(UID[label], nid)
+                        if ok and st != 200:
+                            fail("ACCESS: %s GET %s -> %d, expected 200 (may see %s)" % (label, url, st, MARKERS[nid]))
+                        if not ok:
+                            if st != 404:
+                                fail("ACCESS: %s GET %s -> %d, expected 404" % (label, url, st))
+                            elif variant == "plain":
+                                key = (label, tid)
+                                if key not in notfound:
+                                    notfound[key] = without_ref(request(label, "GET", "/t/%d/notes/%d" % (tid, MISSING)).body)
+                                if without_ref(resp.body) != notfound[key]:
+                                    fail("EXISTENCE: %s GET %s: the 404 differs from the one for a missing note"
+                                         % (label, url))
+                        if ok and MARKERS[nid] not in resp.body:
+                            fail("ACCESS: %s GET %s -> 200 without the note's marker" % (label, url))
+                        continue
+                    if tid is not None and len(params) == 1 and st != 200:
+                        fail("ACCESS: %s GET %s -> %d, expected 200 (has standing)" % (label, url, st))
+                    if not params and st in (401, 403, 404):
+                        fail("ACCESS: %s GET %s -> %d although the route is for %s" % (label, url, st, roles))
+    # every list that shows notes must show what the user may see (the filter does not hide too much)
+    for label, _ in USERS:
+        if UID[label] is None:
+            continue
+        for tid in (1, 2):
+            if not STATE.can_open(UID[label], tid):
+                continue
+            body = see_notes(label, tid)
+            check_markers(label, "GET", "/t/%d/notes (all pages)" % tid, Resp(body), STATE)
+            for i in sorted(STATE.visible(UID[label])):
+                if STATE.items[i]["trajectory_id"] == tid and MARKERS[i] not in body:
+                    fail("HIDDEN: %s GET /t/%d/notes does not show %s, which they may see" % (label, tid, MARKERS[i]))
+
+
+def test_expected_visibility_spot_checks():
+    """The model itself agrees with DOMAIN.md on the cases the fixture was built for."""
+    v = lambda label: {MARKERS[i].rsplit("-", 1)[0] for i in STATE.visible(UID[label])}  # noqa: E731
+    tom, els, an, karim = v("hr-tom"), v("gp-els"), v("an"), v("karim")
+    assert "MRK-capacity-participant" in tom and "MRK-plan-participant" in tom and "MRK-practical-participant" in tom
+    assert not {m for m in tom if m.startswith("MRK-health") and m != "MRK-health-hr"}, \
+        "health reached the work side: %s" % tom
+    assert "MRK-capacity-gp" in tom and "MRK-work-bossbytom" in tom and "MRK-capacity-psy" in tom
+    assert "MRK-health-participant" in els and "MRK-plan-participant" in els and "MRK-plan-hr" in els
+    assert "MRK-capacity-participant" not in els and "MRK-work-participant" not in els
+    assert "MRK-practical-participant" not in els and "MRK-work-hr" not in els and "MRK-health-psy" in els
+    assert "MRK-health-psybyels" in els
+    assert {m for m in an if not m.endswith("-participant")} == {"MRK-health-gp", "MRK-work-hr", "MRK-plan-boss"}
+    assert "MRK-work-boss" not in an and "MRK-capacity-hr" not in an
+    assert karim == {"MRK-%s-karim" % c for c in CATEGORIES}
+    assert not any("deleted" in m for m in v("coach-sofie"))
+
+
+def consent_id(where, params):
+    rows = srv.sql("SELECT id FROM consents WHERE trajectory_id = 1 AND withdrawn_at IS NULL AND " + where, params)
+    assert rows, "no consent where " + where
+    return rows[-1][0]
+
+
+def markers_of(cat, src):
+    return [m for m in MARKERS.values() if m.startswith("MRK-%s-%s-" % (cat, src))]
+
+
+def see_notes(label, tid=1, q=None):
+    """Every page of the notes list (following the pager), concatenated."""
+    url = "/t/%d/notes" % tid + ("?q=" + urllib.parse.quote(q) if q else "")
+    out = []
+    for _ in range(50):
+        resp = request(label, "GET", url)
+        out.append(resp.body)
+        if resp.status != 200:
+            break
+        m = re.search(r'<a href="([^"]*)">Older</a>', resp.body)
+        if not m:
+            break
+        url = m.group(1).replace("&amp;", "&")
+    return "\n".join(out)
+
+
+def test_withdrawal_takes_effect_on_the_next_request():
+    mark = markers_of("capacity", "participant")[0]
+    nid = [i for i, m in MARKERS.items() if m == mark][0]
+    assert mark in see_notes("hr-tom"), "Tom does not see An's capacity note before the withdrawal"
+    cid = consent_id("source_member_id IS NULL AND grantee_member_id = ? AND category = 'capacity'", (F["hr"],))
+    C["an"].refresh_csrf()
+    r = request("an", "POST", "/t/1/consents/%d/withdraw" % cid, {})
+    assert r.status == 303, "An's withdrawal: %d %s" % (r.status, r.body[:300])
+    body = see_notes("hr-tom")
+    assert mark not in body, "Tom still sees %s on the request after the withdrawal" % mark
+    assert request("hr-tom", "GET", "/t/1/notes/%d" % nid).status == 404
+    assert mark not in see_notes("hr-tom", q=mark[:-1]), "Tom finds %s by search after the withdrawal" % mark
+    C["an"].refresh_csrf()
+    r = request("an", "POST", "/t/1/consents", {"grantee": "member:%d" % F["hr"], "category": "capacity"})
+    assert r.status == 303, "An gives the consent again: %d %s" % (r.status, r.body[:300])
+    assert mark in see_notes("hr-tom"), "Tom does not see %s after An consented again" % mark
+    assert request("hr-tom", "GET", "/t/1/notes/%d" % nid).status == 200
+
+
+def test_employer_note_needs_the_employers_consent():
+    mark = markers_of("practical", "hr")[0]
+    nid = [i for i, m in MARKERS.items() if m == mark][0]
+    for label in ("an", "gp-els"):
+        assert mark not in see_notes(label), "%s sees HR's practical note without HR's consent" % label
+        assert request(label, "GET", "/t/1/notes/%d" % nid).status == 404
+    C["hr-tom"].refresh_csrf()
+    r = request("hr-tom", "POST", "/t/1/consents", {"grantee": "side:participant", "category": "practical"})
+    assert r.status == 303, "HR consents to the participant: %d %s" % (r.status, r.body[:300])
+    assert mark in see_notes("an"), "An does not see HR's note after HR's consent"
+    assert mark not in see_notes("gp-els"), "the care side sees HR's note with a consent to the participant only"
+    C["hr-tom"].refresh_csrf()
+    r = request("hr-tom", "POST", "/t/1/consents", {"grantee": "side:care", "category": "practical"})
+    assert r.status == 303, "HR consents to the care side: %d %s" % (r.status, r.body[:300])
+    assert mark in see_notes("gp-els"), "Els does not see HR's note after HR's consent to the care side"
+    for where in ("grantee_side = 'participant'", "grantee_side = 'care'"):
+        cid = consent_id("source_member_id = ? AND category = 'practical' AND " + where, (F["hr"],))
+        C["hr-tom"].refresh_csrf()
+        assert request("hr-tom", "POST", "/t/1/consents/%d/withdraw" % cid, {}).status == 303
+    for label in ("an", "gp-els"):
+        assert mark not in see_notes(label), "%s still sees HR's note after HR withdrew" % label
+    global STATE
+    STATE = State()
+
+
+TYPICAL = {"q": "MRK", "title": "Matrix post title", "body": "Matrix post body", "category": "capacity",
+           "source": "participant", "grantee": "side:care", "method": "conversation", "given_on": today(),
+           "valid_until": "", "name": "Matrix Post Name", "side": "care", "role": "other", "phase": "follow_up",
+           "email": "", "next": "/"}
+
+
+def own_party(state, user, tid):
+    """The source party the user speaks for in trajectory tid: ('participant',) or the member id."""
+    if state.is_self(user, tid):
+        return None
+    m = state.live_membership(user, tid)
+    return m["id"] if m else "none"
+
+
+def check_changes(label, url, roles, flags, before, after, sb):
+    """Every change of case data by this POST must be one the user has standing for."""
+    user = UID[label]
+    changed = [k for k in set(before) | set(after) if before.get(k) != after.get(k)]
+    if not changed:
+        return
+    allowed_role = role_ok(label, roles, flags) and user is not None
+    for key in changed:
+        t = key[0]
+        old, new = before.get(key), after.get(key)
+        row = new or old
+        tid = row.get("trajectory_id", row.get("id") if t == "trajectories" else None)
+        why = None
+        if not allowed_role:
+            why = "the route is not for this user"
+        elif t in ("participants",) or (t in ("trajectories", "trajectory_coaches") and old is None):
+            if not (sb.users.get(user, 0) & 2):
+                why = "only a coach registers participants"
+        elif tid is not None and not sb.can_open(user, tid):
+            why = "no standing in trajectory %s" % tid
+        elif sb.is_coach(user, tid) or t not in KNOWN:
+            why = None  # the coach runs the trajectory; other modules' tables: standing is what we can check
+        elif t == "items":
+            if old is not None:
+                why = "an existing item changed"
+            elif new["author_id"] != user or new["source_member_id"] != own_party(sb, user, tid):
+                why = "item with another author or source party"
+        elif t == "consents":
+            src = row["source_member_id"]
+            if src != own_party(sb, user, tid):
+                why = "a consent of another source party"
+            elif old is None and new["recorded_by"] != user:
+                why = "consent recorded in another's name"
+            elif old is not None and {k for k in new if new[k] != old[k]} - {"withdrawn_at", "withdrawn_by"}:
+                why = "a consent changed other than by withdrawal"
+        elif t == "trajectories":
+            if old is None or {k for k in new if new[k] != old[k]} - {"last_activity_at"}:
+                why = "trajectory changed by a non-coach"
+        else:
+            why = "%s changed by a non-coach" % t
+        if why:
+            fail("STATE: %s POST %s changed %s row %s (%s): %r -> %r" % (label, url, t, key[1], why, old, new))
+
+
+def test_post_matrix():
+    global STATE
+    harvested = {}  # (label, action) -> fields of a form the user was shown
+    for label, _ in USERS:
+        for url in ("/t/1/notes", "/t/1/consents", "/t/1/network", "/t/1", "/me/consents", "/account"):
+            resp = request(label, "GET", url)
+            for m in re.finditer(r'<form\b[^>]*\baction="([^"]*)"[^>]*>(.*?)</form>', resp.body, re.S):
+                f = form_fields(m.group(2))
+                f.pop("_csrf", None)
+                harvested.setdefault((label, m.group(1)), f)
+    snap = snapshot()
+    for label, _ in USERS:
+        for method, pattern, roles, flags in ROUTES:
+            if method == "GET":
+                continue
+            for url, params in expand(pattern):
+                # the typical form only where the route is for the user: a refusal by role comes first
+                for variant in ("empty", "typical") if role_ok(label, roles, flags) else ("empty",):
+                    data = {} if variant == "empty" else dict(TYPICAL, **harvested.get((label, url), {}))
+                    sb = STATE
+                    c = C[label]
+                    resp = request(label, method, url, data, cell=method + pattern)
+                    STATS["cells"].add((pattern, label, variant))
+                    STATS["post_urls"].add(url)
+                    check_5xx(label, method, url, resp)
+                    after = snapshot()
+                    if after != snap:
+                        STATS["state_changes"] += 1
+                        STATS["changers"].add(label)
+                        check_changes(label, url, roles, flags, snap, after, sb)
+                        STATE = State()
+                        snap = after
+                    check_markers(label, method, url, resp, sb, also=STATE)
+                    if not role_ok(label, roles, flags):
+                        if UID[label] is not None and resp.status not in (403, 404):
+                            fail("ACCESS: %s POST %s -> %d, expected 403 (route for %s)" % (label, url, resp.status,
+                                                                                          roles))
+                        if UID[label] is None and resp.status not in (303, 403, 404):
+                            fail("ACCESS: anonymous POST %s -> %d" % (url, resp.status))
+                    elif pattern.startswith("/t/{id}") and not sb.can_open(UID[label], params["id"]):
+                        if resp.status != 404:
+                            fail("ACCESS: %s POST %s -> %d, expected 404 (no standing)" % (label, url, resp.status))
+                    # the session may have ended (logout, ...): sign in again for what follows
+                    ended = resp.status == 303 and (resp.location or "").startswith("/login")
+                    if UID[label] is not None and (ended or c.session_cookie() is None):
+                        con = db()
+                        con.execute("UPDATE users SET active = 1, locked = 0, failed_logins = 0 WHERE id = ?",
+                                    (UID[label],))
+                        con.close()
+                        login(label)
+                    elif UID[label] is None:
+                        C[label].get("/login")
+
+
+def test_lists_agree_after_the_posts():
+    """After all POSTs (new consents, withdrawals, notes), lists and search still follow the rule."""
+    global STATE
+    STATE = State()
+    con = db()
+    con.execute("UPDATE users SET active = 1, locked = 0, failed_logins = 0")
+    con.close()
+    for label, _ in USERS:
+        if UID[label] is not None and request(label, "GET", "/account").status != 200:
+            login(label)
+        for tid in (1, 2):
+            resp = request(label, "GET", "/t/%d" % tid)
+            check_5xx(label, "GET", "/t/%d" % tid, resp)
+            check_markers(label, "GET", "/t/%d" % tid, resp, STATE)
+            for q in (None, "mrk"):
+                url = "/t/%d/notes" % tid + ("?q=" + q if q else "") + " (all pages)"
+                body = see_notes(label, tid, q)
+                check_markers(label, "GET", url, Resp(body), STATE)
+                if STATE.can_open(UID[label], tid):
+                    for i in STATE.visible(UID[label]):
+                        if STATE.items[i]["trajectory_id"] == tid and MARKERS[i] not in body:
+                            fail("HIDDEN: %s GET %s does not show %s" % (label, url, MARKERS[i]))
+
+
+def test_summary():
+    routes = len(ROUTES)
+    print("# matrix: %d routes (%d GET, %d POST) x %d users; %d route x user x variant cells; %d GET URLs, "
+          "%d POST URLs; %d requests; %d forbidden-marker checks; %d markers; %d POSTs changed case data (by %s)"
+          % (routes, sum(1 for r in ROUTES if r[0] == "GET"), sum(1 for r in ROUTES if r[0] != "GET"), len(USERS),
+             len(STATS["cells"]), len(STATS["get_urls"]), len(STATS["post_urls"]), STATS["requests"],
+             STATS["marker_checks"], len(MARKERS), STATS["state_changes"], ", ".join(sorted(STATS["changers"]))),
+          flush=True)
+    for f in FAIL:
+        print("# FAIL " + f)
+    assert not FAIL, "%d failure(s); first: %s" % (len(FAIL), FAIL[0])
+
+
+run(srv, globals())
