@@ -113,6 +113,21 @@ int32_t date_add_months(int32_t days, int months) {
 
 int32_t date_today(void) { return (int32_t)(time(NULL) / 86400); }
 
+bool text_email_ok(const char *e, size_t max) {
+  size_t n = strlen(e);
+  if (n == 0 || n > max) return false;
+  const char *at = strchr(e, '@');
+  if (!at || at == e || strchr(at + 1, '@')) return false;
+  for (const char *p = e; *p; p++)
+    if ((unsigned char)*p <= ' ' || *p == 0x7f) return false;
+  const char *dom = at + 1;
+  const char *dot = strchr(dom, '.');
+  if (!dot || dot == dom) return false;
+  return dom[strlen(dom) - 1] != '.';
+}
+
+bool text_has_breaks(const char *s) { return strpbrk(s, "\r\n\t") != NULL; }
+
 char *text_trim(char *s) {
   if (!s) return s;
   size_t n = strlen(s);

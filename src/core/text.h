@@ -34,6 +34,13 @@ int32_t date_today(void);
 int32_t days_from_civil(int y, unsigned m, unsigned d);
 void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
 
+/* True if s has the shape of an e-mail address: at most max bytes, no spaces or controls, exactly one '@'
+ * with something before it, and a dot in the domain that is neither its first nor its last character. */
+bool text_email_ok(const char *s, size_t max);
+
+/* True if s holds a line break or a tab (single-line fields refuse them). */
+bool text_has_breaks(const char *s);
+
 /* Removes leading and trailing ASCII white space in place; returns s. s may be NULL. */
 char *text_trim(char *s);
 

@@ -35,6 +35,18 @@ void html_text(Buf *h, const char *s) {
   if (s) html_text_n(h, s, strlen(s));
 }
 
+void html_text_lines(Buf *h, const char *s) {
+  while (s && *s) {
+    const char *nl = strchr(s, '\n');
+    size_t n = nl ? (size_t)(nl - s) : strlen(s);
+    if (n && s[n - 1] == '\r') n--;
+    html_text_n(h, s, n);
+    if (!nl) break;
+    buf_puts(h, "<br>");
+    s = nl + 1;
+  }
+}
+
 void html_urlarg(Buf *h, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   if (!s) return;

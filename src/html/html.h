@@ -30,6 +30,7 @@ void html_fmt_(Buf *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 
 void html_text(Buf *h, const char *s);             /* escaped; NULL writes nothing */
 void html_text_n(Buf *h, const char *s, size_t n); /* escaped, n bytes */
+void html_text_lines(Buf *h, const char *s);      /* escaped, line breaks kept as <br>; NULL writes nothing */
 void html_urlarg(Buf *h, const char *s);           /* percent-encoded for a query value or path part */
 void html_markup(Buf *h, Markup m);                /* trusted markup as is */
 

@@ -73,22 +73,6 @@ static char *lower(Arena *a, const char *s) {
 }
 
 /* True if s holds a line break or tab (single-line fields). */
-static bool has_breaks(const char *s) { return strpbrk(s, "\r\n\t") != NULL; }
-
-/* The e-mail shape we accept: no spaces, exactly one '@' with something before it, and a dot in the
- * domain that is neither its first nor its last character. Pure. */
-static bool email_ok(const char *e) {
-  size_t n = strlen(e);
-  if (n == 0 || n > EMAIL_MAX) return false;
-  const char *at = strchr(e, '@');
-  if (!at || at == e || strchr(at + 1, '@')) return false;
-  for (const char *p = e; *p; p++)
-    if ((unsigned char)*p <= ' ' || *p == 0x7f) return false;
-  const char *dom = at + 1;
-  const char *dot = strchr(dom, '.');
-  if (!dot || dot == dom) return false;
-  return dom[strlen(dom) - 1] != '.';
-}
 
 /* Parses a positive decimal id; 0 for anything else. */
 static int64_t parse_id(const char *s) {
@@ -326,10 +310,10 @@ static int post_user_new(Req *r) {
   size_t nlen = text_chars(name);
   if (nlen == 0) form_error(r, "name", _("Fill in the name."));
   else if (nlen > NAME_MAX_CHARS) form_error(r, "name", _("The name may be at most 120 characters."));
-  else if (has_breaks(name)) form_error(r, "name", _("The name must be on one line."));
+  else if (text_has_breaks(name)) form_error(r, "name", _("The name must be on one line."));
 
   if (!*email) form_error(r, "email", _("Fill in the e-mail address."));
-  else if (!email_ok(email)) form_error(r, "email", _("This is not a valid e-mail address (for example name@example.org)."));
+  else if (!text_email_ok(email, EMAIL_MAX)) form_error(r, "email", _("This is not a valid e-mail address (for example name@example.org)."));
 
   unsigned bit = role_bit(role);
   if (!bit) form_error(r, "role", _("Choose a role."));
@@ -359,7 +343,7 @@ static int post_user_new(Req *r) {
 
   size_t flen = text_chars(function);
   if (flen > FUNCTION_MAX_CHARS) form_error(r, "function", _("The function may be at most 120 characters."));
-  else if (has_breaks(function)) form_error(r, "function", _("The function must be on one line."));
+  else if (text_has_breaks(function)) form_error(r, "function", _("The function must be on one line."));
 
   if (r->nerrors) {
     int rc = user_form(r);
@@ -649,7 +633,7 @@ static int post_orgs(Req *r) {
   size_t n = text_chars(name);
   if (n == 0) form_error(r, "name", _("Fill in the name."));
   else if (n > ORG_NAME_MAX_CHARS) form_error(r, "name", _("The name may be at most 160 characters."));
-  else if (has_breaks(name)) form_error(r, "name", _("The name must be on one line."));
+  else if (text_has_breaks(name)) form_error(r, "name", _("The name must be on one line."));
   if (strcmp(kind, "employer") != 0 && strcmp(kind, "care") != 0 && strcmp(kind, "coaching") != 0 &&
       strcmp(kind, "agency") != 0)
     form_error(r, "kind", _("Choose a kind."));

@@ -6,6 +6,7 @@
  * "self") and logs the view. /shared is an honest empty state until the consent feature lands: what a
  * participant shares with a partner will be listed there; nothing is read or shown yet.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -82,6 +83,334 @@ static int no_trajectory(Req *r) {
   return 200;
 }
 
+/* ------------------------------------------------------------------------------- what /me reads */
+
+enum {
+  ME_GOALS = 8,   /* goals of the plan shown (the edit form allows 5) */
+  ME_ACTIONS = 8, /* actions per goal shown (the edit form allows 4) */
+  ME_NOTES = 3,   /* the participant's latest diary notes listed */
+  ME_AUDIT = 2 + 1 + ME_NOTES, /* trajectory, plan, follow-up, notes */
+};
+
+/* One action of the plan as /me shows it. owner_kind: "participant", "coach" or "member". */
+typedef struct MeAction {
+  const char *text, *owner_kind, *owner_name, *due_on, *status;
+} MeAction;
+
+typedef struct MeGoal {
+  const char *title, *time_bound;
+  MeAction actions[ME_ACTIONS];
+  int nactions;
+} MeGoal;
+
+/* The latest version of the action plan, read after policy_item allowed it. item_id 0: none to show. */
+typedef struct MePlan {
+  int64_t item_id, version, p_at, c_at;
+  MeGoal goals[ME_GOALS];
+  int ngoals;
+} MePlan;
+
+/* The next step: an action of the plan, or else a follow-up moment (followup_id), or else nothing. */
+typedef struct MeNext {
+  const MeAction *action;
+  int64_t followup_id;
+  const char *kind, *due_on;
+} MeNext;
+
+typedef struct MeNote {
+  int64_t id, created_at;
+  const char *title, *category;
+} MeNote;
+
+static const char *today_str(Req *r) {
+  char *d = arena_alloc(r->a, 11);
+  date_format(date_today(), d);
+  return d;
+}
+
+static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
+
+static bool action_open(const MeAction *a) {
+  return strcmp(a->status, "planned") == 0 || strcmp(a->status, "in_progress") == 0;
+}
+
+/* Plain-language status of an action, for the participant. */
+static const char *action_status_plain(const char *s) {
+  if (strcmp(s, "in_progress") == 0) return _("Started");
+  if (strcmp(s, "done") == 0) return _("Done");
+  if (strcmp(s, "dropped") == 0) return _("No longer needed");
+  return _("To do");
+}
+
+/* Who does an action, said to the participant. */
+static const char *action_owner_plain(const MeAction *a) {
+  if (strcmp(a->owner_kind, "participant") == 0) return _("You");
+  if (strcmp(a->owner_kind, "coach") == 0) return _("Your coach");
+  return a->owner_name ? a->owner_name : _("Someone in your network");
+}
+
+/* Loads the latest version of the plan of trajectory tid when the one door allows it; adds the read to
+ * entries[*ne]. p->item_id stays 0 when there is no plan (or none the participant may see). Returns a DB
+ * code. */
+static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan *p, AuditEntry *entries, int *ne) {
+  memset(p, 0, sizeof *p);
+  Stmt *st = db_prepare(r->db, "SELECT item_id, version, confirmed_by_participant_at AS p_at, "
+                               "confirmed_by_coach_at AS c_at FROM plan_versions WHERE trajectory_id = ? "
+                               "ORDER BY version DESC LIMIT 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  int64_t vid = 0, version = 0, p_at = 0, c_at = 0;
+  if (rc == DB_ROW) {
+    vid = db_int(st, "item_id");
+    version = db_int(st, "version");
+    p_at = db_null(st, "p_at") ? 0 : db_int(st, "p_at");
+    c_at = db_null(st, "c_at") ? 0 : db_int(st, "c_at");
+  }
+  db_done(st);
+  if (rc == DB_DONE) return DB_OK;
+  if (rc != DB_ROW) return rc;
+
+  Grounds ig;
+  int64_t consent;
+  ItemRef it = {0};
+  if ((rc = policy_item(r->db, r->user, vid, today, &ig, &consent, &it)) != DB_OK) return rc;
+  if (ig == GROUNDS_NONE || it.trajectory_id != tid) return DB_OK; /* deleted, or not hers: nothing shown */
+  entries[(*ne)++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                  .item = arena_printf(r->a, "plan:%lld", (long long)vid), .action = "view",
+                                  .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+  *p = (MePlan){.item_id = vid, .version = version, .p_at = p_at, .c_at = c_at};
+
+  st = db_prepare(r->db, "SELECT id, title, time_bound FROM plan_goals WHERE version_item_id = ? ORDER BY position");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, vid);
+  int64_t gids[ME_GOALS];
+  while (p->ngoals < ME_GOALS && (rc = db_step(st)) == DB_ROW) {
+    gids[p->ngoals] = db_int(st, "id");
+    p->goals[p->ngoals++] = (MeGoal){.title = col(r, st, "title"), .time_bound = col(r, st, "time_bound")};
+  }
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return rc;
+  for (int i = 0; i < p->ngoals; i++) {
+    MeGoal *g = &p->goals[i];
+    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.due_on, a.status, m.name AS owner_name FROM plan_actions a "
+                           "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
+                           "ORDER BY a.position");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, gids[i]);
+    while (g->nactions < ME_ACTIONS && (rc = db_step(st)) == DB_ROW)
+      g->actions[g->nactions++] = (MeAction){.text = col(r, st, "text"), .owner_kind = col(r, st, "owner_kind"),
+                                             .owner_name = col(r, st, "owner_name"), .due_on = col(r, st, "due_on"),
+                                             .status = col(r, st, "status")};
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return rc;
+  }
+  return DB_OK;
+}
+
+/* The earliest open action of the plan: the participant's own first, else anybody's. */
+static const MeAction *next_action(const MePlan *p) {
+  const MeAction *mine = NULL, *any = NULL;
+  for (int i = 0; i < p->ngoals; i++)
+    for (int j = 0; j < p->goals[i].nactions; j++) {
+      const MeAction *a = &p->goals[i].actions[j];
+      if (!action_open(a) || !a->due_on || !*a->due_on) continue;
+      if (!any || strcmp(a->due_on, any->due_on) < 0) any = a;
+      if (strcmp(a->owner_kind, "participant") == 0 && (!mine || strcmp(a->due_on, mine->due_on) < 0)) mine = a;
+    }
+  return mine ? mine : any;
+}
+
+/* The next follow-up moment from today on that the one door allows; adds the read to entries. Returns a
+ * DB code; n->followup_id stays 0 when there is none. */
+static int next_followup(Req *r, int64_t tid, int64_t pid, const char *today, MeNext *n, AuditEntry *entries,
+                         int *ne) {
+  Stmt *st = db_prepare(r->db, "SELECT f.item_id, f.kind, f.due_on FROM followups f JOIN items i ON i.id = f.item_id "
+                               "WHERE f.trajectory_id = ? AND f.done_on IS NULL AND f.due_on >= ? AND "
+                               POLICY_SQL_ITEM_VISIBLE " ORDER BY f.due_on, f.item_id LIMIT 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, today);
+  policy_bind_item_filter(st, 3, r->user, today);
+  int rc = db_step(st);
+  int64_t fid = 0;
+  const char *kind = NULL, *due = NULL;
+  if (rc == DB_ROW) {
+    fid = db_int(st, "item_id");
+    kind = col(r, st, "kind");
+    due = col(r, st, "due_on");
+  }
+  db_done(st);
+  if (rc == DB_DONE) return DB_OK;
+  if (rc != DB_ROW) return rc;
+  Grounds ig;
+  int64_t consent;
+  if ((rc = policy_item(r->db, r->user, fid, today, &ig, &consent, NULL)) != DB_OK) return rc;
+  if (ig == GROUNDS_NONE) return DB_OK;
+  n->followup_id = fid;
+  n->kind = kind;
+  n->due_on = due;
+  entries[(*ne)++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                  .item = arena_printf(r->a, "followup:%lld", (long long)fid), .action = "view",
+                                  .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+  return DB_OK;
+}
+
+/* The participant's own latest diary notes (titles only), each allowed by the one door and listed in the
+ * access log. Returns a DB code. */
+static int load_notes(Req *r, int64_t tid, int64_t pid, const char *today, MeNote *notes, int *n, AuditEntry *entries,
+                      int *ne) {
+  *n = 0;
+  Stmt *st = db_prepare(r->db, "SELECT i.id, i.title, i.category, i.created_at FROM items i "
+                               "WHERE i.trajectory_id = ? AND i.kind = 'note' AND i.author_id = ? "
+                               "AND i.source_member_id IS NULL AND " POLICY_SQL_ITEM_VISIBLE
+                               " ORDER BY i.created_at DESC, i.id DESC LIMIT ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, r->user->id);
+  db_bind_int(st, policy_bind_item_filter(st, 3, r->user, today), ME_NOTES);
+  int rc;
+  MeNote all[ME_NOTES];
+  int m = 0;
+  while (m < ME_NOTES && (rc = db_step(st)) == DB_ROW)
+    all[m++] = (MeNote){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .title = col(r, st, "title"),
+                        .category = col(r, st, "category")};
+  db_done(st);
+  if (m == ME_NOTES) rc = DB_DONE;
+  if (rc != DB_DONE) return rc;
+  for (int i = 0; i < m; i++) {
+    Grounds ig;
+    int64_t consent;
+    if ((rc = policy_item(r->db, r->user, all[i].id, today, &ig, &consent, NULL)) != DB_OK) return rc;
+    if (ig == GROUNDS_NONE) continue;
+    notes[(*n)++] = all[i];
+    entries[(*ne)++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                    .item = arena_printf(r->a, "note:%lld", (long long)all[i].id), .action = "list",
+                                    .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+  }
+  return DB_OK;
+}
+
+/* ------------------------------------------------------------------------------- what /me shows */
+
+static void section_where(Req *r, const MyTrajectory *t) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-where\"><h2 id=\"h-where\">%s</h2>", _("Where am I?"));
+  html(&r->out, "<p class=\"lead\">%s <strong>%s</strong></p><p>%s</p>", _("You are now in the phase:"),
+       label_phase(t->phase), phase_explained(t->phase));
+  int step = trajectory_phase_index(t->phase) + 1, steps = 0;
+  while (trajectory_phases[steps]) steps++;
+  if (step > 0) html(&r->out, "<p class=\"muted\">%s %d / %d</p>", _("Step"), step, steps);
+  html(&r->out, "<p>%s %s.</p></section>", _("Your trajectory started on"), t->started_on);
+}
+
+static void section_next(Req *r, int64_t tid, const MeNext *n) {
+  html(&r->out, "<section class=\"card\" id=\"next-step\" aria-labelledby=\"h-next\"><h2 id=\"h-next\">%s</h2>",
+       _("My next step"));
+  if (n->action) {
+    const MeAction *a = n->action;
+    html(&r->out, "<p class=\"lead\">%s</p><p>", a->text);
+    if (strcmp(a->owner_kind, "participant") == 0)
+      html(&r->out, "%s <strong>%s</strong>.", _("This is yours to do, by"), a->due_on);
+    else
+      html(&r->out, "%s: %s · %s <strong>%s</strong>.", _("Who does it"), action_owner_plain(a), _("by"), a->due_on);
+    html(&r->out, "</p><p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid, _("See the whole plan"));
+  } else if (n->followup_id) {
+    html(&r->out, "<p class=\"lead\">%s</p><p>%s <strong>%s</strong>. %s</p>", followup_kind_label(n->kind),
+         _("Planned on"), n->due_on, _("Your coach will get in touch with you about it."));
+  } else {
+    html(&r->out, "<p class=\"lead\">%s</p><p>%s</p>", _("There is nothing you need to do right now."),
+         _("Take the time you need. Your coach will get in touch with you about the next step; you can always "
+           "contact your coach yourself."));
+  }
+  html(&r->out, "</section>");
+}
+
+static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
+  html(&r->out, "<section class=\"card\" id=\"agreed\" aria-labelledby=\"h-agreed\"><h2 id=\"h-agreed\">%s</h2>",
+       _("What is agreed"));
+  if (!p->item_id) {
+    html(&r->out, "<p>%s</p></section>",
+         _("There is no action plan yet. You will make it together with your coach: clear goals and steps, and who "
+           "does what and by when."));
+    return;
+  }
+  html(&r->out, "<p>%s %lld.</p>", _("Your action plan, version"), (long long)p->version);
+  if (p->ngoals == 0) html(&r->out, "<p class=\"muted\">%s</p>", _("This version has no goals."));
+  for (int i = 0; i < p->ngoals; i++) {
+    const MeGoal *g = &p->goals[i];
+    html(&r->out, "<article class=\"goal\"><h3>%s</h3><p class=\"muted small\">%s %s</p>", g->title, _("Reached by"),
+         g->time_bound);
+    if (g->nactions == 0) {
+      html(&r->out, "<p class=\"muted\">%s</p></article>", _("No steps for this goal yet."));
+      continue;
+    }
+    html(&r->out, "<ul class=\"plain actions-list\">");
+    for (int j = 0; j < g->nactions; j++) {
+      const MeAction *a = &g->actions[j];
+      const char *badge = strcmp(a->status, "done") == 0      ? "badge badge-ok"
+                          : strcmp(a->status, "dropped") == 0 ? "badge badge-muted"
+                                                              : "badge";
+      html(&r->out, "<li><span class=\"%s\">%s</span> %s<br><span class=\"muted small\">%s: %s · %s %s</span></li>",
+           badge, action_status_plain(a->status), a->text, _("Who"), action_owner_plain(a), _("by"), a->due_on);
+    }
+    html(&r->out, "</ul></article>");
+  }
+  if (p->p_at) {
+    html(&r->out, "<p><span class=\"badge badge-ok\">%s</span> %s %s.</p>", _("Confirmed"),
+         _("You confirmed this plan on"), arena_strndup(r->a, fmt_time(r, p->p_at), 10));
+  } else {
+    html(&r->out, "<p><span class=\"badge badge-warn\">%s</span> %s</p>", _("Not yet confirmed"),
+         _("You have not confirmed this version of your plan yet. Read it calmly; if something is not right, tell "
+           "your coach before you confirm."));
+    form_begin(r, arena_printf(r->a, "/t/%lld/plan/%lld/confirm", (long long)tid, (long long)p->item_id), NULL);
+    html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
+         _("I agree: confirm my plan"));
+    form_end(r);
+  }
+  if (p->c_at) html(&r->out, "<p class=\"muted small\">%s</p>", _("Your coach has confirmed this version too."));
+  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p></section>", (long long)tid,
+       _("See the whole plan, with all details and earlier versions"));
+}
+
+static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
+  html(&r->out, "<section class=\"card\" id=\"diary\" aria-labelledby=\"h-diary\"><h2 id=\"h-diary\">%s</h2>",
+       _("My diary"));
+  html(&r->out, "<p>%s</p>", _("Write down how it goes, in your own words. This is your information: your coach can "
+                               "read it, and others only when you agreed to share this kind of information with them."));
+  if (n) {
+    html(&r->out, "<h3>%s</h3><ul class=\"plain\">", _("What you wrote last"));
+    for (int i = 0; i < n; i++)
+      html(&r->out, "<li><a href=\"/t/%lld/notes/%lld\">%s</a> <span class=\"muted small\">%s · %s</span></li>",
+           (long long)tid, (long long)notes[i].id, notes[i].title, arena_strndup(r->a, fmt_time(r, notes[i].created_at), 10),
+           label_category(notes[i].category));
+    html(&r->out, "</ul>");
+  }
+  const char *cats[2 * 8 + 3];
+  int k = 0;
+  cats[k++] = "";
+  cats[k++] = _("Choose what it is about");
+  for (int i = 0; item_categories[i] && k < 2 * 8 + 1; i++) {
+    cats[k++] = item_categories[i];
+    cats[k++] = arena_printf(r->a, "%s: %s", label_category(item_categories[i]), explain_category(item_categories[i]));
+  }
+  cats[k] = NULL;
+  html(&r->out, "<h3>%s</h3>", _("Write a new note"));
+  form_begin(r, arena_printf(r->a, "/t/%lld/notes", (long long)tid), "form");
+  field_input(r, &(Field){.name = "title", .label = _("Title"), .hint = _("A few words, for example: a hard morning."),
+                          .value = "", .required = true, .maxlength = 200});
+  field_select(r, &(Field){.name = "category", .label = _("What is it about?"), .value = "",
+                           .hint = _("This decides who may read it besides you and your coach: only the people you "
+                                     "share this kind of information with."),
+                           .required = true},
+               cats);
+  field_textarea(r, &(Field){.name = "body", .label = _("Your note"), .value = "", .required = true,
+                             .maxlength = 20000},
+                 5);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save my note"));
+  form_end(r);
+  html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p></section>", (long long)tid, _("All my notes"));
+}
+
 static int get_me(Req *r) {
   MyTrajectory t;
   int rc = my_trajectory(r, &t);
@@ -91,24 +420,36 @@ static int get_me(Req *r) {
   int64_t pid;
   if ((rc = policy_trajectory(r->db, r->user, t.id, &g, &pid)) != DB_OK) return http_db_error(r, rc);
   if (g != GROUNDS_SELF) return no_trajectory(r);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory",
-                                    .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
+
+  const char *today = today_str(r);
+  AuditEntry entries[ME_AUDIT];
+  int ne = 0;
+  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory", .action = "view",
+                               .outcome = "ok", .grounds = grounds_name(g)};
+  MePlan *plan = arena_alloc(r->a, sizeof *plan);
+  if ((rc = load_plan(r, t.id, pid, today, plan, entries, &ne)) != DB_OK) return http_db_error(r, rc);
+  MeNext next = {.action = next_action(plan)};
+  if (!next.action && (rc = next_followup(r, t.id, pid, today, &next, entries, &ne)) != DB_OK)
+    return http_db_error(r, rc);
+  MeNote notes[ME_NOTES];
+  int nnotes = 0;
+  if ((rc = load_notes(r, t.id, pid, today, notes, &nnotes, entries, &ne)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("My trajectory"));
-  html(&r->out, "<h1>%s</h1><section class=\"card\" aria-labelledby=\"h-where\"><h2 id=\"h-where\">%s</h2>",
-       _("My trajectory"), _("Where am I?"));
-  html(&r->out, "<p class=\"lead\">%s <strong>%s</strong></p><p>%s</p>", _("You are now in the phase:"),
-       label_phase(t.phase), phase_explained(t.phase));
-  int step = trajectory_phase_index(t.phase) + 1, steps = 0;
-  while (trajectory_phases[steps]) steps++;
-  if (step > 0) html(&r->out, "<p class=\"muted\">%s %d / %d</p>", _("Step"), step, steps);
-  html(&r->out, "<p>%s %s.</p></section>", _("Your trajectory started on"), t.started_on);
+  html(&r->out, "<div class=\"narrow\"><h1>%s</h1>", _("My trajectory"));
+  section_where(r, &t);
+  section_next(r, t.id, &next);
+  section_agreed(r, t.id, plan);
+  section_diary(r, t.id, notes, nnotes);
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-coach\"><h2 id=\"h-coach\">%s</h2>", _("Your coach"));
   if ((rc = coach_names(r, t.id)) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p>%s</p><p><a href=\"/t/%lld\">%s</a></p></section>",
        _("Your coach is your contact person for everything about your trajectory."), (long long)t.id,
        _("See the details of your trajectory"));
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-mine\"><h2 id=\"h-mine\">%s</h2><ul class=\"plain\">"
+                "<li><a href=\"/me/consents\">%s</a></li><li><a href=\"/me/log\">%s</a></li></ul></section></div>",
+       _("Your information"), _("Who may see what: your consents"), _("Who looked at my file"));
   page_end(r);
   return 200;
 }

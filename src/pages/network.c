@@ -476,22 +476,6 @@ static int get_network(Req *r) {
 /* ---- POST /t/{id}/network ---- */
 
 /* True if s holds a line break or tab (single-line fields). */
-static bool has_breaks(const char *s) { return strpbrk(s, "\r\n\t") != NULL; }
-
-/* The e-mail shape we accept: no spaces or controls, one '@' with something before it, and a dot in the
- * domain that is neither its first nor its last character. Pure. */
-static bool email_ok(const char *e) {
-  size_t n = strlen(e);
-  if (n == 0 || n > EMAIL_MAX) return false;
-  const char *at = strchr(e, '@');
-  if (!at || at == e || strchr(at + 1, '@')) return false;
-  for (const char *p = e; *p; p++)
-    if ((unsigned char)*p <= ' ' || *p == 0x7f) return false;
-  const char *dom = at + 1;
-  const char *dot = strchr(dom, '.');
-  if (!dot || dot == dom) return false;
-  return dom[strlen(dom) - 1] != '.';
-}
 
 /* Lowercased copy of s in the arena. */
 static char *lower(Arena *a, const char *s) {
@@ -503,7 +487,7 @@ static char *lower(Arena *a, const char *s) {
 /* Checks an optional single-line text field of at most max characters. */
 static void check_line(Req *r, const char *field, const char *v, size_t max, const char *too_long) {
   if (text_chars(v) > max) form_error(r, field, too_long);
-  else if (has_breaks(v)) form_error(r, field, _("This must be on one line."));
+  else if (text_has_breaks(v)) form_error(r, field, _("This must be on one line."));
 }
 
 static int post_network(Req *r) {
@@ -522,7 +506,7 @@ static int post_network(Req *r) {
   if (!*name) form_error(r, "name", _("Fill in the name."));
   else check_line(r, "name", name, NAME_MAX_CHARS, _("The name may be at most 120 characters."));
   check_line(r, "organisation", org, ORG_MAX_CHARS, _("The organisation may be at most 160 characters."));
-  if (*email && !email_ok(email))
+  if (*email && !text_email_ok(email, EMAIL_MAX))
     form_error(r, "email", _("Enter an e-mail address like name@example.org, or leave it empty."));
   if (*phone) {
     check_line(r, "phone", phone, PHONE_MAX_CHARS, _("The phone number may be at most 40 characters."));
@@ -744,3 +728,24 @@ const Route network_routes[] = {
     {"POST", "/t/{id}/network/{mid}/invite", ROLES_ALL, R_CASE, post_invite},
     {0},
 };
+
+int member_options(Req *r, int64_t tid, const char *const *lead, const char ***out) {
+  enum { CAP = 64 };
+  int n = 0;
+  const char **opts = arena_alloc(r->a, sizeof *opts * (CAP * 2 + 16));
+  for (int i = 0; lead && lead[i] && n < 14; i++) opts[n++] = lead[i];
+  Stmt *st = db_prepare(r->db, "SELECT id, name, side FROM network_members WHERE trajectory_id = ? "
+                               "AND removed_at IS NULL ORDER BY side, name");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc, members = 0;
+  while (members++ < CAP && (rc = db_step(st)) == DB_ROW) {
+    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
+    opts[n++] = arena_printf(r->a, "%s (%s)", db_text(st, "name"),
+                             strcmp(db_text(st, "side"), "care") == 0 ? _("care") : _("work"));
+  }
+  db_done(st);
+  opts[n] = NULL;
+  *out = opts;
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}

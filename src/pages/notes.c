@@ -47,27 +47,6 @@ static int member_of(Req *r, int64_t tid, int64_t *member_id) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Source-party options for the coach: the participant and every live member. */
-static int source_options(Req *r, int64_t tid, const char ***out) {
-  int n = 0, cap = 16;
-  const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)(cap * 2 + 1));
-  opts[n++] = "participant";
-  opts[n++] = _("The participant");
-  Stmt *st = db_prepare(r->db, "SELECT id, name, side FROM network_members WHERE trajectory_id = ? "
-                               "AND removed_at IS NULL ORDER BY side, name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW && n < cap * 2 - 2) {
-    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
-    opts[n++] = arena_printf(r->a, "%s (%s)", db_text(st, "name"),
-                             strcmp(db_text(st, "side"), "care") == 0 ? _("care") : _("work"));
-  }
-  db_done(st);
-  opts[n] = NULL;
-  *out = opts;
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
-}
 
 static void note_form(Req *r, int64_t tid, Grounds g) {
   const char *cats[12];
@@ -88,7 +67,7 @@ static void note_form(Req *r, int64_t tid, Grounds g) {
                cats);
   if (g == GROUNDS_COACH) {
     const char **opts;
-    if (source_options(r, tid, &opts) == DB_OK)
+    if (member_options(r, tid, (const char *const[]){"participant", _("The participant"), NULL}, &opts) == DB_OK)
       field_select(r, &(Field){.name = "source", .label = _("Whose information is this?"),
                                .value = form_str(r, "source"), .required = true},
                    opts);

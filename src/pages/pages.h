@@ -40,6 +40,10 @@ int trajectory_door(Req *r, const char *item, const char *action, Grounds need, 
 /* The section links of a trajectory (overview, notes, network, consents); current is the key shown. */
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
 
+/* Options for a <select> of the trajectory's live network members ("id", "Name (care|work)" pairs, at most
+ * 64), after the NULL-terminated value/label pairs in lead; NULL-terminated; arena. network.c. */
+int member_options(Req *r, int64_t tid, const char *const *lead, const char ***out);
+
 /* Translated labels shared between pages. */
 const char *referral_status_label(const char *status); /* referral.c */
 const char *followup_kind_label(const char *kind);     /* followup.c */

@@ -252,18 +252,6 @@ static int version_allowed(Req *r, int64_t tid, int64_t pid, int64_t vid, const 
 
 /* ------------------------------------------------------------------------------------------ display */
 
-/* Writes text with its line breaks kept (<br>); escaped. */
-static void text_lines(Req *r, const char *s) {
-  while (s && *s) {
-    const char *nl = strchr(s, '\n');
-    size_t n = nl ? (size_t)(nl - s) : strlen(s);
-    if (n && s[n - 1] == '\r') n--;
-    html_text_n(&r->out, s, n);
-    if (!nl) break;
-    html(&r->out, "<br>");
-    s = nl + 1;
-  }
-}
 
 /* Who confirmed the version and when, per party. */
 static void confirmations(Req *r, const PlanVersion *v) {
@@ -297,7 +285,7 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested) {
            i + 1, g->title);
     for (int k = 0; k < 4; k++) {
       html(&r->out, "<dt>%s</dt><dd>", _(smart_fields[k].label));
-      text_lines(r, goal_field(g, k));
+      html_text_lines(&r->out, goal_field(g, k));
       html(&r->out, "</dd>");
     }
     html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Time-bound: reached by"), g->time_bound);
@@ -326,7 +314,7 @@ static void version_meta(Req *r, const PlanVersion *v) {
   html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), v->author, fmt_time(r, v->created_at));
   if (v->reason && *v->reason) {
     html(&r->out, "<p><strong>%s</strong> ", _("Reason for the change:"));
-    text_lines(r, v->reason);
+    html_text_lines(&r->out, v->reason);
     html(&r->out, "</p>");
   }
 }
@@ -473,13 +461,13 @@ static bool same(const char *a, const char *b) { return strcmp(s_or_empty(a), s_
 /* Old text marked as removed, for eyes and for screen readers. */
 static void del_text(Req *r, const char *s) {
   html(&r->out, "<del><span class=\"visually-hidden\">%s </span>", _("Removed:"));
-  text_lines(r, s);
+  html_text_lines(&r->out, s);
   html(&r->out, "</del>");
 }
 
 static void ins_text(Req *r, const char *s) {
   html(&r->out, "<ins><span class=\"visually-hidden\">%s </span>", _("Added:"));
-  text_lines(r, s);
+  html_text_lines(&r->out, s);
   html(&r->out, "</ins>");
 }
 
@@ -489,7 +477,7 @@ static void diff_field(Req *r, const char *label, const char *old, const char *n
   html(&r->out, "<dt>%s</dt><dd>", label);
   if (mode < 0) del_text(r, old);
   else if (mode > 0) ins_text(r, new);
-  else if (same(old, new)) text_lines(r, s_or_empty(new));
+  else if (same(old, new)) html_text_lines(&r->out, s_or_empty(new));
   else {
     if (old && *old) del_text(r, old);
     if (old && *old && new && *new) html(&r->out, " ");
@@ -598,29 +586,6 @@ static void compare_versions(Req *r, const PlanVersion *a, const PlanVersion *b)
 
 /* ------------------------------------------------------------------------------------------ edit form */
 
-/* Owner options for the coach: the participant, the coach and every live member of trajectory tid. */
-static int owner_options(Req *r, int64_t tid, const char ***out) {
-  int n = 0, cap = 64;
-  const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)(cap * 2 + 1));
-  opts[n++] = "participant";
-  opts[n++] = _("The participant");
-  opts[n++] = "coach";
-  opts[n++] = _("The coach");
-  Stmt *st = db_prepare(r->db, "SELECT id, name, side FROM network_members WHERE trajectory_id = ? "
-                               "AND removed_at IS NULL ORDER BY side, name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW && n < cap * 2 - 2) {
-    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
-    opts[n++] = arena_printf(r->a, "%s (%s)", db_text(st, "name"),
-                             strcmp(db_text(st, "side"), "care") == 0 ? _("care") : _("work"));
-  }
-  db_done(st);
-  opts[n] = NULL;
-  *out = opts;
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
-}
 
 static const char *gkey(Req *r, int i, const char *field) { return arena_printf(r->a, "g%d_%s", i + 1, field); }
 static const char *akey(Req *r, int i, int j, const char *field) {
@@ -721,7 +686,7 @@ static int render_edit(Req *r, int64_t tid, const PlanVersion *prefill, bool pos
   int rc = trajectory_facts(r, tid, &started_on, &open);
   if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
   const char **owners;
-  if ((rc = owner_options(r, tid, &owners)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = member_options(r, tid, (const char *const[]){"participant", _("The participant"), "coach", _("The coach"), NULL}, &owners)) != DB_OK) return http_db_error(r, rc);
   page_begin(r, _("Adjust the action plan"));
   html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"),
        base ? _("Adjust the action plan") : _("Write the action plan"));

@@ -91,23 +91,11 @@ int trajectory_door(Req *r, const char *item, const char *action, Grounds need, 
   return http_error(r, 404, NULL);
 }
 
-/* Writes text with its line breaks kept (<br>); escaped. */
-static void text_lines(Req *r, const char *s) {
-  while (s && *s) {
-    const char *nl = strchr(s, '\n');
-    size_t n = nl ? (size_t)(nl - s) : strlen(s);
-    if (n && s[n - 1] == '\r') n--;
-    html_text_n(&r->out, s, n);
-    if (!nl) break;
-    html(&r->out, "<br>");
-    s = nl + 1;
-  }
-}
 
 /* One row of a description list; an empty value shows "Not recorded". */
 static void dl_row(Req *r, const char *term, const char *value) {
   html(&r->out, "<dt>%s</dt><dd>", term);
-  if (value && *value) text_lines(r, value);
+  if (value && *value) html_text_lines(&r->out, value);
   else html(&r->out, "<span class=\"muted\">%s</span>", _("Not recorded"));
   html(&r->out, "</dd>");
 }
