@@ -6,10 +6,16 @@
 # Scenarios (one run):
 #   static               a static asset from zorgwerk (the stylesheet, as pages link it)
 #   caseload             GET /caseload, signed in as a coach with exactly 20 open trajectories
-#   nginx                the same caseload HTML saved to a file, served by nginx (2 workers, access_log off)
+#   dashboard            GET /dashboard (the coach's day), same coach; each of the 20 trajectories has a plan of
+#                        5 goals x 4 actions with due dates from 4 days ago to 35 days ahead (access log on)
+#   nginx                the same caseload HTML saved to a file, served by nginx (2 workers, access_log off):
+#                        the reference for every ratio, as in the foundation issue
+#   nginx_dashboard      the saved dashboard HTML served by the same nginx (same bytes as zorgwerk's dashboard),
+#                        for a like-for-like ratio of the dashboard
 #   trajectory_logged    GET /t/{id} with the access log on           } only when /t/{id} exists;
 #   trajectory_unlogged  GET /t/{id} with access_log_off (a 2nd server) } throughput ratio logged/unlogged
-# Prints req/s, p50/p99 latency, peak RSS (VmHWM) and ratios to nginx, then PASS/FAIL against the targets,
+# Prints req/s, p50/p99 latency, peak RSS (VmHWM), the 1-minute load average before/after each run and ratios
+# to nginx, then PASS/FAIL against the targets,
 # and writes the same to build/bench/results.json.
 #
 # Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_WARMUP seconds (2),
@@ -66,8 +72,11 @@ wrk_run() {
   if [ "$WARMUP" -gt 0 ]; then
     BENCH_COOKIE="${COOKIE:-}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$HERE/wrk.lua" "$url" >/dev/null
   fi
+  cut -d' ' -f1 /proc/loadavg >"$WORK/load-$name.txt"
   BENCH_COOKIE="${COOKIE:-}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$HERE/wrk.lua" "$url" \
     >"$WORK/wrk-$name.json"
+  cut -d' ' -f1 /proc/loadavg >>"$WORK/load-$name.txt"
+  printf '    load average %s -> %s\n' $(cat "$WORK/load-$name.txt") >&2
   grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$WORK/wrk-$name.json" | sed 's/^/    /' >&2 || true
 }
 
@@ -111,6 +120,7 @@ CASELOAD_STATUS=$($PY get "$STATE" caseload_status)
 TRAJ_PATH=$($PY get "$STATE" trajectory_path)
 TRAJ_STATUS=$($PY get "$STATE" trajectory_status)
 STATIC_PATH=$($PY get "$STATE" static_path)
+DASHBOARD_STATUS=$($PY get "$STATE" dashboard_status)
 
 # ---- nginx: the saved caseload HTML, same bytes ----
 NGINX_PORT=$($PY freeport)
@@ -124,6 +134,9 @@ if [ "$CASELOAD_STATUS" = 200 ]; then
   NGINX_PID=$!
   $PY wait "http://127.0.0.1:$NGINX_PORT/caseload"
   COOKIE="" wrk_run nginx "http://127.0.0.1:$NGINX_PORT/caseload"
+  if [ "$DASHBOARD_STATUS" = 200 ]; then
+    COOKIE="" wrk_run nginx_dashboard "http://127.0.0.1:$NGINX_PORT/dashboard"
+  fi
   $PY set "$STATE" rss_nginx="$($PY rss "$NGINX_PID" --children)"
   stop_pid "$NGINX_PID"
   NGINX_PID=""
@@ -138,6 +151,12 @@ if [ "$CASELOAD_STATUS" = 200 ]; then
   check_200 "$ZW" /caseload caseload
   wrk_run caseload "$ZW/caseload"
   check_200 "$ZW" /caseload "(after) caseload" || $PY set "$STATE" problems='["session lost during the caseload run"]'
+fi
+if [ "$DASHBOARD_STATUS" = 200 ]; then
+  check_200 "$ZW" /dashboard dashboard
+  wrk_run dashboard "$ZW/dashboard"
+else
+  echo "bench: GET /dashboard answered $DASHBOARD_STATUS — dashboard scenario skipped" >&2
 fi
 HAVE_TRAJ=0
 if [ -n "$TRAJ_PATH" ] && [ "$TRAJ_STATUS" = 200 ]; then

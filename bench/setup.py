@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """bench/setup.py — helper for bench/run.sh (python3 standard library only).
 
-  setup.py db BIN DB STATE.json          demo database + one coach with exactly 20 open trajectories
+  setup.py db BIN DB STATE.json          demo database + one coach with exactly 20 open trajectories, each
+                                          with a new latest plan version of 5 goals x 4 actions
   setup.py login BASE STATE.json DIR      sign the coach in over HTTP (password, then TOTP), save the
-                                          caseload HTML to DIR/caseload.html, find a trajectory and an asset
+                                          caseload and dashboard HTML to DIR/{caseload,dashboard}.html, find a
+                                          trajectory and an asset
   setup.py check BASE STATE.json PATH     1 request with the session cookie: prints "status bytes"
   setup.py set STATE.json KEY=VALUE...   store values (JSON or text) in the state file; get STATE KEY reads
   setup.py wait URL                      waits until URL answers 200 (15 s at most)
@@ -37,6 +39,13 @@ FIRST = ["Eva", "Tim", "Lien", "Wout", "Noor", "Jens", "Ines", "Ruben", "Amber",
 LAST = ["Peeters", "Maes", "Jacobs", "Willems", "Mertens", "Claes", "Goossens", "Wuyts", "Dubois", "Lambert",
         "Hermans", "Aerts", "Smets", "Verstraeten", "Van Damme", "Michiels", "De Smet", "Martens", "Stevens",
         "Leclercq"]
+PLAN_GOALS, PLAN_ACTIONS = 5, 4
+GOALS = ["Dagritme opbouwen", "Belastbaarheid verhogen", "Werkhervatting voorbereiden", "Netwerk versterken",
+         "Financiën op orde brengen"]
+ACTIONS = ["Wekelijks gesprek met de coach plannen", "Drie keer per week een wandeling van 30 minuten",
+           "Gesprek met de leidinggevende over aangepast werk", "Afspraak met de bedrijfsarts maken",
+           "Vacatures bekijken met de jobcoach", "Vrijwilligerswerk twee halve dagen proberen",
+           "Budgetoverzicht opmaken met het OCMW"]
 PHASES = ["registration", "intake", "exploration", "consultation", "action_plan", "follow_up", "aftercare"]
 
 
@@ -107,11 +116,57 @@ def cmd_db(binary, db, state_path):
     tids = [r[0] for r in cur.execute(
         "SELECT t.id FROM trajectories t JOIN trajectory_coaches c ON c.trajectory_id = t.id "
         "WHERE c.user_id = ? AND t.status = 'open' ORDER BY t.id", (coach_id,))]
+    plans = add_plans(cur, coach_id, tids, now)
+    con.commit()
     con.close()
     if n != TARGET_OPEN:
         sys.exit("setup: coach has %d open trajectories, expected %d" % (n, TARGET_OPEN))
-    save(state_path, {"email": COACH, "password": pw.group(1) if pw else "zorg-en-werk-demo",
-                      "totp_secret": secret, "open_trajectories": n, "trajectory_ids": tids})
+    st = {"email": COACH, "password": pw.group(1) if pw else "zorg-en-werk-demo",
+          "totp_secret": secret, "open_trajectories": n, "trajectory_ids": tids}
+    st.update(plans)
+    save(state_path, st)
+
+
+def add_plans(cur, coach_id, tids, now):
+    """Gives each trajectory a new latest plan version (items row kind 'plan' + plan_versions) of
+    PLAN_GOALS goals x PLAN_ACTIONS actions, due dates spread from 4 days ago to 35 days ahead, so the
+    dashboard's "due this week or overdue" list has overdue, due-soon and later actions to sort and cut."""
+    day = 86400
+    open_due = 0
+    horizon = time.strftime("%Y-%m-%d", time.gmtime(now + 7 * day))
+    for i, tid in enumerate(tids):
+        number = cur.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE trajectory_id = ?",
+                             (tid,)).fetchone()[0]
+        cur.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                    "created_at) VALUES (?, 'plan', 'plan', NULL, ?, ?, ?, ?)",
+                    (tid, coach_id, "Actieplan versie %d" % number,
+                     "Benchmark: actieplan met %d doelen van elk %d acties." % (PLAN_GOALS, PLAN_ACTIONS),
+                     now - (i + 1) * 3600))
+        item = cur.lastrowid
+        cur.execute("INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (item, tid, number, "benchmark", coach_id, now - (i + 1) * 3600))
+        for g in range(PLAN_GOALS):
+            end = time.strftime("%Y-%m-%d", time.gmtime(now + (30 + 15 * g) * day))
+            cur.execute("INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
+                        "relevant, time_bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (item, g + 1, GOALS[g % len(GOALS)],
+                         "Concreet: %s, stap voor stap opgebouwd." % GOALS[g % len(GOALS)].lower(),
+                         "Wekelijks gemeten in het opvolggesprek.", "Haalbaar met de huidige belastbaarheid.",
+                         "Draagt bij aan de terugkeer naar werk.", end))
+            gid = cur.lastrowid
+            for a in range(PLAN_ACTIONS):
+                k = i * PLAN_GOALS * PLAN_ACTIONS + g * PLAN_ACTIONS + a
+                offset = (k * 7) % 40 - 4  # -4 .. +35 days around today
+                due = time.strftime("%Y-%m-%d", time.gmtime(now + offset * day))
+                status = ("planned", "in_progress", "planned", "done")[k % 4]
+                owner = ("participant", "coach")[k % 2]
+                cur.execute("INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, "
+                            "status, measure_slug) VALUES (?, ?, ?, ?, NULL, ?, ?, NULL)",
+                            (gid, a + 1, ACTIONS[(g + a) % len(ACTIONS)], owner, due, status))
+                if status != "done" and due <= horizon:
+                    open_due += 1
+    return {"plan_goals_per_trajectory": PLAN_GOALS, "plan_actions_per_goal": PLAN_ACTIONS,
+            "plan_actions_due": open_due}
 
 
 # ---- HTTP ----
@@ -188,6 +243,16 @@ def cmd_login(base, state_path, outdir):
             f.write(body)
         st["caseload_bytes"] = len(body)
         st["caseload_links"] = len(set(re.findall(r'href="/t/(\d+)"', page)))
+    # the coach's day: plan actions due, follow-ups, quiet trajectories, referrals (saved for nginx too)
+    s5, _, b5 = cl.req("GET", "/dashboard")
+    st["dashboard_status"] = s5
+    if s5 == 200:
+        with open(os.path.join(outdir, "dashboard.html"), "wb") as f:
+            f.write(b5)
+        st["dashboard_bytes"] = len(b5)
+        d = b5.decode(errors="replace")
+        st["dashboard_plan_rows"] = len(re.findall(r'href="/t/\d+/plan"', d))
+        st["dashboard_overdue_badges"] = d.count("badge badge-warn")
     # the static asset: the stylesheet URL (with its ?v= version) as the pages link it
     s2, _, b2 = cl.req("GET", "/login") if s != 200 else (s, None, body)
     m = re.search(r'href="(/static/style\.css[^"]*)"', b2.decode(errors="replace"))
@@ -229,10 +294,20 @@ def fmt_x(v):
     return "-" if v is None else "%.2fx" % v
 
 
+SCENARIOS = ("static", "caseload", "dashboard", "nginx", "nginx_dashboard", "trajectory_logged",
+             "trajectory_unlogged")
+
+
 def cmd_report(state_path, out_path):
     st = load(state_path)
     res = {}
-    for name in ("static", "caseload", "nginx", "trajectory_logged", "trajectory_unlogged"):
+    load_of = {}
+    for name in SCENARIOS:
+        lp = os.path.join(st["workdir"], "load-%s.txt" % name)
+        if os.path.exists(lp):
+            with open(lp) as f:
+                v = [float(x) for x in f.read().split()]
+            load_of[name] = (v + [None, None])[:2]
         p = os.path.join(st["workdir"], "wrk-%s.json" % name)
         if os.path.exists(p):
             with open(p) as f:
@@ -250,13 +325,16 @@ def cmd_report(state_path, out_path):
     labels = {
         "static": "zorgwerk static asset (%s)" % st.get("static_path", "").split("?")[0],
         "caseload": "zorgwerk GET /caseload (coach, 20 trajectories)",
+        "dashboard": "zorgwerk GET /dashboard (20 plans, 5x4 actions)",
         "nginx": "nginx: saved caseload HTML",
+        "nginx_dashboard": "nginx: saved dashboard HTML",
         "trajectory_logged": "zorgwerk GET %s, access log on" % (st.get("trajectory_path") or "/t/{id}"),
         "trajectory_unlogged": "zorgwerk GET %s, access_log_off" % (st.get("trajectory_path") or "/t/{id}"),
     }
-    rss_of = {"static": rss.get("zorgwerk"), "caseload": rss.get("zorgwerk"), "nginx": rss.get("nginx"),
+    rss_of = {"static": rss.get("zorgwerk"), "caseload": rss.get("zorgwerk"), "dashboard": rss.get("zorgwerk"),
+              "nginx": rss.get("nginx"), "nginx_dashboard": rss.get("nginx"),
               "trajectory_logged": rss.get("zorgwerk"), "trajectory_unlogged": rss.get("zorgwerk_unlogged")}
-    for name in ("static", "caseload", "nginx", "trajectory_logged", "trajectory_unlogged"):
+    for name in SCENARIOS:
         r = res.get(name)
         if not r:
             continue
@@ -269,6 +347,7 @@ def cmd_report(state_path, out_path):
             "p50_ratio_to_nginx": ratio(r["p50_ms"], ng and ng["p50_ms"]),
             "p99_ratio_to_nginx": ratio(r["p99_ms"], ng and ng["p99_ms"]),
             "rss_ratio_to_nginx": ratio(rss_of[name], rss.get("nginx")),
+            "loadavg_before": load_of.get(name, [None, None])[0], "loadavg_after": load_of.get(name, [None, None])[1],
         }
         rows.append(row)
 
@@ -278,9 +357,9 @@ def cmd_report(state_path, out_path):
           % (st.get("wrk_threads"), conns, secs, st.get("server_threads"), st.get("cores")))
     print("(peak RSS: VmHWM of the zorgwerk server process over all its runs; nginx: master + workers summed)")
     print()
-    f = "%-52s %9s %8s %8s %9s %9s %9s %9s %7s"
-    hdr = f % ("scenario", "req/s", "p50 ms", "p99 ms", "req/s", "p50", "p99", "peak RSS", "errors")
-    print(f % ("", "", "", "", "vs nginx", "vs nginx", "vs nginx", "MiB", ""))
+    f = "%-52s %9s %8s %8s %9s %9s %9s %9s %7s %12s"
+    hdr = f % ("scenario", "req/s", "p50 ms", "p99 ms", "req/s", "p50", "p99", "peak RSS", "errors", "load avg")
+    print(f % ("", "", "", "", "vs nginx", "vs nginx", "vs nginx", "MiB", "", "before>after"))
     print(hdr)
     print("-" * len(hdr))
     for row in rows:
@@ -289,18 +368,29 @@ def cmd_report(state_path, out_path):
             "-" if row["scenario"] == "nginx" else fmt_x(row["rps_ratio_to_nginx"]),
             "-" if row["scenario"] == "nginx" else fmt_x(row["p50_ratio_to_nginx"]),
             "-" if row["scenario"] == "nginx" else fmt_x(row["p99_ratio_to_nginx"]),
-            "-" if row["peak_rss_kib"] is None else "%.1f" % (row["peak_rss_kib"] / 1024.0), row["errors"]))
+            "-" if row["peak_rss_kib"] is None else "%.1f" % (row["peak_rss_kib"] / 1024.0), row["errors"],
+            "-" if row["loadavg_before"] is None else "%.2f>%.2f" % (row["loadavg_before"], row["loadavg_after"])))
     la = [st.get("loadavg_start"), st.get("loadavg_end")]
     cores = st.get("cores") or 1
-    if any(isinstance(x, (int, float)) and x > cores for x in la):
-        print("\nNOTE: load average %s -> %s on %s cores: other work shares the CPUs, so absolute figures are noisy;"
-              "\n      the ratios to nginx (measured in the same run) are the meaningful part." % (la[0], la[1], cores))
+    print("\nload average (1 min): %s at the start, %s at the end, %s cores" % (la[0], la[1], cores))
+    peak = max([x for x in la if isinstance(x, (int, float))] +
+               [v for row in rows for v in (row["loadavg_before"], row["loadavg_after"]) if v is not None] or [0])
+    if peak > cores:
+        print("\nNOTE: load average up to %.2f on %s cores: other work shares the CPUs, so absolute figures are noisy;"
+              "\n      the ratios to nginx (measured in the same run) are the meaningful part." % (peak, cores))
     print()
     if "caseload" in res and res.get("nginx"):
         print("bytes per response: caseload %.0f (zorgwerk) vs %.0f (nginx; file %s bytes)" % (
             res["caseload"]["bytes_per_response"], res["nginx"]["bytes_per_response"], st.get("caseload_bytes")))
+    if "dashboard" in res:
+        print("dashboard: %s bytes, %s plan-action rows listed (%s open actions due by next week, list capped at 50), "
+              "%s overdue badges; %s goals x %s actions per plan" % (
+                  st.get("dashboard_bytes"), st.get("dashboard_plan_rows"), st.get("plan_actions_due"),
+                  st.get("dashboard_overdue_badges"), st.get("plan_goals_per_trajectory"),
+                  st.get("plan_actions_per_goal")))
 
     checks = []
+    infos = []
     problems = list(st.get("problems", []))
     c = res.get("caseload")
     if c and ng:
@@ -311,6 +401,17 @@ def cmd_report(state_path, out_path):
         checks.append(("caseload without errors", c["bad"] == 0, "%d errors/non-2xx" % c["bad"]))
     else:
         problems.append("caseload scenario not measured (GET /caseload answered %s)" % st.get("caseload_status"))
+    dsh, ngd = res.get("dashboard"), res.get("nginx_dashboard")
+    if dsh and ng:
+        rr = dsh["rps"] / ng["rps"]
+        checks.append(("dashboard throughput >= 20% of nginx (caseload reference)", rr >= 0.20,
+                       "%.1f%% (%.0f vs %.0f req/s)" % (100 * rr, dsh["rps"], ng["rps"])))
+        if ngd:
+            infos.append("dashboard vs nginx serving the same dashboard HTML: %.1f%% (%.0f vs %.0f req/s)"
+                         % (100 * dsh["rps"] / ngd["rps"], dsh["rps"], ngd["rps"]))
+        checks.append(("dashboard without errors", dsh["bad"] == 0, "%d errors/non-2xx" % dsh["bad"]))
+    elif st.get("dashboard_status") != 200:
+        problems.append("dashboard scenario not measured (GET /dashboard answered %s)" % st.get("dashboard_status"))
     z = rss.get("zorgwerk")
     if z is not None:
         checks.append(("zorgwerk peak RSS < 64 MiB", z < 64 * 1024, "%.1f MiB" % (z / 1024.0)))
@@ -324,6 +425,8 @@ def cmd_report(state_path, out_path):
     print()
     for name, ok, detail in checks:
         print("%s  %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+    for i in infos:
+        print("INFO  %s" % i)
     for p in problems:
         print("ERROR  %s" % p)
 
@@ -334,10 +437,15 @@ def cmd_report(state_path, out_path):
         "server_threads": st.get("server_threads"), "cores": st.get("cores"),
         "coach_open_trajectories": st.get("open_trajectories"),
         "caseload_html_bytes": st.get("caseload_bytes"),
+        "dashboard_html_bytes": st.get("dashboard_bytes"),
+        "plan": {"goals": st.get("plan_goals_per_trajectory"), "actions_per_goal": st.get("plan_actions_per_goal"),
+                 "open_actions_due_by_next_week": st.get("plan_actions_due"),
+                 "dashboard_plan_rows": st.get("dashboard_plan_rows")},
         "peak_rss_kib": rss,
         "loadavg": {"start": st.get("loadavg_start"), "end": st.get("loadavg_end")},
         "scenarios": rows,
         "checks": [{"name": n, "pass": ok, "value": d} for n, ok, d in checks],
+        "info": infos,
         "problems": problems,
         "all_pass": bool(checks) and all(ok for _, ok, _ in checks) and not problems,
     }

@@ -7,7 +7,6 @@
 #include "assess/questionnaire.h"
 
 #include <jansson.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,8 +118,9 @@ static bool get_tenths(Ctx *c, json_t *obj, const char *key, int *out) {
   double x = json_number_value(v) * 10.0;
   if (!(x >= -10.0 * Q_SCORE_LIMIT * Q_ITEMS_MAX && x <= 10.0 * Q_SCORE_LIMIT * Q_ITEMS_MAX))
     return FAIL(c, "\"%s\" is out of range", key);
-  double r = round(x);
-  if (fabs(x - r) > 1e-6) return FAIL(c, "\"%s\" may have at most one decimal", key);
+  long long r = x >= 0 ? (long long)(x + 0.5) : -(long long)(-x + 0.5); /* no libm */
+  double diff = x - (double)r;
+  if (diff > 1e-6 || diff < -1e-6) return FAIL(c, "\"%s\" may have at most one decimal", key);
   *out = (int)r;
   return true;
 }

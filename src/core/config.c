@@ -63,7 +63,7 @@ void config_defaults(Config *c) {
   c->conn_timeout = 30;
   c->conn_limit = 1024;
   c->per_ip_limit = 64;
-  c->conn_memory_kib = 64;
+  c->conn_memory_kib = 32;
   c->max_body_kib = 1024;
   c->session_idle = 30 * 60;
   c->session_absolute = 12 * 3600;

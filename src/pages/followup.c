@@ -105,28 +105,16 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
 
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  int ne = 0;
-  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "followups", .action = "list",
-                               .outcome = "ok", .grounds = grounds_name(g)};
-  for (int i = 0; i < n; i++) {
-    Grounds ig;
-    int64_t consent;
-    if ((rc = policy_item(r->db, r->user, list[i].id, today, &ig, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
-    if (ig == GROUNDS_NONE) {
-      list[i].id = 0;
-      continue;
-    }
-    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                 .item = arena_printf(r->a, "followup:%lld", (long long)list[i].id), .action = "view",
-                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
-  }
-  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+  int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) ids[i] = list[i].id;
+  if ((rc = items_disclose(r, pid, tid, g, "followups", "list", "followup", ids, n)) != DB_OK) return http_db_error(r, rc);
+  int shown = 0;
+  for (int i = 0; i < n; i++) shown += (list[i].id = ids[i]) != 0;
 
   page_begin(r, _("Follow-up"));
   html(&r->out, "<h1>%s</h1>", _("Follow-up"));
   trajectory_subnav(r, tid, g, "followups");
-  if (ne == 1) {
+  if (!shown) {
     html(&r->out, "<p class=\"empty\">%s</p>", _("No follow-up moments you can see."));
   } else {
     html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
@@ -190,7 +178,7 @@ static int post_followup(Req *r) {
   Grounds g;
   int64_t pid;
   int s = trajectory_door(r, "followup", "create", GROUNDS_COACH, &g, &pid);
-  if (s) return s;
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   int64_t tid = r->ids[0];
   const char *kind = form_str(r, "kind"), *note = form_str(r, "note");
   int32_t due;
@@ -212,7 +200,7 @@ static int post_checkins(Req *r) {
   Grounds g;
   int64_t pid;
   int s = trajectory_door(r, "followup", "create", GROUNDS_COACH, &g, &pid);
-  if (s) return s;
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   int64_t tid = r->ids[0];
   int32_t back;
   if (date_field(r, "return_on", &back) && back > date_today() + 366)
@@ -241,7 +229,7 @@ static int post_done(Req *r) {
   Grounds g;
   int64_t pid;
   int s = trajectory_door(r, "followup", "update", GROUNDS_COACH, &g, &pid);
-  if (s) return s;
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   int64_t tid = r->ids[0], fid = r->ids[1];
   char today[11];
   date_format(date_today(), today);

@@ -355,6 +355,8 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
     }
     html(&r->out, "</ul></article>");
   }
+  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid,
+       _("See the whole plan, with all details and earlier versions"));
   if (p->p_at) {
     html(&r->out, "<p><span class=\"badge badge-ok\">%s</span> %s %s.</p>", _("Confirmed"),
          _("You confirmed this plan on"), arena_strndup(r->a, fmt_time(r, p->p_at), 10));
@@ -368,8 +370,17 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
     form_end(r);
   }
   if (p->c_at) html(&r->out, "<p class=\"muted small\">%s</p>", _("Your coach has confirmed this version too."));
-  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p></section>", (long long)tid,
-       _("See the whole plan, with all details and earlier versions"));
+  html(&r->out, "</section>");
+}
+
+/* Questionnaires: the participant fills them in herself on the assessments page of her trajectory. */
+static void section_questionnaires(Req *r, int64_t tid) {
+  html(&r->out, "<section class=\"card\" id=\"questionnaires\" aria-labelledby=\"h-quest\"><h2 id=\"h-quest\">%s</h2>"
+                "<p>%s</p><p><a class=\"button\" href=\"/t/%lld/assessments\">%s</a></p></section>",
+       _("My questionnaires"),
+       _("Short questionnaires help you and your coach see what you can do and what gives you energy. Fill them in "
+         "when it suits you; there are no wrong answers."),
+       (long long)tid, _("Go to my questionnaires"));
 }
 
 static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
@@ -385,6 +396,7 @@ static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
            label_category(notes[i].category));
     html(&r->out, "</ul>");
   }
+  html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p>", (long long)tid, _("All my notes"));
   const char *cats[2 * 8 + 3];
   int k = 0;
   cats[k++] = "";
@@ -408,7 +420,7 @@ static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
                  5);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save my note"));
   form_end(r);
-  html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p></section>", (long long)tid, _("All my notes"));
+  html(&r->out, "</section>");
 }
 
 static int get_me(Req *r) {
@@ -441,6 +453,7 @@ static int get_me(Req *r) {
   section_where(r, &t);
   section_next(r, t.id, &next);
   section_agreed(r, t.id, plan);
+  section_questionnaires(r, t.id);
   section_diary(r, t.id, notes, nnotes);
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-coach\"><h2 id=\"h-coach\">%s</h2>", _("Your coach"));
   if ((rc = coach_names(r, t.id)) != DB_OK) return http_db_error(r, rc);

@@ -170,27 +170,10 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
   db_done(st);
   if (n == cfg.page_size) rc = DB_DONE;
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  bool *shown = arena_alloc(r->a, sizeof *shown * (size_t)(n + 1));
-  int ne = 0;
-  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "notes",
-                               .action = *q ? "search" : "list", .outcome = "ok", .grounds = grounds_name(g)};
-  for (int i = 0; i < n; i++) {
-    Grounds ig;
-    int64_t consent;
-    if ((rc = policy_item(r->db, r->user, notes[i].id, today, &ig, &consent, NULL)) != DB_OK)
-      return http_db_error(r, rc);
-    if (ig == GROUNDS_NONE) {
-      log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
-                (long long)notes[i].id);
-      continue;
-    }
-    shown[i] = true;
-    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                 .item = arena_printf(r->a, "note:%lld", (long long)notes[i].id), .action = "view",
-                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
-  }
-  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+  int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) ids[i] = notes[i].id;
+  rc = items_disclose(r, pid, tid, g, "notes", *q ? "search" : "list", "note", ids, n);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Notes"));
   html(&r->out, "<h1>%s</h1>", _("Notes"));
@@ -212,7 +195,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
   } else {
     html(&r->out, "<p class=\"muted\">%lld %s</p>", (long long)total, total == 1 ? _("note") : _("notes"));
     for (int i = 0; i < n; i++)
-      if (shown[i]) note_article(r, tid, &notes[i]);
+      if (ids[i]) note_article(r, tid, &notes[i]);
     int64_t pages = (total + cfg.page_size - 1) / cfg.page_size;
     if (pages > 1) {
       html(&r->out, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
@@ -247,7 +230,7 @@ static int post_note(Req *r) {
   Grounds g;
   int64_t pid;
   int s = trajectory_door(r, "note", "create", GROUNDS_NONE, &g, &pid);
-  if (s) return s;
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   int64_t tid = r->ids[0];
   const char *title = form_str(r, "title"), *category = form_str(r, "category"), *body = form_str(r, "body");
   if (!*title) form_error(r, "title", _("Give the note a title."));

@@ -19,6 +19,7 @@ extern const Route trajectory_routes[]; /* trajectory.c: the trajectory page */
 extern const Route home_routes[];       /* home.c: participant's and partner's start pages */
 extern const Route notes_routes[];      /* notes.c: case information as notes */
 extern const Route referral_routes[];   /* referral.c: referrals to specialised care or career guidance */
+extern const Route assessment_routes[]; /* assessment.c: questionnaires, their scores and charts */
 extern const Route followup_routes[];   /* followup.c: reviews, evaluation talks, check-ins */
 extern const Route dashboard_routes[];  /* dashboard.c: the coach's day */
 extern const Route team_routes[];       /* team.c: the team lead's overview (counts only) */
@@ -37,6 +38,15 @@ int trajectory_phase_index(const char *code);
  * fills *g and *pid when allowed. When refused, writes a "denied" access-log entry for item/action and
  * returns 404 with the not-found page, exactly as for an id that does not exist. trajectory.c. */
 int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid);
+/* 0 if trajectory tid is open; otherwise the 409 page "closed: reopen it first" (or a DB error page) and
+ * its status, for handlers that change a trajectory. trajectory.c. */
+int trajectory_refuse_if_closed(Req *r, int64_t tid);
+/* The list door: items a list query returned through POLICY_SQL_ITEM_VISIBLE are checked once more, each
+ * with policy_item (the same rule in C); an item it refuses is withheld (ids[i] set to 0, the disagreement
+ * logged as an error). Then one access-log batch records the list (list_item, action) and a "view" of each
+ * item shown, as "<kind>:<id>" with its grounds and consent. Returns a DB code. trajectory.c. */
+int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                   const char *kind, int64_t *ids, int n);
 /* The section links of a trajectory (overview, notes, network, consents); current is the key shown. */
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
 

@@ -1061,7 +1061,7 @@ static int post_confirm(Req *r) {
   int64_t tid = r->ids[0], vid = r->ids[1];
   const char *item = arena_printf(r->a, "plan:%lld", (long long)vid);
   int s = trajectory_door(r, item, "update", GROUNDS_NONE, &tg, &pid);
-  if (s) return s;
+  if (s || (s = trajectory_refuse_if_closed(r, tid))) return s;
   Grounds ig;
   int64_t consent;
   ItemRef it = {0};

@@ -118,28 +118,16 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
   if (n < LIST_MAX && rc != DB_DONE) return http_db_error(r, rc);
 
   /* each referral shown is checked with the C rule and logged with its grounds */
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  int ne = 0;
-  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "referrals", .action = "list",
-                               .outcome = "ok", .grounds = grounds_name(g)};
-  for (int i = 0; i < n; i++) {
-    Grounds ig;
-    int64_t consent;
-    if ((rc = policy_item(r->db, r->user, list[i].id, today, &ig, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
-    if (ig == GROUNDS_NONE) {
-      list[i].id = 0; /* withheld */
-      continue;
-    }
-    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                 .item = arena_printf(r->a, "referral:%lld", (long long)list[i].id), .action = "view",
-                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
-  }
-  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+  int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) ids[i] = list[i].id;
+  if ((rc = items_disclose(r, pid, tid, g, "referrals", "list", "referral", ids, n)) != DB_OK) return http_db_error(r, rc);
+  int shown = 0;
+  for (int i = 0; i < n; i++) shown += (list[i].id = ids[i]) != 0;
 
   page_begin(r, _("Referrals"));
   html(&r->out, "<h1>%s</h1>", _("Referrals"));
   trajectory_subnav(r, tid, g, "referrals");
-  if (ne == 1) html(&r->out, "<p class=\"empty\">%s</p>", _("No referrals you can see."));
+  if (!shown) html(&r->out, "<p class=\"empty\">%s</p>", _("No referrals you can see."));
   for (int i = 0; i < n; i++) {
     const Referral *f = &list[i];
     if (!f->id) continue;
@@ -176,7 +164,7 @@ static int post_referral(Req *r) {
   Grounds g;
   int64_t pid;
   int s = trajectory_door(r, "referral", "create", GROUNDS_COACH, &g, &pid);
-  if (s) return s;
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   int64_t tid = r->ids[0];
   const char *kind = form_str(r, "kind"), *target = form_str(r, "target"), *reason = form_str(r, "reason");
   if (strcmp(kind, "specialised_care") && strcmp(kind, "career_guidance"))

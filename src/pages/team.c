@@ -5,11 +5,12 @@
  */
 #include <string.h>
 
+#include "core/config.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
 
-enum { CASELOAD_MAX = 20, MAX_COACHES = 200 }; /* IPS fidelity: at most 20 active trajectories per coach */
+enum { MAX_COACHES = 200 };
 
 typedef struct CoachRow {
   int64_t id;
@@ -66,17 +67,17 @@ static int get_team(Req *r) {
     html(&r->out, "<tr><th scope=\"row\">%s</th>", rows[k].name);
     for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)rows[k].per_phase[i]);
     html(&r->out, "<td>%lld", (long long)rows[k].open);
-    if (rows[k].open > CASELOAD_MAX)
-      html(&r->out, " <span class=\"badge badge-warn\">%s</span>", _("above 20"));
+    if (rows[k].open > cfg.caseload_max)
+      html(&r->out, " <span class=\"badge badge-warn\">%s</span>", _("above the maximum"));
     html(&r->out, "</td><td>%lld</td></tr>", (long long)rows[k].closed);
   }
   html(&r->out, "</tbody><tfoot><tr><th scope=\"row\">%s</th>", _("Total"));
   for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)totals[i]);
   html(&r->out, "<td>%lld</td><td>%lld</td></tr></tfoot></table></div>", (long long)open_total,
        (long long)closed_total);
-  html(&r->out, "<p class=\"muted small\">%s</p>",
-       _("A coach with more than 20 active trajectories is above the caseload that supported-employment fidelity "
-         "scales advise."));
+  html(&r->out, "<p class=\"muted small\">%s %d.</p>",
+       _("Supported-employment fidelity scales advise at most this many active trajectories per coach:"),
+       cfg.caseload_max);
   page_end(r);
   return 200;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
@@ -225,12 +226,50 @@ static int post_phase(Req *r) {
   return http_redirect_flash(r, back, "saved");
 }
 
+int trajectory_refuse_if_closed(Req *r, int64_t tid) {
+  Stmt *st = db_prepare(r->db, "SELECT status FROM trajectories WHERE id = ?");
+  if (!st) return http_db_error(r, DB_ERROR);
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  bool closed = rc == DB_ROW && strcmp(db_text(st, "status"), "open") != 0;
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  if (closed) return http_error(r, 409, _("This trajectory is closed; reopen it first to change anything."));
+  return 0;
+}
+
+int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                   const char *kind, int64_t *ids, int n) {
+  char today[11];
+  date_format(date_today(), today);
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
+  int ne = 0, rc;
+  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = list_item, .action = action,
+                               .outcome = "ok", .grounds = grounds_name(g)};
+  for (int i = 0; i < n; i++) {
+    Grounds ig;
+    int64_t consent;
+    if ((rc = policy_item(r->db, r->user, ids[i], today, &ig, &consent, NULL)) != DB_OK) return rc;
+    if (ig == GROUNDS_NONE) {
+      log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
+                (long long)ids[i]);
+      ids[i] = 0;
+      continue;
+    }
+    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                 .item = arena_printf(r->a, "%s:%lld", kind, (long long)ids[i]), .action = "view",
+                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+  }
+  return audit_write_many(r, entries, ne);
+}
+
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
   /* inner: sections only the coach and the participant open (members see what is consented, elsewhere) */
   static const struct { const char *key, *suffix, *label; bool inner; } tabs[] = {
       {"overview", "", N_("Overview"), false},
       {"protocol", "/protocol", N_("Protocol"), true},
       {"plan", "/plan", N_("Action plan"), false},
+      {"assessments", "/assessments", N_("Questionnaires"), false},
       {"notes", "/notes", N_("Notes"), false},
       {"network", "/network", N_("Network"), false},
       {"consents", "/consents", N_("Consents"), false},

@@ -78,4 +78,18 @@ def test_one_door_decides():
     assert_status(hr.post("/t/1/followups", {"kind": "review", "due_on": IN3}), 404)
 
 
+def test_closed_trajectory_takes_no_new_moments():
+    srv.sql("UPDATE trajectories SET status = 'closed', phase = 'closure' WHERE id = 1")
+    try:
+        r = plan("review", IN3, "FUP-after-close")
+        assert_status(r, 409)
+        assert "closed" in r.body
+        coach.get("/t/1/notes")
+        assert_status(coach.post("/t/1/notes", {"title": "x", "category": "practical", "body": "y",
+                                                "source": "participant"}), 409)
+        assert srv.sql("SELECT COUNT(*) FROM items WHERE body = 'FUP-after-close'")[0][0] == 0
+    finally:
+        srv.sql("UPDATE trajectories SET status = 'open', phase = 'follow_up' WHERE id = 1")
+
+
 run(srv, globals())
