@@ -455,17 +455,8 @@ static int post_assessment(Req *r) {
   db_bind_int(a, 8, r->user->id);
   db_bind_int(a, 9, now);
   if ((rc = db_run(a)) != DB_OK) return http_db_error(r, rc);
-  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_int(up, 1, now);
-  db_bind_int(up, 2, tid);
-  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                    .item = arena_printf(r->a, "assessment:%lld", (long long)id), .action = "create",
-                                    .outcome = "ok", .grounds = grounds_name(g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/assessments/%lld", (long long)tid, (long long)id), "saved");
+  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "assessment:%lld", (long long)id), "create", g,
+                                arena_printf(r->a, "/t/%lld/assessments/%lld", (long long)tid, (long long)id));
 }
 
 /* The answer to one item as text for the result page. */

@@ -160,19 +160,6 @@ static bool date_field(Req *r, const char *name, int32_t *days) {
   return true;
 }
 
-static int finish(Req *r, int64_t tid, int64_t pid, const char *item, const char *action, int64_t now) {
-  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_int(up, 1, now);
-  db_bind_int(up, 2, tid);
-  int rc = db_run(up);
-  if (rc == DB_OK)
-    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = action,
-                                      .outcome = "ok", .grounds = "coach"});
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/followups", (long long)tid), "saved");
-}
 
 static int post_followup(Req *r) {
   Grounds g;
@@ -193,7 +180,8 @@ static int post_followup(Req *r) {
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = create(r, tid, kind, dues, note, now, &id);
   if (rc != DB_OK) return http_db_error(r, rc);
-  return finish(r, tid, pid, arena_printf(r->a, "followup:%lld", (long long)id), "create", now);
+  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "followup:%lld", (long long)id), "create", g,
+                                arena_printf(r->a, "/t/%lld/followups", (long long)tid));
 }
 
 static int post_checkins(Req *r) {
@@ -222,7 +210,8 @@ static int post_checkins(Req *r) {
     if ((rc = create(r, tid, "checkin", due, note, now, &id)) != DB_OK) return http_db_error(r, rc);
     made++;
   }
-  return finish(r, tid, pid, "followups:checkins", "create", now);
+  return trajectory_change_done(r, pid, tid, "followups:checkins", "create", g,
+                                arena_printf(r->a, "/t/%lld/followups", (long long)tid));
 }
 
 static int post_done(Req *r) {
@@ -233,7 +222,6 @@ static int post_done(Req *r) {
   int64_t tid = r->ids[0], fid = r->ids[1];
   char today[11];
   date_format(date_today(), today);
-  int64_t now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
   Stmt *up = db_prepare(r->db, "UPDATE followups SET done_on = ?, done_by = ? WHERE item_id = ? AND trajectory_id = ? "
@@ -248,7 +236,8 @@ static int post_done(Req *r) {
     db_rollback(r->db);
     return http_error(r, 404, NULL);
   }
-  return finish(r, tid, pid, arena_printf(r->a, "followup:%lld", (long long)fid), "update", now);
+  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "followup:%lld", (long long)fid), "update", g,
+                                arena_printf(r->a, "/t/%lld/followups", (long long)tid));
 }
 
 enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };

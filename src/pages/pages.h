@@ -38,6 +38,11 @@ int trajectory_phase_index(const char *code);
  * fills *g and *pid when allowed. When refused, writes a "denied" access-log entry for item/action and
  * returns 404 with the not-found page, exactly as for an id that does not exist. trajectory.c. */
 int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid);
+/* The end of every change to a trajectory's information, inside the caller's open transaction: marks the
+ * trajectory's last activity, writes the access-log entry (item, action, grounds), commits and redirects
+ * to location with the "saved" message. On a DB error rolls back and answers 503/500. trajectory.c. */
+int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
+                           const char *location);
 /* 0 if trajectory tid is open; otherwise the 409 page "closed: reopen it first" (or a DB error page) and
  * its status, for handlers that change a trajectory. trajectory.c. */
 int trajectory_refuse_if_closed(Req *r, int64_t tid);

@@ -152,13 +152,6 @@ static int get_referrals(Req *r) {
   return s ? s : render(r, r->ids[0], g, pid, 200);
 }
 
-static int touch(Req *r, int64_t tid, int64_t now) {
-  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!up) return DB_ERROR;
-  db_bind_int(up, 1, now);
-  db_bind_int(up, 2, tid);
-  return db_run(up);
-}
 
 static int post_referral(Req *r) {
   Grounds g;
@@ -202,13 +195,9 @@ static int post_referral(Req *r) {
   db_bind_int(ref, 6, now);
   db_bind_int(ref, 7, r->user->id);
   db_bind_int(ref, 8, now);
-  if ((rc = db_run(ref)) != DB_OK || (rc = touch(r, tid, now)) != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                    .item = arena_printf(r->a, "referral:%lld", (long long)id), .action = "create",
-                                    .outcome = "ok", .grounds = "coach"});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/referrals", (long long)tid), "saved");
+  if ((rc = db_run(ref)) != DB_OK) return http_db_error(r, rc);
+  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "referral:%lld", (long long)id), "create", g,
+                                arena_printf(r->a, "/t/%lld/referrals", (long long)tid));
 }
 
 static int post_status(Req *r) {
@@ -254,13 +243,8 @@ static int post_status(Req *r) {
     db_rollback(r->db);
     return http_error(r, 409, _("Someone else changed this referral meanwhile. Reload the page."));
   }
-  if ((rc = touch(r, tid, now)) != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                    .item = arena_printf(r->a, "referral:%lld", (long long)rid), .action = "update",
-                                    .outcome = "ok", .grounds = "coach"});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/referrals", (long long)tid), "saved");
+  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "referral:%lld", (long long)rid), "update", g,
+                                arena_printf(r->a, "/t/%lld/referrals", (long long)tid));
 }
 
 enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };

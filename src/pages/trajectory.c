@@ -226,6 +226,21 @@ static int post_phase(Req *r) {
   return http_redirect_flash(r, back, "saved");
 }
 
+int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
+                           const char *location) {
+  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!up) return http_db_error(r, DB_ERROR);
+  db_bind_int(up, 1, (int64_t)time(NULL));
+  db_bind_int(up, 2, tid);
+  int rc = db_run(up);
+  if (rc == DB_OK)
+    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = action,
+                                      .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, location, "saved");
+}
+
 int trajectory_refuse_if_closed(Req *r, int64_t tid) {
   Stmt *st = db_prepare(r->db, "SELECT status FROM trajectories WHERE id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
