@@ -47,6 +47,57 @@ static int too_many(Req *r, int64_t wait_ms) {
 static const char *const new_password_hint =
     N_("At least 12 characters. A sentence of a few words is easy to remember and hard to guess.");
 
+/* Checks the throttle of kind ("pwchange", "mfa") for the signed-in user: writes the key into key (size
+ * keysz) and the current time into *now_ms. Returns 0 when a try is allowed, else the 429 page's status. */
+static int throttle_gate(Req *r, const char *kind, char *key, size_t keysz, int64_t *now_ms) {
+  snprintf(key, keysz, "%s:%lld", kind, (long long)r->user->id);
+  *now_ms = throttle_now_ms();
+  int64_t wait = throttle_wait_ms(key, *now_ms);
+  return wait > 0 ? too_many(r, wait) : 0;
+}
+
+/* Steps the statement st (a select of the signed-in user's row, with its id bound here as parameter 1) to
+ * its row. Returns DB_OK with st on the row (the caller reads it and calls db_done), or a DB code (a
+ * missing row is DB_ERROR) with st finished. */
+static int own_row(Req *r, Stmt *st) {
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, r->user->id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) return DB_OK;
+  db_done(st);
+  return rc == DB_DONE ? DB_ERROR : rc;
+}
+
+/* Deletes the signed-in user's recovery codes. Inside a transaction; returns a DB code. */
+static int recovery_codes_clear(Req *r) {
+  Stmt *st = db_prepare(r->db, "DELETE FROM recovery_codes WHERE user_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, r->user->id);
+  return db_run(st);
+}
+
+/* The "new password" and "repeat" fields of a password form. */
+static void new_password_fields(Req *r) {
+  field_input(r, &(Field){.name = "new", .label = _("New password"), .type = "password", .hint = _(new_password_hint),
+                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  field_input(r, &(Field){.name = "repeat", .label = _("Repeat the new password"), .type = "password",
+                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+}
+
+/* Reads the "new" and "repeat" fields into *fresh and *repeat ("" when absent) and records the errors of a
+ * new password for the account of email and name; mismatch is the message when the two differ. */
+static void check_new_password(Req *r, const char *email, const char *name, const char *mismatch, const char **fresh,
+                               const char **repeat) {
+  *fresh = params_get(&r->form, "new");
+  *repeat = params_get(&r->form, "repeat");
+  if (!*fresh) *fresh = "";
+  if (!*repeat) *repeat = "";
+  PwCheck c = password_check(*fresh, email, name);
+  if (!**fresh) form_error(r, "new", _("Fill in a new password."));
+  else if (c != PW_OK) form_error(r, "new", _(password_check_message(c)));
+  if (**fresh && strcmp(*fresh, *repeat) != 0) form_error(r, "repeat", mismatch);
+}
+
 /* ---- GET /account ---- */
 
 /* Writes the account page; the password form shows any recorded errors. Returns a DB code. */
@@ -88,10 +139,7 @@ static int account_page(Req *r) {
   html(&r->out, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">", r->user->email);
   field_input(r, &(Field){.name = "current", .label = _("Current password"), .type = "password",
                           .autocomplete = "current-password", .required = true, .maxlength = 1024});
-  field_input(r, &(Field){.name = "new", .label = _("New password"), .type = "password", .hint = _(new_password_hint),
-                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
-  field_input(r, &(Field){.name = "repeat", .label = _("Repeat the new password"), .type = "password",
-                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  new_password_fields(r);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
        _("Change password"));
   form_end(r);
@@ -121,26 +169,16 @@ static int get_account(Req *r) {
 
 static int post_password(Req *r) {
   char key[64];
-  snprintf(key, sizeof key, "pwchange:%lld", (long long)r->user->id);
-  int64_t now_ms = throttle_now_ms();
-  int64_t wait = throttle_wait_ms(key, now_ms);
-  if (wait > 0) return too_many(r, wait);
+  int64_t now_ms;
+  int s = throttle_gate(r, "pwchange", key, sizeof key, &now_ms);
+  if (s) return s;
 
   const char *current = params_get(&r->form, "current");
-  const char *fresh = params_get(&r->form, "new");
-  const char *repeat = params_get(&r->form, "repeat");
   if (!current) current = "";
-  if (!fresh) fresh = "";
-  if (!repeat) repeat = "";
 
   Stmt *st = db_prepare(r->db, "SELECT password_hash FROM users WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  if (rc != DB_ROW) {
-    db_done(st);
-    return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  }
+  int rc = own_row(r, st);
+  if (rc != DB_OK) return http_db_error(r, rc);
   char *hash = arena_strdup(r->a, db_text(st, "password_hash"));
   db_done(st);
 
@@ -150,10 +188,8 @@ static int post_password(Req *r) {
     throttle_fail(key, now_ms);
     form_error(r, "current", _("This is not your current password."));
   }
-  PwCheck c = password_check(fresh, r->user->email, r->user->name);
-  if (!*fresh) form_error(r, "new", _("Fill in a new password."));
-  else if (c != PW_OK) form_error(r, "new", _(password_check_message(c)));
-  if (*fresh && strcmp(fresh, repeat) != 0) form_error(r, "repeat", _("The two new passwords are not the same."));
+  const char *fresh, *repeat;
+  check_new_password(r, r->user->email, r->user->name, _("The two new passwords are not the same."), &fresh, &repeat);
   if (r->nerrors) {
     rc = account_page(r);
     return rc == DB_OK ? 400 : http_db_error(r, rc);
@@ -288,10 +324,7 @@ static int post_2fa(Req *r) {
     db_rollback(r->db);
     return http_error(r, 409, _("Two-step verification is already on."));
   }
-  st = db_prepare(r->db, "DELETE FROM recovery_codes WHERE user_id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = recovery_codes_clear(r)) != DB_OK) return http_db_error(r, rc);
   for (int i = 0; i < RECOVERY_CODES; i++) {
     char h[65];
     recovery_code_hash(codes[i], h);
@@ -321,34 +354,33 @@ static int post_2fa(Req *r) {
   return 200;
 }
 
+/* The enrolled page again with the refused code's error; returns 400. */
+static int code_refused(Req *r) {
+  form_error(r, "code", _("That code is not correct, or it was already used. Wait for the next code and try again."));
+  enrolled_page(r);
+  return 400;
+}
+
 /* POST /account/2fa/off — only for roles that do not need the second factor, with a current code. */
 static int post_2fa_off(Req *r) {
   if (!r->user->totp_enabled) return http_redirect(r, "/account/2fa");
   if (mfa_required(r->user))
     return http_error(r, 403, _("Your role needs two-step verification, so it cannot be turned off."));
   char key[64];
-  snprintf(key, sizeof key, "mfa:%lld", (long long)r->user->id);
-  int64_t now_ms = throttle_now_ms();
-  int64_t wait = throttle_wait_ms(key, now_ms);
-  if (wait > 0) return too_many(r, wait);
+  int64_t now_ms;
+  int s = throttle_gate(r, "mfa", key, sizeof key, &now_ms);
+  if (s) return s;
 
   Stmt *st = db_prepare(r->db, "SELECT totp_secret, totp_last_step FROM users WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  if (rc != DB_ROW) {
-    db_done(st);
-    return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  }
+  int rc = own_row(r, st);
+  if (rc != DB_OK) return http_db_error(r, rc);
   char *secret = arena_strdup(r->a, db_text(st, "totp_secret"));
   int64_t last = db_int(st, "totp_last_step");
   db_done(st);
   int64_t step = 0;
   if (!secret || !totp_verify(secret, form_str(r, "code"), (int64_t)time(NULL), last, &step)) {
     throttle_fail(key, now_ms);
-    form_error(r, "code", _("That code is not correct, or it was already used. Wait for the next code and try again."));
-    enrolled_page(r);
-    return 400;
+    return code_refused(r);
   }
   throttle_clear(key);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -359,14 +391,9 @@ static int post_2fa_off(Req *r) {
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
   if (db_changes(r->db) != 1) { /* the code was used meanwhile */
     db_rollback(r->db);
-    form_error(r, "code", _("That code is not correct, or it was already used. Wait for the next code and try again."));
-    enrolled_page(r);
-    return 400;
+    return code_refused(r);
   }
-  st = db_prepare(r->db, "DELETE FROM recovery_codes WHERE user_id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = recovery_codes_clear(r)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s user %lld turned off two-step verification", r->rid, (long long)r->user->id);
   return http_redirect_flash(r, "/account", "saved");
@@ -388,9 +415,16 @@ static int gone(Req *r) {
   return 410;
 }
 
-/* The set-password form for a live link. purpose: "invite" or "reset". */
-static void reset_form(Req *r, const char *token, const char *purpose, const char *email) {
-  bool invite = strcmp(purpose, "invite") == 0;
+/* A live one-time link and its account; text in the request arena. purpose: "invite" or "reset". */
+typedef struct ResetLink {
+  int64_t uid;
+  const char *token, *purpose, *email, *name;
+} ResetLink;
+
+/* The set-password form for the live link k. */
+static void reset_form(Req *r, const ResetLink *k) {
+  const char *token = k->token, *email = k->email;
+  bool invite = strcmp(k->purpose, "invite") == 0;
   const char *title = invite ? _("Welcome: choose your password") : _("Choose a new password");
   page_begin(r, title);
   html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", title);
@@ -399,10 +433,7 @@ static void reset_form(Req *r, const char *token, const char *purpose, const cha
   form_begin(r, "/reset", "form");
   html(&r->out, "<input type=\"hidden\" name=\"token\" value=\"%s\">", token);
   html(&r->out, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">", email);
-  field_input(r, &(Field){.name = "new", .label = _("New password"), .type = "password", .hint = _(new_password_hint),
-                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
-  field_input(r, &(Field){.name = "repeat", .label = _("Repeat the new password"), .type = "password",
-                          .autocomplete = "new-password", .required = true, .maxlength = 1024});
+  new_password_fields(r);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
        _("Save password"));
   form_end(r);
@@ -424,61 +455,58 @@ static int load_account(Req *r, int64_t uid, const char **email, const char **na
   return rc == DB_ROW ? DB_OK : rc;
 }
 
+/* Looks up the live one-time link token and its account into *k. Returns 0, or the status of the page sent
+ * instead (410 for a dead link or a missing account, a DB error page). */
+static int reset_link(Req *r, const char *token, ResetLink *k) {
+  *k = (ResetLink){.token = token};
+  int rc = link_find(r->db, r->a, token, (int64_t)time(NULL), &k->uid, &k->purpose);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (!k->uid) return gone(r);
+  if ((rc = load_account(r, k->uid, &k->email, &k->name)) == DB_DONE) return gone(r);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return 0;
+}
+
 static int get_reset(Req *r) {
-  const char *token = query_str(r, "token");
-  int64_t uid;
-  const char *purpose, *email = NULL, *name = NULL;
-  int rc = link_find(r->db, r->a, token, (int64_t)time(NULL), &uid, &purpose);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if (!uid) return gone(r);
-  if ((rc = load_account(r, uid, &email, &name)) == DB_DONE) return gone(r);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  reset_form(r, token, purpose, email);
+  ResetLink k;
+  int s = reset_link(r, query_str(r, "token"), &k);
+  if (s) return s;
+  reset_form(r, &k);
   return 200;
 }
 
 static int post_reset(Req *r) {
-  const char *token = form_str(r, "token");
-  int64_t uid;
-  const char *purpose, *email = NULL, *name = NULL;
-  int rc = link_find(r->db, r->a, token, (int64_t)time(NULL), &uid, &purpose);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if (!uid) return gone(r);
-  if ((rc = load_account(r, uid, &email, &name)) == DB_DONE) return gone(r);
-  if (rc != DB_OK) return http_db_error(r, rc);
+  ResetLink k;
+  int s = reset_link(r, form_str(r, "token"), &k);
+  if (s) return s;
 
-  const char *fresh = params_get(&r->form, "new");
-  const char *repeat = params_get(&r->form, "repeat");
-  if (!fresh) fresh = "";
-  if (!repeat) repeat = "";
-  PwCheck c = password_check(fresh, email, name);
-  if (!*fresh) form_error(r, "new", _("Fill in a new password."));
-  else if (c != PW_OK) form_error(r, "new", _(password_check_message(c)));
-  if (*fresh && strcmp(fresh, repeat) != 0) form_error(r, "repeat", _("The two passwords are not the same."));
+  const char *fresh, *repeat;
+  check_new_password(r, k.email, k.name, _("The two passwords are not the same."), &fresh, &repeat);
   if (r->nerrors) {
-    reset_form(r, token, purpose, email);
+    reset_form(r, &k);
     return 400;
   }
 
   char hash[PASSWORD_HASH_MAX];
   if (!password_hash(fresh, hash)) return http_error(r, 500, NULL);
+  int rc;
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  rc = link_use(r->db, token, (int64_t)time(NULL));
+  rc = link_use(r->db, k.token, (int64_t)time(NULL));
   if (rc == DB_CONSTRAINT) return gone(r); /* used or expired meanwhile; gone() rolls back */
   if (rc != DB_OK) return http_db_error(r, rc);
   Stmt *st = db_prepare(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
   db_bind_text(st, 1, hash);
-  db_bind_int(st, 2, uid);
+  db_bind_int(st, 2, k.uid);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = session_end_all(r->db, uid)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = session_end_all(r->db, k.uid)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   /* the login throttle for this account name starts afresh too */
   char acctkey[300];
-  snprintf(acctkey, sizeof acctkey, "acct:%s", email);
+  snprintf(acctkey, sizeof acctkey, "acct:%s", k.email);
   throttle_clear(acctkey);
-  if (r->sess && r->user && r->user->id == uid) http_set_cookie(r, "zw_session", "", 0);
-  log_info("rid=%s user %lld set a password with a one-time link", r->rid, (long long)uid);
+  if (r->sess && r->user && r->user->id == k.uid) http_set_cookie(r, "zw_session", "", 0);
+  log_info("rid=%s user %lld set a password with a one-time link", r->rid, (long long)k.uid);
   return http_redirect_flash(r, "/login", "password_changed");
 }
 

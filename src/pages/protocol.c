@@ -115,6 +115,49 @@ static const char *today_str(Req *r) {
 /* Copies a text column into the request arena (NULL stays NULL). */
 static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
 
+/* Makes room for one more element in the arena array v that holds n elements of size bytes in *cap: when
+ * full, copies it into one twice as large (request arena; cannot fail) and doubles *cap. Returns the array. */
+static void *grow(Req *r, void *v, int n, int *cap, size_t size) {
+  if (n < *cap) return v;
+  void *more = arena_alloc(r->a, size * (size_t)*cap * 2);
+  memcpy(more, v, size * (size_t)n);
+  *cap *= 2;
+  return more;
+}
+
+/* Maps the current row of st into the element at p; text goes into the request arena. */
+typedef void RowMap(Req *r, Stmt *st, void *p);
+
+/* Binds id to the one parameter of st (NULL: prepare failed) and reads every row through map into an arena
+ * array of elements of size bytes; finishes st. Returns the array with *n elements, and sets *rc to a DB
+ * code (on failure the rows read so far are returned). */
+static void *rows_load(Req *r, Stmt *st, int64_t id, size_t size, RowMap *map, int *n, int *rc) {
+  *n = 0;
+  if (!st) {
+    *rc = DB_ERROR;
+    return NULL;
+  }
+  db_bind_int(st, 1, id);
+  int cap = 16;
+  char *v = arena_alloc(r->a, size * (size_t)cap);
+  while ((*rc = db_step(st)) == DB_ROW) {
+    v = grow(r, v, *n, &cap, size);
+    map(r, st, v + size * (size_t)(*n)++);
+  }
+  db_done(st);
+  if (*rc == DB_DONE) *rc = DB_OK;
+  return v;
+}
+
+/* Runs the literal statement sql with the integer parameters p1 and p2. Returns a DB code. */
+static int run2(Req *r, const char *sql, int64_t p1, int64_t p2) {
+  Stmt *st = db_prepare(r->db, sql);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, p1);
+  db_bind_int(st, 2, p2);
+  return db_run(st);
+}
+
 /* ------------------------------------------------------------------------------------- loading */
 
 /* The trajectory facts this page needs; text in the request arena. */
@@ -158,38 +201,29 @@ typedef struct Step {
   const char *phase, *text, *status, *skip_reason, *added_reason, *done_by;
 } Step;
 
+/* Maps a row of steps_load's query into the Step at p. */
+static void step_map(Req *r, Stmt *st, void *p) {
+  *(Step *)p = (Step){.id = db_int(st, "id"),
+                      .done_at = db_int(st, "done_at"),
+                      .required = db_int(st, "required") != 0,
+                      .added = db_int(st, "added_by_coach") != 0,
+                      .phase = col(r, st, "phase"),
+                      .text = col(r, st, "text"),
+                      .status = col(r, st, "status"),
+                      .skip_reason = col(r, st, "skip_reason"),
+                      .added_reason = col(r, st, "added_reason"),
+                      .done_by = col(r, st, "done_by")};
+}
+
 /* Loads the steps of trajectory tid in order into *out (arena array) and *n. Returns a DB code. */
 static int steps_load(Req *r, int64_t tid, Step **out, int *n) {
   Stmt *st = db_prepare(r->db, "SELECT s.id, s.phase, s.text, s.required, s.status, s.skip_reason, s.added_by_coach, "
                                "s.added_reason, s.done_at, u.name AS done_by FROM trajectory_steps s "
                                "LEFT JOIN users u ON u.id = s.done_by WHERE s.trajectory_id = ? "
                                "ORDER BY s.position, s.id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int cap = 32, k = 0, rc;
-  Step *v = arena_alloc(r->a, sizeof *v * (size_t)cap);
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (k == cap) {
-      Step *more = arena_alloc(r->a, sizeof *v * (size_t)cap * 2);
-      memcpy(more, v, sizeof *v * (size_t)k);
-      v = more;
-      cap *= 2;
-    }
-    v[k++] = (Step){.id = db_int(st, "id"),
-                    .done_at = db_int(st, "done_at"),
-                    .required = db_int(st, "required") != 0,
-                    .added = db_int(st, "added_by_coach") != 0,
-                    .phase = col(r, st, "phase"),
-                    .text = col(r, st, "text"),
-                    .status = col(r, st, "status"),
-                    .skip_reason = col(r, st, "skip_reason"),
-                    .added_reason = col(r, st, "added_reason"),
-                    .done_by = col(r, st, "done_by")};
-  }
-  db_done(st);
-  *out = v;
-  *n = k;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = rows_load(r, st, tid, sizeof **out, step_map, n, &rc);
+  return rc;
 }
 
 /* One stay in a phase (a phase_history row). */
@@ -199,39 +233,39 @@ typedef struct Stay {
   const char *phase, *kind, *entered_on, *left_on, *reason, *outcome, *by;
 } Stay;
 
+/* Maps a row of history_load's query into the Stay at p. */
+static void stay_map(Req *r, Stmt *st, void *p) {
+  *(Stay *)p = (Stay){.hours_tenths = db_int(st, "hours_per_week_tenths"),
+                      .has_hours = !db_null(st, "hours_per_week_tenths"),
+                      .phase = col(r, st, "phase"),
+                      .kind = col(r, st, "kind"),
+                      .entered_on = col(r, st, "entered_on"),
+                      .left_on = col(r, st, "left_on"),
+                      .reason = col(r, st, "reason"),
+                      .outcome = col(r, st, "outcome"),
+                      .by = col(r, st, "by_name")};
+}
+
 /* Loads the phase history of trajectory tid, oldest first. Returns a DB code. */
 static int history_load(Req *r, int64_t tid, Stay **out, int *n) {
   Stmt *st = db_prepare(r->db, "SELECT h.phase, h.kind, h.entered_on, h.left_on, h.reason, h.outcome, "
                                "h.hours_per_week_tenths, u.name AS by_name FROM phase_history h "
                                "LEFT JOIN users u ON u.id = h.entered_by WHERE h.trajectory_id = ? ORDER BY h.id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int cap = 16, k = 0, rc;
-  Stay *v = arena_alloc(r->a, sizeof *v * (size_t)cap);
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (k == cap) {
-      Stay *more = arena_alloc(r->a, sizeof *v * (size_t)cap * 2);
-      memcpy(more, v, sizeof *v * (size_t)k);
-      v = more;
-      cap *= 2;
-    }
-    v[k++] = (Stay){.hours_tenths = db_int(st, "hours_per_week_tenths"),
-                    .has_hours = !db_null(st, "hours_per_week_tenths"),
-                    .phase = col(r, st, "phase"),
-                    .kind = col(r, st, "kind"),
-                    .entered_on = col(r, st, "entered_on"),
-                    .left_on = col(r, st, "left_on"),
-                    .reason = col(r, st, "reason"),
-                    .outcome = col(r, st, "outcome"),
-                    .by = col(r, st, "by_name")};
-  }
-  db_done(st);
-  *out = v;
-  *n = k;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = rows_load(r, st, tid, sizeof **out, stay_map, n, &rc);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------ starting and catching up */
+
+/* Inside a transaction: ends the open stay of trajectory tid on left_on. Returns a DB code. */
+static int history_leave(Req *r, int64_t tid, const char *left_on) {
+  Stmt *st = db_prepare(r->db, "UPDATE phase_history SET left_on = ? WHERE trajectory_id = ? AND left_on IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, left_on);
+  db_bind_int(st, 2, tid);
+  return db_run(st);
+}
 
 /* Whether the protocol of t needs starting (no history yet) or catching up (the open stay is not in the
  * trajectory's phase, because the phase changed elsewhere). Returns a DB code; sets *need. */
@@ -280,24 +314,15 @@ static int protocol_catch_up(Req *r, const Traj *t) {
       if (rc != DB_ROW && rc != DB_DONE) return rc;
     }
     if (tpl) {
-      st = db_prepare(r->db, "UPDATE trajectories SET protocol_template_id = ? WHERE id = ?");
-      if (!st) return DB_ERROR;
-      db_bind_int(st, 1, tpl);
-      db_bind_int(st, 2, t->id);
-      if ((rc = db_run(st)) != DB_OK) return rc;
-      st = db_prepare(r->db, "INSERT INTO trajectory_steps (trajectory_id, phase, position, text, required) "
-                             "SELECT ?, phase, position, text, required FROM protocol_steps WHERE template_id = ?");
-      if (!st) return DB_ERROR;
-      db_bind_int(st, 1, t->id);
-      db_bind_int(st, 2, tpl);
-      if ((rc = db_run(st)) != DB_OK) return rc;
+      if ((rc = run2(r, "UPDATE trajectories SET protocol_template_id = ? WHERE id = ?", tpl, t->id)) != DB_OK)
+        return rc;
+      rc = run2(r, "INSERT INTO trajectory_steps (trajectory_id, phase, position, text, required) "
+                   "SELECT ?, phase, position, text, required FROM protocol_steps WHERE template_id = ?",
+                t->id, tpl);
+      if (rc != DB_OK) return rc;
     }
-  } else {
-    st = db_prepare(r->db, "UPDATE phase_history SET left_on = ? WHERE trajectory_id = ? AND left_on IS NULL");
-    if (!st) return DB_ERROR;
-    db_bind_text(st, 1, t->phase_since);
-    db_bind_int(st, 2, t->id);
-    if ((rc = db_run(st)) != DB_OK) return rc;
+  } else if ((rc = history_leave(r, t->id, t->phase_since)) != DB_OK) {
+    return rc;
   }
   st = db_prepare(r->db, "INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, created_at) "
                          "VALUES (?, ?, ?, ?, ?)");
@@ -674,44 +699,61 @@ static int render_protocol(Req *r, const Traj *t, Grounds g, int status, const F
 
 /* ---------------------------------------------------------------------------- case handlers */
 
-/* Loads r->ids[0] into *t and catches its protocol up. Returns 0, or the status of an error page. */
-static int load_for_request(Req *r, Traj *t) {
-  int rc = traj_load(r, r->ids[0], t);
+static const char *const closed_protocol = N_("This trajectory is closed; reopen it to change its protocol.");
+
+/* A case request let through the door: its trajectory (protocol caught up), on what grounds, the
+ * participant, and the access-log item and action of the request. */
+typedef struct Case {
+  Traj t;
+  Grounds g;
+  int64_t pid;
+  const char *item, *action;
+} Case;
+
+/* Opens a case request on r->ids[0]: the door (coach_only for changes), then loads the trajectory and
+ * catches its protocol up. closed, when not NULL, is the message of the 409 for a closed trajectory.
+ * Returns 0 with *c filled, or the status of the page sent instead. */
+static int case_open(Req *r, const char *item, const char *action, bool coach_only, const char *closed, Case *c) {
+  *c = (Case){.item = item, .action = action};
+  int s = protocol_door(r, item, action, coach_only, &c->g, &c->pid);
+  if (s) return s;
+  int rc = traj_load(r, r->ids[0], &c->t);
   if (rc == DB_DONE) return http_error(r, 404, NULL);
   if (rc != DB_ROW) return http_db_error(r, rc);
-  if ((rc = protocol_ensure(r, t)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = protocol_ensure(r, &c->t)) != DB_OK) return http_db_error(r, rc);
+  if (closed && !traj_open(&c->t)) return http_error(r, 409, closed);
   return 0;
 }
 
+/* The access-log entry of c's request (outcome "ok"); for a change, inside the open transaction. */
+static int case_audit(Req *r, const Case *c) {
+  return audit_write(r, &(AuditEntry){.participant_id = c->pid, .trajectory_id = c->t.id, .item = c->item,
+                                      .action = c->action, .outcome = "ok", .grounds = grounds_name(c->g)});
+}
+
 static int get_protocol(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = protocol_door(r, "trajectory:protocol", "view", false, &g, &pid);
+  Case c;
+  int s = case_open(r, "trajectory:protocol", "view", false, NULL, &c);
   if (s) return s;
-  Traj t;
-  if ((s = load_for_request(r, &t))) return s;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory:protocol",
-                                        .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
+  int rc = case_audit(r, &c);
   if (rc != DB_OK) return http_db_error(r, rc);
-  return render_protocol(r, &t, g, 200, &(Failed){0});
+  return render_protocol(r, &c.t, c.g, 200, &(Failed){0});
 }
 
-/* The audit entry of a change, written inside the open transaction. */
-static int audit_change(Req *r, int64_t pid, Grounds g, const char *item, const char *action) {
-  return audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = r->ids[0], .item = item,
-                                      .action = action, .outcome = "ok", .grounds = grounds_name(g)});
-}
-
-/* Sets last_activity_at of trajectory tid to now (inside the transaction). */
-static int touch(Req *r, int64_t tid) {
-  Stmt *st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, (int64_t)time(NULL));
-  db_bind_int(st, 2, tid);
-  return db_run(st);
-}
 
 static const char *protocol_url(Req *r, int64_t tid) { return arena_printf(r->a, "/t/%lld/protocol", (long long)tid); }
+
+/* Ends a change of c whose own UPDATE set last_activity_at (other changes end with trajectory_change_done),
+ * inside its open transaction: writes the audit entry, commits, logs "trajectory <id> <logged>" when logged
+ * is not NULL, and redirects to the protocol page with the "saved" flash. Returns the status (a DB error
+ * page when the entry or the commit fails). */
+static int change_done(Req *r, const Case *c, const char *logged) {
+  int rc;
+  if ((rc = case_audit(r, c)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  if (logged) log_info("rid=%s trajectory %lld %s", r->rid, (long long)c->t.id, logged);
+  return http_redirect_flash(r, protocol_url(r, c->t.id), "saved");
+}
 
 /* Checks a reason: required (message when empty: missing) and at most REASON_MAX characters. Records the
  * error under key; returns true when fine. */
@@ -728,18 +770,14 @@ static bool check_reason(Req *r, const char *key, const char *value, bool requir
 }
 
 static int post_step(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = protocol_door(r, "trajectory:protocol", "update", true, &g, &pid);
+  Case c;
+  int s = case_open(r, "trajectory:protocol", "update", true, _(closed_protocol), &c);
   if (s) return s;
-  Traj t;
-  if ((s = load_for_request(r, &t))) return s;
-  if (!traj_open(&t)) return http_error(r, 409, _("This trajectory is closed; reopen it to change its protocol."));
   int64_t sid = r->ids[1];
   Stmt *st = db_prepare(r->db, "SELECT status FROM trajectory_steps WHERE id = ? AND trajectory_id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
   db_bind_int(st, 1, sid);
-  db_bind_int(st, 2, t.id);
+  db_bind_int(st, 2, c.t.id);
   int rc = db_step(st);
   db_done(st);
   if (rc == DB_DONE) return http_error(r, 404, NULL);
@@ -750,7 +788,7 @@ static int post_step(Req *r) {
   if (!done && !reopen && !skip) return http_error(r, 400, _("This action is not known."));
   if (skip && !check_reason(r, arena_printf(r->a, "reason-%lld", (long long)sid), reason, true,
                             _("Give a reason for skipping this step.")))
-    return render_protocol(r, &t, g, 400, &(Failed){.form = "step", .step_id = sid});
+    return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "step", .step_id = sid});
 
   int64_t now = (int64_t)time(NULL);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -764,20 +802,13 @@ static int post_step(Req *r) {
   db_bind_int(st, 5, now);
   db_bind_int(st, 6, sid);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = touch(r, t.id)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_change(r, pid, g, "trajectory:protocol", "update")) != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, protocol_url(r, t.id), "saved");
+  return trajectory_change_done(r, c.pid, c.t.id, c.item, c.action, c.g, protocol_url(r, c.t.id));
 }
 
 static int post_add_step(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = protocol_door(r, "trajectory:protocol", "create", true, &g, &pid);
+  Case c;
+  int s = case_open(r, "trajectory:protocol", "create", true, _(closed_protocol), &c);
   if (s) return s;
-  Traj t;
-  if ((s = load_for_request(r, &t))) return s;
-  if (!traj_open(&t)) return http_error(r, 409, _("This trajectory is closed; reopen it to change its protocol."));
   const char *phase = form_str(r, "phase"), *text = form_str(r, "text"), *reason = form_str(r, "add_reason");
   bool required = *form_str(r, "required") != 0;
   if (trajectory_phase_index(phase) < 0) form_error(r, "phase", _("Choose a phase."));
@@ -785,7 +816,7 @@ static int post_add_step(Req *r) {
   else if (text_chars(text) > STEP_MAX) form_error(r, "text", _("This is too long: use at most 300 characters."));
   else if (strpbrk(text, "\r\n")) form_error(r, "text", _("Keep the step on one line."));
   check_reason(r, "add_reason", reason, true, _("Give a reason for adding this step."));
-  if (r->nerrors) return render_protocol(r, &t, g, 400, &(Failed){.form = "add"});
+  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "add"});
 
   int rc;
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -794,20 +825,17 @@ static int post_add_step(Req *r) {
                                "SELECT ?, ?, COALESCE(MAX(position), 0) + 1, ?, ?, 1, ?, ?, ? FROM trajectory_steps "
                                "WHERE trajectory_id = ? AND phase = ?");
   if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, t.id);
+  db_bind_int(st, 1, c.t.id);
   db_bind_text(st, 2, phase);
   db_bind_text(st, 3, text);
   db_bind_int(st, 4, required ? 1 : 0);
   db_bind_text(st, 5, reason);
   db_bind_int(st, 6, r->user->id);
   db_bind_int(st, 7, (int64_t)time(NULL));
-  db_bind_int(st, 8, t.id);
+  db_bind_int(st, 8, c.t.id);
   db_bind_text(st, 9, phase);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = touch(r, t.id)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_change(r, pid, g, "trajectory:protocol", "create")) != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, protocol_url(r, t.id), "saved");
+  return trajectory_change_done(r, c.pid, c.t.id, c.item, c.action, c.g, protocol_url(r, c.t.id));
 }
 
 /* The texts of the open required steps of phase in trajectory tid joined by "; " (arena), "" for none.
@@ -827,17 +855,38 @@ static int open_required(Req *r, int64_t tid, const char *phase, const char **ou
   return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Checks the optional reason value under key for leaving the current phase of t: required (ask ends the
+ * message that lists them) while required steps of that phase are open, else at most REASON_MAX characters.
+ * Records the error; returns a DB code. */
+static int check_open_required(Req *r, const Traj *t, const char *key, const char *value, const char *ask) {
+  const char *open;
+  int rc = open_required(r, t->id, t->phase, &open);
+  if (rc != DB_OK) return rc;
+  if (*open && !*value)
+    form_error(r, key, arena_printf(r->a, "%s %s %s", _("These required steps are still open:"), open, ask));
+  else check_reason(r, key, value, false, NULL);
+  return DB_OK;
+}
+
+/* Inside the transaction: runs sql, an UPDATE of trajectory tid whose parameters are the new phase, its
+ * phase_since date since, last_activity_at (now) and the id. Returns a DB code. */
+static int phase_update(Req *r, const char *sql, int64_t tid, const char *phase, const char *since) {
+  Stmt *st = db_prepare(r->db, sql);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, phase);
+  db_bind_text(st, 2, since);
+  db_bind_int(st, 3, (int64_t)time(NULL));
+  db_bind_int(st, 4, tid);
+  return db_run(st);
+}
+
 /* Inside the transaction: ends the open stay on left_on and opens one in phase, entered on entered_on,
  * with kind, reason (NULL or "" for none) and, for a closure, the outcome and hours. Returns a DB code. */
 static int history_move(Req *r, int64_t tid, const char *phase, const char *kind, const char *entered_on,
                         const char *reason, const char *outcome, int64_t hours_tenths) {
-  Stmt *st = db_prepare(r->db, "UPDATE phase_history SET left_on = ? WHERE trajectory_id = ? AND left_on IS NULL");
-  if (!st) return DB_ERROR;
-  db_bind_text(st, 1, entered_on);
-  db_bind_int(st, 2, tid);
-  int rc = db_run(st);
+  int rc = history_leave(r, tid, entered_on);
   if (rc != DB_OK) return rc;
-  st = db_prepare(r->db, "INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, entered_by, reason, "
+  Stmt *st = db_prepare(r->db, "INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, entered_by, reason, "
                          "outcome, hours_per_week_tenths, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
@@ -853,17 +902,14 @@ static int history_move(Req *r, int64_t tid, const char *phase, const char *kind
 }
 
 static int post_move(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = protocol_door(r, "trajectory:phase", "update", true, &g, &pid);
+  Case c;
+  int s = case_open(r, "trajectory:phase", "update", true,
+                    _("This trajectory is closed; its phase can no longer change."), &c);
   if (s) return s;
-  Traj t;
-  if ((s = load_for_request(r, &t))) return s;
-  if (!traj_open(&t)) return http_error(r, 409, _("This trajectory is closed; its phase can no longer change."));
   const char *phase = form_str(r, "phase"), *reason = form_str(r, "move_reason");
-  int cur = trajectory_phase_index(t.phase), to = trajectory_phase_index(phase);
+  int cur = trajectory_phase_index(c.t.phase), to = trajectory_phase_index(phase);
   if (to < 0) return http_error(r, 400, _("This phase is not known."));
-  if (to == cur) return http_redirect(r, protocol_url(r, t.id));
+  if (to == cur) return http_redirect(r, protocol_url(r, c.t.id));
   if (to != cur + 1 && to != cur - 1) return http_error(r, 400, _("A trajectory moves one phase at a time."));
   if (strcmp(phase, "closure") == 0)
     return http_error(r, 400, _("Close the trajectory with the closure form: it records the outcome."));
@@ -872,40 +918,26 @@ static int post_move(Req *r) {
   if (back) {
     check_reason(r, "move_reason", reason, true, _("Give a reason for moving back."));
   } else {
-    const char *open;
-    if ((rc = open_required(r, t.id, t.phase, &open)) != DB_OK) return http_db_error(r, rc);
-    if (*open && !*reason)
-      form_error(r, "move_reason", arena_printf(r->a, "%s %s %s", _("These required steps are still open:"), open,
-                                               _("Give a reason to move on anyway.")));
-    else check_reason(r, "move_reason", reason, false, NULL);
+    rc = check_open_required(r, &c.t, "move_reason", reason, _("Give a reason to move on anyway."));
+    if (rc != DB_OK) return http_db_error(r, rc);
   }
-  if (r->nerrors) return render_protocol(r, &t, g, 400, &(Failed){.form = "move"});
+  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "move"});
 
   const char *today = today_str(r);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = history_move(r, t.id, phase, back ? "back" : "forward", today, reason, NULL, 0)) != DB_OK)
+  if ((rc = history_move(r, c.t.id, phase, back ? "back" : "forward", today, reason, NULL, 0)) != DB_OK)
     return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE trajectories SET phase = ?, phase_since = ?, last_activity_at = ? "
-                               "WHERE id = ? AND status = 'open'");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, phase);
-  db_bind_text(st, 2, today);
-  db_bind_int(st, 3, (int64_t)time(NULL));
-  db_bind_int(st, 4, t.id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_change(r, pid, g, "trajectory:phase", "update")) != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, protocol_url(r, t.id), "saved");
+  rc = phase_update(r, "UPDATE trajectories SET phase = ?, phase_since = ?, last_activity_at = ? "
+                       "WHERE id = ? AND status = 'open'",
+                    c.t.id, phase, today);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return change_done(r, &c, NULL);
 }
 
 static int post_close(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = protocol_door(r, "trajectory:phase", "update", true, &g, &pid);
+  Case c;
+  int s = case_open(r, "trajectory:phase", "update", true, _("This trajectory is already closed."), &c);
   if (s) return s;
-  Traj t;
-  if ((s = load_for_request(r, &t))) return s;
-  if (!traj_open(&t)) return http_error(r, 409, _("This trajectory is already closed."));
   const char *outcome = form_str(r, "outcome"), *closed_on = form_str(r, "closed_on"), *hours = form_str(r, "hours"),
              *note = form_str(r, "note");
   if (!label_outcome(outcome)) form_error(r, "outcome", _("Choose an outcome from the list."));
@@ -913,7 +945,7 @@ static int post_close(Req *r) {
   if (!*closed_on) form_error(r, "closed_on", _("Enter the closure date."));
   else if (!date_parse(closed_on, &day)) form_error(r, "closed_on", _("Enter a real date as YYYY-MM-DD."));
   else if (day > date_today()) form_error(r, "closed_on", _("The closure date cannot be in the future."));
-  else if (date_parse(t.started_on, &start) && day < start)
+  else if (date_parse(c.t.started_on, &start) && day < start)
     form_error(r, "closed_on", _("The closure date cannot be before the start of the trajectory."));
   int64_t tenths = 0;
   if (!*hours) form_error(r, "hours", _("Enter the hours worked per week; 0 when the participant does not work."));
@@ -921,16 +953,12 @@ static int post_close(Req *r) {
     form_error(r, "hours", _("Enter a number with at most one decimal, such as 19.5."));
   else if (tenths > HOURS_MAX_TENTHS) form_error(r, "hours", _("Hours per week must be between 0 and 60."));
   int rc;
-  const char *open;
-  if ((rc = open_required(r, t.id, t.phase, &open)) != DB_OK) return http_db_error(r, rc);
-  if (*open && !*note)
-    form_error(r, "note", arena_printf(r->a, "%s %s %s", _("These required steps are still open:"), open,
-                                      _("Say in the note why you close now.")));
-  else check_reason(r, "note", note, false, NULL);
-  if (r->nerrors) return render_protocol(r, &t, g, 400, &(Failed){.form = "close"});
+  if ((rc = check_open_required(r, &c.t, "note", note, _("Say in the note why you close now."))) != DB_OK)
+    return http_db_error(r, rc);
+  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "close"});
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = history_move(r, t.id, "closure", "close", closed_on, note, outcome, tenths)) != DB_OK)
+  if ((rc = history_move(r, c.t.id, "closure", "close", closed_on, note, outcome, tenths)) != DB_OK)
     return http_db_error(r, rc);
   Stmt *st = db_prepare(r->db, "UPDATE trajectories SET status = 'closed', phase = 'closure', phase_since = ?, "
                                "closed_on = ?, outcome = ?, hours_per_week_tenths = ?, last_activity_at = ? "
@@ -941,12 +969,9 @@ static int post_close(Req *r) {
   db_bind_text(st, 3, outcome);
   db_bind_int(st, 4, tenths);
   db_bind_int(st, 5, (int64_t)time(NULL));
-  db_bind_int(st, 6, t.id);
+  db_bind_int(st, 6, c.t.id);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_change(r, pid, g, "trajectory:phase", "update")) != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  log_info("rid=%s trajectory %lld closed", r->rid, (long long)t.id);
-  return http_redirect_flash(r, protocol_url(r, t.id), "saved");
+  return change_done(r, &c, "closed");
 }
 
 /* The phase a reopened trajectory returns to: the one it was in before its last closure, or follow-up. */
@@ -968,40 +993,29 @@ static int reopen_phase(Req *r, int64_t tid, const char **phase) {
 }
 
 static int post_reopen(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = protocol_door(r, "trajectory:phase", "update", true, &g, &pid);
+  Case c;
+  int s = case_open(r, "trajectory:phase", "update", true, NULL, &c);
   if (s) return s;
-  Traj t;
-  if ((s = load_for_request(r, &t))) return s;
-  if (traj_open(&t)) return http_error(r, 409, _("This trajectory is open already."));
+  if (traj_open(&c.t)) return http_error(r, 409, _("This trajectory is open already."));
   const char *reason = form_str(r, "reopen_reason");
   check_reason(r, "reopen_reason", reason, true, _("Give a reason for reopening the trajectory."));
-  if (r->nerrors) return render_protocol(r, &t, g, 400, &(Failed){.form = "reopen"});
+  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "reopen"});
   const char *phase, *today = today_str(r);
-  int rc = reopen_phase(r, t.id, &phase);
+  int rc = reopen_phase(r, c.t.id, &phase);
   if (rc != DB_OK) return http_db_error(r, rc);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE trajectories SET status = 'open', phase = ?, phase_since = ?, closed_on = NULL, "
-                               "outcome = NULL, hours_per_week_tenths = NULL, last_activity_at = ? "
-                               "WHERE id = ? AND status = 'closed'");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, phase);
-  db_bind_text(st, 2, today);
-  db_bind_int(st, 3, (int64_t)time(NULL));
-  db_bind_int(st, 4, t.id);
-  rc = db_run(st);
+  rc = phase_update(r, "UPDATE trajectories SET status = 'open', phase = ?, phase_since = ?, closed_on = NULL, "
+                       "outcome = NULL, hours_per_week_tenths = NULL, last_activity_at = ? WHERE id = ? "
+                       "AND status = 'closed'",
+                    c.t.id, phase, today);
   if (rc == DB_CONSTRAINT) {
     db_rollback(r->db);
     return http_error(r, 409, _("This participant has another open trajectory; close that one first."));
   }
   if (rc != DB_OK) return http_db_error(r, rc);
-  if ((rc = history_move(r, t.id, phase, "reopen", today, reason, NULL, 0)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_change(r, pid, g, "trajectory:phase", "update")) != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  log_info("rid=%s trajectory %lld reopened", r->rid, (long long)t.id);
-  return http_redirect_flash(r, protocol_url(r, t.id), "saved");
+  if ((rc = history_move(r, c.t.id, phase, "reopen", today, reason, NULL, 0)) != DB_OK) return http_db_error(r, rc);
+  return change_done(r, &c, "reopened");
 }
 
 /* ---------------------------------------------------------------------- administrator: templates */
@@ -1026,12 +1040,9 @@ static int template_load(Req *r, int64_t id, Template *tp) {
   return rc;
 }
 
-/* Checks a template name (required, one line, at most NAME_MAX characters); records an error under key. */
-static void check_name(Req *r, const char *key, const char *name) {
-  if (!*name) form_error(r, key, _("Give the template a name."));
-  else if (text_chars(name) > NAME_MAX) form_error(r, key, _("This is too long: use at most 120 characters."));
-  else if (strpbrk(name, "\r\n\t")) form_error(r, key, _("Keep the name on one line."));
-}
+
+/* Records that the name is taken (by a check or by the unique constraint). */
+static void name_clash(Req *r) { form_error(r, "name", _("A template with this name exists already.")); }
 
 /* Whether another template (not except_id) has this name. Returns a DB code. */
 static int name_taken(Req *r, const char *name, int64_t except_id, bool *taken) {
@@ -1043,6 +1054,20 @@ static int name_taken(Req *r, const char *name, int64_t except_id, bool *taken) 
   if (rc == DB_ROW) *taken = db_int(st, "n") > 0;
   db_done(st);
   return rc == DB_ROW ? DB_OK : rc;
+}
+
+/* Checks the template name in the field "name": required, one line, at most NAME_MAX characters and, when
+ * the form has no errors so far, not the name of another template (not except_id; sets *taken). Records the
+ * errors; returns a DB code. */
+static int check_name(Req *r, const char *name, int64_t except_id, bool *taken) {
+  *taken = false;
+  if (!*name) form_error(r, "name", _("Give the template a name."));
+  else if (text_chars(name) > NAME_MAX) form_error(r, "name", _("This is too long: use at most 120 characters."));
+  else if (strpbrk(name, "\r\n\t")) form_error(r, "name", _("Keep the name on one line."));
+  if (r->nerrors) return DB_OK;
+  int rc = name_taken(r, name, except_id, taken);
+  if (rc == DB_OK && *taken) name_clash(r);
+  return rc;
 }
 
 static int render_templates(Req *r, int status) {
@@ -1109,12 +1134,8 @@ static int post_copy_template(Req *r) {
   if (*from_s && end && !*end && fid > 0) rc = template_load(r, fid, &from);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   if (rc != DB_ROW) form_error(r, "from", _("Choose a template to copy."));
-  check_name(r, "name", name);
-  bool taken = false;
-  if (!r->nerrors) {
-    if ((rc = name_taken(r, name, 0, &taken)) != DB_OK) return http_db_error(r, rc);
-    if (taken) form_error(r, "name", _("A template with this name exists already."));
-  }
+  bool taken;
+  if ((rc = check_name(r, name, 0, &taken)) != DB_OK) return http_db_error(r, rc);
   if (r->nerrors) return render_templates(r, taken ? 409 : 400);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -1128,20 +1149,31 @@ static int post_copy_template(Req *r) {
   db_done(st);
   if (rc == DB_CONSTRAINT) {
     db_rollback(r->db);
-    form_error(r, "name", _("A template with this name exists already."));
+    name_clash(r);
     return render_templates(r, 409);
   }
   if (rc != DB_ROW) return http_db_error(r, rc);
-  st = db_prepare(r->db, "INSERT INTO protocol_steps (template_id, phase, position, text, required) "
-                         "SELECT ?, phase, position, text, required FROM protocol_steps WHERE template_id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, id);
-  db_bind_int(st, 2, from.id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  rc = run2(r, "INSERT INTO protocol_steps (template_id, phase, position, text, required) "
+               "SELECT ?, phase, position, text, required FROM protocol_steps WHERE template_id = ?",
+            id, from.id);
+  if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s protocol template %lld copied from %lld by user %lld", r->rid, (long long)id, (long long)from.id,
            (long long)r->user->id);
   return http_redirect_flash(r, arena_printf(r->a, "/admin/protocols/%lld", (long long)id), "created");
+}
+
+/* One step of a template. */
+typedef struct TStep {
+  int64_t id;
+  const char *phase, *text;
+  bool required;
+} TStep;
+
+/* Maps a row of render_template's query into the TStep at p. */
+static void tstep_map(Req *r, Stmt *st, void *p) {
+  *(TStep *)p = (TStep){.id = db_int(st, "id"), .phase = col(r, st, "phase"), .text = col(r, st, "text"),
+                        .required = db_int(st, "required") != 0};
 }
 
 /* The edit page of one template: its settings and, per phase, its steps with their forms. failed names the
@@ -1149,23 +1181,9 @@ static int post_copy_template(Req *r) {
 static int render_template(Req *r, const Template *tp, int status, const char *failed) {
   Stmt *st = db_prepare(r->db, "SELECT id, phase, position, text, required FROM protocol_steps WHERE template_id = ? "
                                "ORDER BY position, id");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, tp->id);
-  typedef struct { int64_t id; const char *phase, *text; bool required; } TStep;
-  int cap = 32, n = 0, rc;
-  TStep *v = arena_alloc(r->a, sizeof *v * (size_t)cap);
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (n == cap) {
-      TStep *more = arena_alloc(r->a, sizeof *v * (size_t)cap * 2);
-      memcpy(more, v, sizeof *v * (size_t)n);
-      v = more;
-      cap *= 2;
-    }
-    v[n++] = (TStep){.id = db_int(st, "id"), .phase = col(r, st, "phase"), .text = col(r, st, "text"),
-                     .required = db_int(st, "required") != 0};
-  }
-  db_done(st);
-  if (rc != DB_DONE) return http_db_error(r, rc);
+  int n, rc;
+  TStep *v = rows_load(r, st, tp->id, sizeof *v, tstep_map, &n, &rc);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   const char *action = arena_printf(r->a, "/admin/protocols/%lld", (long long)tp->id);
   page_begin(r, tp->name);
@@ -1296,16 +1314,8 @@ static int step_swap(Req *r, int64_t tpl, int64_t sid, const char *phase, int64_
   if (rc == DB_DONE) return DB_OK;
   if (rc != DB_ROW) return rc;
   if (other_pos == pos) other_pos = up ? pos - 1 : pos + 1; /* equal positions: make the order explicit */
-  st = db_prepare(r->db, "UPDATE protocol_steps SET position = ? WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, other_pos);
-  db_bind_int(st, 2, sid);
-  if ((rc = db_run(st)) != DB_OK) return rc;
-  st = db_prepare(r->db, "UPDATE protocol_steps SET position = ? WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, pos);
-  db_bind_int(st, 2, other);
-  return db_run(st);
+  if ((rc = run2(r, "UPDATE protocol_steps SET position = ? WHERE id = ?", other_pos, sid)) != DB_OK) return rc;
+  return run2(r, "UPDATE protocol_steps SET position = ? WHERE id = ?", pos, other);
 }
 
 /* POST /admin/protocols/{id}: action settings, add, update, up, down or delete. */
@@ -1321,12 +1331,8 @@ static int post_template(Req *r) {
   if (strcmp(action, "settings") == 0) {
     const char *name = form_str(r, "name");
     bool active = *form_str(r, "active") != 0, def = *form_str(r, "is_default") != 0;
-    check_name(r, "name", name);
-    bool taken = false;
-    if (!r->nerrors) {
-      if ((rc = name_taken(r, name, tp.id, &taken)) != DB_OK) return http_db_error(r, rc);
-      if (taken) form_error(r, "name", _("A template with this name exists already."));
-    }
+    bool taken;
+    if ((rc = check_name(r, name, tp.id, &taken)) != DB_OK) return http_db_error(r, rc);
     if (def && !active) form_error(r, "is_default", _("The default template must be active."));
     else if (tp.is_default && !def)
       form_error(r, "is_default", _("Make another template the default instead; there is always one default."));
@@ -1349,7 +1355,7 @@ static int post_template(Req *r) {
     rc = db_run(st);
     if (rc == DB_CONSTRAINT) {
       db_rollback(r->db);
-      form_error(r, "name", _("A template with this name exists already."));
+      name_clash(r);
       return render_template(r, &tp, 409, "settings");
     }
     if (rc != DB_OK) return http_db_error(r, rc);
@@ -1410,11 +1416,8 @@ static int post_template(Req *r) {
   } else {
     return http_error(r, 400, _("This action is not known."));
   }
-  Stmt *st = db_prepare(r->db, "UPDATE protocol_templates SET updated_at = ? WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, (int64_t)time(NULL));
-  db_bind_int(st, 2, tp.id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  rc = run2(r, "UPDATE protocol_templates SET updated_at = ? WHERE id = ?", (int64_t)time(NULL), tp.id);
+  if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s protocol template %lld: %s by user %lld", r->rid, (long long)tp.id, action, (long long)r->user->id);
   return http_redirect_flash(r, back, "saved");

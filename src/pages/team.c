@@ -4,8 +4,11 @@
  * case information only where they are also an assigned coach (and then through /caseload).
  */
 #include <string.h>
+#include <time.h>
+#include <stddef.h>
 
 #include "core/config.h"
+#include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
@@ -16,7 +19,57 @@ typedef struct CoachRow {
   int64_t id;
   const char *name;
   int64_t per_phase[8], open, closed;
+  int64_t actions_due, followups_due, quiet, referrals; /* the coach's day, as counts */
 } CoachRow;
+
+/* Adds one count per coach from a query returning (coach, n) into the field at offset `field`. A query
+ * with a parameter gets the date t (when not NULL) or the number i. */
+static int add_counts(Req *r, CoachRow *rows, int n, const char *sql, size_t field, const char *t, int64_t i) {
+  Stmt *st = db_prepare(r->db, sql);
+  if (!st) return DB_ERROR;
+  if (t) db_bind_text(st, 1, t);
+  else if (strchr(sql, '?')) db_bind_int(st, 1, i);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    int64_t coach = db_int(st, "coach");
+    for (int k = 0; k < n; k++)
+      if (rows[k].id == coach) *(int64_t *)((char *)&rows[k] + field) = db_int(st, "n");
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The coach's day per coach: open actions of the latest plans due within a week (or overdue), follow-up
+ * moments due, trajectories without contact for cfg.no_contact_weeks, open referrals. */
+static int day_counts(Req *r, CoachRow *rows, int n) {
+  char horizon[11];
+  date_format(date_today() + 7, horizon);
+  int rc = add_counts(r, rows, n,
+                      "SELECT c.user_id AS coach, COUNT(*) AS n FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id "
+                      "JOIN plan_versions v ON v.item_id = g.version_item_id JOIN trajectories t ON t.id = v.trajectory_id "
+                      "JOIN trajectory_coaches c ON c.trajectory_id = t.id WHERE a.due_on <= ? AND t.status = 'open' "
+                      "AND a.status IN ('planned', 'in_progress') AND v.version = (SELECT MAX(v2.version) FROM "
+                      "plan_versions v2 WHERE v2.trajectory_id = v.trajectory_id) GROUP BY c.user_id",
+                      offsetof(CoachRow, actions_due), horizon, 0);
+  if (rc == DB_OK)
+    rc = add_counts(r, rows, n,
+                    "SELECT c.user_id AS coach, COUNT(*) AS n FROM followups f JOIN trajectory_coaches c "
+                    "ON c.trajectory_id = f.trajectory_id WHERE f.done_on IS NULL AND f.due_on <= ? GROUP BY c.user_id",
+                    offsetof(CoachRow, followups_due), horizon, 0);
+  if (rc == DB_OK)
+    rc = add_counts(r, rows, n,
+                    "SELECT c.user_id AS coach, COUNT(*) AS n FROM trajectories t JOIN trajectory_coaches c "
+                    "ON c.trajectory_id = t.id WHERE t.status = 'open' AND t.last_activity_at < ? GROUP BY c.user_id",
+                    offsetof(CoachRow, quiet), NULL,
+                    (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400);
+  if (rc == DB_OK)
+    rc = add_counts(r, rows, n,
+                    "SELECT c.user_id AS coach, COUNT(*) AS n FROM referrals f JOIN trajectory_coaches c "
+                    "ON c.trajectory_id = f.trajectory_id WHERE f.status IN ('proposed', 'sent', 'accepted') "
+                    "GROUP BY c.user_id",
+                    offsetof(CoachRow, referrals), NULL, 0);
+  return rc;
+}
 
 static int get_team(Req *r) {
   Stmt *st = db_prepare(r->db,
@@ -55,6 +108,8 @@ static int get_team(Req *r) {
   db_done(st);
   if (rc != DB_DONE && rc != DB_ROW) return http_db_error(r, rc);
 
+  if ((rc = day_counts(r, rows, n)) != DB_OK) return http_db_error(r, rc);
+
   page_begin(r, _("Team"));
   html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Team overview"),
        _("How the trajectories are spread over the coaches. Counts only: participants' information stays with "
@@ -75,6 +130,16 @@ static int get_team(Req *r) {
   for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)totals[i]);
   html(&r->out, "<td>%lld</td><td>%lld</td></tr></tfoot></table></div>", (long long)open_total,
        (long long)closed_total);
+  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                "</tr></thead><tbody>",
+       _("The coaches' day, as counts"), _("Coach"), _("Actions due this week or overdue"),
+       _("Follow-up moments due"), _("No recent contact"), _("Open referrals"));
+  for (int k = 0; k < n; k++)
+    html(&r->out, "<tr><th scope=\"row\">%s</th><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>", rows[k].name,
+         (long long)rows[k].actions_due, (long long)rows[k].followups_due, (long long)rows[k].quiet,
+         (long long)rows[k].referrals);
+  html(&r->out, "</tbody></table></div>");
   html(&r->out, "<p class=\"muted small\">%s %d.</p>",
        _("Supported-employment fidelity scales advise at most this many active trajectories per coach:"),
        cfg.caseload_max);

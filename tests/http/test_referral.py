@@ -96,6 +96,11 @@ def test_team_overview_counts_only():
     row = re.search(r"<th scope=\"row\">Sofie Peeters</th>(.*?)</tr>", r.body, re.S).group(1)
     cells = re.findall(r"<td>(\d+)", row)
     assert int(cells[8]) == open_sofie, (cells, open_sofie)
+    # the coaches' day as counts: Sofie has the open career-guidance referral from above
+    day = re.search(r"day, as counts.*?<th scope=\"row\">Sofie Peeters</th>(.*?)</tr>", r.body, re.S).group(1)
+    counts = [int(x) for x in re.findall(r"<td>(\d+)</td>", day)]
+    open_refs = srv.sql("SELECT COUNT(*) FROM referrals WHERE status IN ('proposed', 'sent', 'accepted')")[0][0]
+    assert counts[3] == open_refs, (counts, open_refs)
     assert_status(coach.get("/team"), 403)
 
 
