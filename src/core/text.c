@@ -93,9 +93,18 @@ void date_format(int32_t days, char out[11]) {
   int y;
   unsigned m, d;
   civil_from_days(days, &y, &m, &d);
-  char tmp[32];
-  snprintf(tmp, sizeof tmp, "%04d-%02u-%02u", y % 10000, m % 100, d % 100);
-  memcpy(out, tmp, 10);
+  /* digits by hand: this runs for every date on every list page */
+  y %= 10000;
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char)('0' + m / 10);
+  out[6] = (char)('0' + m % 10);
+  out[7] = '-';
+  out[8] = (char)('0' + d / 10);
+  out[9] = (char)('0' + d % 10);
   out[10] = 0;
 }
 

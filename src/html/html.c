@@ -12,18 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Characters that need an entity; a table lookup per byte, and runs of plain text are copied at once. */
+static const char *const entity[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+                                        ['\''] = "&#39;"};
+
 void html_text_n(Buf *h, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
   size_t start = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *rep;
-    switch (s[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\'': rep = "&#39;"; break;
-      default: continue;
-    }
+    const char *rep = entity[u[i]];
+    if (!rep) continue;
     buf_append(h, s + start, i - start);
     buf_puts(h, rep);
     start = i + 1;

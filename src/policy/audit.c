@@ -60,55 +60,70 @@ static void entry_hash(const char *prev, int64_t id, int64_t at, int64_t user_id
   sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+/* The newest entry: its id and hash (GENESIS and 0 for an empty log). Call inside the write transaction. */
+typedef struct ChainHead {
+  int64_t id;
+  char hash[65];
+} ChainHead;
+
+static int chain_head(Db *db, ChainHead *head) {
+  Stmt *st = db_prepare(db, "SELECT id, hash FROM access_log ORDER BY id DESC LIMIT 1");
+  if (!st) return DB_ERROR;
+  int rc = db_step(st);
+  head->id = 0;
+  snprintf(head->hash, sizeof head->hash, "%s", GENESIS);
+  if (rc == DB_ROW) {
+    head->id = db_int(st, "id");
+    snprintf(head->hash, sizeof head->hash, "%s", db_text(st, "hash"));
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Appends e after head and moves head to it. Call inside the write transaction that read head. */
+static int chain_insert(Db *db, ChainHead *head, int64_t user_id, const char *role, const char *client,
+                        const char *rid, const AuditEntry *e) {
+  int64_t id = head->id + 1, at = (int64_t)time(NULL);
+  char hash[65];
+  entry_hash(head->hash, id, at, user_id, role, e->participant_id, e->trajectory_id, e->item, e->action, e->outcome,
+             e->grounds, client, rid, e->consent_id, e->on_behalf_of, hash);
+  Stmt *ins = db_prepare(db,
+                         "INSERT INTO access_log (id, at, user_id, role, participant_id, trajectory_id, item, "
+                         "action, outcome, grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!ins) return DB_ERROR;
+  db_bind_int(ins, 1, id);
+  db_bind_int(ins, 2, at);
+  if (user_id) db_bind_int(ins, 3, user_id); else db_bind_null(ins, 3);
+  db_bind_text(ins, 4, role);
+  if (e->participant_id) db_bind_int(ins, 5, e->participant_id); else db_bind_null(ins, 5);
+  if (e->trajectory_id) db_bind_int(ins, 6, e->trajectory_id); else db_bind_null(ins, 6);
+  db_bind_text(ins, 7, e->item);
+  db_bind_text(ins, 8, e->action);
+  db_bind_text(ins, 9, e->outcome);
+  db_bind_text(ins, 10, e->grounds);
+  db_bind_text(ins, 11, client);
+  db_bind_text(ins, 12, rid);
+  db_bind_text(ins, 13, head->hash);
+  db_bind_text(ins, 14, hash);
+  if (e->consent_id) db_bind_int(ins, 15, e->consent_id); else db_bind_null(ins, 15);
+  if (e->on_behalf_of) db_bind_int(ins, 16, e->on_behalf_of); else db_bind_null(ins, 16);
+  int rc = db_run(ins);
+  if (rc == DB_OK) {
+    head->id = id;
+    memcpy(head->hash, hash, sizeof hash);
+  }
+  return rc;
+}
+
 int audit_append(Db *db, int64_t user_id, const char *role, const char *client, const char *rid,
                  const AuditEntry *e) {
   bool own = !db_in_tx(db);
   int rc;
   if (own && (rc = db_begin(db)) != DB_OK) return rc;
-  Stmt *st = db_prepare(db, "SELECT id, hash FROM access_log ORDER BY id DESC LIMIT 1");
-  if (!st) rc = DB_ERROR;
-  else {
-    rc = db_step(st);
-    char prev[65];
-    int64_t id = 1;
-    if (rc == DB_ROW) {
-      snprintf(prev, sizeof prev, "%s", db_text(st, "hash"));
-      id = db_int(st, "id") + 1;
-    } else {
-      snprintf(prev, sizeof prev, "%s", GENESIS);
-    }
-    db_done(st);
-    if (rc == DB_ROW || rc == DB_DONE) {
-      int64_t at = (int64_t)time(NULL);
-      char hash[65];
-      entry_hash(prev, id, at, user_id, role, e->participant_id, e->trajectory_id, e->item, e->action, e->outcome,
-                 e->grounds, client, rid, e->consent_id, e->on_behalf_of, hash);
-      Stmt *ins = db_prepare(db,
-                             "INSERT INTO access_log (id, at, user_id, role, participant_id, trajectory_id, item, "
-                             "action, outcome, grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      if (!ins) rc = DB_ERROR;
-      else {
-        db_bind_int(ins, 1, id);
-        db_bind_int(ins, 2, at);
-        if (user_id) db_bind_int(ins, 3, user_id); else db_bind_null(ins, 3);
-        db_bind_text(ins, 4, role);
-        if (e->participant_id) db_bind_int(ins, 5, e->participant_id); else db_bind_null(ins, 5);
-        if (e->trajectory_id) db_bind_int(ins, 6, e->trajectory_id); else db_bind_null(ins, 6);
-        db_bind_text(ins, 7, e->item);
-        db_bind_text(ins, 8, e->action);
-        db_bind_text(ins, 9, e->outcome);
-        db_bind_text(ins, 10, e->grounds);
-        db_bind_text(ins, 11, client);
-        db_bind_text(ins, 12, rid);
-        db_bind_text(ins, 13, prev);
-        db_bind_text(ins, 14, hash);
-        if (e->consent_id) db_bind_int(ins, 15, e->consent_id); else db_bind_null(ins, 15);
-        if (e->on_behalf_of) db_bind_int(ins, 16, e->on_behalf_of); else db_bind_null(ins, 16);
-        rc = db_run(ins);
-      }
-    }
-  }
+  ChainHead head;
+  rc = chain_head(db, &head);
+  if (rc == DB_OK) rc = chain_insert(db, &head, user_id, role, client, rid, e);
   if (own) {
     if (rc == DB_OK) rc = db_commit(db);
     else db_rollback(db);
@@ -154,8 +169,10 @@ static int write_batch(Pending *batch) {
   for (int attempt = 0; attempt < 3 && rc == DB_BUSY; attempt++) { /* each waits the busy timeout */
     rc = db_begin(wdb);
     if (rc == DB_BUSY) continue; /* busy_timeout already waited */
+    ChainHead head; /* read once per batch: the batch holds the write lock, nobody else appends */
+    rc = chain_head(wdb, &head);
     for (Pending *p = batch; p && rc == DB_OK; p = p->next)
-      rc = audit_append(wdb, p->user_id, p->role, p->client, p->rid, p->e);
+      rc = chain_insert(wdb, &head, p->user_id, p->role, p->client, p->rid, p->e);
     if (rc == DB_OK) rc = db_commit(wdb);
     else db_rollback(wdb);
   }
