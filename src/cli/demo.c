@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/text.h"
 #include "http/http.h"
+#include "policy/policy.h"
 
 static const char DEMO_PASSWORD[] = "zorg-en-werk-demo";
 
@@ -93,17 +94,10 @@ static int64_t add_member(Db *db, int64_t tid, const char *side, const char *rol
 
 static bool add_note(Db *db, int64_t tid, const char *category, int64_t source, int64_t author, const char *title,
                      const char *body, int64_t at) {
-  Stmt *st = db_prepare(db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
-                            "created_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?)");
-  if (!st) return false;
-  db_bind_int(st, 1, tid);
-  db_bind_text(st, 2, category);
-  if (source) db_bind_int(st, 3, source); else db_bind_null(st, 3);
-  db_bind_int(st, 4, author);
-  db_bind_text(st, 5, title);
-  db_bind_text(st, 6, body);
-  db_bind_int(st, 7, at);
-  return db_run(st) == DB_OK;
+  int64_t id;
+  return item_create(db, &(ItemNew){.trajectory_id = tid, .kind = "note", .category = category, .source_member_id = source,
+                                    .author_id = author, .title = title, .body = body, .created_at = at},
+                     &id) == DB_OK;
 }
 
 static bool add_consent(Db *db, int64_t tid, int64_t source, int64_t grantee, const char *side, const char *category,

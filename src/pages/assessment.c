@@ -430,18 +430,10 @@ static int post_assessment(Req *r) {
   int64_t now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *ins = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                                "body, created_at) VALUES (?, 'assessment', ?, NULL, ?, ?, '', ?) RETURNING id");
-  if (!ins) return http_db_error(r, DB_ERROR);
-  db_bind_int(ins, 1, tid);
-  db_bind_text(ins, 2, q->category);
-  db_bind_int(ins, 3, r->user->id);
-  db_bind_text(ins, 4, q->title.en);
-  db_bind_int(ins, 5, now);
-  rc = db_step(ins);
-  int64_t id = rc == DB_ROW ? db_int(ins, "id") : 0;
-  db_done(ins);
-  if (rc != DB_ROW) return http_db_error(r, rc);
+  int64_t id;
+  rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "assessment", .category = q->category,
+                                     .author_id = r->user->id, .title = q->title.en, .created_at = now}, &id);
+  if (rc != DB_OK) return http_db_error(r, rc);
   Stmt *a = db_prepare(r->db, "INSERT INTO assessments (item_id, trajectory_id, questionnaire, version, answers, scores, "
                               "filled_by, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!a) return http_db_error(r, DB_ERROR);

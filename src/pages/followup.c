@@ -34,18 +34,10 @@ typedef struct Followup {
 
 /* Creates one follow-up (item + row) inside the caller's transaction. */
 static int create(Req *r, int64_t tid, const char *kind, const char *due, const char *note, int64_t now, int64_t *id) {
-  Stmt *ins = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                                "body, created_at) VALUES (?, 'followup', 'practical', NULL, ?, ?, ?, ?) RETURNING id");
-  if (!ins) return DB_ERROR;
-  db_bind_int(ins, 1, tid);
-  db_bind_int(ins, 2, r->user->id);
-  db_bind_text(ins, 3, kind);
-  db_bind_text(ins, 4, note);
-  db_bind_int(ins, 5, now);
-  int rc = db_step(ins);
-  *id = rc == DB_ROW ? db_int(ins, "id") : 0;
-  db_done(ins);
-  if (rc != DB_ROW) return rc;
+  int rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "followup", .category = "practical",
+                                         .author_id = r->user->id, .title = kind, .body = note, .created_at = now},
+                       id);
+  if (rc != DB_OK) return rc;
   Stmt *f = db_prepare(r->db, "INSERT INTO followups (item_id, trajectory_id, kind, due_on, created_by, created_at) "
                               "VALUES (?, ?, ?, ?, ?, ?)");
   if (!f) return DB_ERROR;

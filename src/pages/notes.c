@@ -268,20 +268,11 @@ static int post_note(Req *r) {
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   int64_t now = (int64_t)time(NULL);
-  Stmt *ins = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                                "body, created_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!ins) return http_db_error(r, DB_ERROR);
-  db_bind_int(ins, 1, tid);
-  db_bind_text(ins, 2, category);
-  if (source) db_bind_int(ins, 3, source); else db_bind_null(ins, 3);
-  db_bind_int(ins, 4, r->user->id);
-  db_bind_text(ins, 5, title);
-  db_bind_text(ins, 6, body);
-  db_bind_int(ins, 7, now);
-  rc = db_step(ins);
-  int64_t id = rc == DB_ROW ? db_int(ins, "id") : 0;
-  db_done(ins);
-  if (rc != DB_ROW) return http_db_error(r, rc);
+  int64_t id;
+  rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "note", .category = category,
+                                     .source_member_id = source, .author_id = r->user->id, .title = title,
+                                     .body = body, .created_at = now}, &id);
+  if (rc != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done(r, pid, tid, arena_printf(r->a, "note:%lld", (long long)id), "create", g,
                                 arena_printf(r->a, "/t/%lld/notes", (long long)tid));
 }

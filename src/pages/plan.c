@@ -861,20 +861,14 @@ static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number
                        int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX],
                        int64_t *item_id) {
   int64_t now = (int64_t)time(NULL);
-  Stmt *st = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                               "body, created_at) VALUES (?, 'plan', 'plan', NULL, ?, ?, ?, ?) RETURNING id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, 2, r->user->id);
-  db_bind_text(st, 3, arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)number));
-  db_bind_text(st, 4, plan_markdown(r, v, number, reason));
-  db_bind_int(st, 5, now);
-  int rc = db_step(st);
-  *item_id = rc == DB_ROW ? db_int(st, "id") : 0;
-  db_done(st);
-  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  int rc = item_create(r->db,
+                       &(ItemNew){.trajectory_id = tid, .kind = "plan", .category = "plan", .author_id = r->user->id,
+                                  .title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)number),
+                                  .body = plan_markdown(r, v, number, reason), .created_at = now},
+                       item_id);
+  if (rc != DB_OK) return rc;
 
-  st = db_prepare(r->db, "INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at) "
+  Stmt *st = db_prepare(r->db, "INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, *item_id);

@@ -171,19 +171,12 @@ static int post_referral(Req *r) {
   int64_t now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *ins = db_prepare(r->db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                                "body, created_at) VALUES (?, 'referral', ?, NULL, ?, ?, ?, ?) RETURNING id");
-  if (!ins) return http_db_error(r, DB_ERROR);
-  db_bind_int(ins, 1, tid);
-  db_bind_text(ins, 2, strcmp(kind, "specialised_care") == 0 ? "health" : "work");
-  db_bind_int(ins, 3, r->user->id);
-  db_bind_text(ins, 4, target);
-  db_bind_text(ins, 5, reason);
-  db_bind_int(ins, 6, now);
-  rc = db_step(ins);
-  int64_t id = rc == DB_ROW ? db_int(ins, "id") : 0;
-  db_done(ins);
-  if (rc != DB_ROW) return http_db_error(r, rc);
+  int64_t id;
+  rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "referral",
+                                     .category = strcmp(kind, "specialised_care") == 0 ? "health" : "work",
+                                     .author_id = r->user->id, .title = target, .body = reason, .created_at = now},
+                   &id);
+  if (rc != DB_OK) return http_db_error(r, rc);
   Stmt *ref = db_prepare(r->db, "INSERT INTO referrals (item_id, trajectory_id, kind, target, reason, status, "
                                 "status_changed_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?)");
   if (!ref) return http_db_error(r, DB_ERROR);

@@ -170,6 +170,25 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
+int item_create(Db *db, const ItemNew *n, int64_t *id) {
+  *id = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                            "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, n->trajectory_id);
+  db_bind_text(st, 2, n->kind);
+  db_bind_text(st, 3, n->category);
+  if (n->source_member_id) db_bind_int(st, 4, n->source_member_id); else db_bind_null(st, 4);
+  db_bind_int(st, 5, n->author_id);
+  db_bind_text(st, 6, n->title);
+  db_bind_text(st, 7, n->body ? n->body : "");
+  db_bind_int(st, 8, n->created_at);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
 int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today) {
   db_bind_int(st, idx++, u->id);
   db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);

@@ -73,6 +73,16 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
 /* Binds the parameters of POLICY_SQL_ITEM_VISIBLE from index idx; returns the next free index. */
 int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today);
 
+/* A new piece of case information: the items row the visibility rule reads. Every kind (note, plan,
+ * referral, follow-up, assessment) is created here, so none can skip a field the rule needs.
+ * source_member_id 0: the participant is the source party. Call inside the caller's transaction;
+ * writes the new id. Returns a DB code. */
+typedef struct ItemNew {
+  int64_t trajectory_id, source_member_id, author_id, created_at;
+  const char *kind, *category, *title, *body;
+} ItemNew;
+int item_create(Db *db, const ItemNew *n, int64_t *id);
+
 /* Whether a consent for category may be given to a member or side (the legal guardrail: health details
  * never go to the work side unless cfg.allow_health_to_work). */
 bool policy_consent_allowed(const char *category, const char *grantee_side);
