@@ -161,8 +161,8 @@ def add_plans(cur, coach_id, tids, now):
                 status = ("planned", "in_progress", "planned", "done")[k % 4]
                 owner = ("participant", "coach")[k % 2]
                 cur.execute("INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, "
-                            "status, measure_slug) VALUES (?, ?, ?, ?, NULL, ?, ?, NULL)",
-                            (gid, a + 1, ACTIONS[(g + a) % len(ACTIONS)], owner, due, status))
+                            "status, measure_slug, trajectory_id, is_current) VALUES (?, ?, ?, ?, NULL, ?, ?, NULL, ?, 1)",
+                            (gid, a + 1, ACTIONS[(g + a) % len(ACTIONS)], owner, due, status, tid))
                 if status != "done" and due <= horizon:
                     open_due += 1
     return {"plan_goals_per_trajectory": PLAN_GOALS, "plan_actions_per_goal": PLAN_ACTIONS,

@@ -10,8 +10,9 @@
  *
  * Each input is copied into a heap buffer of exactly its size, so AddressSanitizer catches a read past
  * the end. Properties: no out-of-bounds read while checking or looking up; after acceptance, looking up
- * any original string (and the input itself) returns either the msgid pointer or a NUL-terminated
- * string inside the catalogue data; a big-endian or short catalogue is refused.
+ * any original string (and the input itself), singular or as a plural entry for several n, returns either
+ * the msgid (or plural) pointer or a NUL-terminated string inside the catalogue data; a big-endian or
+ * short catalogue is refused.
  */
 #include "i18n/i18n.c"
 
@@ -24,6 +25,17 @@ static void check_result(const char *got, const char *msgid, const unsigned char
   const unsigned char *g = (const unsigned char *)got;
   CHECK(g >= data && g < data + len);
   CHECK(memchr(g, 0, (size_t)(data + len - g)) != NULL);
+}
+
+/* The plural lookup for a few n: the English singular or plural pointer, or a string inside the data. */
+static void check_plural(const char *singular, const unsigned char *data, size_t len) {
+  static const char plural[] = "plural";
+  static const unsigned long ns[] = {0, 1, 2, 21, 4294967295ul};
+  for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+    const char *got = i18n_ntr_in("fz", singular, plural, ns[k]);
+    if (got == singular || got == plural) continue;
+    check_result(got, singular, data, len);
+  }
 }
 
 static void forget_catalogues(void) {
@@ -49,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const char *o = entry(c, c->orig, i, &l);
       CHECK(o != NULL);
       check_result(i18n_tr_in("fz", o), o, copy, size);
+      check_plural(o, copy, size);
     }
     /* The input as a msgid, and the thread's current language. */
     char *s = malloc(size + 1);
@@ -56,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(s, data, size);
     s[size] = 0;
     check_result(i18n_tr_in("fz", s), s, copy, size);
+    check_plural(s, copy, size);
     i18n_use("fz");
     CHECK(strcmp(i18n_lang(), "fz") == 0);
     check_result(i18n_tr(s), s, copy, size);

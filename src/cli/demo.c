@@ -158,6 +158,74 @@ static bool demo_network(Db *db, int64_t coach, int64_t hr_user, int64_t gp_user
    * coach sees it (multi-directed partiality: the employer's confidences are kept too). */
 }
 
+/* One action of the demo plan: what, owner ("participant" or "coach"), due in days from today, status and
+ * the knowledge-base article it links to (a slug of migration 009). */
+typedef struct DemoAction {
+  const char *text, *owner;
+  int due_in;
+  const char *status, *measure;
+} DemoAction;
+
+/* Koen Pauwels' trajectory (Sofie's, in follow-up): version 1 of an action plan whose actions link to
+ * articles of the knowledge base, so that the plan page shows them as links. */
+static bool demo_plan(Db *db, int64_t tid, int64_t coach, int64_t now) {
+  static const DemoAction actions[] = {
+      {"Toestemming voor gedeeltelijke werkhervatting vragen aan de adviserend arts", "participant", -80, "done",
+       "gradual-return"},
+      {"Taken en werkplek afspreken met de leidinggevende: geen nachtdiensten, rustige plek", "coach", -30, "done",
+       "workplace-adjustments"},
+      {"Jobcoaching op de werkvloer regelen voor de eerste drie maanden", "coach", 14, "in_progress", "job-coaching"},
+  };
+  int32_t today = date_today();
+  char goal_due[11];
+  date_format(today + 60, goal_due);
+  int64_t item;
+  if (item_create(db, &(ItemNew){.trajectory_id = tid, .kind = "plan", .category = "plan", .author_id = coach,
+                                 .title = "Actieplan versie 1",
+                                 .body = "# Actieplan versie 1\n\n## Doel 1: Geleidelijk terug naar de eigen job\n",
+                                 .created_at = now - 90 * 86400},
+                  &item) != DB_OK)
+    return false;
+  Stmt *st = db_prepare(db, "INSERT INTO plan_versions (item_id, trajectory_id, version, created_by, created_at) "
+                            "VALUES (?, ?, 1, ?, ?)");
+  if (!st) return false;
+  db_bind_int(st, 1, item);
+  db_bind_int(st, 2, tid);
+  db_bind_int(st, 3, coach);
+  db_bind_int(st, 4, now - 90 * 86400);
+  if (db_run(st) != DB_OK) return false;
+  st = db_prepare(db, "INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
+                      "relevant, time_bound) VALUES (?, 1, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return false;
+  db_bind_int(st, 1, item);
+  db_bind_text(st, 2, "Geleidelijk terug naar de eigen job");
+  db_bind_text(st, 3, "Met een opbouw van uren terug naar vier dagen per week in de eigen functie.");
+  db_bind_text(st, 4, "Gewerkte uren per week in de planning; elke vier weken een evaluatiegesprek.");
+  db_bind_text(st, 5, "De werkgever past de taken tijdelijk aan; een jobcoach ondersteunt de eerste maanden.");
+  db_bind_text(st, 6, "Koen wil zijn eigen job houden en opnieuw een vast ritme vinden.");
+  db_bind_text(st, 7, goal_due);
+  int64_t goal = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  if (!goal) return false;
+  for (size_t i = 0; i < sizeof actions / sizeof *actions; i++) {
+    char due[11];
+    date_format(today + actions[i].due_in, due);
+    st = db_prepare(db, "INSERT INTO plan_actions (goal_id, position, text, owner_kind, due_on, status, measure_slug, "
+                        "trajectory_id, is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)");
+    if (!st) return false;
+    db_bind_int(st, 1, goal);
+    db_bind_int(st, 2, (int64_t)i + 1);
+    db_bind_text(st, 3, actions[i].text);
+    db_bind_text(st, 4, actions[i].owner);
+    db_bind_text(st, 5, due);
+    db_bind_text(st, 6, actions[i].status);
+    db_bind_text(st, 7, actions[i].measure);
+    db_bind_int(st, 8, tid);
+    if (db_run(st) != DB_OK) return false;
+  }
+  return true;
+}
+
 int cmd_demo(int argc, char **argv) {
   bool force = false;
   for (int i = 1; i < argc; i++)
@@ -220,6 +288,7 @@ int cmd_demo(int argc, char **argv) {
   int32_t today = date_today();
   int64_t now = (int64_t)time(NULL);
   const char *login_of[3] = {"an.janssens@mail.example", "karim.elamrani@mail.example", "marieke.bakker@mail.example"};
+  int64_t plan_tid = 0; /* the trajectory that gets a demo plan (demo_plan) */
   for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
     const DemoPerson *p = &people[i];
     int64_t uid = 0;
@@ -264,8 +333,9 @@ int cmd_demo(int argc, char **argv) {
     db_bind_int(st, 1, tid);
     db_bind_int(st, 2, coaches[p->coach]);
     db_run(st);
+    if (strcmp(p->last, "Pauwels") == 0) plan_tid = tid;
   }
-  if (!demo_network(db, coaches[0], hr, doc, now)) {
+  if (!demo_network(db, coaches[0], hr, doc, now) || !demo_plan(db, plan_tid, coaches[0], now)) {
     fprintf(stderr, "zorgwerk: demo network could not be written: %s\n", db_errmsg(db));
     db_rollback(db);
     db_close(db);

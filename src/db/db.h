@@ -63,7 +63,13 @@ int64_t db_changes(Db *db);
 int db_begin(Db *db);
 int db_commit(Db *db);
 void db_rollback(Db *db); /* no-op if no transaction is open */
-bool db_in_tx(Db *db);
+bool db_in_tx(Db *db); /* a write transaction (db_begin) is open; a read snapshot does not count */
+
+/* A read snapshot for a whole page: every query until db_snapshot_end sees the same committed state
+ * (on SQLite one read transaction instead of one per statement; on PostgreSQL REPEATABLE READ READ ONLY).
+ * db_begin ends an open snapshot first, so a handler may still write. Both are no-ops when not needed. */
+int db_snapshot_begin(Db *db);
+void db_snapshot_end(Db *db);
 
 /* Runs one or more SQL statements without parameters (migrations, maintenance only). */
 int db_exec(Db *db, const char *sql);

@@ -2,7 +2,12 @@
  * db_sqlite.c — the SQLite driver behind db.h. The only file that calls sqlite3_*.
  *
  * Each connection keeps a small open-addressing cache of prepared statements keyed by SQL text, so a
- * request that runs the same query twice compiles it once per worker thread.
+ * request that runs the same query twice compiles it once per worker thread. SQL is literal text, so a
+ * second, direct-mapped table keyed by the text's address answers the common case without hashing or
+ * comparing the whole statement.
+ *
+ * Reads go through a memory map of the database file (mmap_size), so a page that another connection's
+ * commit pushed out of this connection's cache comes back without a read() and a copy.
  */
 #include "db/db.h"
 
@@ -26,11 +31,15 @@ struct Stmt {
   bool writes;
 };
 
+enum { BY_ADDR = 128 }; /* slots of the address-keyed table (a power of two) */
+
 struct Db {
   sqlite3 *h;
   Stmt **cache;
   size_t cap, count;
   int64_t changes;
+  struct { const char *sql; Stmt *st; } by_addr[BY_ADDR];
+  bool snapshot; /* a read transaction opened by db_snapshot_begin is open */
 };
 
 static _Atomic int fault_code = 0;
@@ -100,7 +109,8 @@ int db_open(const char *path, Db **out) {
       "PRAGMA journal_mode=WAL;"
       "PRAGMA synchronous=FULL;"
       "PRAGMA foreign_keys=ON;"
-      "PRAGMA temp_store=MEMORY;";
+      "PRAGMA temp_store=MEMORY;"
+      "PRAGMA mmap_size=0;";
   char *err = NULL;
   rc = sqlite3_exec(h, pragmas, NULL, NULL, &err);
   if (rc != SQLITE_OK) {
@@ -109,6 +119,10 @@ int db_open(const char *path, Db **out) {
     sqlite3_close(h);
     return map_rc(rc);
   }
+  /* the file grows by whole MiB: the memory map (mmap_size) is redone when the size changes, which is
+   * then rare instead of after every checkpoint that adds a page */
+  int chunk = 1 << 20;
+  sqlite3_file_control(h, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
   Db *db = xcalloc(1, sizeof *db);
   db->h = h;
   db->cap = 64;
@@ -161,13 +175,27 @@ static void cache_put(Db *db, Stmt *st) {
   db->count++;
 }
 
+/* The address-keyed slot of sql. */
+static size_t addr_slot(const char *sql) {
+  uintptr_t a = (uintptr_t)sql;
+  return (size_t)((a >> 3) ^ (a >> 11)) & (BY_ADDR - 1);
+}
+
+static Stmt *reuse(Stmt *e) {
+  sqlite3_reset(e->s);
+  sqlite3_clear_bindings(e->s);
+  return e;
+}
+
 Stmt *db_prepare(Db *db, const char *sql) {
+  size_t k = addr_slot(sql);
+  if (db->by_addr[k].sql == sql && strcmp(db->by_addr[k].st->sql, sql) == 0) return reuse(db->by_addr[k].st);
   size_t j = hash_str(sql) & (db->cap - 1);
   for (Stmt *e; (e = db->cache[j]); j = (j + 1) & (db->cap - 1)) {
     if (strcmp(e->sql, sql) == 0) {
-      sqlite3_reset(e->s);
-      sqlite3_clear_bindings(e->s);
-      return e;
+      db->by_addr[k].sql = sql;
+      db->by_addr[k].st = e;
+      return reuse(e);
     }
   }
   sqlite3_stmt *s = NULL;
@@ -187,6 +215,8 @@ Stmt *db_prepare(Db *db, const char *sql) {
   for (int i = 0; i < st->ncols; i++) st->names[i] = xstrdup(sqlite3_column_name(s, i));
   st->writes = !sqlite3_stmt_readonly(s);
   cache_put(db, st);
+  db->by_addr[k].sql = sql;
+  db->by_addr[k].st = st;
   return st;
 }
 
@@ -218,7 +248,7 @@ void db_done(Stmt *st) {
 
 static int col_index(Stmt *st, const char *col) {
   for (int i = 0; i < st->ncols; i++)
-    if (strcmp(st->names[i], col) == 0) return i;
+    if (st->names[i][0] == col[0] && strcmp(st->names[i], col) == 0) return i;
   log_error("db: no column '%s' in: %s", col, st->sql);
   assert(!"column not in select list");
   return -1;
@@ -259,6 +289,7 @@ int db_exec(Db *db, const char *sql) {
 }
 
 int db_begin(Db *db) {
+  db_snapshot_end(db); /* a write transaction reads the newest data, not the page's snapshot */
   int f = injected_fault();
   if (f != DB_OK) return f;
   Stmt *st = db_prepare(db, "BEGIN IMMEDIATE");
@@ -273,13 +304,30 @@ int db_commit(Db *db) {
 }
 
 void db_rollback(Db *db) {
+  db->snapshot = false;
   if (sqlite3_get_autocommit(db->h)) return;
   db_reset_all(db);
   Stmt *st = db_prepare(db, "ROLLBACK");
   if (st) db_run(st);
 }
 
-bool db_in_tx(Db *db) { return !sqlite3_get_autocommit(db->h); }
+bool db_in_tx(Db *db) { return !db->snapshot && !sqlite3_get_autocommit(db->h); }
+
+int db_snapshot_begin(Db *db) {
+  if (db->snapshot || !sqlite3_get_autocommit(db->h)) return DB_OK;
+  Stmt *st = db_prepare(db, "BEGIN");
+  int rc = st ? db_run(st) : DB_ERROR;
+  db->snapshot = rc == DB_OK;
+  return rc;
+}
+
+void db_snapshot_end(Db *db) {
+  if (!db->snapshot) return;
+  db->snapshot = false;
+  db_reset_all(db);
+  Stmt *st = db_prepare(db, "COMMIT");
+  if (st && db_run(st) != DB_OK) db_rollback(db);
+}
 
 int db_reset_all(Db *db) {
   int n = 0;

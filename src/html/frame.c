@@ -41,6 +41,7 @@ static void nav(Req *r) {
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
       {"/admin/protocols", N_("Protocol templates"), ROLE_ADMIN},
       {"/log", N_("Access log"), ROLE_LOGOFFICER},
+      {"/measures", N_("Knowledge base"), ROLE_ANY},
       {"/account", N_("My account"), ROLE_ANY},
   };
   if (!r->user || (r->sess && !r->sess->mfa_ok && (r->user->roles & ROLE_MFA_REQUIRED)))
@@ -173,7 +174,7 @@ const char *form_error_for(Req *r, const char *field) {
 void form_errors_summary(Req *r) {
   if (!r->nerrors) return;
   html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p><ul>",
-       r->nerrors == 1 ? _("Please correct this:") : _("Please correct these:"));
+       P_("Please correct this:", "Please correct these:", r->nerrors));
   for (int i = 0; i < r->nerrors; i++)
     html(&r->out, "<li><a href=\"#f-%s\">%s</a></li>", r->errors[i].key, r->errors[i].val);
   html(&r->out, "</ul></div>");

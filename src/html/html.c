@@ -123,6 +123,16 @@ void html_fmt_(Buf *h, const char *fmt, ...) {
         break;
       }
       case 'd': case 'i':
+        if (!shorts && q == pct + 1 + longs + size_t_) { /* plain %d / %ld / %lld: by hand, the common case */
+          long long v = longs >= 2 ? va_arg(ap, long long) : longs == 1 ? va_arg(ap, long)
+                      : size_t_ ? (long long)va_arg(ap, ptrdiff_t) : va_arg(ap, int);
+          unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+          char *e = num + sizeof num, *d = e;
+          do *--d = (char)('0' + u % 10); while (u /= 10);
+          if (v < 0) *--d = '-';
+          buf_append(h, d, (size_t)(e - d));
+          break;
+        }
         if (longs >= 2) snprintf(num, sizeof num, spec, va_arg(ap, long long));
         else if (longs == 1) snprintf(num, sizeof num, spec, va_arg(ap, long));
         else if (size_t_) snprintf(num, sizeof num, spec, va_arg(ap, ptrdiff_t));

@@ -246,6 +246,12 @@ static int pipeline(Req *r) {
       return http_error(r, 403, _("This form has expired. Reload the page and try again; nothing was saved."));
   }
 
+  /* a page reads one consistent state of the database (and pays for one read transaction, not one
+   * per query); a POST handler takes the write lock itself with db_begin */
+  if (r->db && strcmp(r->method, "POST") != 0) {
+    int rc = db_snapshot_begin(r->db);
+    if (rc != DB_OK) return http_db_error(r, rc);
+  }
   return rt->handler(r);
 }
 
@@ -271,6 +277,7 @@ static enum MHD_Result respond(Req *r, int status) {
     }
     int busy = db_reset_all(r->db);
     if (busy) log_error("rid=%s %d statement(s) left unfinished", r->rid, busy);
+    db_snapshot_end(r->db);
   }
   if (status >= 500 && status != 503) {
     buf_reset(&r->out);
@@ -355,7 +362,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   i18n_use(cfg.lang);
   int status = pipeline(r);
-  if (r->db) db_reset_all(r->db); /* the reads are over; nothing may hold the database while waiting */
+  if (r->db) { /* the reads are over; nothing may hold the database while waiting */
+    db_reset_all(r->db);
+    db_snapshot_end(r->db);
+  }
   if (audit_hold(r, status)) return MHD_YES;
   /* the batch may have been written (or failed) before the handler finished: never send a page whose
    * access-log entries are not stored (audit_hold read audit_rc under the queue's lock) */

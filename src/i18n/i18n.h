@@ -1,10 +1,20 @@
 /*
  * i18n.h — interface translation with gettext catalogues.
  *
- * Source strings are English and marked with _("..."); xgettext extracts them into po/zorgwerk.pot,
- * po/nl.po holds the Dutch, and msgfmt's .mo output is compiled into the binary. The language is chosen
- * per request (i18n_use) and kept in a thread-local, so worker threads never share it. Unknown strings
- * come back untranslated. Nothing here allocates per call.
+ * Source strings are English and marked with _("...") (or P_("...", "...", n) when the text depends on a
+ * number); xgettext extracts them into po/zorgwerk.pot, po/nl.po holds the Dutch, and msgfmt's .mo output
+ * is compiled into the binary. The language is chosen per request (i18n_use) and kept in a thread-local,
+ * so worker threads never share it. Unknown strings come back untranslated. Nothing here allocates per
+ * call.
+ *
+ * Plurals follow gettext: a plural entry has msgid "singular\0plural" and msgstr "form0\0form1..."; the
+ * catalogue's Plural-Forms header picks the form for n. Only the rules in i18n.c's table are understood
+ * (nl and en: nplurals=2; plural=(n != 1);); a catalogue with any other rule is refused at load (logged)
+ * and its language falls back to English, rather than a form being guessed.
+ *
+ * Translated formats: the result of _() and P_() carries the format of its literal argument
+ * (format_arg), so the compiler checks arena_printf(r->a, P_("%d note", "%d notes", n), n) like a literal
+ * format. html() takes literal formats only: write the formatted text with html(&r->out, "%s", text).
  */
 #ifndef ZW_I18N_H
 #define ZW_I18N_H
@@ -14,17 +24,30 @@
 
 #define _(s) i18n_tr(s)
 #define N_(s) (s)
+/* Singular s or plural p by n, translated; both must be literals with the same directives. */
+#define P_(s, p, n) i18n_ntr((s), (p), (unsigned long)(n))
 
-/* Loads the embedded catalogues; call once at start. Returns false if one is malformed (logged). */
+/* Loads the embedded catalogues; call once at start. Returns false if one is malformed (logged); a
+ * catalogue with an unsupported Plural-Forms rule is left out (logged) and its language shows English. */
 bool i18n_init(void);
-/* Parses a .mo catalogue for lang; the data must outlive the program. Returns false if malformed. */
+/* Parses a .mo catalogue for lang; the data must outlive the program. Returns false, adding nothing, if
+ * it is malformed or its Plural-Forms rule is not one i18n.c supports (a missing header means gettext's
+ * default, nplurals=2; plural=(n != 1);). */
 bool i18n_add_catalogue(const char *lang, const unsigned char *data, size_t len);
 /* Uses lang ("nl", "en") for this thread; an unknown language falls back to English source strings. */
 void i18n_use(const char *lang);
 const char *i18n_lang(void);
 bool i18n_known(const char *lang);
-const char *i18n_tr(const char *msgid);
+const char *i18n_tr(const char *msgid) __attribute__((format_arg(1)));
 /* Translation in an explicit language (for CLI output and tests). */
-const char *i18n_tr_in(const char *lang, const char *msgid);
+const char *i18n_tr_in(const char *lang, const char *msgid) __attribute__((format_arg(2)));
+/* The form of the plural entry (singular, plural) for n in this thread's language. Falls back to the
+ * English choice (n == 1 ? singular : plural) when the language, the entry or its form for n is missing,
+ * empty or malformed. Never fails, never allocates. */
+const char *i18n_ntr(const char *singular, const char *plural, unsigned long n)
+    __attribute__((format_arg(1), format_arg(2)));
+/* The same in an explicit language. */
+const char *i18n_ntr_in(const char *lang, const char *singular, const char *plural, unsigned long n)
+    __attribute__((format_arg(2), format_arg(3)));
 
 #endif

@@ -230,8 +230,8 @@ static int get_mylog(Req *r) {
   } else {
     mylog_table(r, rows, n);
     int64_t first = (page - 1) * cfg.page_size + 1;
-    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%lld–%lld %s %lld</p>", _("Pages"),
-         (long long)first, (long long)(first + n - 1), _("of"), (long long)total);
+    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s</p>", _("Pages"),
+         arena_printf(r->a, _("%lld–%lld of %lld"), (long long)first, (long long)(first + n - 1), (long long)total));
     if (page > 1) {
       html(&r->out, "<a rel=\"prev\" href=\"");
       mylog_href(r, others, page - 1);
@@ -556,8 +556,8 @@ static int get_log(Req *r) {
   } else {
     log_table(r, rows, n);
     int64_t first = (f.page - 1) * cfg.page_size + 1;
-    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%lld–%lld %s %lld</p>", _("Pages"),
-         (long long)first, (long long)(first + n - 1), _("of"), (long long)total);
+    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s</p>", _("Pages"),
+         arena_printf(r->a, _("%lld–%lld of %lld"), (long long)first, (long long)(first + n - 1), (long long)total));
     if (f.page > 1) {
       html(&r->out, "<a rel=\"prev\" href=\"");
       log_href(r, &f, f.page - 1);

@@ -14,7 +14,9 @@
  * information: an items row (kind 'assessment', the participant as source party, the category of its
  * definition: K10 health, work ability and strengths capacity, work situation work) plus an assessments
  * row, so the one door (POLICY_SQL_ITEM_VISIBLE and policy_item) decides who sees it, and every result shown
- * is logged with its grounds.
+ * is logged with its grounds. A result the coach entered says so (assessments.filled_by 'coach', created_by
+ * the coach): its access-log entry names the participant's account in on_behalf_of, as consent.c does for
+ * a consent the coach records, and its pages show "entered by coach X on behalf of Y".
  */
 #include <jansson.h>
 #include <string.h>
@@ -76,6 +78,7 @@ static const char *tr(Req *r, const QText *t) { return qtext(t, r->lang); }
 typedef struct Result {
   int64_t id, created_at;
   const char *questionnaire, *answers, *scores, *filled_by;
+  const char *entered_by; /* name of the user who entered it (created_by) */
   int version;
   QScore sc[Q_SCALES_MAX];
   bool has[Q_SCALES_MAX];
@@ -114,8 +117,25 @@ static const char *date_of(Req *r, int64_t t) {
   return d;
 }
 
-static const char *filled_by_label(const char *who) {
-  return !strcmp(who, "coach") ? _("entered by the coach") : _("filled in by the participant");
+/* Participant pid as "on behalf of" needs them: their account into *user_id (0 when they have none) and
+ * their full name into *name (arena; "" when not found); either pointer may be NULL. Returns a DB code. */
+static int participant_of(Req *r, int64_t pid, int64_t *user_id, const char **name) {
+  Stmt *st = db_prepare(r->db, "SELECT user_id, first_name, last_name FROM participants WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, pid);
+  int rc = db_step(st);
+  if (user_id) *user_id = rc == DB_ROW && !db_null(st, "user_id") ? db_int(st, "user_id") : 0;
+  if (name)
+    *name = rc == DB_ROW ? arena_printf(r->a, "%s %s", db_text(st, "first_name"), db_text(st, "last_name")) : "";
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Who filled in a result: the participant, or "entered by coach X on behalf of <participant>". */
+static const char *filled_by_label(Req *r, const Result *res, const char *participant) {
+  if (strcmp(res->filled_by, "coach") != 0) return _("filled in by the participant");
+  return arena_printf(r->a, _("entered by coach %s on behalf of %s"), res->entered_by ? res->entered_by : "",
+                      participant);
 }
 
 /* The score and its band, as "24 — high". */
@@ -140,9 +160,12 @@ static void chart(Req *r, const Questionnaire *q, int k, Result **hist, int n) {
   html(&r->out, "<figure class=\"chart\"><svg role=\"img\" aria-labelledby=\"%s-t\" viewBox=\"0 0 %d %d\" "
                 "width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"%s-t\">%s: ",
        cid, CHART_W, CHART_H, CHART_W, CHART_H, cid, tr(r, &s->title));
-  for (int i = 0; i < n; i++)
-    html(&r->out, "%s%s %s %s", i ? "; " : "", score_text(r, hist[i]->sc[k].score10), _("on"),
-         date_of(r, hist[i]->created_at));
+  for (int i = 0; i < n; i++) {
+    const char *score = score_text(r, hist[i]->sc[k].score10), *date = date_of(r, hist[i]->created_at);
+    /* TRANSLATORS: a score and the date it was given, e.g. "24 on 2026-03-01" */
+    const char *point = arena_printf(r->a, _("%s on %s"), score, date);
+    html(&r->out, "%s%s", i ? "; " : "", point);
+  }
   html(&r->out, "</title>");
   /* axes with the lowest and highest possible score */
   html(&r->out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>"
@@ -172,7 +195,8 @@ static void chart(Req *r, const Questionnaire *q, int k, Result **hist, int n) {
 }
 
 /* The results of one questionnaire: per scale a chart, then one table with every result. */
-static void questionnaire_section(Req *r, int64_t tid, const Questionnaire *q, Result *list, int n) {
+static void questionnaire_section(Req *r, int64_t tid, const Questionnaire *q, Result *list, int n,
+                                  const char *participant) {
   Result **mine = arena_alloc(r->a, sizeof *mine * (size_t)(n + 1));
   int m = 0;
   for (int i = 0; i < n; i++)
@@ -203,7 +227,7 @@ static void questionnaire_section(Req *r, int64_t tid, const Questionnaire *q, R
       if (res->has[k]) score_cell(r, &q->scales[k], &res->sc[k]);
       html(&r->out, "</td>");
     }
-    html(&r->out, "<td>%s</td></tr>", filled_by_label(res->filled_by));
+    html(&r->out, "<td>%s</td></tr>", filled_by_label(r, res, participant));
   }
   html(&r->out, "</tbody></table></div></section>");
 }
@@ -219,7 +243,8 @@ static int get_list(Req *r) {
   char today[11];
   date_format(date_today(), today);
   Stmt *st = db_prepare(r->db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.scores, a.filled_by, "
-                               "a.created_at FROM assessments a JOIN items i ON i.id = a.item_id "
+                               "a.created_at, COALESCE(u.name, '') AS entered_by FROM assessments a "
+                               "JOIN items i ON i.id = a.item_id LEFT JOIN users u ON u.id = a.created_by "
                                "WHERE a.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE
                                " ORDER BY a.created_at, a.item_id LIMIT ?");
   if (!st) return http_db_error(r, DB_ERROR);
@@ -230,9 +255,12 @@ static int get_list(Req *r) {
   while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
     list[n++] = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
                          .version = (int)db_int(st, "version"), .questionnaire = dup(r, st, "questionnaire"),
-                         .scores = dup(r, st, "scores"), .filled_by = dup(r, st, "filled_by")};
+                         .scores = dup(r, st, "scores"), .filled_by = dup(r, st, "filled_by"),
+                         .entered_by = dup(r, st, "entered_by")};
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  const char *pname;
+  if ((rc = participant_of(r, pid, NULL, &pname)) != DB_OK) return http_db_error(r, rc);
 
   /* each result shown is checked with the C rule and logged with its grounds */
   AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
@@ -274,7 +302,7 @@ static int get_list(Req *r) {
     html(&r->out, "</ul></section>");
   }
   if (ne == 1) html(&r->out, "<p class=\"empty\">%s</p>", _("No questionnaire results you can see."));
-  for (int i = 0; i < set->n; i++) questionnaire_section(r, tid, &set->q[i], list, n);
+  for (int i = 0; i < set->n; i++) questionnaire_section(r, tid, &set->q[i], list, n, pname);
   bool orphans = false; /* results of a definition no longer shipped: kept, not drawn */
   for (int i = 0; i < n && !orphans; i++)
     if (list[i].id && !qset_find(set, list[i].questionnaire)) orphans = true;
@@ -428,8 +456,11 @@ static int post_assessment(Req *r) {
   const char *answers = questionnaire_answers_json(r->a, q, values);
   const char *scores_json = questionnaire_scores_json(r->a, q, scores);
   int64_t now = (int64_t)time(NULL);
-  int rc = db_begin(r->db);
-  if (rc != DB_OK) return http_db_error(r, rc);
+  /* a coach enters the answers on the participant's behalf: the log names the participant's account */
+  int64_t behalf = 0;
+  int rc;
+  if (g == GROUNDS_COACH && (rc = participant_of(r, pid, &behalf, NULL)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   int64_t id;
   rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "assessment", .category = q->category,
                                      .author_id = r->user->id, .title = q->title.en, .created_at = now}, &id);
@@ -447,8 +478,8 @@ static int post_assessment(Req *r) {
   db_bind_int(a, 8, r->user->id);
   db_bind_int(a, 9, now);
   if ((rc = db_run(a)) != DB_OK) return http_db_error(r, rc);
-  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "assessment:%lld", (long long)id), "create", g,
-                                arena_printf(r->a, "/t/%lld/assessments/%lld", (long long)tid, (long long)id));
+  return trajectory_change_done_for(r, pid, tid, arena_printf(r->a, "assessment:%lld", (long long)id), "create", g, behalf,
+                                    arena_printf(r->a, "/t/%lld/assessments/%lld", (long long)tid, (long long)id));
 }
 
 /* The answer to one item as text for the result page. */
@@ -474,8 +505,9 @@ static int get_one(Req *r) {
   if (rc != DB_OK) return http_db_error(r, rc);
   Result res = {0};
   if (ig != GROUNDS_NONE) {
-    Stmt *st = db_prepare(r->db, "SELECT item_id AS id, questionnaire, version, answers, scores, filled_by, created_at "
-                                 "FROM assessments WHERE item_id = ? AND trajectory_id = ?");
+    Stmt *st = db_prepare(r->db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.answers, a.scores, a.filled_by, "
+                                 "a.created_at, COALESCE(u.name, '') AS entered_by FROM assessments a "
+                                 "LEFT JOIN users u ON u.id = a.created_by WHERE a.item_id = ? AND a.trajectory_id = ?");
     if (!st) return http_db_error(r, DB_ERROR);
     db_bind_int(st, 1, aid);
     db_bind_int(st, 2, tid);
@@ -483,7 +515,8 @@ static int get_one(Req *r) {
     if (rc == DB_ROW)
       res = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .version = (int)db_int(st, "version"),
                      .questionnaire = dup(r, st, "questionnaire"), .answers = dup(r, st, "answers"),
-                     .scores = dup(r, st, "scores"), .filled_by = dup(r, st, "filled_by")};
+                     .scores = dup(r, st, "scores"), .filled_by = dup(r, st, "filled_by"),
+                     .entered_by = dup(r, st, "entered_by")};
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   }
@@ -497,6 +530,8 @@ static int get_one(Req *r) {
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
                                     .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent});
   if (rc != DB_OK) return http_db_error(r, rc);
+  const char *pname;
+  if ((rc = participant_of(r, pid, NULL, &pname)) != DB_OK) return http_db_error(r, rc);
 
   QSet *set = arena_alloc(r->a, sizeof *set);
   qset_load(r, set);
@@ -504,7 +539,7 @@ static int get_one(Req *r) {
   page_begin(r, q ? tr(r, &q->title) : _("Questionnaire"));
   html(&r->out, "<h1>%s</h1>", q ? tr(r, &q->title) : res.questionnaire);
   trajectory_subnav(r, tid, g, "assessments");
-  html(&r->out, "<p class=\"meta\">%s · %s</p>", fmt_time(r, res.created_at), filled_by_label(res.filled_by));
+  html(&r->out, "<p class=\"meta\">%s · %s</p>", fmt_time(r, res.created_at), filled_by_label(r, &res, pname));
   if (!q) {
     html(&r->out, "<p>%s</p>", _("This questionnaire is no longer shipped; its answers are kept as they were."));
     page_end(r);

@@ -2,7 +2,7 @@
  * caseload.c — the coach's own caseload (/caseload): the trajectories the coach is assigned to, with a
  * name search, phase and status filters, a fixed set of sort orders and pagination.
  *
- * Only trajectories passing POLICY_SQL_COACH_TRAJECTORY for the signed-in coach are ever read, in the
+ * Only trajectories reached through POLICY_SQL_COACH_JOIN for the signed-in coach are ever read, in the
  * phase counts as much as in the list. User text reaches SQL only as bound parameters: the search is a
  * LIKE pattern with % and _ escaped, the phase is checked against the known codes, and the sort key
  * chooses one of the complete literal statements below. Each view writes one access-log entry.
@@ -24,9 +24,9 @@ enum { PHASES = 8, SEARCH_MAX = 100 };
  * status flag (0: all) and status; phase flag (0: all) and phase; search flag (0: none) and the LIKE
  * pattern three times. bind_filter() binds them. */
 #define CASELOAD_FROM_WHERE                                                                                     \
-  " FROM trajectories t JOIN participants p ON p.id = t.participant_id"                                         \
+  " FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id"                            \
   " LEFT JOIN organisations o ON o.id = t.employer_org_id"                                                      \
-  " WHERE " POLICY_SQL_COACH_TRAJECTORY " AND (? = 0 OR t.status = ?) AND (? = 0 OR t.phase = ?)"                \
+  " WHERE (? = 0 OR t.status = ?) AND (? = 0 OR t.phase = ?)"                                                   \
   " AND (? = 0 OR LOWER(p.first_name) LIKE LOWER(?) ESCAPE '\\' OR LOWER(p.last_name) LIKE LOWER(?) ESCAPE '\\'" \
   " OR LOWER(p.first_name || ' ' || p.last_name) LIKE LOWER(?) ESCAPE '\\')"
 
@@ -232,8 +232,8 @@ static void caseload_table(Req *r, const Row *rows, int n) {
 /* "x–y of N" and the previous/next links, keeping the other parameters. */
 static void pager(Req *r, const Filter *f, int n, int64_t total, int64_t pages) {
   int64_t first = (f->page - 1) * cfg.page_size + 1;
-  html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%lld–%lld %s %lld</p>", _("Pages"), (long long)first,
-       (long long)(first + n - 1), _("of"), (long long)total);
+  html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s</p>", _("Pages"),
+       arena_printf(r->a, _("%lld–%lld of %lld"), (long long)first, (long long)(first + n - 1), (long long)total));
   if (f->page > 1) {
     html(&r->out, "<a rel=\"prev\" href=\"");
     caseload_href(r, f, f->phase, f->page - 1);

@@ -509,8 +509,9 @@ static int get_my_consents(Req *r) {
     const Member *m = kc->grantee_member_id ? member(&c, kc->grantee_member_id) : NULL;
     html(&r->out, "<li><p><strong>%s</strong>", grantee_name(r, &c, kc));
     if (m && m->organisation) html(&r->out, " (%s)", m->organisation);
-    html(&r->out, " %s %s.", _("may see"), explain_category(kc->category));
-    if (kc->valid_until) html(&r->out, " %s %s.", _("Until"), kc->valid_until);
+    /* TRANSLATORS: follows the name of whoever was given the consent; %s explains a category */
+    html(&r->out, " %s", arena_printf(r->a, _("may see %s."), explain_category(kc->category)));
+    if (kc->valid_until) html(&r->out, " %s", arena_printf(r->a, _("Until %s."), kc->valid_until));
     html(&r->out, "</p>");
     withdraw_button(r, &c, kc, "/me/consents");
     html(&r->out, "</li>");

@@ -197,8 +197,8 @@ static int post_checkins(Req *r) {
     if (months <= 0 || months > 120) continue;
     char due[11];
     date_format(date_add_months(back, months), due);
-    const char *note = arena_printf(r->a, "%d %s", months, months == 1 ? _("month after return to work")
-                                                                       : _("months after return to work"));
+    const char *note = arena_printf(r->a, P_("%d month after return to work", "%d months after return to work", months),
+                                    months);
     if ((rc = create(r, tid, "checkin", due, note, now, &id)) != DB_OK) return http_db_error(r, rc);
     made++;
   }

@@ -300,7 +300,7 @@ static void section_where(Req *r, const MyTrajectory *t) {
   int step = trajectory_phase_index(t->phase) + 1, steps = 0;
   while (trajectory_phases[steps]) steps++;
   if (step > 0) html(&r->out, "<p class=\"muted\">%s %d / %d</p>", _("Step"), step, steps);
-  html(&r->out, "<p>%s %s.</p></section>", _("Your trajectory started on"), t->started_on);
+  html(&r->out, "<p>%s</p></section>", arena_printf(r->a, _("Your trajectory started on %s."), t->started_on));
 }
 
 static void section_next(Req *r, int64_t tid, const MeNext *n) {
@@ -358,8 +358,8 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
   html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid,
        _("See the whole plan, with all details and earlier versions"));
   if (p->p_at) {
-    html(&r->out, "<p><span class=\"badge badge-ok\">%s</span> %s %s.</p>", _("Confirmed"),
-         _("You confirmed this plan on"), arena_strndup(r->a, fmt_time(r, p->p_at), 10));
+    html(&r->out, "<p><span class=\"badge badge-ok\">%s</span> %s</p>", _("Confirmed"),
+         arena_printf(r->a, _("You confirmed this plan on %s."), arena_strndup(r->a, fmt_time(r, p->p_at), 10)));
   } else {
     html(&r->out, "<p><span class=\"badge badge-warn\">%s</span> %s</p>", _("Not yet confirmed"),
          _("You have not confirmed this version of your plan yet. Read it calmly; if something is not right, tell "
@@ -491,9 +491,9 @@ static int get_shared(Req *r) {
   while ((rc = db_step(st)) == DB_ROW) {
     if (n == 0) html(&r->out, "<ul class=\"cards\">");
     int64_t tid = db_int(st, "id"), visible = db_int(st, "visible");
-    html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %lld %s</p></li>",
+    html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %s</p></li>",
          (long long)tid, db_text(st, "first_name"), db_text(st, "last_name"), label_phase(db_text(st, "phase")),
-         (long long)visible, visible == 1 ? _("note shared with you") : _("notes shared with you"));
+         arena_printf(r->a, P_("%lld note shared with you", "%lld notes shared with you", visible), (long long)visible));
     if (n < 64)
       entries[n] = (AuditEntry){.participant_id = db_int(st, "participant_id"), .trajectory_id = tid, .item = "trajectory", .action = "list", .outcome = "ok",
                                 .grounds = "member"};

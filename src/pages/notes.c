@@ -193,7 +193,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
     html(&r->out, "<p class=\"empty\">%s</p>", *q || *category ? _("No notes match your search.")
                                                                 : _("There are no notes you can see yet."));
   } else {
-    html(&r->out, "<p class=\"muted\">%lld %s</p>", (long long)total, total == 1 ? _("note") : _("notes"));
+    html(&r->out, "<p class=\"muted\">%s</p>", arena_printf(r->a, P_("%lld note", "%lld notes", total), (long long)total));
     for (int i = 0; i < n; i++)
       if (ids[i]) note_article(r, tid, &notes[i]);
     int64_t pages = (total + cfg.page_size - 1) / cfg.page_size;

@@ -27,6 +27,7 @@ extern const Route consent_routes[];    /* consent.c: consents and the participa
 extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, the log officer's review */
 extern const Route protocol_routes[];   /* protocol.c: phases with protocols, closure, protocol templates */
 extern const Route plan_routes[];       /* plan.c: the SMART action plan, its versions and confirmations */
+extern const Route measures_routes[];   /* measures.c: the knowledge base of measures (articles) */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -43,6 +44,10 @@ int trajectory_door(Req *r, const char *item, const char *action, Grounds need, 
  * to location with the "saved" message. On a DB error rolls back and answers 503/500. trajectory.c. */
 int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
                            const char *location);
+/* The same for a change made on behalf of another user (a coach entering what the participant told them):
+ * the access-log entry carries on_behalf_of (that user's id; 0: none). trajectory.c. */
+int trajectory_change_done_for(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
+                               int64_t on_behalf_of, const char *location);
 /* 0 if trajectory tid is open; otherwise the 409 page "closed: reopen it first" (or a DB error page) and
  * its status, for handlers that change a trajectory. trajectory.c. */
 int trajectory_refuse_if_closed(Req *r, int64_t tid);
@@ -62,6 +67,18 @@ int member_options(Req *r, int64_t tid, const char *const *lead, const char ***o
 /* Translated labels shared between pages. */
 const char *referral_status_label(const char *status); /* referral.c */
 const char *followup_kind_label(const char *kind);     /* followup.c */
+
+/* A published article of the knowledge base as an action plan links to it: its slug and its title in the
+ * request's language (the Dutch title when there is no English one). */
+typedef struct MeasureRef {
+  const char *slug, *title;
+} MeasureRef;
+/* Loads every published article (at most MEASURES_LINKABLE_MAX, by title) in one query into an arena array.
+ * Returns a DB code; on success *list and *n are set (n may be 0). measures.c. */
+enum { MEASURES_LINKABLE_MAX = 500 };
+int measures_published(Req *r, MeasureRef **list, int *n);
+/* The entry of list with this slug, or NULL (no published article: show the slug as plain text). */
+const MeasureRef *measure_find(const MeasureRef *list, int n, const char *slug);
 
 /* "/static/NAME?v=ETAG" for an embedded asset (cache-busting URL). */
 const char *static_url(const char *name);

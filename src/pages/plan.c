@@ -36,7 +36,6 @@ enum {
   SMART_MAX = 2000,
   ACTION_MAX = 1000,
   REASON_MAX = 2000,
-  SLUG_MAX = 80,
 };
 
 /* An action as stored: owner is "participant", "coach" or a member id in decimal (the form's value). */
@@ -252,6 +251,55 @@ static int version_allowed(Req *r, int64_t tid, int64_t pid, int64_t vid, const 
 
 /* ------------------------------------------------------------------------------------------ display */
 
+/* The knowledge base as a page of the plan needs it, loaded once per page (never per action): the
+ * published articles, and for a save the measure slugs stored in the version being edited, which stay
+ * acceptable without a published article so that saving again loses nothing. */
+typedef struct Measures {
+  MeasureRef *list;
+  int n;
+  const char *kept[GOALS_MAX * ACTIONS_MAX];
+  int nkept;
+} Measures;
+
+/* Loads the published articles into *ms (kept empty). Returns a DB code. */
+static int measures_load(Req *r, Measures *ms) {
+  memset(ms, 0, sizeof *ms);
+  return measures_published(r, &ms->list, &ms->n);
+}
+
+/* Adds the measure slugs stored in version number n of trajectory tid to ms->kept. Used only to decide
+ * what a save accepts, never to show content. Returns a DB code. */
+static int measures_keep_stored(Req *r, int64_t tid, int64_t n, Measures *ms) {
+  Stmt *st = db_prepare(r->db, "SELECT DISTINCT a.measure_slug AS slug FROM plan_actions a "
+                               "JOIN plan_goals g ON g.id = a.goal_id JOIN plan_versions pv ON pv.item_id = g.version_item_id "
+                               "WHERE pv.trajectory_id = ? AND pv.version = ? AND a.measure_slug IS NOT NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, n);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW)
+    if (ms->nkept < GOALS_MAX * ACTIONS_MAX) ms->kept[ms->nkept++] = col(r, st, "slug");
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Whether a posted measure may be saved: a published article, or a slug the edited version holds. */
+static bool measure_allowed(const Measures *ms, const char *slug) {
+  if (measure_find(ms->list, ms->n, slug)) return true;
+  for (int i = 0; i < ms->nkept; i++)
+    if (strcmp(ms->kept[i], slug) == 0) return true;
+  return false;
+}
+
+/* An action's measure: the article's title linking to it when a published article has that slug, else
+ * the slug as plain text; nothing for none. */
+static void measure_show(Req *r, const Measures *ms, const char *slug) {
+  if (!slug || !*slug) return;
+  const MeasureRef *m = measure_find(ms->list, ms->n, slug);
+  if (m) html(&r->out, "<a href=\"/measures/%s\">%s</a>", m->slug, m->title);
+  else html(&r->out, "%s", slug);
+}
+
 
 /* Who confirmed the version and when, per party. */
 static void confirmations(Req *r, const PlanVersion *v) {
@@ -270,7 +318,7 @@ static void confirmations(Req *r, const PlanVersion *v) {
 
 /* The goals and actions of a version, readable on a phone: a heading per goal (h4 when nested under an
  * h3, else h3), the SMART fields as a description list, the actions as a table. */
-static void version_goals(Req *r, const PlanVersion *v, bool nested) {
+static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measures *ms) {
   if (v->ngoals == 0) {
     html(&r->out, "<p class=\"empty\">%s</p>", _("This version has no goals."));
     return;
@@ -300,8 +348,10 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested) {
            _("Owner"), _("Due"), _("Status"), _("Measure"));
       for (int j = 0; j < g->nactions; j++) {
         const PlanAction *a = &g->actions[j];
-        html(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", a->text, a->owner_label,
-             a->due_on, label_status(a->status), a->measure ? a->measure : "");
+        html(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", a->text, a->owner_label, a->due_on,
+             label_status(a->status));
+        measure_show(r, ms, a->measure);
+        html(&r->out, "</td></tr>");
       }
       html(&r->out, "</tbody></table></div>");
     }
@@ -391,6 +441,8 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
   }
   int64_t latest_item, latest_version;
   if ((rc = plan_latest(r, tid, &latest_item, &latest_version)) != DB_OK) return http_db_error(r, rc);
+  Measures ms = {0};
+  if (current >= 0 && (rc = measures_load(r, &ms)) != DB_OK) return http_db_error(r, rc);
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Action plan"));
@@ -415,7 +467,7 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
   confirmations(r, &v);
   confirm_form(r, tid, tg, &v, v.item_id == latest_item);
   html(&r->out, "<h3>%s</h3>", _("Goals and actions"));
-  version_goals(r, &v, true);
+  version_goals(r, &v, true, &ms);
   html(&r->out, "</section>");
 
   html(&r->out, "<section aria-labelledby=\"h-versions\"><h2 id=\"h-versions\">%s</h2><ol class=\"plain\" reversed>",
@@ -497,8 +549,31 @@ static bool action_changed(const PlanAction *a, const PlanAction *b) {
          !same(a->status, b->status) || !same(a->measure, b->measure);
 }
 
+/* The measure of an action in a comparison, as diff_field does for text, each side shown as measure_show
+ * does (the article's title as a link, or the slug). */
+static void diff_measure(Req *r, const Measures *ms, const char *old, const char *new, int mode) {
+  html(&r->out, "<dt>%s</dt><dd>", _("Measure"));
+  if (mode == 0 && same(old, new)) {
+    measure_show(r, ms, new);
+  } else {
+    bool had = old && *old, has = new && *new;
+    if (had) {
+      html(&r->out, "<del><span class=\"visually-hidden\">%s </span>", _("Removed:"));
+      measure_show(r, ms, old);
+      html(&r->out, "</del>");
+    }
+    if (had && has) html(&r->out, " ");
+    if (has) {
+      html(&r->out, "<ins><span class=\"visually-hidden\">%s </span>", _("Added:"));
+      measure_show(r, ms, new);
+      html(&r->out, "</ins>");
+    }
+  }
+  html(&r->out, "</dd>");
+}
+
 /* One action in a comparison (a old, b new; one of them NULL for removed/added). */
-static void diff_action(Req *r, const PlanAction *a, const PlanAction *b) {
+static void diff_action(Req *r, const PlanAction *a, const PlanAction *b, const Measures *ms) {
   int mode = a && b ? 0 : a ? -1 : 1;
   const PlanAction *x = b ? b : a;
   bool changed = a && b && action_changed(a, b);
@@ -513,7 +588,7 @@ static void diff_action(Req *r, const PlanAction *a, const PlanAction *b) {
     diff_field(r, _("Due"), o->due_on, nw->due_on, mode);
     diff_field(r, _("Status"), a ? label_status(o->status) : NULL, b ? label_status(nw->status) : NULL, mode);
     if ((o->measure && *o->measure) || (nw->measure && *nw->measure))
-      diff_field(r, _("Measure"), o->measure, nw->measure, mode);
+      diff_measure(r, ms, o->measure, nw->measure, mode);
     html(&r->out, "</dl>");
   }
   html(&r->out, "</li>");
@@ -527,12 +602,12 @@ static bool goal_fields_changed(const PlanGoal *a, const PlanGoal *b) {
 }
 
 /* One goal in a comparison, with its actions paired as goals are. */
-static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b) {
+static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b, const Measures *ms) {
   int mode = a && b ? 0 : a ? -1 : 1;
   static const PlanGoal none = {0};
   const PlanGoal *o = a ? a : &none, *nw = b ? b : &none;
   int a_for_b[ACTIONS_MAX], b_for_a[ACTIONS_MAX];
-  const char *ka[ACTIONS_MAX], *kb[ACTIONS_MAX];
+  const char *ka[ACTIONS_MAX] = {0}, *kb[ACTIONS_MAX] = {0};
   for (int i = 0; i < o->nactions; i++) ka[i] = o->actions[i].text;
   for (int j = 0; j < nw->nactions; j++) kb[j] = nw->actions[j].text;
   match_keys(ka, o->nactions, kb, nw->nactions, b_for_a, a_for_b);
@@ -557,12 +632,12 @@ static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b) 
   html(&r->out, "</dl><h4>%s</h4><ul class=\"plain\">", _("Actions"));
   int shown = 0;
   for (int j = 0; j < nw->nactions; j++) {
-    diff_action(r, a_for_b[j] >= 0 ? &o->actions[a_for_b[j]] : NULL, &nw->actions[j]);
+    diff_action(r, a_for_b[j] >= 0 ? &o->actions[a_for_b[j]] : NULL, &nw->actions[j], ms);
     shown++;
   }
   for (int i = 0; i < o->nactions; i++)
     if (b_for_a[i] < 0) {
-      diff_action(r, &o->actions[i], NULL);
+      diff_action(r, &o->actions[i], NULL, ms);
       shown++;
     }
   if (!shown) html(&r->out, "<li class=\"muted\">%s</li>", _("No actions."));
@@ -570,18 +645,18 @@ static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b) 
 }
 
 /* The comparison of version b with its predecessor a. */
-static void compare_versions(Req *r, const PlanVersion *a, const PlanVersion *b) {
+static void compare_versions(Req *r, const PlanVersion *a, const PlanVersion *b, const Measures *ms) {
   int a_for_b[GOALS_MAX], b_for_a[GOALS_MAX];
-  const char *ka[GOALS_MAX], *kb[GOALS_MAX];
+  const char *ka[GOALS_MAX] = {0}, *kb[GOALS_MAX] = {0};
   for (int i = 0; i < a->ngoals; i++) ka[i] = a->goals[i].title;
   for (int j = 0; j < b->ngoals; j++) kb[j] = b->goals[j].title;
   match_keys(ka, a->ngoals, kb, b->ngoals, b_for_a, a_for_b);
   html(&r->out, "<p class=\"hint\">%s</p>",
        _("Removed text is struck through, added text is underlined. Goals and actions are matched by their title."));
   for (int j = 0; j < b->ngoals; j++)
-    diff_goal(r, j + 1, a_for_b[j] >= 0 ? &a->goals[a_for_b[j]] : NULL, &b->goals[j]);
+    diff_goal(r, j + 1, a_for_b[j] >= 0 ? &a->goals[a_for_b[j]] : NULL, &b->goals[j], ms);
   for (int i = 0; i < a->ngoals; i++)
-    if (b_for_a[i] < 0) diff_goal(r, i + 1, &a->goals[i], NULL);
+    if (b_for_a[i] < 0) diff_goal(r, i + 1, &a->goals[i], NULL, ms);
 }
 
 /* ------------------------------------------------------------------------------------------ edit form */
@@ -601,7 +676,7 @@ static const char *fv(Req *r, bool posted, const char *key, const char *stored) 
  * when posted). base: the version number the form is based on; latest: the current latest number (a
  * reason is required when there is one). */
 static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool posted, int64_t base, const char *started_on,
-                      const char *const *owners) {
+                      const char *const *owners, const Measures *ms) {
   static const PlanVersion empty = {0};
   const PlanVersion *v = prefill ? prefill : &empty;
   const char *sts[2 * 4 + 1];
@@ -610,6 +685,18 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
     sts[2 * i + 1] = label_status(action_statuses[i]);
   }
   sts[8] = NULL;
+  /* the measures to choose from: none, then the published articles; an action whose value is none of these
+   * (a stored slug without a published article, or what was posted) gets it as one more option, so that
+   * it is kept */
+  const char **measures = arena_alloc(r->a, sizeof *measures * (size_t)(2 * ms->n + 5));
+  int nm = 0;
+  measures[nm++] = "";
+  measures[nm++] = _("(none)");
+  for (int k = 0; k < ms->n; k++) {
+    measures[nm++] = ms->list[k].slug;
+    measures[nm++] = ms->list[k].title;
+  }
+  measures[nm] = NULL;
   form_errors_summary(r);
   form_begin(r, arena_printf(r->a, "/t/%lld/plan", (long long)tid), "form plan-form");
   html(&r->out, "<input type=\"hidden\" name=\"base_version\" value=\"%lld\">", (long long)base);
@@ -651,9 +738,19 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
       field_select(r, &(Field){.name = akey(r, i, j, "status"), .label = _("Status"), .value = *status ? status : "planned",
                                .required = true},
                    sts);
-      field_input(r, &(Field){.name = akey(r, i, j, "measure"), .label = _("Measure from the knowledge base"),
-                              .hint = _("The short name of the measure, e.g. gradual-return."),
-                              .value = fv(r, posted, akey(r, i, j, "measure"), a->measure), .maxlength = SLUG_MAX});
+      const char *measure = fv(r, posted, akey(r, i, j, "measure"), a->measure);
+      const char **mopts = measures;
+      if (*measure && !measure_find(ms->list, ms->n, measure)) {
+        mopts = arena_alloc(r->a, sizeof *mopts * (size_t)(nm + 3));
+        memcpy(mopts, measures, sizeof *mopts * (size_t)nm);
+        mopts[nm] = measure;
+        mopts[nm + 1] = arena_printf(r->a, "%s (%s)", measure, _("no published article"));
+        mopts[nm + 2] = NULL;
+      }
+      field_select(r, &(Field){.name = akey(r, i, j, "measure"), .label = _("Measure from the knowledge base"),
+                               .hint = _("An article of the knowledge base that explains this measure."),
+                               .value = measure},
+                   mopts);
       html(&r->out, "</fieldset>");
     }
     html(&r->out, "</fieldset>");
@@ -680,13 +777,18 @@ static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *
 
 /* The edit page (also the re-render after a refused save, with status 400 or 409 and notice on top). */
 static int render_edit(Req *r, int64_t tid, const PlanVersion *prefill, bool posted, int64_t base, int status,
-                       const char *notice) {
+                       const char *notice, const Measures *ms) {
   const char *started_on = "";
   bool open = true;
   int rc = trajectory_facts(r, tid, &started_on, &open);
   if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
   const char **owners;
   if ((rc = member_options(r, tid, (const char *const[]){"participant", _("The participant"), "coach", _("The coach"), NULL}, &owners)) != DB_OK) return http_db_error(r, rc);
+  Measures loaded;
+  if (!ms) {
+    if ((rc = measures_load(r, &loaded)) != DB_OK) return http_db_error(r, rc);
+    ms = &loaded;
+  }
   page_begin(r, _("Adjust the action plan"));
   html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"),
        base ? _("Adjust the action plan") : _("Write the action plan"));
@@ -694,7 +796,7 @@ static int render_edit(Req *r, int64_t tid, const PlanVersion *prefill, bool pos
   if (base)
     html(&r->out, "<p class=\"muted\">%s %lld. %s</p>", _("You are changing version"), (long long)base,
          _("Saving makes a new version; earlier versions stay readable."));
-  plan_form(r, tid, prefill, posted, base, started_on, owners);
+  plan_form(r, tid, prefill, posted, base, started_on, owners, ms);
   page_end(r);
   return status;
 }
@@ -714,7 +816,7 @@ static int get_edit(Req *r) {
     if (!ok) return http_error(r, 404, NULL);
     if ((rc = version_load(r, item, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
   }
-  return render_edit(r, tid, item ? &v : NULL, false, version, 200, NULL);
+  return render_edit(r, tid, item ? &v : NULL, false, version, 200, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ saving */
@@ -754,14 +856,6 @@ static const char *checked(Req *r, const char *key, int max, const char *msg) {
   return s;
 }
 
-/* A measure slug: lower-case letters, digits and hyphens. */
-static bool is_slug(const char *s) {
-  if (!*s || strlen(s) > SLUG_MAX) return false;
-  for (const char *p = s; *p; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return false;
-  return true;
-}
-
 /* A date field: valid and not before the trajectory's start. */
 static void date_check(Req *r, const char *key, const char *s, int32_t start, const char *missing) {
   int32_t d;
@@ -773,7 +867,8 @@ static void date_check(Req *r, const char *key, const char *s, int32_t start, co
 /* Reads and validates the posted plan into *v (ngoals 0 when every row is empty); errors via
  * form_error. Also fills the member id of each action's owner in owner_ids. Returns a DB code. */
 static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *v,
-                      int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX]) {
+                      int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX],
+                      const Measures *ms) {
   memset(v, 0, sizeof *v);
   int32_t start = 0;
   if (!date_parse(started_on, &start)) start = 0;
@@ -806,9 +901,9 @@ static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *
                    _("Choose an owner from this trajectory: the participant, the coach or a member of the network."));
       date_check(r, akey(r, i, j, "due"), a.due_on, start, _("Give a due date."));
       if (!is_status(a.status)) form_error(r, akey(r, i, j, "status"), _("Choose a status from the list."));
-      if (*a.measure && !is_slug(a.measure))
+      if (*a.measure && !measure_allowed(ms, a.measure))
         form_error(r, akey(r, i, j, "measure"),
-                   _("The short name of a measure has only lower-case letters, digits and hyphens."));
+                   _("Choose a measure from the list: this one is not a published article of the knowledge base."));
       owner_ids[v->ngoals][g.nactions] = member;
       owner_kinds[v->ngoals][g.nactions] = kind;
       g.actions[g.nactions++] = a;
@@ -879,6 +974,12 @@ static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number
   db_bind_int(st, 6, now);
   if ((rc = db_run(st)) != DB_OK) return rc;
 
+  /* the new version's actions are the current ones from now on (the dashboard reads only those) */
+  st = db_prepare(r->db, "UPDATE plan_actions SET is_current = 0 WHERE trajectory_id = ? AND is_current = 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  if ((rc = db_run(st)) != DB_OK) return rc;
+
   for (int i = 0; i < v->ngoals; i++) {
     const PlanGoal *g = &v->goals[i];
     st = db_prepare(r->db, "INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
@@ -899,7 +1000,7 @@ static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number
     for (int j = 0; j < g->nactions; j++) {
       const PlanAction *a = &g->actions[j];
       st = db_prepare(r->db, "INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, "
-                             "status, measure_slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                             "status, measure_slug, trajectory_id, is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
       if (!st) return DB_ERROR;
       db_bind_int(st, 1, gid);
       db_bind_int(st, 2, j + 1);
@@ -909,6 +1010,7 @@ static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number
       db_bind_text(st, 6, a->due_on);
       db_bind_text(st, 7, a->status);
       db_bind_text(st, 8, *a->measure ? a->measure : NULL);
+      db_bind_int(st, 9, tid);
       if ((rc = db_run(st)) != DB_OK) return rc;
     }
   }
@@ -941,26 +1043,29 @@ static int post_plan(Req *r) {
   PlanVersion v;
   int64_t owner_ids[GOALS_MAX][ACTIONS_MAX] = {{0}};
   const char *owner_kinds[GOALS_MAX][ACTIONS_MAX] = {{0}};
-  if ((rc = plan_parse(r, tid, started_on, &v, owner_ids, owner_kinds)) != DB_OK) return http_db_error(r, rc);
-  if (base != latest) return render_edit(r, tid, NULL, true, latest, 409, conflict_message());
+  Measures ms;
+  if ((rc = measures_load(r, &ms)) != DB_OK || (rc = measures_keep_stored(r, tid, base, &ms)) != DB_OK)
+    return http_db_error(r, rc);
+  if ((rc = plan_parse(r, tid, started_on, &v, owner_ids, owner_kinds, &ms)) != DB_OK) return http_db_error(r, rc);
+  if (base != latest) return render_edit(r, tid, NULL, true, latest, 409, conflict_message(), &ms);
   const char *reason = form_str(r, "reason");
   if (latest > 0 && !*reason) form_error(r, "reason", _("Say why the plan is adjusted."));
   else if (text_chars(reason) > REASON_MAX) form_error(r, "reason", _("The reason is too long (at most 2000 characters)."));
-  if (r->nerrors) return render_edit(r, tid, NULL, true, latest, 400, NULL);
+  if (r->nerrors) return render_edit(r, tid, NULL, true, latest, 400, NULL, &ms);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   int64_t again_item, again;
   if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
   if (again != latest) { /* saved in between our check and the write lock */
     db_rollback(r->db);
-    return render_edit(r, tid, NULL, true, again, 409, conflict_message());
+    return render_edit(r, tid, NULL, true, again, 409, conflict_message(), &ms);
   }
   int64_t item = 0;
   rc = plan_insert(r, tid, &v, latest + 1, latest > 0 ? reason : NULL, owner_ids, owner_kinds, &item);
   if (rc == DB_CONSTRAINT) {
     db_rollback(r->db);
     if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
-    return render_edit(r, tid, NULL, true, again, 409, conflict_message());
+    return render_edit(r, tid, NULL, true, again, 409, conflict_message(), &ms);
   }
   if (rc != DB_OK) return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
@@ -1015,6 +1120,8 @@ static int get_version(Req *r) {
   }
   int64_t latest_item, latest;
   if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+  Measures ms;
+  if ((rc = measures_load(r, &ms)) != DB_OK) return http_db_error(r, rc);
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
 
   const char *title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)v.version);
@@ -1030,7 +1137,7 @@ static int get_version(Req *r) {
     else if (!have_prev)
       html(&r->out, "<p class=\"empty\">%s</p>", _("The previous version is not available to you."));
     else
-      compare_versions(r, &prev, &v);
+      compare_versions(r, &prev, &v, &ms);
     html(&r->out, "<p><a href=\"/t/%lld/plan/%lld\">%s</a></p></section>", (long long)tid, (long long)vid,
          _("Show this version without the comparison"));
   } else {
@@ -1041,7 +1148,7 @@ static int get_version(Req *r) {
     confirmations(r, &v);
     confirm_form(r, tid, tg, &v, vid == latest_item);
     html(&r->out, "<h2>%s</h2>", _("Goals and actions"));
-    version_goals(r, &v, false);
+    version_goals(r, &v, false, &ms);
   }
   page_end(r);
   return 200;

@@ -460,6 +460,12 @@ static Counts phase_counts(const Step *steps, int n, const char *phase) {
   return c;
 }
 
+/* "3 done · 2 open · 1 skipped" for a phase, translated as one message; an arena string. */
+static const char *step_counts(Req *r, const Counts *c) {
+  /* TRANSLATORS: numbers of protocol steps of a phase by status */
+  return arena_printf(r->a, _("%d done · %d open · %d skipped"), c->done, c->open, c->skipped);
+}
+
 /* The eight phases as an ordered list with the dates of each stay and the open steps. */
 static void timeline(Req *r, const Traj *t, const Step *steps, int nsteps, const Stay *stays, int nstays) {
   int cur = trajectory_phase_index(t->phase);
@@ -473,16 +479,18 @@ static void timeline(Req *r, const Traj *t, const Step *steps, int nsteps, const
     bool any = false;
     for (int k = 0; k < nstays; k++) {
       if (strcmp(stays[k].phase, p) != 0) continue;
-      html(&r->out, "%s<span class=\"small muted\">%s %s", any ? "; " : " ", _("from"), stays[k].entered_on);
-      if (stays[k].left_on) html(&r->out, " %s %s", _("to"), stays[k].left_on);
-      else if (strcmp(p, "closure") != 0) html(&r->out, " (%s)", _("now"));
-      html(&r->out, "</span>");
+      const char *when;
+      if (stays[k].left_on) when = arena_printf(r->a, _("from %s to %s"), stays[k].entered_on, stays[k].left_on);
+      else if (strcmp(p, "closure") != 0) when = arena_printf(r->a, _("from %s (now)"), stays[k].entered_on);
+      else when = arena_printf(r->a, _("from %s"), stays[k].entered_on);
+      html(&r->out, "%s<span class=\"small muted\">%s</span>", any ? "; " : " ", when);
       any = true;
     }
     if (!any) html(&r->out, " <span class=\"small muted\">%s</span>", i > cur ? _("not yet") : _("dates not recorded"));
     Counts c = phase_counts(steps, nsteps, p);
     if (c.open && traj_open(t) && i <= cur)
-      html(&r->out, " <span class=\"badge badge-warn\">%d %s</span>", c.open, c.open == 1 ? _("open step") : _("open steps"));
+      html(&r->out, " <span class=\"badge badge-warn\">%s</span>",
+           arena_printf(r->a, P_("%d open step", "%d open steps", c.open), c.open));
     html(&r->out, "</li>");
   }
   html(&r->out, "</ol></section>");
@@ -497,8 +505,7 @@ static void current_checklist(Req *r, const Traj *t, const Step *steps, int n, b
     html(&r->out, "<p class=\"empty\">%s</p></section>", _("This phase has no steps in the protocol."));
     return;
   }
-  html(&r->out, "<p class=\"muted\">%d %s · %d %s · %d %s</p><ul class=\"plain\">", c.done, _("done"), c.open,
-       _("open"), c.skipped, _("skipped"));
+  html(&r->out, "<p class=\"muted\">%s</p><ul class=\"plain\">", step_counts(r, &c));
   for (int i = 0; i < n; i++)
     if (strcmp(steps[i].phase, t->phase) == 0) step_item(r, t, &steps[i], coach, f);
   html(&r->out, "</ul></section>");
@@ -516,8 +523,7 @@ static void other_phases(Req *r, const Traj *t, const Step *steps, int n, bool c
     bool open = false;
     for (int k = 0; k < n && failed_is(f, "step"); k++)
       if (steps[k].id == f->step_id && strcmp(steps[k].phase, p) == 0) open = true;
-    html(&r->out, "<details%s><summary>%s · %d %s · %d %s · %d %s</summary>", open ? " open" : "", label_phase(p),
-         c.done, _("done"), c.open, _("open"), c.skipped, _("skipped"));
+    html(&r->out, "<details%s><summary>%s · %s</summary>", open ? " open" : "", label_phase(p), step_counts(r, &c));
     int shown = 0;
     for (int k = 0; k < n; k++) {
       if (strcmp(steps[k].phase, p) != 0) continue;
@@ -660,7 +666,12 @@ static void history_table(Req *r, const Stay *stays, int n) {
     html(&r->out, "<tr><td>%s</td><th scope=\"row\">%s</th><td>%s", s->entered_on, label_phase(s->phase),
          label_kind(s->kind));
     if (s->outcome && label_outcome(s->outcome)) html(&r->out, ": %s", label_outcome(s->outcome));
-    if (s->has_hours) html(&r->out, " (%s %s)", fmt_hours(r, s->hours_tenths), _("hours per week"));
+    if (s->has_hours) {
+      /* a whole 1 is singular; 0.5, 1.5 and every other amount plural */
+      int64_t t = s->hours_tenths;
+      unsigned long h = (unsigned long)(t % 10 == 0 ? t / 10 : t);
+      html(&r->out, " (%s)", arena_printf(r->a, P_("%s hour per week", "%s hours per week", h), fmt_hours(r, t)));
+    }
     html(&r->out, "</td><td>%s</td><td>%s</td></tr>", s->by ? s->by : "", s->reason ? s->reason : "");
   }
   html(&r->out, "</tbody></table></div></section>");
@@ -769,6 +780,20 @@ static bool check_reason(Req *r, const char *key, const char *value, bool requir
   return true;
 }
 
+/* The one rule for a protocol step's text, wherever a step is written (the coach adding one to a
+ * trajectory, the administrator editing a template): not empty, at most STEP_MAX characters, one line,
+ * no tab and no other control character. Records the error under key; returns true when fine. */
+static bool check_step_text(Req *r, const char *key, const char *text) {
+  const char *err = NULL;
+  if (!*text) err = _("Describe the step.");
+  else if (text_chars(text) > STEP_MAX) err = _("This is too long: use at most 300 characters.");
+  else if (strpbrk(text, "\r\n")) err = _("Keep the step on one line.");
+  else if (strchr(text, '\t')) err = _("A step cannot hold a tab: use a space instead.");
+  else if (!text_valid(text, strlen(text))) err = _("The step holds characters that are not allowed.");
+  if (err) form_error(r, key, err);
+  return !err;
+}
+
 static int post_step(Req *r) {
   Case c;
   int s = case_open(r, "trajectory:protocol", "update", true, _(closed_protocol), &c);
@@ -812,9 +837,7 @@ static int post_add_step(Req *r) {
   const char *phase = form_str(r, "phase"), *text = form_str(r, "text"), *reason = form_str(r, "add_reason");
   bool required = *form_str(r, "required") != 0;
   if (trajectory_phase_index(phase) < 0) form_error(r, "phase", _("Choose a phase."));
-  if (!*text) form_error(r, "text", _("Describe the step."));
-  else if (text_chars(text) > STEP_MAX) form_error(r, "text", _("This is too long: use at most 300 characters."));
-  else if (strpbrk(text, "\r\n")) form_error(r, "text", _("Keep the step on one line."));
+  check_step_text(r, "text", text);
   check_reason(r, "add_reason", reason, true, _("Give a reason for adding this step."));
   if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "add"});
 
@@ -1282,13 +1305,6 @@ static int get_template(Req *r) {
   if (rc == DB_DONE) return http_error(r, 404, NULL);
   if (rc != DB_ROW) return http_db_error(r, rc);
   return render_template(r, &tp, 200, NULL);
-}
-
-/* Checks a template step's text; records an error under key. */
-static void check_step_text(Req *r, const char *key, const char *text) {
-  if (!*text) form_error(r, key, _("Describe the step."));
-  else if (text_chars(text) > STEP_MAX) form_error(r, key, _("This is too long: use at most 300 characters."));
-  else if (strpbrk(text, "\r\n\t")) form_error(r, key, _("Keep the step on one line."));
 }
 
 /* Swaps the position of step sid with its neighbour in the same phase (up: the one before). Returns a DB

@@ -228,6 +228,11 @@ static int post_phase(Req *r) {
 
 int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
                            const char *location) {
+  return trajectory_change_done_for(r, pid, tid, item, action, g, 0, location);
+}
+
+int trajectory_change_done_for(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
+                               int64_t on_behalf_of, const char *location) {
   Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
   if (!up) return http_db_error(r, DB_ERROR);
   db_bind_int(up, 1, (int64_t)time(NULL));
@@ -235,7 +240,7 @@ int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, c
   int rc = db_run(up);
   if (rc == DB_OK)
     rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = action,
-                                      .outcome = "ok", .grounds = grounds_name(g)});
+                                      .outcome = "ok", .grounds = grounds_name(g), .on_behalf_of = on_behalf_of});
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
   return http_redirect_flash(r, location, "saved");

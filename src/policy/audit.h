@@ -19,7 +19,8 @@ typedef struct AuditEntry {
   const char *outcome;                   /* "ok" or "denied" */
   const char *grounds;                   /* grounds_name(), or NULL */
   int64_t consent_id;                    /* the consent that allowed a read, or 0 */
-  int64_t on_behalf_of;                  /* user the actor acted for (a coach recording a consent), or 0 */
+  int64_t on_behalf_of;                  /* user the actor acted for (a coach recording a consent or entering a
+                                            questionnaire for the participant), or 0 */
 } AuditEntry;
 
 /* Appends an entry for the request's user. The response that follows is never sent before the entry is

@@ -90,5 +90,11 @@ bool policy_consent_allowed(const char *category, const char *grantee_side);
 /* SQL condition (on a trajectories row aliased `t`) that holds exactly for the trajectories a coach is
  * assigned to; binds one parameter: the user id. Used by caseload lists and search. */
 #define POLICY_SQL_COACH_TRAJECTORY "t.id IN (SELECT pc.trajectory_id FROM trajectory_coaches pc WHERE pc.user_id = ?)"
+/* The same rule as a join, for a query that starts from the coach's own trajectories (the coach's day):
+ * `FROM ` POLICY_SQL_COACH_JOIN ` ...` yields a trajectories row `t` per assigned trajectory and binds one
+ * parameter, the user id, which must be the first `?` of the query. It lets the database walk the coach's
+ * assignments instead of building the list of them for every query (measured: the IN list is an ephemeral
+ * table per query). */
+#define POLICY_SQL_COACH_JOIN "trajectory_coaches pc JOIN trajectories t ON t.id = pc.trajectory_id AND pc.user_id = ?"
 
 #endif

@@ -125,6 +125,10 @@ def test_skip_needs_a_reason_and_keeps_what_was_typed():
     assert "Skipped because: Werkgever regelt de aanpassingen zelf." in r.body
 
 
+TAB = "A step cannot hold a tab: use a space instead."
+ONE_LINE = "Keep the step on one line."
+
+
 def test_add_a_step_with_a_reason():
     data = {"phase": "action_plan", "text": "Afspraak met de vakbondsafgevaardigde", "required": "1", "add_reason": ""}
     r = post("/t/%d/protocol/steps" % TID, data)
@@ -135,6 +139,13 @@ def test_add_a_step_with_a_reason():
     r = post("/t/%d/protocol/steps" % TID, dict(data, phase="nowhere", add_reason="x"))
     assert_status(r, 400, "unknown phase")
     assert field_error(r.body, "phase")
+    # the same rule for the text as the template editor's: one line, no tab
+    for bad, msg in (("Afspraak\tvakbond", TAB), ("Afspraak\nvakbond", ONE_LINE), ("Afspraak\r\nvakbond", ONE_LINE)):
+        before = one("SELECT COUNT(*) FROM trajectory_steps WHERE trajectory_id = ?", (TID,))
+        r = post("/t/%d/protocol/steps" % TID, dict(data, text=bad, add_reason="x"))
+        assert_status(r, 400, "step text %r" % bad)
+        assert field_error(r.body, "text") == msg, field_error(r.body, "text")
+        assert one("SELECT COUNT(*) FROM trajectory_steps WHERE trajectory_id = ?", (TID,)) == before
     r = post("/t/%d/protocol/steps" % TID, dict(data, add_reason="De deelnemer vraagt steun van de vakbond."))
     assert_status(r, 303, "add")
     row = srv.sql("SELECT phase, required, added_by_coach, added_reason, status FROM trajectory_steps "
@@ -295,6 +306,16 @@ def test_admin_edits_template_new_trajectories_get_it():
     r = a.post("/admin/protocols/1", {"action": "update", "step": str(sid), "text": "", "required": "1"})
     assert_status(r, 400, "empty step text")
     assert field_error(r.body, "text-%d" % sid) == "Describe the step."
+    for bad, msg in (("Aanmelding\tontvangen", TAB), ("Aanmelding\nontvangen", ONE_LINE)):
+        a.get("/admin/protocols/1")
+        r = a.post("/admin/protocols/1", {"action": "update", "step": str(sid), "text": bad, "required": "1"})
+        assert_status(r, 400, "template step text %r" % bad)
+        assert field_error(r.body, "text-%d" % sid) == msg, field_error(r.body, "text-%d" % sid)
+        a.get("/admin/protocols/1")
+        r = a.post("/admin/protocols/1", {"action": "add", "phase": "intake", "text": bad, "required": "1"})
+        assert_status(r, 400, "new template step %r" % bad)
+        assert field_error(r.body, "new-intake") == msg, field_error(r.body, "new-intake")
+    assert one("SELECT text FROM protocol_steps WHERE id = ?", (sid,)) == old
     new = "Aanmelding ontvangen en doorverwijzer gebeld"
     a.get("/admin/protocols/1")
     r = a.post("/admin/protocols/1", {"action": "update", "step": str(sid), "text": new, "required": "1"})

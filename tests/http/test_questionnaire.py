@@ -1,10 +1,14 @@
 """First-line assessment: questionnaires. Participant An fills in the K10 with known answers and the stored
 score equals the hand-computed one (24, band high); answers out of range or incomplete give 400 with the
 errors beside the items and every answer kept, and nothing is stored; the coach enters a work ability score
-on An's behalf, An adds one herself, and the chart draws two points; the one door decides who sees what: HR
+on An's behalf (its access-log entry names An in on_behalf_of, seen by the log officer in /log.csv, and the
+result says "entered by coach ... on behalf of An ..."), An adds one herself (no on_behalf_of), and the chart
+draws two points; the one door decides who sees what: HR
 Tom (work side, consent for capacity) sees the work ability score but never the distress screening (health),
 the GP (consent for health in the demo) sees the K10 and not the capacity results; every result shown is
 in the access log with its grounds."""
+import csv
+import io
 import json
 import os
 import re
@@ -12,9 +16,17 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server, assert_status,
-                     run)
+                     form_fields, run, totp_next, unescape)
+
+LO = "lo@x.example"
+LO_PASSWORD = "harbour lantern quietly 7513"
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
+# the log officer is created with the CLI on the database file while no server runs
+srv.stop()
+srv.cli("user", "add", LO, "--name", "Log Officer", "--role", "logofficer", "--password-stdin", check=True,
+        input=LO_PASSWORD + "\n")
+srv.start()
 an = Client(srv)
 an.login(PART_AN)
 coach = Client(srv)
@@ -99,7 +111,53 @@ def test_coach_enters_work_ability_and_chart_has_two_points():
     assert svg.count("<circle") == 2, svg
     assert "<title" in svg and "5 on" in svg and "8 on" in svg
     assert "poor" in body and "good" in body  # bands in the data table
-    assert "entered by the coach" in body and "filled in by the participant" in body
+    assert "entered by coach" in body and "filled in by the participant" in body
+
+
+def login_officer():
+    """Password, then enrolment in two-step verification (the role demands it)."""
+    c = Client(srv)
+    c.get("/login")
+    assert_status(c.post("/login", {"email": LO, "password": LO_PASSWORD}), 303, "log officer password")
+    page = c.get("/account/2fa")
+    assert_status(page, 200, "enrolment page")
+    secret = form_fields(page.body).get("secret")
+    assert_status(c.post("/account/2fa", {"secret": secret, "code": totp_next(LO, secret)}), 200, "enrolment")
+    return c
+
+
+def test_coach_entry_is_logged_on_behalf_of_the_participant():
+    an_user = srv.sql("SELECT id FROM users WHERE email = ?", (PART_AN,))[0][0]
+    r = login_officer().request("GET", "/log.csv?trajectory=1&action=create")
+    assert_status(r, 200, "/log.csv")
+    table = list(csv.reader(io.StringIO(r.body, newline="")))
+    head = table[0]
+    rows = {row[head.index("item")]: dict(zip(head, row)) for row in table[1:]}
+    coach_row = rows.get("assessment:%d" % ids["was1"])
+    own_row = rows.get("assessment:%d" % ids["was2"])
+    assert coach_row and own_row, sorted(rows)
+    assert coach_row["grounds"] == "coach" and coach_row["on_behalf_of_id"] == str(an_user), coach_row
+    assert own_row["grounds"] == "self" and own_row["on_behalf_of_id"] == "", own_row
+    # the participant's own first result (K10) carries none either
+    assert rows["assessment:%d" % ids["k10"]]["on_behalf_of_id"] == "", rows["assessment:%d" % ids["k10"]]
+    # the same in the table itself
+    logged = srv.sql("SELECT on_behalf_of FROM access_log WHERE item = ? AND action = 'create'",
+                     ("assessment:%d" % ids["was1"],))
+    assert logged == [(an_user,)], logged
+    # what was stored says who entered it, and the participant reads it on the result
+    row = srv.sql("SELECT a.filled_by, a.created_by, i.author_id FROM assessments a JOIN items i ON i.id = a.item_id "
+                  "WHERE a.item_id = ?", (ids["was1"],))[0]
+    coach_user = srv.sql("SELECT id FROM users WHERE email = ?", (COACH_SOFIE,))[0][0]
+    assert row == ("coach", coach_user, coach_user), row
+    coach_name = srv.sql("SELECT name FROM users WHERE id = ?", (coach_user,))[0][0]
+    an_name = " ".join(srv.sql("SELECT first_name, last_name FROM participants WHERE user_id = ?", (an_user,))[0])
+    want = "entered by coach %s on behalf of %s" % (coach_name, an_name)
+    page = an.get("/t/1/assessments/%d" % ids["was1"])
+    assert_status(page, 200)
+    assert want in unescape(page.body), unescape(page.body)[:2000]
+    assert want in unescape(an.get("/t/1/assessments").body)
+    own = an.get("/t/1/assessments/%d" % ids["was2"]).body
+    assert "filled in by the participant" in own and "on behalf of" not in own
 
 
 def test_strengths_and_work_situation():
