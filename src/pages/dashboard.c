@@ -141,6 +141,15 @@ static Stmt *query(Req *r, const char *sql, const char *horizon) {
   return st;
 }
 
+/* One list of the page: runs sql for the coach (and horizon), fills rs row by row and sorts it. */
+static int list(Req *r, const char *sql, const char *horizon, Rows *rs, void (*fill)(Req *, Row *, Stmt *)) {
+  Stmt *st = query(r, sql, horizon);
+  if (!st) return DB_ERROR;
+  int rc = collect(r, st, rs, fill);
+  if (rc == DB_OK) rows_sort(rs);
+  return rc;
+}
+
 static int get_dashboard(Req *r) {
   char horizon[11];
   int32_t today = date_today();
@@ -170,34 +179,28 @@ static int get_dashboard(Req *r) {
   /* actions of the current plan version (is_current, kept by the plan's save path) that are still open
    * and due by next week */
   Rows acts = {0};
-  st = query(r, "SELECT t.id AS tid, p.first_name, p.last_name, a.text AS what, a.due_on FROM " POLICY_SQL_COACH_JOIN
-                " JOIN participants p ON p.id = t.participant_id JOIN plan_actions a ON a.trajectory_id = t.id "
-                "WHERE t.status = 'open' AND a.is_current = 1 AND a.status IN ('planned', 'in_progress') "
-                "AND a.due_on <= ?",
-             horizon);
-  if (!st) return http_db_error(r, DB_ERROR);
-  if ((rc = collect(r, st, &acts, fill_due)) != DB_OK) return http_db_error(r, rc);
-  rows_sort(&acts);
+  rc = list(r, "SELECT t.id AS tid, p.first_name, p.last_name, a.text AS what, a.due_on FROM " POLICY_SQL_COACH_JOIN
+              " JOIN participants p ON p.id = t.participant_id JOIN plan_actions a ON a.trajectory_id = t.id "
+              "WHERE t.status = 'open' AND a.is_current = 1 AND a.status IN ('planned', 'in_progress') "
+              "AND a.due_on <= ?",
+            horizon, &acts, fill_due);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   /* follow-up moments not done and due by next week; check-ins run on after closure */
   Rows fups = {0};
-  st = query(r, "SELECT t.id AS tid, p.first_name, p.last_name, f.kind AS what, f.due_on FROM " POLICY_SQL_COACH_JOIN
-                " JOIN participants p ON p.id = t.participant_id JOIN followups f ON f.trajectory_id = t.id "
-                "WHERE t.status IN ('open', 'closed') AND f.done_on IS NULL AND f.due_on <= ?",
-             horizon);
-  if (!st) return http_db_error(r, DB_ERROR);
-  if ((rc = collect(r, st, &fups, fill_followup)) != DB_OK) return http_db_error(r, rc);
-  rows_sort(&fups);
+  rc = list(r, "SELECT t.id AS tid, p.first_name, p.last_name, f.kind AS what, f.due_on FROM " POLICY_SQL_COACH_JOIN
+              " JOIN participants p ON p.id = t.participant_id JOIN followups f ON f.trajectory_id = t.id "
+              "WHERE t.status IN ('open', 'closed') AND f.done_on IS NULL AND f.due_on <= ?",
+            horizon, &fups, fill_followup);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   /* referrals still under way, longest unchanged first */
   Rows refs = {0};
-  st = query(r, "SELECT t.id AS tid, p.first_name, p.last_name, f.target, f.status, f.status_changed_at FROM "
-                POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
-                "JOIN referrals f ON f.trajectory_id = t.id WHERE f.status IN ('proposed', 'sent', 'accepted')",
-             NULL);
-  if (!st) return http_db_error(r, DB_ERROR);
-  if ((rc = collect(r, st, &refs, fill_referral)) != DB_OK) return http_db_error(r, rc);
-  rows_sort(&refs);
+  rc = list(r, "SELECT t.id AS tid, p.first_name, p.last_name, f.target, f.status, f.status_changed_at FROM "
+              POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
+              "JOIN referrals f ON f.trajectory_id = t.id WHERE f.status IN ('proposed', 'sent', 'accepted')",
+            NULL, &refs, fill_referral);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Today"));
   html(&r->out, "<h1>%s</h1><section class=\"card\" aria-labelledby=\"load\"><h2 id=\"load\">%s</h2><p>%s", _("Today"),

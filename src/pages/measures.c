@@ -386,6 +386,20 @@ static int measure_check(Req *r, int64_t except_id, Measure *m, bool *taken) {
   return DB_OK;
 }
 
+/* Binds an article's fields as parameters 1..9 of the INSERT and the UPDATE (same order in both): slug,
+ * audience, the texts, published, and who changed it when. */
+static void bind_measure(Req *r, Stmt *st, const Measure *m) {
+  db_bind_text(st, 1, m->slug);
+  db_bind_text(st, 2, m->audience);
+  db_bind_text(st, 3, m->title_nl);
+  db_bind_text(st, 4, m->body_nl);
+  db_bind_text(st, 5, m->title_en);
+  db_bind_text(st, 6, m->body_en);
+  db_bind_int(st, 7, m->published);
+  db_bind_int(st, 8, (int64_t)time(NULL));
+  db_bind_int(st, 9, r->user->id);
+}
+
 /* POST /measures/new */
 static int post_new(Req *r) {
   Measure m;
@@ -398,15 +412,7 @@ static int post_new(Req *r) {
   Stmt *st = db_prepare(r->db, "INSERT INTO measures (slug, audience, title_nl, body_nl, title_en, body_en, published, "
                                "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, m.slug);
-  db_bind_text(st, 2, m.audience);
-  db_bind_text(st, 3, m.title_nl);
-  db_bind_text(st, 4, m.body_nl);
-  db_bind_text(st, 5, m.title_en);
-  db_bind_text(st, 6, m.body_en);
-  db_bind_int(st, 7, m.published);
-  db_bind_int(st, 8, (int64_t)time(NULL));
-  db_bind_int(st, 9, r->user->id);
+  bind_measure(r, st, &m);
   rc = db_step(st);
   int64_t id = rc == DB_ROW ? db_int(st, "id") : 0;
   db_done(st);
@@ -437,15 +443,7 @@ static int post_edit(Req *r) {
   Stmt *st = db_prepare(r->db, "UPDATE measures SET slug = ?, audience = ?, title_nl = ?, body_nl = ?, title_en = ?, "
                                "body_en = ?, published = ?, updated_at = ?, updated_by = ? WHERE id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, m.slug);
-  db_bind_text(st, 2, m.audience);
-  db_bind_text(st, 3, m.title_nl);
-  db_bind_text(st, 4, m.body_nl);
-  db_bind_text(st, 5, m.title_en);
-  db_bind_text(st, 6, m.body_en);
-  db_bind_int(st, 7, m.published);
-  db_bind_int(st, 8, (int64_t)time(NULL));
-  db_bind_int(st, 9, r->user->id);
+  bind_measure(r, st, &m);
   db_bind_int(st, 10, id);
   rc = db_run(st);
   if (rc == DB_CONSTRAINT) {
