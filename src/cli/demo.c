@@ -174,7 +174,7 @@ static bool demo_plan(Db *db, int64_t tid, int64_t coach, int64_t now) {
        "gradual-return"},
       {"Taken en werkplek afspreken met de leidinggevende: geen nachtdiensten, rustige plek", "coach", -30, "done",
        "workplace-adjustments"},
-      {"Jobcoaching op de werkvloer regelen voor de eerste drie maanden", "coach", 14, "in_progress", "job-coaching"},
+      {"Jobcoaching op de werkvloer regelen voor de eerste drie maanden", "coach", 5, "in_progress", "job-coaching"},
   };
   int32_t today = date_today();
   char goal_due[11];

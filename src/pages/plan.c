@@ -341,15 +341,17 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
       html(&r->out, "<p class=\"muted\">%s</p>", _("No actions for this goal yet."));
     } else {
       html(&r->out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cap-%d-%lld\">"
-                    "<table><caption id=\"cap-%d-%lld\">%s %d</caption><thead><tr><th scope=\"col\">%s</th>"
+                    "<table class=\"stack\"><caption id=\"cap-%d-%lld\">%s %d</caption><thead><tr><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th></tr></thead><tbody>",
            i + 1, (long long)v->item_id, i + 1, (long long)v->item_id, _("Actions for goal"), i + 1, _("Action"),
            _("Owner"), _("Due"), _("Status"), _("Measure"));
       for (int j = 0; j < g->nactions; j++) {
         const PlanAction *a = &g->actions[j];
-        html(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", a->text, a->owner_label, a->due_on,
-             label_status(a->status));
+        /* data-label: on a phone the rows stack and each value shows its column's name */
+        html(&r->out, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                      "<td data-label=\"%s\">%s</td><td data-label=\"%s\">", a->text, _("Owner"), a->owner_label,
+             _("Due"), a->due_on, _("Status"), label_status(a->status), _("Measure"));
         measure_show(r, ms, a->measure);
         html(&r->out, "</td></tr>");
       }
