@@ -94,7 +94,7 @@ enum {
 
 /* One action of the plan as /me shows it. owner_kind: "participant", "coach" or "member". */
 typedef struct MeAction {
-  const char *text, *owner_kind, *owner_name, *due_on, *status;
+  const char *text, *owner_kind, *owner_name, *due_on, *status, *measure;
 } MeAction;
 
 typedef struct MeGoal {
@@ -113,6 +113,7 @@ typedef struct MePlan {
 /* The next step: an action of the plan, or else a follow-up moment (followup_id), or else nothing. */
 typedef struct MeNext {
   const MeAction *action;
+  const MeasureRef *measure; /* the knowledge-base article of the action, when published */
   int64_t followup_id;
   const char *kind, *due_on;
 } MeNext;
@@ -193,7 +194,8 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
   if (rc != DB_ROW && rc != DB_DONE) return rc;
   for (int i = 0; i < p->ngoals; i++) {
     MeGoal *g = &p->goals[i];
-    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.due_on, a.status, m.name AS owner_name FROM plan_actions a "
+    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.due_on, a.status, a.measure_slug, m.name AS owner_name "
+                           "FROM plan_actions a "
                            "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
                            "ORDER BY a.position");
     if (!st) return DB_ERROR;
@@ -201,7 +203,8 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
     while (g->nactions < ME_ACTIONS && (rc = db_step(st)) == DB_ROW)
       g->actions[g->nactions++] = (MeAction){.text = col(r, st, "text"), .owner_kind = col(r, st, "owner_kind"),
                                              .owner_name = col(r, st, "owner_name"), .due_on = col(r, st, "due_on"),
-                                             .status = col(r, st, "status")};
+                                             .status = col(r, st, "status"),
+                                             .measure = db_null(st, "measure_slug") ? NULL : col(r, st, "measure_slug")};
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return rc;
   }
@@ -313,7 +316,11 @@ static void section_next(Req *r, int64_t tid, const MeNext *n) {
       html(&r->out, "%s <strong>%s</strong>.", _("This is yours to do, by"), a->due_on);
     else
       html(&r->out, "%s: %s · %s <strong>%s</strong>.", _("Who does it"), action_owner_plain(a), _("by"), a->due_on);
-    html(&r->out, "</p><p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid, _("See the whole plan"));
+    html(&r->out, "</p>");
+    if (n->measure)
+      html(&r->out, "<p><a href=\"/measures/%s\">%s</a></p>", n->measure->slug,
+           arena_printf(r->a, _("Read more: %s"), n->measure->title));
+    html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid, _("See the whole plan"));
   } else if (n->followup_id) {
     html(&r->out, "<p class=\"lead\">%s</p><p>%s <strong>%s</strong>. %s</p>", followup_kind_label(n->kind),
          _("Planned on"), n->due_on, _("Your coach will get in touch with you about it."));
@@ -441,6 +448,12 @@ static int get_me(Req *r) {
   MePlan *plan = arena_alloc(r->a, sizeof *plan);
   if ((rc = load_plan(r, t.id, pid, today, plan, entries, &ne)) != DB_OK) return http_db_error(r, rc);
   MeNext next = {.action = next_action(plan)};
+  if (next.action && next.action->measure) { /* the article that explains the next step, if published */
+    MeasureRef *ms;
+    int nms;
+    if ((rc = measures_published(r, &ms, &nms)) != DB_OK) return http_db_error(r, rc);
+    next.measure = measure_find(ms, nms, next.action->measure);
+  }
   if (!next.action && (rc = next_followup(r, t.id, pid, today, &next, entries, &ne)) != DB_OK)
     return http_db_error(r, rc);
   MeNote notes[ME_NOTES];

@@ -105,7 +105,8 @@ def test_coach_writes_plan():
         "g1a1_text": "ME-ACT-HR arrange a quiet workplace",
         "g1a1_owner": str(HR_MEMBER), "g1a1_due": due_hr, "g1a1_status": "planned", "g1a1_measure": "",
         "g1a2_text": "ME-ACT-AN walk twenty minutes every morning",
-        "g1a2_owner": "participant", "g1a2_due": due_an, "g1a2_status": "in_progress", "g1a2_measure": "",
+        "g1a2_owner": "participant", "g1a2_due": due_an, "g1a2_status": "in_progress",
+        "g1a2_measure": "gradual-return",
         "g1a3_text": "ME-ACT-DONE first talk with HR",
         "g1a3_owner": "coach", "g1a3_due": STARTED, "g1a3_status": "done", "g1a3_measure": "",
     }
@@ -131,6 +132,9 @@ def test_me_shows_what_is_agreed_and_next_step():
     nxt = text(section(r.body, "next-step"))
     assert "ME-ACT-AN walk twenty minutes" in nxt and days_from_today(20) in nxt, nxt
     assert "ME-ACT-HR" not in nxt
+    # the next step links to the knowledge-base article of its measure, by its title
+    assert '<a href="/measures/gradual-return">Read more: ' in section(r.body, "next-step")
+    assert "Read more: Gradual return" in nxt, nxt
     assert log_count(user_id=AN_ID, item="plan:%d" % vid, action="view", outcome="ok") == before + 1
 
 
