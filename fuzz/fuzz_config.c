@@ -35,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   TERMINATED(c.lang);
   IN_RANGE(c.threads, 0, 256);
   IN_RANGE(c.conn_timeout, 1, 3600);
+  IN_RANGE(c.request_deadline_s, 5, 600);
   IN_RANGE(c.conn_limit, 1, 100000);
   IN_RANGE(c.per_ip_limit, 1, 10000);
   IN_RANGE(c.conn_memory_kib, 16, 65536);

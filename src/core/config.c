@@ -31,6 +31,8 @@ static const Key keys[] = {
     S(lang, "default language of the interface: nl or en"),
     I(threads, 0, 256, "worker threads; 0 = one per core"),
     I(conn_timeout, 1, 3600, "seconds a connection may be idle before it is closed"),
+    I(request_deadline_s, 5, 600, "seconds a client may take to send a whole request (headers and body) from its "
+                                  "first byte; slower connections are closed (idle ones: conn_timeout)"),
     I(conn_limit, 1, 100000, "simultaneous connections in all"),
     I(per_ip_limit, 1, 10000, "simultaneous connections from one client address"),
     I(conn_memory_kib, 16, 65536, "memory per connection in KiB (bounds request headers)"),
@@ -61,6 +63,7 @@ void config_defaults(Config *c) {
   strcpy(c->db, "zorgwerk.db");
   strcpy(c->lang, "nl");
   c->conn_timeout = 30;
+  c->request_deadline_s = 30;
   c->conn_limit = 1024;
   c->per_ip_limit = 64;
   c->conn_memory_kib = 32;

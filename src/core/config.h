@@ -18,6 +18,7 @@ typedef struct Config {
   char lang[8];              /* default UI language: nl or en */
   int threads;               /* worker threads; 0 = number of cores */
   int conn_timeout;          /* seconds of inactivity before a connection is closed */
+  int request_deadline_s;    /* seconds a request may take to arrive whole (headers and body) */
   int conn_limit;            /* simultaneous connections in all */
   int per_ip_limit;          /* simultaneous connections from one address */
   int conn_memory_kib;       /* memory per connection (bounds header size) */

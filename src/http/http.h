@@ -69,6 +69,7 @@ enum { REQ_MAX_IDS = 4 };
 struct Req {
   Arena *a;
   void *conn;             /* struct MHD_Connection * */
+  struct DeadlineConn *deadline; /* the connection's entry for the whole-request deadline (deadline.h), or NULL */
   const char *method;
   const char *path;       /* decoded path, no query */
   const char *raw_uri;    /* as received; for the query string */

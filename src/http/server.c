@@ -5,6 +5,9 @@
  * checks Content-Length against the body cap; further calls collect the body (a body that grows past the
  * cap is dropped and answered 413); the last call runs the pipeline and queues the response. The
  * completion callback writes one access line to stderr (no query, no body, no names) and frees the arena.
+ *
+ * The connection callback gives each connection an entry in the request-deadline table (deadline.h); the
+ * request callbacks above tell it when a request begins, when it is complete and when it is over.
  */
 #include "http/server.h"
 
@@ -24,6 +27,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
+#include "http/deadline.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
 #include "policy/audit.h"
@@ -312,6 +316,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   r->raw_uri = arena_strdup(r->a, uri ? uri : "/");
   r->t0_ns = now_ns();
   r->lang = cfg.lang;
+  const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  r->deadline = sc ? sc->socket_context : NULL;
+  deadline_request_line(r->deadline, r->t0_ns);
   token_short(r->rid);
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (ci && ci->client_addr) {
@@ -336,9 +343,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > cap) {
       r->body_too_large = true;
+      deadline_request_done(r->deadline); /* answered now; libmicrohttpd closes after the answer */
       i18n_use(cfg.lang);
       return respond(r, pipeline(r));
     }
+    deadline_headers_done(r->deadline);
     return MHD_YES;
   }
   if (*upload_size) {
@@ -352,6 +361,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES;
   }
   if (r->status) return MHD_YES; /* already answered */
+  /* the whole request is here: from now on it may wait (for the access log) without a deadline */
+  deadline_request_done(r->deadline);
   if (r->resumed) {
     /* back from waiting for the access log: send the page, or 503 if its entries could not be stored */
     r->resumed = false;
@@ -376,6 +387,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
   Req *r = *con_cls;
   if (!r) return;
+  deadline_request_end(r->deadline);
   double ms = (double)(now_ns() - r->t0_ns) / 1e6;
   if (r->method)
     log_info("req %s %s %s %d %.1fms%s", r->rid, r->method, r->route ? r->route->pattern : "-", r->status, ms,
@@ -386,6 +398,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   free(r);
   *con_cls = NULL;
   atomic_fetch_sub(&active_requests, 1);
+}
+
+/* A connection opens or closes: its entry in the deadline table. CLOSED comes before libmicrohttpd closes
+ * the socket, so the watchdog never shuts down a descriptor that has been reused. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *socket_context = ci ? deadline_open(ci->connect_fd) : NULL;
+  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+    deadline_close(*socket_context);
+    *socket_context = NULL;
+  }
 }
 
 static void on_panic(void *cls, const char *file, unsigned int line, const char *reason) {
@@ -439,6 +464,8 @@ int server_run(void) {
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
   MHD_set_panic_func(on_panic, NULL);
+  /* every connection libmicrohttpd may hold (conn_limit, spread over the pool's threads) has an entry */
+  if (!deadline_start(cfg.conn_limit, (int64_t)cfg.request_deadline_s * 1000, 500)) return 1;
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_SUPPRESS_DATE_NO_CLOCK * 0 | (((struct sockaddr *)&ss)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0);
@@ -452,10 +479,12 @@ int server_run(void) {
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg.conn_memory_kib * 1024,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
       MHD_OPTION_END);
   if (!d) {
     log_error("cannot listen on %s (address in use, or not allowed?)", cfg.listen);
+    deadline_stop();
     return 1;
   }
   log_info("zorgwerk serving on http://%s with %d threads (database %s)", cfg.listen, threads, cfg.db);
@@ -466,6 +495,7 @@ int server_run(void) {
   MHD_quiesce_daemon(d);
   for (int i = 0; i < 1000 && atomic_load(&active_requests) > 0; i++) usleep(10000);
   MHD_stop_daemon(d);
+  deadline_stop(); /* after the daemon: every connection has closed its entry */
   log_info("stopped");
   return 0;
 }

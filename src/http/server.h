@@ -1,6 +1,7 @@
 /*
- * server.h — the HTTP server on GNU libmicrohttpd: thread pool with epoll, limits from cfg, the request
- * pipeline (route, session, role, second factor, CSRF, body) and the response with security headers.
+ * server.h — the HTTP server on GNU libmicrohttpd: thread pool with epoll, limits from cfg (among them the
+ * whole-request deadline, deadline.h), the request pipeline (route, session, role, second factor, CSRF,
+ * body) and the response with security headers.
  */
 #ifndef ZW_SERVER_H
 #define ZW_SERVER_H

@@ -32,6 +32,7 @@ static void test_defaults(void **state) {
   assert_string_equal(c.lang, "nl");
   assert_int_equal(c.threads, 0);
   assert_int_equal(c.conn_timeout, 30);
+  assert_int_equal(c.request_deadline_s, 30);
   assert_int_equal(c.conn_limit, 1024);
   assert_int_equal(c.per_ip_limit, 64);
   assert_int_equal(c.max_body_kib, 1024);
@@ -209,6 +210,13 @@ static void test_config_set(void **state) {
   assert_int_equal(c.conn_timeout, 60);
   assert_false(config_set(&c, "conn_timeout", "0", err, sizeof err));
   assert_int_equal(c.conn_timeout, 60);
+  /* the whole-request deadline: 5..600 seconds */
+  assert_true(config_set(&c, "request_deadline_s", "5", err, sizeof err));
+  assert_true(config_set(&c, "request_deadline_s", "600", err, sizeof err));
+  assert_int_equal(c.request_deadline_s, 600);
+  assert_false(config_set(&c, "request_deadline_s", "4", err, sizeof err));
+  assert_false(config_set(&c, "request_deadline_s", "601", err, sizeof err));
+  assert_int_equal(c.request_deadline_s, 600);
   assert_false(config_set(&c, "nope", "1", err, sizeof err));
   assert_non_null(strstr(err, "nope"));
 }
