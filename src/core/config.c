@@ -48,6 +48,8 @@ static const Key keys[] = {
     I(reset_link_hours, 1, 720, "hours a password-reset link stays valid"),
     I(invite_days, 1, 60, "days an invitation link (new account, network member) stays valid"),
     I(page_size, 5, 500, "rows per page in lists"),
+    I(audit_commit_delay_us, 0, 10000, "microseconds the access-log writer may wait for more entries when other "
+                                       "requests are under way (one commit for more of them; 0: never wait)"),
     B(access_log_off, "benchmark only: do not write the access log (never use in production)"),
     I(caseload_max, 1, 1000, "active trajectories per coach before the dashboard warns (IPS fidelity: at most 20)"),
     I(no_contact_weeks, 1, 52, "weeks without activity before a trajectory is flagged on the coach's dashboard"),
@@ -64,6 +66,7 @@ void config_defaults(Config *c) {
   strcpy(c->lang, "nl");
   c->conn_timeout = 30;
   c->request_deadline_s = 30;
+  c->audit_commit_delay_us = 1000;
   c->conn_limit = 1024;
   c->per_ip_limit = 64;
   c->conn_memory_kib = 32;

@@ -34,6 +34,7 @@ typedef struct Config {
   int reset_link_hours;      /* lifetime of a password-reset link */
   int invite_days;           /* lifetime of an invitation link */
   int page_size;             /* rows per page in lists */
+  int audit_commit_delay_us; /* group commit: how long the access-log writer may wait for more entries */
   bool access_log_off;       /* benchmark-only: skip the access log (never in production) */
   bool allow_health_to_work;
   char fault_file[256];

@@ -34,6 +34,8 @@
 
 static atomic_int active_requests;
 
+int server_in_flight(void) { return atomic_load(&active_requests); }
+
 static int64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -9,5 +9,7 @@
 /* Serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to 10 s) and returns 0.
  * Returns 1 if the daemon cannot start (message logged). */
 int server_run(void);
+/* Requests being served right now (from their first line until their response is sent). */
+int server_in_flight(void);
 
 #endif

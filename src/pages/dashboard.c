@@ -13,7 +13,6 @@
  * the trajectories without recent contact at once.
  */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -56,8 +55,14 @@ static Row *rows_add(Req *r, Rows *rs) {
 static Row *row_from(Req *r, Rows *rs, Stmt *st) {
   Row *w = rows_add(r, rs);
   w->tid = db_int(st, "tid");
-  w->first = arena_strdup(r->a, db_text(st, "first_name"));
-  w->last = arena_strdup(r->a, db_text(st, "last_name"));
+  const Row *prev = rs->n > 1 ? rs->v[rs->n - 2] : NULL;
+  if (prev && prev->tid == w->tid) { /* rows arrive per trajectory: the same participant's name again */
+    w->first = prev->first;
+    w->last = prev->last;
+  } else {
+    w->first = arena_strdup(r->a, db_text(st, "first_name"));
+    w->last = arena_strdup(r->a, db_text(st, "last_name"));
+  }
   return w;
 }
 
@@ -68,8 +73,33 @@ static int by_key(const void *a, const void *b) {
   return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-static void rows_sort(Rows *rs) {
-  if (rs->n > 1) qsort(rs->v, (size_t)rs->n, sizeof *rs->v, by_key);
+/* A stable merge sort that starts from the ascending runs already in the list: the rows come from an
+ * index per trajectory, so a list of n rows over k trajectories costs about n log k comparisons. */
+static void rows_sort(Req *r, Rows *rs) {
+  int n = rs->n;
+  if (n < 2) return;
+  Row **a = rs->v, **b = arena_alloc(r->a, sizeof *b * (size_t)n);
+  int *starts = arena_alloc(r->a, sizeof *starts * (size_t)(n + 1)), runs = 0;
+  for (int i = 0; i < n; i++)
+    if (i == 0 || by_key(&a[i - 1], &a[i]) > 0) starts[runs++] = i;
+  starts[runs] = n;
+  while (runs > 1) {
+    int out = 0;
+    for (int k = 0; k < runs; k += 2) {
+      int lo = starts[k], mid = starts[k + 1], hi = k + 2 <= runs ? starts[k + 2] : mid;
+      int i = lo, j = mid, o = lo;
+      while (i < mid && j < hi) b[o++] = by_key(&a[j], &a[i]) < 0 ? a[j++] : a[i++];
+      while (i < mid) b[o++] = a[i++];
+      while (j < hi) b[o++] = a[j++];
+      starts[out++] = lo;
+    }
+    starts[out] = n;
+    runs = out;
+    Row **t = a;
+    a = b;
+    b = t;
+  }
+  rs->v = a;
 }
 
 /* "… and 12 more" under a list that was cut at ROWS_MAX. */
@@ -146,7 +176,7 @@ static int list(Req *r, const char *sql, const char *horizon, Rows *rs, void (*f
   Stmt *st = query(r, sql, horizon);
   if (!st) return DB_ERROR;
   int rc = collect(r, st, rs, fill);
-  if (rc == DB_OK) rows_sort(rs);
+  if (rc == DB_OK) rows_sort(r, rs);
   return rc;
 }
 
@@ -174,7 +204,7 @@ static int get_dashboard(Req *r) {
   }
   db_done(st);
   if (rc != DB_DONE) return http_db_error(r, rc);
-  rows_sort(&quiet);
+  rows_sort(r, &quiet);
 
   /* actions of the current plan version (is_current, kept by the plan's save path) that are still open
    * and due by next week */
