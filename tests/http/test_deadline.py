@@ -98,6 +98,16 @@ def slow_second_request():
         s.close()
 
 
+def read_to_close(s):
+    """Everything the server sends until it closes the connection."""
+    b = b""
+    while True:
+        d = s.recv(4096)
+        if not d:
+            return b
+        b += d
+
+
 def idle_keep_alive():
     """A keep-alive connection idle for longer than the deadline, less than conn_timeout, then used again."""
     s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
@@ -106,12 +116,7 @@ def idle_keep_alive():
         a = s.recv(4096)
         time.sleep(DEADLINE + 3)
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        b = b""
-        while True:
-            d = s.recv(4096)
-            if not d:
-                break
-            b += d
+        b = read_to_close(s)
         results["idle keep-alive"] = {"first": a, "second": b}
     except OSError as e:
         results["idle keep-alive"] = {"error": repr(e)}
@@ -125,12 +130,7 @@ def quiet_new_connection():
     try:
         time.sleep(DEADLINE + 2)
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        b = b""
-        while True:
-            d = s.recv(4096)
-            if not d:
-                break
-            b += d
+        b = read_to_close(s)
         results["quiet new connection"] = {"answer": b}
     except OSError as e:
         results["quiet new connection"] = {"error": repr(e)}
