@@ -3,11 +3,8 @@
  *
  * Each connection keeps a small open-addressing cache of prepared statements keyed by SQL text, so a
  * request that runs the same query twice compiles it once per worker thread. SQL is literal text, so a
- * second, direct-mapped table keyed by the text's address answers the common case without hashing or
- * comparing the whole statement.
- *
- * Reads go through a memory map of the database file (mmap_size), so a page that another connection's
- * commit pushed out of this connection's cache comes back without a read() and a copy.
+ * second, direct-mapped table keyed by the text's address answers the common case without hashing the
+ * statement (a hit is still confirmed by comparing the text).
  */
 #include "db/db.h"
 
@@ -109,8 +106,7 @@ int db_open(const char *path, Db **out) {
       "PRAGMA journal_mode=WAL;"
       "PRAGMA synchronous=FULL;"
       "PRAGMA foreign_keys=ON;"
-      "PRAGMA temp_store=MEMORY;"
-      "PRAGMA mmap_size=0;";
+      "PRAGMA temp_store=MEMORY;";
   char *err = NULL;
   rc = sqlite3_exec(h, pragmas, NULL, NULL, &err);
   if (rc != SQLITE_OK) {
@@ -119,10 +115,6 @@ int db_open(const char *path, Db **out) {
     sqlite3_close(h);
     return map_rc(rc);
   }
-  /* the file grows by whole MiB: the memory map (mmap_size) is redone when the size changes, which is
-   * then rare instead of after every checkpoint that adds a page */
-  int chunk = 1 << 20;
-  sqlite3_file_control(h, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
   Db *db = xcalloc(1, sizeof *db);
   db->h = h;
   db->cap = 64;

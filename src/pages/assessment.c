@@ -232,8 +232,6 @@ static void questionnaire_section(Req *r, int64_t tid, const Questionnaire *q, R
   html(&r->out, "</tbody></table></div></section>");
 }
 
-static const char *dup(Req *r, Stmt *st, const char *c) { return arena_strdup(r->a, db_text(st, c)); }
-
 static int get_list(Req *r) {
   Grounds g;
   int64_t pid;
@@ -254,9 +252,9 @@ static int get_list(Req *r) {
   int n = 0, rc = DB_DONE;
   while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
     list[n++] = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                         .version = (int)db_int(st, "version"), .questionnaire = dup(r, st, "questionnaire"),
-                         .scores = dup(r, st, "scores"), .filled_by = dup(r, st, "filled_by"),
-                         .entered_by = dup(r, st, "entered_by")};
+                         .version = (int)db_int(st, "version"), .questionnaire = db_text_copy(r, st, "questionnaire"),
+                         .scores = db_text_copy(r, st, "scores"), .filled_by = db_text_copy(r, st, "filled_by"),
+                         .entered_by = db_text_copy(r, st, "entered_by")};
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   const char *pname;
@@ -514,9 +512,9 @@ static int get_one(Req *r) {
     rc = db_step(st);
     if (rc == DB_ROW)
       res = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .version = (int)db_int(st, "version"),
-                     .questionnaire = dup(r, st, "questionnaire"), .answers = dup(r, st, "answers"),
-                     .scores = dup(r, st, "scores"), .filled_by = dup(r, st, "filled_by"),
-                     .entered_by = dup(r, st, "entered_by")};
+                     .questionnaire = db_text_copy(r, st, "questionnaire"), .answers = db_text_copy(r, st, "answers"),
+                     .scores = db_text_copy(r, st, "scores"), .filled_by = db_text_copy(r, st, "filled_by"),
+                     .entered_by = db_text_copy(r, st, "entered_by")};
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   }
@@ -571,7 +569,6 @@ static int get_one(Req *r) {
   return 200;
 }
 
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
 
 const Route assessment_routes[] = {
     {"GET", "/t/{id}/assessments", ROLES_CASE, R_CASE, get_list},

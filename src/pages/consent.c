@@ -293,7 +293,12 @@ static void history(Req *r, const Context *c, const char *next) {
   html(&r->out, "</tbody></table></div>");
 }
 
+/* The consents page of c with status. Every rendering shows the case (also a form refused with 400 or 409),
+ * so it writes the access-log entry of a view first. */
 static int render(Req *r, Context *c, int status) {
+  int rc = audit_write(r, &(AuditEntry){.participant_id = c->pid, .trajectory_id = c->tid, .item = "consents",
+                                        .action = "view", .outcome = "ok", .grounds = grounds_name(c->g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
   page_begin(r, _("Consents"));
   html(&r->out, "<h1>%s</h1>", _("Consents"));
   trajectory_subnav(r, c->tid, c->g, "consents");
@@ -321,9 +326,6 @@ static int get_consents(Req *r) {
   Context c;
   int s = open_context(r, &c, "consents", "view");
   if (s) return s;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = c.pid, .trajectory_id = c.tid, .item = "consents",
-                                        .action = "view", .outcome = "ok", .grounds = grounds_name(c.g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
   return render(r, &c, 200);
 }
 
@@ -527,7 +529,6 @@ static int get_my_consents(Req *r) {
   return 200;
 }
 
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
 
 const Route consent_routes[] = {
     {"GET", "/t/{id}/consents", ROLES_CASE, R_CASE, get_consents},

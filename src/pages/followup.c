@@ -232,7 +232,6 @@ static int post_done(Req *r) {
                                 arena_printf(r->a, "/t/%lld/followups", (long long)tid));
 }
 
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
 
 const Route followup_routes[] = {
     {"GET", "/t/{id}/followups", ROLES_CASE, R_CASE, get_followups},

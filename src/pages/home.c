@@ -129,7 +129,6 @@ static const char *today_str(Req *r) {
   return d;
 }
 
-static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
 
 static bool action_open(const MeAction *a) {
   return strcmp(a->status, "planned") == 0 || strcmp(a->status, "in_progress") == 0;
@@ -188,7 +187,7 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
   int64_t gids[ME_GOALS];
   while (p->ngoals < ME_GOALS && (rc = db_step(st)) == DB_ROW) {
     gids[p->ngoals] = db_int(st, "id");
-    p->goals[p->ngoals++] = (MeGoal){.title = col(r, st, "title"), .time_bound = col(r, st, "time_bound")};
+    p->goals[p->ngoals++] = (MeGoal){.title = db_text_copy(r, st, "title"), .time_bound = db_text_copy(r, st, "time_bound")};
   }
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return rc;
@@ -201,10 +200,10 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
     if (!st) return DB_ERROR;
     db_bind_int(st, 1, gids[i]);
     while (g->nactions < ME_ACTIONS && (rc = db_step(st)) == DB_ROW)
-      g->actions[g->nactions++] = (MeAction){.text = col(r, st, "text"), .owner_kind = col(r, st, "owner_kind"),
-                                             .owner_name = col(r, st, "owner_name"), .due_on = col(r, st, "due_on"),
-                                             .status = col(r, st, "status"),
-                                             .measure = db_null(st, "measure_slug") ? NULL : col(r, st, "measure_slug")};
+      g->actions[g->nactions++] = (MeAction){.text = db_text_copy(r, st, "text"), .owner_kind = db_text_copy(r, st, "owner_kind"),
+                                             .owner_name = db_text_copy(r, st, "owner_name"), .due_on = db_text_copy(r, st, "due_on"),
+                                             .status = db_text_copy(r, st, "status"),
+                                             .measure = db_null(st, "measure_slug") ? NULL : db_text_copy(r, st, "measure_slug")};
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return rc;
   }
@@ -240,8 +239,8 @@ static int next_followup(Req *r, int64_t tid, int64_t pid, const char *today, Me
   const char *kind = NULL, *due = NULL;
   if (rc == DB_ROW) {
     fid = db_int(st, "item_id");
-    kind = col(r, st, "kind");
-    due = col(r, st, "due_on");
+    kind = db_text_copy(r, st, "kind");
+    due = db_text_copy(r, st, "due_on");
   }
   db_done(st);
   if (rc == DB_DONE) return DB_OK;
@@ -276,8 +275,8 @@ static int load_notes(Req *r, int64_t tid, int64_t pid, const char *today, MeNot
   MeNote all[ME_NOTES];
   int m = 0;
   while (m < ME_NOTES && (rc = db_step(st)) == DB_ROW)
-    all[m++] = (MeNote){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .title = col(r, st, "title"),
-                        .category = col(r, st, "category")};
+    all[m++] = (MeNote){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .title = db_text_copy(r, st, "title"),
+                        .category = db_text_copy(r, st, "category")};
   db_done(st);
   if (m == ME_NOTES) rc = DB_DONE;
   if (rc != DB_DONE) return rc;
@@ -448,11 +447,10 @@ static int get_me(Req *r) {
   MePlan *plan = arena_alloc(r->a, sizeof *plan);
   if ((rc = load_plan(r, t.id, pid, today, plan, entries, &ne)) != DB_OK) return http_db_error(r, rc);
   MeNext next = {.action = next_action(plan)};
+  MeasureRef article;
   if (next.action && next.action->measure) { /* the article that explains the next step, if published */
-    MeasureRef *ms;
-    int nms;
-    if ((rc = measures_published(r, &ms, &nms)) != DB_OK) return http_db_error(r, rc);
-    next.measure = measure_find(ms, nms, next.action->measure);
+    if ((rc = measure_published_one(r, next.action->measure, &article)) == DB_ROW) next.measure = &article;
+    else if (rc != DB_DONE) return http_db_error(r, rc);
   }
   if (!next.action && (rc = next_followup(r, t.id, pid, today, &next, entries, &ne)) != DB_OK)
     return http_db_error(r, rc);
@@ -480,8 +478,17 @@ static int get_me(Req *r) {
   return 200;
 }
 
+/* One trajectory on /shared, read before anything is written. */
+typedef struct SharedRow {
+  int64_t tid, pid, visible;
+  const char *first, *last, *phase;
+  Grounds g;
+} SharedRow;
+
 /* /shared: the trajectories the partner is a live network member of, with the number of notes they may
- * see in each (counted through the one SQL filter, so the count leaks nothing hidden). */
+ * see in each (counted through the one SQL filter, so the count leaks nothing hidden). Each trajectory is
+ * let through by the one door (policy_trajectory) and every one listed is logged before the page is
+ * written. */
 static int get_shared(Req *r) {
   char today[11];
   date_format(date_today(), today);
@@ -496,30 +503,54 @@ static int get_shared(Req *r) {
   if (!st) return http_db_error(r, DB_ERROR);
   int next = policy_bind_item_filter(st, 1, r->user, today);
   db_bind_int(st, next, r->user->id);
-  page_begin(r, _("Shared with me"));
-  html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Information shared with you"),
-       _("You see only what the participant, or the person the information belongs to, agreed to share with you."));
-  int rc, n = 0;
-  AuditEntry *entries = arena_alloc(r->a, sizeof(AuditEntry) * 64);
+  SharedRow *rows = NULL;
+  int rc, n = 0, cap = 0;
   while ((rc = db_step(st)) == DB_ROW) {
-    if (n == 0) html(&r->out, "<ul class=\"cards\">");
-    int64_t tid = db_int(st, "id"), visible = db_int(st, "visible");
-    html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %s</p></li>",
-         (long long)tid, db_text(st, "first_name"), db_text(st, "last_name"), label_phase(db_text(st, "phase")),
-         arena_printf(r->a, P_("%lld note shared with you", "%lld notes shared with you", visible), (long long)visible));
-    if (n < 64)
-      entries[n] = (AuditEntry){.participant_id = db_int(st, "participant_id"), .trajectory_id = tid, .item = "trajectory", .action = "list", .outcome = "ok",
-                                .grounds = "member"};
-    n++;
+    if (n == cap) {
+      int ncap = cap ? cap * 2 : 16;
+      SharedRow *nv = arena_alloc(r->a, sizeof *nv * (size_t)ncap);
+      if (n) memcpy(nv, rows, sizeof *nv * (size_t)n);
+      rows = nv;
+      cap = ncap;
+    }
+    rows[n++] = (SharedRow){.tid = db_int(st, "id"), .visible = db_int(st, "visible"),
+                            .first = db_text_copy(r, st, "first_name"), .last = db_text_copy(r, st, "last_name"),
+                            .phase = db_text_copy(r, st, "phase")};
   }
   db_done(st);
   if (rc != DB_DONE) return http_db_error(r, rc);
-  if (n) html(&r->out, "</ul>");
-  else
+
+  /* the one door for each trajectory, then one access-log batch for all that are listed */
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
+  int ne = 0;
+  for (int i = 0; i < n; i++) {
+    if ((rc = policy_trajectory(r->db, r->user, rows[i].tid, &rows[i].g, &rows[i].pid)) != DB_OK)
+      return http_db_error(r, rc);
+    if (rows[i].g == GROUNDS_NONE) continue; /* not shown */
+    entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].tid, .item = "trajectory",
+                                 .action = "list", .outcome = "ok", .grounds = grounds_name(rows[i].g)};
+  }
+  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+
+  page_begin(r, _("Shared with me"));
+  html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Information shared with you"),
+       _("You see only what the participant, or the person the information belongs to, agreed to share with you."));
+  if (ne) {
+    html(&r->out, "<ul class=\"cards\">");
+    for (int i = 0; i < n; i++) {
+      const SharedRow *w = &rows[i];
+      if (w->g == GROUNDS_NONE) continue;
+      html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %s</p></li>",
+           (long long)w->tid, w->first, w->last, label_phase(w->phase),
+           arena_printf(r->a, P_("%lld note shared with you", "%lld notes shared with you", w->visible),
+                        (long long)w->visible));
+    }
+    html(&r->out, "</ul>");
+  } else {
     html(&r->out, "<section class=\"card empty\"><p>%s</p><p>%s</p></section>", _("Nothing has been shared with you yet."),
          _("When a coach adds you to a participant's network and the participant shares information with you, the "
            "trajectory appears here."));
-  if ((rc = audit_write_many(r, entries, n < 64 ? n : 64)) != DB_OK) return http_db_error(r, rc);
+  }
   page_end(r);
   return 200;
 }

@@ -31,9 +31,13 @@ const char *home_for(const User *u) {
   return "/account";
 }
 
+/* A local path to go on to after signing in: starts with one '/', and holds no control character, DEL or
+ * backslash anywhere (browsers drop tabs and newlines from URLs and read '\' as '/', so "/\t/evil" would
+ * become the other site "//evil"). */
 const char *safe_next(const char *next, const char *fallback) {
-  if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\r') || strchr(next, '\n'))
-    return fallback;
+  if (!next || next[0] != '/' || next[1] == '/') return fallback;
+  for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+    if (*p < 0x20 || *p == 0x7f || *p == '\\') return fallback;
   return next;
 }
 

@@ -44,7 +44,6 @@ typedef struct Measure {
   "SELECT m.id, m.slug, m.audience, m.title_nl, m.body_nl, m.title_en, m.body_en, m.published, m.updated_at, " \
   "u.name AS updated_by_name FROM measures m LEFT JOIN users u ON u.id = m.updated_by "
 
-static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
 
 static bool is_admin(Req *r) { return r->user && (r->user->roles & ROLE_ADMIN); }
 
@@ -102,10 +101,10 @@ static int measure_load(Req *r, const char *slug, int64_t id, Measure *m) {
   else db_bind_int(st, 1, id);
   int rc = db_step(st);
   if (rc == DB_ROW)
-    *m = (Measure){.id = db_int(st, "id"), .updated_at = db_int(st, "updated_at"), .slug = col(r, st, "slug"),
-                   .audience = col(r, st, "audience"), .title_nl = col(r, st, "title_nl"),
-                   .body_nl = col(r, st, "body_nl"), .title_en = col(r, st, "title_en"),
-                   .body_en = col(r, st, "body_en"), .updated_by_name = col(r, st, "updated_by_name"),
+    *m = (Measure){.id = db_int(st, "id"), .updated_at = db_int(st, "updated_at"), .slug = db_text_copy(r, st, "slug"),
+                   .audience = db_text_copy(r, st, "audience"), .title_nl = db_text_copy(r, st, "title_nl"),
+                   .body_nl = db_text_copy(r, st, "body_nl"), .title_en = db_text_copy(r, st, "title_en"),
+                   .body_en = db_text_copy(r, st, "body_en"), .updated_by_name = db_text_copy(r, st, "updated_by_name"),
                    .published = db_int(st, "published") != 0};
   db_done(st);
   return rc;
@@ -126,7 +125,7 @@ int measures_published(Req *r, MeasureRef **list, int *n) {
   int k = 0, rc;
   while (k < MEASURES_LINKABLE_MAX && (rc = db_step(st)) == DB_ROW) {
     const char *title = title_for(r, db_text(st, "title_nl"), db_text(st, "title_en"), NULL);
-    v[k++] = (MeasureRef){.slug = col(r, st, "slug"), .title = arena_strdup(r->a, title)};
+    v[k++] = (MeasureRef){.slug = db_text_copy(r, st, "slug"), .title = arena_strdup(r->a, title)};
   }
   db_done(st);
   if (k == MEASURES_LINKABLE_MAX) rc = DB_DONE;
@@ -134,6 +133,18 @@ int measures_published(Req *r, MeasureRef **list, int *n) {
   *list = v;
   *n = k;
   return DB_OK;
+}
+
+int measure_published_one(Req *r, const char *slug, MeasureRef *out) {
+  Stmt *st = db_prepare(r->db, "SELECT slug, title_nl, title_en FROM measures WHERE slug = ? AND published = 1");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, slug);
+  int rc = db_step(st);
+  if (rc == DB_ROW)
+    *out = (MeasureRef){.slug = db_text_copy(r, st, "slug"),
+                        .title = arena_strdup(r->a, title_for(r, db_text(st, "title_nl"), db_text(st, "title_en"), NULL))};
+  db_done(st);
+  return rc;
 }
 
 const MeasureRef *measure_find(const MeasureRef *list, int n, const char *slug) {

@@ -100,9 +100,6 @@ typedef struct Consent {
   const char *grantee_side, *category;
 } Consent;
 
-/* Copies a text column into the request arena (NULL stays NULL). */
-static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
-
 /* Loads the live members of trajectory tid, care side first. Allocates in the request arena. Returns a
  * DB code. */
 static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
@@ -126,12 +123,12 @@ static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
     v[(*n)++] = (Member){
         .id = db_int(st, "id"),
         .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
-        .side = col(r, st, "side"),
-        .role = col(r, st, "role"),
-        .name = col(r, st, "name"),
-        .organisation = col(r, st, "organisation"),
-        .email = col(r, st, "email"),
-        .phone = col(r, st, "phone"),
+        .side = db_text_copy(r, st, "side"),
+        .role = db_text_copy(r, st, "role"),
+        .name = db_text_copy(r, st, "name"),
+        .organisation = db_text_copy(r, st, "organisation"),
+        .email = db_text_copy(r, st, "email"),
+        .phone = db_text_copy(r, st, "phone"),
         .has_password = db_int(st, "has_password") != 0,
     };
   }
@@ -165,8 +162,8 @@ static int consents_load(Req *r, int64_t tid, const char *today, Consent **out, 
         .id = db_int(st, "id"),
         .source_member_id = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id"),
         .grantee_member_id = db_null(st, "grantee_member_id") ? 0 : db_int(st, "grantee_member_id"),
-        .grantee_side = col(r, st, "grantee_side"),
-        .category = col(r, st, "category"),
+        .grantee_side = db_text_copy(r, st, "grantee_side"),
+        .category = db_text_copy(r, st, "category"),
     };
   }
   db_done(st);
@@ -202,7 +199,7 @@ static int coaches_load(Req *r, int64_t tid, const char ***out, size_t *n) {
       v = w;
       cap *= 2;
     }
-    v[(*n)++] = col(r, st, "name");
+    v[(*n)++] = db_text_copy(r, st, "name");
   }
   db_done(st);
   *out = v;
@@ -222,7 +219,7 @@ static int my_membership(Req *r, int64_t tid, int64_t *mid, const char **side) {
   int rc = db_step(st);
   if (rc == DB_ROW) {
     *mid = db_int(st, "id");
-    *side = col(r, st, "side");
+    *side = db_text_copy(r, st, "side");
   }
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
@@ -651,8 +648,8 @@ static int post_invite(Req *r) {
     db_rollback(r->db);
     return rc == DB_DONE ? member_denied(r, pid, tid, item) : http_db_error(r, rc);
   }
-  const char *name = col(r, st, "name"), *email = col(r, st, "email"), *side = col(r, st, "side");
-  const char *role = col(r, st, "role");
+  const char *name = db_text_copy(r, st, "name"), *email = db_text_copy(r, st, "email");
+  const char *side = db_text_copy(r, st, "side"), *role = db_text_copy(r, st, "role");
   int64_t uid = db_null(st, "user_id") ? 0 : db_int(st, "user_id");
   bool has_password = db_int(st, "has_password") != 0;
   db_done(st);

@@ -308,7 +308,6 @@ static int get_note(Req *r) {
   return 200;
 }
 
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
 
 const Route notes_routes[] = {
     {"GET", "/t/{id}/notes", ROLES_CASE, R_CASE, get_notes},

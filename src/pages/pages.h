@@ -77,6 +77,8 @@ typedef struct MeasureRef {
  * Returns a DB code; on success *list and *n are set (n may be 0). measures.c. */
 enum { MEASURES_LINKABLE_MAX = 500 };
 int measures_published(Req *r, MeasureRef **list, int *n);
+/* The published article with this slug, into *out: DB_ROW, or DB_DONE when there is none. measures.c. */
+int measure_published_one(Req *r, const char *slug, MeasureRef *out);
 /* The entry of list with this slug, or NULL (no published article: show the slug as plain text). */
 const MeasureRef *measure_find(const MeasureRef *list, int n, const char *slug);
 
@@ -87,6 +89,13 @@ void static_init(void);
 
 /* The start page for a user's roles ("/caseload", "/admin/users", "/me", ...). */
 const char *home_for(const User *u);
+
+/* Every signed-in role: the route lets them in and the one door inside the handler decides (case pages). */
+enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
+
+/* Copies text column name of the current row of st into the request arena (NULL stays NULL), for text
+ * kept past the next db_step/db_done. trajectory.c. */
+const char *db_text_copy(Req *r, Stmt *st, const char *name);
 
 /* A local redirect target from user input: must start with one '/', else fallback. */
 const char *safe_next(const char *next, const char *fallback);

@@ -101,9 +101,6 @@ static const char *today_str(Req *r) {
 
 static const char *s_or_empty(const char *s) { return s ? s : ""; }
 
-/* Copies a text column into the request arena (NULL stays NULL). */
-static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
-
 /* ------------------------------------------------------------------------------------------ storage */
 
 /* The latest version of trajectory tid, whoever may see it: *item_id and *version, both 0 when there is
@@ -157,15 +154,15 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
     v->trajectory_id = db_int(st, "trajectory_id");
     v->version = db_int(st, "version");
     v->created_at = db_int(st, "created_at");
-    v->reason = col(r, st, "reason");
-    v->author = col(r, st, "author");
+    v->reason = db_text_copy(r, st, "reason");
+    v->author = db_text_copy(r, st, "author");
     if (!db_null(st, "p_at")) {
       v->p_at = db_int(st, "p_at");
-      v->p_name = col(r, st, "p_name");
+      v->p_name = db_text_copy(r, st, "p_name");
     }
     if (!db_null(st, "c_at")) {
       v->c_at = db_int(st, "c_at");
-      v->c_name = col(r, st, "c_name");
+      v->c_name = db_text_copy(r, st, "c_name");
     }
   }
   db_done(st);
@@ -176,10 +173,12 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, item_id);
   while (v->ngoals < GOALS_MAX && (rc = db_step(st)) == DB_ROW) {
-    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = col(r, st, "title"),
-                                       .specific = col(r, st, "specific"), .measurable = col(r, st, "measurable"),
-                                       .achievable = col(r, st, "achievable"), .relevant = col(r, st, "relevant"),
-                                       .time_bound = col(r, st, "time_bound")};
+    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = db_text_copy(r, st, "title"),
+                                       .specific = db_text_copy(r, st, "specific"),
+                                       .measurable = db_text_copy(r, st, "measurable"),
+                                       .achievable = db_text_copy(r, st, "achievable"),
+                                       .relevant = db_text_copy(r, st, "relevant"),
+                                       .time_bound = db_text_copy(r, st, "time_bound")};
   }
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return rc;
@@ -195,14 +194,14 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
     while (g->nactions < ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
       PlanAction *a = &g->actions[g->nactions++];
       const char *kind = db_text(st, "owner_kind");
-      a->text = col(r, st, "text");
-      a->due_on = col(r, st, "due_on");
-      a->status = col(r, st, "status");
-      a->measure = col(r, st, "measure_slug");
+      a->text = db_text_copy(r, st, "text");
+      a->due_on = db_text_copy(r, st, "due_on");
+      a->status = db_text_copy(r, st, "status");
+      a->measure = db_text_copy(r, st, "measure_slug");
       if (strcmp(kind, "member") == 0) {
         a->owner = arena_printf(r->a, "%lld", (long long)db_int(st, "owner_member_id"));
         a->owner_label = db_null(st, "owner_removed")
-                             ? col(r, st, "owner_name")
+                             ? db_text_copy(r, st, "owner_name")
                              : arena_printf(r->a, "%s (%s)", db_text(st, "owner_name"), _("no longer in the network"));
       } else {
         a->owner = strcmp(kind, "coach") == 0 ? "coach" : "participant";
@@ -278,7 +277,7 @@ static int measures_keep_stored(Req *r, int64_t tid, int64_t n, Measures *ms) {
   db_bind_int(st, 2, n);
   int rc;
   while ((rc = db_step(st)) == DB_ROW)
-    if (ms->nkept < GOALS_MAX * ACTIONS_MAX) ms->kept[ms->nkept++] = col(r, st, "slug");
+    if (ms->nkept < GOALS_MAX * ACTIONS_MAX) ms->kept[ms->nkept++] = db_text_copy(r, st, "slug");
   db_done(st);
   return rc == DB_DONE ? DB_OK : rc;
 }
@@ -411,7 +410,7 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
   int n = 0, rc = DB_DONE;
   while (n < VERSIONS_MAX && (rc = db_step(st)) == DB_ROW)
     rows[n++] = (VersionRow){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
-                             .created_at = db_int(st, "created_at"), .author = col(r, st, "author"),
+                             .created_at = db_int(st, "created_at"), .author = db_text_copy(r, st, "author"),
                              .p_ok = !db_null(st, "p_at"), .c_ok = !db_null(st, "c_at")};
   db_done(st);
   if (n == VERSIONS_MAX) rc = DB_DONE;
@@ -770,19 +769,24 @@ static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *
   db_bind_int(st, 1, tid);
   int rc = db_step(st);
   if (rc == DB_ROW) {
-    *started_on = col(r, st, "started_on");
+    *started_on = db_text_copy(r, st, "started_on");
     *open = strcmp(db_text(st, "status"), "open") == 0;
   }
   db_done(st);
   return rc;
 }
 
-/* The edit page (also the re-render after a refused save, with status 400 or 409 and notice on top). */
-static int render_edit(Req *r, int64_t tid, const PlanVersion *prefill, bool posted, int64_t base, int status,
-                       const char *notice, const Measures *ms) {
+/* The edit page (also the re-render after a refused save, with status 400 or 409 and notice on top). It shows
+ * the case (the network as owners, the plan being changed), so every rendering writes an access-log entry
+ * "plan"/"edit" for the coach (pid: the participant) first. */
+static int render_edit(Req *r, int64_t tid, int64_t pid, const PlanVersion *prefill, bool posted, int64_t base,
+                       int status, const char *notice, const Measures *ms) {
   const char *started_on = "";
   bool open = true;
-  int rc = trajectory_facts(r, tid, &started_on, &open);
+  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "plan", .action = "edit",
+                                        .outcome = "ok", .grounds = grounds_name(GROUNDS_COACH)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = trajectory_facts(r, tid, &started_on, &open);
   if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
   const char **owners;
   if ((rc = member_options(r, tid, (const char *const[]){"participant", _("The participant"), "coach", _("The coach"), NULL}, &owners)) != DB_OK) return http_db_error(r, rc);
@@ -818,7 +822,7 @@ static int get_edit(Req *r) {
     if (!ok) return http_error(r, 404, NULL);
     if ((rc = version_load(r, item, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
   }
-  return render_edit(r, tid, item ? &v : NULL, false, version, 200, NULL, NULL);
+  return render_edit(r, tid, pid, item ? &v : NULL, false, version, 200, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ saving */
@@ -1049,25 +1053,25 @@ static int post_plan(Req *r) {
   if ((rc = measures_load(r, &ms)) != DB_OK || (rc = measures_keep_stored(r, tid, base, &ms)) != DB_OK)
     return http_db_error(r, rc);
   if ((rc = plan_parse(r, tid, started_on, &v, owner_ids, owner_kinds, &ms)) != DB_OK) return http_db_error(r, rc);
-  if (base != latest) return render_edit(r, tid, NULL, true, latest, 409, conflict_message(), &ms);
+  if (base != latest) return render_edit(r, tid, pid, NULL, true, latest, 409, conflict_message(), &ms);
   const char *reason = form_str(r, "reason");
   if (latest > 0 && !*reason) form_error(r, "reason", _("Say why the plan is adjusted."));
   else if (text_chars(reason) > REASON_MAX) form_error(r, "reason", _("The reason is too long (at most 2000 characters)."));
-  if (r->nerrors) return render_edit(r, tid, NULL, true, latest, 400, NULL, &ms);
+  if (r->nerrors) return render_edit(r, tid, pid, NULL, true, latest, 400, NULL, &ms);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   int64_t again_item, again;
   if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
   if (again != latest) { /* saved in between our check and the write lock */
     db_rollback(r->db);
-    return render_edit(r, tid, NULL, true, again, 409, conflict_message(), &ms);
+    return render_edit(r, tid, pid, NULL, true, again, 409, conflict_message(), &ms);
   }
   int64_t item = 0;
   rc = plan_insert(r, tid, &v, latest + 1, latest > 0 ? reason : NULL, owner_ids, owner_kinds, &item);
   if (rc == DB_CONSTRAINT) {
     db_rollback(r->db);
     if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
-    return render_edit(r, tid, NULL, true, again, 409, conflict_message(), &ms);
+    return render_edit(r, tid, pid, NULL, true, again, 409, conflict_message(), &ms);
   }
   if (rc != DB_OK) return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
@@ -1223,7 +1227,6 @@ static int post_confirm(Req *r) {
 
 /* Reading and confirming: every role reaches the handler so that the one door decides (and logs a refusal).
  * Writing the plan is a coach's task: other roles are refused before the handler (403). */
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
 
 const Route plan_routes[] = {
     {"GET", "/t/{id}/plan", ROLES_CASE, R_CASE, get_plan},

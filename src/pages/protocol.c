@@ -112,9 +112,6 @@ static const char *today_str(Req *r) {
   return d;
 }
 
-/* Copies a text column into the request arena (NULL stays NULL). */
-static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
-
 /* Makes room for one more element in the arena array v that holds n elements of size bytes in *cap: when
  * full, copies it into one twice as large (request arena; cannot fail) and doubles *cap. Returns the array. */
 static void *grow(Req *r, void *v, int n, int *cap, size_t size) {
@@ -181,13 +178,13 @@ static int traj_load(Req *r, int64_t id, Traj *t) {
                 .template_id = db_int(st, "template_id"),
                 .hours_tenths = db_int(st, "hours_per_week_tenths"),
                 .has_hours = !db_null(st, "hours_per_week_tenths"),
-                .phase = col(r, st, "phase"),
-                .status = col(r, st, "status"),
-                .phase_since = col(r, st, "phase_since"),
-                .started_on = col(r, st, "started_on"),
-                .closed_on = col(r, st, "closed_on"),
-                .outcome = col(r, st, "outcome"),
-                .template_name = col(r, st, "template_name")};
+                .phase = db_text_copy(r, st, "phase"),
+                .status = db_text_copy(r, st, "status"),
+                .phase_since = db_text_copy(r, st, "phase_since"),
+                .started_on = db_text_copy(r, st, "started_on"),
+                .closed_on = db_text_copy(r, st, "closed_on"),
+                .outcome = db_text_copy(r, st, "outcome"),
+                .template_name = db_text_copy(r, st, "template_name")};
   db_done(st);
   return rc;
 }
@@ -207,12 +204,12 @@ static void step_map(Req *r, Stmt *st, void *p) {
                       .done_at = db_int(st, "done_at"),
                       .required = db_int(st, "required") != 0,
                       .added = db_int(st, "added_by_coach") != 0,
-                      .phase = col(r, st, "phase"),
-                      .text = col(r, st, "text"),
-                      .status = col(r, st, "status"),
-                      .skip_reason = col(r, st, "skip_reason"),
-                      .added_reason = col(r, st, "added_reason"),
-                      .done_by = col(r, st, "done_by")};
+                      .phase = db_text_copy(r, st, "phase"),
+                      .text = db_text_copy(r, st, "text"),
+                      .status = db_text_copy(r, st, "status"),
+                      .skip_reason = db_text_copy(r, st, "skip_reason"),
+                      .added_reason = db_text_copy(r, st, "added_reason"),
+                      .done_by = db_text_copy(r, st, "done_by")};
 }
 
 /* Loads the steps of trajectory tid in order into *out (arena array) and *n. Returns a DB code. */
@@ -237,13 +234,13 @@ typedef struct Stay {
 static void stay_map(Req *r, Stmt *st, void *p) {
   *(Stay *)p = (Stay){.hours_tenths = db_int(st, "hours_per_week_tenths"),
                       .has_hours = !db_null(st, "hours_per_week_tenths"),
-                      .phase = col(r, st, "phase"),
-                      .kind = col(r, st, "kind"),
-                      .entered_on = col(r, st, "entered_on"),
-                      .left_on = col(r, st, "left_on"),
-                      .reason = col(r, st, "reason"),
-                      .outcome = col(r, st, "outcome"),
-                      .by = col(r, st, "by_name")};
+                      .phase = db_text_copy(r, st, "phase"),
+                      .kind = db_text_copy(r, st, "kind"),
+                      .entered_on = db_text_copy(r, st, "entered_on"),
+                      .left_on = db_text_copy(r, st, "left_on"),
+                      .reason = db_text_copy(r, st, "reason"),
+                      .outcome = db_text_copy(r, st, "outcome"),
+                      .by = db_text_copy(r, st, "by_name")};
 }
 
 /* Loads the phase history of trajectory tid, oldest first. Returns a DB code. */
@@ -677,37 +674,6 @@ static void history_table(Req *r, const Stay *stays, int n) {
   html(&r->out, "</tbody></table></div></section>");
 }
 
-/* Renders the protocol page of t with status; f names the form that failed (its typed values are kept).
- * Returns the status, or a DB error page. */
-static int render_protocol(Req *r, const Traj *t, Grounds g, int status, const Failed *f) {
-  Step *steps;
-  Stay *stays;
-  int nsteps, nstays, rc;
-  if ((rc = steps_load(r, t->id, &steps, &nsteps)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = history_load(r, t->id, &stays, &nstays)) != DB_OK) return http_db_error(r, rc);
-  bool coach = g == GROUNDS_COACH;
-
-  page_begin(r, _("Protocol"));
-  html(&r->out, "<h1>%s</h1>", _("Protocol"));
-  trajectory_subnav(r, t->id, g, "protocol");
-  html(&r->out, "<p class=\"muted\">%s %s", _("Protocol template:"), t->template_name ? t->template_name : _("none"));
-  if (!traj_open(t)) html(&r->out, " · %s", _("This trajectory is closed."));
-  html(&r->out, "</p>");
-  if (coach) form_errors_summary(r);
-  timeline(r, t, steps, nsteps, stays, nstays);
-  if (!traj_open(t)) closed_section(r, t, coach, f);
-  current_checklist(r, t, steps, nsteps, coach, f);
-  if (coach && traj_open(t)) move_form(r, t, steps, nsteps, f);
-  other_phases(r, t, steps, nsteps, coach, f);
-  if (coach && traj_open(t)) {
-    add_form(r, t, f);
-    close_form(r, t, f);
-  }
-  history_table(r, stays, nstays);
-  page_end(r);
-  return status;
-}
-
 /* ---------------------------------------------------------------------------- case handlers */
 
 static const char *const closed_protocol = N_("This trajectory is closed; reopen it to change its protocol.");
@@ -742,13 +708,50 @@ static int case_audit(Req *r, const Case *c) {
                                       .action = c->action, .outcome = "ok", .grounds = grounds_name(c->g)});
 }
 
+/* Renders the protocol page of c's trajectory with status; f names the form that failed (its typed values
+ * are kept). Every rendering shows the case, so it writes the access-log entry of a view first (also for a
+ * change refused with 400, after anything half-done is rolled back). Returns the status, or a DB error page. */
+static int render_protocol(Req *r, const Case *c, int status, const Failed *f) {
+  const Traj *t = &c->t;
+  Grounds g = c->g;
+  Step *steps;
+  Stay *stays;
+  int nsteps, nstays, rc;
+  if (db_in_tx(r->db)) db_rollback(r->db);
+  if ((rc = audit_write(r, &(AuditEntry){.participant_id = c->pid, .trajectory_id = t->id,
+                                         .item = "trajectory:protocol", .action = "view", .outcome = "ok",
+                                         .grounds = grounds_name(g)})) != DB_OK)
+    return http_db_error(r, rc);
+  if ((rc = steps_load(r, t->id, &steps, &nsteps)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = history_load(r, t->id, &stays, &nstays)) != DB_OK) return http_db_error(r, rc);
+  bool coach = g == GROUNDS_COACH;
+
+  page_begin(r, _("Protocol"));
+  html(&r->out, "<h1>%s</h1>", _("Protocol"));
+  trajectory_subnav(r, t->id, g, "protocol");
+  html(&r->out, "<p class=\"muted\">%s %s", _("Protocol template:"), t->template_name ? t->template_name : _("none"));
+  if (!traj_open(t)) html(&r->out, " · %s", _("This trajectory is closed."));
+  html(&r->out, "</p>");
+  if (coach) form_errors_summary(r);
+  timeline(r, t, steps, nsteps, stays, nstays);
+  if (!traj_open(t)) closed_section(r, t, coach, f);
+  current_checklist(r, t, steps, nsteps, coach, f);
+  if (coach && traj_open(t)) move_form(r, t, steps, nsteps, f);
+  other_phases(r, t, steps, nsteps, coach, f);
+  if (coach && traj_open(t)) {
+    add_form(r, t, f);
+    close_form(r, t, f);
+  }
+  history_table(r, stays, nstays);
+  page_end(r);
+  return status;
+}
+
 static int get_protocol(Req *r) {
   Case c;
   int s = case_open(r, "trajectory:protocol", "view", false, NULL, &c);
   if (s) return s;
-  int rc = case_audit(r, &c);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  return render_protocol(r, &c.t, c.g, 200, &(Failed){0});
+  return render_protocol(r, &c, 200, &(Failed){0});
 }
 
 
@@ -813,7 +816,7 @@ static int post_step(Req *r) {
   if (!done && !reopen && !skip) return http_error(r, 400, _("This action is not known."));
   if (skip && !check_reason(r, arena_printf(r->a, "reason-%lld", (long long)sid), reason, true,
                             _("Give a reason for skipping this step.")))
-    return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "step", .step_id = sid});
+    return render_protocol(r, &c, 400, &(Failed){.form = "step", .step_id = sid});
 
   int64_t now = (int64_t)time(NULL);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -839,7 +842,7 @@ static int post_add_step(Req *r) {
   if (trajectory_phase_index(phase) < 0) form_error(r, "phase", _("Choose a phase."));
   check_step_text(r, "text", text);
   check_reason(r, "add_reason", reason, true, _("Give a reason for adding this step."));
-  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "add"});
+  if (r->nerrors) return render_protocol(r, &c, 400, &(Failed){.form = "add"});
 
   int rc;
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -944,7 +947,7 @@ static int post_move(Req *r) {
     rc = check_open_required(r, &c.t, "move_reason", reason, _("Give a reason to move on anyway."));
     if (rc != DB_OK) return http_db_error(r, rc);
   }
-  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "move"});
+  if (r->nerrors) return render_protocol(r, &c, 400, &(Failed){.form = "move"});
 
   const char *today = today_str(r);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -978,7 +981,7 @@ static int post_close(Req *r) {
   int rc;
   if ((rc = check_open_required(r, &c.t, "note", note, _("Say in the note why you close now."))) != DB_OK)
     return http_db_error(r, rc);
-  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "close"});
+  if (r->nerrors) return render_protocol(r, &c, 400, &(Failed){.form = "close"});
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   if ((rc = history_move(r, c.t.id, "closure", "close", closed_on, note, outcome, tenths)) != DB_OK)
@@ -1022,7 +1025,7 @@ static int post_reopen(Req *r) {
   if (traj_open(&c.t)) return http_error(r, 409, _("This trajectory is open already."));
   const char *reason = form_str(r, "reopen_reason");
   check_reason(r, "reopen_reason", reason, true, _("Give a reason for reopening the trajectory."));
-  if (r->nerrors) return render_protocol(r, &c.t, c.g, 400, &(Failed){.form = "reopen"});
+  if (r->nerrors) return render_protocol(r, &c, 400, &(Failed){.form = "reopen"});
   const char *phase, *today = today_str(r);
   int rc = reopen_phase(r, c.t.id, &phase);
   if (rc != DB_OK) return http_db_error(r, rc);
@@ -1057,8 +1060,8 @@ static int template_load(Req *r, int64_t id, Template *tp) {
   int rc = db_step(st);
   if (rc == DB_ROW)
     *tp = (Template){.id = db_int(st, "id"), .active = db_int(st, "active") != 0,
-                     .is_default = db_int(st, "is_default") != 0, .name = col(r, st, "name"),
-                     .approach = col(r, st, "approach")};
+                     .is_default = db_int(st, "is_default") != 0, .name = db_text_copy(r, st, "name"),
+                     .approach = db_text_copy(r, st, "approach")};
   db_done(st);
   return rc;
 }
@@ -1195,8 +1198,8 @@ typedef struct TStep {
 
 /* Maps a row of render_template's query into the TStep at p. */
 static void tstep_map(Req *r, Stmt *st, void *p) {
-  *(TStep *)p = (TStep){.id = db_int(st, "id"), .phase = col(r, st, "phase"), .text = col(r, st, "text"),
-                        .required = db_int(st, "required") != 0};
+  *(TStep *)p = (TStep){.id = db_int(st, "id"), .phase = db_text_copy(r, st, "phase"),
+                        .text = db_text_copy(r, st, "text"), .required = db_int(st, "required") != 0};
 }
 
 /* The edit page of one template: its settings and, per phase, its steps with their forms. failed names the
@@ -1403,7 +1406,7 @@ static int post_template(Req *r) {
     db_bind_int(st, 1, *sid_s && end && !*end ? sid : 0);
     db_bind_int(st, 2, tp.id);
     rc = db_step(st);
-    const char *phase = rc == DB_ROW ? col(r, st, "phase") : NULL;
+    const char *phase = rc == DB_ROW ? db_text_copy(r, st, "phase") : NULL;
     int64_t pos = rc == DB_ROW ? db_int(st, "position") : 0;
     db_done(st);
     if (rc == DB_DONE) return http_error(r, 404, NULL);

@@ -48,8 +48,6 @@ typedef struct Referral {
   const char *kind, *target, *reason, *status, *outcome, *failure_reason;
 } Referral;
 
-static const char *dup(Req *r, Stmt *st, const char *c) { return arena_strdup(r->a, db_text(st, c)); }
-
 static void referral_form(Req *r, int64_t tid) {
   static const char *const kinds[] = {"specialised_care", N_("Specialised care"), "career_guidance",
                                       N_("Career guidance"), NULL};
@@ -110,10 +108,10 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
   int n = 0, rc;
   while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
     list[n++] = (Referral){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                           .status_changed_at = db_int(st, "status_changed_at"), .kind = dup(r, st, "kind"),
-                           .target = dup(r, st, "target"), .reason = dup(r, st, "reason"),
-                           .status = dup(r, st, "status"), .outcome = dup(r, st, "outcome"),
-                           .failure_reason = dup(r, st, "failure_reason")};
+                           .status_changed_at = db_int(st, "status_changed_at"), .kind = db_text_copy(r, st, "kind"),
+                           .target = db_text_copy(r, st, "target"), .reason = db_text_copy(r, st, "reason"),
+                           .status = db_text_copy(r, st, "status"), .outcome = db_text_copy(r, st, "outcome"),
+                           .failure_reason = db_text_copy(r, st, "failure_reason")};
   db_done(st);
   if (n < LIST_MAX && rc != DB_DONE) return http_db_error(r, rc);
 
@@ -204,7 +202,7 @@ static int post_status(Req *r) {
   db_bind_int(st, 1, rid);
   db_bind_int(st, 2, tid);
   int rc = db_step(st);
-  const char *current = rc == DB_ROW ? dup(r, st, "status") : NULL;
+  const char *current = rc == DB_ROW ? db_text_copy(r, st, "status") : NULL;
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   if (!current) return http_error(r, 404, NULL);
@@ -240,7 +238,6 @@ static int post_status(Req *r) {
                                 arena_printf(r->a, "/t/%lld/referrals", (long long)tid));
 }
 
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
 
 const Route referral_routes[] = {
     {"GET", "/t/{id}/referrals", ROLES_CASE, R_CASE, get_referrals},

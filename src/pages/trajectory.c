@@ -40,8 +40,7 @@ typedef struct Trajectory {
   const char *referred_by, *reason, *employer, *absence_start, *start_consent;
 } Trajectory;
 
-/* Copies a text column into the request arena (NULL stays NULL). */
-static const char *col(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
+const char *db_text_copy(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
 
 /* Loads trajectory id into *t. Returns DB_ROW when found, DB_DONE when not, or a DB error code. Allocates
  * the texts in the request arena. */
@@ -60,18 +59,18 @@ static int trajectory_load(Req *r, int64_t id, Trajectory *t) {
         .id = db_int(st, "id"),
         .participant_id = db_int(st, "participant_id"),
         .last_activity_at = db_int(st, "last_activity_at"),
-        .first_name = col(r, st, "first_name"),
-        .last_name = col(r, st, "last_name"),
-        .birth_date = col(r, st, "birth_date"),
-        .phase = col(r, st, "phase"),
-        .status = col(r, st, "status"),
-        .phase_since = col(r, st, "phase_since"),
-        .started_on = col(r, st, "started_on"),
-        .referred_by = col(r, st, "referred_by"),
-        .reason = col(r, st, "reason"),
-        .employer = col(r, st, "employer"),
-        .absence_start = col(r, st, "absence_start"),
-        .start_consent = col(r, st, "start_consent"),
+        .first_name = db_text_copy(r, st, "first_name"),
+        .last_name = db_text_copy(r, st, "last_name"),
+        .birth_date = db_text_copy(r, st, "birth_date"),
+        .phase = db_text_copy(r, st, "phase"),
+        .status = db_text_copy(r, st, "status"),
+        .phase_since = db_text_copy(r, st, "phase_since"),
+        .started_on = db_text_copy(r, st, "started_on"),
+        .referred_by = db_text_copy(r, st, "referred_by"),
+        .reason = db_text_copy(r, st, "reason"),
+        .employer = db_text_copy(r, st, "employer"),
+        .absence_start = db_text_copy(r, st, "absence_start"),
+        .start_consent = db_text_copy(r, st, "start_consent"),
     };
   }
   db_done(st);

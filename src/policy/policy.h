@@ -87,14 +87,11 @@ int item_create(Db *db, const ItemNew *n, int64_t *id);
  * never go to the work side unless cfg.allow_health_to_work). */
 bool policy_consent_allowed(const char *category, const char *grantee_side);
 
-/* SQL condition (on a trajectories row aliased `t`) that holds exactly for the trajectories a coach is
- * assigned to; binds one parameter: the user id. Used by caseload lists and search. */
-#define POLICY_SQL_COACH_TRAJECTORY "t.id IN (SELECT pc.trajectory_id FROM trajectory_coaches pc WHERE pc.user_id = ?)"
-/* The same rule as a join, for a query that starts from the coach's own trajectories (the coach's day):
- * `FROM ` POLICY_SQL_COACH_JOIN ` ...` yields a trajectories row `t` per assigned trajectory and binds one
- * parameter, the user id, which must be the first `?` of the query. It lets the database walk the coach's
- * assignments instead of building the list of them for every query (measured: the IN list is an ephemeral
- * table per query). */
+/* The coach's own trajectories, as the FROM clause of a list: `FROM ` POLICY_SQL_COACH_JOIN ` ...` yields a
+ * trajectories row `t` for exactly the trajectories the coach is assigned to and binds one parameter, the
+ * user id, which must be the first `?` of the query. A join rather than `t.id IN (SELECT ...)`: the database
+ * walks the coach's assignments instead of building the list of them for every query (measured: the IN list
+ * is an ephemeral table per query). Used by the caseload, its search and the coach's day. */
 #define POLICY_SQL_COACH_JOIN "trajectory_coaches pc JOIN trajectories t ON t.id = pc.trajectory_id AND pc.user_id = ?"
 
 #endif

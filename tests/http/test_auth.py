@@ -274,6 +274,12 @@ def test_safe_next_after_login():
     c3.get("/login")
     r = c3.post("/login", {"email": PART_AN, "password": DEMO_PASSWORD, "next": "/\\evil.example"})
     assert r.location == "/me", r.location
+    # browsers drop a tab from a URL: "/<tab>/evil.example" would become "//evil.example"
+    for sneaky in ("/\t/evil.example", "/x\\..\\/evil.example"):
+        c4 = Client(srv)
+        c4.get("/login")
+        r = c4.post("/login", {"email": PART_AN, "password": DEMO_PASSWORD, "next": sneaky})
+        assert r.location == "/me", (sneaky, r.location)
 
 
 def test_language_switch():

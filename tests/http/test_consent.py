@@ -343,10 +343,14 @@ def test_health_to_the_work_side_is_refused_with_the_explanation():
     c = C[COACH_SOFIE]
     c.get("/t/1/consents")
     for grantee in ("side:work", "member:%d" % S["hr"]):
+        mark = log_mark()
         r = c.post("/t/1/consents", {"source": "participant", "grantee": grantee, "category": "health",
                                      "method": "conversation", "given_on": today(), "valid_until": ""})
         assert_status(r, 400, "coach records health to %s" % grantee)
         assert HEALTH_EXPLANATION in unescape(strip_tags(r.body))
+        # the refused form shows the consents again: that showing is in the access log
+        assert log_since(mark, user_id=uid(COACH_SOFIE), trajectory_id=1, item="consents", action="view",
+                         outcome="ok"), "the 400 page of consents was not logged"
     assert_unchanged(before, "health to the work side")
 
 
@@ -612,6 +616,24 @@ def test_invitee_lands_on_shared_with_trajectory_1_only():
     mark = log_mark()
     assert_status(c.get("/t/2/notes"), 404, "the invitee opens trajectory 2")
     assert_denied(mark, email, 2, "the invitee opens trajectory 2")
+
+
+def test_shared_logs_every_listed_trajectory_before_the_page():
+    """/shared names participants: each trajectory listed passes the one door and has its own access-log
+    entry (grounds of the door, the participant named), and a trajectory not listed has none."""
+    tom = C[PARTNER_HR]
+    mark = log_mark()
+    page = tom.get("/shared")
+    assert_status(page, 200, "Tom's /shared")
+    listed = sorted({int(t) for t in re.findall(r'href="/t/(\d+)/notes"', page.body)})
+    assert listed, "Tom's /shared lists no trajectory"
+    rows = log_since(mark, user_id=uid(PARTNER_HR), item="trajectory", action="list")
+    logged = sorted(r["trajectory_id"] for r in rows)
+    assert logged == listed, "listed %r but logged %r" % (listed, logged)
+    for r in rows:
+        assert r["outcome"] == "ok" and r["grounds"] == "member", r
+        want = srv.sql("SELECT participant_id FROM trajectories WHERE id = ?", (r["trajectory_id"],))[0][0]
+        assert r["participant_id"] == want, r
 
 
 def test_expired_and_superseded_invitation_links_are_410():

@@ -261,9 +261,13 @@ def test_concurrent_edits():
     r = post_plan(s1, f1, 2)
     assert_status(r, 303, "first session saves version 3")
     V[3] = one("SELECT item_id FROM plan_versions WHERE trajectory_id = ? AND version = 3", (TID,))
+    edits = one("SELECT COUNT(*) FROM access_log WHERE trajectory_id = ? AND item = 'plan' AND action = 'edit'", (TID,))
     r = post_plan(s2, f2, 2)
     assert_status(r, 409, "second session gets a conflict")
     assert CONFLICT in r.body
+    # the form shown again (with the network as owners) is in the access log
+    assert one("SELECT COUNT(*) FROM access_log WHERE trajectory_id = ? AND item = 'plan' AND action = 'edit'",
+               (TID,)) == edits + 1
     f = form_fields(r.body)
     assert f["reason"] == "Second session: my careful text", f.get("reason")
     assert f["g2_specific"] == "Eight hours of sleep, typed by session two"

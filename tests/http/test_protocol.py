@@ -142,8 +142,12 @@ def test_add_a_step_with_a_reason():
     # the same rule for the text as the template editor's: one line, no tab
     for bad, msg in (("Afspraak\tvakbond", TAB), ("Afspraak\nvakbond", ONE_LINE), ("Afspraak\r\nvakbond", ONE_LINE)):
         before = one("SELECT COUNT(*) FROM trajectory_steps WHERE trajectory_id = ?", (TID,))
-        r = post("/t/%d/protocol/steps" % TID, dict(data, text=bad, add_reason="x"))
+        C[COACH_SOFIE].get(URL)
+        views = log_count("trajectory:protocol", "view")
+        r = C[COACH_SOFIE].post("/t/%d/protocol/steps" % TID, dict(data, text=bad, add_reason="x"))
         assert_status(r, 400, "step text %r" % bad)
+        # the refused form shows the protocol again: that showing is in the access log too
+        assert log_count("trajectory:protocol", "view") == views + 1
         assert field_error(r.body, "text") == msg, field_error(r.body, "text")
         assert one("SELECT COUNT(*) FROM trajectory_steps WHERE trajectory_id = ?", (TID,)) == before
     r = post("/t/%d/protocol/steps" % TID, dict(data, add_reason="De deelnemer vraagt steun van de vakbond."))
