@@ -332,6 +332,19 @@ static int post_register(Req *r) {
   bool duplicate;
   rc = registration_store(r, &tid, &duplicate);
   if (duplicate) {
+    /* the answer tells the coach this person is registered: the participant's log shows that it was asked */
+    int64_t existing = 0;
+    Stmt *st = db_prepare(r->db, "SELECT id FROM participants WHERE first_name = ? AND last_name = ? AND birth_date = ?");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_text(st, 1, form_str(r, "first_name"));
+    db_bind_text(st, 2, form_str(r, "last_name"));
+    db_bind_text(st, 3, form_str(r, "birth_date"));
+    if ((rc = db_step(st)) == DB_ROW) existing = db_int(st, "id");
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+    rc = audit_write(r, &(AuditEntry){.participant_id = existing, .item = "participant", .action = "create",
+                                      .outcome = "denied", .grounds = "coach"});
+    if (rc != DB_OK) return http_db_error(r, rc);
     register_form(r, employers,
                   _("A participant with this name and date of birth is already registered. Ask your team lead to "
                     "assign the existing trajectory to you."));

@@ -159,8 +159,12 @@ def test_duplicate_409_keeps_the_form():
     n = participants()
     t = srv.sql("SELECT COUNT(*) FROM trajectories")[0][0]
     data2 = dict(data, reason="Een andere reden", referred_by="Iemand anders")
+    pid = srv.sql("SELECT id FROM participants WHERE first_name = 'Dubbel' AND last_name = 'Ganger'")[0][0]
     r = post(data2)
     assert_status(r, 409, "duplicate")
+    # the answer reveals the registration: it is in that participant's access log
+    assert srv.sql("SELECT COUNT(*) FROM access_log WHERE participant_id = ? AND item = 'participant' "
+                   "AND action = 'create' AND outcome = 'denied'", (pid,))[0][0] == 1
     assert "already registered" in r.body
     assert_kept(r, data2)
     assert participants() == n and srv.sql("SELECT COUNT(*) FROM trajectories")[0][0] == t, "nothing added"
