@@ -54,6 +54,14 @@ static const Key keys[] = {
     I(caseload_max, 1, 1000, "active trajectories per coach before the dashboard warns (IPS fidelity: at most 20)"),
     I(no_contact_weeks, 1, 52, "weeks without activity before a trajectory is flagged on the coach's dashboard"),
     S(checkin_months, "long-term follow-up check-ins, in months after return to work (comma-separated)"),
+    S(trusted_proxies, "comma-separated addresses of reverse proxies whose X-Forwarded-For or Forwarded header "
+                       "names the client; empty: the peer address is the client"),
+    S(audit_key_file, "file holding the access log's chain key (created by init, readable only by the service user; "
+                      "back it up apart from the database); empty: the database path + .key"),
+    S(audit_seal_file, "file where the head of the access log's chain is sealed after every batch; empty: the "
+                       "database path + .seal"),
+    I(totp_lock_after, 1, 1000, "wrong second-factor codes in a row that lock the second factor until a recovery "
+                                "code or an administrator unlocks it"),
     S(fault_file, "tests only: a file whose content (full, ioerr) makes every database write fail; empty: off"),
     B(allow_health_to_work, "allow consents that show health details to work-side members (off by law in BE/NL; "
                             "turn on only with a documented legal basis)"),
@@ -79,6 +87,7 @@ void config_defaults(Config *c) {
   c->lock_after = 100;
   c->reset_link_hours = 72;
   c->invite_days = 7;
+  c->totp_lock_after = 10;
   c->page_size = 25;
   c->caseload_max = 20;
   c->no_contact_weeks = 4;

@@ -40,7 +40,11 @@ typedef struct Config {
   char fault_file[256];
   int caseload_max;          /* active trajectories per coach before the dashboard warns (IPS fidelity: 20) */
   int no_contact_weeks;      /* weeks without activity before a trajectory is flagged on the dashboard */
-  char checkin_months[64];   /* long-term follow-up: months after return to work, e.g. "3,6,12" */      /* tests only: see db_fault_file() */ /* documented exception: let consents share health details with the work side */
+  char checkin_months[64];   /* long-term follow-up: months after return to work, e.g. "3,6,12" */
+  char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For / Forwarded header is believed */
+  char audit_key_file[1024]; /* the access-log chain key (created by init, mode 0600); empty: DB + ".key" */
+  char audit_seal_file[1024];/* the sealed chain head, rewritten at every batch; empty: DB + ".seal" */
+  int totp_lock_after;       /* wrong second-factor codes in a row that lock the second factor */
 } Config;
 
 extern Config cfg;
