@@ -54,8 +54,10 @@ static const Key keys[] = {
     I(caseload_max, 1, 1000, "active trajectories per coach before the dashboard warns (IPS fidelity: at most 20)"),
     I(no_contact_weeks, 1, 52, "weeks without activity before a trajectory is flagged on the coach's dashboard"),
     S(checkin_months, "long-term follow-up check-ins, in months after return to work (comma-separated)"),
-    S(trusted_proxies, "comma-separated addresses of reverse proxies whose X-Forwarded-For or Forwarded header "
-                       "names the client; empty: the peer address is the client"),
+    S(trusted_proxies, "comma-separated addresses or ranges (127.0.0.1, ::1, 10.0.0.0/8) of reverse proxies whose "
+                       "X-Forwarded-For or Forwarded header names the client (the right-most address that is "
+                       "not a trusted proxy); they are exempt from per_ip_limit, which then also bounds each "
+                       "forwarded client's requests at once; empty: the peer address is the client"),
     S(audit_key_file, "file holding the access log's chain key (created by init, readable only by the service user; "
                       "back it up apart from the database); empty: the database path + .key"),
     S(audit_seal_file, "file where the head of the access log's chain is sealed after every batch; empty: the "

@@ -8,6 +8,17 @@
  *
  * The connection callback gives each connection an entry in the request-deadline table (deadline.h); the
  * request callbacks above tell it when a request begins, when it is complete and when it is over.
+ *
+ * Every Req is owned by its connection (Conn) until it is released, once, by whichever comes first: the
+ * completion callback, the next request on the same connection, or the connection's close. libmicrohttpd
+ * 0.9.75 skips the completion callback on some error paths (a second error response while the first is
+ * being set up sets the connection's state to closed directly, e.g. too many header fields); the close
+ * notification always comes, and after it nothing refers to the connection's request again.
+ *
+ * The client's address (r->ip) is the peer's, or the one a trusted proxy names (clientaddr.h). With
+ * trusted proxies configured, the limit of connections per address is applied here instead of by
+ * libmicrohttpd, which would apply it to the proxy: per peer for everybody but the proxies, and as a limit
+ * of simultaneous requests per forwarded client address.
  */
 #include "http/server.h"
 
@@ -18,6 +29,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,12 +40,28 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
+#include "http/clientaddr.h"
 #include "http/deadline.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
 #include "policy/audit.h"
 
 static atomic_int active_requests;
+
+/* What the server keeps per connection (owned by the connection's worker thread). */
+typedef struct Conn {
+  DeadlineConn *deadline; /* its entry in the request-deadline table, or NULL */
+  Req *req;               /* the request being served, until it is released */
+  NetAddr peer;           /* the TCP peer */
+  bool peer_trusted;      /* the peer is a trusted proxy */
+  bool peer_counted;      /* holds a place in peer_conns */
+  bool client_counted;    /* the current request holds a place in client_reqs for `client` */
+  NetAddr client;
+} Conn;
+
+static ProxyList trusted;   /* cfg.trusted_proxies, parsed at start */
+static AddrCount peer_conns; /* connections per peer that is not a trusted proxy (only with trusted proxies) */
+static AddrCount client_reqs; /* requests in progress per forwarded client address */
 
 int server_in_flight(void) { return atomic_load(&active_requests); }
 
@@ -182,16 +211,32 @@ static bool path_has_nul(const char *raw) {
   return false;
 }
 
-static int pipeline(Req *r) {
+/* Reads the cookies and picks the language (before anything can fail). */
+static void request_language(Req *r) {
   if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
   choose_language(r);
+}
+
+/* True if the browser asks for the page as a page: navigated to (Sec-Fetch-Dest: document), fetched by a
+ * script of ours (empty), or sent by a client that is not a browser (no header). An image, style sheet,
+ * script, font, media, object or frame load is not a view of what the page shows: a note with
+ * ![](/t/2/notes/1) must not make its reader's browser write access-log entries on another file, and a
+ * frame of ours is never displayed (X-Frame-Options: DENY, frame-ancestors 'none'). */
+static bool fetched_as_page(Req *r) {
+  const char *dest = conn_header(r, "Sec-Fetch-Dest");
+  return !dest || strcasecmp(dest, "document") == 0 || strcasecmp(dest, "empty") == 0;
+}
+
+static int pipeline(Req *r) {
+  request_language(r);
   if (r->body_too_large)
     return http_error(r, 413, _("What you sent is too large. Shorten the text and try again."));
   if (!text_valid(r->path, strlen(r->path)) || r->path[0] != '/' || path_has_nul(r->raw_uri))
     return http_error(r, 400, _("The address is not valid."));
   const char *q = strchr(r->raw_uri, '?');
-  if (q && params_parse_urlencoded(r->a, q + 1, strlen(q + 1), &r->query) != PARAMS_OK)
-    return http_error(r, 400, _("The address holds characters that are not allowed."));
+  int qrc = q ? params_parse_urlencoded(r->a, q + 1, strlen(q + 1), &r->query) : PARAMS_OK;
+  if (qrc == PARAMS_TOO_MANY) return http_error(r, 414, _("The address is too long."));
+  if (qrc != PARAMS_OK) return http_error(r, 400, _("The address holds characters that are not allowed."));
   const char *flash = params_get(&r->query, "flash");
   for (int i = 0; flash && flash_keys[i]; i++)
     if (strcmp(flash, flash_keys[i]) == 0) r->flash = flash_keys[i];
@@ -204,6 +249,9 @@ static int pipeline(Req *r) {
                                                : _("This action is not possible here."));
   }
   const Route *rt = r->route;
+  /* before the session and the handler: such a request reads nothing and writes no access-log entry */
+  if ((rt->flags & R_CASE) && !fetched_as_page(r))
+    return http_error(r, 403, _("This page can only be opened on its own, not inside another page."));
 
   if (!(rt->flags & R_NOFRAME) || !(rt->flags & R_PUBLIC)) {
     r->db = db_thread();
@@ -285,7 +333,7 @@ static enum MHD_Result respond(Req *r, int status) {
     if (busy) log_error("rid=%s %d statement(s) left unfinished", r->rid, busy);
     db_snapshot_end(r->db);
   }
-  if (status >= 500 && status != 503) {
+  if (status >= 500 && status != 503 && status != 501) { /* 501: the request asked for what we do not do */
     buf_reset(&r->out);
     page_error(r, status, NULL);
   } else if (status >= 400 && r->out.len == 0) {
@@ -311,27 +359,166 @@ static enum MHD_Result respond(Req *r, int status) {
   return ret;
 }
 
+static Conn *conn_of(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return sc ? sc->socket_context : NULL;
+}
+
+/* Ends a request for good: logs it, gives back its places in the counts and frees it. `how` is NULL for
+ * the completion callback, else why libmicrohttpd dropped the request without calling it. */
+static void req_release(Conn *c, Req *r, int toe, const char *how) {
+  deadline_request_end(r->deadline);
+  double ms = (double)(now_ns() - r->t0_ns) / 1e6;
+  if (how)
+    log_info("req %s %s %s %d %.1fms (%s)", r->rid, r->method ? r->method : "-",
+             r->route ? r->route->pattern : "-", r->status, ms, how);
+  else if (r->method)
+    log_info("req %s %s %s %d %.1fms%s", r->rid, r->method, r->route ? r->route->pattern : "-", r->status, ms,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+  if (c) {
+    if (c->req == r) c->req = NULL;
+    if (c->client_counted) {
+      addrcount_release(&client_reqs, &c->client);
+      c->client_counted = false;
+    }
+  }
+  buf_free(&r->out);
+  buf_free(&r->body);
+  arena_free(r->a);
+  free(r);
+  atomic_fetch_sub(&active_requests, 1);
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+  Conn *c = conn_of(conn);
+  /* a request before this one on the connection that libmicrohttpd never completed: release it now */
+  if (c && c->req) req_release(c, c->req, 0, "dropped by libmicrohttpd before the next request");
   Req *r = xcalloc(1, sizeof *r);
   r->a = arena_new();
   r->conn = conn;
   r->raw_uri = arena_strdup(r->a, uri ? uri : "/");
+  /* libmicrohttpd 0.9.75 goes on to split the query string into its own argument list in the connection's
+   * memory pool, which a long one (~1,500 parameters in 11 KB) exhausts: it then drops the request with no
+   * answer. We never read that list (the pipeline parses r->raw_uri and answers 414 for too many
+   * parameters), so the library's copy of the query is cut here: the string it is about to parse is its
+   * own buffer, behind the '?' it will overwrite next. */
+  char *q = uri ? strchr((char *)uri, '?') : NULL;
+  if (q) q[1] = 0;
   r->t0_ns = now_ns();
   r->lang = cfg.lang;
-  const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  r->deadline = sc ? sc->socket_context : NULL;
+  r->deadline = c ? c->deadline : NULL;
   deadline_request_line(r->deadline, r->t0_ns);
   token_short(r->rid);
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  if (ci && ci->client_addr) {
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-      inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip, sizeof r->ip);
-    else if (sa->sa_family == AF_INET6)
-      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip, sizeof r->ip);
+  if (c) {
+    netaddr_text(&c->peer, r->ip, sizeof r->ip);
+    c->req = r;
   }
   atomic_fetch_add(&active_requests, 1);
   return r;
+}
+
+/* Collects every value of one request header, in order, joined with ',' (NULL if there is none). */
+typedef struct {
+  const char *name;
+  Buf b;
+  bool any;
+} HeaderJoin;
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  HeaderJoin *j = cls;
+  if (!key || strcasecmp(key, j->name) != 0) return MHD_YES;
+  if (j->any) buf_puts(&j->b, ",");
+  buf_puts(&j->b, value ? value : "");
+  j->any = true;
+  return MHD_YES;
+}
+
+static const char *joined_header(Req *r, const char *name) {
+  HeaderJoin j = {.name = name};
+  MHD_get_connection_values((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, join_header, &j);
+  const char *out = j.any ? arena_strdup(r->a, j.b.p ? j.b.p : "") : NULL;
+  buf_free(&j.b);
+  return out;
+}
+
+/* Sets r->ip from a trusted proxy's X-Forwarded-For / Forwarded header (the peer's address otherwise) and
+ * takes the forwarded client's place in client_reqs. Returns false if that client already has
+ * per_ip_limit requests in progress. */
+static bool client_address(Conn *c, Req *r) {
+  if (!c || !c->peer_trusted) return true;
+  NetAddr client;
+  ClientAddrResult res = clientaddr_pick(&trusted, &c->peer, joined_header(r, "X-Forwarded-For"),
+                                         joined_header(r, "Forwarded"), &client);
+  if (res == CLIENTADDR_MALFORMED) log_warn("rid=%s forwarding header of a trusted proxy not usable; using the peer's address", r->rid);
+  if (res != CLIENTADDR_FORWARDED) return true;
+  netaddr_text(&client, r->ip, sizeof r->ip);
+  if (!addrcount_acquire(&client_reqs, &client, cfg.per_ip_limit)) return false;
+  c->client = client;
+  c->client_counted = true;
+  return true;
+}
+
+/* How the request's body is framed, checked before libmicrohttpd reads it: one Content-Length at most, one
+ * Transfer-Encoding at most and never both, header names without blanks or other characters a name may
+ * not hold ("Transfer-Encoding : chunked" would reach libmicrohttpd as another header, and the body as the
+ * next request). A proxy that reads such a request differently from us could hide a request inside
+ * another. Returns 0 if the framing is fine, else the status to refuse with (400; 501 for a transfer
+ * coding other than chunked). */
+typedef struct {
+  int content_length, transfer_encoding;
+  const char *te;
+  bool bad_name;
+} Framing;
+
+static bool token_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+         (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  Framing *f = cls;
+  if (!key || !*key) f->bad_name = true;
+  for (const char *k = key; k && *k; k++)
+    if (!token_char(*k)) f->bad_name = true;
+  if (key && strcasecmp(key, "Content-Length") == 0) f->content_length++;
+  if (key && strcasecmp(key, "Transfer-Encoding") == 0) {
+    f->transfer_encoding++;
+    f->te = value ? value : "";
+  }
+  return MHD_YES;
+}
+
+static int framing_status(struct MHD_Connection *conn, const char *version) {
+  Framing f = {0};
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_header, &f);
+  if (f.bad_name || f.content_length > 1 || f.transfer_encoding > 1 || (f.transfer_encoding && f.content_length))
+    return 400;
+  if (f.transfer_encoding && version && strcmp(version, "HTTP/1.1") != 0) return 400; /* chunked is HTTP/1.1 */
+  if (f.transfer_encoding && strcasecmp(f.te, "chunked") != 0) return 501;
+  return 0;
+}
+
+/* Answers at the first call, before any body is read (libmicrohttpd then reads nothing more of the
+ * request and closes the connection after the answer). */
+static enum MHD_Result answer_early(Req *r, int status) {
+  deadline_request_done(r->deadline);
+  i18n_use(cfg.lang);
+  request_language(r);
+  switch (status) {
+    case 501:
+      http_error(r, status, _("This way of sending a request is not supported."));
+      break;
+    case 429:
+      http_header(r, "Retry-After", "1");
+      http_error(r, status, _("Too many requests from your address at the same time. Wait a moment and try again."));
+      break;
+    default:
+      http_error(r, status, _("This request is malformed and has been refused."));
+  }
+  if (status != 429) http_header(r, "Connection", "close");
+  return respond(r, status);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -342,6 +529,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (!r->method) {
     r->method = arena_strdup(r->a, method);
     r->path = arena_strdup(r->a, url ? url : "/");
+    int bad = framing_status(conn, version);
+    if (bad) return answer_early(r, bad);
+    if (!client_address(conn_of(conn), r)) return answer_early(r, 429);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > cap) {
       r->body_too_large = true;
@@ -389,28 +579,49 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
   Req *r = *con_cls;
   if (!r) return;
-  deadline_request_end(r->deadline);
-  double ms = (double)(now_ns() - r->t0_ns) / 1e6;
-  if (r->method)
-    log_info("req %s %s %s %d %.1fms%s", r->rid, r->method, r->route ? r->route->pattern : "-", r->status, ms,
-             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-  buf_free(&r->out);
-  buf_free(&r->body);
-  arena_free(r->a);
-  free(r);
   *con_cls = NULL;
-  atomic_fetch_sub(&active_requests, 1);
+  req_release(conn_of(conn), r, (int)toe, NULL);
 }
 
-/* A connection opens or closes: its entry in the deadline table. CLOSED comes before libmicrohttpd closes
- * the socket, so the watchdog never shuts down a descriptor that has been reused. */
+/* Decides at accept whether a connection from a peer may open (only with trusted proxies, where the
+ * per-address limit is applied here): a trusted proxy always may (conn_limit bounds it), anybody else
+ * while below per_ip_limit. The place is taken when the connection starts (on_connection). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
+  (void)cls;
+  (void)addrlen;
+  NetAddr a;
+  if (!netaddr_from_sockaddr(addr, &a) || proxylist_has(&trusted, &a)) return MHD_YES;
+  return addrcount_get(&peer_conns, &a) < cfg.per_ip_limit ? MHD_YES : MHD_NO;
+}
+
+/* A connection opens or closes: its Conn, its entry in the deadline table and its place in the count of
+ * connections per peer. CLOSED comes before libmicrohttpd closes the socket, so the watchdog never shuts
+ * down a descriptor that has been reused; after CLOSED libmicrohttpd calls nothing more for the
+ * connection, so a request it never completed is released here. */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code) {
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    Conn *c = xcalloc(1, sizeof *c);
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    *socket_context = ci ? deadline_open(ci->connect_fd) : NULL;
+    int fd = ci ? ci->connect_fd : -1;
+    c->deadline = deadline_open(fd);
+    const union MHD_ConnectionInfo *ai = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ai && netaddr_from_sockaddr(ai->client_addr, &c->peer)) {
+      c->peer_trusted = proxylist_has(&trusted, &c->peer);
+      if (trusted.n && !c->peer_trusted) {
+        c->peer_counted = addrcount_acquire(&peer_conns, &c->peer, cfg.per_ip_limit);
+        /* over the limit (several accepted at once): libmicrohttpd reads end-of-file and closes it */
+        if (!c->peer_counted && fd >= 0) shutdown(fd, SHUT_RDWR);
+      }
+    }
+    *socket_context = c;
   } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-    deadline_close(*socket_context);
+    Conn *c = *socket_context;
+    if (!c) return;
+    if (c->req) req_release(c, c->req, 0, "dropped by libmicrohttpd without an answer");
+    if (c->peer_counted) addrcount_release(&peer_conns, &c->peer);
+    deadline_close(c->deadline);
+    free(c);
     *socket_context = NULL;
   }
 }
@@ -455,6 +666,11 @@ int server_run(void) {
     log_error("listen: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", cfg.listen);
     return 1;
   }
+  char err[160];
+  if (!proxylist_parse(cfg.trusted_proxies, &trusted, err, sizeof err)) {
+    log_error("trusted_proxies: %s", err);
+    return 1;
+  }
   int threads = cfg.threads > 0 ? cfg.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
   if (threads < 1) threads = 1;
 
@@ -468,16 +684,20 @@ int server_run(void) {
   MHD_set_panic_func(on_panic, NULL);
   /* every connection libmicrohttpd may hold (conn_limit, spread over the pool's threads) has an entry */
   if (!deadline_start(cfg.conn_limit, (int64_t)cfg.request_deadline_s * 1000, 500)) return 1;
+  /* at most conn_limit connections, each with at most one request in progress: room for every address */
+  addrcount_init(&peer_conns, cfg.conn_limit);
+  addrcount_init(&client_reqs, cfg.conn_limit);
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_SUPPRESS_DATE_NO_CLOCK * 0 | (((struct sockaddr *)&ss)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   struct MHD_Daemon *d = MHD_start_daemon(
-      flags, 0, NULL, NULL, on_request, NULL,
+      flags, 0, trusted.n ? on_accept : NULL, NULL, on_request, NULL,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg.conn_timeout,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.per_ip_limit,
+      /* behind trusted proxies the limit is applied here (on_accept, client_address), not to the proxy */
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, trusted.n ? 0u : (unsigned)cfg.per_ip_limit,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg.conn_memory_kib * 1024,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -487,17 +707,23 @@ int server_run(void) {
   if (!d) {
     log_error("cannot listen on %s (address in use, or not allowed?)", cfg.listen);
     deadline_stop();
+    addrcount_free(&peer_conns);
+    addrcount_free(&client_reqs);
     return 1;
   }
   log_info("zorgwerk serving on http://%s with %d threads (database %s)", cfg.listen, threads, cfg.db);
 
   int sig = 0;
   sigwait(&sigs, &sig);
-  log_info("signal %d: finishing in-flight requests", sig);
+  log_info("signal %d: finishing %d in-flight request(s)", sig, atomic_load(&active_requests));
   MHD_quiesce_daemon(d);
   for (int i = 0; i < 1000 && atomic_load(&active_requests) > 0; i++) usleep(10000);
+  if (atomic_load(&active_requests) > 0)
+    log_warn("stopping with %d request(s) still in flight", atomic_load(&active_requests));
   MHD_stop_daemon(d);
   deadline_stop(); /* after the daemon: every connection has closed its entry */
+  addrcount_free(&peer_conns);
+  addrcount_free(&client_reqs);
   log_info("stopped");
   return 0;
 }

@@ -152,7 +152,7 @@ def test_wrong_method_405():
     c = Client(srv)
     c.get("/login")
     for method, path in (("POST", "/healthz"), ("GET", "/logout"), ("PUT", "/login"), ("DELETE", "/account"),
-                         ("PATCH", "/login"), ("POST", "/caseload"), ("GET", "/t/1/phase")):
+                         ("PATCH", "/login"), ("POST", "/caseload"), ("GET", "/t/1/protocol/phase")):
         r = c.request(method, path, body=b"_csrf=" + c.csrf.encode() if method != "GET" else None,
                       headers={"Content-Type": "application/x-www-form-urlencoded"} if method != "GET" else None)
         check_headers(r, "%s %s" % (method, path))
@@ -170,6 +170,49 @@ def test_head():
     check_headers(r, "HEAD /login")
     r = c.request("HEAD", "/nope")
     assert_status(r, 404, "HEAD /nope")
+
+
+EMBEDDED = "This page can only be opened on its own, not inside another page."
+
+
+def test_case_pages_are_not_loaded_as_images():
+    """A browser loading a case page as an image (a note with ![](/t/2/notes/1)), style sheet, script,
+    media, font or frame gets 403 before the handler runs: no page, no access-log entry in the reader's
+    name. As a page (Sec-Fetch-Dest: document, or no such header) it is shown and logged."""
+    coach = clients["coach"]
+    tid, nid = srv.sql("SELECT n.trajectory_id, n.id FROM items n JOIN trajectory_coaches tc "
+                       "ON tc.trajectory_id = n.trajectory_id JOIN users u ON u.id = tc.user_id "
+                       "WHERE u.email = ? AND n.kind = 'note' ORDER BY n.id LIMIT 1", (COACH_SOFIE,))[0]
+    note = "/t/%d/notes/%d" % (tid, nid)
+    entries = lambda: srv.sql("SELECT COUNT(*) FROM access_log")[0][0]  # noqa: E731
+    before = entries()
+    for dest in ("image", "IMAGE", "audio", "video", "font", "style", "script", "track", "iframe", "frame",
+                 "object", "embed", "worker", "manifest", "report", "xslt", "nonsense", ""):
+        r = coach.get(note, headers={"Sec-Fetch-Dest": dest, "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "no-cors"})
+        check_headers(r, "GET %s as %r" % (note, dest))
+        assert_status(r, 403, "GET %s with Sec-Fetch-Dest: %s" % (note, dest))
+        assert EMBEDDED in r.body, dest
+    # every case route of the table, for its roles
+    n = 0
+    for method, pattern, mask, flags in routes():
+        if method != "GET" or "case" not in flags:
+            continue
+        for role, c in clients.items():
+            if not mask & ROLE_BITS[role]:
+                continue
+            path = concrete(pattern).replace("/t/1/notes/1", note).replace("/t/1", "/t/%d" % tid)
+            r = c.get(path, headers={"Sec-Fetch-Dest": "image"})
+            assert_status(r, 403, "GET %s as an image (%s)" % (path, role))
+            n += 1
+    assert n >= 10, n
+    assert entries() == before, "refused image requests wrote %d access-log entries" % (entries() - before)
+    # as a page: shown and logged, with this request's id
+    for dest in ("document", "empty", None):
+        r = coach.get(note, headers={"Sec-Fetch-Dest": dest, "Sec-Fetch-Mode": "navigate" if dest else None})
+        assert_status(r, 200, "GET %s as %r" % (note, dest))
+        rid = r.headers.get("X-Request-Id")
+        assert srv.sql("SELECT COUNT(*) FROM access_log WHERE request_id = ? AND trajectory_id = ?", (rid, tid))[0][0] >= 1, dest
+    assert entries() > before
 
 
 def test_static_assets():
