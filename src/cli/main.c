@@ -18,6 +18,7 @@
 #include "i18n/i18n.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
+#include "policy/seal.h"
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -27,7 +28,8 @@ static void usage(FILE *out) {
           "\n"
           "Commands:\n"
           "  serve                 serve the portal (default address 127.0.0.1:8080)\n"
-          "  init                  create or upgrade the database (migrations), then exit\n"
+          "  init                  create or upgrade the database (migrations), create the access-log key\n"
+          "                        (audit_key_file) if there is none yet and seal the log, then exit\n"
           "  demo [--force]        create a demo database with a believable programme; prints the logins\n"
           "  user add EMAIL --name NAME --role ROLE[,ROLE] [--org ID] [--side care|work] [--function TEXT]\n"
           "                        add a user; reads a password from standard input if --password-stdin,\n"
@@ -39,7 +41,10 @@ static void usage(FILE *out) {
           "  user unlock EMAIL     unlock after too many failed logins\n"
           "  user list             list users (no case information)\n"
           "  backup FILE           copy the database to FILE while it is in use (online backup)\n"
-          "  audit verify          check the hash chain of the access log\n"
+          "  audit verify          check the access log's hash chain (with the key) and its seal: exit 0\n"
+          "                        intact, 3 changed or truncated, 1 cannot check (no key, database error)\n"
+          "  audit reseal          after an incident has been looked into: seal the log's current head again\n"
+          "                        (only if the whole chain verifies)\n"
           "  routes                print the route table (method, path, roles, flags)\n"
           "  config                print every setting with its current value and meaning\n"
           "  totp SECRET           print the current code for a base32 TOTP secret (demo helper)\n"
@@ -69,10 +74,30 @@ Db *cli_open_db(void) {
   return db;
 }
 
+/* Loads the access-log key for serve; false (explained on stderr) when it cannot be used. The server never
+ * creates a key itself: a new one would make a log whose key was removed look whole again. */
+static bool serve_key(void) {
+  KeyStatus ks = audit_key_load();
+  if (ks == KEY_OK) return true;
+  char path[1100];
+  seal_key_path(path, sizeof path);
+  if (ks == KEY_MISSING)
+    fprintf(stderr,
+            "zorgwerk: the access-log key file %s does not exist.\n"
+            "  A new or upgraded database: run `zorgwerk init` once to create it (mode 0600), then back it up\n"
+            "  apart from the database. A database that had a key: restore the key file from its backup;\n"
+            "  without it the access log can be neither verified nor extended. (Setting: audit_key_file.)\n",
+            path);
+  else
+    fprintf(stderr, "zorgwerk: the access-log key file %s %s; not serving.\n", path, seal_key_problem(ks));
+  return false;
+}
+
 static int cmd_serve(void) {
   Db *db = cli_open_db();
   if (!db) return 1;
   db_close(db);
+  if (!serve_key()) return 1;
   db_set_default_path(cfg.db);
   db_fault_file(cfg.fault_file);
   static_init();
@@ -103,27 +128,94 @@ static int cmd_backup(int argc, char **argv) {
   return 0;
 }
 
+/* Prints what audit_check found, one line per finding; returns the exit status (0 intact, 3 not intact,
+ * 1 cannot check). */
+static int print_check(const AuditCheck *c) {
+  char kpath[1100], spath[1100];
+  seal_key_path(kpath, sizeof kpath);
+  seal_file_path(spath, sizeof spath);
+  if (audit_check_intact(c)) {
+    printf("access log intact: %lld entries, keyed from entry %lld on; sealed up to entry %lld (hash %s)\n",
+           (long long)c->checked, (long long)c->keyed_from, (long long)c->seal.id, c->seal.hash);
+    return 0;
+  }
+  int status = 3;
+  printf("access log NOT INTACT:\n");
+  if (c->key != KEY_OK) {
+    printf("- the key file %s %s: the keyed chain and the seal cannot be checked\n", kpath,
+           seal_key_problem(c->key));
+    if (c->unchecked_from) printf("  (entries from %lld on are not checked)\n", (long long)c->unchecked_from);
+    status = 1;
+  }
+  if (c->bad_id)
+    printf("- access log BROKEN at entry %lld (after %lld intact entries): changed, removed or inserted\n",
+           (long long)c->bad_id, (long long)c->checked);
+  if (c->key == KEY_OK && c->seal_status == SEAL_MISSING)
+    printf("- the seal %s is missing: entries removed from the end of the log cannot be ruled out\n", spath);
+  else if (c->key == KEY_OK && c->seal_status == SEAL_UNREADABLE)
+    printf("- the seal %s cannot be read\n", spath);
+  else if (c->key == KEY_OK && c->seal_status == SEAL_INVALID)
+    printf("- the seal %s was not written with the chain key: it was replaced or damaged\n", spath);
+  if (!c->keyed_from)
+    printf("- the record of where the keyed chain begins (table audit_chain) is missing\n");
+  else if (c->boundary_changed)
+    printf("- the keyed chain begins at entry %lld in the database, at entry %lld in the seal\n",
+           (long long)c->keyed_from, (long long)c->seal.keyed_from);
+  if (c->truncated)
+    printf("- entries removed from the end: the log was sealed up to entry %lld, it now ends at entry %lld\n",
+           (long long)c->seal.id, (long long)c->last_id);
+  if (c->head_changed)
+    printf("- entry %lld differs from the seal (sealed hash %s): the log was rewritten\n", (long long)c->seal.id,
+           c->seal.hash);
+  return status;
+}
+
 static int cmd_audit(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-    fprintf(stderr, "usage: zorgwerk audit verify\n");
+  bool reseal = argc >= 2 && strcmp(argv[1], "reseal") == 0;
+  if (argc < 2 || (!reseal && strcmp(argv[1], "verify") != 0)) {
+    fprintf(stderr, "usage: zorgwerk audit verify | zorgwerk audit reseal\n");
     return 2;
   }
   Db *db = cli_open_db();
   if (!db) return 1;
-  int64_t bad, checked;
-  int rc = audit_verify(db, &bad, &checked);
+  AuditCheck c;
+  Seal now;
+  int rc = reseal ? audit_reseal(db, &c, &now) : audit_check(db, &c);
   db_close(db);
+  if (reseal) {
+    if (rc == DB_OK) {
+      printf("was: ");
+      print_check(&c);
+      printf("access log sealed again up to entry %lld (hash %s)\n", (long long)now.id, now.hash);
+      return 0;
+    }
+    if (rc == DB_ERROR || rc == DB_IOERR) {
+      print_check(&c);
+      fprintf(stderr, "zorgwerk: %s\n",
+              rc == DB_IOERR ? "cannot write the seal"
+                             : "not sealed again: the chain itself must verify with the key (a new seal cannot "
+                               "make a changed log whole)");
+      return 1;
+    }
+  }
   if (rc != DB_OK) {
     fprintf(stderr, "zorgwerk: cannot read the access log (%s)\n", db_code_name(rc));
     return 1;
   }
-  if (bad) {
-    printf("access log BROKEN at entry %lld (after %lld intact entries): changed, removed or inserted\n",
-           (long long)bad, (long long)checked);
-    return 3;
-  }
-  printf("access log intact: %lld entries\n", (long long)checked);
-  return 0;
+  return print_check(&c);
+}
+
+/* Creates the access-log key if needed and seals the log (init, demo); prints what it did. Returns the
+ * exit status. */
+static int prepare_chain(bool fresh) {
+  Db *db = cli_open_db();
+  if (!db) return 1;
+  char msg[2048];
+  int rc = audit_chain_prepare(db, fresh, msg, sizeof msg);
+  db_close(db);
+  if (rc == 0) fputs(msg, stdout);
+  else fprintf(stderr, "zorgwerk: %s\n", msg);
+  return rc;
 }
 
 static int cmd_totp(int argc, char **argv) {
@@ -203,11 +295,15 @@ int main(int argc, char **argv) {
     if (!db) return 1;
     int v = 0;
     db_schema_version(db, &v);
-    printf("database %s ready (schema %d)\n", cfg.db, v);
     db_close(db);
-    return 0;
+    int rc = prepare_chain(false);
+    if (rc == 0) printf("database %s ready (schema %d)\n", cfg.db, v);
+    return rc;
   }
-  if (!strcmp(cmd, "demo")) return cmd_demo(cargc, cargv);
+  if (!strcmp(cmd, "demo")) {
+    int rc = cmd_demo(cargc, cargv);
+    return rc == 0 ? prepare_chain(true) : rc;
+  }
   if (!strcmp(cmd, "user")) return cmd_user(cargc, cargv);
   if (!strcmp(cmd, "backup")) return cmd_backup(cargc, cargv);
   if (!strcmp(cmd, "audit")) return cmd_audit(cargc, cargv);

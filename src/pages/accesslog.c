@@ -5,7 +5,8 @@
  * The participant sees only entries about herself (access_log.participant_id of her participants row),
  * in plain words; other participants appear as "another participant", never by name, because being a
  * participant is itself sensitive. The log officer (second factor demanded by the server for the role)
- * sees every column, participants by id only, and the state of the hash chain (audit_verify) at the top.
+ * sees every column, participants by id only, and the state of the hash chain and its seal (audit_check)
+ * at the top.
  * Administrators without the log-officer role are kept out by the route's role mask.
  * Filters reach SQL only as bound parameters: e-mail and ids as values, action and outcome checked
  * against fixed lists, dates parsed with date_parse. Every view and export writes an access-log entry.
@@ -436,19 +437,52 @@ static void log_href(Req *r, const LogFilter *f, int64_t page) {
   }
 }
 
-/* The chain state at the top of /log: intact with the number of entries, or where it breaks. */
+/* The chain state at the top of /log (audit_check): intact with the number of entries and the sealed head,
+ * or every finding — an entry that does not fit the chain, entries removed from its end, a rewritten head,
+ * a missing or forged seal, a changed boundary. */
 static int chain_status(Req *r) {
-  int64_t bad = 0, checked = 0;
-  int rc = audit_verify(r->db, &bad, &checked);
+  /* the seal may be newer than this page's read snapshot: end it, so that the log is read after the seal
+   * (everything shown below was read already) */
+  db_snapshot_end(r->db);
+  AuditCheck c;
+  int rc = audit_check(r->db, &c);
   if (rc != DB_OK) return rc;
-  if (bad)
-    html(&r->out, "<div class=\"errors\" role=\"alert\"><p>%s %lld.</p><p>%s</p></div>",
-         _("The access log has been tampered with: the chain is broken at entry"), (long long)bad,
-         _("That entry, or the one before it, was changed, removed or inserted after it was written. Export the "
-           "log as evidence and report this as a security incident."));
+  if (audit_check_intact(&c)) {
+    html(&r->out, "<p class=\"flash\" role=\"status\">%s %lld.<br><span class=\"small\">%s</span></p>",
+         _("The chain of entries is intact. Entries checked:"), (long long)c.checked,
+         arena_printf(r->a, _("Sealed up to entry %lld, with the key kept outside the database."),
+                      (long long)c.seal.id));
+    return DB_OK;
+  }
+  html(&r->out, "<div class=\"errors\" role=\"alert\">");
+  if (c.bad_id)
+    html(&r->out, "<p>%s %lld.</p>", _("The access log has been tampered with: the chain is broken at entry"),
+         (long long)c.bad_id);
   else
-    html(&r->out, "<p class=\"flash\" role=\"status\">%s %lld.</p>",
-         _("The chain of entries is intact. Entries checked:"), (long long)checked);
+    html(&r->out, "<p>%s</p>", _("The access log has been tampered with."));
+  html(&r->out, "<ul>");
+  if (c.key != KEY_OK)
+    html(&r->out, "<li>%s</li>", _("The chain key cannot be read, so the chain cannot be checked."));
+  if (c.bad_id)
+    html(&r->out, "<li>%s</li>",
+         _("That entry, or the one before it, was changed, removed or inserted after it was written."));
+  if (c.key == KEY_OK && c.seal_status == SEAL_MISSING)
+    html(&r->out, "<li>%s</li>", _("The seal of the log is missing: entries removed from its end cannot be ruled out."));
+  else if (c.key == KEY_OK && c.seal_status != SEAL_OK)
+    html(&r->out, "<li>%s</li>", _("The seal of the log was not written with the chain key: it was replaced or damaged."));
+  if (c.boundary_changed)
+    html(&r->out, "<li>%s</li>", _("The record of where the keyed chain begins was changed or removed."));
+  if (c.truncated)
+    html(&r->out, "<li>%s</li>",
+         arena_printf(r->a, _("Entries were removed from the end of the log: it was sealed up to entry %lld, it "
+                              "now ends at entry %lld."),
+                      (long long)c.seal.id, (long long)c.last_id));
+  if (c.head_changed)
+    html(&r->out, "<li>%s</li>",
+         arena_printf(r->a, _("Entry %lld differs from the seal: the log was rewritten after it was sealed."),
+                      (long long)c.seal.id));
+  html(&r->out, "</ul><p>%s</p></div>",
+       _("Export the log as evidence and report this as a security incident."));
   return DB_OK;
 }
 

@@ -1,20 +1,27 @@
 /*
  * audit.c — see audit.h. The hash is BLAKE2b-256 over the previous hash and the entry's fields, each
- * length-prefixed so that no two different entries serialise alike.
+ * length-prefixed so that no two different entries serialise alike. From the chain's boundary on
+ * (audit_chain.keyed_from, migration 013) the hash is keyed with the chain key and takes the boundary in
+ * as well; entries before it keep the unkeyed hash they were written with. After every committed batch the
+ * writer seals the head outside the database (seal.h) and names it in the server log.
  */
 #include "policy/audit.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/log.h"
 #include "html/frame.h"
 #include "http/server.h"
+#include "store/audit_chain.h"
 
 static const char GENESIS[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -32,13 +39,23 @@ static void feed_int(crypto_generichash_state *s, int64_t v) {
   feed(s, num);
 }
 
-static void entry_hash(const char *prev, int64_t id, int64_t at, int64_t user_id, const char *role, int64_t pid,
-                       int64_t tid, const char *item, const char *action, const char *outcome, const char *grounds,
-                       const char *client, const char *rid, int64_t consent_id, int64_t on_behalf_of,
-                       char out[65]) {
+/* How entries are hashed: the key (NULL: not available) and the first keyed entry. */
+typedef struct ChainCtx {
+  const unsigned char *key;
+  int64_t keyed_from;
+} ChainCtx;
+
+/* The hash of one entry. Entries before cx->keyed_from: unkeyed, exactly as before migration 013. From it
+ * on: keyed with cx->key (which must be set), with the boundary as the second field. */
+static void entry_hash(const ChainCtx *cx, const char *prev, int64_t id, int64_t at, int64_t user_id,
+                       const char *role, int64_t pid, int64_t tid, const char *item, const char *action,
+                       const char *outcome, const char *grounds, const char *client, const char *rid,
+                       int64_t consent_id, int64_t on_behalf_of, char out[65]) {
+  bool keyed = id >= cx->keyed_from;
   crypto_generichash_state s;
-  crypto_generichash_init(&s, NULL, 0, 32);
+  crypto_generichash_init(&s, keyed ? cx->key : NULL, keyed ? SEAL_KEY_BYTES : 0, 32);
   feed(&s, prev);
+  if (keyed) feed_int(&s, cx->keyed_from);
   feed_int(&s, id);
   feed_int(&s, at);
   feed_int(&s, user_id);
@@ -59,6 +76,66 @@ static void entry_hash(const char *prev, int64_t id, int64_t at, int64_t user_id
   unsigned char h[32];
   crypto_generichash_final(&s, h, sizeof h);
   sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* ---- the key: loaded once per process (serve loads it before any thread starts) ---- */
+
+static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char g_key[SEAL_KEY_BYTES];
+static KeyStatus g_key_status = KEY_MISSING;
+static bool g_key_tried;
+
+KeyStatus audit_key_load(void) {
+  char path[1100];
+  pthread_mutex_lock(&key_mu);
+  g_key_status = seal_key_load(seal_key_path(path, sizeof path), g_key);
+  g_key_tried = true;
+  KeyStatus st = g_key_status;
+  pthread_mutex_unlock(&key_mu);
+  return st;
+}
+
+void audit_key_use(const unsigned char key[SEAL_KEY_BYTES]) {
+  pthread_mutex_lock(&key_mu);
+  memcpy(g_key, key, SEAL_KEY_BYTES);
+  g_key_status = KEY_OK;
+  g_key_tried = true;
+  pthread_mutex_unlock(&key_mu);
+}
+
+/* The key, loaded from its file on first use; NULL (and *st why) when it cannot be had. */
+static const unsigned char *chain_key(KeyStatus *st) {
+  pthread_mutex_lock(&key_mu);
+  if (!g_key_tried || g_key_status != KEY_OK) {
+    char path[1100];
+    g_key_status = seal_key_load(seal_key_path(path, sizeof path), g_key);
+    g_key_tried = true;
+  }
+  KeyStatus s = g_key_status;
+  pthread_mutex_unlock(&key_mu);
+  if (st) *st = s;
+  return s == KEY_OK ? g_key : NULL;
+}
+
+/* Fills cx for appending: the boundary from the database and the key. DB_ERROR (logged) when either is
+ * missing: no entry is written that could not be verified. */
+static int chain_ctx(Db *db, ChainCtx *cx) {
+  KeyStatus ks;
+  cx->key = chain_key(&ks);
+  int rc = audit_chain_keyed_from(db, &cx->keyed_from);
+  if (rc == DB_DONE) {
+    log_error("access log: the record of where the keyed chain begins (audit_chain) is missing; entry not "
+              "written");
+    return DB_ERROR;
+  }
+  if (rc != DB_OK) return rc;
+  if (!cx->key) {
+    char path[1100];
+    log_error("access log: the chain key file %s %s; entry not written", seal_key_path(path, sizeof path),
+              seal_key_problem(ks));
+    return DB_ERROR;
+  }
+  return DB_OK;
 }
 
 /* The newest entry: its id and hash (GENESIS and 0 for an empty log). Call inside the write transaction. */
@@ -82,12 +159,12 @@ static int chain_head(Db *db, ChainHead *head) {
 }
 
 /* Appends e after head and moves head to it. Call inside the write transaction that read head. */
-static int chain_insert(Db *db, ChainHead *head, int64_t user_id, const char *role, const char *client,
-                        const char *rid, const AuditEntry *e) {
+static int chain_insert(Db *db, const ChainCtx *cx, ChainHead *head, int64_t user_id, const char *role,
+                        const char *client, const char *rid, const AuditEntry *e) {
   int64_t id = head->id + 1, at = (int64_t)time(NULL);
   char hash[65];
-  entry_hash(head->hash, id, at, user_id, role, e->participant_id, e->trajectory_id, e->item, e->action, e->outcome,
-             e->grounds, client, rid, e->consent_id, e->on_behalf_of, hash);
+  entry_hash(cx, head->hash, id, at, user_id, role, e->participant_id, e->trajectory_id, e->item, e->action,
+             e->outcome, e->grounds, client, rid, e->consent_id, e->on_behalf_of, hash);
   Stmt *ins = db_prepare(db,
                          "INSERT INTO access_log (id, at, user_id, role, participant_id, trajectory_id, item, "
                          "action, outcome, grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of) "
@@ -117,18 +194,54 @@ static int chain_insert(Db *db, ChainHead *head, int64_t user_id, const char *ro
   return rc;
 }
 
+/* Whether the log whose newest entry is head still holds the chain sealed in s: 1 yes, 0 no (entries up
+ * to the sealed one were removed, or the sealed entry changed), -1 the database could not say. */
+static int seal_continues(Db *db, const ChainHead *head, const Seal *s) {
+  if (s->id == 0) return 1;
+  if (head->id < s->id) return 0;
+  if (head->id == s->id) return strcmp(head->hash, s->hash) == 0;
+  char h[65];
+  int rc = audit_chain_hash_at(db, s->id, h);
+  if (rc == DB_DONE) return 0;
+  if (rc != DB_OK) return -1;
+  return strcmp(h, s->hash) == 0;
+}
+
+static Seal seal_of(const ChainCtx *cx, const ChainHead *head) {
+  Seal s = {.keyed_from = cx->keyed_from, .id = head->id, .count = head->id};
+  memcpy(s.hash, head->hash, sizeof s.hash);
+  return s;
+}
+
+static bool running; /* the group-commit writer runs (serve) */
+static atomic_bool seal_stale; /* an entry was appended outside the writer: the writer reseals soon */
+
 int audit_append(Db *db, int64_t user_id, const char *role, const char *client, const char *rid,
                  const AuditEntry *e) {
   bool own = !db_in_tx(db);
-  int rc;
+  ChainCtx cx;
+  int rc = chain_ctx(db, &cx);
+  if (rc != DB_OK) return rc;
   if (own && (rc = db_begin(db)) != DB_OK) return rc;
   ChainHead head;
   rc = chain_head(db, &head);
-  if (rc == DB_OK) rc = chain_insert(db, &head, user_id, role, client, rid, e);
+  /* a command that commits its own entry while no writer runs moves the seal on, if the log still holds
+   * what was sealed (otherwise the seal stays as it is: it is the evidence) */
+  char seal_path[1100];
+  Seal seal;
+  bool reseal = own && !running && rc == DB_OK &&
+                seal_read(seal_file_path(seal_path, sizeof seal_path), cx.key, &seal) == SEAL_OK &&
+                seal.keyed_from == cx.keyed_from && seal_continues(db, &head, &seal) == 1;
+  if (rc == DB_OK) rc = chain_insert(db, &cx, &head, user_id, role, client, rid, e);
   if (own) {
     if (rc == DB_OK) rc = db_commit(db);
     else db_rollback(db);
   }
+  if (rc == DB_OK && reseal) {
+    seal = seal_of(&cx, &head);
+    if (!seal_write(seal_path, cx.key, &seal)) log_warn("access log: cannot write the seal %s", seal_path);
+  }
+  if (rc == DB_OK && !own && running) atomic_store(&seal_stale, true);
   return rc;
 }
 
@@ -162,21 +275,135 @@ static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
 static Pending *q_head, **q_tail = &q_head;
 static int q_reqs; /* served requests with entries in the queue */
-static bool running, stopping;
+static bool stopping;
 static pthread_t writer;
 static Db *wdb;
+
+/* The writer's seal (writer thread only, and audit_start/audit_stop before and after it): the chain context
+ * read at start, the last seal checked or written, and whether it may be moved on at all — not once the log
+ * stopped holding what was sealed: the seal file then stays as it was, as evidence. */
+static ChainCtx w_cx;
+static Seal w_seal;
+static bool w_sealing, w_seal_dirty;
+static char w_seal_path[1100];
+
+/* The sealer thread writes the seals the writer hands it (the newest only: under load they coalesce), so
+ * that the seal's fsync never delays a batch, and names them in the server log. */
+static pthread_t sealer;
+static pthread_mutex_t s_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t s_cv = PTHREAD_COND_INITIALIZER;
+static Seal s_pending, s_written; /* s_written: sealer thread only */
+static bool s_has, s_stop, s_unlogged;
+static struct timespec s_logged_at;
+
+/* Stops moving the seal on, with the reason in the server log. */
+static void seal_freeze(const ChainHead *head) {
+  w_sealing = false;
+  log_error("access log: the log no longer holds the chain that was sealed (sealed up to entry %lld, hash %s; "
+            "the log now ends at entry %lld): entries were removed or changed behind the portal's back. The seal "
+            "%s is kept as it is, as evidence; run `zorgwerk audit verify`",
+            (long long)w_seal.id, w_seal.hash, (long long)head->id, w_seal_path);
+}
+
+/* Moves the writer's seal to `to` when the log still held the sealed chain at `from` (cont: what
+ * seal_continues said of `from`, read in the same transaction as `to`). The file is written later, by
+ * seal_flush. */
+static void seal_advance(int cont, const ChainHead *from, const ChainHead *to) {
+  if (!w_sealing) return;
+  if (cont == 0) {
+    seal_freeze(from);
+    return;
+  }
+  if (cont != 1 || to->id == w_seal.id) return;
+  w_seal = seal_of(&w_cx, to);
+  w_seal_dirty = true;
+}
+
+/* Names the last seal written in the server log, at most once a second (force: now), so that a copy of it
+ * leaves the machine with the log: ids and hashes only. Sealer thread. */
+static void seal_log(bool force) {
+  if (!s_unlogged) return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (!force && s_logged_at.tv_sec && now.tv_sec - s_logged_at.tv_sec < 1) return;
+  log_info("access log sealed: keyed_from=%lld id=%lld count=%lld hash=%s", (long long)s_written.keyed_from,
+           (long long)s_written.id, (long long)s_written.count, s_written.hash);
+  s_logged_at = now;
+  s_unlogged = false;
+}
+
+static void *sealer_main(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&s_mu);
+  for (;;) {
+    if (!s_has && !s_stop) {
+      if (!s_unlogged) pthread_cond_wait(&s_cv, &s_mu);
+      else { /* a seal not yet in the server log: name it within a second */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s_cv, &s_mu, &until);
+      }
+    }
+    bool has = s_has, stop = s_stop;
+    Seal seal = s_pending;
+    s_has = false;
+    pthread_mutex_unlock(&s_mu);
+    if (has) {
+      if (seal_write(w_seal_path, w_cx.key, &seal)) {
+        s_written = seal;
+        s_unlogged = true;
+      } else {
+        log_error("access log: cannot write the seal %s: %s", w_seal_path, strerror(errno));
+      }
+    }
+    seal_log(stop);
+    pthread_mutex_lock(&s_mu);
+    if (stop && !s_has) break;
+  }
+  pthread_mutex_unlock(&s_mu);
+  return NULL;
+}
+
+/* Hands the writer's seal to the sealer thread if it moved. Writer thread. */
+static void seal_flush(void) {
+  if (!w_seal_dirty) return;
+  w_seal_dirty = false;
+  pthread_mutex_lock(&s_mu);
+  s_pending = w_seal;
+  s_has = true;
+  pthread_cond_signal(&s_cv);
+  pthread_mutex_unlock(&s_mu);
+}
+
+/* Seals entries appended inside requests' own transactions since the last batch. */
+static void seal_refresh(void) {
+  atomic_store(&seal_stale, false);
+  if (!w_sealing) return;
+  ChainHead head;
+  if (db_snapshot_begin(wdb) != DB_OK) return;
+  int rc = chain_head(wdb, &head);
+  int cont = rc == DB_OK ? seal_continues(wdb, &head, &w_seal) : -1;
+  db_snapshot_end(wdb);
+  if (rc == DB_OK) seal_advance(cont, &head, &head);
+  seal_flush();
+}
 
 static int write_batch(Pending *batch) {
   int rc = DB_BUSY;
   for (int attempt = 0; attempt < 3 && rc == DB_BUSY; attempt++) { /* each waits the busy timeout */
     rc = db_begin(wdb);
     if (rc == DB_BUSY) continue; /* busy_timeout already waited */
-    ChainHead head; /* read once per batch: the batch holds the write lock, nobody else appends */
+    ChainHead head, start; /* read once per batch: the batch holds the write lock, nobody else appends */
     rc = chain_head(wdb, &head);
+    start = head;
+    /* one look-up by id: does the log still hold the entry last sealed, unchanged? */
+    int cont = rc == DB_OK && w_sealing ? seal_continues(wdb, &start, &w_seal) : -1;
     for (Pending *p = batch; p && rc == DB_OK; p = p->next)
-      rc = chain_insert(wdb, &head, p->user_id, p->role, p->client, p->rid, p->e);
+      rc = chain_insert(wdb, &w_cx, &head, p->user_id, p->role, p->client, p->rid, p->e);
     if (rc == DB_OK) rc = db_commit(wdb);
     else db_rollback(wdb);
+    if (rc == DB_OK) seal_advance(cont, &start, &head);
   }
   return rc;
 }
@@ -202,7 +429,21 @@ static void *writer_main(void *arg) {
   (void)arg;
   pthread_mutex_lock(&q_mu);
   for (;;) {
-    while (!q_head && !stopping) pthread_cond_wait(&work_cv, &q_mu);
+    while (!q_head && !stopping) {
+      if (!atomic_load(&seal_stale)) {
+        pthread_cond_wait(&work_cv, &q_mu);
+        continue;
+      }
+      /* idle with entries not sealed yet (appended in requests' own transactions): seal them after a
+       * second without batches */
+      struct timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      until.tv_sec += 1;
+      if (pthread_cond_timedwait(&work_cv, &q_mu, &until) == 0 || q_head || stopping) continue;
+      pthread_mutex_unlock(&q_mu);
+      seal_refresh();
+      pthread_mutex_lock(&q_mu);
+    }
     if (!q_head && stopping) break;
     linger();
     Pending *batch = q_head;
@@ -229,15 +470,80 @@ static void *writer_main(void *arg) {
       p->done = true;
     }
     pthread_cond_broadcast(&done_cv);
+    pthread_mutex_unlock(&q_mu);
+    seal_flush();
+    pthread_mutex_lock(&q_mu);
   }
   pthread_mutex_unlock(&q_mu);
+  if (atomic_load(&seal_stale)) seal_refresh();
+  seal_flush();
   return NULL;
+}
+
+/* The writer's chain context and seal at start: the key and boundary (false, logged, if either is missing),
+ * and whether the seal file matches the log; if it does not, it is left alone (and the log officer's view
+ * and `audit verify` show why). */
+static bool seal_start(void) {
+  KeyStatus ks;
+  w_cx.key = chain_key(&ks);
+  seal_file_path(w_seal_path, sizeof w_seal_path);
+  if (!w_cx.key) {
+    char kp[1100];
+    log_error("access log: the chain key file %s %s", seal_key_path(kp, sizeof kp), seal_key_problem(ks));
+    return false;
+  }
+  if (audit_chain_keyed_from(wdb, &w_cx.keyed_from) != DB_OK) {
+    log_error("access log: the record of where the keyed chain begins (audit_chain) cannot be read");
+    return false;
+  }
+  w_sealing = w_seal_dirty = false;
+  s_has = s_stop = s_unlogged = false;
+  s_logged_at = (struct timespec){0};
+  atomic_store(&seal_stale, false);
+  SealStatus ss = seal_read(w_seal_path, w_cx.key, &w_seal);
+  if (ss != SEAL_OK) {
+    log_error("access log: the seal %s %s; it is not replaced: run `zorgwerk audit verify`", w_seal_path,
+              ss == SEAL_MISSING ? "does not exist" : ss == SEAL_UNREADABLE ? "cannot be read"
+                                                                             : "was not written with the chain key");
+    return true;
+  }
+  if (w_seal.keyed_from != w_cx.keyed_from) {
+    log_error("access log: the seal %s names entry %lld as the start of the keyed chain, the database %lld; the "
+              "seal is not replaced: run `zorgwerk audit verify`",
+              w_seal_path, (long long)w_seal.keyed_from, (long long)w_cx.keyed_from);
+    return true;
+  }
+  ChainHead head;
+  int rc = db_snapshot_begin(wdb);
+  if (rc == DB_OK) rc = chain_head(wdb, &head);
+  int cont = rc == DB_OK ? seal_continues(wdb, &head, &w_seal) : -1;
+  db_snapshot_end(wdb);
+  w_sealing = true;
+  if (cont == 0) seal_freeze(&head);
+  else if (cont == 1) seal_advance(1, &head, &head); /* entries committed after the last seal (a kill) */
+  return true;
 }
 
 bool audit_start(const char *path) {
   if (db_open(path, &wdb) != DB_OK) return false;
+  if (!seal_start()) {
+    db_close(wdb);
+    wdb = NULL;
+    return false;
+  }
+  if (pthread_create(&sealer, NULL, sealer_main, NULL) != 0) {
+    db_close(wdb);
+    wdb = NULL;
+    return false;
+  }
+  seal_flush(); /* entries committed after the last seal, before a kill */
   stopping = false;
   if (pthread_create(&writer, NULL, writer_main, NULL) != 0) {
+    pthread_mutex_lock(&s_mu);
+    s_stop = true;
+    pthread_cond_signal(&s_cv);
+    pthread_mutex_unlock(&s_mu);
+    pthread_join(sealer, NULL);
     db_close(wdb);
     wdb = NULL;
     return false;
@@ -252,7 +558,12 @@ void audit_stop(void) {
   stopping = true;
   pthread_cond_signal(&work_cv);
   pthread_mutex_unlock(&q_mu);
-  pthread_join(writer, NULL);
+  pthread_join(writer, NULL); /* it hands the last seal to the sealer */
+  pthread_mutex_lock(&s_mu);
+  s_stop = true;
+  pthread_cond_signal(&s_cv);
+  pthread_mutex_unlock(&s_mu);
+  pthread_join(sealer, NULL); /* writes it and names it in the server log */
   running = false;
   db_close(wdb);
   wdb = NULL;
@@ -307,9 +618,13 @@ int audit_write_many(Req *r, const AuditEntry *entries, int n) {
 
 int audit_write(Req *r, const AuditEntry *e) { return audit_write_many(r, e, 1); }
 
-int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
+/* Walks the chain from entry 1: *bad_id the first entry that does not fit (0: none), *checked the entries
+ * that verified. Without a key (cx->key NULL) the walk stops before the first keyed entry, and
+ * *unchecked_from says where. Returns a DB code. */
+static int chain_walk(Db *db, const ChainCtx *cx, int64_t *bad_id, int64_t *checked, int64_t *unchecked_from) {
   *bad_id = 0;
   *checked = 0;
+  *unchecked_from = 0;
   Stmt *st = db_prepare(db,
                         "SELECT id, at, user_id, role, participant_id, trajectory_id, item, action, outcome, "
                         "grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of "
@@ -317,26 +632,147 @@ int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
   if (!st) return DB_ERROR;
   char prev[65];
   snprintf(prev, sizeof prev, "%s", GENESIS);
-  int64_t expect_id = 0;
+  int64_t expect_id = 1; /* ids run from 1 without gaps: removed first entries break the chain too */
   int rc;
   while ((rc = db_step(st)) == DB_ROW) {
     int64_t id = db_int(st, "id");
+    if (id >= cx->keyed_from && !cx->key) {
+      *unchecked_from = id;
+      break;
+    }
     char h[65];
-    entry_hash(prev, id, db_int(st, "at"), db_int(st, "user_id"), db_text(st, "role"), db_int(st, "participant_id"),
-               db_int(st, "trajectory_id"), db_text(st, "item"), db_text(st, "action"), db_text(st, "outcome"),
-               db_text(st, "grounds"), db_text(st, "client"), db_text(st, "request_id"), db_int(st, "consent_id"),
-               db_int(st, "on_behalf_of"), h);
+    entry_hash(cx, prev, id, db_int(st, "at"), db_int(st, "user_id"), db_text(st, "role"),
+               db_int(st, "participant_id"), db_int(st, "trajectory_id"), db_text(st, "item"), db_text(st, "action"),
+               db_text(st, "outcome"), db_text(st, "grounds"), db_text(st, "client"), db_text(st, "request_id"),
+               db_int(st, "consent_id"), db_int(st, "on_behalf_of"), h);
     const char *stored = db_text(st, "hash"), *stored_prev = db_text(st, "prev_hash");
-    if ((expect_id && id != expect_id + 1) || strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {
+    if (id != expect_id || !stored || !stored_prev || strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {
       *bad_id = id;
       break;
     }
     snprintf(prev, sizeof prev, "%s", stored);
-    expect_id = id;
+    expect_id = id + 1;
     (*checked)++;
   }
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
+  ChainCtx cx;
+  int rc = chain_ctx(db, &cx);
+  if (rc != DB_OK) return rc;
+  int64_t unchecked;
+  return chain_walk(db, &cx, bad_id, checked, &unchecked);
+}
+
+int audit_check(Db *db, AuditCheck *c) {
+  memset(c, 0, sizeof *c);
+  ChainCtx cx;
+  cx.key = chain_key(&c->key);
+  /* the seal first, then the log: the writer seals only what it has committed, so a log read after the
+   * seal holds at least what the seal names */
+  char path[1100];
+  seal_file_path(path, sizeof path);
+  c->seal_status = cx.key ? seal_read(path, cx.key, &c->seal) : SEAL_UNREADABLE;
+  int rc = audit_chain_keyed_from(db, &c->keyed_from);
+  if (rc != DB_OK && rc != DB_DONE) return rc;
+  bool seal_ok = c->seal_status == SEAL_OK;
+  c->boundary_changed = !c->keyed_from || (seal_ok && c->seal.keyed_from != c->keyed_from);
+  /* with the record gone, the seal says where keyed entries start (or, without a seal, every entry is
+   * taken as keyed: the strictest reading) */
+  cx.keyed_from = c->keyed_from ? c->keyed_from : seal_ok ? c->seal.keyed_from : 1;
+  if ((rc = chain_walk(db, &cx, &c->bad_id, &c->checked, &c->unchecked_from)) != DB_OK) return rc;
+  if ((rc = audit_chain_last_id(db, &c->last_id)) != DB_OK) return rc;
+  if (seal_ok && c->seal.id > 0) {
+    char h[65];
+    rc = audit_chain_hash_at(db, c->seal.id, h);
+    if (rc != DB_OK && rc != DB_DONE) return rc;
+    c->truncated = c->last_id < c->seal.id || rc == DB_DONE;
+    c->head_changed = rc == DB_OK && strcmp(h, c->seal.hash) != 0;
+  }
+  return DB_OK;
+}
+
+bool audit_check_intact(const AuditCheck *c) {
+  return c->key == KEY_OK && c->seal_status == SEAL_OK && !c->boundary_changed && !c->bad_id &&
+         !c->unchecked_from && !c->truncated && !c->head_changed;
+}
+
+int audit_reseal(Db *db, AuditCheck *before, Seal *now) {
+  int rc = audit_check(db, before);
+  if (rc != DB_OK) return rc;
+  if (before->key != KEY_OK || before->bad_id || before->unchecked_from || !before->keyed_from) return DB_ERROR;
+  ChainCtx cx = {.key = chain_key(NULL), .keyed_from = before->keyed_from};
+  ChainHead head;
+  if ((rc = chain_head(db, &head)) != DB_OK) return rc;
+  /* the walk above saw a whole chain up to its newest entry; an entry added since by a running server
+   * extends it, and the writer moves the seal on from here */
+  *now = seal_of(&cx, &head);
+  char path[1100];
+  return seal_write(seal_file_path(path, sizeof path), cx.key, now) ? DB_OK : DB_IOERR;
+}
+
+int audit_chain_prepare(Db *db, bool fresh, char *msg, size_t n) {
+  *msg = 0;
+  char kpath[1100], spath[1100];
+  seal_key_path(kpath, sizeof kpath);
+  seal_file_path(spath, sizeof spath);
+  ChainCtx cx;
+  int rc = audit_chain_keyed_from(db, &cx.keyed_from);
+  if (rc != DB_OK) {
+    snprintf(msg, n, "the record of where the keyed chain begins (table audit_chain) %s",
+             rc == DB_DONE ? "is missing: the database was changed behind the portal's back" : "cannot be read");
+    return 1;
+  }
+  ChainHead head;
+  if ((rc = chain_head(db, &head)) != DB_OK) {
+    snprintf(msg, n, "cannot read the access log (%s)", db_code_name(rc));
+    return 1;
+  }
+  Seal old;
+  unsigned char key[SEAL_KEY_BYTES];
+  KeyStatus ks = seal_key_load(kpath, key);
+  SealStatus ss = ks == KEY_OK ? seal_read(spath, key, &old) : access(spath, F_OK) == 0 ? SEAL_INVALID : SEAL_MISSING;
+  bool keyed_entries = head.id >= cx.keyed_from;
+  size_t len = 0;
+  if (ks == KEY_MISSING) {
+    if (!fresh && (keyed_entries || ss != SEAL_MISSING)) {
+      snprintf(msg, n, "the access-log key file %s is missing, but the log %s: restore the key file from "
+               "its backup (a new key could not verify what was written)",
+               kpath, keyed_entries ? "has entries written with a key" : "was sealed with a key");
+      return 1;
+    }
+    if ((ks = seal_key_create(kpath, key)) != KEY_OK) {
+      snprintf(msg, n, "cannot create the access-log key file %s: %s", kpath, strerror(errno));
+      return 1;
+    }
+    audit_key_use(key);
+    len += (size_t)snprintf(msg + len, n - len, "created the access-log key %s (mode 0600): back it up apart "
+                            "from the database\n", kpath);
+    ss = SEAL_MISSING;
+    if (fresh) seal_remove(spath); /* a seal left by the database this one replaces */
+  } else if (ks != KEY_OK) {
+    snprintf(msg, n, "the access-log key file %s %s", kpath, seal_key_problem(ks));
+    return 1;
+  }
+  if (fresh || (ss == SEAL_MISSING && !keyed_entries)) {
+    cx.key = key;
+    Seal s = seal_of(&cx, &head);
+    if (!seal_write(spath, key, &s)) {
+      snprintf(msg + len, n - len, "cannot write the access-log seal %s: %s", spath, strerror(errno));
+      return 1;
+    }
+    if (len < n)
+      snprintf(msg + len, n - len, "sealed the access log at entry %lld in %s\n", (long long)s.id, spath);
+  } else if (ss != SEAL_OK && len < n) {
+    snprintf(msg + len, n - len, "the access-log seal %s %s: run `zorgwerk audit verify`\n", spath,
+             ss == SEAL_MISSING ? "is missing" : ss == SEAL_UNREADABLE ? "cannot be read"
+                                                                       : "was not written with the key");
+    return 3;
+  }
+  sodium_memzero(key, sizeof key);
+  return 0;
 }
 
 bool audit_hold(Req *r, int status) {

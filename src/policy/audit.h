@@ -2,7 +2,10 @@
  * audit.h — the access log (NEN 7513 style): who, in which role, which participant, which item, what
  * action, the outcome, on what grounds, when (UTC), from where. Append-only; each entry carries a hash
  * over the previous entry's hash and its own fields, so a changed, removed or inserted entry breaks the
- * chain (audit_verify). Never holds case content: items are named by kind and id.
+ * chain (audit_verify). From the boundary recorded at migration 013 on, the hash is keyed with a key kept
+ * outside the database, and the head of the chain is sealed outside it after every batch (seal.h), so that
+ * neither a recomputed chain nor removed newest entries go unnoticed (audit_check). Never holds case
+ * content: items are named by kind and id.
  */
 #ifndef ZW_AUDIT_H
 #define ZW_AUDIT_H
@@ -11,6 +14,7 @@
 
 #include "db/db.h"
 #include "http/http.h"
+#include "policy/seal.h"
 
 typedef struct AuditEntry {
   int64_t participant_id, trajectory_id; /* 0: none */
@@ -49,8 +53,50 @@ void audit_stop(void);
 int audit_append(Db *db, int64_t user_id, const char *role, const char *client, const char *request_id,
                  const AuditEntry *e);
 
-/* Walks the chain. DB_OK with *bad_id 0 when intact, else the id of the first entry that does not fit
- * (changed, or its predecessor removed or inserted). */
+/* Walks the chain (keyed entries with the process's key, loaded on first use). DB_OK with *bad_id 0 when
+ * intact, else the id of the first entry that does not fit (changed, or its predecessor removed or
+ * inserted). DB_ERROR (logged) without the key or the boundary record. The seal is not looked at: see
+ * audit_check. */
 int audit_verify(Db *db, int64_t *bad_id, int64_t *checked);
+
+/* The chain and its seal, as `zorgwerk audit verify` and the log officer see them. */
+typedef struct AuditCheck {
+  KeyStatus key;          /* KEY_OK, or why the key could not be used */
+  SealStatus seal_status; /* SEAL_UNREADABLE without a key */
+  Seal seal;              /* valid when seal_status is SEAL_OK */
+  int64_t keyed_from;     /* the boundary as the database records it; 0: the record is missing */
+  bool boundary_changed;  /* the record is missing or differs from the seal's */
+  int64_t checked;        /* entries that verified, from entry 1 on */
+  int64_t bad_id;         /* the first entry that does not fit the chain, or 0 */
+  int64_t unchecked_from; /* without a key: the first keyed entry, not checked; else 0 */
+  int64_t last_id;        /* the newest entry in the database (0: empty) */
+  bool truncated;         /* the log ends before the sealed entry: entries at its end were removed */
+  bool head_changed;      /* the sealed entry's hash differs from the seal: the log was rewritten */
+} AuditCheck;
+
+/* Reads the seal, then walks the whole chain and compares its head with the seal. Read the seal before
+ * the log: call it outside a read snapshot that began earlier (the seal may be newer than the snapshot).
+ * Returns a DB code; the findings are in *c. */
+int audit_check(Db *db, AuditCheck *c);
+bool audit_check_intact(const AuditCheck *c);
+
+/* Uses the key in the file named by audit_key_file for this process (serve, before any thread). Returns
+ * KEY_OK or why not; the process's entries cannot be written without it. */
+KeyStatus audit_key_load(void);
+/* Uses key for this process (tests). */
+void audit_key_use(const unsigned char key[SEAL_KEY_BYTES]);
+
+/* For `init` and `demo`: creates the key when there is none — refused (1) when the log already has keyed
+ * entries or a seal, which only the lost key can verify — and seals the current head when there is no seal
+ * and nothing keyed could be lost by it (a new database, or one just upgraded: the upgrade's seal). fresh:
+ * the database was just created anew (demo), so a seal of an earlier database there is replaced. What was
+ * done or what is wrong, in English, goes to msg. Returns 0, 1 (refused or failed) or 3 (the seal does not
+ * fit: see `audit verify`). */
+int audit_chain_prepare(Db *db, bool fresh, char *msg, size_t n);
+
+/* After an incident has been looked into: seals the current head again, if the whole chain verifies with
+ * the key (*before: the check before). DB_ERROR when it does not (nothing written), DB_IOERR when the
+ * seal cannot be written. */
+int audit_reseal(Db *db, AuditCheck *before, Seal *now);
 
 #endif
