@@ -32,13 +32,19 @@ static void hash_key(const char *key, unsigned char out[16]) {
   crypto_generichash(out, 16, (const unsigned char *)key, strlen(key), NULL, 0);
 }
 
-/* Finds key's slot; with create, takes a free or the oldest slot among the probed ones. */
-static Slot *find(const unsigned char k[16], int create) {
+/* A key whose last failure is older than this starts again from nothing: the failures of a shared
+ * address (an office behind one NAT) do not add up over months. */
+enum { FORGET_MS = 24 * 3600 * 1000 };
+
+/* Finds key's live slot (failures counted, the last within FORGET_MS of now_ms); with create, takes a free,
+ * stale or the oldest slot among the probed ones. */
+static Slot *find(const unsigned char k[16], int create, int64_t now_ms) {
   uint32_t h;
   memcpy(&h, k, sizeof h);
   Slot *oldest = NULL;
   for (int i = 0; i < 8; i++) {
     Slot *s = &slots[(h + (uint32_t)i) % SLOTS];
+    if (s->failures && now_ms - s->last_ms > FORGET_MS) s->failures = 0;
     if (memcmp(s->key, k, 16) == 0 && s->failures) return s;
     if (!oldest || s->failures == 0 || (oldest->failures && s->last_ms < oldest->last_ms)) oldest = s;
   }
@@ -60,7 +66,7 @@ int64_t throttle_wait_ms(const char *key, int64_t now_ms) {
   unsigned char k[16];
   hash_key(key, k);
   pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0);
+  Slot *s = find(k, 0, now_ms);
   int64_t wait = 0;
   if (s) {
     int64_t until = s->last_ms + delay_for(s->failures);
@@ -70,11 +76,49 @@ int64_t throttle_wait_ms(const char *key, int64_t now_ms) {
   return wait;
 }
 
+int32_t throttle_failures(const char *key) {
+  unsigned char k[16];
+  hash_key(key, k);
+  pthread_mutex_lock(&lock);
+  Slot *s = find(k, 0, throttle_now_ms());
+  int32_t n = s ? s->failures : 0;
+  pthread_mutex_unlock(&lock);
+  return n;
+}
+
+int64_t throttle_take(const char *key, int64_t now_ms) {
+  unsigned char k[16];
+  hash_key(key, k);
+  pthread_mutex_lock(&lock);
+  Slot *s = find(k, 0, now_ms);
+  int64_t wait = 0;
+  if (s) {
+    int64_t until = s->last_ms + delay_for(s->failures);
+    wait = until > now_ms ? until - now_ms : 0;
+  }
+  if (wait == 0) {
+    if (!s) s = find(k, 1, now_ms);
+    s->failures++;
+    s->last_ms = now_ms;
+  }
+  pthread_mutex_unlock(&lock);
+  return wait;
+}
+
+void throttle_forgive(const char *key) {
+  unsigned char k[16];
+  hash_key(key, k);
+  pthread_mutex_lock(&lock);
+  Slot *s = find(k, 0, throttle_now_ms());
+  if (s && s->failures > 0) s->failures--;
+  pthread_mutex_unlock(&lock);
+}
+
 void throttle_fail(const char *key, int64_t now_ms) {
   unsigned char k[16];
   hash_key(key, k);
   pthread_mutex_lock(&lock);
-  Slot *s = find(k, 1);
+  Slot *s = find(k, 1, now_ms);
   s->failures++;
   s->last_ms = now_ms;
   pthread_mutex_unlock(&lock);
@@ -84,7 +128,7 @@ void throttle_clear(const char *key) {
   unsigned char k[16];
   hash_key(key, k);
   pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0);
+  Slot *s = find(k, 0, throttle_now_ms());
   if (s) s->failures = 0;
   pthread_mutex_unlock(&lock);
 }

@@ -79,14 +79,26 @@ static bool read_password(char *out, size_t n) {
   return true;
 }
 
+/* Issues a one-time link (links.h: an access-log entry by "cli" on the account; a reset replaces earlier
+ * links and the owner is told at the next sign-in once it is used) and prints it for the operator to hand
+ * to the person themselves. Returns the exit status. */
 static int print_link(Db *db, int64_t uid, const char *purpose) {
   char token[TOKEN_LEN + 1];
-  if (link_create(db, uid, purpose, 0, cfg.reset_link_hours, token) != DB_OK) {
+  LinkResult res;
+  int64_t expires;
+  int hours = strcmp(purpose, "invite") == 0 ? cfg.invite_days * 24 : cfg.reset_link_hours;
+  int rc = db_begin(db);
+  if (rc == DB_OK) rc = link_issue(db, NULL, uid, purpose, hours, token, &res, &expires);
+  if (rc == DB_OK && res == LINK_HELD) rc = DB_CONSTRAINT;
+  if (rc == DB_OK) rc = db_commit(db);
+  else db_rollback(db);
+  if (rc != DB_OK) {
     fprintf(stderr, "zorgwerk: cannot create the link\n");
     return 1;
   }
   Arena *a = arena_new();
-  printf("one-time link (valid %d hours): %s\n", cfg.reset_link_hours, link_url(a, token));
+  printf("one-time link (valid %d hours): %s\n", hours, link_url(a, token));
+  printf("hand it to the person themselves; its creation and use are in the access log\n");
   arena_free(a);
   return 0;
 }
@@ -186,7 +198,9 @@ int cmd_user(int argc, char **argv) {
   } else if (!strcmp(sub, "enable")) {
     rc = set_flag(db, argv[2], "UPDATE users SET active = 1 WHERE id = ?", "active");
   } else if (!strcmp(sub, "unlock")) {
-    rc = set_flag(db, argv[2], "UPDATE users SET locked = 0, failed_logins = 0 WHERE id = ?", "unlocked");
+    /* lifts both locks: the password's (cfg.lock_after) and the second factor's (cfg.totp_lock_after) */
+    rc = set_flag(db, argv[2], "UPDATE users SET locked = 0, failed_logins = 0, totp_failures = 0 WHERE id = ?",
+                  "unlocked");
   } else {
     fprintf(stderr, "zorgwerk: unknown user command '%s'\n", sub);
   }

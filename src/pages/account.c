@@ -491,7 +491,7 @@ static int post_reset(Req *r) {
   if (!password_hash(fresh, hash)) return http_error(r, 500, NULL);
   int rc;
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  rc = link_use(r->db, k.token, (int64_t)time(NULL));
+  rc = link_use(r, k.token, (int64_t)time(NULL)); /* logs the use; a reset by someone else leaves a notice */
   if (rc == DB_CONSTRAINT) return gone(r); /* used or expired meanwhile; gone() rolls back */
   if (rc != DB_OK) return http_db_error(r, rc);
   Stmt *st = db_prepare(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?");

@@ -279,22 +279,31 @@ static int get_user_new(Req *r) {
   return rc == DB_OK ? 200 : http_db_error(r, rc);
 }
 
-/* Shows a one-time link once, with what it is for. */
-static void link_page(Req *r, int64_t uid, const char *who, const char *purpose, const char *token) {
+/* The page after a one-time link was issued (links.h): the link for the administrator to hand to the
+ * person themselves — or, once the portal sends mail (link_deliver), only that it was sent to the
+ * account's own e-mail address. Its creation is in the access log (item "account:<id>"). */
+static void link_page(Req *r, int64_t uid, const char *who, const char *purpose, const char *token,
+                      int64_t expires) {
   bool invite = strcmp(purpose, "invite") == 0;
   const char *title = invite ? _("User created") : _("Password reset link");
   page_begin(r, title);
   html(&r->out, "<section class=\"card\"><h1>%s</h1>", title);
-  html(&r->out, "<p>%s <strong>%s</strong></p>",
-       invite ? _("Hand this link to the new user:") : _("Hand this link to the user:"), who);
-  html(&r->out, "<p class=\"one-time-link\"><code>%s</code></p>", link_url(r->a, token));
-  html(&r->out, "<p>%s</p>",
-       invite ? _("With this link the user chooses a password and can then sign in.")
-              : _("With this link the user chooses a new password. Earlier reset links for this user no longer work."));
-  html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %d</p>", _("This link is shown only once."),
-       _("It works one time."), _("Hours until the link expires:"), cfg.reset_link_hours);
-  html(&r->out, "<p class=\"muted small\">%s</p>",
-       _("Send it through a channel only this person can read, and do not keep a copy."));
+  if (link_deliver(r->db, uid, token) == LINK_MAILED) {
+    html(&r->out, "<p>%s <strong>%s</strong></p>", _("The link was sent to the account's own e-mail address:"), who);
+  } else {
+    html(&r->out, "<p>%s <strong>%s</strong></p>",
+         invite ? _("Hand this link to the new user:") : _("Hand this link to the user:"), who);
+    html(&r->out, "<p class=\"one-time-link\"><code>%s</code></p>", link_url(r->a, token));
+    html(&r->out, "<p>%s</p>",
+         invite ? _("With this link the user chooses a password and can then sign in.")
+                : _("With this link the user chooses a new password. Earlier links for this user no longer work."));
+    html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("It works one time."),
+         _("Until it is used or expires, only you can see it again, here."), _("Valid until:"), fmt_time(r, expires));
+    html(&r->out, "<p><strong>%s</strong></p>",
+         _("Hand the link to the person themselves, through a channel only this person can read, and do not keep "
+           "a copy. Never use it yourself: the link's creation and use are in the access log, and the account's "
+           "owner is told at their next sign-in that their password was reset."));
+  }
   html(&r->out, "<p><a href=\"/admin/users/%lld\">%s</a></p></section>", (long long)uid, _("Go to the user"));
   page_end(r);
 }
@@ -319,14 +328,16 @@ static int post_user_new(Req *r) {
   if (!bit) form_error(r, "role", _("Choose a role."));
 
   int64_t org_id = 0;
+  const char *org_kind = NULL;
   if (*org) {
     org_id = parse_id(org);
     bool found = false;
     if (org_id) {
-      Stmt *st = db_prepare(r->db, "SELECT id FROM organisations WHERE id = ? AND active = 1");
+      Stmt *st = db_prepare(r->db, "SELECT id, kind FROM organisations WHERE id = ? AND active = 1");
       if (!st) return http_db_error(r, DB_ERROR);
       db_bind_int(st, 1, org_id);
       int rc = db_step(st);
+      if (rc == DB_ROW) org_kind = arena_strdup(r->a, db_text(st, "kind"));
       db_done(st);
       if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
       found = rc == DB_ROW;
@@ -335,8 +346,14 @@ static int post_user_new(Req *r) {
   }
 
   if (bit == ROLE_PARTNER) {
+    /* a person's side comes from their account and their organisation's kind: the two must agree */
+    bool work_org = org_kind && (strcmp(org_kind, "employer") == 0 || strcmp(org_kind, "agency") == 0);
+    bool care_org = org_kind && strcmp(org_kind, "care") == 0;
     if (strcmp(side, "care") != 0 && strcmp(side, "work") != 0)
       form_error(r, "side", _("Choose the care side or the work side for a partner."));
+    else if ((work_org && strcmp(side, "work") != 0) || (care_org && strcmp(side, "care") != 0))
+      form_error(r, "side", _("This organisation belongs to the other side of the network. Choose the side of "
+                              "the organisation, or another organisation."));
   } else if (*side && strcmp(side, "care") != 0 && strcmp(side, "work") != 0) {
     form_error(r, "side", _("Choose a side from the list."));
   }
@@ -384,12 +401,14 @@ static int post_user_new(Req *r) {
     return rc == DB_OK ? 409 : http_db_error(r, rc);
   }
   char token[TOKEN_LEN + 1];
-  if ((rc = link_create(r->db, uid, "invite", r->user->id, cfg.invite_days * 24, token)) != DB_OK)
+  LinkResult res;
+  int64_t expires;
+  if ((rc = link_issue(r->db, r, uid, "invite", cfg.invite_days * 24, token, &res, &expires)) != DB_OK)
     return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld created user %lld with an invitation link", r->rid, (long long)r->user->id,
            (long long)uid);
-  link_page(r, uid, name, "invite", token);
+  link_page(r, uid, name, "invite", token, expires);
   return 200;
 }
 
@@ -398,7 +417,7 @@ static int post_user_new(Req *r) {
 static int get_user(Req *r) {
   int64_t id = r->ids[0];
   Stmt *st = db_prepare(r->db, "SELECT u.id, u.name, u.email, u.roles, u.side, u.function, u.active, u.locked, "
-                               "u.failed_logins, u.password_hash, u.totp_secret, u.created_at, u.last_login_at, "
+                               "u.failed_logins, u.password_hash, u.totp_secret, u.totp_failures, u.created_at, u.last_login_at, "
                                "o.name AS org_name FROM users u LEFT JOIN organisations o ON o.id = u.org_id "
                                "WHERE u.id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
@@ -421,6 +440,8 @@ static int get_user(Req *r) {
   bool active = db_int(st, "active") != 0, locked = db_int(st, "locked") != 0;
   int64_t failed = db_int(st, "failed_logins");
   bool has_password = !db_null(st, "password_hash"), has_totp = !db_null(st, "totp_secret");
+  /* too many wrong codes in a row (login.c); the unlock below lifts it too */
+  bool mfa_locked = has_totp && db_int(st, "totp_failures") >= cfg.totp_lock_after;
   int64_t created = db_int(st, "created_at");
   int64_t last = db_null(st, "last_login_at") ? 0 : db_int(st, "last_login_at");
   db_done(st);
@@ -443,7 +464,8 @@ static int get_user(Req *r) {
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("State"), state_text(active, locked));
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Password"),
        has_password ? _("Set") : _("Not set yet: the user has not used the invitation link"));
-  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Two-step verification"), has_totp ? _("On") : _("Off"));
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Two-step verification"),
+       has_totp ? (mfa_locked ? _("Locked") : _("On")) : _("Off"));
   if (locked || failed)
     html(&r->out, "<dt>%s</dt><dd>%lld</dd>", _("Failed sign-in attempts in a row"), (long long)failed);
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Last login"), last ? fmt_time(r, last) : _("never"));
@@ -462,7 +484,7 @@ static int get_user(Req *r) {
     html(&r->out, "<button type=\"submit\">%s</button>", _("Reactivate"));
     form_end(r);
   }
-  if (locked) {
+  if (locked || mfa_locked) {
     snprintf(action, sizeof action, "/admin/users/%lld/unlock", (long long)id);
     form_begin(r, action, "inline");
     html(&r->out, "<button type=\"submit\">%s</button>", _("Unlock"));
@@ -532,7 +554,7 @@ static int post_user_unlock(Req *r) {
   int64_t id = r->ids[0];
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  rc = update_user(r, "UPDATE users SET locked = 0, failed_logins = 0 WHERE id = ?", id);
+  rc = update_user(r, "UPDATE users SET locked = 0, failed_logins = 0, totp_failures = 0 WHERE id = ?", id);
   return finish_user_change(r, rc, id, "unlocked", "unlocked");
 }
 
@@ -558,12 +580,15 @@ static int post_user_reset_link(Req *r) {
     return http_error(r, 400, _("This account is deactivated. Reactivate it first; a reset link does not work for "
                                 "an inactive account."));
   }
+  /* a reset replaces earlier links and is an access-log entry on the account (links.c) */
   char token[TOKEN_LEN + 1];
-  if ((rc = link_create(r->db, id, "reset", r->user->id, cfg.reset_link_hours, token)) != DB_OK)
+  LinkResult res;
+  int64_t expires;
+  if ((rc = link_issue(r->db, r, id, "reset", cfg.reset_link_hours, token, &res, &expires)) != DB_OK)
     return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld created a reset link for user %lld", r->rid, (long long)r->user->id, (long long)id);
-  link_page(r, id, name, "reset", token);
+  link_page(r, id, name, "reset", token, expires);
   return 200;
 }
 

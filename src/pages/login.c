@@ -3,9 +3,13 @@
  * start page that sends each role to its own home.
  *
  * A failed login says the same thing whether or not the account exists, costs the same (a dummy hash
- * is verified for unknown accounts), and counts against both the client address and the account name
- * (throttle.c). cfg.lock_after consecutive failures lock an existing account until an administrator
- * unlocks it; the message does not change when that happens.
+ * is verified for unknown accounts), and is slowed down so that a guesser cannot deny a right password to
+ * someone else: a browser that signed in to the account before (a known device) passes the account's and
+ * the address's throttles and its lock; the address throttle counts the accounts an address tries, not its
+ * failures on one account; a throttled account lets its owner in with password and second-factor code
+ * together. The rules are at post_login. cfg.lock_after failures in a row lock an account for unknown
+ * devices until an administrator unlocks it; the message does not change when that happens. The second
+ * factor locks after cfg.totp_lock_after wrong codes in a row (code_check).
  */
 #include <ctype.h>
 #include <string.h>
@@ -14,12 +18,21 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
+#include "auth/token.h"
 #include "auth/totp.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
+#include "policy/audit.h"
+#include "store/devices.h"
+#include "store/second_factor.h"
+
+/* Shown while the second factor is locked (code_check). */
+static const char *const mfa_locked_text =
+    N_("Two-step verification for your account is locked after too many wrong codes. Sign in with one of your "
+       "recovery codes, or ask the administrator of the portal to unlock it.");
 
 const char *home_for(const User *u) {
   if (u->roles & ROLE_COACH) return "/dashboard";
@@ -75,15 +88,37 @@ static char *lower(Arena *a, const char *s) {
   return d;
 }
 
-static int too_many(Req *r, int64_t wait_ms) {
+/* The 429 page of a throttled sign-in, with Retry-After. With offer_code (the account, not the address, is
+ * throttled) it holds a sign-in form that takes a password and a second-factor code together — the one way
+ * past an account's throttle besides a known device (see post_login); error is shown above it when the
+ * last such try failed. The page is the same whether or not the account exists or has a second factor. */
+static int too_many(Req *r, int64_t wait_ms, const char *email, bool offer_code, const char *error) {
   char secs[24];
   snprintf(secs, sizeof secs, "%lld", (long long)((wait_ms + 999) / 1000));
   http_header(r, "Retry-After", secs);
   buf_reset(&r->out);
   page_begin(r, _("Too many attempts"));
-  html(&r->out, "<section class=\"narrow card\"><h1>%s</h1><p>%s</p><p><a href=\"/login\">%s</a></p></section>",
-       _("Too many attempts"), _("Too many failed attempts. Wait a moment before you try again."), _("Back to sign in"));
+  html(&r->out, "<section class=\"narrow card\"><h1>%s</h1>", _("Too many attempts"));
+  if (error) html(&r->out, "<p class=\"errors\" role=\"alert\">%s</p>", error);
+  html(&r->out, "<p>%s</p><p>%s</p>", _("Too many failed attempts. Wait a moment before you try again."),
+       _("On a device where you signed in before, you can still sign in."));
   html(&r->out, "<p class=\"muted small\">%s %s</p>", _("Seconds to wait:"), secs);
+  if (offer_code) {
+    html(&r->out, "<p>%s</p>",
+         _("If you use two-step verification, you can sign in now: enter your password together with a code from "
+           "your authenticator app or one of your recovery codes."));
+    form_begin(r, "/login", "form");
+    html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", safe_next(form_str(r, "next"), ""));
+    field_input(r, &(Field){.name = "email", .label = _("E-mail address"), .type = "email", .value = email,
+                            .autocomplete = "username", .required = true, .maxlength = 254});
+    field_input(r, &(Field){.name = "password", .label = _("Password"), .type = "password",
+                            .autocomplete = "current-password", .required = true, .maxlength = 1024});
+    field_input(r, &(Field){.name = "code", .label = _("Code from your app, or a recovery code"),
+                            .autocomplete = "one-time-code", .required = true, .maxlength = 20});
+    html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Sign in"));
+    form_end(r);
+  }
+  html(&r->out, "<p><a href=\"/login\">%s</a></p></section>", _("Back to sign in"));
   page_end(r);
   return 429;
 }
@@ -97,6 +132,205 @@ static int start_session(Req *r, int64_t uid, bool mfa_ok) {
   return rc;
 }
 
+/* The device cookie of this browser (zw_device), or NULL. */
+static const char *device_cookie(Req *r) {
+  return params_get(&r->cookies, http_cookie_name("zw_device"));
+}
+
+/* Records this browser as a known device of uid after a complete sign-in (password and, where the account
+ * has one, second factor): keeps the browser's device token if it has one, else makes one, and (re)sets the
+ * cookie for DEVICE_DAYS. Returns a DB code. */
+static int remember_device(Req *r, int64_t uid) {
+  char fresh[TOKEN_LEN + 1];
+  const char *token = device_cookie(r);
+  if (!token || !token_shape_ok(token)) {
+    token_new(fresh);
+    token = fresh;
+  }
+  int rc = device_remember(r->db, uid, token, (int64_t)time(NULL));
+  if (rc == DB_OK) http_set_cookie(r, "zw_device", token, DEVICE_DAYS * 86400);
+  return rc;
+}
+
+/* The result of a second-factor code. */
+typedef enum CodeResult { CODE_OK, CODE_WRONG, CODE_LOCKED } CodeResult;
+
+/* Checks code — a TOTP code or one of the recovery codes — as the second factor of uid, in a transaction
+ * of its own.
+ * - A TOTP code works once (its step is stored) and only while the second factor is not locked; a recovery
+ *   code works once and always, and lifts a lock.
+ * - Anything else is a wrong code: counted (users.totp_failures). The wrong code that reaches
+ *   cfg.totp_lock_after locks the second factor: an access-log entry on the account ("account:ID",
+ *   "mfa_locked", written by whoever is signing in, anonymous in post_login's password-and-code form) and a
+ *   server-log line with the user id. A right code resets the count.
+ * *out: CODE_OK, CODE_WRONG, or CODE_LOCKED (wrong, and the second factor is locked now). Returns a DB code
+ * (on an error the transaction is rolled back). */
+static int code_check(Req *r, int64_t uid, const char *code, CodeResult *out) {
+  *out = CODE_WRONG;
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return rc;
+  SecondFactor f;
+  int64_t now = (int64_t)time(NULL), step = 0, failures = 0;
+  bool used = false;
+  if ((rc = second_factor_load(r->db, r->a, uid, &f)) == DB_DONE) rc = DB_ERROR;
+  bool locked = f.failures >= cfg.totp_lock_after;
+  if (rc == DB_OK && !locked && f.secret && totp_verify(f.secret, code, now, f.last_step, &step)) {
+    rc = second_factor_use_step(r->db, uid, step, &used);
+  } else if (rc == DB_OK && strlen(code) >= RECOVERY_CODE_LEN) {
+    char h[65];
+    recovery_code_hash(code, h);
+    rc = second_factor_use_recovery(r->db, uid, h, now, &used);
+  }
+  if (rc == DB_OK && !used && (rc = second_factor_fail(r->db, uid, &failures)) == DB_OK &&
+      failures == cfg.totp_lock_after)
+    rc = audit_write(r, &(AuditEntry){.item = arena_printf(r->a, "account:%lld", (long long)uid),
+                                      .action = "mfa_locked", .outcome = "denied"});
+  if (rc != DB_OK || (rc = db_commit(r->db)) != DB_OK) {
+    db_rollback(r->db);
+    return rc;
+  }
+  if (used) {
+    *out = CODE_OK;
+    if (locked) log_info("rid=%s user %lld: second factor unlocked with a recovery code", r->rid, (long long)uid);
+    return DB_OK;
+  }
+  if (failures == cfg.totp_lock_after)
+    log_warn("rid=%s user %lld: second factor locked after %lld wrong codes in a row", r->rid, (long long)uid,
+             (long long)failures);
+  *out = failures >= cfg.totp_lock_after ? CODE_LOCKED : CODE_WRONG;
+  return DB_OK;
+}
+
+/* The sign-in's view of an account; id 0 for an e-mail address without one. */
+typedef struct Account {
+  int64_t id;
+  unsigned roles;
+  const char *hash; /* password hash; NULL before a password was set */
+  bool active, locked, has_totp;
+} Account;
+
+/* Loads the account with e-mail address email (lowercase) into *a (text in the request arena). Returns a DB
+ * code; no such account is DB_OK with a->id 0. */
+static int account_find(Req *r, const char *email, Account *a) {
+  *a = (Account){0};
+  Stmt *st = db_prepare(r->db, "SELECT id, roles, password_hash, active, locked, totp_secret FROM users WHERE email = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    a->id = db_int(st, "id");
+    a->roles = (unsigned)db_int(st, "roles");
+    a->hash = arena_strdup(r->a, db_text(st, "password_hash"));
+    a->active = db_int(st, "active") != 0;
+    a->locked = db_int(st, "locked") != 0;
+    a->has_totp = !db_null(st, "totp_secret");
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* True if password is a's; costs one password hash also without an account or password. */
+static bool password_ok(const Account *a, const char *password) {
+  if (a->hash) return password_verify(a->hash, password);
+  password_verify_dummy(password);
+  return false;
+}
+
+/* Counts a wrong password against account a in the database: cfg.lock_after in a row lock it (until an
+ * administrator unlocks it or a reset link is used). Only for attempts from devices the account does not
+ * know. Returns a DB code. */
+static int count_failure(Req *r, const Account *a) {
+  if (!a->id || !a->active || a->locked) return DB_OK;
+  Stmt *up = db_prepare(r->db, "UPDATE users SET failed_logins = failed_logins + 1, "
+                               "locked = CASE WHEN failed_logins + 1 >= ? THEN 1 ELSE locked END WHERE id = ?");
+  if (!up) return DB_ERROR;
+  db_bind_int(up, 1, cfg.lock_after);
+  db_bind_int(up, 2, a->id);
+  return db_run(up);
+}
+
+/* After a right password (and, with mfa_done, a right second-factor code too) for account a: notes the
+ * time (and with reset, clears the count of failed logins), starts the session, records the device when the
+ * sign-in is complete, and sends the browser on (to the second-factor step where one is still due). */
+static int signed_in(Req *r, const Account *a, bool mfa_done, bool reset) {
+  Stmt *up = db_prepare(r->db, "UPDATE users SET last_login_at = ?, "
+                               "failed_logins = CASE WHEN ? = 1 THEN 0 ELSE failed_logins END WHERE id = ?");
+  if (!up) return http_db_error(r, DB_ERROR);
+  db_bind_int(up, 1, (int64_t)time(NULL));
+  db_bind_int(up, 2, reset ? 1 : 0);
+  db_bind_int(up, 3, a->id);
+  int rc = db_run(up);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  /* the second factor is done only for users who have none and whose role does not need one */
+  bool mfa_needed = a->has_totp || cfg.totp_everyone || (a->roles & ROLE_MFA_REQUIRED);
+  if ((rc = start_session(r, a->id, mfa_done || !mfa_needed)) != DB_OK) return http_db_error(r, rc);
+  /* a device becomes known only by a complete sign-in: a password alone does not vouch for it where the
+   * account has a second factor */
+  if ((mfa_done || !a->has_totp) && (rc = remember_device(r, a->id)) != DB_OK) return http_db_error(r, rc);
+  /* a notice (password reset by someone else) or a membership request comes first: notices.c */
+  const char *next = notices_next(r, a->id, safe_next(form_str(r, "next"), NULL));
+  if (a->has_totp && !mfa_done)
+    return http_redirect(r, next ? arena_printf(r->a, "/login/2fa?next=%s", next) : "/login/2fa");
+  if (next) return http_redirect(r, next);
+  User *u;
+  if ((rc = user_load(r->db, r->a, a->id, &u)) != DB_OK) return http_db_error(r, rc);
+  return http_redirect(r, home_for(u));
+}
+
+/* signed_in after a right password that passed the throttles; a code sent along (the throttled page's form,
+ * used after the delay) is checked as the second factor, and when it is wrong the sign-in goes on to the
+ * second-factor step as usual. */
+static int signed_in_code(Req *r, const Account *a, const char *code, bool reset) {
+  CodeResult cr = CODE_WRONG;
+  int rc;
+  if (*code && a->has_totp && (rc = code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
+  return signed_in(r, a, cr == CODE_OK, reset);
+}
+
+/* POST /login while the account's throttle holds (or its lock: cfg.lock_after), from a device the account
+ * does not know: the sign-in goes through only with the right password AND a right second-factor code
+ * (TOTP or recovery code) together. Every other outcome — wrong password, no second factor, wrong code,
+ * locked second factor — gives the same 429 page, so the form answers no question about the password alone
+ * (it is no faster way to guess passwords than waiting). A wrong code after a right password counts toward
+ * the second factor's lock. Failures count against the address (which bounds the password checks one
+ * address can ask for) and the account. */
+static int login_with_code(Req *r, const Account *a, const char *email, const char *password, const char *code,
+                           const char *ipkey, const char *acctkey, int64_t now) {
+  bool ok = password_ok(a, password) && a->active && a->has_totp;
+  CodeResult cr = CODE_WRONG;
+  int rc;
+  if (ok && (rc = code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
+  if (!ok || cr != CODE_OK) {
+    throttle_fail(ipkey, now);
+    throttle_fail(acctkey, now);
+    if (!ok && (rc = count_failure(r, a)) != DB_OK) return http_db_error(r, rc);
+    log_info("rid=%s login with code failed", r->rid);
+    return too_many(r, throttle_wait_ms(acctkey, now), email, true,
+                    _("The e-mail address, password or code is not correct."));
+  }
+  log_info("rid=%s user %lld signed in with password and code past the account's throttle", r->rid, (long long)a->id);
+  return signed_in(r, a, true, false);
+}
+
+/* POST /login. Who is slowed down, and what a right password passes:
+ *
+ * 1. Known device. A browser that completed a sign-in to this account before holds a device cookie recorded
+ *    for it (store/devices.h). Its attempts are held only by that device's own count: cfg.login_delay_after
+ *    wrong passwords in a row and the device is no longer known (counted before the password check, so
+ *    parallel requests get no more). The account's and the address's throttles and the account's lock
+ *    (cfg.lock_after) do not apply: all of them can be set off by someone who only knows the e-mail
+ *    address, and the owner at their own computer must not be locked out by that. Such a sign-in does not
+ *    clear the account's counts: a guesser elsewhere gets no fresh attempts from it.
+ * 2. Any other device, address. The address key counts only the first failure on each account that has no
+ *    failures yet ("ip:"), so it measures how many accounts an address tries — password spraying — and a
+ *    guesser who hammers one account does not throttle the address. While the address is throttled every
+ *    attempt from it on an unknown device gets 429 (known devices still pass), without a password check.
+ * 3. Any other device, account. After cfg.login_delay_after failures ("acct:", counted before the password
+ *    check) attempts wait, doubling to cfg.login_delay_max_ms; cfg.lock_after failures in a row lock the
+ *    account in the database. A throttled or locked account still lets in its owner with the password and
+ *    a second-factor code together (login_with_code); an account without a second factor waits.
+ * A right password from an unknown device clears the account's count and gives back the address's.
+ * The failure message is the same whether or not the account exists or is locked or deactivated. */
 static int post_login(Req *r) {
   const char *email = lower(r->a, form_str(r, "email"));
   const char *password = params_get(&r->form, "password");
@@ -106,75 +340,57 @@ static int post_login(Req *r) {
     login_form(r, email, _("Fill in your e-mail address and password."));
     return 400;
   }
+  const char *code = form_str(r, "code"); /* only the throttled page's form has it */
   int64_t now = throttle_now_ms();
+  Account a;
+  int rc = account_find(r, email, &a);
+  if (rc != DB_OK) return http_db_error(r, rc);
+
+  int64_t device = 0;
+  if (a.id && a.active &&
+      (rc = device_claim(r->db, a.id, device_cookie(r), cfg.login_delay_after, now / 1000, &device)) != DB_OK)
+    return http_db_error(r, rc);
+  if (device) {
+    if (!password_ok(&a, password)) {
+      log_info("rid=%s login failed on a known device", r->rid);
+      login_form(r, email, failed);
+      return 200;
+    }
+    if ((rc = device_succeeded(r->db, device, now / 1000)) != DB_OK) return http_db_error(r, rc);
+    return signed_in_code(r, &a, code, false);
+  }
+
   char ipkey[96], acctkey[300];
   snprintf(ipkey, sizeof ipkey, "ip:%s", r->ip);
   snprintf(acctkey, sizeof acctkey, "acct:%s", email);
-  int64_t wait = throttle_wait_ms(ipkey, now), w2 = throttle_wait_ms(acctkey, now);
-  if (w2 > wait) wait = w2;
-  if (wait > 0) return too_many(r, wait);
-
-  Stmt *st = db_prepare(r->db, "SELECT id, roles, password_hash, active, locked, failed_logins, totp_secret "
-                               "FROM users WHERE email = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, email);
-  int rc = db_step(st);
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-  int64_t uid = 0;
-  bool ok = false, locked = false, has_totp = false;
-  unsigned roles = 0;
-  if (rc == DB_ROW) {
-    uid = db_int(st, "id");
-    roles = (unsigned)db_int(st, "roles");
-    const char *hash = db_text(st, "password_hash");
-    locked = db_int(st, "locked") != 0 || db_int(st, "active") == 0;
-    has_totp = !db_null(st, "totp_secret");
-    char *h = arena_strdup(r->a, hash);
-    db_done(st);
-    ok = h ? password_verify(h, password) : (password_verify_dummy(password), false);
-  } else {
-    db_done(st);
-    password_verify_dummy(password);
+  int64_t wait = throttle_wait_ms(ipkey, now);
+  if (wait > 0) return too_many(r, wait, email, false, NULL);
+  bool fresh = throttle_failures(acctkey) == 0;
+  if ((wait = throttle_take(acctkey, now)) > 0) {
+    if (!*code) return too_many(r, wait, email, true, NULL);
+    return login_with_code(r, &a, email, password, code, ipkey, acctkey, now);
   }
-
-  if (!ok || locked) {
-    throttle_fail(ipkey, now);
-    throttle_fail(acctkey, now);
-    if (uid && !locked) {
-      Stmt *up = db_prepare(r->db, "UPDATE users SET failed_logins = failed_logins + 1, "
-                                   "locked = CASE WHEN failed_logins + 1 >= ? THEN 1 ELSE locked END WHERE id = ?");
-      if (!up) return http_db_error(r, DB_ERROR);
-      db_bind_int(up, 1, cfg.lock_after);
-      db_bind_int(up, 2, uid);
-      if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-    }
+  if (fresh) throttle_fail(ipkey, now);
+  bool ok = password_ok(&a, password);
+  if (!ok || a.locked || !a.active) {
+    if (!ok && (rc = count_failure(r, &a)) != DB_OK) return http_db_error(r, rc);
     log_info("rid=%s login failed", r->rid);
     login_form(r, email, failed);
     return 200;
   }
-
   throttle_clear(acctkey);
-  Stmt *up = db_prepare(r->db, "UPDATE users SET failed_logins = 0, last_login_at = ? WHERE id = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_int(up, 1, (int64_t)time(NULL));
-  db_bind_int(up, 2, uid);
-  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-  /* the second factor is done only for users who have none and whose role does not need one */
-  bool mfa_needed = has_totp || cfg.totp_everyone || (roles & ROLE_MFA_REQUIRED);
-  if ((rc = start_session(r, uid, !mfa_needed)) != DB_OK) return http_db_error(r, rc);
-  const char *next = safe_next(form_str(r, "next"), NULL);
-  if (has_totp) return http_redirect(r, next ? arena_printf(r->a, "/login/2fa?next=%s", next) : "/login/2fa");
-  if (next) return http_redirect(r, next);
-  User *u;
-  if ((rc = user_load(r->db, r->a, uid, &u)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect(r, home_for(u));
+  if (fresh) throttle_forgive(ipkey);
+  return signed_in_code(r, &a, code, true);
 }
 
-static void mfa_form(Req *r, const char *error) {
+/* The second-factor form; error (if any) above it. With locked, a notice that only a recovery code works. */
+static void mfa_form(Req *r, const char *error, bool locked) {
   page_begin(r, _("Two-step verification"));
   html(&r->out, "<section class=\"narrow card\"><h1>%s</h1>", _("Two-step verification"));
   if (error) html(&r->out, "<p class=\"errors\" role=\"alert\">%s</p>", error);
-  html(&r->out, "<p>%s</p>", _("Enter the 6-digit code from your authenticator app, or one of your recovery codes."));
+  if (locked && !error) html(&r->out, "<p class=\"errors\" role=\"alert\">%s</p>", _(mfa_locked_text));
+  html(&r->out, "<p>%s</p>", locked ? _("Enter one of your recovery codes.")
+                                    : _("Enter the 6-digit code from your authenticator app, or one of your recovery codes."));
   form_begin(r, "/login/2fa", "form");
   html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
        safe_next(query_str(r, "next")[0] ? query_str(r, "next") : form_str(r, "next"), ""));
@@ -189,58 +405,40 @@ static void mfa_form(Req *r, const char *error) {
 static int get_mfa(Req *r) {
   if (!r->user->totp_enabled) return http_redirect(r, "/account/2fa");
   if (r->sess->mfa_ok) return http_redirect(r, home_for(r->user));
-  mfa_form(r, NULL);
+  SecondFactor f;
+  int rc = second_factor_load(r->db, r->a, r->user->id, &f);
+  if (rc != DB_OK) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  mfa_form(r, NULL, f.failures >= cfg.totp_lock_after);
   return 200;
 }
 
+/* POST /login/2fa: the second step of a sign-in. Wrong codes are slowed down like passwords ("mfa:" key)
+ * and lock the second factor at cfg.totp_lock_after in a row (code_check); while it is locked the user is
+ * told so, a TOTP code is refused even when right, and only a recovery code (or an administrator's
+ * unlock) lets the sign-in go on. */
 static int post_mfa(Req *r) {
   if (!r->user->totp_enabled) return http_redirect(r, "/account/2fa");
   char key[64];
   snprintf(key, sizeof key, "mfa:%lld", (long long)r->user->id);
   int64_t now_ms = throttle_now_ms();
   int64_t wait = throttle_wait_ms(key, now_ms);
-  if (wait > 0) return too_many(r, wait);
+  if (wait > 0) return too_many(r, wait, "", false, NULL);
 
-  const char *code = form_str(r, "code");
-  Stmt *st = db_prepare(r->db, "SELECT totp_secret, totp_last_step FROM users WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  char *secret = arena_strdup(r->a, db_text(st, "totp_secret"));
-  int64_t last = db_int(st, "totp_last_step");
-  db_done(st);
-
-  int64_t step = 0;
-  bool ok = false;
-  if (secret && totp_verify(secret, code, (int64_t)time(NULL), last, &step)) {
-    /* the conditional update makes a code usable once even when two requests race */
-    Stmt *up = db_prepare(r->db, "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?");
-    if (!up) return http_db_error(r, DB_ERROR);
-    db_bind_int(up, 1, step);
-    db_bind_int(up, 2, r->user->id);
-    db_bind_int(up, 3, step);
-    if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-    ok = db_changes(r->db) == 1;
-  } else if (strlen(code) >= 12) {
-    char h[65];
-    recovery_code_hash(code, h);
-    Stmt *up = db_prepare(r->db, "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? "
-                                 "AND used_at IS NULL");
-    if (!up) return http_db_error(r, DB_ERROR);
-    db_bind_int(up, 1, (int64_t)time(NULL));
-    db_bind_int(up, 2, r->user->id);
-    db_bind_text(up, 3, h);
-    if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-    ok = db_changes(r->db) == 1;
+  CodeResult cr;
+  int rc = code_check(r, r->user->id, form_str(r, "code"), &cr);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (cr == CODE_LOCKED) {
+    mfa_form(r, _(mfa_locked_text), true);
+    return 403;
   }
-  if (!ok) {
+  if (cr != CODE_OK) {
     throttle_fail(key, now_ms);
-    mfa_form(r, _("That code is not correct, or it was already used. Wait for the next code and try again."));
+    mfa_form(r, _("That code is not correct, or it was already used. Wait for the next code and try again."), false);
     return 200;
   }
   throttle_clear(key);
   if ((rc = start_session(r, r->user->id, true)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = remember_device(r, r->user->id)) != DB_OK) return http_db_error(r, rc);
   return http_redirect(r, safe_next(form_str(r, "next"), home_for(r->user)));
 }
 
