@@ -1,7 +1,16 @@
 /*
  * links.h — one-time links for setting a password (reset by an administrator, or an invitation).
- * The link carries a 256-bit token; the database stores its hash, the purpose, the expiry and when it
- * was used. Creating a new link for a user voids the user's earlier unused links of that purpose.
+ * The link carries a 256-bit token; the database stores its hash, the purpose, who created it, the expiry,
+ * and when, by whom and from where it was used. Every link made, shown again, refused or used is an
+ * access-log entry on item "account:<id>" (actions link_create, link_show, link_use).
+ *
+ * A link must never hand an account to someone other than its owner. So:
+ * - an invitation never cancels a live link that someone else created: while one is out, nobody else gets
+ *   a link for that account (LINK_HELD), and the creator asking again is shown the same link (LINK_SAME;
+ *   the token is kept with the live link for this, and cleared when it is used, voided or expired);
+ * - a reset (administrator or command line) is the way to recover an account: it replaces every earlier
+ *   live link, and when the password is set with it, the owner is told at the next sign-in
+ *   (account_notices) — the reset is in the access log as well.
  */
 #ifndef ZW_LINKS_H
 #define ZW_LINKS_H
@@ -11,18 +20,39 @@
 #include "auth/token.h"
 #include "core/mem.h"
 #include "db/db.h"
+#include "http/http.h"
 
-/* Creates a link valid for `hours`; writes the token. Returns a DB code. */
-int link_create(Db *db, int64_t user_id, const char *purpose, int64_t created_by, int hours,
-                char token_out[TOKEN_LEN + 1]);
+typedef enum LinkResult {
+  LINK_CREATED = 1, /* a new link */
+  LINK_SAME,        /* the creator's own live link of this purpose, shown again */
+  LINK_HELD,        /* an invitation while someone else's link is live: no link */
+} LinkResult;
+
+/* Issues a link to set the password of account user_id for purpose "invite" or "reset", valid for `hours`,
+ * on behalf of r's user (r NULL: the command line, on db). Writes the token (empty for LINK_HELD), the
+ * result, the link's expiry (0 for LINK_HELD) and the access-log entry; call inside the caller's
+ * transaction. Returns a DB code. */
+int link_issue(Db *db, Req *r, int64_t user_id, const char *purpose, int hours, char token_out[TOKEN_LEN + 1],
+               LinkResult *result, int64_t *expires_at);
 
 /* Finds the live (unused, unexpired) link for token. DB_OK with *user_id set, or *user_id 0 if there is
  * none; *purpose gets "reset" or "invite" (arena string). */
 int link_find(Db *db, Arena *a, const char *token, int64_t now, int64_t *user_id, const char **purpose);
 
-/* Marks the link used; fails with DB_CONSTRAINT if it was used or expired meanwhile. Call inside the
+/* Marks the link used by the request r (its user if signed in, its client address), writes the
+ * link_use access-log entry and, for a reset link issued by someone else, the notice the owner sees at
+ * the next sign-in. Fails with DB_CONSTRAINT if the link was used or expired meanwhile. Call inside the
  * transaction that sets the password. */
-int link_use(Db *db, const char *token, int64_t now);
+int link_use(Req *r, const char *token, int64_t now);
+
+/* How a link reaches its person. The portal sends no mail yet, so today every link is shown once to
+ * whoever made it, who must hand it to the person themselves. A mailer will make link_deliver send the
+ * link to the account's own e-mail address and answer LINK_MAILED; pages then say so and show nothing. */
+typedef enum LinkDelivery {
+  LINK_SHOW, /* show the link to its creator */
+  LINK_MAILED,
+} LinkDelivery;
+LinkDelivery link_deliver(Db *db, int64_t user_id, const char *token);
 
 /* "BASE/reset?token=TOKEN" with BASE from cfg.base_url or "http://LISTEN". Arena string. */
 const char *link_url(Arena *a, const char *token);

@@ -14,6 +14,12 @@
  * the work side must not learn), never contact details, and only the consent lines that reach them.
  *
  * Members are never deleted: removing sets removed_at, so consents that name them stay as history.
+ *
+ * Inviting never hands an existing account to someone else (store/membership.h, auth/links.h): an e-mail
+ * address without an account gets a new account and a one-time link for the coach to hand over; an
+ * existing partner account is asked to join and decides itself after signing in (notices.c); an account
+ * that cannot be invited gets one and the same answer, whatever kind it is; and a person whose account
+ * is on the other side of the network cannot be added on this side.
  */
 #include <ctype.h>
 #include <string.h>
@@ -28,6 +34,7 @@
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "render/netmap.h"
+#include "store/membership.h"
 
 enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
 enum { NAME_MAX_CHARS = 120, ORG_MAX_CHARS = 160, EMAIL_MAX = 254, PHONE_MAX_CHARS = 40 };
@@ -76,6 +83,8 @@ static const char *role_label(const char *code) {
   return mr ? _(mr->label) : (code ? code : "");
 }
 
+const char *network_role_label(const char *code) { return role_label(code); }
+
 /* Translated label of an information category (DOMAIN.md "Information and consent"). */
 static const char *category_label(const char *code) {
   static const char *const map[] = {"health",  N_("health"), "capacity",  N_("capacity"), "work", N_("work"),
@@ -92,6 +101,7 @@ typedef struct Member {
   int64_t id, user_id;
   const char *side, *role, *name, *organisation, *email, *phone;
   bool has_password; /* the linked account has a password: it accepted its invitation */
+  bool requested;    /* an existing account was asked to join and has not answered yet */
 } Member;
 
 /* A live consent: withdrawn_at IS NULL, given_on <= today, valid_until NULL or >= today. */
@@ -104,7 +114,9 @@ typedef struct Consent {
  * DB code. */
 static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
   Stmt *st = db_prepare(r->db, "SELECT m.id, m.side, m.role, m.name, m.organisation, m.email, m.phone, m.user_id, "
-                               "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password "
+                               "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "
+                               "CASE WHEN EXISTS (SELECT 1 FROM membership_requests q WHERE q.member_id = m.id "
+                               "AND q.decided_at IS NULL) THEN 1 ELSE 0 END AS requested "
                                "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
                                "WHERE m.trajectory_id = ? AND m.removed_at IS NULL ORDER BY m.side, m.id");
   if (!st) return DB_ERROR;
@@ -130,6 +142,7 @@ static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
         .email = db_text_copy(r, st, "email"),
         .phone = db_text_copy(r, st, "phone"),
         .has_password = db_int(st, "has_password") != 0,
+        .requested = db_int(st, "requested") != 0,
     };
   }
   db_done(st);
@@ -229,7 +242,9 @@ static int my_membership(Req *r, int64_t tid, int64_t *mid, const char **side) {
 
 /* Account status of a member, as a badge. */
 static void account_badge(Req *r, const Member *m) {
-  if (!m->user_id) html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("contact only"));
+  if (!m->user_id && m->requested)
+    html(&r->out, "<span class=\"badge badge-warn\">%s</span>", _("asked to join, no answer yet"));
+  else if (!m->user_id) html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("contact only"));
   else if (m->has_password) html(&r->out, "<span class=\"badge badge-ok\">%s</span>", _("has an account"));
   else html(&r->out, "<span class=\"badge badge-warn\">%s</span>", _("invited, not yet accepted"));
 }
@@ -311,10 +326,10 @@ static void side_list(Req *r, int64_t tid, bool work, const Member *v, size_t n,
     received_list(r, m, v, n, c, nc, participant);
     if (coach) {
       html(&r->out, "<div class=\"button-row\">");
-      if (m->email && *m->email && !m->has_password) {
+      if (m->email && *m->email && !m->has_password && !m->requested) {
         form_begin(r, arena_printf(r->a, "/t/%lld/network/%lld/invite", (long long)tid, (long long)m->id), "inline");
         html(&r->out, "<button type=\"submit\">%s<span class=\"visually-hidden\">: %s</span></button>",
-             m->user_id ? _("New invitation link") : _("Invite to an account"), m->name);
+             m->user_id ? _("Show the invitation link") : _("Invite to an account"), m->name);
         form_end(r);
       }
       form_begin(r, arena_printf(r->a, "/t/%lld/network/%lld/remove", (long long)tid, (long long)m->id), "inline");
@@ -487,6 +502,23 @@ static void check_line(Req *r, const char *field, const char *v, size_t max, con
   else if (text_has_breaks(v)) form_error(r, field, _("This must be on one line."));
 }
 
+/* The one answer for every e-mail address that cannot be invited (an account that is not a care or work
+ * partner account, or a deactivated one): the same words whatever the account is, so that the answer does
+ * not tell the coach whether the address is, say, a participant's. */
+static const char *not_invitable(void) {
+  return _("This e-mail address cannot be used for a network member. Use another e-mail address, or ask the "
+           "administrator.");
+}
+
+/* The refusal of a membership on the other side of the person's own side (work: the membership asked for
+ * is on the work side). */
+static const char *other_side(bool work) {
+  return work ? _("This person's account belongs to the care side of the network, so they cannot be a member "
+                  "of the work side. Choose a role of the care network.")
+              : _("This person's account belongs to the work side of the network, so they cannot be a member "
+                  "of the care side. Choose a role of the work network.");
+}
+
 static int post_network(Req *r) {
   Grounds g;
   int64_t pid, tid = r->ids[0];
@@ -510,6 +542,16 @@ static int post_network(Req *r) {
     bool digits = false;
     for (const char *p = phone; *p; p++) digits |= isdigit((unsigned char)*p) != 0;
     if (!digits && !form_error_for(r, "phone")) form_error(r, "phone", _("Enter a phone number, or leave it empty."));
+  }
+  /* the e-mail address of an existing account: one that cannot be invited gets the one answer for all of
+   * them; a person on the other side of the network cannot be added on this side */
+  if (mr && *email && !form_error_for(r, "email")) {
+    int64_t found;
+    AccountFit fit;
+    int rc = membership_account_fit(r->db, email, mr->work ? "work" : "care", &found, &fit);
+    if (rc != DB_OK) return http_db_error(r, rc);
+    if (fit == FIT_REFUSED) form_error(r, "email", not_invitable());
+    else if (fit == FIT_OTHER_SIDE && !form_error_for(r, "role")) form_error(r, "role", other_side(mr->work));
   }
   if (r->nerrors) {
     int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "network",
@@ -600,28 +642,45 @@ static int conflict(Req *r, const char *message) {
   return http_error(r, 409, message);
 }
 
-/* The page after an invitation: the one-time link (token NULL: an existing account was linked and needs
- * no link) with its expiry. */
-static void invited_page(Req *r, int64_t tid, const char *name, const char *token, int64_t expires) {
+/* The page after an invitation that produced a one-time link for the account it made (res LINK_CREATED or
+ * LINK_SAME; shown to its creator only, until it is used or expires; token NULL: it was sent to the
+ * person's own e-mail address) or none because someone else's link is out (LINK_HELD). */
+static void invited_page(Req *r, int64_t tid, const char *name, const char *token, LinkResult res, int64_t expires) {
   page_begin(r, _("Invitation"));
   html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", _("Invitation"));
-  if (!token) {
-    html(&r->out, "<p>%s <strong>%s</strong></p><p>%s</p>", _("Linked to an existing account:"), name,
-         _("This person already has an account. They can sign in now and will find this trajectory among what is "
-           "shared with them."));
+  if (res == LINK_HELD) {
+    html(&r->out, "<p>%s <strong>%s</strong></p><p>%s</p>", _("Invitation for:"), name,
+         _("Someone else already handed this person an invitation link that still works. There is one link at a "
+           "time, and only its maker sees it: the person uses that link, or, once it has expired, you can invite "
+           "them again. The administrator can help if the link was lost."));
+  } else if (!token) {
+    html(&r->out, "<p>%s <strong>%s</strong></p><p>%s</p>", _("Invitation for:"), name,
+         _("The invitation link was sent to this person's own e-mail address."));
   } else {
     html(&r->out, "<p>%s <strong>%s</strong></p>", _("Hand this link to:"), name);
     html(&r->out, "<p class=\"one-time-link\"><code data-copy>%s</code></p>", link_url(r->a, token));
     html(&r->out, "<p>%s</p>",
          _("With this link the person chooses a password (and sets up two-step verification where that is "
            "required) and then sees this trajectory only, and only what the participant agreed to share."));
-    html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("This link is shown only once."),
-         _("It works one time. A new invitation link makes earlier ones stop working."), _("Valid until:"),
-         fmt_time(r, expires));
+    html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("It works one time."),
+         _("Until it is used or expires, only you can see it again, here; nobody else gets a link for this "
+           "person meanwhile."),
+         _("Valid until:"), fmt_time(r, expires));
     html(&r->out, "<p class=\"muted small\">%s</p>",
-         _("The portal does not send e-mail yet: hand the link over yourself, through a channel only this person "
-           "can read, and do not keep a copy."));
+         _("The portal does not send e-mail yet: hand the link to the person themselves, through a channel only "
+           "this person can read, and do not keep a copy."));
   }
+  html(&r->out, "<p><a href=\"/t/%lld/network\">%s</a></p></section>", (long long)tid, _("Back to the network"));
+  page_end(r);
+}
+
+/* The page after asking an existing account to join (or asking again while the request is open). */
+static void requested_page(Req *r, int64_t tid, const char *name) {
+  page_begin(r, _("Invitation"));
+  html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", _("Invitation"));
+  html(&r->out, "<p>%s <strong>%s</strong></p><p>%s</p>", _("Asked to join the network:"), name,
+       _("This e-mail address belongs to an existing account. Its owner sees your request after signing in and "
+         "decides whether to join. Until they accept, they see nothing of this trajectory."));
   html(&r->out, "<p><a href=\"/t/%lld/network\">%s</a></p></section>", (long long)tid, _("Back to the network"));
   page_end(r);
 }
@@ -655,31 +714,33 @@ static int post_invite(Req *r) {
   db_done(st);
 
   if (uid && has_password) return conflict(r, _("This member already has an account."));
-  bool need_link = true;
+  int64_t now = (int64_t)time(NULL), expires = 0;
+  char token[TOKEN_LEN + 1] = "";
+  LinkResult res = LINK_CREATED;
+  bool requested = false;
   if (!uid) {
     if (!email || !*email)
       return conflict(r, _("This member has no e-mail address. An invitation needs one: remove the member and add "
                            "them again with their e-mail address."));
     email = lower(r->a, email);
-    st = db_prepare(r->db, "SELECT id, roles, active, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password "
-                           "FROM users WHERE email = ?");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_text(st, 1, email);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-      uid = db_int(st, "id");
-      unsigned roles = (unsigned)db_int(st, "roles");
-      bool active = db_int(st, "active") != 0;
-      need_link = db_int(st, "has_password") == 0;
-      db_done(st);
-      if (!(roles & ROLE_PARTNER))
-        return conflict(r, _("This e-mail address belongs to an account that is not a care or work partner "
-                             "account (for example a coach or a participant). Use another e-mail address, or ask "
-                             "the administrator."));
-      if (!active) return conflict(r, _("The account with this e-mail address is deactivated. Ask the administrator."));
+    bool open;
+    if ((rc = membership_request_open_for(r->db, mid, &open)) != DB_OK) return http_db_error(r, rc);
+    int64_t found = 0;
+    AccountFit fit = FIT_OK;
+    if (!open && (rc = membership_account_fit(r->db, email, side, &found, &fit)) != DB_OK)
+      return http_db_error(r, rc);
+    if (fit == FIT_REFUSED) return conflict(r, not_invitable());
+    if (fit == FIT_OTHER_SIDE) return conflict(r, other_side(strcmp(side, "work") == 0));
+    if (open) {
+      requested = true; /* asked before and not answered: ask nothing new */
+    } else if (fit == FIT_OK) {
+      /* an existing account, with or without a password: it decides itself after signing in */
+      bool created;
+      if ((rc = membership_request_add(r->db, mid, found, r->user->id, now, &created)) != DB_OK)
+        return http_db_error(r, rc);
+      requested = true;
     } else {
-      db_done(st);
-      if (rc != DB_DONE) return http_db_error(r, rc);
+      /* no account yet: make one on the member's side, linked to this membership, with an invitation link */
       st = db_prepare(r->db, "INSERT INTO users (email, name, roles, side, function, created_at) "
                              "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
       if (!st) return http_db_error(r, DB_ERROR);
@@ -688,34 +749,36 @@ static int post_invite(Req *r) {
       db_bind_int(st, 3, ROLE_PARTNER);
       db_bind_text(st, 4, side);
       db_bind_text(st, 5, role_label(role));
-      db_bind_int(st, 6, (int64_t)time(NULL));
+      db_bind_int(st, 6, now);
       rc = db_step(st);
       if (rc == DB_ROW) uid = db_int(st, "id");
       db_done(st);
       if (rc == DB_CONSTRAINT) return conflict(r, _("An account with this e-mail address was created meanwhile. Try again."));
       if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+      st = db_prepare(r->db, "UPDATE network_members SET user_id = ? WHERE id = ? AND user_id IS NULL AND removed_at IS NULL");
+      if (!st) return http_db_error(r, DB_ERROR);
+      db_bind_int(st, 1, uid);
+      db_bind_int(st, 2, mid);
+      rc = db_run(st);
+      if (rc != DB_OK) return http_db_error(r, rc);
+      if (db_changes(r->db) != 1) return conflict(r, _("This member was changed meanwhile. Reload the page."));
     }
-    st = db_prepare(r->db, "UPDATE network_members SET user_id = ? WHERE id = ? AND user_id IS NULL AND removed_at IS NULL");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_int(st, 1, uid);
-    db_bind_int(st, 2, mid);
-    rc = db_run(st);
-    if (rc == DB_CONSTRAINT)
-      return conflict(r, _("This account is already a member of this trajectory's network (under another entry)."));
-    if (rc != DB_OK) return http_db_error(r, rc);
-    if (db_changes(r->db) != 1) return conflict(r, _("This member was changed meanwhile. Reload the page."));
   }
-
-  char token[TOKEN_LEN + 1];
-  int64_t expires = (int64_t)time(NULL) + (int64_t)cfg.invite_days * 86400;
-  if (need_link && (rc = link_create(r->db, uid, "invite", r->user->id, cfg.invite_days * 24, token)) != DB_OK)
+  /* the account this membership's invitation made (now or earlier, not yet activated): its link, the same
+   * one again for its maker, none while someone else's link is out */
+  if (!requested && (rc = link_issue(r->db, r, uid, "invite", cfg.invite_days * 24, token, &res, &expires)) != DB_OK)
     return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
                                     .outcome = "ok", .grounds = grounds_name(g)});
   if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  invited_page(r, tid, name, need_link ? token : NULL, expires);
-  return 200;
+  if (requested) {
+    requested_page(r, tid, name);
+    return 200;
+  }
+  bool mailed = res != LINK_HELD && link_deliver(r->db, uid, token) == LINK_MAILED;
+  invited_page(r, tid, name, mailed ? NULL : token, res, expires);
+  return res == LINK_HELD ? 409 : 200;
 }
 
 const Route network_routes[] = {

@@ -319,11 +319,13 @@ def test_forged_note_id_of_another_trajectory():
     r = c.get("/t/1/notes/%d" % S["t2_note"])
     assert_status(r, 404, "note of trajectory 2 under /t/1")
     assert "Alleen voor traject 2" not in r.body
-    assert_denied(mark, COACH_SOFIE, 1, "forged note id", item="note:%d" % S["t2_note"], action="view")
+    # the refusal is on the file the note belongs to (trajectory 2), not the one the URL named (issue 9)
+    assert_denied(mark, COACH_SOFIE, 2, "forged note id", item="note:%d" % S["t2_note"], action="view")
+    assert not log_since(mark, trajectory_id=1), "the refusal landed on trajectory 1"
     mark = log_mark()
     r = C[PARTNER_HR].get("/t/1/notes/%d" % S["t2_note"])
     assert_status(r, 404, "Tom opens a note of trajectory 2 under /t/1")
-    assert_denied(mark, PARTNER_HR, 1, "Tom's forged note id", item="note:%d" % S["t2_note"])
+    assert_denied(mark, PARTNER_HR, 2, "Tom's forged note id", item="note:%d" % S["t2_note"])
 
 
 # ---------------------------------------------------------------- consents
@@ -640,9 +642,14 @@ def test_expired_and_superseded_invitation_links_are_410():
     c = C[COACH_SOFIE]
     mid = _add_member(c, "Bert Bedrijfsarts", "bert@mensura.example", role="occupational_physician")
     first = _invite(c, mid)
-    second = _invite(c, mid)  # a new link makes the earlier one stop working
+    # inviting again shows its maker the same link (issue 9): an invitation never cancels a live link
+    assert _invite(c, mid) == first, "a second invitation made a new link"
+    # a reset replaces every earlier link
+    p = srv.cli("user", "reset", "bert@mensura.example")
+    assert p.returncode == 0, p.stderr
+    second = re.search(r"reset\?token=([A-Za-z0-9_\-]+)", p.stdout).group(1)
     assert_status(Client(srv).get("/reset?token=" + first), 410, "superseded invitation link")
-    assert_status(Client(srv).get("/reset?token=" + second), 200, "the newest invitation link")
+    assert_status(Client(srv).get("/reset?token=" + second), 200, "the newest link")
     user = uid("bert@mensura.example")
     srv.sql("UPDATE one_time_links SET expires_at = ? WHERE user_id = ? AND used_at IS NULL",
             (int(time.time()) - 60, user))

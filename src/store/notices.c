@@ -1,0 +1,57 @@
+/*
+ * notices.c — see notices.h.
+ */
+#include "store/notices.h"
+
+#include <string.h>
+
+int notice_add(Db *db, int64_t user_id, const char *kind, int64_t by_user, int64_t at) {
+  Stmt *st = db_prepare(db, "INSERT INTO account_notices (user_id, kind, by_user, at) VALUES (?, ?, ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  db_bind_text(st, 2, kind);
+  if (by_user) db_bind_int(st, 3, by_user); else db_bind_null(st, 3);
+  db_bind_int(st, 4, at);
+  return db_run(st);
+}
+
+int notices_open(Db *db, Arena *a, int64_t user_id, Notice **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT n.id, n.kind, n.by_user, n.at, u.name AS by_name FROM account_notices n "
+                            "LEFT JOIN users u ON u.id = n.by_user "
+                            "WHERE n.user_id = ? AND n.dismissed_at IS NULL ORDER BY n.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  size_t cap = 4;
+  Notice *v = arena_alloc(a, sizeof *v * cap);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      Notice *w = arena_alloc(a, sizeof *w * cap * 2);
+      memcpy(w, v, sizeof *v * cap);
+      v = w;
+      cap *= 2;
+    }
+    v[(*n)++] = (Notice){.id = db_int(st, "id"),
+                         .by_user = db_null(st, "by_user") ? 0 : db_int(st, "by_user"),
+                         .at = db_int(st, "at"),
+                         .kind = arena_strdup(a, db_text(st, "kind")),
+                         .by_name = db_null(st, "by_name") ? NULL : arena_strdup(a, db_text(st, "by_name"))};
+  }
+  db_done(st);
+  *out = v;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {
+  Stmt *st = db_prepare(db, "UPDATE account_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? "
+                            "AND dismissed_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, id);
+  db_bind_int(st, 3, user_id);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+}
