@@ -288,6 +288,10 @@ const char *explain_category(const char *category) {
   return "";
 }
 
+const char *label_hidden_person(void) { return _("another member of the network"); }
+
+const char *name_or_hidden(const char *name) { return name ? name : label_hidden_person(); }
+
 const char *fmt_time(Req *r, int64_t t) {
   if (t <= 0) return "";
   time_t tt = (time_t)t;

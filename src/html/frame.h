@@ -53,6 +53,11 @@ const char *label_category(const char *category);
 /* A plain-language explanation of a category, for participants. */
 const char *explain_category(const char *category);
 bool is_category(const char *code);
+/* Who somebody is, when the viewer may not learn of their membership of the network (policy.h,
+ * policy_member_visible): a neutral, translated label that says neither name, side nor function. */
+const char *label_hidden_person(void);
+/* name, or label_hidden_person() when name is NULL (a name withheld by the membership rule). */
+const char *name_or_hidden(const char *name);
 
 /* Formats unix seconds as local date and time "YYYY-MM-DD HH:MM" (UTC) into an arena string. */
 const char *fmt_time(Req *r, int64_t t);

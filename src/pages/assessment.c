@@ -134,9 +134,14 @@ static int participant_of(Req *r, int64_t pid, int64_t *user_id, const char **na
 /* Who filled in a result: the participant, or "entered by coach X on behalf of <participant>". */
 static const char *filled_by_label(Req *r, const Result *res, const char *participant) {
   if (strcmp(res->filled_by, "coach") != 0) return _("filled in by the participant");
-  return arena_printf(r->a, _("entered by coach %s on behalf of %s"), res->entered_by ? res->entered_by : "",
-                      participant);
+  return arena_printf(r->a, _("entered by coach %s on behalf of %s"), name_or_hidden(res->entered_by), participant);
 }
+
+/* The column entered_by of an assessments row `a` joined with its creator `u`: the creator's name as the
+ * membership rule allows it (NULL: withheld), '' when there is none. Bind with policy_bind_user_filter. */
+#define ENTERED_BY                                                                                         \
+  "CASE WHEN u.id IS NULL THEN '' WHEN " POLICY_SQL_USER_VISIBLE("a.created_by", "a.trajectory_id")          \
+  " THEN u.name END AS entered_by"
 
 /* The score and its band, as "24 — high". */
 static void score_cell(Req *r, const QScale *s, const QScore *sc) {
@@ -241,13 +246,14 @@ static int get_list(Req *r) {
   char today[11];
   date_format(date_today(), today);
   Stmt *st = db_prepare(r->db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.scores, a.filled_by, "
-                               "a.created_at, COALESCE(u.name, '') AS entered_by FROM assessments a "
+                               "a.created_at, " ENTERED_BY " FROM assessments a "
                                "JOIN items i ON i.id = a.item_id LEFT JOIN users u ON u.id = a.created_by "
                                "WHERE a.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE
                                " ORDER BY a.created_at, a.item_id LIMIT ?");
   if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, policy_bind_item_filter(st, 2, r->user, today), LIST_MAX);
+  int next = policy_bind_user_filter(st, 1, r->user);
+  db_bind_int(st, next++, tid);
+  db_bind_int(st, policy_bind_item_filter(st, next, r->user, today), LIST_MAX);
   Result *list = arena_alloc(r->a, sizeof *list * LIST_MAX);
   int n = 0, rc = DB_DONE;
   while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
@@ -492,9 +498,10 @@ static const char *answer_text(Req *r, const QItem *it, const char *v) {
 static int get_one(Req *r) {
   Grounds g;
   int64_t pid;
-  int s = trajectory_door(r, "assessment", "view", GROUNDS_NONE, &g, &pid);
-  if (s) return s;
   int64_t tid = r->ids[0], aid = r->ids[1];
+  const char *item = arena_printf(r->a, "assessment:%lld", (long long)aid);
+  int s = object_door(r, OWNER_ITEM, aid, item, "view", GROUNDS_NONE, &g, &pid);
+  if (s) return s;
   char today[11];
   date_format(date_today(), today);
   Grounds ig;
@@ -504,11 +511,12 @@ static int get_one(Req *r) {
   Result res = {0};
   if (ig != GROUNDS_NONE) {
     Stmt *st = db_prepare(r->db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.answers, a.scores, a.filled_by, "
-                                 "a.created_at, COALESCE(u.name, '') AS entered_by FROM assessments a "
+                                 "a.created_at, " ENTERED_BY " FROM assessments a "
                                  "LEFT JOIN users u ON u.id = a.created_by WHERE a.item_id = ? AND a.trajectory_id = ?");
     if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_int(st, 1, aid);
-    db_bind_int(st, 2, tid);
+    int next = policy_bind_user_filter(st, 1, r->user);
+    db_bind_int(st, next, aid);
+    db_bind_int(st, next + 1, tid);
     rc = db_step(st);
     if (rc == DB_ROW)
       res = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .version = (int)db_int(st, "version"),
@@ -518,13 +526,7 @@ static int get_one(Req *r) {
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   }
-  const char *item = arena_printf(r->a, "assessment:%lld", (long long)aid);
-  if (!res.id) {
-    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
-                                      .outcome = "denied", .grounds = grounds_name(g)});
-    if (rc != DB_OK) return http_db_error(r, rc);
-    return http_error(r, 404, NULL);
-  }
+  if (!res.id) return object_refused(r, OWNER_ITEM, aid, item, "view", grounds_name(g)); /* on the item's own file */
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
                                     .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent});
   if (rc != DB_OK) return http_db_error(r, rc);

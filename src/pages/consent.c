@@ -26,6 +26,7 @@ typedef struct Member {
   int64_t id, user_id;
   const char *name, *side, *organisation;
   bool removed;
+  bool visible; /* the user may learn of this membership (policy_member_visible): else never named */
 } Member;
 
 typedef struct Consent {
@@ -61,26 +62,28 @@ static int load(Req *r, Context *c) {
   db_done(st);
   if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
 
-  st = db_prepare(r->db, "SELECT id, user_id, name, side, organisation, removed_at FROM network_members "
-                         "WHERE trajectory_id = ? ORDER BY side, name");
+  st = db_prepare(r->db, "SELECT m.id, m.user_id, m.name, m.side, m.organisation, m.removed_at, "
+                         "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN 1 ELSE 0 END AS visible "
+                         "FROM network_members m WHERE m.trajectory_id = ? ORDER BY m.side, m.name");
   if (!st) return DB_ERROR;
-  db_bind_int(st, 1, c->tid);
+  db_bind_int(st, policy_bind_member_filter(st, 1, r->user), c->tid);
   c->members = arena_alloc(r->a, sizeof(Member) * 64);
   while ((rc = db_step(st)) == DB_ROW && c->nmembers < 64) {
     Member *m = &c->members[c->nmembers++];
     *m = (Member){.id = db_int(st, "id"), .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
                   .name = txt(r, st, "name"), .side = txt(r, st, "side"), .organisation = txt(r, st, "organisation"),
-                  .removed = !db_null(st, "removed_at")};
+                  .removed = !db_null(st, "removed_at"), .visible = db_int(st, "visible") != 0};
     if (m->user_id == r->user->id && db_null(st, "removed_at")) c->own_member = m->id;
   }
   db_done(st);
   if (rc != DB_DONE && rc != DB_ROW) return rc;
 
   st = db_prepare(r->db, "SELECT k.id, k.source_member_id, k.grantee_member_id, k.grantee_side, k.category, k.given_on, "
-                         "k.method, k.valid_until, k.withdrawn_at, u.name AS recorded_by "
+                         "k.method, k.valid_until, k.withdrawn_at, CASE WHEN "
+                         POLICY_SQL_USER_VISIBLE("k.recorded_by", "k.trajectory_id") " THEN u.name END AS recorded_by "
                          "FROM consents k JOIN users u ON u.id = k.recorded_by WHERE k.trajectory_id = ? ORDER BY k.id DESC");
   if (!st) return DB_ERROR;
-  db_bind_int(st, 1, c->tid);
+  db_bind_int(st, policy_bind_user_filter(st, 1, r->user), c->tid);
   c->consents = arena_alloc(r->a, sizeof(Consent) * 256);
   while ((rc = db_step(st)) == DB_ROW && c->nconsents < 256) {
     c->consents[c->nconsents++] = (Consent){
@@ -102,11 +105,15 @@ static const Member *member(const Context *c, int64_t id) {
   return NULL;
 }
 
-/* A member who is still in the network (new consents name only these). */
+/* A member who is still in the network and whom the user may know of (new consents name only these; any
+ * other id is answered as if it did not exist). */
 static const Member *live_member(const Context *c, int64_t id) {
   const Member *m = member(c, id);
-  return m && !m->removed ? m : NULL;
+  return m && !m->removed && m->visible ? m : NULL;
 }
+
+/* The name of member m as this user may see it. */
+static const char *member_name(const Member *m) { return m->visible ? m->name : label_hidden_person(); }
 
 static bool live(const Context *c, const Consent *k) {
   return !k->withdrawn_at && strcmp(k->given_on, c->today) <= 0 && (!k->valid_until || strcmp(k->valid_until, c->today) >= 0);
@@ -122,13 +129,13 @@ static bool mine(const Context *c, const Consent *k) {
 static const char *source_name(const Context *c, int64_t source) {
   if (!source) return _("the participant");
   const Member *m = member(c, source);
-  return m ? m->name : "?";
+  return m ? member_name(m) : "?";
 }
 
 static const char *grantee_name(Req *r, const Context *c, const Consent *k) {
   if (k->grantee_member_id) {
     const Member *m = member(c, k->grantee_member_id);
-    return m ? m->name : "?";
+    return m ? member_name(m) : "?";
   }
   if (strcmp(k->grantee_side, "participant") == 0) return _("the participant");
   return strcmp(k->grantee_side, "care") == 0 ? _("everyone on the care side") : _("everyone on the work side");
@@ -168,7 +175,7 @@ static void give_form(Req *r, const Context *c, const char *next) {
     opts[n++] = "participant";
     opts[n++] = _("The participant");
     for (int i = 0; i < c->nmembers; i++) {
-      if (c->members[i].removed) continue;
+      if (c->members[i].removed || !c->members[i].visible) continue;
       opts[n++] = arena_printf(r->a, "%lld", (long long)c->members[i].id);
       opts[n++] = c->members[i].name;
     }
@@ -188,7 +195,7 @@ static void give_form(Req *r, const Context *c, const char *next) {
   opts[n++] = "side:work";
   opts[n++] = _("Everyone on the work side");
   for (int i = 0; i < c->nmembers; i++) {
-    if (c->members[i].id == c->own_member || c->members[i].removed) continue;
+    if (c->members[i].id == c->own_member || c->members[i].removed || !c->members[i].visible) continue;
     opts[n++] = arena_printf(r->a, "member:%lld", (long long)c->members[i].id);
     opts[n++] = arena_printf(r->a, "%s (%s)", c->members[i].name,
                              strcmp(c->members[i].side, "care") == 0 ? _("care") : _("work"));
@@ -234,6 +241,7 @@ static void matrix(Req *r, const Context *c) {
   html(&r->out, "</tr></thead><tbody>");
   for (int m = 0; m < c->nmembers; m++) {
     const Member *mb = &c->members[m];
+    if (!mb->visible) continue;
     html(&r->out, "<tr><th scope=\"row\">%s <span class=\"muted small\">%s</span></th>", mb->name,
          strcmp(mb->side, "care") == 0 ? _("care") : _("work"));
     for (int i = 0; item_categories[i]; i++) {
@@ -285,7 +293,7 @@ static void history(Req *r, const Context *c, const char *next) {
     html(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s <span class=\"muted small\">%s · %s</span></td>"
                   "<td>%s</td><td>%s</td><td>",
          source_name(c, kc->source_member_id), grantee_name(r, c, kc), label_category(kc->category), kc->given_on,
-         method_label(kc->method), kc->recorded_by, kc->valid_until ? kc->valid_until : "–", status_label(c, kc));
+         method_label(kc->method), name_or_hidden(kc->recorded_by), kc->valid_until ? kc->valid_until : "–", status_label(c, kc));
     if (!kc->withdrawn_at) withdraw_button(r, c, kc, next);
     html(&r->out, "</td></tr>");
   }
@@ -510,7 +518,7 @@ static int get_my_consents(Req *r) {
     shown++;
     const Member *m = kc->grantee_member_id ? member(&c, kc->grantee_member_id) : NULL;
     html(&r->out, "<li><p><strong>%s</strong>", grantee_name(r, &c, kc));
-    if (m && m->organisation) html(&r->out, " (%s)", m->organisation);
+    if (m && m->visible && m->organisation) html(&r->out, " (%s)", m->organisation);
     /* TRANSLATORS: follows the name of whoever was given the consent; %s explains a category */
     html(&r->out, " %s", arena_printf(r->a, _("may see %s."), explain_category(kc->category)));
     if (kc->valid_until) html(&r->out, " %s", arena_printf(r->a, _("Until %s."), kc->valid_until));

@@ -193,12 +193,13 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
   if (rc != DB_ROW && rc != DB_DONE) return rc;
   for (int i = 0; i < p->ngoals; i++) {
     MeGoal *g = &p->goals[i];
-    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.due_on, a.status, a.measure_slug, m.name AS owner_name "
+    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.due_on, a.status, a.measure_slug, "
+                           "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name "
                            "FROM plan_actions a "
                            "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
                            "ORDER BY a.position");
     if (!st) return DB_ERROR;
-    db_bind_int(st, 1, gids[i]);
+    db_bind_int(st, policy_bind_member_filter(st, 1, r->user), gids[i]);
     while (g->nactions < ME_ACTIONS && (rc = db_step(st)) == DB_ROW)
       g->actions[g->nactions++] = (MeAction){.text = db_text_copy(r, st, "text"), .owner_kind = db_text_copy(r, st, "owner_kind"),
                                              .owner_name = db_text_copy(r, st, "owner_name"), .due_on = db_text_copy(r, st, "due_on"),

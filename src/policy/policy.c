@@ -2,6 +2,8 @@
  * policy.c — see policy.h. policy_item evaluates the visibility rule step by step in C; the list filter
  * POLICY_SQL_ITEM_VISIBLE states the same rule in SQL. They are written independently on purpose, and
  * tests/unit/test_policy.c checks on random networks that they agree.
+ * The membership rule (policy_member_visible, policy_user_visible) is written the same way, twice, with
+ * POLICY_SQL_MEMBER_VISIBLE and POLICY_SQL_USER_VISIBLE in policy.h.
  */
 #include "policy/policy.h"
 
@@ -205,4 +207,97 @@ int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today)
   db_bind_text(st, idx++, today);
   db_bind_text(st, idx++, today);
   return idx;
+}
+
+/* ---- membership visibility (see policy.h) ---- */
+
+int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visible) {
+  *visible = false;
+  if (!u) return DB_OK;
+  Stmt *st = db_prepare(db, "SELECT trajectory_id, side FROM network_members WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, member_id);
+  int rc = db_step(st);
+  int64_t tid = 0;
+  char side[8] = "";
+  if (rc == DB_ROW) {
+    tid = db_int(st, "trajectory_id");
+    snprintf(side, sizeof side, "%s", db_text(st, "side"));
+  }
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
+  bool exists;
+  Standing s;
+  if ((rc = standing(db, u, tid, &exists, &s, NULL)) != DB_OK || !exists) return rc;
+  /* the coach and the participant see the whole network; a member sees their own side */
+  *visible = s.coach || s.participant || (s.member_id && strcmp(s.side, side) == 0);
+  return DB_OK;
+}
+
+int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, bool *visible) {
+  *visible = false;
+  if (!u) return DB_OK;
+  if (user_id == u->id) {
+    *visible = true;
+    return DB_OK;
+  }
+  bool exists;
+  Standing s;
+  int rc = standing(db, u, tid, &exists, &s, NULL);
+  if (rc != DB_OK) return rc;
+  if (s.coach || s.participant) { /* the whole network */
+    *visible = true;
+    return DB_OK;
+  }
+  /* the named user's place in the trajectory: coach, participant, member (on which sides), or none */
+  Stmt *st = db_prepare(db, "SELECT (SELECT COUNT(*) FROM trajectory_coaches c WHERE c.trajectory_id = ? AND c.user_id = ?)"
+                            " AS is_coach, (SELECT COUNT(*) FROM trajectories t JOIN participants p ON p.id = t.participant_id"
+                            " WHERE t.id = ? AND p.user_id = ?) AS is_participant");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, user_id);
+  db_bind_int(st, 3, tid);
+  db_bind_int(st, 4, user_id);
+  rc = db_step(st);
+  bool known = rc == DB_ROW && (db_int(st, "is_coach") > 0 || db_int(st, "is_participant") > 0);
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  if (known) {
+    *visible = true;
+    return DB_OK;
+  }
+  st = db_prepare(db, "SELECT side FROM network_members WHERE trajectory_id = ? AND user_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, user_id);
+  bool member = false;
+  while ((rc = db_step(st)) == DB_ROW) {
+    member = true;
+    if (s.member_id && strcmp(db_text(st, "side"), s.side) == 0) *visible = true;
+  }
+  db_done(st);
+  if (rc != DB_DONE) return rc;
+  if (member) return DB_OK;
+  /* no part in this trajectory: staff without a side (a former coach) may be named, partners not */
+  st = db_prepare(db, "SELECT side FROM users WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  rc = db_step(st);
+  if (rc == DB_ROW) *visible = db_null(st, "side");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int policy_bind_member_filter(Stmt *st, int idx, const User *u) {
+  db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);
+  db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
+  db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, u->id);
+  return idx;
+}
+
+int policy_bind_user_filter(Stmt *st, int idx, const User *u) {
+  db_bind_int(st, idx++, u->id);
+  return policy_bind_member_filter(st, idx, u);
 }

@@ -73,6 +73,60 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
 /* Binds the parameters of POLICY_SQL_ITEM_VISIBLE from index idx; returns the next free index. */
 int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today);
 
+/* Membership visibility: who may learn that somebody is in a trajectory's network — their name,
+ * organisation, function, even that they exist (the mere presence of a psychologist in the care network is
+ * health information the work side must not learn). The assigned coaches and the participant see every
+ * member; a network member sees the members of their own side; everybody else none. Coaches and the
+ * participant themselves are known to everyone who may open the trajectory. Pages that name a member
+ * (option lists, owners, authors, sources, grantees, counts, error messages) ask these functions or use
+ * the SQL conditions below, and show a neutral label ("another member of the network") otherwise.
+ *
+ * Whether u may see network member member_id (live or removed). Returns a DB code; *visible false also for
+ * a member that does not exist. */
+int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visible);
+
+/* Whether u may see the name of user user_id where it appears in trajectory tid (as author, owner,
+ * confirmer...): u themselves, an assigned coach or the participant of tid; a user with a membership of
+ * tid (live or removed) when one of those memberships is visible to u (policy_member_visible); a user
+ * without membership only when their account is not on a side (coaching staff, e.g. a former coach), or
+ * when u is an assigned coach or the participant. Returns a DB code. */
+int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, bool *visible);
+
+/* SQL condition: the network_members row aliased `m` (a literal alias, e.g. "m") is visible to the user —
+ * policy_member_visible written as SQL (a property test checks that the two agree). Bind with
+ * policy_bind_member_filter at the condition's first `?`. */
+#define POLICY_SQL_MEMBER_VISIBLE(m)                                                                        \
+  "((? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches zmc WHERE zmc.trajectory_id = " m ".trajectory_id"   \
+  "      AND zmc.user_id = ?))"                                                                               \
+  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zmt JOIN participants zmp ON zmp.id = zmt.participant_id" \
+  "      WHERE zmt.id = " m ".trajectory_id AND zmp.user_id = ?))"                                             \
+  " OR EXISTS (SELECT 1 FROM network_members zmv WHERE zmv.trajectory_id = " m ".trajectory_id"               \
+  "      AND zmv.user_id = ? AND zmv.removed_at IS NULL AND zmv.side = " m ".side))"
+
+/* Binds the parameters of POLICY_SQL_MEMBER_VISIBLE from index idx; returns the next free index. */
+int policy_bind_member_filter(Stmt *st, int idx, const User *u);
+
+/* SQL condition: the user whose id is the SQL expression `user` may be named to the signed-in user in the
+ * trajectory whose id is the SQL expression `tid` — policy_user_visible written as SQL. Both are literal
+ * SQL (column names such as "i.author_id", "i.trajectory_id"). Bind with policy_bind_user_filter. */
+#define POLICY_SQL_USER_VISIBLE(user, tid)                                                                  \
+  "(" user " = ?"                                                                                           \
+  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches zuc WHERE zuc.trajectory_id = " tid               \
+  "      AND zuc.user_id = ?))"                                                                               \
+  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zut JOIN participants zup ON zup.id = zut.participant_id" \
+  "      WHERE zut.id = " tid " AND zup.user_id = ?))"                                                         \
+  " OR EXISTS (SELECT 1 FROM trajectory_coaches zac WHERE zac.trajectory_id = " tid " AND zac.user_id = " user ")" \
+  " OR EXISTS (SELECT 1 FROM trajectories zat JOIN participants zap ON zap.id = zat.participant_id"           \
+  "      WHERE zat.id = " tid " AND zap.user_id = " user ")"                                                   \
+  " OR EXISTS (SELECT 1 FROM network_members zam JOIN network_members zav ON zav.trajectory_id = zam.trajectory_id" \
+  "      AND zav.side = zam.side WHERE zam.trajectory_id = " tid " AND zam.user_id = " user                   \
+  "      AND zav.user_id = ? AND zav.removed_at IS NULL)"                                                       \
+  " OR (NOT EXISTS (SELECT 1 FROM network_members zan WHERE zan.trajectory_id = " tid " AND zan.user_id = " user ")" \
+  "      AND EXISTS (SELECT 1 FROM users zau WHERE zau.id = " user " AND zau.side IS NULL)))"
+
+/* Binds the parameters of POLICY_SQL_USER_VISIBLE from index idx; returns the next free index. */
+int policy_bind_user_filter(Stmt *st, int idx, const User *u);
+
 /* A new piece of case information: the items row the visibility rule reads. Every kind (note, plan,
  * referral, follow-up, assessment) is created here, so none can skip a field the rule needs.
  * source_member_id 0: the participant is the source party. Call inside the caller's transaction;

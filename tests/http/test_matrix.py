@@ -10,6 +10,15 @@ the user may not see anywhere in the body (pages, lists, search, exports, error 
 allow/deny status, and that no POST by a user without standing changed case data. It also checks that a
 withdrawal works on the very next request and that an employer's note reaches the participant or the
 care side only with the employer's consent.
+
+Names and membership (issue 9): who is in the network is information too — the mere presence of a
+psychologist is health information. The name, organisation and function of every network member of the
+demo data (and of their account, if any) is a marker as well: the coach and the participant may see every
+member of their trajectory, a network member the members of their own side, nobody else anyone. Every
+response is also checked for the names the user may not see (consent forms, plan owners, note authors and
+sources, counts, error pages ...), minus what the user legitimately receives through another channel than
+the network (see State.name_markers). Trajectory 1 gets a plan whose actions are owned by members of both
+sides.
 """
 import datetime
 import os
@@ -124,6 +133,20 @@ def build_fixture():
     F["spare_cid_part"] = consent(None, "practical", grantee_member=psy)
     F["spare_cid_hr"] = consent(hr, "work", grantee_member=boss)
     F["spare_cid_t2"] = consent(None, "practical", side="care", tid=2)
+
+    # a plan of trajectory 1 (shared with both sides by the demo's plan consents) with an action owned by
+    # every member: the owners' names are membership information
+    pv = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                     "created_at) VALUES (1, 'plan', 'plan', NULL, ?, 'Plan', 'Plan', ?)", (sofie, now - 7200)).lastrowid
+    con.execute("INSERT INTO plan_versions (item_id, trajectory_id, version, created_by, created_at) "
+                "VALUES (?, 1, 1, ?, ?)", (pv, sofie, now - 7200))
+    goal = con.execute("INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
+                       "relevant, time_bound) VALUES (?, 1, 'Goal', 's', 'm', 'a', 'r', ?)", (pv, today(60))).lastrowid
+    for pos, owner in enumerate((gp, psy, hr, boss), 1):
+        con.execute("INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, status, "
+                    "trajectory_id, is_current) VALUES (?, ?, ?, 'member', ?, ?, 'planned', 1, 1)",
+                    (goal, pos, "Matrix action %d" % pos, owner, today(pos)))
+    F["plan_vid"] = pv
     con.execute("COMMIT")
     con.close()
 
@@ -142,6 +165,11 @@ class State:
         self.members = {r["id"]: dict(r) for r in con.execute("SELECT * FROM network_members")}
         self.items = {r["id"]: dict(r) for r in con.execute("SELECT * FROM items")}
         self.consents = [dict(r) for r in con.execute("SELECT * FROM consents")]
+        self.accounts = {r["id"]: dict(r) for r in con.execute(
+            "SELECT u.id, u.name, u.function, o.name AS org FROM users u LEFT JOIN organisations o ON o.id = u.org_id")}
+        self.orgs = [dict(r) for r in con.execute("SELECT name, kind FROM organisations")]
+        self.registration = [dict(r) for r in con.execute(
+            "SELECT t.id, t.referred_by, t.reason, t.employer_name FROM trajectories t")]
         con.close()
         self.today = today()
         self._vis = {}
@@ -202,8 +230,63 @@ class State:
         return self._vis[user]
 
     def forbidden(self, user):
-        return [MARKERS[i] for i in MARKERS if i not in self.visible(user)]
+        return [MARKERS[i] for i in MARKERS if i not in self.visible(user)] + self.name_markers(user)
 
+    # ---- names and membership
+
+    def member_visible(self, user, mid):
+        """The membership rule: coach and participant see every member, a member their own side."""
+        m = self.members[mid]
+        tid = m["trajectory_id"]
+        if user is None:
+            return False
+        if self.is_coach(user, tid) or self.is_self(user, tid):
+            return True
+        mine = self.live_membership(user, tid)
+        return mine is not None and mine["side"] == m["side"]
+
+    def member_strings(self, mid):
+        """What names member mid: name, organisation, function (role), and their account's name, function
+        and organisation."""
+        m = self.members[mid]
+        out = {m["name"], m["organisation"], ROLE_LABELS.get(m["role"])}
+        acc = self.accounts.get(m["user_id"])
+        if acc:
+            out |= {acc["name"], acc["function"], acc["org"]}
+        return {x for x in out if x}
+
+    def name_markers(self, user):
+        """Names, organisations and functions of members whose membership the user may not see — except
+        what reaches the user through another channel than the network: their own account; account data
+        (names, functions, organisations of accounts) for the administrator (user and organisation
+        management), the log officer (the access log) and participants ("who looked at my file"); for a
+        coach the employers of the registration form, the role list of the add-member form and the
+        registration texts of their own trajectories (a referrer named in free text)."""
+        key = ("names", user)
+        if key in self._vis:
+            return self._vis[key]
+        hidden, allowed = set(), []
+        for mid in self.members:
+            (allowed.extend if self.member_visible(user, mid) else hidden.update)(self.member_strings(mid))
+        roles = self.users.get(user, 0) if user is not None else 0
+        if user is not None:
+            acc = self.accounts[user]
+            allowed += [acc["name"], acc["function"] or "", acc["org"] or ""]
+        if roles & (1 | 8 | 32):
+            allowed += [a["name"] for a in self.accounts.values()] + [a["function"] or "" for a in self.accounts.values()]
+            allowed += [o["name"] for o in self.orgs]
+        if roles & 2:
+            allowed += [o["name"] for o in self.orgs if o["kind"] == "employer"] + list(ROLE_LABELS.values())
+            allowed += [t[k] or "" for t in self.registration if self.is_coach(user, t["id"])
+                        for k in ("referred_by", "reason", "employer_name")]
+        out = sorted(h for h in hidden if not any(h in a for a in allowed))
+        self._vis[key] = out
+        return out
+
+
+# English labels of the fixture's member roles (src/pages/network.c). "GP" and "HR" are left out: two letters
+# occur in too much else; those members' functions are their accounts' ("Huisarts", "HR-verantwoordelijke").
+ROLE_LABELS = {"psychologist": "Psychologist", "line_manager": "Line manager"}
 
 EXTRA = []
 KNOWN = ("items", "consents", "network_members", "trajectories", "trajectory_coaches", "participants")
@@ -437,6 +520,51 @@ def test_expected_visibility_spot_checks():
     assert "MRK-work-boss" not in an and "MRK-capacity-hr" not in an
     assert karim == {"MRK-%s-karim" % c for c in CATEGORIES}
     assert not any("deleted" in m for m in v("coach-sofie"))
+
+
+def test_names_model_spot_checks():
+    """The name markers follow the membership rule on the demo network."""
+    tom, els = set(STATE.name_markers(UID["hr-tom"])), set(STATE.name_markers(UID["gp-els"]))
+    assert {"dr. Els Wouters", "Huisarts", "Huisartsenpraktijk De Linde", "Joke Mertens", "Praktijk Het Venster",
+            "Psychologist"} <= tom, tom
+    assert not tom & {"Tom Claes", "Luc Verbeke", "Bouwbedrijf Verbeke NV", "Line manager"}, tom
+    assert {"Tom Claes", "HR-verantwoordelijke", "Luc Verbeke", "Bouwbedrijf Verbeke NV", "Line manager"} <= els, els
+    assert not els & {"dr. Els Wouters", "Joke Mertens", "Praktijk Het Venster", "Psychologist"}, els
+    assert set(STATE.name_markers(UID["an"])) == {"Matrix Reserve Twee"}
+    assert not STATE.name_markers(UID["coach-sofie"])
+    assert {"Joke Mertens", "Luc Verbeke", "Matrix Reserve Een"} <= set(STATE.name_markers(UID["admin"]))
+    assert {"Joke Mertens", "Luc Verbeke", "Tom Claes"} <= set(STATE.name_markers(UID["coach-pieter"]))
+
+
+def test_names_reach_whom_may_see_them():
+    """The membership rule hides no more than it should: each side sees its own members by name (grantee
+    options, plan owners), the coach everyone, and a hidden owner is a neutral label, not a gap."""
+    everyone = ("Joke Mertens", "Luc Verbeke", "dr. Els Wouters", "Tom Claes")
+    want = {("hr-tom", "/t/1/consents"): ("Luc Verbeke",), ("hr-tom", "/t/1/plan"): ("Luc Verbeke", "Tom Claes"),
+            ("gp-els", "/t/1/consents"): ("Joke Mertens",), ("gp-els", "/t/1/plan"): ("Joke Mertens", "dr. Els Wouters"),
+            ("coach-sofie", "/t/1/consents"): everyone, ("coach-sofie", "/t/1/plan"): everyone}
+    for (label, url), names in want.items():
+        body = request(label, "GET", url).body
+        for name in names:
+            assert name in body, "%s GET %s does not name %s, whom they may see" % (label, url, name)
+    for label in ("hr-tom", "gp-els"):
+        body = request(label, "GET", "/t/1/plan").body
+        assert body.count("another member of the network") == 2, \
+            "%s: the plan's two actions owned by the other side are not shown with the neutral label" % label
+
+
+def test_a_hidden_member_is_no_grantee():
+    """Naming a member of the other side as grantee is answered as for a member that does not exist (no
+    membership oracle), and no consent is recorded."""
+    before = srv.sql("SELECT COUNT(*) FROM consents")[0][0]
+    answers = {}
+    for grantee in ("member:%d" % F["gp"], "member:%d" % F["psy"], "member:%d" % MISSING):
+        C["hr-tom"].refresh_csrf()
+        r = request("hr-tom", "POST", "/t/1/consents", {"grantee": grantee, "category": "capacity"})
+        answers[grantee] = (r.status, re.sub(r"member:\d+", "", without_ref(r.body)))
+    assert srv.sql("SELECT COUNT(*) FROM consents")[0][0] == before, "HR gave a consent to a member of the care side"
+    assert len(set(answers.values())) == 1, "the answers differ: %r" % {g: a[0] for g, a in answers.items()}
+    assert answers["member:%d" % MISSING][0] == 400
 
 
 def consent_id(where, params):

@@ -2,7 +2,9 @@
  * test_policy.c — the one door for trajectories: only an assigned coach and the participant
  * themselves get through; another coach, an administrator, a team lead, a partner without membership
  * and a participant looking at somebody else's trajectory are refused, as is a trajectory that does not
- * exist. Also the audit chain: entries verify, and a changed, removed or inserted entry is found.
+ * exist. Also the audit chain: entries verify, and a changed, removed or inserted entry is found. The
+ * membership rule (who may learn who is in the network) on a fixed network, and on random networks that
+ * its C and SQL forms agree, like the item rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +56,8 @@ static int exec(Db *db, const char *sql) { return db_exec(db, sql); }
 static void audit_chain(void **state) {
   (void)state;
   Db *db = fixture_open();
+  unsigned char key[SEAL_KEY_BYTES] = {1}; /* entries are keyed from entry 1 on (migration 013) */
+  audit_key_use(key);
   for (int i = 0; i < 5; i++) {
     AuditEntry e = {.participant_id = 1, .trajectory_id = 1, .item = "trajectory", .action = "view", .outcome = "ok",
                     .grounds = "coach"};
@@ -110,6 +114,55 @@ static int64_t insert_id(Db *db, Stmt *st) {
 static const char *const cats[] = {"health", "capacity", "work", "plan", "practical"};
 static const char *const days[] = {"2026-11-10", "2026-11-20", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-30"};
 
+/* ---- property: policy_member_visible / policy_user_visible (C) and their SQL conditions agree ---- */
+
+static long member_checked, member_visible, user_checked, user_visible;
+
+/* Every user against every member of trajectory tid, and against every user as named in tid. */
+static void membership_check(Db *db, int64_t tid, const int64_t *users, const unsigned *roles, int nusers,
+                             const int64_t *members, int nm) {
+  for (int k = 0; k < nusers; k++) {
+    User u = {.id = users[k], .roles = roles[k]};
+    for (int m = 0; m < nm; m++) {
+      bool c;
+      assert_int_equal(policy_member_visible(db, &u, members[m], &c), DB_OK);
+      Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM network_members m WHERE m.id = ? AND "
+                                POLICY_SQL_MEMBER_VISIBLE("m"));
+      db_bind_int(st, 1, members[m]);
+      policy_bind_member_filter(st, 2, &u);
+      assert_int_equal(db_step(st), DB_ROW);
+      bool sql = db_int(st, "n") == 1;
+      db_done(st);
+      if (sql != c) {
+        fprintf(stderr, "disagree: user %lld (roles %u) member %lld: C says %d, SQL says %d\n", (long long)u.id,
+                u.roles, (long long)members[m], c, sql);
+        fail();
+      }
+      member_checked++;
+      member_visible += sql;
+    }
+    for (int j = 0; j < nusers; j++) {
+      bool c;
+      assert_int_equal(policy_user_visible(db, &u, tid, users[j], &c), DB_OK);
+      Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM users w JOIN trajectories tt ON tt.id = ? WHERE w.id = ? AND "
+                                POLICY_SQL_USER_VISIBLE("w.id", "tt.id"));
+      db_bind_int(st, 1, tid);
+      db_bind_int(st, 2, users[j]);
+      policy_bind_user_filter(st, 3, &u);
+      assert_int_equal(db_step(st), DB_ROW);
+      bool sql = db_int(st, "n") == 1;
+      db_done(st);
+      if (sql != c) {
+        fprintf(stderr, "disagree: user %lld (roles %u) names user %lld in trajectory %lld: C says %d, SQL says %d\n",
+                (long long)u.id, u.roles, (long long)users[j], (long long)tid, c, sql);
+        fail();
+      }
+      user_checked++;
+      user_visible += sql;
+    }
+  }
+}
+
 static void one_world(Db *db, const int64_t *users, const unsigned *roles, int nusers, long *checked, long *visible) {
   /* a trajectory with a random participant account and coach */
   int64_t participant = users[rnd(2) + 2], coach = users[rnd(2)];
@@ -125,6 +178,14 @@ static void one_world(Db *db, const int64_t *users, const unsigned *roles, int n
   db_bind_int(st, 3, participant);
   assert_int_equal(db_run(st), DB_OK);
 
+  /* account sides of everybody but the coaches and participants: none, care or work */
+  for (int k = 4; k < nusers; k++) {
+    static const char *const account_sides[] = {NULL, "care", "work"};
+    st = db_prepare(db, "UPDATE users SET side = ? WHERE id = ?");
+    db_bind_text(st, 1, account_sides[rnd(3)]);
+    db_bind_int(st, 2, users[k]);
+    assert_int_equal(db_run(st), DB_OK);
+  }
   /* members: some with an account (a partner user, each at most once), some removed */
   int64_t members[6];
   int64_t member_user[6];
@@ -210,6 +271,7 @@ static void one_world(Db *db, const int64_t *users, const unsigned *roles, int n
       *visible += sql;
     }
   }
+  membership_check(db, tid, users, roles, nusers, members, nm);
 }
 
 static void item_rule_sql_and_c_agree(void **state) {
@@ -234,8 +296,84 @@ static void item_rule_sql_and_c_agree(void **state) {
   }
   cfg.allow_health_to_work = false;
   printf("property: %ld user-item pairs checked, %ld visible, C and SQL agree\n", checked, visible);
+  printf("property: %ld user-member pairs (%ld visible) and %ld user-named-user pairs (%ld visible): membership rule "
+         "in C and SQL agree\n", member_checked, member_visible, user_checked, user_visible);
+  assert_true(member_visible > member_checked / 10 && member_visible < member_checked - member_checked / 10);
+  assert_true(user_visible > user_checked / 10 && user_visible < user_checked - user_checked / 10);
   /* the random worlds must exercise both answers */
   assert_true(visible > checked / 20 && visible < checked - checked / 20);
+  fixture_close(db);
+}
+
+/* Who may learn who is in the network (issue 9, finding 6): coach and participant everybody, a member their
+ * own side, nobody else anyone; an author is named as their membership allows. */
+static bool member_seen(Db *db, int64_t uid, unsigned roles, int64_t mid) {
+  User u = {.id = uid, .roles = roles};
+  bool v = true;
+  assert_int_equal(policy_member_visible(db, &u, mid, &v), DB_OK);
+  return v;
+}
+
+static bool user_named(Db *db, int64_t uid, unsigned roles, int64_t tid, int64_t named) {
+  User u = {.id = uid, .roles = roles};
+  bool v = true;
+  assert_int_equal(policy_user_visible(db, &u, tid, named, &v), DB_OK);
+  return v;
+}
+
+static int64_t add_member(Db *db, int64_t tid, const char *side, int64_t user, bool removed) {
+  Stmt *st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_at, removed_at) "
+                            "VALUES (?, ?, 'x', 'M', ?, 0, ?) RETURNING id");
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, side);
+  if (user) db_bind_int(st, 3, user); else db_bind_null(st, 3);
+  if (removed) db_bind_int(st, 4, 1); else db_bind_null(st, 4);
+  return insert_id(db, st);
+}
+
+static void membership_rule(void **state) {
+  (void)state;
+  Db *db = fixture_open();
+  int64_t coach = fixture_user(db, "c@x", ROLE_COACH), other_coach = fixture_user(db, "c2@x", ROLE_COACH);
+  int64_t part = fixture_user(db, "p@x", ROLE_PARTICIPANT), gp = fixture_user(db, "gp@x", ROLE_PARTNER);
+  int64_t hr = fixture_user(db, "hr@x", ROLE_PARTNER), outsider = fixture_user(db, "o@x", ROLE_PARTNER);
+  int64_t admin = fixture_user(db, "a@x", ROLE_ADMIN), gone = fixture_user(db, "gone@x", ROLE_PARTNER);
+  assert_int_equal(db_exec(db, "UPDATE users SET side = 'care' WHERE email IN ('gp@x', 'gone@x')"), DB_OK);
+  assert_int_equal(db_exec(db, "UPDATE users SET side = 'work' WHERE email IN ('hr@x', 'o@x')"), DB_OK);
+  int64_t t = fixture_trajectory(db, "Member", part, coach);
+  int64_t m_gp = add_member(db, t, "care", gp, false), m_psy = add_member(db, t, "care", 0, false);
+  int64_t m_hr = add_member(db, t, "work", hr, false), m_boss = add_member(db, t, "work", 0, false);
+  int64_t m_gone = add_member(db, t, "care", gone, true);
+  const int64_t care[] = {m_gp, m_psy, m_gone}, work[] = {m_hr, m_boss};
+  for (int i = 0; i < 3; i++) {
+    assert_true(member_seen(db, coach, ROLE_COACH, care[i]));
+    assert_true(member_seen(db, part, ROLE_PARTICIPANT, care[i]));
+    assert_true(member_seen(db, gp, ROLE_PARTNER, care[i]));
+    assert_false(member_seen(db, hr, ROLE_PARTNER, care[i])); /* the work side never learns of the care side */
+    assert_false(member_seen(db, outsider, ROLE_PARTNER, care[i]));
+    assert_false(member_seen(db, other_coach, ROLE_COACH, care[i]));
+    assert_false(member_seen(db, admin, ROLE_ADMIN, care[i]));
+    assert_false(member_seen(db, coach, ROLE_PARTICIPANT, care[i])); /* the role bit is needed */
+  }
+  for (int i = 0; i < 2; i++) {
+    assert_true(member_seen(db, hr, ROLE_PARTNER, work[i]));
+    assert_false(member_seen(db, gp, ROLE_PARTNER, work[i])); /* nor the care side of the work side */
+    assert_false(member_seen(db, gone, ROLE_PARTNER, work[i]));
+  }
+  assert_false(member_seen(db, gone, ROLE_PARTNER, m_psy)); /* a removed member sees nobody */
+  assert_false(member_seen(db, coach, ROLE_COACH, 999999));
+  /* names of users as authors, owners, confirmers */
+  assert_true(user_named(db, hr, ROLE_PARTNER, t, coach));
+  assert_true(user_named(db, hr, ROLE_PARTNER, t, part));
+  assert_true(user_named(db, hr, ROLE_PARTNER, t, hr));
+  assert_false(user_named(db, hr, ROLE_PARTNER, t, gp));
+  assert_false(user_named(db, hr, ROLE_PARTNER, t, gone));
+  assert_true(user_named(db, gp, ROLE_PARTNER, t, gone));
+  assert_false(user_named(db, gp, ROLE_PARTNER, t, hr));
+  assert_false(user_named(db, gp, ROLE_PARTNER, t, outsider)); /* a partner with no part here: not named */
+  assert_true(user_named(db, gp, ROLE_PARTNER, t, other_coach)); /* staff without a side (a former coach) */
+  assert_true(user_named(db, part, ROLE_PARTICIPANT, t, gp));
+  assert_true(user_named(db, coach, ROLE_COACH, t, hr));
   fixture_close(db);
 }
 
@@ -256,6 +394,7 @@ int main(void) {
       cmocka_unit_test(trajectory_door),
       cmocka_unit_test(audit_chain),
       cmocka_unit_test(item_rule_sql_and_c_agree),
+      cmocka_unit_test(membership_rule),
       cmocka_unit_test(guardrail_health_never_to_work),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
