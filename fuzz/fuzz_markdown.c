@@ -20,8 +20,9 @@
  *  - an href, after decoding those entities and removing what browsers strip from URLs (tab, LF, CR,
  *    leading/trailing C0 controls and spaces), starts with http://, https://, mailto: (any case), '#'
  *    or '/' — and a '/' is not followed by '/' or '\' (protocol-relative, another host);
- *  - an img src is a local path ('/' not followed by '/' or '\'), or exactly "#" (what markdown.c puts in
- *    place of a refused one).
+ *  - an img src is one of the portal's static assets: "/static/" followed only by letters, digits, '.',
+ *    '_', '-' and '/', never ".." or "//" — nothing else loads when a note is read (markdown.c writes any other
+ *    image as its alt text), so a note cannot make the reader's browser request a case page.
  * A violation aborts, and libFuzzer records the input.
  */
 #include <stdbool.h>
@@ -102,6 +103,19 @@ static size_t browser_url(const char *v, size_t n, char *out) {
 
 static bool local_path(const char *u, size_t n) { return n >= 1 && u[0] == '/' && (n == 1 || (u[1] != '/' && u[1] != '\\')); }
 
+/* "/static/" and a plain file path (letters, digits, '.', '_', '-', '/'), with no ".." or "//". */
+static bool static_asset(const char *u, size_t n) {
+  if (n <= 8 || memcmp(u, "/static/", 8) != 0) return false;
+  for (size_t i = 8; i < n; i++) {
+    char c = u[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+          c == '-' || c == '/'))
+      return false;
+    if ((c == '.' || c == '/') && u[i - 1] == c) return false;
+  }
+  return true;
+}
+
 static bool prefix_ci(const char *u, size_t n, const char *p) {
   size_t l = strlen(p);
   return n >= l && strncasecmp(u, p, l) == 0;
@@ -111,7 +125,7 @@ static void check_url(const char *attr, const char *v, size_t n) {
   char *u = xmalloc(n + 1);
   size_t un = browser_url(v, n, u);
   if (strcmp(attr, "src") == 0) {
-    CHECK(local_path(u, un) || (un == 1 && u[0] == '#')); /* markdown.c replaces a refused src with "#" */
+    CHECK(static_asset(u, un));
   } else {
     CHECK((un >= 1 && u[0] == '#') || local_path(u, un) || prefix_ci(u, un, "http://") ||
           prefix_ci(u, un, "https://") || prefix_ci(u, un, "mailto:"));

@@ -5,7 +5,9 @@
  * Only trajectories reached through POLICY_SQL_COACH_JOIN for the signed-in coach are ever read, in the
  * phase counts as much as in the list. User text reaches SQL only as bound parameters: the search is a
  * LIKE pattern with % and _ escaped, the phase is checked against the known codes, and the sort key
- * chooses one of the complete literal statements below. Each view writes one access-log entry.
+ * chooses one of the complete literal statements below. Each view writes one access-log entry per
+ * trajectory listed (its participant's name and phase are shown), as one batch, so that the participant's
+ * "who looked at my file" shows the look at the list; an empty list writes one entry without a participant.
  */
 #include <string.h>
 
@@ -31,8 +33,9 @@ enum { PHASES = 8, SEARCH_MAX = 100 };
   " OR LOWER(p.first_name || ' ' || p.last_name) LIKE LOWER(?) ESCAPE '\\')"
 
 #define CASELOAD_LIST(order)                                                                               \
-  "SELECT t.id, t.phase, t.phase_since, t.started_on, t.last_activity_at, p.first_name, p.last_name,"     \
-  " COALESCE(o.name, t.employer_name) AS employer" CASELOAD_FROM_WHERE " ORDER BY " order " LIMIT ? OFFSET ?"
+  "SELECT t.id, t.participant_id, t.phase, t.phase_since, t.started_on, t.last_activity_at, p.first_name," \
+  " p.last_name, COALESCE(o.name, t.employer_name) AS employer" CASELOAD_FROM_WHERE " ORDER BY " order     \
+  " LIMIT ? OFFSET ?"
 
 /* The sort orders: ?sort= picks one by key; the first is the default. */
 static const struct {
@@ -63,7 +66,7 @@ typedef struct Filter {
 
 /* One row of the list; text in the request arena. */
 typedef struct Row {
-  int64_t id, last_activity_at;
+  int64_t id, participant_id, last_activity_at;
   const char *first_name, *last_name, *phase, *phase_since, *started_on, *employer;
 } Row;
 
@@ -140,6 +143,7 @@ static int load_rows(Req *r, const Filter *f, Row **rows, int *n) {
   while ((rc = db_step(st)) == DB_ROW && *n < cfg.page_size) {
     (*rows)[(*n)++] = (Row){
         .id = db_int(st, "id"),
+        .participant_id = db_int(st, "participant_id"),
         .last_activity_at = db_int(st, "last_activity_at"),
         .first_name = arena_strdup(r->a, db_text(st, "first_name")),
         .last_name = arena_strdup(r->a, db_text(st, "last_name")),
@@ -269,9 +273,16 @@ static int get_caseload(Req *r) {
   Row *rows;
   int n;
   if ((rc = load_rows(r, &f, &rows, &n)) != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.item = "caseload", .action = *f.q ? "search" : "list", .outcome = "ok",
-                                    .grounds = grounds_name(GROUNDS_COACH)});
-  if (rc != DB_OK) return http_db_error(r, rc);
+  /* one entry per participant listed, in one batch; an empty list is logged once without a participant */
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n ? n : 1));
+  for (int i = 0; i < n; i++)
+    entries[i] = (AuditEntry){.participant_id = rows[i].participant_id, .trajectory_id = rows[i].id,
+                              .item = "caseload", .action = *f.q ? "search" : "list", .outcome = "ok",
+                              .grounds = grounds_name(GROUNDS_COACH)};
+  if (!n)
+    entries[0] = (AuditEntry){.item = "caseload", .action = *f.q ? "search" : "list", .outcome = "ok",
+                              .grounds = grounds_name(GROUNDS_COACH)};
+  if ((rc = audit_write_many(r, entries, n ? n : 1)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Caseload"));
   html(&r->out, "<h1>%s</h1>", _("My caseload"));

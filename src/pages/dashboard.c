@@ -4,8 +4,10 @@
  * contact for cfg.no_contact_weeks weeks, open referrals, and the caseload by phase.
  *
  * Everything comes from the coach's own trajectories (POLICY_SQL_COACH_JOIN): an assigned coach sees all
- * of a trajectory, so no per-item filter is needed here. The page names participants, so one access-log
- * entry records the view.
+ * of a trajectory, so no per-item filter is needed here. The page names participants next to what is due
+ * or open for them (an action, a referral's target), so every participant shown gets an access-log entry
+ * (one per trajectory, in one batch), which their "who looked at my file" shows; a day with nobody on it
+ * is logged once without a participant.
  *
  * Four queries, each starting from the coach's assignments, and no sorting in SQL: the lists are short
  * (bounded by the caseload and the size of a plan), and sorting them here avoids a temporary b-tree per
@@ -29,7 +31,7 @@ enum { ROWS_MAX = 50 }; /* rows shown per list; the rest is counted */
 /* One line of a list: a trajectory, its participant's name, what is due or open, and the sort key: the
  * due date (day number in at, 'YYYY-MM-DD' in due) or a time in at. Texts live in the request arena. */
 typedef struct Row {
-  int64_t tid, at;
+  int64_t tid, pid, at;
   const char *first, *last, *what, *due, *extra;
 } Row;
 
@@ -51,10 +53,11 @@ static Row *rows_add(Req *r, Rows *rs) {
   return rs->v[rs->n++] = w;
 }
 
-/* Fills the columns every list has: tid, first_name, last_name. */
+/* Fills the columns every list has: tid, pid, first_name, last_name. */
 static Row *row_from(Req *r, Rows *rs, Stmt *st) {
   Row *w = rows_add(r, rs);
   w->tid = db_int(st, "tid");
+  w->pid = db_int(st, "pid");
   const Row *prev = rs->n > 1 ? rs->v[rs->n - 2] : NULL;
   if (prev && prev->tid == w->tid) { /* rows arrive per trajectory: the same participant's name again */
     w->first = prev->first;
@@ -180,16 +183,36 @@ static int list(Req *r, const char *sql, const char *horizon, Rows *rs, void (*f
   return rc;
 }
 
+/* Writes the access-log entries of the page: one per trajectory among the rows shown (the first ROWS_MAX of
+ * each of the n lists), each once, as one batch; one without a participant when nobody is shown. Returns a
+ * DB code. */
+static int log_shown(Req *r, const Rows *const *lists, int n) {
+  int total = 0;
+  for (int k = 0; k < n; k++) total += lists[k]->n < ROWS_MAX ? lists[k]->n : ROWS_MAX;
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(total ? total : 1));
+  int ne = 0;
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < lists[k]->n && i < ROWS_MAX; i++) {
+      const Row *w = lists[k]->v[i];
+      int j = 0;
+      while (j < ne && entries[j].trajectory_id != w->tid) j++; /* a handful of trajectories: a scan is enough */
+      if (j == ne)
+        entries[ne++] = (AuditEntry){.participant_id = w->pid, .trajectory_id = w->tid, .item = "dashboard",
+                                     .action = "list", .outcome = "ok", .grounds = "coach"};
+    }
+  if (!ne) entries[ne++] = (AuditEntry){.item = "dashboard", .action = "list", .outcome = "ok", .grounds = "coach"};
+  return audit_write_many(r, entries, ne);
+}
+
 static int get_dashboard(Req *r) {
   char horizon[11];
   int32_t today = date_today();
   date_format(today + 7, horizon);
-  int rc = audit_write(r, &(AuditEntry){.item = "dashboard", .action = "list", .outcome = "ok", .grounds = "coach"});
-  if (rc != DB_OK) return http_db_error(r, rc);
+  int rc;
 
   /* the open caseload: size, phases, and who had no contact lately */
-  Stmt *st = query(r, "SELECT t.id AS tid, t.phase, t.last_activity_at, p.first_name, p.last_name FROM "
-                      POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id WHERE t.status = 'open'",
+  Stmt *st = query(r, "SELECT t.id AS tid, t.participant_id AS pid, t.phase, t.last_activity_at, p.first_name, "
+                      "p.last_name FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id WHERE t.status = 'open'",
                    NULL);
   if (!st) return http_db_error(r, DB_ERROR);
   int64_t per_phase[8] = {0}, open = 0;
@@ -209,8 +232,8 @@ static int get_dashboard(Req *r) {
   /* actions of the current plan version (is_current, kept by the plan's save path) that are still open
    * and due by next week */
   Rows acts = {0};
-  rc = list(r, "SELECT t.id AS tid, p.first_name, p.last_name, a.text AS what, a.due_on FROM " POLICY_SQL_COACH_JOIN
-              " JOIN participants p ON p.id = t.participant_id JOIN plan_actions a ON a.trajectory_id = t.id "
+  rc = list(r, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, a.text AS what, a.due_on "
+              "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id JOIN plan_actions a ON a.trajectory_id = t.id "
               "WHERE t.status = 'open' AND a.is_current = 1 AND a.status IN ('planned', 'in_progress') "
               "AND a.due_on <= ?",
             horizon, &acts, fill_due);
@@ -218,19 +241,20 @@ static int get_dashboard(Req *r) {
 
   /* follow-up moments not done and due by next week; check-ins run on after closure */
   Rows fups = {0};
-  rc = list(r, "SELECT t.id AS tid, p.first_name, p.last_name, f.kind AS what, f.due_on FROM " POLICY_SQL_COACH_JOIN
-              " JOIN participants p ON p.id = t.participant_id JOIN followups f ON f.trajectory_id = t.id "
+  rc = list(r, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, f.kind AS what, f.due_on "
+              "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id JOIN followups f ON f.trajectory_id = t.id "
               "WHERE t.status IN ('open', 'closed') AND f.done_on IS NULL AND f.due_on <= ?",
             horizon, &fups, fill_followup);
   if (rc != DB_OK) return http_db_error(r, rc);
 
   /* referrals still under way, longest unchanged first */
   Rows refs = {0};
-  rc = list(r, "SELECT t.id AS tid, p.first_name, p.last_name, f.target, f.status, f.status_changed_at FROM "
-              POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
+  rc = list(r, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, f.target, f.status, "
+              "f.status_changed_at FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
               "JOIN referrals f ON f.trajectory_id = t.id WHERE f.status IN ('proposed', 'sent', 'accepted')",
             NULL, &refs, fill_referral);
   if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = log_shown(r, (const Rows *[]){&acts, &fups, &quiet, &refs}, 4)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Today"));
   html(&r->out, "<h1>%s</h1><section class=\"card\" aria-labelledby=\"load\"><h2 id=\"load\">%s</h2><p>%s", _("Today"),

@@ -209,9 +209,10 @@ static int post_checkins(Req *r) {
 static int post_done(Req *r) {
   Grounds g;
   int64_t pid;
-  int s = trajectory_door(r, "followup", "update", GROUNDS_COACH, &g, &pid);
-  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   int64_t tid = r->ids[0], fid = r->ids[1];
+  const char *item = arena_printf(r->a, "followup:%lld", (long long)fid);
+  int s = object_door(r, OWNER_ITEM, fid, item, "update", GROUNDS_COACH, &g, &pid);
+  if (s || (s = trajectory_refuse_if_closed(r, tid))) return s;
   char today[11];
   date_format(date_today(), today);
   int rc = db_begin(r->db);
@@ -224,11 +225,14 @@ static int post_done(Req *r) {
   db_bind_int(up, 3, fid);
   db_bind_int(up, 4, tid);
   if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) {
+  if (db_changes(r->db) != 1) { /* done already (a second click), or no follow-up of this trajectory */
     db_rollback(r->db);
-    return http_error(r, 404, NULL);
+    int64_t otid, opid;
+    if ((rc = owner_of(r->db, OWNER_ITEM, fid, &otid, &opid)) != DB_OK) return http_db_error(r, rc);
+    if (otid == tid) return http_error(r, 404, NULL);
+    return object_refused(r, OWNER_ITEM, fid, item, "update", grounds_name(g)); /* on the item's own file */
   }
-  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "followup:%lld", (long long)fid), "update", g,
+  return trajectory_change_done(r, pid, tid, item, "update", g,
                                 arena_printf(r->a, "/t/%lld/followups", (long long)tid));
 }
 

@@ -83,7 +83,9 @@ static void note_form(Req *r, int64_t tid, Grounds g) {
 /* One note as read from NOTE_COLUMNS, copied into the request arena. */
 typedef struct Note {
   int64_t id, created_at;
-  const char *title, *body, *category, *author, *source_name; /* source_name NULL: the participant */
+  const char *title, *body, *category;
+  const char *author, *source_name; /* NULL: withheld by the membership rule (policy_user/member_visible) */
+  bool source_member;               /* false: the participant is the source party */
 } Note;
 
 static Note note_from_row(Req *r, Stmt *st) {
@@ -91,7 +93,8 @@ static Note note_from_row(Req *r, Stmt *st) {
                 .title = arena_strdup(r->a, db_text(st, "title")), .body = arena_strdup(r->a, db_text(st, "body")),
                 .category = arena_strdup(r->a, db_text(st, "category")),
                 .author = arena_strdup(r->a, db_text(st, "author")),
-                .source_name = arena_strdup(r->a, db_text(st, "source_name"))};
+                .source_name = arena_strdup(r->a, db_text(st, "source_name")),
+                .source_member = !db_null(st, "source_member_id")};
 }
 
 /* Writes one note as an article. */
@@ -99,14 +102,18 @@ static void note_article(Req *r, int64_t tid, const Note *n) {
   html(&r->out, "<article class=\"note\" id=\"note-%lld\"><header><h3><a href=\"/t/%lld/notes/%lld\">%s</a></h3>",
        (long long)n->id, (long long)tid, (long long)n->id, n->title);
   html(&r->out, "<p class=\"meta\"><span class=\"badge\">%s</span> %s %s · %s %s · %s</p></header>",
-       label_category(n->category), _("Source:"), n->source_name ? n->source_name : _("the participant"),
-       _("written by"), n->author, fmt_time(r, n->created_at));
+       label_category(n->category), _("Source:"), n->source_member ? name_or_hidden(n->source_name) : _("the participant"),
+       _("written by"), name_or_hidden(n->author), fmt_time(r, n->created_at));
   html_markup(&r->out, markdown_render(r->a, n->body, strlen(n->body)));
   html(&r->out, "</article>");
 }
 
+/* The columns of a note; author and source are named only as the membership rule allows (NULL otherwise).
+ * Its parameters come first: bind them with bind_names. */
 #define NOTE_COLUMNS                                                                                       \
-  "SELECT i.id, i.title, i.body, i.category, i.created_at, u.name AS author, m.name AS source_name "       \
+  "SELECT i.id, i.title, i.body, i.category, i.created_at, i.source_member_id, "                           \
+  "CASE WHEN " POLICY_SQL_USER_VISIBLE("i.author_id", "i.trajectory_id") " THEN u.name END AS author, "    \
+  "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS source_name "                           \
   "FROM items i JOIN users u ON u.id = i.author_id LEFT JOIN network_members m ON m.id = i.source_member_id "
 
 #define NOTE_FILTER                                                                                         \
@@ -114,9 +121,13 @@ static void note_article(Req *r, int64_t tid, const Note *n) {
   "AND (? = 0 OR LOWER(i.title) LIKE ? ESCAPE '\\' OR LOWER(i.body) LIKE ? ESCAPE '\\') AND "               \
   POLICY_SQL_ITEM_VISIBLE
 
-/* Binds NOTE_FILTER's parameters from index 1; returns the next index. */
-static int bind_filter(Req *r, Stmt *st, int64_t tid, const char *category, const char *like, const char *today) {
-  int i = 1;
+/* Binds NOTE_COLUMNS' parameters from index 1; returns the next index. */
+static int bind_names(Req *r, Stmt *st) {
+  return policy_bind_member_filter(st, policy_bind_user_filter(st, 1, r->user), r->user);
+}
+
+/* Binds NOTE_FILTER's parameters from index i; returns the next index. */
+static int bind_filter(Req *r, Stmt *st, int i, int64_t tid, const char *category, const char *like, const char *today) {
   db_bind_int(st, i++, tid);
   db_bind_int(st, i++, *category ? 1 : 0);
   db_bind_text(st, i++, category);
@@ -151,7 +162,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
 
   Stmt *cnt = db_prepare(r->db, "SELECT COUNT(*) AS n FROM items i " NOTE_FILTER);
   if (!cnt) return http_db_error(r, DB_ERROR);
-  bind_filter(r, cnt, tid, category, like, today);
+  bind_filter(r, cnt, 1, tid, category, like, today);
   int rc = db_step(cnt);
   int64_t total = rc == DB_ROW ? db_int(cnt, "n") : 0;
   db_done(cnt);
@@ -159,7 +170,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
 
   Stmt *st = db_prepare(r->db, NOTE_COLUMNS NOTE_FILTER " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?");
   if (!st) return http_db_error(r, DB_ERROR);
-  int next = bind_filter(r, st, tid, category, like, today);
+  int next = bind_filter(r, st, bind_names(r, st), tid, category, like, today);
   db_bind_int(st, next, cfg.page_size);
   db_bind_int(st, next + 1, (page - 1) * cfg.page_size);
 
@@ -286,15 +297,16 @@ static int get_note(Req *r) {
   if (rc != DB_OK) return http_db_error(r, rc);
   Grounds tg;
   if ((rc = policy_trajectory(r->db, r->user, tid, &tg, &pid)) != DB_OK) return http_db_error(r, rc);
-  bool ok = g != GROUNDS_NONE && it.trajectory_id == tid;
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                    .item = arena_printf(r->a, "note:%lld", (long long)nid), .action = "view",
-                                    .outcome = ok ? "ok" : "denied", .grounds = grounds_name(g), .consent_id = consent});
+  const char *item = arena_printf(r->a, "note:%lld", (long long)nid);
+  /* refused (or a note of another trajectory than the URL names): logged on the note's own file */
+  if (g == GROUNDS_NONE || it.trajectory_id != tid)
+    return object_refused(r, OWNER_ITEM, nid, item, "view", grounds_name(g));
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
+                                    .outcome = "ok", .grounds = grounds_name(g), .consent_id = consent});
   if (rc != DB_OK) return http_db_error(r, rc);
-  if (!ok) return http_error(r, 404, NULL);
   Stmt *st = db_prepare(r->db, NOTE_COLUMNS "WHERE i.id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, nid);
+  db_bind_int(st, bind_names(r, st), nid);
   if ((rc = db_step(st)) != DB_ROW) {
     db_done(st);
     return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);

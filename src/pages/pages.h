@@ -7,6 +7,7 @@
 
 #include "http/http.h"
 #include "policy/policy.h"
+#include "store/owner.h"
 
 extern const Route static_routes[];     /* static.c: assets, health check */
 extern const Route login_routes[];      /* login.c: sign in/out, second factor, language, home */
@@ -28,6 +29,7 @@ extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, t
 extern const Route protocol_routes[];   /* protocol.c: phases with protocols, closure, protocol templates */
 extern const Route plan_routes[];       /* plan.c: the SMART action plan, its versions and confirmations */
 extern const Route measures_routes[];   /* measures.c: the knowledge base of measures (articles) */
+extern const Route notices_routes[];    /* notices.c: after sign-in: account notices, membership requests */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -39,6 +41,16 @@ int trajectory_phase_index(const char *code);
  * fills *g and *pid when allowed. When refused, writes a "denied" access-log entry for item/action and
  * returns 404 with the not-found page, exactly as for an id that does not exist. trajectory.c. */
 int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid);
+/* The refusal of a request for one object of a trajectory (/t/{id}/<kind>/{oid}: a note, plan version,
+ * assessment, step...): writes a "denied" access-log entry for item/action with grounds against the
+ * participant and trajectory the object really belongs to (store/owner.h) — not the trajectory the URL
+ * named — or against nobody when there is no such object, and returns 404 with the not-found page.
+ * trajectory.c. */
+int object_refused(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, const char *grounds);
+/* trajectory_door for a request for object oid of kind: the same decision about trajectory r->ids[0], but a
+ * refusal is logged through object_refused. trajectory.c. */
+int object_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds need, Grounds *g,
+                int64_t *pid);
 /* The end of every change to a trajectory's information, inside the caller's open transaction: marks the
  * trajectory's last activity, writes the access-log entry (item, action, grounds), commits and redirects
  * to location with the "saved" message. On a DB error rolls back and answers 503/500. trajectory.c. */
@@ -99,6 +111,13 @@ const char *db_text_copy(Req *r, Stmt *st, const char *name);
 
 /* A local redirect target from user input: must start with one '/', else fallback. */
 const char *safe_next(const char *next, const char *fallback);
+
+/* Where to go right after signing in: "/notices" when account uid has an undismissed notice or an open
+ * membership request, else next (may be NULL). On a database error next (the notices wait). notices.c. */
+const char *notices_next(Req *r, int64_t uid, const char *next);
+
+/* Translated label of a network member's role code (an unknown code as stored). network.c. */
+const char *network_role_label(const char *code);
 
 /* Starts the protocol of trajectory tid when it has none: copies the steps of its template (or of the
  * default template) and opens the first stay in phase_history; catches the history up when the phase

@@ -141,13 +141,14 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
   memset(v, 0, sizeof *v);
   Stmt *st = db_prepare(r->db,
                         "SELECT pv.item_id, pv.trajectory_id, pv.version, pv.reason, pv.created_at, "
-                        "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at, u.name AS author, "
+                        "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at, CASE WHEN "
+                        POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
                         "up.name AS p_name, uc.name AS c_name FROM plan_versions pv "
                         "JOIN items i ON i.id = pv.item_id AND i.deleted_at IS NULL "
                         "JOIN users u ON u.id = pv.created_by LEFT JOIN users up ON up.id = pv.confirmed_by_participant "
                         "LEFT JOIN users uc ON uc.id = pv.confirmed_by_coach WHERE pv.item_id = ?");
   if (!st) return DB_ERROR;
-  db_bind_int(st, 1, item_id);
+  db_bind_int(st, policy_bind_user_filter(st, 1, r->user), item_id);
   int rc = db_step(st);
   if (rc == DB_ROW) {
     v->item_id = db_int(st, "item_id");
@@ -185,12 +186,14 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
 
   for (int i = 0; i < v->ngoals; i++) {
     PlanGoal *g = &v->goals[i];
+    /* the owner is named only to whom the membership rule allows it */
     st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.owner_member_id, a.due_on, a.status, a.measure_slug, "
-                           "m.name AS owner_name, m.removed_at AS owner_removed FROM plan_actions a "
+                           "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name, "
+                           "m.removed_at AS owner_removed FROM plan_actions a "
                            "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
                            "ORDER BY a.position");
     if (!st) return DB_ERROR;
-    db_bind_int(st, 1, g->id);
+    db_bind_int(st, policy_bind_member_filter(st, 1, r->user), g->id);
     while (g->nactions < ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
       PlanAction *a = &g->actions[g->nactions++];
       const char *kind = db_text(st, "owner_kind");
@@ -200,8 +203,8 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
       a->measure = db_text_copy(r, st, "measure_slug");
       if (strcmp(kind, "member") == 0) {
         a->owner = arena_printf(r->a, "%lld", (long long)db_int(st, "owner_member_id"));
-        a->owner_label = db_null(st, "owner_removed")
-                             ? db_text_copy(r, st, "owner_name")
+        a->owner_label = db_null(st, "owner_name")     ? label_hidden_person()
+                         : db_null(st, "owner_removed") ? db_text_copy(r, st, "owner_name")
                              : arena_printf(r->a, "%s (%s)", db_text(st, "owner_name"), _("no longer in the network"));
       } else {
         a->owner = strcmp(kind, "coach") == 0 ? "coach" : "participant";
@@ -362,7 +365,7 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
 
 /* The version's heading line: number, author, time, reason. */
 static void version_meta(Req *r, const PlanVersion *v) {
-  html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), v->author, fmt_time(r, v->created_at));
+  html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), name_or_hidden(v->author), fmt_time(r, v->created_at));
   if (v->reason && *v->reason) {
     html(&r->out, "<p><strong>%s</strong> ", _("Reason for the change:"));
     html_text_lines(&r->out, v->reason);
@@ -396,15 +399,17 @@ typedef struct VersionRow {
  * is the HTTP status to answer (200, or 409 with message shown above the plan). */
 static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status, const char *message) {
   const char *today = today_str(r);
-  Stmt *st = db_prepare(r->db, "SELECT pv.item_id, pv.version, pv.created_at, u.name AS author, "
+  Stmt *st = db_prepare(r->db, "SELECT pv.item_id, pv.version, pv.created_at, CASE WHEN "
+                               POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
                                "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at "
                                "FROM items i JOIN plan_versions pv ON pv.item_id = i.id "
                                "JOIN users u ON u.id = pv.created_by "
                                "WHERE i.trajectory_id = ? AND i.kind = 'plan' AND " POLICY_SQL_ITEM_VISIBLE
                                " ORDER BY pv.version DESC LIMIT ?");
   if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, tid);
-  int next = policy_bind_item_filter(st, 2, r->user, today);
+  int next = policy_bind_user_filter(st, 1, r->user);
+  db_bind_int(st, next++, tid);
+  next = policy_bind_item_filter(st, next, r->user, today);
   db_bind_int(st, next, VERSIONS_MAX);
   VersionRow *rows = arena_alloc(r->a, sizeof *rows * VERSIONS_MAX);
   int n = 0, rc = DB_DONE;
@@ -478,7 +483,7 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
     html(&r->out, "<li><a href=\"/t/%lld/plan/%lld\"", (long long)tid, (long long)rows[i].item_id);
     if (i == current) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s %lld</a> <span class=\"muted small\">%s · %s</span>", _("Version"), (long long)rows[i].version,
-         fmt_time(r, rows[i].created_at), rows[i].author);
+         fmt_time(r, rows[i].created_at), name_or_hidden(rows[i].author));
     if (rows[i].p_ok && rows[i].c_ok)
       html(&r->out, " <span class=\"badge badge-ok\">%s</span>", _("Confirmed by both"));
     html(&r->out, "</li>");
@@ -1097,7 +1102,7 @@ static int get_version(Req *r) {
   int64_t pid;
   int64_t tid = r->ids[0], vid = r->ids[1];
   const char *item = arena_printf(r->a, "plan:%lld", (long long)vid);
-  int s = trajectory_door(r, item, "view", GROUNDS_NONE, &tg, &pid);
+  int s = object_door(r, OWNER_ITEM, vid, item, "view", GROUNDS_NONE, &tg, &pid);
   if (s) return s;
   const char *today = today_str(r);
   bool compare = strcmp(query_str(r, "compare"), "1") == 0;
@@ -1105,10 +1110,7 @@ static int get_version(Req *r) {
   bool ok;
   int rc = version_allowed(r, tid, pid, vid, today, &ok, &entries[0]);
   if (rc != DB_OK) return http_db_error(r, rc);
-  if (!ok) {
-    if ((rc = audit_write(r, &entries[0])) != DB_OK) return http_db_error(r, rc);
-    return http_error(r, 404, NULL);
-  }
+  if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "view", entries[0].grounds); /* on the item's own file */
   PlanVersion v, prev;
   if ((rc = version_load(r, vid, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
   int ne = 1;
@@ -1167,7 +1169,7 @@ static int post_confirm(Req *r) {
   int64_t pid;
   int64_t tid = r->ids[0], vid = r->ids[1];
   const char *item = arena_printf(r->a, "plan:%lld", (long long)vid);
-  int s = trajectory_door(r, item, "update", GROUNDS_NONE, &tg, &pid);
+  int s = object_door(r, OWNER_ITEM, vid, item, "update", GROUNDS_NONE, &tg, &pid);
   if (s || (s = trajectory_refuse_if_closed(r, tid))) return s;
   Grounds ig;
   int64_t consent;
@@ -1181,12 +1183,7 @@ static int post_confirm(Req *r) {
     if ((rc = version_load(r, vid, &v)) != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
     ok = rc == DB_ROW && v.trajectory_id == tid;
   }
-  if (!ok) {
-    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
-                                      .outcome = "denied", .grounds = grounds_name(tg)});
-    if (rc != DB_OK) return http_db_error(r, rc);
-    return http_error(r, 404, NULL);
-  }
+  if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "update", grounds_name(tg)); /* on the item's own file */
   bool as_participant = tg == GROUNDS_SELF;
   int64_t latest_item, latest;
   if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);

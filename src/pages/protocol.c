@@ -8,8 +8,10 @@
  * same for a trajectory without history), so later edits of a template change only trajectories that start
  * afterwards. The coach ticks a step done, skips it with a reason, or
  * adds one with a reason; moving on while required steps of the current phase are open, moving back,
- * closing with open required steps and reopening all need a reason. Each stay in a phase is a row of
- * phase_history; a phase changed elsewhere (trajectory.c's POST /t/{id}/phase) is caught up here.
+ * closing with open required steps and reopening all need a reason. This is the one way a phase moves
+ * (POST /t/{id}/protocol/phase, /close, /reopen); the trajectory page links here. Each stay in a phase is
+ * a row of phase_history; a phase changed outside these handlers (a database from before the protocol, or
+ * one edited by hand) is caught up here.
  *
  * Who: the assigned coach changes; the participant reads (no forms); anybody else gets the same 404 as
  * for a missing id, with a "denied" access-log entry — the protocol is not consented information, so
@@ -360,13 +362,18 @@ static int protocol_ensure(Req *r, Traj *t) {
 
 /* The door of the protocol pages: coach_only for changes (assigned coach), otherwise the assigned coach
  * or the participant. Anybody else — network members included — gets the not-found page and a "denied"
- * entry. Returns 0 when allowed (filling *g, *pid), else the status to return. */
-static int protocol_door(Req *r, const char *item, const char *action, bool coach_only, Grounds *g, int64_t *pid) {
+ * entry: on the trajectory's file, or for a request about one step (sid not 0) on the file of the
+ * trajectory that step belongs to (object_refused). Returns 0 when allowed (filling *g, *pid), else the
+ * status to return. */
+static int protocol_door(Req *r, int64_t sid, const char *item, const char *action, bool coach_only, Grounds *g,
+                         int64_t *pid) {
+  if (coach_only && sid) return object_door(r, OWNER_STEP, sid, item, action, GROUNDS_COACH, g, pid);
   if (coach_only) return trajectory_door(r, item, action, GROUNDS_COACH, g, pid);
   *pid = 0;
   int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (*g == GROUNDS_COACH || *g == GROUNDS_SELF) return 0;
+  if (sid) return object_refused(r, OWNER_STEP, sid, item, action, grounds_name(*g));
   rc = audit_write(r, &(AuditEntry){.participant_id = *pid, .trajectory_id = r->ids[0], .item = item,
                                     .action = action, .outcome = "denied", .grounds = grounds_name(*g)});
   if (rc != DB_OK) return http_db_error(r, rc);
@@ -687,12 +694,13 @@ typedef struct Case {
   const char *item, *action;
 } Case;
 
-/* Opens a case request on r->ids[0]: the door (coach_only for changes), then loads the trajectory and
- * catches its protocol up. closed, when not NULL, is the message of the 409 for a closed trajectory.
- * Returns 0 with *c filled, or the status of the page sent instead. */
-static int case_open(Req *r, const char *item, const char *action, bool coach_only, const char *closed, Case *c) {
+/* Opens a case request on r->ids[0] about step sid (0: about the whole protocol): the door (coach_only for
+ * changes), then loads the trajectory and catches its protocol up. closed, when not NULL, is the message of
+ * the 409 for a closed trajectory. Returns 0 with *c filled, or the status of the page sent instead. */
+static int case_open_step(Req *r, int64_t sid, const char *item, const char *action, bool coach_only,
+                          const char *closed, Case *c) {
   *c = (Case){.item = item, .action = action};
-  int s = protocol_door(r, item, action, coach_only, &c->g, &c->pid);
+  int s = protocol_door(r, sid, item, action, coach_only, &c->g, &c->pid);
   if (s) return s;
   int rc = traj_load(r, r->ids[0], &c->t);
   if (rc == DB_DONE) return http_error(r, 404, NULL);
@@ -700,6 +708,11 @@ static int case_open(Req *r, const char *item, const char *action, bool coach_on
   if ((rc = protocol_ensure(r, &c->t)) != DB_OK) return http_db_error(r, rc);
   if (closed && !traj_open(&c->t)) return http_error(r, 409, closed);
   return 0;
+}
+
+/* case_open_step for a request about the whole protocol. */
+static int case_open(Req *r, const char *item, const char *action, bool coach_only, const char *closed, Case *c) {
+  return case_open_step(r, 0, item, action, coach_only, closed, c);
 }
 
 /* The access-log entry of c's request (outcome "ok"); for a change, inside the open transaction. */
@@ -799,16 +812,17 @@ static bool check_step_text(Req *r, const char *key, const char *text) {
 
 static int post_step(Req *r) {
   Case c;
-  int s = case_open(r, "trajectory:protocol", "update", true, _(closed_protocol), &c);
-  if (s) return s;
   int64_t sid = r->ids[1];
+  int s = case_open_step(r, sid, "trajectory:protocol", "update", true, _(closed_protocol), &c);
+  if (s) return s;
   Stmt *st = db_prepare(r->db, "SELECT status FROM trajectory_steps WHERE id = ? AND trajectory_id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
   db_bind_int(st, 1, sid);
   db_bind_int(st, 2, c.t.id);
   int rc = db_step(st);
   db_done(st);
-  if (rc == DB_DONE) return http_error(r, 404, NULL);
+  if (rc == DB_DONE) /* no step of this trajectory: refused on the file of the one it belongs to, if any */
+    return object_refused(r, OWNER_STEP, sid, c.item, c.action, grounds_name(c.g));
   if (rc != DB_ROW) return http_db_error(r, rc);
 
   const char *action = form_str(r, "action"), *reason = form_str(r, "reason");

@@ -194,9 +194,10 @@ static int post_referral(Req *r) {
 static int post_status(Req *r) {
   Grounds g;
   int64_t pid;
-  int s = trajectory_door(r, "referral", "update", GROUNDS_COACH, &g, &pid);
-  if (s) return s;
   int64_t tid = r->ids[0], rid = r->ids[1];
+  const char *item = arena_printf(r->a, "referral:%lld", (long long)rid);
+  int s = object_door(r, OWNER_ITEM, rid, item, "update", GROUNDS_COACH, &g, &pid);
+  if (s) return s;
   Stmt *st = db_prepare(r->db, "SELECT status FROM referrals WHERE item_id = ? AND trajectory_id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
   db_bind_int(st, 1, rid);
@@ -205,7 +206,7 @@ static int post_status(Req *r) {
   const char *current = rc == DB_ROW ? db_text_copy(r, st, "status") : NULL;
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-  if (!current) return http_error(r, 404, NULL);
+  if (!current) return object_refused(r, OWNER_ITEM, rid, item, "update", grounds_name(g)); /* on the item's own file */
   const char *to = form_str(r, "status"), *note = form_str(r, "note");
   if (!may_follow(current, to))
     return http_error(r, 409, _("This referral cannot move to that status from where it is now."));
@@ -234,7 +235,7 @@ static int post_status(Req *r) {
     db_rollback(r->db);
     return http_error(r, 409, _("Someone else changed this referral meanwhile. Reload the page."));
   }
-  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "referral:%lld", (long long)rid), "update", g,
+  return trajectory_change_done(r, pid, tid, item, "update", g,
                                 arena_printf(r->a, "/t/%lld/referrals", (long long)tid));
 }
 

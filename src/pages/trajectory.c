@@ -1,10 +1,11 @@
 /*
- * trajectory.c — the trajectory page (/t/{id}) and the coach's phase step (/t/{id}/phase).
+ * trajectory.c — the trajectory page (/t/{id}).
  *
  * Every role reaches the handlers so that the one door (policy_trajectory) decides: a refusal writes a
  * "denied" entry to the access log and answers the same 404 page as an id that does not exist. The page
  * shows the participant, the phase as a timeline of the eight phases, the registration data, the assigned
- * coaches and the last activity. Assigned coaches also get a form to move the phase one step.
+ * coaches and the last activity. Assigned coaches also get a link to the protocol page, the one place where
+ * the phase moves (protocol.c: one step at a time, open required steps or a reason, closure with an outcome).
  *
  * Also owns the ordered list of phase codes that caseload.c and home.c use.
  */
@@ -91,6 +92,24 @@ int trajectory_door(Req *r, const char *item, const char *action, Grounds need, 
   return http_error(r, 404, NULL);
 }
 
+int object_refused(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, const char *grounds) {
+  int64_t tid, pid;
+  int rc = owner_of(r->db, kind, oid, &tid, &pid);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = action,
+                                    .outcome = "denied", .grounds = grounds});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return http_error(r, 404, NULL);
+}
+
+int object_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds need, Grounds *g,
+                int64_t *pid) {
+  int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (*g != GROUNDS_NONE && (need == GROUNDS_NONE || *g == need)) return 0;
+  return object_refused(r, kind, oid, item, action, grounds_name(*g));
+}
+
 
 /* One row of a description list; an empty value shows "Not recorded". */
 static void dl_row(Req *r, const char *term, const char *value) {
@@ -100,24 +119,16 @@ static void dl_row(Req *r, const char *term, const char *value) {
   html(&r->out, "</dd>");
 }
 
-/* The coach's form to move the phase one step back or forward (open trajectories only). */
-static void phase_form(Req *r, const Trajectory *t) {
-  int cur = trajectory_phase_index(t->phase);
-  if (strcmp(t->status, "open") != 0 || cur < 0) return;
-  form_begin(r, arena_printf(r->a, "/t/%lld/phase", (long long)t->id), "form");
-  html(&r->out, "<div class=\"actions\">");
-  if (cur > 0)
-    html(&r->out, "<button type=\"submit\" name=\"phase\" value=\"%s\">%s %s</button>", trajectory_phases[cur - 1],
-         _("Back to phase:"), label_phase(trajectory_phases[cur - 1]));
-  if (trajectory_phases[cur + 1])
-    html(&r->out, "<button type=\"submit\" name=\"phase\" value=\"%s\" class=\"primary\">%s %s</button>",
-         trajectory_phases[cur + 1], _("Move to phase:"), label_phase(trajectory_phases[cur + 1]));
-  html(&r->out, "</div>");
-  form_end(r);
+/* The coach's way to move the phase (open trajectories only): a link to the protocol page, whose form
+ * applies the protocol's rules. */
+static void phase_link(Req *r, const Trajectory *t) {
+  if (strcmp(t->status, "open") != 0) return;
+  html(&r->out, "<p><a href=\"/t/%lld/protocol\">%s</a></p>", (long long)t->id,
+       _("Move the phase on the protocol page"));
 }
 
 /* The eight phases as an ordered list: earlier ones marked done, the current one aria-current="step";
- * followed by the phase form when the user is an assigned coach. */
+ * followed by the link to move the phase when the user is an assigned coach. */
 static void phase_section(Req *r, const Trajectory *t, bool coach) {
   int cur = trajectory_phase_index(t->phase);
   html(&r->out, "<section aria-labelledby=\"h-phase\"><h2 id=\"h-phase\">%s</h2><ol class=\"timeline\">", _("Phase"));
@@ -132,7 +143,7 @@ static void phase_section(Req *r, const Trajectory *t, bool coach) {
       html(&r->out, "<li>%s</li>", label);
   }
   html(&r->out, "</ol>");
-  if (coach) phase_form(r, t);
+  if (coach) phase_link(r, t);
   html(&r->out, "</section>");
 }
 
@@ -190,39 +201,6 @@ static int get_trajectory(Req *r) {
   if ((rc = coaches_and_activity(r, &t)) != DB_OK) return http_db_error(r, rc);
   page_end(r);
   return 200;
-}
-
-static int post_phase(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = trajectory_door(r, "trajectory:phase", "update", GROUNDS_COACH, &g, &pid);
-  if (s) return s;
-  const char *phase = form_str(r, "phase");
-  if (trajectory_phase_index(phase) < 0) return http_error(r, 400, _("This phase is not known."));
-  Trajectory t;
-  int rc = trajectory_load(r, r->ids[0], &t);
-  if (rc == DB_DONE) return http_error(r, 404, NULL);
-  if (rc != DB_ROW) return http_db_error(r, rc);
-  const char *back = arena_printf(r->a, "/t/%lld", (long long)t.id);
-  if (strcmp(t.status, "open") != 0)
-    return http_error(r, 409, _("This trajectory is closed; its phase can no longer change."));
-  if (strcmp(t.phase, phase) == 0) return http_redirect(r, back);
-
-  char today[11];
-  date_format(date_today(), today);
-  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET phase = ?, phase_since = ?, last_activity_at = ? WHERE id = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_text(up, 1, phase);
-  db_bind_text(up, 2, today);
-  db_bind_int(up, 3, (int64_t)time(NULL));
-  db_bind_int(up, 4, t.id);
-  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory:phase",
-                                    .action = "update", .outcome = "ok", .grounds = grounds_name(g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
-  return http_redirect_flash(r, back, "saved");
 }
 
 int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
@@ -308,6 +286,5 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
 
 const Route trajectory_routes[] = {
     {"GET", "/t/{id}", ROLES_ALL, R_CASE, get_trajectory},
-    {"POST", "/t/{id}/phase", ROLES_ALL, R_CASE, post_phase},
     {0},
 };

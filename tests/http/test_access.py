@@ -86,9 +86,9 @@ def test_coach_cannot_change_another_coachs_phase():
     theirs = trajectories_of(COACH_PIETER)[0]
     phase = srv.sql("SELECT phase FROM trajectories WHERE id = ?", (theirs,))[0][0]
     c.get("/t/%d" % trajectories_of(COACH_SOFIE)[0])
-    r = c.post("/t/%d/phase" % theirs, {"phase": "closure"})
+    r = c.post("/t/%d/protocol/phase" % theirs, {"phase": "closure"})
     assert_status(r, 404, "phase of another coach's trajectory")
-    r2 = c.post("/t/%d/phase" % (MAX_ID + 1000), {"phase": "closure"})
+    r2 = c.post("/t/%d/protocol/phase" % (MAX_ID + 1000), {"phase": "closure"})
     assert_status(r2, 404)
     assert without_ref(r.body) == without_ref(r2.body)
     assert srv.sql("SELECT phase FROM trajectories WHERE id = ?", (theirs,))[0][0] == phase
@@ -139,7 +139,7 @@ def test_participant_sees_only_own_trajectory():
     assert "El Amrani" not in r.body
     phase = srv.sql("SELECT phase FROM trajectories WHERE id = ?", (own,))[0][0]
     c.get("/me")
-    r = c.post("/t/%d/phase" % own, {"phase": "closure"})
+    r = c.post("/t/%d/protocol/phase" % own, {"phase": "closure"})
     assert_status(r, 404, "participant changes own phase")
     assert srv.sql("SELECT phase FROM trajectories WHERE id = ?", (own,))[0][0] == phase
     for path in ("/caseload", "/participants/new", "/admin/users"):
@@ -173,19 +173,21 @@ def test_phase_change_by_the_coach():
     tid = trajectories_of(COACH_SOFIE)[0]
     phase = srv.sql("SELECT phase FROM trajectories WHERE id = ?", (tid,))[0][0]
     r = c.get("/t/%d" % tid)
+    assert 'href="/t/%d/protocol"' % tid in r.body, "the coach gets the way to the phase form"
+    r = c.get("/t/%d/protocol" % tid)  # the one place where the phase moves (issue 9, finding 11)
     m = re.search(r'name="phase" value="([a-z_]+)" class="primary"', r.body)
     assert m, "the coach gets the phase form"
-    r = c.post("/t/%d/phase" % tid, {"phase": m.group(1)})
+    r = c.post("/t/%d/protocol/phase" % tid, {"phase": m.group(1), "move_reason": "Steps discussed in person."})
     assert_status(r, 303, "phase forward")
     assert srv.sql("SELECT phase FROM trajectories WHERE id = ?", (tid,))[0][0] == m.group(1)
     r = c.follow(r)
     assert "Saved." in r.body
-    r = c.post("/t/%d/phase" % tid, {"phase": "bogus"})
+    r = c.post("/t/%d/protocol/phase" % tid, {"phase": "bogus"})
     assert_status(r, 400, "unknown phase")
-    r = c.post("/t/%d/phase" % tid, {"phase": phase})
+    r = c.post("/t/%d/protocol/phase" % tid, {"phase": phase, "move_reason": "Back one step."})
     assert_status(r, 303, "phase back")
     srv.sql("UPDATE trajectories SET status = 'closed' WHERE id = ?", (tid,))
-    r = c.post("/t/%d/phase" % tid, {"phase": "closure"})
+    r = c.post("/t/%d/protocol/phase" % tid, {"phase": "closure"})
     assert_status(r, 409, "closed trajectory")
     srv.sql("UPDATE trajectories SET status = 'open' WHERE id = ?", (tid,))
     assert srv.sql("SELECT phase FROM trajectories WHERE id = ?", (tid,))[0][0] == phase

@@ -82,15 +82,15 @@ def test_signed_in_post_needs_the_session_token():
     token = coach.csrf
     nxt = "consultation" if phase != "consultation" else "exploration"
     for label, tok in (("no token", False), ("wrong token", "B" * 43), ("anonymous cookie token", anon_token)):
-        r = coach.post("/t/1/phase", {"phase": nxt}, csrf=tok)
+        r = coach.post("/t/1/protocol/phase", {"phase": nxt, "move_reason": "x"}, csrf=tok)
         assert_status(r, 403, label)
         assert EXPIRED in r.body, label
-    r = coach.post("/t/1/phase", {"phase": nxt}, csrf=token, origin="http://evil.example")
+    r = coach.post("/t/1/protocol/phase", {"phase": nxt, "move_reason": "x"}, csrf=token, origin="http://evil.example")
     assert_status(r, 403, "cross origin")
     # another user's session token
     other = Client(srv)
     other.login(PART_KARIM)
-    r = coach.post("/t/1/phase", {"phase": nxt}, csrf=other.csrf)
+    r = coach.post("/t/1/protocol/phase", {"phase": nxt, "move_reason": "x"}, csrf=other.csrf)
     assert_status(r, 403, "another session's token")
     assert srv.sql("SELECT phase FROM trajectories WHERE id = 1")[0][0] == phase, "nothing changed"
     # the session survives refused posts

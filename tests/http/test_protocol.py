@@ -261,7 +261,6 @@ def test_close_then_caseload_and_409():
 
     sid = one("SELECT id FROM trajectory_steps WHERE trajectory_id = ? LIMIT 1", (TID,))
     assert_status(post(URL + "/phase", {"phase": "aftercare", "move_reason": "x"}), 409, "protocol phase on closed")
-    assert_status(post("/t/%d/phase" % TID, {"phase": "aftercare"}), 409, "overview phase on closed")
     assert_status(post("/t/%d/protocol/steps/%d" % (TID, sid), {"action": "done"}), 409, "step on closed")
     assert_status(post("/t/%d/protocol/steps" % TID, {"phase": "closure", "text": "x", "add_reason": "y"}), 409,
                   "add on closed")
@@ -289,10 +288,11 @@ def test_reopen_is_logged():
     assert "Reopened" in r.body and "Terugval na drie weken" in r.body
 
 
-def test_phase_changed_on_the_overview_is_caught_up():
-    r = post("/t/%d/phase" % TID, {"phase": "aftercare"})
-    assert_status(r, 303, "overview phase form")
-    assert_status(C[COACH_SOFIE].get(URL), 200, "protocol after overview change")
+def test_phase_changed_outside_the_protocol_is_caught_up():
+    # the protocol is the one way to move a phase (the overview's own route is gone); a phase changed in
+    # the database by other means (an older version, a repair by hand) still gets its stay in the history
+    srv.sql("UPDATE trajectories SET phase = 'aftercare' WHERE id = ?", (TID,))
+    assert_status(C[COACH_SOFIE].get(URL), 200, "protocol after a change outside it")
     h = srv.sql("SELECT phase, kind FROM phase_history WHERE trajectory_id = ? ORDER BY id DESC LIMIT 1", (TID,))[0]
     assert h == ("aftercare", "sync"), h
     assert one("SELECT COUNT(*) FROM phase_history WHERE trajectory_id = ? AND left_on IS NULL", (TID,)) == 1
