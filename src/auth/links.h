@@ -7,7 +7,8 @@
  * A link must never hand an account to someone other than its owner. So:
  * - an invitation never cancels a live link that someone else created: while one is out, nobody else gets
  *   a link for that account (LINK_HELD), and the creator asking again is shown the same link (LINK_SAME;
- *   the token is kept with the live link for this, and cleared when it is used, voided or expired);
+ *   the token is kept with the live link for this — sealed under a key kept outside the database, so
+ *   that a copy of the database holds no usable link — and cleared when it is used, voided or expired);
  * - a reset (administrator or command line) is the way to recover an account: it replaces every earlier
  *   live link, and when the password is set with it, the owner is told at the next sign-in
  *   (account_notices) — the reset is in the access log as well.
@@ -15,6 +16,7 @@
 #ifndef ZW_LINKS_H
 #define ZW_LINKS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "auth/token.h"
@@ -34,6 +36,17 @@ typedef enum LinkResult {
  * transaction. Returns a DB code. */
 int link_issue(Db *db, Req *r, int64_t user_id, const char *purpose, int hours, char token_out[TOKEN_LEN + 1],
                LinkResult *result, int64_t *expires_at);
+
+/* Whether account user_id has a live (unused, unexpired) link: *any for anyone's, *mine for one that
+ * `creator` made (0: the command line) of purpose. Returns a DB code. */
+int link_pending(Db *db, int64_t user_id, int64_t creator, const char *purpose, bool *any, bool *mine);
+
+/* Before the login name (e-mail address) of an account that was invited and never activated is changed:
+ * voids the live links of purpose that r's user (r NULL: the command line) made for user_id, each logged as
+ * "link_void" on the account, so that a link handed to the old address cannot set the password. When
+ * someone else's link is live, changes nothing and sets *held (that link stays the one that works). Call
+ * inside the caller's transaction. Returns a DB code. */
+int link_void_own(Db *db, Req *r, int64_t user_id, const char *purpose, bool *held);
 
 /* Finds the live (unused, unexpired) link for token. DB_OK with *user_id set, or *user_id 0 if there is
  * none; *purpose gets "reset" or "invite" (arena string). */
@@ -56,5 +69,10 @@ LinkDelivery link_deliver(Db *db, int64_t user_id, const char *token);
 
 /* "BASE/reset?token=TOKEN" with BASE from cfg.base_url or "http://LISTEN". Arena string. */
 const char *link_url(Arena *a, const char *token);
+
+/* Writes, on the page after an invitation by a coach (LINK_SHOW), the link of token for its creator to hand
+ * over: the link (data-copy), `use` (what the person does with it), that it works one time and until
+ * `expires`, and how to hand it over. */
+void link_handover(Req *r, const char *token, const char *use, int64_t expires);
 
 #endif

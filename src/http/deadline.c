@@ -37,6 +37,8 @@ struct DeadlineConn {
   uint64_t seen_bytes;  /* IDLE: tcpi_bytes_received at the last look */
   bool seen_known;      /* IDLE: seen_bytes is valid (false right after a request ended) */
   int next_free;        /* free list (under free_mu); -1 ends it */
+  char rid[17];         /* the current request's id ("" before its request line), for the log line */
+  char client[48];      /* its client address once the headers named it ("": not yet) */
 };
 
 static DeadlineConn *table;
@@ -107,7 +109,13 @@ static bool look(DeadlineConn *c, int64_t now, char *who, size_t whon, double *s
     return false;
   }
   if (ph != PH_RECEIVING || now - c->since_ns < deadline_ns) return false;
-  peer_text(c->fd, who, whon); /* before the shutdown, after which the peer may be unknown */
+  /* the request's id and client address where known; the TCP peer (behind a proxy: the proxy) is named
+   * only while the connection has no request yet, or, marked as the peer, beside the id */
+  char peer[INET6_ADDRSTRLEN];
+  peer_text(c->fd, peer, sizeof peer); /* before the shutdown, after which the peer may be unknown */
+  if (c->rid[0] && c->client[0]) snprintf(who, whon, "request %s from %s", c->rid, c->client);
+  else if (c->rid[0]) snprintf(who, whon, "request %s (peer %s)", c->rid, peer);
+  else snprintf(who, whon, "%s", peer);
   /* SHUT_RDWR: libmicrohttpd's next read sees end-of-file and it closes the connection itself */
   if (shutdown(c->fd, SHUT_RDWR) != 0 && errno != ENOTCONN) return false;
   atomic_store_explicit(&c->phase, PH_CUT, memory_order_relaxed);
@@ -134,7 +142,7 @@ static void *watchdog_main(void *arg) {
       DeadlineConn *c = &table[i];
       int ph = atomic_load_explicit(&c->phase, memory_order_relaxed);
       if (ph != PH_IDLE && ph != PH_RECEIVING) continue; /* free, complete or already cut: no lock needed */
-      char who[INET6_ADDRSTRLEN] = "";
+      char who[INET6_ADDRSTRLEN + 96] = "";
       double secs = 0;
       Stage stage = ST_REQUEST_LINE;
       pthread_mutex_lock(&c->mu);
@@ -220,6 +228,7 @@ DeadlineConn *deadline_open(int fd) {
   c->seen_bytes = 0; /* a new connection: any byte received starts its first request */
   c->seen_known = true;
   c->stage = ST_REQUEST_LINE;
+  c->rid[0] = c->client[0] = 0;
   atomic_store_explicit(&c->phase, PH_IDLE, memory_order_relaxed);
   pthread_mutex_unlock(&c->mu);
   return c;
@@ -275,6 +284,15 @@ void deadline_request_end(DeadlineConn *c) {
     c->seen_known = false;
     atomic_store_explicit(&c->phase, PH_IDLE, memory_order_relaxed);
   }
+  c->rid[0] = c->client[0] = 0;
+  pthread_mutex_unlock(&c->mu);
+}
+
+void deadline_request_info(DeadlineConn *c, const char *rid, const char *client) {
+  if (!c) return;
+  pthread_mutex_lock(&c->mu);
+  if (rid) snprintf(c->rid, sizeof c->rid, "%s", rid);
+  if (client) snprintf(c->client, sizeof c->client, "%s", client);
   pthread_mutex_unlock(&c->mu);
 }
 

@@ -54,6 +54,12 @@ void deadline_request_done(DeadlineConn *c);
 /* The request is over (answered or aborted): the connection waits for its next request. */
 void deadline_request_end(DeadlineConn *c);
 
+/* What the log line of a cut names instead of the TCP peer (behind a trusted proxy, the proxy): the current
+ * request's id rid (once its request line is in) and its client address (once the headers have named it).
+ * Either may be NULL (left as it was); both are forgotten when the request ends. Neither may hold a name or
+ * anything from the request's content. */
+void deadline_request_info(DeadlineConn *c, const char *rid, const char *client);
+
 /* Connections cut since deadline_start (for tests and the log). */
 uint64_t deadline_cut_count(void);
 

@@ -413,6 +413,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
     netaddr_text(&c->peer, r->ip, sizeof r->ip);
     c->req = r;
   }
+  deadline_request_info(r->deadline, r->rid, NULL);
   atomic_fetch_add(&active_requests, 1);
   return r;
 }
@@ -532,6 +533,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     int bad = framing_status(conn, version);
     if (bad) return answer_early(r, bad);
     if (!client_address(conn_of(conn), r)) return answer_early(r, 429);
+    deadline_request_info(r->deadline, NULL, r->ip);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > cap) {
       r->body_too_large = true;

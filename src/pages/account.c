@@ -3,7 +3,9 @@
  * factor) and setting a password with a one-time link (/reset: invitations and resets).
  *
  * Changing or setting a password ends every session of the account; the browser that changed it gets a
- * fresh session. Enrolling the second factor rotates the session too. One-time link tokens are never
+ * fresh session. It also forgets the account's known devices (store/devices.h): all of them when the
+ * password is set with a link, all but the browser that made the change when the user changes it.
+ * Enrolling the second factor rotates the session too. One-time link tokens are never
  * logged (the request log names the route pattern, not the URI). Nothing here touches case information.
  */
 #include <string.h>
@@ -18,7 +20,9 @@
 #include "core/log.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "pages/mfa_code.h"
 #include "pages/pages.h"
+#include "store/devices.h"
 
 /* True if the user's roles (or the site setting) make the second factor compulsory; mirrors server.c. */
 static bool mfa_required(const User *u) {
@@ -207,6 +211,10 @@ static int post_password(Req *r) {
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
   if ((rc = session_end_all(r->db, r->user->id)) != DB_OK) return http_db_error(r, rc);
   r->sess = NULL; /* ended with the others */
+  /* browsers known for the old password no longer pass the sign-in throttles; this one, which has just
+   * shown the password (and second factor), stays known */
+  rc = device_forget_others(r->db, r->user->id, params_get(&r->cookies, http_cookie_name("zw_device")));
+  if (rc != DB_OK) return http_db_error(r, rc);
   /* the route is not R_PRE_MFA, so this session passed the second factor where one is needed */
   if ((rc = rotate_session(r, r->user->id, true)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -271,8 +279,8 @@ static void enrolled_page(Req *r) {
     html(&r->out, "<h2>%s</h2>", _("Turn off"));
     form_errors_summary(r);
     form_begin(r, "/account/2fa/off", "form");
-    field_input(r, &(Field){.name = "code", .label = _("Current code from the app"), .autocomplete = "one-time-code",
-                            .required = true, .maxlength = 10});
+    field_input(r, &(Field){.name = "code", .label = _("Code from your app, or a recovery code"),
+                            .autocomplete = "one-time-code", .required = true, .maxlength = 20});
     html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"danger\">%s</button></div>",
          _("Turn off two-step verification"));
     form_end(r);
@@ -361,7 +369,9 @@ static int code_refused(Req *r) {
   return 400;
 }
 
-/* POST /account/2fa/off — only for roles that do not need the second factor, with a current code. */
+/* POST /account/2fa/off — only for roles that do not need the second factor, with a current code from the app
+ * or a recovery code, checked as at sign-in (mfa_code_check: counted toward the lock; while locked, only a
+ * recovery code). */
 static int post_2fa_off(Req *r) {
   if (!r->user->totp_enabled) return http_redirect(r, "/account/2fa");
   if (mfa_required(r->user))
@@ -371,28 +381,28 @@ static int post_2fa_off(Req *r) {
   int s = throttle_gate(r, "mfa", key, sizeof key, &now_ms);
   if (s) return s;
 
-  Stmt *st = db_prepare(r->db, "SELECT totp_secret, totp_last_step FROM users WHERE id = ?");
-  int rc = own_row(r, st);
+  /* the same check as the sign-in's: wrong codes count toward the second factor's lock, a locked one takes
+   * only a recovery code, and a code works once (mfa_code.h) */
+  CodeResult cr;
+  int rc = mfa_code_check(r, r->user->id, form_str(r, "code"), &cr);
   if (rc != DB_OK) return http_db_error(r, rc);
-  char *secret = arena_strdup(r->a, db_text(st, "totp_secret"));
-  int64_t last = db_int(st, "totp_last_step");
-  db_done(st);
-  int64_t step = 0;
-  if (!secret || !totp_verify(secret, form_str(r, "code"), (int64_t)time(NULL), last, &step)) {
+  if (cr == CODE_LOCKED) {
+    throttle_fail(key, now_ms);
+    form_error(r, "code", _(mfa_locked_text));
+    enrolled_page(r);
+    return 403;
+  }
+  if (cr != CODE_OK) {
     throttle_fail(key, now_ms);
     return code_refused(r);
   }
   throttle_clear(key);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  st = db_prepare(r->db, "UPDATE users SET totp_secret = NULL, totp_last_step = 0 WHERE id = ? AND totp_last_step < ?");
+  Stmt *st = db_prepare(r->db, "UPDATE users SET totp_secret = NULL, totp_last_step = 0, totp_failures = 0 "
+                               "WHERE id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
   db_bind_int(st, 1, r->user->id);
-  db_bind_int(st, 2, step);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) { /* the code was used meanwhile */
-    db_rollback(r->db);
-    return code_refused(r);
-  }
   if ((rc = recovery_codes_clear(r)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s user %lld turned off two-step verification", r->rid, (long long)r->user->id);
@@ -500,6 +510,9 @@ static int post_reset(Req *r) {
   db_bind_int(st, 2, k.uid);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
   if ((rc = session_end_all(r->db, k.uid)) != DB_OK) return http_db_error(r, rc);
+  /* a password set with a link (a reset: the account may have been in other hands) forgets every known
+   * device of the account, this browser's too: the next complete sign-in makes it known again */
+  if ((rc = device_forget_others(r->db, k.uid, NULL)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   /* the login throttle for this account name starts afresh too */
   char acctkey[300];

@@ -9,7 +9,7 @@
  * failures on one account; a throttled account lets its owner in with password and second-factor code
  * together. The rules are at post_login. cfg.lock_after failures in a row lock an account for unknown
  * devices until an administrator unlocks it; the message does not change when that happens. The second
- * factor locks after cfg.totp_lock_after wrong codes in a row (code_check).
+ * factor locks after cfg.totp_lock_after wrong codes in a row (mfa_code_check).
  */
 #include <ctype.h>
 #include <string.h>
@@ -24,13 +24,14 @@
 #include "core/log.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "pages/mfa_code.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "store/devices.h"
 #include "store/second_factor.h"
 
-/* Shown while the second factor is locked (code_check). */
-static const char *const mfa_locked_text =
+/* See mfa_code.h. */
+const char *const mfa_locked_text =
     N_("Two-step verification for your account is locked after too many wrong codes. Sign in with one of your "
        "recovery codes, or ask the administrator of the portal to unlock it.");
 
@@ -152,20 +153,8 @@ static int remember_device(Req *r, int64_t uid) {
   return rc;
 }
 
-/* The result of a second-factor code. */
-typedef enum CodeResult { CODE_OK, CODE_WRONG, CODE_LOCKED } CodeResult;
-
-/* Checks code — a TOTP code or one of the recovery codes — as the second factor of uid, in a transaction
- * of its own.
- * - A TOTP code works once (its step is stored) and only while the second factor is not locked; a recovery
- *   code works once and always, and lifts a lock.
- * - Anything else is a wrong code: counted (users.totp_failures). The wrong code that reaches
- *   cfg.totp_lock_after locks the second factor: an access-log entry on the account ("account:ID",
- *   "mfa_locked", written by whoever is signing in, anonymous in post_login's password-and-code form) and a
- *   server-log line with the user id. A right code resets the count.
- * *out: CODE_OK, CODE_WRONG, or CODE_LOCKED (wrong, and the second factor is locked now). Returns a DB code
- * (on an error the transaction is rolled back). */
-static int code_check(Req *r, int64_t uid, const char *code, CodeResult *out) {
+/* See mfa_code.h. */
+int mfa_code_check(Req *r, int64_t uid, const char *code, CodeResult *out) {
   *out = CODE_WRONG;
   int rc = db_begin(r->db);
   if (rc != DB_OK) return rc;
@@ -283,7 +272,7 @@ static int signed_in(Req *r, const Account *a, bool mfa_done, bool reset) {
 static int signed_in_code(Req *r, const Account *a, const char *code, bool reset) {
   CodeResult cr = CODE_WRONG;
   int rc;
-  if (*code && a->has_totp && (rc = code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
+  if (*code && a->has_totp && (rc = mfa_code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
   return signed_in(r, a, cr == CODE_OK, reset);
 }
 
@@ -299,7 +288,7 @@ static int login_with_code(Req *r, const Account *a, const char *email, const ch
   bool ok = password_ok(a, password) && a->active && a->has_totp;
   CodeResult cr = CODE_WRONG;
   int rc;
-  if (ok && (rc = code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
+  if (ok && (rc = mfa_code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
   if (!ok || cr != CODE_OK) {
     throttle_fail(ipkey, now);
     throttle_fail(acctkey, now);
@@ -413,7 +402,7 @@ static int get_mfa(Req *r) {
 }
 
 /* POST /login/2fa: the second step of a sign-in. Wrong codes are slowed down like passwords ("mfa:" key)
- * and lock the second factor at cfg.totp_lock_after in a row (code_check); while it is locked the user is
+ * and lock the second factor at cfg.totp_lock_after in a row (mfa_code_check); while it is locked the user is
  * told so, a TOTP code is refused even when right, and only a recovery code (or an administrator's
  * unlock) lets the sign-in go on. */
 static int post_mfa(Req *r) {
@@ -425,7 +414,7 @@ static int post_mfa(Req *r) {
   if (wait > 0) return too_many(r, wait, "", false, NULL);
 
   CodeResult cr;
-  int rc = code_check(r, r->user->id, form_str(r, "code"), &cr);
+  int rc = mfa_code_check(r, r->user->id, form_str(r, "code"), &cr);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (cr == CODE_LOCKED) {
     mfa_form(r, _(mfa_locked_text), true);

@@ -25,18 +25,59 @@
 
 static const char GENESIS[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-static void feed(crypto_generichash_state *s, const char *v) {
-  char len[24];
-  size_t n = v ? strlen(v) : 0;
-  snprintf(len, sizeof len, "%zu:", n);
-  crypto_generichash_update(s, (const unsigned char *)len, strlen(len));
-  if (n) crypto_generichash_update(s, (const unsigned char *)v, n);
+/* The bytes an entry's hash covers, gathered in a buffer and handed to BLAKE2b in few updates (the hash of
+ * the concatenation is the same however it is split). Each field is "<decimal length>:<bytes>"; a number is
+ * its decimal text ("-12") as such a field. Numbers are written by hand: snprintf cost more than the hash. */
+typedef struct Feed {
+  crypto_generichash_state s;
+  size_t n;
+  unsigned char buf[512];
+} Feed;
+
+static void feed_bytes(Feed *f, const void *p, size_t n) {
+  if (f->n + n > sizeof f->buf) {
+    crypto_generichash_update(&f->s, f->buf, f->n);
+    f->n = 0;
+    if (n > sizeof f->buf) {
+      crypto_generichash_update(&f->s, p, n);
+      return;
+    }
+  }
+  memcpy(f->buf + f->n, p, n);
+  f->n += n;
 }
 
-static void feed_int(crypto_generichash_state *s, int64_t v) {
-  char num[24];
-  snprintf(num, sizeof num, "%lld", (long long)v);
-  feed(s, num);
+/* Writes the decimal digits of v so that they end just before end; returns where they begin. */
+static char *decimal(char *end, uint64_t v) {
+  do {
+    *--end = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return end;
+}
+
+/* Appends "<n>:" to the buffer (n at most 20 digits). */
+static void feed_len(Feed *f, size_t n) {
+  char num[24], *end = num + sizeof num;
+  *--end = ':';
+  char *p = decimal(end, n);
+  feed_bytes(f, p, (size_t)(num + sizeof num - p));
+}
+
+static void feed(Feed *f, const char *v) {
+  size_t n = v ? strlen(v) : 0;
+  feed_len(f, n);
+  if (n) feed_bytes(f, v, n);
+}
+
+/* As feed of the text "%lld" makes of v. */
+static void feed_int(Feed *f, int64_t v) {
+  char num[24], *end = num + sizeof num;
+  char *p = decimal(end, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+  if (v < 0) *--p = '-';
+  size_t n = (size_t)(end - p);
+  feed_len(f, n);
+  feed_bytes(f, p, n);
 }
 
 /* How entries are hashed: the key (NULL: not available) and the first keyed entry. */
@@ -52,30 +93,38 @@ static void entry_hash(const ChainCtx *cx, const char *prev, int64_t id, int64_t
                        const char *outcome, const char *grounds, const char *client, const char *rid,
                        int64_t consent_id, int64_t on_behalf_of, char out[65]) {
   bool keyed = id >= cx->keyed_from;
-  crypto_generichash_state s;
-  crypto_generichash_init(&s, keyed ? cx->key : NULL, keyed ? SEAL_KEY_BYTES : 0, 32);
-  feed(&s, prev);
-  if (keyed) feed_int(&s, cx->keyed_from);
-  feed_int(&s, id);
-  feed_int(&s, at);
-  feed_int(&s, user_id);
-  feed(&s, role);
-  feed_int(&s, pid);
-  feed_int(&s, tid);
-  feed(&s, item);
-  feed(&s, action);
-  feed(&s, outcome);
-  feed(&s, grounds);
-  feed(&s, client);
-  feed(&s, rid);
+  Feed f;
+  f.n = 0;
+  crypto_generichash_init(&f.s, keyed ? cx->key : NULL, keyed ? SEAL_KEY_BYTES : 0, 32);
+  feed(&f, prev);
+  if (keyed) feed_int(&f, cx->keyed_from);
+  feed_int(&f, id);
+  feed_int(&f, at);
+  feed_int(&f, user_id);
+  feed(&f, role);
+  feed_int(&f, pid);
+  feed_int(&f, tid);
+  feed(&f, item);
+  feed(&f, action);
+  feed(&f, outcome);
+  feed(&f, grounds);
+  feed(&f, client);
+  feed(&f, rid);
   /* fields added in migration 002 enter the hash only when set, so older entries keep verifying */
   if (consent_id || on_behalf_of) {
-    feed_int(&s, consent_id);
-    feed_int(&s, on_behalf_of);
+    feed_int(&f, consent_id);
+    feed_int(&f, on_behalf_of);
   }
+  crypto_generichash_update(&f.s, f.buf, f.n);
   unsigned char h[32];
-  crypto_generichash_final(&s, h, sizeof h);
-  sodium_bin2hex(out, 65, h, sizeof h);
+  crypto_generichash_final(&f.s, h, sizeof h);
+  /* lowercase hex, as sodium_bin2hex writes it (whose constant time a public hash does not need) */
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < sizeof h; i++) {
+    out[2 * i] = digits[h[i] >> 4];
+    out[2 * i + 1] = digits[h[i] & 15];
+  }
+  out[64] = 0;
 }
 
 /* ---- the key: loaded once per process (serve loads it before any thread starts) ---- */
@@ -115,6 +164,12 @@ static const unsigned char *chain_key(KeyStatus *st) {
   pthread_mutex_unlock(&key_mu);
   if (st) *st = s;
   return s == KEY_OK ? g_key : NULL;
+}
+
+bool audit_key_derive(uint64_t subkey_id, const char context[8], unsigned char out[SEAL_KEY_BYTES]) {
+  _Static_assert(SEAL_KEY_BYTES == crypto_kdf_KEYBYTES, "the chain key is a crypto_kdf master key");
+  const unsigned char *key = chain_key(NULL);
+  return key && crypto_kdf_derive_from_key(out, SEAL_KEY_BYTES, subkey_id, context, key) == 0;
 }
 
 /* Fills cx for appending: the boundary from the database and the key. DB_ERROR (logged) when either is
@@ -158,17 +213,22 @@ static int chain_head(Db *db, ChainHead *head) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Appends e after head and moves head to it. Call inside the write transaction that read head. */
-static int chain_insert(Db *db, const ChainCtx *cx, ChainHead *head, int64_t user_id, const char *role,
+/* The statement that appends an entry: prepare it once with chain_insert_stmt and use it for every entry of
+ * a batch (db_run leaves it reset). NULL (logged) if it does not compile. */
+static Stmt *chain_insert_stmt(Db *db) {
+  return db_prepare(db, "INSERT INTO access_log (id, at, user_id, role, participant_id, trajectory_id, item, "
+                        "action, outcome, grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+}
+
+/* Appends e after head with ins (chain_insert_stmt) and moves head to it. Call inside the write transaction
+ * that read head. */
+static int chain_insert(Stmt *ins, const ChainCtx *cx, ChainHead *head, int64_t user_id, const char *role,
                         const char *client, const char *rid, const AuditEntry *e) {
   int64_t id = head->id + 1, at = (int64_t)time(NULL);
   char hash[65];
   entry_hash(cx, head->hash, id, at, user_id, role, e->participant_id, e->trajectory_id, e->item, e->action,
              e->outcome, e->grounds, client, rid, e->consent_id, e->on_behalf_of, hash);
-  Stmt *ins = db_prepare(db,
-                         "INSERT INTO access_log (id, at, user_id, role, participant_id, trajectory_id, item, "
-                         "action, outcome, grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!ins) return DB_ERROR;
   db_bind_int(ins, 1, id);
   db_bind_int(ins, 2, at);
@@ -232,7 +292,7 @@ int audit_append(Db *db, int64_t user_id, const char *role, const char *client, 
   bool reseal = own && !running && rc == DB_OK &&
                 seal_read(seal_file_path(seal_path, sizeof seal_path), cx.key, &seal) == SEAL_OK &&
                 seal.keyed_from == cx.keyed_from && seal_continues(db, &head, &seal) == 1;
-  if (rc == DB_OK) rc = chain_insert(db, &cx, &head, user_id, role, client, rid, e);
+  if (rc == DB_OK) rc = chain_insert(chain_insert_stmt(db), &cx, &head, user_id, role, client, rid, e);
   if (own) {
     if (rc == DB_OK) rc = db_commit(db);
     else db_rollback(db);
@@ -399,8 +459,9 @@ static int write_batch(Pending *batch) {
     start = head;
     /* one look-up by id: does the log still hold the entry last sealed, unchanged? */
     int cont = rc == DB_OK && w_sealing ? seal_continues(wdb, &start, &w_seal) : -1;
+    Stmt *ins = rc == DB_OK ? chain_insert_stmt(wdb) : NULL;
     for (Pending *p = batch; p && rc == DB_OK; p = p->next)
-      rc = chain_insert(wdb, &w_cx, &head, p->user_id, p->role, p->client, p->rid, p->e);
+      rc = chain_insert(ins, &w_cx, &head, p->user_id, p->role, p->client, p->rid, p->e);
     if (rc == DB_OK) rc = db_commit(wdb);
     else db_rollback(wdb);
     if (rc == DB_OK) seal_advance(cont, &start, &head);

@@ -86,6 +86,11 @@ KeyStatus audit_key_load(void);
 /* Uses key for this process (tests). */
 void audit_key_use(const unsigned char key[SEAL_KEY_BYTES]);
 
+/* Derives into out a subkey of the chain key for another purpose (libsodium crypto_kdf with subkey_id and
+ * an 8-character context naming the purpose), so that the chain key itself never serves two purposes.
+ * False when the key cannot be had (the key file is missing or unusable; see audit_key_load). */
+bool audit_key_derive(uint64_t subkey_id, const char context[8], unsigned char out[SEAL_KEY_BYTES]);
+
 /* For `init` and `demo`: creates the key when there is none — refused (1) when the log already has keyed
  * entries or a seal, which only the lost key can verify — and seals the current head when there is no seal
  * and nothing keyed could be lost by it (a new database, or one just upgraded: the upgrade's seal). fresh:

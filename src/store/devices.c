@@ -54,3 +54,13 @@ int device_remember(Db *db, int64_t uid, const char *token, int64_t now) {
   db_bind_int(st, 4, DEVICES_PER_USER);
   return db_run(st);
 }
+
+int device_forget_others(Db *db, int64_t uid, const char *keep) {
+  char h[TOKEN_HASH_LEN + 1] = "";
+  if (keep && token_shape_ok(keep)) token_hash(keep, h);
+  Stmt *st = db_prepare(db, "DELETE FROM login_devices WHERE user_id = ? AND token_hash <> ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, uid);
+  db_bind_text(st, 2, h);
+  return db_run(st);
+}

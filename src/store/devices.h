@@ -33,4 +33,9 @@ int device_succeeded(Db *db, int64_t id, int64_t now);
  * recently used. Returns a DB code. */
 int device_remember(Db *db, int64_t uid, const char *token, int64_t now);
 
+/* Forgets every known device of uid except the one whose cookie token is keep (NULL or not a device of uid:
+ * forgets all). After the password changed: a browser known for the old password must not keep passing the
+ * throttles for the new one. Returns a DB code. */
+int device_forget_others(Db *db, int64_t uid, const char *keep);
+
 #endif

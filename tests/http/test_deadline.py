@@ -234,10 +234,17 @@ def test_slow_clients_are_cut_and_others_are_not():
 
 def test_one_log_line_per_cut_connection_without_content():
     lines = [line for line in srv.stderr().splitlines() if "request deadline" in line]
-    cut = [line for line in lines if re.search(r"closed the connection of 127\.0\.0\.1 after \d+\.\d s", line)]
+    # a cut names the request (its id) and its client where the server knows them, else the TCP peer
+    who = {"request line": r"127\.0\.0\.1",
+           "headers": r"(?:request [0-9a-f]{16} \(peer 127\.0\.0\.1\)|127\.0\.0\.1)",
+           "body": r"(?:request [0-9a-f]{16} from 127\.0\.0\.1|127\.0\.0\.1)"}
+    cut = [line for line in lines if re.search(r"closed the connection of .* after \d+\.\d s", line)]
     assert len(cut) == 4, "expected 4 cut connections in the log, got:\n" + "\n".join(lines)
     stages = sorted(re.search(r"\(([^)]*)\)$", line).group(1) for line in cut)
     assert stages == ["body", "headers", "request line", "request line"], stages
+    for line in cut:
+        stage = re.search(r"\(([^)]*)\)$", line).group(1)
+        assert re.search(r"closed the connection of %s after \d+\.\d s" % who[stage], line), line
     log = srv.stderr()
     for secret in ("secret-header-value", "secret-body-value", "secret-query-value", "X-Pad"):
         assert secret not in log, "request content in the server log: " + secret

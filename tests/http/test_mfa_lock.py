@@ -1,15 +1,16 @@
 """The second factor locks after totp_lock_after wrong codes in a row (default 10; src/pages/login.c,
 code_check): the user is told, even a right code from the app is refused, a recovery code or an
 administrator's unlock (admin page or `zorgwerk user unlock`) lets the sign-in go on, the lock is an
-access-log event on the account and a server-log line without names, and a right code resets the count."""
+access-log event on the account and a server-log line without names, and a right code resets the count.
+Turning the second factor off (/account/2fa/off) counts toward and respects the same lock."""
 import os
 import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, DEMO_PASSWORD, LEAD, PART_AN, Client, Server, assert_status,
-                     run, totp_at, totp_next)
+from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, DEMO_PASSWORD, LEAD, PART_AN, PART_MARIEKE, Client, Server,
+                     assert_status, run, totp_at, totp_next)
 
 LIMIT = 10  # the default of totp_lock_after
 # login_delay_after high: the delay between wrong codes is tested in test_throttle.py
@@ -126,6 +127,39 @@ def test_cli_unlock():
     password_step(c, LEAD)  # the command ends the account's sessions
     r = c.post("/login/2fa", {"code": totp_next(LEAD, srv.secrets[LEAD])})
     assert_status(r, 303, "right code after `zorgwerk user unlock`")
+
+
+def test_turning_off_counts_toward_the_lock_and_respects_it():
+    """POST /account/2fa/off checks its code as the sign-in does: wrong codes there count toward the same
+    lock, the code that reaches it locks the second factor (logged), a locked one cannot be turned off with a
+    code from the app, and a recovery code still can."""
+    c = Client(srv)
+    c.login(PART_MARIEKE)
+    secret, codes = enrol(c)
+    assert_status(c.get("/account/2fa"), 200)
+    for i in range(LIMIT - 1):
+        r = c.post("/account/2fa/off", {"code": "%06d" % (200000 + i * 7919)})
+        assert_status(r, 400, "wrong code %d of %d when turning off" % (i + 1, LIMIT))
+        assert "not correct" in r.body
+    pid = uid(PART_MARIEKE)
+    assert srv.sql("SELECT totp_failures FROM users WHERE id = ?", (pid,))[0][0] == LIMIT - 1, \
+        "wrong codes when turning off count toward the lock"
+    r = c.post("/account/2fa/off", {"code": "999999"})
+    assert_locked(r, "wrong code %d when turning off locks the second factor" % LIMIT)
+    rows = srv.sql("SELECT action, outcome, user_id FROM access_log WHERE item = ?", ("account:%d" % pid,))
+    assert rows == [("mfa_locked", "denied", pid)], rows
+    assert_locked(c.post("/account/2fa/off", {"code": totp_at(secret, int(time.time()) // 30 + 1)}),
+                  "a right code from the app while locked")
+    assert srv.sql("SELECT totp_secret IS NOT NULL FROM users WHERE id = ?", (pid,))[0][0] == 1, "still on"
+    # the sign-in meets the same lock
+    other = Client(srv)
+    password_step(other, PART_MARIEKE)
+    assert "Two-step verification for your account is locked" in other.get("/login/2fa").body
+    # a recovery code turns it off, and the count with it
+    r = c.post("/account/2fa/off", {"code": codes[0]})
+    assert_status(r, 303, "recovery code turns the second factor off")
+    assert srv.sql("SELECT totp_secret IS NULL, totp_failures FROM users WHERE id = ?", (pid,))[0] == (1, 0)
+    assert srv.sql("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?", (pid,))[0][0] == 0
 
 
 run(srv, globals())

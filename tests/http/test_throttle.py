@@ -10,6 +10,7 @@ but cannot deny a right password to someone else.
 
 All clients of a test share the address 127.0.0.1, so each scenario has a server of its own."""
 import os
+import re
 import sys
 import threading
 import time
@@ -36,6 +37,8 @@ srv_burst = throttled_server("throttle-burst", threads="8")
 srv_spray = throttled_server("throttle-spray")
 srv_code = throttled_server("throttle-code", login_delay_max_ms=str(8 * DELAY_S * 1000))
 srv_mfa = throttled_server("throttle-mfa")
+srv_pwchange = throttled_server("throttle-password-changed")
+srv_pwreset = throttled_server("throttle-password-reset")
 
 
 def wait_out(resp):
@@ -199,4 +202,57 @@ def test_second_factor_throttled():
     assert r.location == "/dashboard", r.location
 
 
-run(srv, globals(), extra_servers=(srv_a, srv_b, srv_burst, srv_spray, srv_code, srv_mfa))
+NEW_PASSWORD = "a new sentence nobody else knows"
+
+
+def known_device(srv, email, home):
+    """A browser that signed in to email (so it is a known device of the account), signed out again."""
+    c = Client(srv)
+    signed_in_as_home(c, attempt(c, email, DEMO_PASSWORD), home)
+    c.logout()
+    return c
+
+
+def test_password_change_forgets_the_other_known_devices():
+    """A browser known for the old password (a shared or lost computer) no longer passes the account's
+    throttle; the browser that changed the password stays known."""
+    old = known_device(srv_pwchange, PART_AN, "/me")
+    changer = Client(srv_pwchange)
+    signed_in_as_home(changer, attempt(changer, PART_AN, DEMO_PASSWORD), "/me")
+    changer.get("/account")
+    r = changer.post("/account/password", {"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert_status(r, 303, "password changed")
+    changer.logout()
+    assert hammer(srv_pwchange, PART_AN, AFTER + 1)[-1] == 429, "the account is throttled"
+    r = attempt(old, PART_AN, NEW_PASSWORD)
+    assert_status(r, 429, "a browser known before the change, right new password, throttled account")
+    assert "zw_session" not in old.jar
+    signed_in_as_home(changer, attempt(changer, PART_AN, NEW_PASSWORD), "/me")
+
+
+def test_password_reset_forgets_every_known_device():
+    """A password set with a reset link (here the command line's) or by `user passwd` forgets every known
+    device of the account: whoever held the account before the reset keeps no way past its throttle."""
+    old = known_device(srv_pwreset, PART_KARIM, "/me")
+    out = srv_pwreset.cli("user", "reset", PART_KARIM, check=True).stdout
+    m = re.search(r"/reset\?token=([A-Za-z0-9_\-]+)", out)
+    assert m, out
+    owner = Client(srv_pwreset)
+    assert_status(owner.get("/reset?token=" + m.group(1)), 200, "the reset link")
+    r = owner.post("/reset", {"token": m.group(1), "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert_status(r, 303, "password set with the link")
+    assert hammer(srv_pwreset, PART_KARIM, AFTER + 1)[-1] == 429, "the account is throttled"
+    r = attempt(old, PART_KARIM, NEW_PASSWORD)
+    assert_status(r, 429, "a browser known before the reset, right new password, throttled account")
+    assert "zw_session" not in old.jar
+    # the operator's `user passwd` is a reset too
+    old = known_device(srv_pwreset, PART_MARIEKE, "/me")
+    srv_pwreset.cli("user", "passwd", PART_MARIEKE, input=NEW_PASSWORD + "\n", check=True)
+    assert hammer(srv_pwreset, PART_MARIEKE, AFTER + 1)[-1] == 429, "the account is throttled"
+    r = attempt(old, PART_MARIEKE, NEW_PASSWORD)
+    assert_status(r, 429, "a browser known before `user passwd`, right new password, throttled account")
+    assert "zw_session" not in old.jar
+
+
+run(srv, globals(), extra_servers=(srv_a, srv_b, srv_burst, srv_spray, srv_code, srv_mfa, srv_pwchange,
+                                    srv_pwreset))
