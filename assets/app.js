@@ -1,7 +1,9 @@
 /*
  * zorgwerk — small progressive enhancement. Every page works without this file.
  * (a) focus the error summary, (b) confirm forms with data-confirm, (c) copy buttons for
- * data-copy, (d) auto-submit selects with data-autosubmit. No network calls, no inline styles.
+ * data-copy, (d) auto-submit selects with data-autosubmit, (e) the current item of a sideways-scrolling
+ * strip (menu, tabs) in view, (f) a table box is a tab stop only while it scrolls. No network calls, no
+ * inline styles.
  */
 (function () {
   'use strict';
@@ -100,4 +102,24 @@
       if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
     }
   });
+
+  /* (e) On a phone the menu and the trajectory tabs are strips that scroll sideways (style.css): show the
+   * current item, which may be past the right edge. */
+  Array.prototype.forEach.call(document.querySelectorAll('.nav, .subnav, .chips'), function (strip) {
+    var cur = strip.querySelector('[aria-current]');
+    if (!cur || strip.scrollWidth <= strip.clientWidth) return;
+    var left = cur.offsetLeft - strip.offsetLeft;
+    if (left + cur.offsetWidth > strip.clientWidth) strip.scrollLeft = left - 16;
+  });
+
+  /* (f) Table boxes (frame.c, table_begin) are served with tabindex="0" so that keyboard users can scroll
+   * them; a box that does not scroll at the current width need not be a tab stop. */
+  function tableStops() {
+    Array.prototype.forEach.call(document.querySelectorAll('.table-wrap[role="region"]'), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute('tabindex', '0');
+      else box.removeAttribute('tabindex');
+    });
+  }
+  tableStops();
+  window.addEventListener('resize', tableStops);
 })();

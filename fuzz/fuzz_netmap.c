@@ -14,7 +14,8 @@
  *    raw '<', '>' or '"' in text — so no name text can open or close markup or break out of an attribute;
  *  - every '&' starts one of the writer's five entities;
  *  - it has one <g class="member" per member and one <path class="consent" per line that
- *    netmap_line_count reports.
+ *    netmap_line_count reports;
+ *  - the list view of the same map (netmap_list) names each member once.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -195,6 +196,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   check_svg(svg.s, len);
   CHECK(count(svg.s, "<g class=\"member\"") == m.nmembers);
   CHECK(count(svg.s, "<path class=\"consent\"") == netmap_line_count(&m));
+  /* the list view (netmap_list) of the same map: one <strong> name per member, no markup from names */
+  Markup list = netmap_list(a, &m);
+  CHECK(list.s != NULL);
+  CHECK(count(list.s, "<strong>") == m.nmembers);
   arena_free(a);
   i18n_use(NULL);
   return 0;

@@ -38,8 +38,9 @@ if [ -n "$missing" ]; then
 fi
 case " $* " in
   *" test "*)
-    # Browser tests: playwright-core from the npm registry (drives Debian's chromium, never downloads one).
-    if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    # Browser tests: playwright-core from the npm registry (drives Debian's chromium, never downloads one)
+    # and axe-core (the accessibility rules the crawl runs on every page), as pinned in package-lock.json.
+    if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
       (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
     fi ;;
 esac

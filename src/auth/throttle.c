@@ -62,25 +62,38 @@ static int64_t delay_for(int32_t failures) {
   return d > cfg.login_delay_max_ms ? cfg.login_delay_max_ms : d;
 }
 
-int64_t throttle_wait_ms(const char *key, int64_t now_ms) {
-  unsigned char k[16];
+/* How long the key of slot s (NULL: none) must still wait at now_ms. Under the lock. */
+static int64_t wait_left(const Slot *s, int64_t now_ms) {
+  if (!s) return 0;
+  int64_t until = s->last_ms + delay_for(s->failures);
+  return until > now_ms ? until - now_ms : 0;
+}
+
+/* Counts a failure of key k at now_ms in slot s, found before; s NULL: in k's live slot or a new one. Under
+ * the lock. */
+static void count_failure(Slot *s, const unsigned char k[16], int64_t now_ms) {
+  if (!s) s = find(k, 1, now_ms);
+  s->failures++;
+  s->last_ms = now_ms;
+}
+
+/* Hashes key into k, takes the lock (the caller releases it) and finds key's live slot (NULL: none). */
+static Slot *lock_find(const char *key, unsigned char k[16], int64_t now_ms) {
   hash_key(key, k);
   pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0, now_ms);
-  int64_t wait = 0;
-  if (s) {
-    int64_t until = s->last_ms + delay_for(s->failures);
-    wait = until > now_ms ? until - now_ms : 0;
-  }
+  return find(k, 0, now_ms);
+}
+
+int64_t throttle_wait_ms(const char *key, int64_t now_ms) {
+  unsigned char k[16];
+  int64_t wait = wait_left(lock_find(key, k, now_ms), now_ms);
   pthread_mutex_unlock(&lock);
   return wait;
 }
 
 int32_t throttle_failures(const char *key) {
   unsigned char k[16];
-  hash_key(key, k);
-  pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0, throttle_now_ms());
+  Slot *s = lock_find(key, k, throttle_now_ms());
   int32_t n = s ? s->failures : 0;
   pthread_mutex_unlock(&lock);
   return n;
@@ -88,47 +101,29 @@ int32_t throttle_failures(const char *key) {
 
 int64_t throttle_take(const char *key, int64_t now_ms) {
   unsigned char k[16];
-  hash_key(key, k);
-  pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0, now_ms);
-  int64_t wait = 0;
-  if (s) {
-    int64_t until = s->last_ms + delay_for(s->failures);
-    wait = until > now_ms ? until - now_ms : 0;
-  }
-  if (wait == 0) {
-    if (!s) s = find(k, 1, now_ms);
-    s->failures++;
-    s->last_ms = now_ms;
-  }
+  Slot *s = lock_find(key, k, now_ms);
+  int64_t wait = wait_left(s, now_ms);
+  if (wait == 0) count_failure(s, k, now_ms);
   pthread_mutex_unlock(&lock);
   return wait;
 }
 
 void throttle_forgive(const char *key) {
   unsigned char k[16];
-  hash_key(key, k);
-  pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0, throttle_now_ms());
+  Slot *s = lock_find(key, k, throttle_now_ms());
   if (s && s->failures > 0) s->failures--;
   pthread_mutex_unlock(&lock);
 }
 
 void throttle_fail(const char *key, int64_t now_ms) {
   unsigned char k[16];
-  hash_key(key, k);
-  pthread_mutex_lock(&lock);
-  Slot *s = find(k, 1, now_ms);
-  s->failures++;
-  s->last_ms = now_ms;
+  count_failure(lock_find(key, k, now_ms), k, now_ms);
   pthread_mutex_unlock(&lock);
 }
 
 void throttle_clear(const char *key) {
   unsigned char k[16];
-  hash_key(key, k);
-  pthread_mutex_lock(&lock);
-  Slot *s = find(k, 0, throttle_now_ms());
+  Slot *s = lock_find(key, k, throttle_now_ms());
   if (s) s->failures = 0;
   pthread_mutex_unlock(&lock);
 }

@@ -12,6 +12,7 @@
 #include "auth/totp.h"
 #include "cli/cli.h"
 #include "core/config.h"
+#include "core/dates.h"
 #include "core/log.h"
 #include "http/http.h"
 #include "http/server.h"
@@ -40,6 +41,10 @@ static void usage(FILE *out) {
           "  user enable EMAIL     reactivate a user\n"
           "  user unlock EMAIL     unlock after too many failed logins\n"
           "  user list             list users (no case information)\n"
+          "  user invite-participant TRAJECTORY_ID [--email EMAIL]\n"
+          "                        give the participant of a trajectory an account (participant role only,\n"
+          "                        linked to that participant) and print its one-time link; EMAIL defaults to\n"
+          "                        the address entered at registration\n"
           "  backup FILE           copy the database to FILE while it is in use (online backup)\n"
           "  audit verify          check the access log's hash chain (with the key) and its seal: exit 0\n"
           "                        intact, 3 changed or truncated, 1 cannot check (no key, database error)\n"
@@ -269,6 +274,9 @@ int main(int argc, char **argv) {
     }
   }
   if (!i18n_init()) return 1;
+  /* the zone of local times is read once, here, before any thread exists (core/dates.h) */
+  if (!dates_init(cfg.timezone, err, sizeof err)) goto bad;
+  if (*err) fprintf(stderr, "zorgwerk: %s\n", err);
   if (optind >= argc) {
     usage(stderr);
     return 2;

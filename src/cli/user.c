@@ -15,6 +15,9 @@
 #include "core/config.h"
 #include "core/text.h"
 #include "http/http.h"
+#include "policy/audit.h"
+#include "store/devices.h"
+#include "store/participants.h"
 
 static unsigned parse_roles(const char *s) {
   static const struct { const char *name; unsigned bit; } names[] = {
@@ -103,6 +106,84 @@ static int print_link(Db *db, int64_t uid, const char *purpose) {
   return 0;
 }
 
+/* `user invite-participant TRAJECTORY [--email EMAIL]`: the command-line way to give the participant of a
+ * trajectory an account, as a coach does on /t/{id}/account (store/participants.h): a new account with the
+ * participant role only, linked to that participant, and its one-time link printed for the operator to hand
+ * over; the same link again while the command line's link is live. EMAIL defaults to the address entered at
+ * registration (or the invited account's). The invitation is in the access log on the participant, the
+ * link's creation on the account. Prints no case information. Returns the exit status. */
+static int invite_participant(Db *db, int argc, char **argv) {
+  char *end = NULL;
+  long long tid = argc > 2 ? strtoll(argv[2], &end, 10) : 0;
+  if (argc < 3 || !end || *end || tid <= 0) {
+    fprintf(stderr, "usage: zorgwerk user invite-participant TRAJECTORY_ID [--email EMAIL]\n");
+    return 2;
+  }
+  const char *email = NULL;
+  for (int i = 3; i < argc; i++) {
+    if (!strcmp(argv[i], "--email") && i + 1 < argc) email = argv[++i];
+    else if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--config") || !strcmp(argv[i], "--set")) i++;
+  }
+  int64_t pid;
+  if (participant_of_trajectory(db, tid, &pid) != DB_OK) {
+    fprintf(stderr, "zorgwerk: cannot read the database\n");
+    return 1;
+  }
+  if (!pid) {
+    fprintf(stderr, "zorgwerk: no trajectory %lld\n", tid);
+    return 1;
+  }
+  Arena *a = arena_new();
+  int status = 1;
+  ParticipantAccount acc;
+  if (participant_account_load(db, a, pid, &acc) != DB_OK) {
+    fprintf(stderr, "zorgwerk: cannot read the database\n");
+    goto out;
+  }
+  if (!email) email = acc.state == PACCOUNT_INVITED ? acc.account_email : acc.registered_email;
+  char *lower = text_trim(arena_strdup(a, email));
+  for (char *p = lower; *p; p++) *p = (char)tolower((unsigned char)*p);
+  if (acc.state == PACCOUNT_ACTIVE || acc.state == PACCOUNT_INACTIVE) {
+    fprintf(stderr, "zorgwerk: the participant of trajectory %lld already has an account\n", tid);
+    goto out;
+  }
+  if (!text_email_ok(lower, 254)) {
+    fprintf(stderr, "zorgwerk: no usable e-mail address for the participant: give one with --email EMAIL\n");
+    goto out;
+  }
+  ParticipantInvite inv;
+  int hours = cfg.invite_days * 24;
+  int rc = db_begin(db);
+  if (rc == DB_OK) rc = participant_invite(db, NULL, pid, lower, hours, &inv);
+  if (rc == DB_OK && inv.result == PINVITE_RACE) rc = DB_CONSTRAINT;
+  bool ok = rc == DB_OK && inv.result == PINVITE_LINK;
+  if (rc == DB_OK)
+    rc = audit_append(db, 0, "cli", NULL, NULL,
+                      &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "account",
+                                    .action = inv.created ? "create" : "update", .outcome = ok ? "ok" : "denied"});
+  if (rc == DB_OK) rc = db_commit(db);
+  else db_rollback(db);
+  if (rc != DB_OK) {
+    fprintf(stderr, "zorgwerk: cannot invite the participant (the account changed meanwhile?); try again\n");
+  } else if (inv.result == PINVITE_REFUSED) {
+    fprintf(stderr, "zorgwerk: this e-mail address cannot be used for the participant's account\n");
+  } else if (inv.result == PINVITE_HAS_ACCOUNT) {
+    fprintf(stderr, "zorgwerk: the participant of trajectory %lld already has an account\n", tid);
+  } else if (inv.result == PINVITE_HELD) {
+    fprintf(stderr, "zorgwerk: someone else's invitation link for this participant still works; a new one can be "
+                    "made once it has expired (or use `user reset %s`)\n", lower);
+  } else {
+    printf("participant account %s (user %lld)%s\n", lower, (long long)inv.user_id,
+           inv.created ? " created" : "");
+    printf("one-time link (valid %d hours): %s\n", hours, link_url(a, inv.token));
+    printf("hand it to the participant themselves; its creation and use are in the access log\n");
+    status = 0;
+  }
+out:
+  arena_free(a);
+  return status;
+}
+
 static int set_flag(Db *db, const char *email, const char *sql, const char *done) {
   int64_t uid = find_user(db, email);
   if (!uid) return 1;
@@ -119,7 +200,8 @@ static int set_flag(Db *db, const char *email, const char *sql, const char *done
 
 int cmd_user(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: zorgwerk user add|passwd|reset|disable|enable|unlock|list ... (see --help)\n");
+    fprintf(stderr, "usage: zorgwerk user add|passwd|reset|disable|enable|unlock|list|invite-participant ... "
+                    "(see --help)\n");
     return 2;
   }
   const char *sub = argv[1];
@@ -135,6 +217,8 @@ int cmd_user(int argc, char **argv) {
              !db_int(st, "active") ? "inactive" : db_int(st, "locked") ? "locked" : "active");
     db_done(st);
     rc = 0;
+  } else if (!strcmp(sub, "invite-participant")) {
+    rc = invite_participant(db, argc, argv);
   } else if (argc < 3) {
     fprintf(stderr, "zorgwerk: user %s needs an e-mail address\n", sub);
   } else if (!strcmp(sub, "add")) {
@@ -186,8 +270,10 @@ int cmd_user(int argc, char **argv) {
         Stmt *st = db_prepare(db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?");
         db_bind_text(st, 1, hash);
         db_bind_int(st, 2, uid);
-        rc = db_run(st) == DB_OK && session_end_all(db, uid) == DB_OK ? 0 : 1;
-        if (!rc) printf("password set for %s; sessions ended\n", argv[2]);
+        /* a reset by the operator: the account's known devices (login throttling) are forgotten too */
+        rc = db_run(st) == DB_OK && session_end_all(db, uid) == DB_OK && device_forget_others(db, uid, NULL) == DB_OK
+                 ? 0 : 1;
+        if (!rc) printf("password set for %s; sessions ended, known devices forgotten\n", argv[2]);
       }
     }
   } else if (!strcmp(sub, "reset")) {

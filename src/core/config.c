@@ -29,19 +29,25 @@ static const Key keys[] = {
     S(db, "SQLite database file"),
     S(base_url, "public URL of the portal (used in links and the Origin check); empty: taken from Host"),
     S(lang, "default language of the interface: nl or en"),
+    S(timezone, "time zone of the dates and times people read (an IANA name such as Europe/Brussels, or UTC); "
+                "stored times stay UTC"),
     I(threads, 0, 256, "worker threads; 0 = one per core"),
     I(conn_timeout, 1, 3600, "seconds a connection may be idle before it is closed"),
     I(request_deadline_s, 5, 600, "seconds a client may take to send a whole request (headers and body) from its "
                                   "first byte; slower connections are closed (idle ones: conn_timeout)"),
     I(conn_limit, 1, 100000, "simultaneous connections in all"),
-    I(per_ip_limit, 1, 10000, "simultaneous connections from one client address"),
+    I(per_ip_limit, 1, 10000, "simultaneous connections per client address; with trusted_proxies: requests in "
+                              "progress per forwarded client (the proxies themselves are exempt)"),
     I(conn_memory_kib, 16, 65536, "memory per connection in KiB (bounds request headers)"),
     I(max_body_kib, 1, 1048576, "largest request body in KiB (larger: 413)"),
     I(session_idle, 60, 86400, "seconds of inactivity that end a session"),
     I(session_absolute, 300, 604800, "seconds after login that end a session regardless of activity"),
     B(tls, "true when served over TLS or behind a TLS-terminating proxy: Secure __Host- cookies, HSTS"),
     B(totp_everyone, "require the second factor for every role, not only coaches and administrators"),
-    I(login_delay_after, 1, 1000, "failed logins (per account or address) before throttling starts"),
+    I(login_delay_after, 1, 1000, "failed sign-ins before throttling starts: per account for browsers that never "
+                                  "signed in to it; per address it counts the accounts tried, not the failures "
+                                  "on one; a browser that did sign in before is no longer recognised after this "
+                                  "many wrong passwords in a row"),
     I(login_delay_ms, 0, 600000, "first throttle delay in ms, doubling with each further failure"),
     I(login_delay_max_ms, 0, 3600000, "longest throttle delay in ms"),
     I(lock_after, 1, 100000, "consecutive failed logins that lock an account until an administrator unlocks it"),
@@ -74,6 +80,7 @@ void config_defaults(Config *c) {
   strcpy(c->listen, "127.0.0.1:8080");
   strcpy(c->db, "zorgwerk.db");
   strcpy(c->lang, "nl");
+  strcpy(c->timezone, "Europe/Brussels");
   c->conn_timeout = 30;
   c->request_deadline_s = 30;
   c->audit_commit_delay_us = 1000;

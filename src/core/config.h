@@ -16,6 +16,7 @@ typedef struct Config {
   char db[1024];             /* database file */
   char base_url[256];        /* public URL, e.g. https://portaal.example.org; empty: from Host */
   char lang[8];              /* default UI language: nl or en */
+  char timezone[64];         /* IANA zone of the times shown to people (core/dates.h) */
   int threads;               /* worker threads; 0 = number of cores */
   int conn_timeout;          /* seconds of inactivity before a connection is closed */
   int request_deadline_s;    /* seconds a request may take to arrive whole (headers and body) */

@@ -153,3 +153,27 @@ bool text_equal_ct(const char *a, const char *b) {
   for (size_t i = 0; i < lb; i++) diff |= (unsigned char)(a[i % (la ? la : 1)] ^ b[i]);
   return diff == 0 && la == lb;
 }
+
+bool hours_parse(const char *s, int64_t *tenths) {
+  int64_t v = 0;
+  int digits = 0;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    if (++digits > 3) return false;
+    v = v * 10 + (*s - '0');
+  }
+  if (!digits) return false;
+  v *= 10;
+  if (*s == '.' || *s == ',') {
+    s++;
+    if (*s < '0' || *s > '9') return false;
+    v += *s++ - '0';
+  }
+  if (*s) return false;
+  *tenths = v;
+  return true;
+}
+
+void hours_format(int64_t tenths, char buf[24]) {
+  if (tenths % 10 == 0) snprintf(buf, 24, "%lld", (long long)(tenths / 10));
+  else snprintf(buf, 24, "%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
+}

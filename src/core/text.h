@@ -47,4 +47,10 @@ char *text_trim(char *s);
 /* Constant-time comparison of two NUL-terminated strings of which b is secret. */
 bool text_equal_ct(const char *a, const char *b);
 
+/* Hours a week as typed: 1 to 3 digits, optionally a decimal point or comma and one digit ("19.5", "19,5",
+ * "20"), stored as tenths. Pure; false for anything else (the caller checks the range). */
+bool hours_parse(const char *s, int64_t *tenths);
+/* Tenths of hours as text without a needless decimal ("20", "19.5") into buf (at least 24 bytes). */
+void hours_format(int64_t tenths, char buf[24]);
+
 #endif

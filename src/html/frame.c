@@ -8,6 +8,7 @@
 
 #include "auth/token.h"
 #include "core/config.h"
+#include "core/dates.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
 
@@ -46,13 +47,20 @@ static void nav(Req *r) {
   };
   if (!r->user || (r->sess && !r->sess->mfa_ok && (r->user->roles & ROLE_MFA_REQUIRED)))
     return;
-  html(&r->out, "<nav class=\"nav\" aria-label=\"%s\"><ul>", _("Main menu"));
+  /* the current item is the one whose path is the longest prefix of this page's path: on /me/log that is
+   * "Who looked at my file", not "My trajectory" (/me) as well */
+  size_t cur = sizeof items / sizeof *items, cur_len = 0;
   for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
     if (!(r->user->roles & items[i].roles)) continue;
     size_t n = strlen(items[i].href);
-    bool current = strncmp(r->path, items[i].href, n) == 0 && (r->path[n] == 0 || r->path[n] == '/');
+    if (n > cur_len && strncmp(r->path, items[i].href, n) == 0 && (r->path[n] == 0 || r->path[n] == '/'))
+      cur = i, cur_len = n;
+  }
+  html(&r->out, "<nav class=\"nav\" aria-label=\"%s\"><ul>", _("Main menu"));
+  for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+    if (!(r->user->roles & items[i].roles)) continue;
     html(&r->out, "<li><a href=\"%s\"", items[i].href);
-    if (current) html(&r->out, " aria-current=\"page\"");
+    if (i == cur) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s</a></li>", _(items[i].label));
   }
   html(&r->out, "</ul></nav>");
@@ -232,6 +240,14 @@ void field_select(Req *r, const Field *f, const char *const *options) {
   html(&r->out, "</select></div>");
 }
 
+void table_begin(Req *r, const char *css_class, const char *caption) {
+  html(&r->out, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"%s\"><table", caption);
+  if (css_class) html(&r->out, " class=\"%s\"", css_class);
+  html(&r->out, "><caption>%s</caption>", caption);
+}
+
+void table_end(Req *r) { html(&r->out, "</table></div>"); }
+
 const char *label_phase(const char *phase) {
   static const char *const map[] = {
       "registration", N_("Registration"), "intake", N_("Intake"), "exploration", N_("Exploration"),
@@ -301,3 +317,17 @@ const char *fmt_time(Req *r, int64_t t) {
   strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return arena_strdup(r->a, buf);
 }
+
+bool reader_plain(Req *r) { return r->user && (r->user->roles & ROLE_PARTICIPANT); }
+
+const char *date_for(Req *r, const char *ymd) {
+  if (!ymd) return "";
+  return reader_plain(r) ? date_words(r->a, ymd) : ymd;
+}
+
+const char *day_for(Req *r, int64_t t) {
+  if (t <= 0) return "";
+  return reader_plain(r) ? date_local_words(r->a, t) : arena_strndup(r->a, fmt_time(r, t), 10);
+}
+
+const char *time_for(Req *r, int64_t t) { return reader_plain(r) ? when_words(r->a, t) : fmt_time(r, t); }

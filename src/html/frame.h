@@ -1,6 +1,6 @@
 /*
  * frame.h — the page frame every HTML page shares (head, navigation per role, language switch, flash
- * message, footer), the error page, and accessible form helpers.
+ * message, footer), the error page, accessible form helpers and the box every data table sits in.
  *
  * Forms: form_begin writes the CSRF field; field_* write a label, the control with what the user typed,
  * and the error for that field beside it (aria-describedby), taken from form_error() calls.
@@ -43,6 +43,14 @@ void field_textarea(Req *r, const Field *f, int rows);
 /* A <select>: options are pairs value,label terminated by NULL; labels are translated by the caller. */
 void field_select(Req *r, const Field *f, const char *const *options);
 
+/* A data table in its box, which scrolls sideways when the table is wider than the screen. The box is a
+ * region named after the caption and reachable with the keyboard (tabindex 0), so that keyboard users can
+ * scroll it too (assets/app.js drops the tab stop while the box does not scroll; without JavaScript it stays). table_begin writes <div class="table-wrap" ...><table class="css_class"><caption>caption
+ * </caption>; the caller writes <thead>/<tbody> and ends with table_end (</table></div>). caption is text
+ * (escaped); css_class is a literal or NULL. */
+void table_begin(Req *r, const char *css_class, const char *caption);
+void table_end(Req *r);
+
 /* Human labels (translated) for stored codes. */
 const char *label_phase(const char *phase);
 const char *label_role(unsigned roles);
@@ -61,5 +69,20 @@ const char *name_or_hidden(const char *name);
 
 /* Formats unix seconds as local date and time "YYYY-MM-DD HH:MM" (UTC) into an arena string. */
 const char *fmt_time(Req *r, int64_t t);
+
+/* Dates as the reader reads them (core/dates.h). A participant (a user with the participant role) reads
+ * dates in words, "4 December 2026", and times in the portal's time zone on every page she can reach;
+ * everybody else keeps what staff tables sort by: YYYY-MM-DD dates and fmt_time's moments. Pages ask
+ * these, never the role: one rule for who reads which. Each returns an arena string (or ymd itself) and
+ * cannot fail. */
+bool reader_plain(Req *r);
+/* A stored date "YYYY-MM-DD": in words for a participant, unchanged for others; NULL gives "". */
+const char *date_for(Req *r, const char *ymd);
+/* The day of unix time t: the local day in words for a participant, else the date part of fmt_time;
+ * "" for t <= 0. */
+const char *day_for(Req *r, int64_t t);
+/* The moment of unix time t: "4 December 2026 at 14:33" (local) for a participant, else fmt_time; "" for
+ * t <= 0. */
+const char *time_for(Req *r, int64_t t);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/config.h"
+#include "core/dates.h"
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
@@ -51,7 +52,11 @@ static const char *action_words(const char *action, const char *outcome) {
   static const char *const map[] = {
       "view", N_("looked at"), "list", N_("saw in a list"), "search", N_("saw in a list"),
       "create", N_("added"), "update", N_("changed"), "delete", N_("removed"), "export", N_("exported"),
-      "print", N_("printed"), NULL};
+      "print", N_("printed"), "edit", N_("opened to change"), "link_create", N_("made a sign-in link"),
+      "link_show", N_("showed a sign-in link again"), "link_use", N_("used a sign-in link"),
+      "link_void", N_("cancelled a sign-in link"), NULL};
+  /* a lock is written as a refusal, but nothing was tried on the file: the account was locked */
+  if (action && strcmp(action, "mfa_locked") == 0) return _("locked the sign-in after too many wrong codes");
   if (outcome && strcmp(outcome, "denied") == 0) return _("tried to open, was refused");
   return code_label(map, action, _("used"));
 }
@@ -64,10 +69,16 @@ static const char *item_words(const char *item) {
       "accesslog", N_("the list of who looked at your file"), "trajectory:protocol",
       N_("the protocol of your trajectory"), "notes", N_("your notes"), "consents", N_("who may see what"),
       "referrals", N_("your referrals"), "followups", N_("your follow-up moments"), "dashboard",
-      N_("the coach's overview"), NULL};
+      N_("the coach's overview"), "checkins", N_("your check-ins"), "followups:checkins", N_("your check-ins"),
+      "trajectory:coaches", N_("who your coaches are"), "trajectory:assignment", N_("which coach you have"), "plan",
+      N_("your action plan"), "account", N_("your account"), NULL};
   static const char *const prefix[] = {"note:", N_("a note"), "member:", N_("your network"), "consent:",
                                        N_("a consent"), "plan:", N_("your action plan"), "referral:",
-                                       N_("a referral"), "followup:", N_("a follow-up moment"), NULL};
+                                       N_("a referral"), "followup:", N_("a follow-up moment"), "account:",
+                                       N_("your account"), "checkin:", N_("a check-in"), "standin:",
+                                       N_("a stand-in for your coach"), "plan_action:",
+                                       N_("an action in your action plan"), "plan_remark:",
+                                       N_("a remark on your action plan"), NULL};
   const char *s = code_label(exact, item, NULL);
   if (s) return s;
   for (int i = 0; item && prefix[i]; i += 2)
@@ -75,22 +86,96 @@ static const char *item_words(const char *item) {
   return _("information in your file");
 }
 
-/* On what grounds (access_log.grounds: grounds_name()), as the participant reads it. */
-static const char *grounds_words(const char *grounds) {
+/* What was done (access_log.action), for the log officer. */
+static const char *action_staff_words(const char *action) {
   static const char *const map[] = {
-      "coach", N_("as your coach"), "self", N_("you"), "author", N_("wrote it"),
-      "source", N_("their own information"), "consent", N_("with your consent"),
-      "member", N_("member of your network"), NULL};
-  return code_label(map, grounds, _("no grounds"));
+      "view", N_("viewed"), "list", N_("listed"), "search", N_("searched"), "create", N_("created"),
+      "update", N_("changed"), "delete", N_("deleted"), "export", N_("exported"), "print", N_("printed"),
+      "edit", N_("opened to edit"), "link_create", N_("one-time link made"), "link_show",
+      N_("one-time link shown again"), "link_use", N_("one-time link used"), "link_void", N_("one-time link voided"),
+      "mfa_locked", N_("second factor locked"), NULL};
+  return code_label(map, action, action ? action : "");
+}
+
+/* On what grounds (access_log.grounds: grounds_name(), or the log officer's own), for the log officer. */
+static const char *grounds_staff_words(const char *grounds) {
+  static const char *const map[] = {
+      "coach", N_("assigned coach"), "self", N_("the participant themselves"), "author", N_("author"),
+      "source", N_("source party"), "consent", N_("consent of the source party"), "member",
+      N_("network member"), "logofficer", N_("log officer"), "none", N_("no grounds"), "teamlead",
+      N_("team lead"), "invite", N_("invitation"), "reset", N_("password reset"), NULL};
+  return code_label(map, grounds, grounds ? grounds : "");
+}
+
+/* Which information (access_log.item: a kind, or kind:id), for the log officer: the kind in words; the
+ * number of the object, if any, into *id (else ""). */
+static const char *item_staff_words(Req *r, const char *item, const char **id) {
+  static const char *const map[] = {
+      "trajectory", N_("trajectory"), "trajectory:phase", N_("phase of the trajectory"),
+      "trajectory:protocol", N_("protocol of the trajectory"), "network", N_("network"),
+      "caseload", N_("caseload list"), "accesslog", N_("access log"), "notes", N_("list of notes"),
+      "consents", N_("consents"), "referrals", N_("referrals"), "followups", N_("follow-up moments"),
+      "followups:checkins", N_("check-ins"), "dashboard", N_("coach's day"), "assessments", N_("questionnaires"),
+      "participant", N_("participant"), "account", N_("account"), "note", N_("note"), "plan", N_("action plan"),
+      "plan_remark", N_("remark on an action"), "consent", N_("consent"), "member", N_("network member"),
+      "referral", N_("referral"), "followup", N_("follow-up moment"), "assessment", N_("questionnaire result"),
+      "checkins", N_("list of check-ins"), "checkin", N_("check-in"), "trajectory:coaches",
+      N_("coaches of the trajectory"), "trajectory:assignment", N_("coach assignment"), "standin",
+      N_("stand-in"), "plan_action", N_("action of the action plan"), NULL};
+  *id = "";
+  if (!item) return "";
+  const char *s = code_label(map, item, NULL);
+  if (s) return s;
+  const char *colon = strchr(item, ':');
+  if (colon) {
+    s = code_label(map, arena_strndup(r->a, item, (size_t)(colon - item)), NULL);
+    if (s) {
+      *id = colon + 1;
+      return s;
+    }
+  }
+  return item;
 }
 
 /* ---- GET /me/log ---- */
 
-/* One entry as the participant sees it; text in the request arena. */
+/* "Who looked at my file" is grouped into visits: the entries of one person (account and role) that follow
+ * each other with at most VISIT_GAP seconds between them are one visit, shown as one card — "Sofie
+ * Peeters, your coach, looked at your notes and your action plan on 4 December 2026 at 14:33" — with
+ * what was changed and what was refused on their own lines. Times are local (core/dates.h). "Only others"
+ * is on unless the participant turns it off. Names: the participant may know every member of her own
+ * network (policy_member_visible), and every account that read her file is named with its role, staff
+ * (administrator, log officer) included: she has the right to know who looked. Other participants and
+ * visitors who were not signed in are never named. The newest MYLOG_SCAN_MAX entries are grouped; older
+ * ones are counted and said to exist. */
+enum {
+  VISIT_GAP = 30 * 60,
+  MYLOG_SCAN_MAX = 20000,
+  VISIT_PHRASES = 8, /* distinct actions in one visit */
+  VISIT_ITEMS = 10,  /* distinct kinds of information per action */
+};
+
+/* One entry as read from the log; text in the request arena. */
 typedef struct MyEntry {
   int64_t at, user_id;
-  const char *role, *item, *action, *outcome, *grounds, *user_name, *org_name;
+  const char *role, *item, *action, *outcome, *grounds, *user_name, *org_name, *member_role;
 } MyEntry;
+
+/* What one person did in a visit under one action phrase ("looked at"), and to which kinds of information. */
+typedef struct VisitLine {
+  const char *phrase;
+  bool refused;
+  const char *items[VISIT_ITEMS];
+  int nitems;
+} VisitLine;
+
+typedef struct Visit {
+  MyEntry who;         /* the newest entry of the visit: names the person */
+  int64_t first, last; /* its earliest and latest moment */
+  bool coach;          /* some entry was on the grounds of being the coach */
+  VisitLine lines[VISIT_PHRASES];
+  int nlines;
+} Visit;
 
 /* The participants.id of the signed-in user into *pid (0 when there is none). Returns a DB code. */
 static int my_participant(Req *r, int64_t *pid) {
@@ -104,13 +189,113 @@ static int my_participant(Req *r, int64_t *pid) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Shared WHERE of the count and the list. Parameters: participant id; "only others" flag and the user's
- * own id. */
-#define MYLOG_WHERE " WHERE l.participant_id = ? AND (? = 0 OR l.user_id IS NULL OR l.user_id <> ?)"
+/* The kind of information an entry is about, for a summary: all notes are "your notes". */
+static const char *item_kind_words(const char *item) {
+  if (item && (strncmp(item, "note:", 5) == 0 || strcmp(item, "notes") == 0)) return _("your notes");
+  if (item && (strncmp(item, "plan:", 5) == 0 || strncmp(item, "plan_action:", 12) == 0 ||
+               strncmp(item, "plan_remark:", 12) == 0))
+    return _("your action plan");
+  if (item && (strncmp(item, "checkin:", 8) == 0 || strcmp(item, "checkins") == 0)) return _("your check-ins");
+  if (item && (strncmp(item, "consent:", 8) == 0 || strcmp(item, "consents") == 0)) return _("who may see what");
+  if (item && (strncmp(item, "referral:", 9) == 0 || strcmp(item, "referrals") == 0)) return _("your referrals");
+  if (item && (strncmp(item, "followup:", 9) == 0 || strcmp(item, "followups") == 0))
+    return _("your follow-up moments");
+  if (item && (strncmp(item, "assessment", 10) == 0)) return _("your questionnaires");
+  return item_words(item);
+}
 
-/* Counts the participant's entries into *total. Returns a DB code. */
+/* Adds what entry e says to visit v (a new phrase line, or a kind of information to a line). */
+static void visit_add(Visit *v, const MyEntry *e) {
+  if (e->at < v->first) v->first = e->at;
+  if (e->grounds && strcmp(e->grounds, "coach") == 0 && strcmp(e->outcome, "ok") == 0) v->coach = true;
+  const char *phrase = action_words(e->action, e->outcome);
+  VisitLine *l = NULL;
+  for (int i = 0; i < v->nlines; i++)
+    if (v->lines[i].phrase == phrase) l = &v->lines[i];
+  if (!l) {
+    if (v->nlines == VISIT_PHRASES) return;
+    l = &v->lines[v->nlines++];
+    *l = (VisitLine){.phrase = phrase, .refused = strcmp(e->outcome, "denied") == 0};
+  }
+  /* a refusal says which object; the rest say which kind */
+  const char *what = l->refused ? item_words(e->item) : item_kind_words(e->item);
+  for (int i = 0; i < l->nitems; i++)
+    if (l->items[i] == what) return;
+  if (l->nitems < VISIT_ITEMS) l->items[l->nitems++] = what;
+}
+
+/* Reads the participant's newest entries (at most MYLOG_SCAN_MAX, "only others" applied) and groups them
+ * into visits, newest first, into *visits (arena) and *n; *entries gets the number of entries read.
+ * Returns a DB code. */
+static int mylog_visits(Req *r, int64_t pid, bool others, Visit **visits, int *n, int64_t *entries) {
+  Stmt *st = db_prepare(r->db,
+                        "SELECT l.at, l.user_id, l.role, l.item, l.action, l.outcome, l.grounds,"
+                        " u.name AS user_name, o.name AS org_name,"
+                        " (SELECT MAX(CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.role END)"
+                        "  FROM network_members m WHERE m.user_id = l.user_id AND m.trajectory_id = l.trajectory_id)"
+                        " AS member_role"
+                        " FROM access_log l"
+                        " LEFT JOIN users u ON u.id = l.user_id LEFT JOIN organisations o ON o.id = u.org_id"
+                        " WHERE l.participant_id = ? AND (? = 0 OR l.user_id IS NULL OR l.user_id <> ?)"
+                        " ORDER BY l.at DESC, l.id DESC LIMIT ?");
+  if (!st) return DB_ERROR;
+  int i = policy_bind_member_filter(st, 1, r->user);
+  db_bind_int(st, i, pid);
+  db_bind_int(st, i + 1, others);
+  db_bind_int(st, i + 2, r->user->id);
+  db_bind_int(st, i + 3, MYLOG_SCAN_MAX);
+  int cap = 64, rc;
+  *visits = arena_alloc(r->a, sizeof(Visit) * (size_t)cap);
+  *n = 0;
+  *entries = 0;
+  /* the visits that may still grow: newer entries come first, so a visit whose first moment is more than
+   * VISIT_GAP after the current entry is closed */
+  int open[64], nopen = 0;
+  while ((rc = db_step(st)) == DB_ROW) {
+    MyEntry e = {
+        .at = db_int(st, "at"),
+        .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
+        .role = arena_strdup(r->a, db_text(st, "role")),
+        .item = arena_strdup(r->a, db_text(st, "item")),
+        .action = arena_strdup(r->a, db_text(st, "action")),
+        .outcome = arena_strdup(r->a, db_text(st, "outcome")),
+        .grounds = arena_strdup(r->a, db_text(st, "grounds")),
+        .user_name = arena_strdup(r->a, db_text(st, "user_name")),
+        .org_name = arena_strdup(r->a, db_text(st, "org_name")),
+        .member_role = arena_strdup(r->a, db_text(st, "member_role")),
+    };
+    (*entries)++;
+    Visit *v = NULL;
+    int k = 0;
+    for (int j = 0; j < nopen; j++) {
+      Visit *o = &(*visits)[open[j]];
+      if (o->first - e.at > VISIT_GAP) continue; /* closed: dropped from the open list */
+      open[k++] = open[j];
+      if (o->who.user_id == e.user_id && strcmp(o->who.role, e.role) == 0) v = o;
+    }
+    nopen = k;
+    if (!v) {
+      if (*n == cap) {
+        Visit *nv = arena_alloc(r->a, sizeof(Visit) * (size_t)cap * 2);
+        memcpy(nv, *visits, sizeof(Visit) * (size_t)cap);
+        *visits = nv;
+        cap *= 2;
+      }
+      v = &(*visits)[*n];
+      *v = (Visit){.who = e, .first = e.at, .last = e.at};
+      if (nopen == (int)(sizeof open / sizeof *open)) memmove(open, open + 1, sizeof open - sizeof *open), nopen--;
+      open[nopen++] = (*n)++;
+    }
+    visit_add(v, &e);
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Counts the participant's entries ("only others" applied) into *total. Returns a DB code. */
 static int mylog_count(Req *r, int64_t pid, bool others, int64_t *total) {
-  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM access_log l" MYLOG_WHERE);
+  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM access_log l WHERE l.participant_id = ? "
+                               "AND (? = 0 OR l.user_id IS NULL OR l.user_id <> ?)");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, pid);
   db_bind_int(st, 2, others);
@@ -121,118 +306,124 @@ static int mylog_count(Req *r, int64_t pid, bool others, int64_t *total) {
   return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
-/* Reads page `page` of the participant's entries, newest first, into *rows (arena) and *n.
- * Returns a DB code. */
-static int mylog_rows(Req *r, int64_t pid, bool others, int64_t page, MyEntry **rows, int *n) {
-  Stmt *st = db_prepare(r->db,
-                        "SELECT l.at, l.user_id, l.role, l.item, l.action, l.outcome, l.grounds,"
-                        " u.name AS user_name, o.name AS org_name FROM access_log l"
-                        " LEFT JOIN users u ON u.id = l.user_id LEFT JOIN organisations o ON o.id = u.org_id"
-                        MYLOG_WHERE " ORDER BY l.at DESC, l.id DESC LIMIT ? OFFSET ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, pid);
-  db_bind_int(st, 2, others);
-  db_bind_int(st, 3, r->user->id);
-  db_bind_int(st, 4, cfg.page_size);
-  db_bind_int(st, 5, (page - 1) * cfg.page_size);
-  *rows = arena_alloc(r->a, sizeof(MyEntry) * (size_t)cfg.page_size);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < cfg.page_size) {
-    (*rows)[(*n)++] = (MyEntry){
-        .at = db_int(st, "at"),
-        .user_id = db_int(st, "user_id"),
-        .role = arena_strdup(r->a, db_text(st, "role")),
-        .item = arena_strdup(r->a, db_text(st, "item")),
-        .action = arena_strdup(r->a, db_text(st, "action")),
-        .outcome = arena_strdup(r->a, db_text(st, "outcome")),
-        .grounds = arena_strdup(r->a, db_text(st, "grounds")),
-        .user_name = arena_strdup(r->a, db_text(st, "user_name")),
-        .org_name = arena_strdup(r->a, db_text(st, "org_name")),
-    };
-  }
-  db_done(st);
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
-}
-
-/* Writes a /me/log URL (for an href) with the "only others" flag and page. */
+/* Writes a /me/log URL (for an href) with the "only others" choice and page. */
 static void mylog_href(Req *r, bool others, int64_t page) {
-  html(&r->out, "/me/log?others=%d", others ? 1 : 0);
+  html(&r->out, "/me/log?set=1&amp;others=%d", others ? 1 : 0);
   if (page > 1) html(&r->out, "&amp;page=%lld", (long long)page);
 }
 
-/* Who did it, for the participant: "you", a name, or a description that names nobody (another
+/* The person of a visit, for the participant: "you", a name, or a description that names nobody (another
  * participant, someone not signed in, an account that no longer exists). */
-static void mylog_who(Req *r, const MyEntry *e) {
-  bool own = e->user_id && e->user_id == r->user->id;
-  if (own) {
-    html(&r->out, "<strong>%s</strong>", _("you"));
-    return;
-  }
-  if (strcmp(e->role, "participant") == 0) html(&r->out, "%s", _("another participant"));
-  else if (!e->user_id) html(&r->out, "%s", _("someone who was not signed in"));
-  else if (!e->user_name) html(&r->out, "%s", _("an account that no longer exists"));
-  else {
-    html(&r->out, "%s", e->user_name);
-    if (e->org_name) html(&r->out, "<span class=\"small muted\"> · %s</span>", e->org_name);
-  }
-  html(&r->out, "<br><span class=\"small muted\">%s</span>", role_words(e->role));
+static const char *visit_name(Req *r, const MyEntry *e) {
+  if (e->user_id && e->user_id == r->user->id) return _("You");
+  if (strcmp(e->role, "participant") == 0) return _("Another participant");
+  if (!e->user_id) return _("Someone who was not signed in");
+  if (!e->user_name) return _("An account that no longer exists");
+  return e->user_name;
 }
 
-/* The table of one page of entries: when, who, what and on what grounds. */
-static void mylog_table(Req *r, const MyEntry *rows, int n) {
-  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr>"
-                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                "<th scope=\"col\">%s</th></tr></thead><tbody>",
-       _("Who looked at your file, newest first"), _("When (UTC)"), _("Who"), _("What"), _("On what grounds"));
-  for (int i = 0; i < n; i++) {
-    const MyEntry *e = &rows[i];
-    html(&r->out, "<tr><th scope=\"row\">%s</th><td>", fmt_time(r, e->at));
-    mylog_who(r, e);
-    html(&r->out, "</td><td>%s<br><span class=\"small muted\">%s</span></td><td>%s</td></tr>",
-         action_words(e->action, e->outcome), item_words(e->item),
-         strcmp(e->outcome, "denied") == 0 ? _("no grounds") : grounds_words(e->grounds));
+/* Who the person is to the participant: "your coach", their function in her network, or their role. */
+static const char *visit_relation(Req *r, const Visit *v) {
+  const MyEntry *e = &v->who;
+  if (e->user_id && e->user_id == r->user->id) return _("yourself");
+  if (strcmp(e->role, "coach") == 0) return v->coach ? _("your coach") : _("a coach who is not yours");
+  if (strcmp(e->role, "partner") == 0 && e->member_role && *e->member_role)
+    /* TRANSLATORS: the function of a person in the participant's network, e.g. "HR contact in your network" */
+    return arena_printf(r->a, _("%s in your network"), network_role_label(e->member_role));
+  return role_words(e->role);
+}
+
+/* "a, b and c" */
+static const char *join_words(Req *r, const char *const *w, int n) {
+  if (n == 0) return "";
+  const char *s = w[0];
+  for (int i = 1; i < n; i++)
+    /* TRANSLATORS: joins the items of a list; the second form joins the last one */
+    s = arena_printf(r->a, i == n - 1 ? _("%s and %s") : _("%s, %s"), s, w[i]);
+  return s;
+}
+
+/* One visit as a card: the person, when, and what they did in sentences; refusals stand out. */
+static void visit_card(Req *r, const Visit *v) {
+  const char *name = visit_name(r, &v->who), *rel = visit_relation(r, v);
+  html(&r->out, "<li class=\"card visit\"><h2 class=\"h3\">%s <span class=\"small muted\">%s", name, rel);
+  if (v->who.user_name && v->who.org_name && strcmp(v->who.role, "participant") != 0)
+    html(&r->out, " · %s", v->who.org_name);
+  html(&r->out, "</span></h2>");
+  const char *when = when_words(r->a, v->first);
+  if (v->last - v->first >= 60)
+    /* TRANSLATORS: a visit from a moment in words until a clock time, e.g. "4 December 2026 at 14:33 until 14:50" */
+    when = arena_printf(r->a, _("%s until %s"), when, time_local(r->a, v->last));
+  html(&r->out, "<p class=\"when\">%s</p>", when);
+  const char *looked = action_words("view", "ok");
+  for (int i = 0; i < v->nlines; i++) {
+    const VisitLine *l = &v->lines[i];
+    if (l->phrase != looked) continue;
+    /* TRANSLATORS: who, who they are to you, what they looked at, when: "Sofie Peeters, your coach, looked at
+     * your notes and your action plan on 4 December 2026 at 14:33." Reorder with %1$s..%4$s if needed. */
+    html(&r->out, "<p class=\"lead\">%s</p>",
+         arena_printf(r->a, _("%s, %s, looked at %s on %s."), name, rel, join_words(r, l->items, l->nitems),
+                      when_words(r->a, v->first)));
   }
-  html(&r->out, "</tbody></table></div>");
+  html(&r->out, "<ul class=\"plain\">");
+  for (int i = 0; i < v->nlines; i++) {
+    const VisitLine *l = &v->lines[i];
+    const char *text = arena_printf(r->a, _("%s: %s"), l->phrase, join_words(r, l->items, l->nitems));
+    if (l->refused)
+      html(&r->out, "<li class=\"refused\"><span class=\"badge badge-danger\">%s</span> %s</li>", _("refused"), text);
+    else
+      html(&r->out, "<li>%s</li>", text);
+  }
+  html(&r->out, "</ul></li>");
 }
 
 static int get_mylog(Req *r) {
-  bool others = query_int(r, "others", 0) == 1;
-  int64_t page = query_int(r, "page", 1), pid, total = 0;
+  /* "only others" is on by default; the form sends set=1 so that an unticked box turns it off */
+  bool others = *query_str(r, "set") ? query_int(r, "others", 0) == 1 : query_int(r, "others", 1) == 1;
+  int64_t page = query_int(r, "page", 1), pid, nread = 0, total = 0;
   if (page < 1) page = 1;
   int rc = my_participant(r, &pid);
   if (rc != DB_OK) return http_db_error(r, rc);
-  MyEntry *rows = NULL;
+  Visit *visits = NULL;
   int n = 0;
-  int64_t pages = 1;
   if (pid) {
-    if ((rc = mylog_count(r, pid, others, &total)) != DB_OK) return http_db_error(r, rc);
-    pages = total ? (total + cfg.page_size - 1) / cfg.page_size : 1;
-    if (page > pages) page = pages;
-    if ((rc = mylog_rows(r, pid, others, page, &rows, &n)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = mylog_visits(r, pid, others, &visits, &n, &nread)) != DB_OK) return http_db_error(r, rc);
+    if (nread == MYLOG_SCAN_MAX && (rc = mylog_count(r, pid, others, &total)) != DB_OK) return http_db_error(r, rc);
   }
+  int64_t pages = n ? (n + cfg.page_size - 1) / cfg.page_size : 1;
+  if (page > pages) page = pages;
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .item = "accesslog", .action = "view",
                                     .outcome = "ok", .grounds = grounds_name(GROUNDS_SELF)});
   if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Who looked at my file"));
-  html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p>", _("Who looked at my file"),
-       _("Every time someone opens, adds to or changes information in your file, it is written down here."),
+  html(&r->out, "<div class=\"narrow\"><h1>%s</h1><p class=\"lead\">%s</p><p>%s</p>", _("Who looked at my file"),
+       _("Every time someone opens, adds to or changes information in your file, it is written down here. One "
+         "card is one visit: what one person did in one go."),
        _("Your coach looks at your file to help you. Others only see what you agreed to share with them. If "
          "something here surprises you, talk to your coach."));
-  html(&r->out, "<form method=\"get\" action=\"/me/log\" class=\"form\">"
+  html(&r->out, "<form method=\"get\" action=\"/me/log\" class=\"form\"><input type=\"hidden\" name=\"set\" value=\"1\">"
                 "<div class=\"field check\"><input type=\"checkbox\" id=\"f-others\" name=\"others\" value=\"1\"%s>"
                 "<label for=\"f-others\">%s</label></div>"
-                "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div></form>",
+                "<div class=\"actions\"><button type=\"submit\" class=\"secondary\">%s</button></div></form>",
        others ? " checked" : "", _("Only others (hide what I did myself)"), _("Show"));
+  html(&r->out, "<p class=\"small muted\">%s</p>",
+       arena_printf(r->a, _("Times are in the time zone %s."), dates_zone()));
   if (n == 0) {
     html(&r->out, "<div class=\"empty card\"><p>%s</p></div>",
          others ? _("Nobody else has looked at your file yet.") : _("Nobody has looked at your file yet."));
   } else {
-    mylog_table(r, rows, n);
-    int64_t first = (page - 1) * cfg.page_size + 1;
+    int64_t first = (page - 1) * cfg.page_size, last = first + cfg.page_size < n ? first + cfg.page_size : n;
+    html(&r->out, "<ul class=\"visits plain\" aria-label=\"%s\">", _("Visits, newest first"));
+    for (int64_t i = first; i < last; i++) visit_card(r, &visits[i]);
+    html(&r->out, "</ul>");
+    if (total > nread)
+      html(&r->out, "<p class=\"muted\">%s</p>",
+           arena_printf(r->a, P_("%lld older entry is not shown here; your coach can ask for it.",
+                                 "%lld older entries are not shown here; your coach can ask for them.", total - nread),
+                        (long long)(total - nread)));
     html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s</p>", _("Pages"),
-         arena_printf(r->a, _("%lld–%lld of %lld"), (long long)first, (long long)(first + n - 1), (long long)total));
+         arena_printf(r->a, _("%lld–%lld of %lld"), (long long)first + 1, (long long)last, (long long)n));
     if (page > 1) {
       html(&r->out, "<a rel=\"prev\" href=\"");
       mylog_href(r, others, page - 1);
@@ -245,6 +436,7 @@ static int get_mylog(Req *r) {
     }
     html(&r->out, "</nav>");
   }
+  html(&r->out, "</div>");
   page_end(r);
   return 200;
 }
@@ -491,10 +683,9 @@ static void log_form(Req *r, const LogFilter *f) {
   const char *action_opts[2 * 8 + 3] = {"", _("All actions")};
   for (int i = 0; actions[i]; i++) {
     action_opts[2 + 2 * i] = actions[i];
-    action_opts[3 + 2 * i] = actions[i];
+    action_opts[3 + 2 * i] = action_staff_words(actions[i]);
   }
-  const char *outcome_opts[] = {"", _("All outcomes"), "ok", _("ok (allowed)"), "denied", _("denied (refused)"),
-                                NULL};
+  const char *outcome_opts[] = {"", _("All outcomes"), "ok", _("allowed"), "denied", _("refused"), NULL};
   form_errors_summary(r);
   html(&r->out, "<form method=\"get\" action=\"/log\" class=\"form filters\" role=\"search\" novalidate>");
   field_input(r, &(Field){.name = "email", .label = _("User e-mail address"), .type = "email", .value = f->email,
@@ -516,7 +707,8 @@ static void log_form(Req *r, const LogFilter *f) {
 
 /* The table of one page of entries: every column, participants by number only. */
 static void log_table(Req *r, const LogRow *rows, int n) {
-  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr>", _("Access log entries, newest first"));
+  table_begin(r, NULL, _("Access log entries, newest first"));
+  html(&r->out, "<thead><tr>");
   const char *heads[] = {_("Entry"),       _("Time (UTC)"),  _("User"),      _("Role"),     _("On behalf of"),
                          _("Participant"), _("Trajectory"),  _("Item"),      _("Action"),   _("Outcome"),
                          _("Grounds"),     _("Consent"),     _("Client address"), _("Request")};
@@ -537,15 +729,19 @@ static void log_table(Req *r, const LogRow *rows, int n) {
     if (e->participant_id) html(&r->out, "%lld", (long long)e->participant_id);
     html(&r->out, "</td><td>");
     if (e->trajectory_id) html(&r->out, "%lld", (long long)e->trajectory_id);
-    html(&r->out, "</td><td>%s</td><td>%s</td><td>", e->item ? e->item : "", e->action);
-    if (strcmp(e->outcome, "denied") == 0) html(&r->out, "<span class=\"badge badge-danger\">%s</span>", e->outcome);
-    else html(&r->out, "%s", e->outcome);
-    html(&r->out, "</td><td>%s</td><td>", e->grounds ? e->grounds : "");
+    const char *oid;
+    html(&r->out, "</td><td>%s", item_staff_words(r, e->item, &oid));
+    if (*oid) html(&r->out, " <span class=\"small muted\">%s</span>", arena_printf(r->a, _("no. %s"), oid));
+    html(&r->out, "</td><td>%s</td><td>", action_staff_words(e->action));
+    if (strcmp(e->outcome, "denied") == 0) html(&r->out, "<span class=\"badge badge-danger\">%s</span>", _("refused"));
+    else html(&r->out, "%s", _("allowed"));
+    html(&r->out, "</td><td>%s</td><td>", grounds_staff_words(e->grounds));
     if (e->consent_id) html(&r->out, "%lld", (long long)e->consent_id);
     html(&r->out, "</td><td>%s</td><td><code>%s</code></td></tr>", e->client ? e->client : "",
          e->request_id ? e->request_id : "");
   }
-  html(&r->out, "</tbody></table></div>");
+  html(&r->out, "</tbody>");
+  table_end(r);
 }
 
 /* ---- GET /log ---- */

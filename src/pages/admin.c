@@ -155,11 +155,13 @@ static int get_users(Req *r) {
   db_bind_int(st, 5, (page - 1) * size);
   int shown = 0;
   while ((rc = db_step(st)) == DB_ROW) {
-    if (shown++ == 0)
-      html(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><caption>%s</caption><thead><tr>"
+    if (shown++ == 0) {
+      table_begin(r, "table", _("Users"));
+      html(&r->out, "<thead><tr>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-           _("Users"), _("Name"), _("E-mail address"), _("Role"), _("Organisation"), _("State"), _("Last login"));
+           _("Name"), _("E-mail address"), _("Role"), _("Organisation"), _("State"), _("Last login"));
+    }
     unsigned roles = (unsigned)db_int(st, "roles");
     /* a participant's account shows name, e-mail and role only: nothing that hints at their case */
     bool participant = (roles & ROLE_PARTICIPANT) != 0;
@@ -175,7 +177,8 @@ static int get_users(Req *r) {
   if (!shown) {
     html(&r->out, "<p>%s</p>", *q ? _("No user matches this search.") : _("There are no users yet."));
   } else {
-    html(&r->out, "</tbody></table></div>");
+    html(&r->out, "</tbody>");
+    table_end(r);
     html(&r->out, "<p class=\"muted small\">%s %lld</p>", _("Users found:"), (long long)total);
   }
   if (pages > 1) {
@@ -605,11 +608,13 @@ static int orgs_page(Req *r) {
   if (!st) return DB_ERROR;
   int rc, shown = 0;
   while ((rc = db_step(st)) == DB_ROW) {
-    if (shown++ == 0)
-      html(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><caption>%s</caption><thead><tr>"
+    if (shown++ == 0) {
+      table_begin(r, "table", _("Organisations"));
+      html(&r->out, "<thead><tr>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-           _("Organisations"), _("Name"), _("Kind"), _("State"), _("Users"), _("Action"));
+           _("Name"), _("Kind"), _("State"), _("Users"), _("Action"));
+    }
     int64_t id = db_int(st, "id");
     bool active = db_int(st, "active") != 0;
     html(&r->out, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%lld</td><td>", db_text(st, "name"),
@@ -625,7 +630,10 @@ static int orgs_page(Req *r) {
   }
   db_done(st);
   if (rc != DB_DONE) return rc;
-  if (shown) html(&r->out, "</tbody></table></div>");
+  if (shown) {
+    html(&r->out, "</tbody>");
+    table_end(r);
+  }
   else html(&r->out, "<p>%s</p>", _("There are no organisations yet."));
 
   html(&r->out, "<section class=\"card\"><h2>%s</h2>", _("Add an organisation"));

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "assess/questionnaire.h"
+#include "core/dates.h"
 #include "core/embed.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -111,11 +112,20 @@ static const char *score_text(Req *r, int score10) {
   return s;
 }
 
+/* Whether the reader is a participant (her own results): plain words, dates in words, local times, no
+ * English source notes (core/dates.h). */
+static bool plain_reader(Req *r) { return r->user && (r->user->roles & ROLE_PARTICIPANT); }
+
+/* The date of unix time t: in words for a participant, YYYY-MM-DD for the others. */
 static const char *date_of(Req *r, int64_t t) {
+  if (plain_reader(r)) return date_local_words(r->a, t);
   char *d = arena_alloc(r->a, 11);
   date_format((int32_t)(t / 86400), d);
   return d;
 }
+
+/* The moment of unix time t: in words and local time for a participant, as fmt_time for the others. */
+static const char *moment_of(Req *r, int64_t t) { return plain_reader(r) ? when_words(r->a, t) : fmt_time(r, t); }
 
 /* Participant pid as "on behalf of" needs them: their account into *user_id (0 when they have none) and
  * their full name into *name (arena; "" when not found); either pointer may be NULL. Returns a DB code. */
@@ -133,6 +143,10 @@ static int participant_of(Req *r, int64_t pid, int64_t *user_id, const char **na
 
 /* Who filled in a result: the participant, or "entered by coach X on behalf of <participant>". */
 static const char *filled_by_label(Req *r, const Result *res, const char *participant) {
+  if (plain_reader(r))
+    return strcmp(res->filled_by, "coach") != 0
+               ? _("filled in by you")
+               : arena_printf(r->a, _("entered for you by %s"), name_or_hidden(res->entered_by));
   if (strcmp(res->filled_by, "coach") != 0) return _("filled in by the participant");
   return arena_printf(r->a, _("entered by coach %s on behalf of %s"), name_or_hidden(res->entered_by), participant);
 }
@@ -219,14 +233,14 @@ static void questionnaire_section(Req *r, int64_t tid, const Questionnaire *q, R
       chart(r, q, k, hist, nh);
     }
   }
-  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s: %s</caption><thead><tr><th scope=\"col\">%s</th>",
-       tr(r, &q->title), _("all results"), _("Date"));
+  table_begin(r, NULL, arena_printf(r->a, "%s: %s", tr(r, &q->title), _("all results")));
+  html(&r->out, "<thead><tr><th scope=\"col\">%s</th>", _("Date"));
   for (int k = 0; k < q->nscales; k++) html(&r->out, "<th scope=\"col\">%s</th>", tr(r, &q->scales[k].title));
   html(&r->out, "<th scope=\"col\">%s</th></tr></thead><tbody>", _("Filled in"));
   for (int i = m - 1; i >= 0; i--) {
     const Result *res = mine[i];
     html(&r->out, "<tr><th scope=\"row\"><a href=\"/t/%lld/assessments/%lld\">%s</a></th>", (long long)tid,
-         (long long)res->id, fmt_time(r, res->created_at));
+         (long long)res->id, moment_of(r, res->created_at));
     for (int k = 0; k < q->nscales; k++) {
       html(&r->out, "<td>");
       if (res->has[k]) score_cell(r, &q->scales[k], &res->sc[k]);
@@ -234,7 +248,9 @@ static void questionnaire_section(Req *r, int64_t tid, const Questionnaire *q, R
     }
     html(&r->out, "<td>%s</td></tr>", filled_by_label(r, res, participant));
   }
-  html(&r->out, "</tbody></table></div></section>");
+  html(&r->out, "</tbody>");
+  table_end(r);
+  html(&r->out, "</section>");
 }
 
 static int get_list(Req *r) {
@@ -292,7 +308,7 @@ static int get_list(Req *r) {
     if (q) result_scores(q, &list[i]);
   }
 
-  page_begin(r, _("Questionnaires"));
+  if ((rc = case_page_begin(r, tid, g, _("Questionnaires"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Questionnaires"));
   trajectory_subnav(r, tid, g, "assessments");
   if (g == GROUNDS_COACH || g == GROUNDS_SELF) {
@@ -364,7 +380,8 @@ static void radio_group(Req *r, const QItem *it, const char *name, const char *v
 }
 
 static int render_form(Req *r, int64_t tid, Grounds g, const Questionnaire *q, int status) {
-  page_begin(r, tr(r, &q->title));
+  int rc = case_page_begin(r, tid, g, tr(r, &q->title));
+  if (rc != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", tr(r, &q->title));
   trajectory_subnav(r, tid, g, "assessments");
   if (q->intro.en) html(&r->out, "<p>%s</p>", tr(r, &q->intro));
@@ -389,7 +406,9 @@ static int render_form(Req *r, int64_t tid, Grounds g, const Questionnaire *q, i
                 "<a href=\"/t/%lld/assessments\">%s</a></div>",
        _("Save answers"), (long long)tid, _("Cancel"));
   form_end(r);
-  html(&r->out, "</section><p class=\"meta\">%s %s</p>", _("Source:"), q->source);
+  html(&r->out, "</section>");
+  /* the source is an English citation for professionals: not shown to the participant */
+  if (!plain_reader(r)) html(&r->out, "<p class=\"meta\">%s %s</p>", _("Source:"), q->source);
   page_end(r);
   return status;
 }
@@ -536,10 +555,10 @@ static int get_one(Req *r) {
   QSet *set = arena_alloc(r->a, sizeof *set);
   qset_load(r, set);
   const Questionnaire *q = qset_find(set, res.questionnaire);
-  page_begin(r, q ? tr(r, &q->title) : _("Questionnaire"));
+  if ((rc = case_page_begin(r, tid, g, q ? tr(r, &q->title) : _("Questionnaire"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", q ? tr(r, &q->title) : res.questionnaire);
   trajectory_subnav(r, tid, g, "assessments");
-  html(&r->out, "<p class=\"meta\">%s · %s</p>", fmt_time(r, res.created_at), filled_by_label(r, &res, pname));
+  html(&r->out, "<p class=\"meta\">%s · %s</p>", moment_of(r, res.created_at), filled_by_label(r, &res, pname));
   if (!q) {
     html(&r->out, "<p>%s</p>", _("This questionnaire is no longer shipped; its answers are kept as they were."));
     page_end(r);
@@ -547,16 +566,18 @@ static int get_one(Req *r) {
   }
   result_scores(q, &res);
   if (q->nscales) {
-    html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+    table_begin(r, NULL, _("Scores"));
+    html(&r->out, "<thead><tr><th scope=\"col\">%s</th>"
                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-         _("Scores"), _("Scale"), _("Score"), _("Possible range"));
+         _("Scale"), _("Score"), _("Possible range"));
     for (int k = 0; k < q->nscales; k++) {
       if (!res.has[k]) continue;
       html(&r->out, "<tr><th scope=\"row\">%s</th><td>", tr(r, &q->scales[k].title));
       score_cell(r, &q->scales[k], &res.sc[k]);
       html(&r->out, "</td><td>%s–%s</td></tr>", score_text(r, q->scales[k].min10), score_text(r, q->scales[k].max10));
     }
-    html(&r->out, "</tbody></table></div>");
+    html(&r->out, "</tbody>");
+    table_end(r);
   }
   const char **values = arena_alloc(r->a, sizeof *values * (size_t)q->nitems);
   char err[200];
@@ -565,8 +586,9 @@ static int get_one(Req *r) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"answers\"><h2 id=\"answers\">%s</h2><dl>", _("Answers"));
   for (int i = 0; i < q->nitems; i++)
     html(&r->out, "<dt>%s</dt><dd>%s</dd>", tr(r, &q->items[i].text), answer_text(r, &q->items[i], values[i]));
-  html(&r->out, "</dl></section><p class=\"meta\">%s %s</p><p><a href=\"/t/%lld/assessments\">%s</a></p>",
-       _("Source:"), q->source, (long long)tid, _("All questionnaires"));
+  html(&r->out, "</dl></section>");
+  if (!plain_reader(r)) html(&r->out, "<p class=\"meta\">%s %s</p>", _("Source:"), q->source);
+  html(&r->out, "<p><a href=\"/t/%lld/assessments\">%s</a></p>", (long long)tid, _("All questionnaires"));
   page_end(r);
   return 200;
 }

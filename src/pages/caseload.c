@@ -5,9 +5,12 @@
  * Only trajectories reached through POLICY_SQL_COACH_JOIN for the signed-in coach are ever read, in the
  * phase counts as much as in the list. User text reaches SQL only as bound parameters: the search is a
  * LIKE pattern with % and _ escaped, the phase is checked against the known codes, and the sort key
- * chooses one of the complete literal statements below. Each view writes one access-log entry per
- * trajectory listed (its participant's name and phase are shown), as one batch, so that the participant's
- * "who looked at my file" shows the look at the list; an empty list writes one entry without a participant.
+ * chooses one of the complete literal statements below. Each row also shows what is due next — the open
+ * action of the current plan or the follow-up moment due first, marked when overdue — read in the same
+ * query (CASELOAD_NEXT); the coach sees all of an assigned trajectory, so no item filter applies. Each view
+ * writes one access-log entry per trajectory listed (its participant's name, phase and next action are
+ * shown), as one batch, so that the participant's "who looked at my file" shows the look at the list; an
+ * empty list writes one entry without a participant.
  */
 #include <string.h>
 
@@ -32,10 +35,22 @@ enum { PHASES = 8, SEARCH_MAX = 100 };
   " AND (? = 0 OR LOWER(p.first_name) LIKE LOWER(?) ESCAPE '\\' OR LOWER(p.last_name) LIKE LOWER(?) ESCAPE '\\'" \
   " OR LOWER(p.first_name || ' ' || p.last_name) LIKE LOWER(?) ESCAPE '\\')"
 
-#define CASELOAD_LIST(order)                                                                               \
-  "SELECT t.id, t.participant_id, t.phase, t.phase_since, t.started_on, t.last_activity_at, p.first_name," \
-  " p.last_name, COALESCE(o.name, t.employer_name) AS employer" CASELOAD_FROM_WHERE " ORDER BY " order     \
-  " LIMIT ? OFFSET ?"
+/* The next thing due in a trajectory, as two columns of the one list query (no query per row), each
+ * "YYYY-MM-DD what": the open action of the current plan version due first (one step into the covering
+ * partial index plan_actions_current_due; the text comes with it, so no row lookup), and the follow-up
+ * moment not done yet due first (the index followups_trajectory, in date order, to the first one not done).
+ * A closed trajectory has only its check-ins (aftercare). Measured with callgrind on the benchmark's
+ * caseload: a join to each next row instead cost one more row lookup per trajectory. */
+#define CASELOAD_NEXT                                                                                           \
+  ", (SELECT a.due_on || ' ' || a.text FROM plan_actions a WHERE a.trajectory_id = t.id AND a.is_current = 1"   \
+  " AND a.status IN ('planned', 'in_progress') AND t.status = 'open' ORDER BY a.due_on LIMIT 1) AS next_action"  \
+  ", (SELECT f.due_on || ' ' || f.kind FROM followups f WHERE f.trajectory_id = t.id AND f.done_on IS NULL"      \
+  " AND (t.status = 'open' OR f.kind = 'checkin') ORDER BY f.due_on LIMIT 1) AS next_followup"
+
+#define CASELOAD_LIST(order)                                                                                  \
+  "SELECT t.id, t.participant_id, t.phase, t.phase_since, t.started_on, t.last_activity_at, p.first_name,"    \
+  " p.last_name, COALESCE(o.name, t.employer_name) AS employer" CASELOAD_NEXT CASELOAD_FROM_WHERE              \
+  " ORDER BY " order " LIMIT ? OFFSET ?"
 
 /* The sort orders: ?sort= picks one by key; the first is the default. */
 static const struct {
@@ -64,11 +79,35 @@ typedef struct Filter {
   int64_t page;       /* 1-based, clamped to the last page once the total is known */
 } Filter;
 
-/* One row of the list; text in the request arena. */
+/* One row of the list; text in the request arena. next_due and next_what: the next open action of the
+ * current plan or follow-up moment, whichever is due first (NULL: nothing planned); next_kind is the
+ * follow-up's kind, NULL for an action. */
 typedef struct Row {
   int64_t id, participant_id, last_activity_at;
   const char *first_name, *last_name, *phase, *phase_since, *started_on, *employer;
+  const char *next_due, *next_what, *next_kind;
 } Row;
+
+/* Splits "YYYY-MM-DD what" (CASELOAD_NEXT) at its first space into a copy in the arena: *due and *what. */
+static void next_split(Req *r, const char *s, const char **due, const char **what) {
+  char *c = arena_strdup(r->a, s), *sp = strchr(c, ' ');
+  if (sp) *sp++ = 0;
+  *due = c;
+  *what = sp ? sp : "";
+}
+
+/* Fills w's next thing due from the current row of st: the earlier of the next action and the next
+ * follow-up (the action when both fall on one day). */
+static void next_from(Req *r, Row *w, Stmt *st) {
+  const char *act = db_null(st, "next_action") ? NULL : db_text(st, "next_action");
+  const char *fup = db_null(st, "next_followup") ? NULL : db_text(st, "next_followup");
+  if (act && (!fup || strncmp(act, fup, 10) <= 0)) {
+    next_split(r, act, &w->next_due, &w->next_what);
+  } else if (fup) {
+    next_split(r, fup, &w->next_due, &w->next_kind);
+    w->next_what = followup_kind_label(w->next_kind);
+  }
+}
 
 /* Turns s into a LIKE pattern "%s%" with \, % and _ escaped by a backslash. Allocates in the arena. */
 static const char *like_pattern(Arena *a, const char *s) {
@@ -152,6 +191,7 @@ static int load_rows(Req *r, const Filter *f, Row **rows, int *n) {
         .started_on = arena_strdup(r->a, db_text(st, "started_on")),
         .employer = arena_strdup(r->a, db_text(st, "employer")),
     };
+    next_from(r, &(*rows)[*n - 1], st);
   }
   db_done(st);
   return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
@@ -189,6 +229,11 @@ static void search_form(Req *r, const Filter *f) {
     sort_opts[2 * i] = sorts[i].key;
     sort_opts[2 * i + 1] = _(sorts[i].label);
   }
+  /* behind one button on a phone (a <details>, no JavaScript); open when a search, status or order is chosen
+   * (the phase has its chips) */
+  html(&r->out, "<details class=\"filter-box\"");
+  if (*f->q || f->status != statuses[0] || f->sort != 0) html(&r->out, " open");
+  html(&r->out, "><summary>%s</summary>", _("Search and filters"));
   html(&r->out, "<form method=\"get\" action=\"/caseload\" class=\"form filters\" role=\"search\">");
   field_input(r, &(Field){.name = "q", .label = _("Search by name"), .type = "search", .value = f->q,
                           .maxlength = SEARCH_MAX});
@@ -196,7 +241,7 @@ static void search_form(Req *r, const Filter *f) {
   field_select(r, &(Field){.name = "status", .label = _("Status"), .value = f->status}, status_opts);
   field_select(r, &(Field){.name = "sort", .label = _("Sort by"), .value = sorts[f->sort].key}, sort_opts);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button> "
-                "<a href=\"/caseload\">%s</a></div></form>",
+                "<a href=\"/caseload\">%s</a></div></form></details>",
        _("Show"), _("Clear filters"));
 }
 
@@ -215,22 +260,42 @@ static void phase_chips(Req *r, const Filter *f, const int64_t counts[PHASES], i
   html(&r->out, "</ul></nav>");
 }
 
+/* The "next action" cell of a row: what is due first and when, marked when overdue (today: YYYY-MM-DD). */
+static void next_cell(Req *r, const Row *w, const char *today) {
+  html(&r->out, "<td>");
+  if (!w->next_due) {
+    html(&r->out, "<span class=\"muted\">%s</span></td>", _("Nothing planned"));
+    return;
+  }
+  html(&r->out, "%s · ", w->next_what);
+  if (strcmp(w->next_due, today) < 0)
+    html(&r->out, "<span class=\"badge badge-warn\">%s</span>", arena_printf(r->a, _("overdue since %s"), w->next_due));
+  else
+    html(&r->out, "<span class=\"badge\">%s</span>", w->next_due);
+  html(&r->out, "</td>");
+}
+
 /* The table of one page of rows. */
 static void caseload_table(Req *r, const Row *rows, int n) {
-  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr>"
+  char today[11];
+  date_format(date_today(), today);
+  table_begin(r, NULL, _("Participants in your caseload"));
+  html(&r->out, "<thead><tr>"
                 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-       _("Participants in your caseload"), _("Participant"), _("Phase"), _("Phase since"), _("Start date"),
-       _("Employer"), _("Last activity"));
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+       _("Participant"), _("Phase"), _("Next action"), _("Phase since"),
+       _("Start date"), _("Employer"), _("Last activity"));
   for (int i = 0; i < n; i++) {
     char activity[11];
     date_format((int32_t)(rows[i].last_activity_at / 86400), activity);
-    html(&r->out, "<tr><th scope=\"row\"><a href=\"/t/%lld\">%s %s</a></th><td>%s</td><td>%s</td><td>%s</td>"
-                  "<td>%s</td><td>%s</td></tr>",
-         (long long)rows[i].id, rows[i].first_name, rows[i].last_name, label_phase(rows[i].phase),
-         rows[i].phase_since, rows[i].started_on, rows[i].employer ? rows[i].employer : "", activity);
+    html(&r->out, "<tr><th scope=\"row\"><a href=\"/t/%lld\">%s %s</a></th><td>%s</td>", (long long)rows[i].id,
+         rows[i].first_name, rows[i].last_name, label_phase(rows[i].phase));
+    next_cell(r, &rows[i], today);
+    html(&r->out, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", rows[i].phase_since, rows[i].started_on,
+         rows[i].employer ? rows[i].employer : "", activity);
   }
-  html(&r->out, "</tbody></table></div>");
+  html(&r->out, "</tbody>");
+  table_end(r);
 }
 
 /* "x–y of N" and the previous/next links, keeping the other parameters. */

@@ -1,7 +1,8 @@
 /*
  * dashboard.c — the coach's day (/dashboard): caseload size against the maximum (IPS fidelity: 20),
- * overdue and due-this-week actions of the current plans and follow-up moments, trajectories without
- * contact for cfg.no_contact_weeks weeks, open referrals, and the caseload by phase.
+ * overdue and due-this-week actions of the current plans and follow-up moments, the check-ins due (also of
+ * closed trajectories: aftercare runs on after closure), trajectories without contact for
+ * cfg.no_contact_weeks weeks, open referrals, and the caseload by phase (open trajectories only).
  *
  * Everything comes from the coach's own trajectories (POLICY_SQL_COACH_JOIN): an assigned coach sees all
  * of a trajectory, so no per-item filter is needed here. The page names participants next to what is due
@@ -25,8 +26,10 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/plan.h"
 
 enum { ROWS_MAX = 50 }; /* rows shown per list; the rest is counted */
+enum { OWNER_UPDATE_DAYS = 14 }; /* how far back the owners' updates of actions are listed */
 
 /* One line of a list: a trajectory, its participant's name, what is due or open, and the sort key: the
  * due date (day number in at, 'YYYY-MM-DD' in due) or a time in at. Texts live in the request arena. */
@@ -123,6 +126,7 @@ static void due_list(Req *r, const Rows *rs, int32_t today, const char *section,
   for (int i = 0; i < rs->n && i < ROWS_MAX; i++) {
     const Row *w = rs->v[i];
     html(&r->out, "<li><a href=\"/t/%lld/%s\">%s %s</a>: %s · ", (long long)w->tid, section, w->first, w->last, w->what);
+    if (w->extra) html(&r->out, "<span class=\"badge\">%s</span> ", w->extra);
     if (w->at < today) {
       if (!overdue || (i && rs->v[i - 1]->at != w->at)) overdue = arena_printf(r->a, _("overdue since %s"), w->due);
       html(&r->out, "<span class=\"badge badge-warn\">%s</span></li>", overdue);
@@ -156,6 +160,16 @@ static void fill_due(Req *r, Row *w, Stmt *st) {
 
 static void fill_followup(Req *r, Row *w, Stmt *st) {
   w->what = followup_kind_label(db_text(st, "what"));
+  set_due(r, w, st);
+}
+
+/* A check-in: its place after the return to work, and whether its trajectory is closed (aftercare). */
+static void fill_checkin(Req *r, Row *w, Stmt *st) {
+  int months = db_null(st, "months") ? 0 : (int)db_int(st, "months");
+  w->what = months > 0 ? arena_printf(r->a, P_("check-in %d month after return to work",
+                                               "check-in %d months after return to work", months), months)
+                       : followup_kind_label("checkin");
+  if (strcmp(db_text(st, "status"), "open") != 0) w->extra = _("trajectory closed");
   set_due(r, w, st);
 }
 
@@ -239,13 +253,25 @@ static int get_dashboard(Req *r) {
             horizon, &acts, fill_due);
   if (rc != DB_OK) return http_db_error(r, rc);
 
-  /* follow-up moments not done and due by next week; check-ins run on after closure */
-  Rows fups = {0};
-  rc = list(r, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, f.kind AS what, f.due_on "
-              "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id JOIN followups f ON f.trajectory_id = t.id "
-              "WHERE t.status IN ('open', 'closed') AND f.done_on IS NULL AND f.due_on <= ?",
-            horizon, &fups, fill_followup);
-  if (rc != DB_OK) return http_db_error(r, rc);
+  /* follow-up moments not done and due by next week: reviews and evaluation talks of open trajectories,
+   * and, in a list of their own, check-ins, which run on after closure (aftercare); one query for both */
+  Rows fups = {0}, checks = {0};
+  st = query(r, "SELECT t.id AS tid, t.participant_id AS pid, t.status, p.first_name, p.last_name, f.kind AS what, "
+                "f.due_on, f.months FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
+                "JOIN followups f ON f.trajectory_id = t.id "
+                "WHERE (t.status = 'open' OR f.kind = 'checkin') AND f.done_on IS NULL AND f.due_on <= ?",
+             horizon);
+  if (!st) return http_db_error(r, DB_ERROR);
+  while ((rc = db_step(st)) == DB_ROW) {
+    bool checkin = strcmp(db_text(st, "what"), "checkin") == 0;
+    Row *w = row_from(r, checkin ? &checks : &fups, st);
+    if (checkin) fill_checkin(r, w, st);
+    else fill_followup(r, w, st);
+  }
+  db_done(st);
+  if (rc != DB_DONE) return http_db_error(r, rc);
+  rows_sort(r, &fups);
+  rows_sort(r, &checks);
 
   /* referrals still under way, longest unchanged first */
   Rows refs = {0};
@@ -254,7 +280,21 @@ static int get_dashboard(Req *r) {
               "JOIN referrals f ON f.trajectory_id = t.id WHERE f.status IN ('proposed', 'sent', 'accepted')",
             NULL, &refs, fill_referral);
   if (rc != DB_OK) return http_db_error(r, rc);
-  if ((rc = log_shown(r, (const Rows *[]){&acts, &fups, &quiet, &refs}, 4)) != DB_OK) return http_db_error(r, rc);
+  /* what the owners of actions marked started or done lately (store/plan.h), newest first */
+  Rows owners = {0};
+  PlanOwnerUpdate *ups;
+  int nups;
+  if ((rc = plan_owner_updates_recent(r->db, r->a, r->user->id, (int64_t)time(NULL) - OWNER_UPDATE_DAYS * 86400,
+                                      1000, &ups, &nups)) != DB_OK)
+    return http_db_error(r, rc);
+  for (int i = 0; i < nups; i++) {
+    Row *w = rows_add(r, &owners);
+    *w = (Row){.tid = ups[i].tid, .pid = ups[i].pid, .at = ups[i].at, .first = ups[i].first, .last = ups[i].last,
+               .what = ups[i].action, .due = ups[i].who,
+               .extra = strcmp(ups[i].status, "done") == 0 ? _("Done") : _("Started")};
+  }
+  if ((rc = log_shown(r, (const Rows *[]){&acts, &fups, &checks, &quiet, &refs, &owners}, 6)) != DB_OK)
+    return http_db_error(r, rc);
 
   page_begin(r, _("Today"));
   html(&r->out, "<h1>%s</h1><section class=\"card\" aria-labelledby=\"load\"><h2 id=\"load\">%s</h2><p>%s", _("Today"),
@@ -276,6 +316,9 @@ static int get_dashboard(Req *r) {
   html(&r->out, "</section><section class=\"card\" aria-labelledby=\"fups\"><h2 id=\"fups\">%s</h2>",
        _("Follow-up moments this week or overdue"));
   due_list(r, &fups, today, "followups", _("Nothing due."));
+  html(&r->out, "</section><section class=\"card\" aria-labelledby=\"checks\"><h2 id=\"checks\">%s</h2>",
+       _("Check-ins due this week or overdue"));
+  due_list(r, &checks, today, "followups", _("No check-ins due."));
   html(&r->out, "</section>");
 
   html(&r->out, "<section class=\"card\" aria-labelledby=\"quiet\"><h2 id=\"quiet\">%s</h2>",
@@ -303,6 +346,26 @@ static int get_dashboard(Req *r) {
     rows_more(r, &refs);
   } else {
     html(&r->out, "<p class=\"empty\">%s</p>", _("No open referrals."));
+  }
+  html(&r->out, "</section>");
+
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"owners\"><h2 id=\"owners\">%s</h2>",
+       arena_printf(r->a, P_("Marked by the owners of actions in the last %d day",
+                             "Marked by the owners of actions in the last %d days", OWNER_UPDATE_DAYS),
+                    OWNER_UPDATE_DAYS));
+  if (owners.n) {
+    html(&r->out, "<ul class=\"due\">");
+    for (int i = 0; i < owners.n && i < ROWS_MAX; i++) {
+      const Row *w = owners.v[i];
+      html(&r->out, "<li><a href=\"/t/%lld/plan\">%s %s</a>: %s · <span class=\"badge\">%s</span> "
+                    "<span class=\"small muted\">%s</span></li>",
+           (long long)w->tid, w->first, w->last, w->what, w->extra,
+           arena_printf(r->a, _("by %s, %s"), w->due, fmt_time(r, w->at)));
+    }
+    html(&r->out, "</ul>");
+    rows_more(r, &owners);
+  } else {
+    html(&r->out, "<p class=\"empty\">%s</p>", _("Nothing marked lately."));
   }
   html(&r->out, "</section>");
   page_end(r);

@@ -9,12 +9,14 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/dates.h"
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/plan.h"
 
 
 /* One sentence per phase, for the participant. */
@@ -86,14 +88,15 @@ static int no_trajectory(Req *r) {
 /* ------------------------------------------------------------------------------- what /me reads */
 
 enum {
-  ME_GOALS = 8,   /* goals of the plan shown (the edit form allows 5) */
-  ME_ACTIONS = 8, /* actions per goal shown (the edit form allows 4) */
+  ME_GOALS = 8,   /* goals of the plan shown (as many as the edit form allows) */
+  ME_ACTIONS = 8, /* actions per goal shown (as many as the edit form allows) */
   ME_NOTES = 3,   /* the participant's latest diary notes listed */
   ME_AUDIT = 2 + 1 + ME_NOTES, /* trajectory, plan, follow-up, notes */
 };
 
 /* One action of the plan as /me shows it. owner_kind: "participant", "coach" or "member". */
 typedef struct MeAction {
+  int64_t id;
   const char *text, *owner_kind, *owner_name, *due_on, *status, *measure;
 } MeAction;
 
@@ -193,7 +196,7 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
   if (rc != DB_ROW && rc != DB_DONE) return rc;
   for (int i = 0; i < p->ngoals; i++) {
     MeGoal *g = &p->goals[i];
-    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.due_on, a.status, a.measure_slug, "
+    st = db_prepare(r->db, "SELECT a.id, a.text, a.owner_kind, a.due_on, a.status, a.measure_slug, "
                            "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name "
                            "FROM plan_actions a "
                            "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
@@ -201,7 +204,7 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
     if (!st) return DB_ERROR;
     db_bind_int(st, policy_bind_member_filter(st, 1, r->user), gids[i]);
     while (g->nactions < ME_ACTIONS && (rc = db_step(st)) == DB_ROW)
-      g->actions[g->nactions++] = (MeAction){.text = db_text_copy(r, st, "text"), .owner_kind = db_text_copy(r, st, "owner_kind"),
+      g->actions[g->nactions++] = (MeAction){.id = db_int(st, "id"), .text = db_text_copy(r, st, "text"), .owner_kind = db_text_copy(r, st, "owner_kind"),
                                              .owner_name = db_text_copy(r, st, "owner_name"), .due_on = db_text_copy(r, st, "due_on"),
                                              .status = db_text_copy(r, st, "status"),
                                              .measure = db_null(st, "measure_slug") ? NULL : db_text_copy(r, st, "measure_slug")};
@@ -303,7 +306,7 @@ static void section_where(Req *r, const MyTrajectory *t) {
   int step = trajectory_phase_index(t->phase) + 1, steps = 0;
   while (trajectory_phases[steps]) steps++;
   if (step > 0) html(&r->out, "<p class=\"muted\">%s %d / %d</p>", _("Step"), step, steps);
-  html(&r->out, "<p>%s</p></section>", arena_printf(r->a, _("Your trajectory started on %s."), t->started_on));
+  html(&r->out, "<p>%s</p></section>", arena_printf(r->a, _("Your trajectory started on %s."), date_words(r->a, t->started_on)));
 }
 
 static void section_next(Req *r, int64_t tid, const MeNext *n) {
@@ -313,9 +316,10 @@ static void section_next(Req *r, int64_t tid, const MeNext *n) {
     const MeAction *a = n->action;
     html(&r->out, "<p class=\"lead\">%s</p><p>", a->text);
     if (strcmp(a->owner_kind, "participant") == 0)
-      html(&r->out, "%s <strong>%s</strong>.", _("This is yours to do, by"), a->due_on);
+      html(&r->out, "%s <strong>%s</strong>.", _("This is yours to do, by"), date_words(r->a, a->due_on));
     else
-      html(&r->out, "%s: %s · %s <strong>%s</strong>.", _("Who does it"), action_owner_plain(a), _("by"), a->due_on);
+      html(&r->out, "%s: %s · %s <strong>%s</strong>.", _("Who does it"), action_owner_plain(a), _("by"),
+           date_words(r->a, a->due_on));
     html(&r->out, "</p>");
     if (n->measure)
       html(&r->out, "<p><a href=\"/measures/%s\">%s</a></p>", n->measure->slug,
@@ -323,13 +327,34 @@ static void section_next(Req *r, int64_t tid, const MeNext *n) {
     html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid, _("See the whole plan"));
   } else if (n->followup_id) {
     html(&r->out, "<p class=\"lead\">%s</p><p>%s <strong>%s</strong>. %s</p>", followup_kind_label(n->kind),
-         _("Planned on"), n->due_on, _("Your coach will get in touch with you about it."));
+         _("Planned on"), date_words(r->a, n->due_on), _("Your coach will get in touch with you about it."));
   } else {
     html(&r->out, "<p class=\"lead\">%s</p><p>%s</p>", _("There is nothing you need to do right now."),
          _("Take the time you need. Your coach will get in touch with you about the next step; you can always "
            "contact your coach yourself."));
   }
   html(&r->out, "</section>");
+}
+
+/* The participant marks their own step started or done, with an optional remark (plan.c saves it, without a
+ * new version of the plan, and brings her back here). Behind a <details>, so the list stays calm. */
+static void my_step_form(Req *r, int64_t tid, const MeAction *a) {
+  const char *sk = arena_printf(r->a, "a%lld_status", (long long)a->id);
+  const char *rk = arena_printf(r->a, "a%lld_remark", (long long)a->id);
+  const char *const opts[] = {"in_progress", _("Started"), "done", _("Done"), NULL};
+  html(&r->out, "<details class=\"my-step\"><summary>%s</summary>", _("Started or done? Tell your coach"));
+  form_begin(r, arena_printf(r->a, "/t/%lld/plan/actions/%lld", (long long)tid, (long long)a->id), "form");
+  html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"/me\">");
+  field_select(r, &(Field){.name = sk, .label = _("How far are you with this step?"), .required = true,
+                           .value = strcmp(a->status, "planned") == 0 ? "in_progress" : "done"},
+               opts);
+  field_textarea(r, &(Field){.name = rk, .label = _("Want to add something?"), .value = "", .maxlength = 2000,
+                             .hint = _("Your coach reads it; others only when you share information about your plan "
+                                       "with them.")},
+                 2);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save"));
+  form_end(r);
+  html(&r->out, "</details>");
 }
 
 static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
@@ -346,7 +371,7 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
   for (int i = 0; i < p->ngoals; i++) {
     const MeGoal *g = &p->goals[i];
     html(&r->out, "<article class=\"goal\"><h3>%s</h3><p class=\"muted small\">%s %s</p>", g->title, _("Reached by"),
-         g->time_bound);
+         date_words(r->a, g->time_bound));
     if (g->nactions == 0) {
       html(&r->out, "<p class=\"muted\">%s</p></article>", _("No steps for this goal yet."));
       continue;
@@ -357,8 +382,11 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
       const char *badge = strcmp(a->status, "done") == 0      ? "badge badge-ok"
                           : strcmp(a->status, "dropped") == 0 ? "badge badge-muted"
                                                               : "badge";
-      html(&r->out, "<li><span class=\"%s\">%s</span> %s<br><span class=\"muted small\">%s: %s · %s %s</span></li>",
-           badge, action_status_plain(a->status), a->text, _("Who"), action_owner_plain(a), _("by"), a->due_on);
+      html(&r->out, "<li><span class=\"%s\">%s</span> %s<br><span class=\"muted small\">%s: %s · %s %s</span>",
+           badge, action_status_plain(a->status), a->text, _("Who"), action_owner_plain(a), _("by"),
+           date_words(r->a, a->due_on));
+      if (strcmp(a->owner_kind, "participant") == 0 && strcmp(a->status, "dropped") != 0) my_step_form(r, tid, a);
+      html(&r->out, "</li>");
     }
     html(&r->out, "</ul></article>");
   }
@@ -366,7 +394,7 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
        _("See the whole plan, with all details and earlier versions"));
   if (p->p_at) {
     html(&r->out, "<p><span class=\"badge badge-ok\">%s</span> %s</p>", _("Confirmed"),
-         arena_printf(r->a, _("You confirmed this plan on %s."), arena_strndup(r->a, fmt_time(r, p->p_at), 10)));
+         arena_printf(r->a, _("You confirmed this plan on %s."), date_local_words(r->a, p->p_at)));
   } else {
     html(&r->out, "<p><span class=\"badge badge-warn\">%s</span> %s</p>", _("Not yet confirmed"),
          _("You have not confirmed this version of your plan yet. Read it calmly; if something is not right, tell "
@@ -399,7 +427,7 @@ static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
     html(&r->out, "<h3>%s</h3><ul class=\"plain\">", _("What you wrote last"));
     for (int i = 0; i < n; i++)
       html(&r->out, "<li><a href=\"/t/%lld/notes/%lld\">%s</a> <span class=\"muted small\">%s · %s</span></li>",
-           (long long)tid, (long long)notes[i].id, notes[i].title, arena_strndup(r->a, fmt_time(r, notes[i].created_at), 10),
+           (long long)tid, (long long)notes[i].id, notes[i].title, date_local_words(r->a, notes[i].created_at),
            label_category(notes[i].category));
     html(&r->out, "</ul>");
   }
@@ -482,6 +510,8 @@ static int get_me(Req *r) {
 /* One trajectory on /shared, read before anything is written. */
 typedef struct SharedRow {
   int64_t tid, pid, visible;
+  int64_t my_actions; /* actions of the current plan the partner owns and has still to do (0 when the plan is
+                         not theirs to see) */
   const char *first, *last, *phase;
   Grounds g;
 } SharedRow;
@@ -522,29 +552,48 @@ static int get_shared(Req *r) {
   if (rc != DB_DONE) return http_db_error(r, rc);
 
   /* the one door for each trajectory, then one access-log batch for all that are listed */
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  int ne = 0;
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(2 * n + 1));
+  int ne = 0, listed = 0;
   for (int i = 0; i < n; i++) {
     if ((rc = policy_trajectory(r->db, r->user, rows[i].tid, &rows[i].g, &rows[i].pid)) != DB_OK)
       return http_db_error(r, rc);
     if (rows[i].g == GROUNDS_NONE) continue; /* not shown */
+    listed++;
     entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].tid, .item = "trajectory",
                                  .action = "list", .outcome = "ok", .grounds = grounds_name(rows[i].g)};
+    /* the partner's own actions of the plan still to do, counted only while the plan is theirs to see */
+    int64_t vid, open;
+    if ((rc = plan_member_open_actions(r->db, rows[i].tid, r->user->id, &vid, &open)) != DB_OK) return http_db_error(r, rc);
+    if (!vid || !open) continue;
+    Grounds pg;
+    int64_t consent;
+    if ((rc = policy_item(r->db, r->user, vid, today, &pg, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
+    if (pg == GROUNDS_NONE) continue;
+    rows[i].my_actions = open;
+    entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].tid,
+                                 .item = arena_printf(r->a, "plan:%lld", (long long)vid), .action = "list",
+                                 .outcome = "ok", .grounds = grounds_name(pg), .consent_id = consent};
   }
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Shared with me"));
   html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Information shared with you"),
        _("You see only what the participant, or the person the information belongs to, agreed to share with you."));
-  if (ne) {
+  if (listed) {
     html(&r->out, "<ul class=\"cards\">");
     for (int i = 0; i < n; i++) {
       const SharedRow *w = &rows[i];
       if (w->g == GROUNDS_NONE) continue;
-      html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %s</p></li>",
+      html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %s</p>",
            (long long)w->tid, w->first, w->last, label_phase(w->phase),
            arena_printf(r->a, P_("%lld note shared with you", "%lld notes shared with you", w->visible),
                         (long long)w->visible));
+      if (w->my_actions)
+        html(&r->out, "<p><a href=\"/t/%lld/plan#my-actions\">%s</a></p>", (long long)w->tid,
+             arena_printf(r->a, P_("%lld action of the plan is yours to do", "%lld actions of the plan are yours to do",
+                                   w->my_actions),
+                          (long long)w->my_actions));
+      html(&r->out, "</li>");
     }
     html(&r->out, "</ul>");
   } else {

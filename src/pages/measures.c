@@ -85,13 +85,6 @@ static void lang_attr(Req *r, bool dutch) {
   if (dutch) html(&r->out, " lang=\"nl\"");
 }
 
-/* "YYYY-MM-DD" of unix seconds t (UTC), in the arena. */
-static const char *day_of(Req *r, int64_t t) {
-  char *d = arena_alloc(r->a, 11);
-  date_format((int32_t)(t / 86400), d);
-  return d;
-}
-
 /* Loads the article with this slug (slug not NULL) or else this id into *m. Returns DB_ROW, DB_DONE (none)
  * or an error code. */
 static int measure_load(Req *r, const char *slug, int64_t id, Measure *m) {
@@ -234,7 +227,7 @@ static int get_article(Req *r) {
   html(&r->out, "<p><a href=\"/measures\">%s</a></p><article class=\"measure\"><h1", _("All articles"));
   lang_attr(r, dutch);
   html(&r->out, ">%s</h1><p class=\"meta\"><span class=\"badge\">%s</span> %s %s</p>", title,
-       label_audience(m.audience), _("Last updated:"), day_of(r, m.updated_at));
+       label_audience(m.audience), _("Last updated:"), day_for(r, m.updated_at));
   if (!m.published)
     html(&r->out, "<p><span class=\"badge badge-warn\">%s</span> %s</p>", _("Not published"),
          _("Only administrators can see this article."));

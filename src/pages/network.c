@@ -4,14 +4,17 @@
  * coach's form to add a member, removing a member, and inviting a member to an account with a one-time
  * link.
  *
- * Every route goes through the one door (trajectory_door, which asks policy_trajectory): the map is for
- * the assigned coach, the participant and the trajectory's network members with an account; changes are
- * for the assigned coach only. A refusal writes a "denied" access-log entry and answers the same 404 page
- * as a trajectory that does not exist.
+ * Every route goes through the one door (trajectory_door, which asks policy_trajectory; object_door for a
+ * member's id): the map is for the assigned coach, the participant and the trajectory's network members
+ * with an account; changes are for the assigned coach only. A refusal writes a "denied" access-log entry —
+ * for a member's id on the file of the participant whose network that member is in — and answers the same
+ * 404 page as a trajectory that does not exist.
  *
  * What a network member sees is narrower than what the coach and the participant see: only the members
- * of their own side (the mere presence of, say, a psychologist in the care network is health information
- * the work side must not learn), never contact details, and only the consent lines that reach them.
+ * of their own side (the membership rule, POLICY_SQL_MEMBER_VISIBLE: the mere presence of, say, a
+ * psychologist in the care network is health information the work side must not learn), never contact
+ * details, and only the consent lines that reach them. The coach also sees the participant's own account
+ * (participant_account.c).
  *
  * Members are never deleted: removing sets removed_at, so consents that name them stay as history.
  *
@@ -41,7 +44,10 @@ enum { NAME_MAX_CHARS = 120, ORG_MAX_CHARS = 160, EMAIL_MAX = 254, PHONE_MAX_CHA
 
 /* ---- fixed lists ---- */
 
-/* The roles a network member can have (DOMAIN.md "The problem"), with their side. */
+/* The roles a network member can have, with their side (DOMAIN.md "Sides": the occupational physician is on
+ * the care side, a job-support service such as GTB on the work side). The side decides only which
+ * members see each other; health details are protected by the consent rule and its guardrail, which refuse
+ * them to every work-side member (policy_consent_allowed). */
 typedef struct MemberRole {
   const char *code, *label;
   bool work;
@@ -68,6 +74,7 @@ static const MemberRole member_roles[] = {
     {"benefits_agency", N_("Benefits agency"), true},
     {"career_counsellor", N_("Career counsellor"), true},
     {"job_coach", N_("Job coach"), true},
+    {"job_support", N_("Specialised job-support service (GTB)"), true},
     {"other_work", N_("Other work contact"), true},
 };
 
@@ -110,17 +117,20 @@ typedef struct Consent {
   const char *grantee_side, *category;
 } Consent;
 
-/* Loads the live members of trajectory tid, care side first. Allocates in the request arena. Returns a
- * DB code. */
+/* Loads the live members of trajectory tid that the membership rule lets the user see
+ * (POLICY_SQL_MEMBER_VISIBLE: the coach and the participant all, a member their own side), care side
+ * first. Allocates in the request arena. Returns a DB code. */
 static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
   Stmt *st = db_prepare(r->db, "SELECT m.id, m.side, m.role, m.name, m.organisation, m.email, m.phone, m.user_id, "
                                "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "
                                "CASE WHEN EXISTS (SELECT 1 FROM membership_requests q WHERE q.member_id = m.id "
                                "AND q.decided_at IS NULL) THEN 1 ELSE 0 END AS requested "
                                "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
-                               "WHERE m.trajectory_id = ? AND m.removed_at IS NULL ORDER BY m.side, m.id");
+                               "WHERE m.trajectory_id = ? AND m.removed_at IS NULL AND "
+                               POLICY_SQL_MEMBER_VISIBLE("m") " ORDER BY m.side, m.id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
+  policy_bind_member_filter(st, 2, r->user);
   size_t cap = 16;
   Member *v = arena_alloc(r->a, sizeof(Member) * cap);
   *n = 0;
@@ -418,16 +428,13 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
 
   const char *hidden_side = NULL;
   if (g == GROUNDS_MEMBER) {
-    /* a member sees their own side and the consents that reach them */
+    /* a member sees their own side (members_load applied the membership rule) and the consents that reach
+     * them */
     int64_t me;
     const char *my_side;
     if ((rc = my_membership(r, tid, &me, &my_side)) != DB_OK) return rc;
     hidden_side = strcmp(my_side, "work") == 0 ? "care" : "work";
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-      if (strcmp(v[i].side, my_side) == 0) v[k++] = v[i];
-    n = k;
-    k = 0;
     for (size_t i = 0; i < nc; i++)
       if (c[i].grantee_member_id == me ||
           (!c[i].grantee_member_id && c[i].grantee_side && strcmp(c[i].grantee_side, my_side) == 0))
@@ -446,17 +453,21 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   NetMap map = {.participant = who, .coaches = coaches, .ncoaches = ncoaches, .members = nm, .nmembers = n,
                 .consents = ncs, .nconsents = nc, .hidden_side = hidden_side};
 
-  page_begin(r, _("Network"));
+  if ((rc = case_page_begin(r, tid, g, _("Network"))) != DB_OK) return rc;
   html(&r->out, "<h1>%s %s</h1>", _("Network of"), who);
   trajectory_subnav(r, tid, g, "network");
   if (g == GROUNDS_MEMBER)
     html(&r->out, "<p class=\"muted\">%s</p>",
          _("You see the members of your own side of the network and what is shared with you."));
+  /* the map, and the same map as a list that the style sheet shows instead on a narrow screen */
   html(&r->out, "<figure class=\"card netmap\">");
   html_markup(&r->out, netmap_svg(r->a, &map));
-  html(&r->out, "<figcaption class=\"muted small\">%s</figcaption></figure>",
+  html_markup(&r->out, netmap_list(r->a, &map));
+  html(&r->out, "<figcaption class=\"muted small\"><span class=\"caption-map\">%s</span>"
+                "<span class=\"caption-list\">%s</span></figcaption></figure>",
        _("The participant in the middle, the care network on the left, the work network on the right and the "
-         "coach as the bridge. A blue line is a live consent: the categories of information that are shared."));
+         "coach as the bridge. A blue line is a live consent: the categories of information that are shared."),
+       _("The network as a list: who is in it, and which information each member receives from whom."));
 
   html(&r->out, "<div class=\"grid cols-2\">");
   side_list(r, tid, false, v, n, c, nc, who, coach, contacts, hidden_side);
@@ -468,6 +479,7 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   html(&r->out, "</ul><p class=\"muted small\">%s</p></section>",
        _("The coach is the contact person for everybody in the network and passes information on only with the "
          "consent of the party it belongs to."));
+  if (coach && (rc = participant_account_section(r, tid, pid)) != DB_OK) return rc;
   if (coach) add_form(r, tid);
   page_end(r);
   return DB_OK;
@@ -595,18 +607,17 @@ static int post_network(Req *r) {
 
 /* ---- POST /t/{id}/network/{mid}/remove ---- */
 
-/* A member id that is not a live member of this trajectory: an access attempt, logged, answered 404. */
-static int member_denied(Req *r, int64_t pid, int64_t tid, const char *item) {
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item,
-                                        .action = "update", .outcome = "denied", .grounds = "coach"});
-  return rc == DB_OK ? http_error(r, 404, NULL) : http_db_error(r, rc);
+/* A member id that is not a live member of this trajectory: an access attempt, logged against the
+ * participant whose network the member is in (or nobody: store/owner.h), answered 404. */
+static int member_denied(Req *r, int64_t mid, const char *item) {
+  return object_refused(r, OWNER_MEMBER, mid, item, "update", "coach");
 }
 
 static int post_remove(Req *r) {
   Grounds g;
   int64_t pid, tid = r->ids[0], mid = r->ids[1];
   const char *item = arena_printf(r->a, "member:%lld", (long long)mid);
-  int s = trajectory_door(r, item, "update", GROUNDS_COACH, &g, &pid);
+  int s = object_door(r, OWNER_MEMBER, mid, item, "update", GROUNDS_COACH, &g, &pid);
   if (s) return s;
   int64_t now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
@@ -620,7 +631,7 @@ static int post_remove(Req *r) {
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
   if (db_changes(r->db) != 1) { /* not a live member of this trajectory: a forged or stale id */
     db_rollback(r->db);
-    return member_denied(r, pid, tid, item);
+    return member_denied(r, mid, item);
   }
   st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
   if (!st) return http_db_error(r, DB_ERROR);
@@ -658,17 +669,10 @@ static void invited_page(Req *r, int64_t tid, const char *name, const char *toke
          _("The invitation link was sent to this person's own e-mail address."));
   } else {
     html(&r->out, "<p>%s <strong>%s</strong></p>", _("Hand this link to:"), name);
-    html(&r->out, "<p class=\"one-time-link\"><code data-copy>%s</code></p>", link_url(r->a, token));
-    html(&r->out, "<p>%s</p>",
-         _("With this link the person chooses a password (and sets up two-step verification where that is "
-           "required) and then sees this trajectory only, and only what the participant agreed to share."));
-    html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("It works one time."),
-         _("Until it is used or expires, only you can see it again, here; nobody else gets a link for this "
-           "person meanwhile."),
-         _("Valid until:"), fmt_time(r, expires));
-    html(&r->out, "<p class=\"muted small\">%s</p>",
-         _("The portal does not send e-mail yet: hand the link to the person themselves, through a channel only "
-           "this person can read, and do not keep a copy."));
+    link_handover(r, token,
+                  _("With this link the person chooses a password (and sets up two-step verification where that is "
+                    "required) and then sees this trajectory only, and only what the participant agreed to share."),
+                  expires);
   }
   html(&r->out, "<p><a href=\"/t/%lld/network\">%s</a></p></section>", (long long)tid, _("Back to the network"));
   page_end(r);
@@ -689,7 +693,7 @@ static int post_invite(Req *r) {
   Grounds g;
   int64_t pid, tid = r->ids[0], mid = r->ids[1];
   const char *item = arena_printf(r->a, "member:%lld", (long long)mid);
-  int s = trajectory_door(r, item, "update", GROUNDS_COACH, &g, &pid);
+  int s = object_door(r, OWNER_MEMBER, mid, item, "update", GROUNDS_COACH, &g, &pid);
   if (s) return s;
 
   int rc = db_begin(r->db);
@@ -705,7 +709,7 @@ static int post_invite(Req *r) {
   if (rc != DB_ROW) {
     db_done(st);
     db_rollback(r->db);
-    return rc == DB_DONE ? member_denied(r, pid, tid, item) : http_db_error(r, rc);
+    return rc == DB_DONE ? member_denied(r, mid, item) : http_db_error(r, rc);
   }
   const char *name = db_text_copy(r, st, "name"), *email = db_text_copy(r, st, "email");
   const char *side = db_text_copy(r, st, "side"), *role = db_text_copy(r, st, "role");
@@ -794,10 +798,11 @@ int member_options(Req *r, int64_t tid, const char *const *lead, const char ***o
   int n = 0;
   const char **opts = arena_alloc(r->a, sizeof *opts * (CAP * 2 + 16));
   for (int i = 0; lead && lead[i] && n < 14; i++) opts[n++] = lead[i];
-  Stmt *st = db_prepare(r->db, "SELECT id, name, side FROM network_members WHERE trajectory_id = ? "
-                               "AND removed_at IS NULL ORDER BY side, name");
+  Stmt *st = db_prepare(r->db, "SELECT m.id, m.name, m.side FROM network_members m WHERE m.trajectory_id = ? "
+                               "AND m.removed_at IS NULL AND " POLICY_SQL_MEMBER_VISIBLE("m") " ORDER BY m.side, m.name");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
+  policy_bind_member_filter(st, 2, r->user);
   int rc, members = 0;
   while (members++ < CAP && (rc = db_step(st)) == DB_ROW) {
     opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));

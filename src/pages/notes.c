@@ -73,7 +73,10 @@ static void note_form(Req *r, int64_t tid, Grounds g) {
                    opts);
   }
   field_textarea(r, &(Field){.name = "body", .label = _("Note"), .value = form_str(r, "body"), .required = true,
-                             .hint = _("You can use Markdown: **bold**, lists with -, links."), .maxlength = BODY_MAX},
+                             .hint = reader_plain(r) ? _("Put ** around words to make them bold; start a line with - "
+                                                         "for a list.")
+                                                     : _("You can use Markdown: **bold**, lists with -, links."),
+                             .maxlength = BODY_MAX},
                  8);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save note"));
   form_end(r);
@@ -97,13 +100,21 @@ static Note note_from_row(Req *r, Stmt *st) {
                 .source_member = !db_null(st, "source_member_id")};
 }
 
-/* Writes one note as an article. */
-static void note_article(Req *r, int64_t tid, const Note *n) {
-  html(&r->out, "<article class=\"note\" id=\"note-%lld\"><header><h3><a href=\"/t/%lld/notes/%lld\">%s</a></h3>",
-       (long long)n->id, (long long)tid, (long long)n->id, n->title);
-  html(&r->out, "<p class=\"meta\"><span class=\"badge\">%s</span> %s %s · %s %s · %s</p></header>",
-       label_category(n->category), _("Source:"), n->source_member ? name_or_hidden(n->source_name) : _("the participant"),
-       _("written by"), name_or_hidden(n->author), fmt_time(r, n->created_at));
+/* Writes one note as an article: in a list its title is an h3 that links to the note; on the note's own
+ * page (single) the title is the page's h1. */
+static void note_article(Req *r, int64_t tid, const Note *n, bool single) {
+  if (single)
+    html(&r->out, "<article class=\"note\" id=\"note-%lld\"><header><h1>%s</h1>", (long long)n->id, n->title);
+  else
+    html(&r->out, "<article class=\"note\" id=\"note-%lld\"><header><h3><a href=\"/t/%lld/notes/%lld\">%s</a></h3>",
+         (long long)n->id, (long long)tid, (long long)n->id, n->title);
+  /* the participant reads her own information as hers ("Source: you"); the others read whose it is */
+  const char *source = !n->source_member && reader_plain(r)
+                           ? _("Source: you")
+                           : arena_printf(r->a, _("Source: %s"),
+                                          n->source_member ? name_or_hidden(n->source_name) : _("the participant"));
+  html(&r->out, "<p class=\"meta\"><span class=\"badge\">%s</span> %s · %s %s · %s</p></header>",
+       label_category(n->category), source, _("written by"), name_or_hidden(n->author), time_for(r, n->created_at));
   html_markup(&r->out, markdown_render(r->a, n->body, strlen(n->body)));
   html(&r->out, "</article>");
 }
@@ -186,7 +197,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
   rc = items_disclose(r, pid, tid, g, "notes", *q ? "search" : "list", "note", ids, n);
   if (rc != DB_OK) return http_db_error(r, rc);
 
-  page_begin(r, _("Notes"));
+  if ((rc = case_page_begin(r, tid, g, _("Notes"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Notes"));
   trajectory_subnav(r, tid, g, "notes");
   html(&r->out, "<form method=\"get\" action=\"/t/%lld/notes\" class=\"search\" role=\"search\">", (long long)tid);
@@ -206,7 +217,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
   } else {
     html(&r->out, "<p class=\"muted\">%s</p>", arena_printf(r->a, P_("%lld note", "%lld notes", total), (long long)total));
     for (int i = 0; i < n; i++)
-      if (ids[i]) note_article(r, tid, &notes[i]);
+      if (ids[i]) note_article(r, tid, &notes[i], false);
     int64_t pages = (total + cfg.page_size - 1) / cfg.page_size;
     if (pages > 1) {
       html(&r->out, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
@@ -313,9 +324,9 @@ static int get_note(Req *r) {
   }
   Note note = note_from_row(r, st);
   db_done(st);
-  page_begin(r, note.title);
+  if ((rc = case_page_begin(r, tid, tg, note.title)) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p>", (long long)tid, _("All notes"));
-  note_article(r, tid, &note);
+  note_article(r, tid, &note, true);
   page_end(r);
   return 200;
 }

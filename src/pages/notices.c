@@ -19,16 +19,6 @@
 #include "store/membership.h"
 #include "store/notices.h"
 
-/* "YYYY-MM-DD" (UTC) of unix time t, in the arena. */
-static const char *fmt_day(Req *r, int64_t t) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return arena_strdup(r->a, buf);
-}
-
 const char *notices_next(Req *r, int64_t uid, const char *next) {
   Notice *v;
   size_t n;
@@ -45,10 +35,10 @@ static void notice_card(Req *r, const Notice *k) {
        (long long)k->id, (long long)k->id, _("Your password was reset"));
   if (k->by_name)
     html(&r->out, "<p>%s</p>",
-         arena_printf(r->a, _("On %s the administrator %s reset your password."), fmt_day(r, k->at), k->by_name));
+         arena_printf(r->a, _("On %s the administrator %s reset your password."), day_for(r, k->at), k->by_name));
   else
     html(&r->out, "<p>%s</p>",
-         arena_printf(r->a, _("On %s your password was reset from the server's command line."), fmt_day(r, k->at)));
+         arena_printf(r->a, _("On %s your password was reset from the server's command line."), day_for(r, k->at)));
   html(&r->out, "<p>%s</p>",
        _("If you did not ask for this yourself, tell the privacy officer of the portal: the access log shows who "
          "did it and from where."));

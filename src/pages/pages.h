@@ -7,6 +7,7 @@
 
 #include "http/http.h"
 #include "policy/policy.h"
+#include "core/text.h"
 #include "store/owner.h"
 
 extern const Route static_routes[];     /* static.c: assets, health check */
@@ -30,6 +31,7 @@ extern const Route protocol_routes[];   /* protocol.c: phases with protocols, cl
 extern const Route plan_routes[];       /* plan.c: the SMART action plan, its versions and confirmations */
 extern const Route measures_routes[];   /* measures.c: the knowledge base of measures (articles) */
 extern const Route notices_routes[];    /* notices.c: after sign-in: account notices, membership requests */
+extern const Route participant_account_routes[]; /* participant_account.c: the participant's account, invitation */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -71,10 +73,22 @@ int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list
                    const char *kind, int64_t *ids, int n);
 /* The section links of a trajectory (overview, notes, network, consents); current is the key shown. */
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
+/* page_begin for every page of trajectory tid (/t/{id}/...): the title "<page> · <participant's name>" and,
+ * at the top of the content, the case header — whose file this is: the participant's name, the phase and the
+ * coaches for everyone who may open the trajectory, the date of birth for its coaches only (g: the reader's
+ * grounds from the one door). Call after the door let the user in and after the page's access-log entry: the
+ * header shows nothing the view of the trajectory does not cover. Returns a DB code; on an error nothing was
+ * written (answer with http_db_error). trajectory.c. */
+int case_page_begin(Req *r, int64_t tid, Grounds g, const char *page);
 
 /* Options for a <select> of the trajectory's live network members ("id", "Name (care|work)" pairs, at most
  * 64), after the NULL-terminated value/label pairs in lead; NULL-terminated; arena. network.c. */
 int member_options(Req *r, int64_t tid, const char *const *lead, const char ***out);
+
+/* The card "The participant's account" for an assigned coach of trajectory tid (participant pid): no account,
+ * invited (the link pending is offered again only to its maker) or active, with a link to the invitation
+ * page where one is offered. Returns a DB code. participant_account.c. */
+int participant_account_section(Req *r, int64_t tid, int64_t pid);
 
 /* Translated labels shared between pages. */
 const char *referral_status_label(const char *status); /* referral.c */
@@ -124,5 +138,12 @@ const char *network_role_label(const char *code);
  * changed elsewhere. Call inside the caller's transaction, e.g. right after registering a trajectory, so
  * that it keeps the template as it was at its start. Returns a DB code. protocol.c. */
 int protocol_start(Req *r, int64_t tid);
+
+/* Tenths of hours a week as text ("20", "19.5"; hours_format), in the request's arena. */
+static inline const char *hours_text_of(Req *r, int64_t tenths) {
+  char b[24];
+  hours_format(tenths, b);
+  return arena_strdup(r->a, b);
+}
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * plan.c — the SMART action plan of a trajectory: the current version (/t/{id}/plan), one version and its
  * comparison with the previous one (/t/{id}/plan/{vid}), the coach's edit form (/t/{id}/plan/edit), saving
- * a new version (POST /t/{id}/plan) and the confirmations of the participant and the coach
- * (POST /t/{id}/plan/{vid}/confirm).
+ * a new version (POST /t/{id}/plan), the confirmations of the participant, the coach and the members who own
+ * actions (POST /t/{id}/plan/{vid}/confirm), and the owners' updates of their actions.
  *
  * A version of the plan is case information like a note: one row in `items` (kind 'plan', category
  * 'plan', the participant as source party, the coach as author, a Markdown rendering as body for search)
@@ -14,7 +14,16 @@
  *
  * Versions are never edited: adjusting the plan (bijsturing) saves a new version with a reason. The edit
  * form carries the version it started from (base_version); when somebody else saved a version in the
- * meantime, the save is refused with 409 and the form comes back with what the user typed.
+ * meantime, the save is refused with 409 and the form comes back with what the user typed. The form starts
+ * with one goal and one action (a stored plan: its own goals and actions); "Add goal" / "Add action" submit
+ * it, and it comes back with one more row and everything typed, nothing saved — no script needed.
+ *
+ * The owners of actions act on the current version without a new one (POST /t/{id}/plan/actions/{aid}):
+ * the participant and a network member mark their own action started or done, with an optional remark that
+ * is the owner's information (an item with the owner as source party, seen by the visibility rule), while
+ * the one door lets them see the version. A later version keeps the status and the update of an action that
+ * did not change (store/plan.h). The network members owning actions of a version confirm it beside the
+ * participant and the coach; when all have, the protocol step "have the plan confirmed" is ticked.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,20 +36,26 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/plan.h"
 
 enum {
-  GOALS_MAX = 5,     /* goal rows in the edit form */
-  ACTIONS_MAX = 4,   /* action rows per goal */
+  GOALS_MAX = 8,     /* goals of a version (the edit form starts with one and adds rows on request) */
+  ACTIONS_MAX = 8,   /* actions per goal */
   VERSIONS_MAX = 200, /* versions listed on the plan page */
   TITLE_MAX = 200,
   SMART_MAX = 2000,
   ACTION_MAX = 1000,
   REASON_MAX = 2000,
+  REMARK_MAX = 2000, /* an owner's remark on their action */
 };
 
-/* An action as stored: owner is "participant", "coach" or a member id in decimal (the form's value). */
+/* An action as stored: owner is "participant", "coach" or a member id in decimal (the form's value). upd: the
+ * owner's latest status update (NULL: none); remark: its remark when the reader may see it (else NULL). */
 typedef struct PlanAction {
+  int64_t id;
   const char *text, *owner, *owner_label, *due_on, *status, *measure;
+  const PlanUpdateShown *upd;
+  const char *remark;
 } PlanAction;
 
 typedef struct PlanGoal {
@@ -50,12 +65,15 @@ typedef struct PlanGoal {
   int nactions;
 } PlanGoal;
 
-/* One version with its confirmations; texts live in the request arena. p_name/c_name NULL: not confirmed. */
+/* One version with its confirmations; texts live in the request arena. p_name/c_name NULL: not confirmed.
+ * members: the network members owning its actions, with their confirmations (loaded with the version). */
 typedef struct PlanVersion {
   int64_t item_id, trajectory_id, version, created_at, p_at, c_at;
   const char *reason, *author, *p_name, *c_name;
   PlanGoal goals[GOALS_MAX];
   int ngoals;
+  PlanMemberConfirm *members;
+  int nmembers;
 } PlanVersion;
 
 static const char *const action_statuses[] = {"planned", "in_progress", "done", "dropped", NULL};
@@ -187,7 +205,7 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
   for (int i = 0; i < v->ngoals; i++) {
     PlanGoal *g = &v->goals[i];
     /* the owner is named only to whom the membership rule allows it */
-    st = db_prepare(r->db, "SELECT a.text, a.owner_kind, a.owner_member_id, a.due_on, a.status, a.measure_slug, "
+    st = db_prepare(r->db, "SELECT a.id, a.text, a.owner_kind, a.owner_member_id, a.due_on, a.status, a.measure_slug, "
                            "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name, "
                            "m.removed_at AS owner_removed FROM plan_actions a "
                            "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
@@ -197,6 +215,7 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
     while (g->nactions < ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
       PlanAction *a = &g->actions[g->nactions++];
       const char *kind = db_text(st, "owner_kind");
+      a->id = db_int(st, "id");
       a->text = db_text_copy(r, st, "text");
       a->due_on = db_text_copy(r, st, "due_on");
       a->status = db_text_copy(r, st, "status");
@@ -208,14 +227,48 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
                              : arena_printf(r->a, "%s (%s)", db_text(st, "owner_name"), _("no longer in the network"));
       } else {
         a->owner = strcmp(kind, "coach") == 0 ? "coach" : "participant";
-        a->owner_label = strcmp(kind, "coach") == 0 ? _("The coach") : _("The participant");
+        a->owner_label = strcmp(kind, "coach") == 0 ? _("The coach") : reader_plain(r) ? _("You") : _("The participant");
       }
     }
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return rc;
   }
+  /* the owners' latest status updates, and the members who confirm the version beside participant and coach */
+  PlanUpdateShown *ups;
+  int nups;
+  if ((rc = plan_version_updates(r->db, r->a, r->user, item_id, &ups, &nups)) != DB_OK) return rc;
+  for (int k = 0; k < nups; k++)
+    for (int i = 0; i < v->ngoals; i++)
+      for (int j = 0; j < v->goals[i].nactions; j++)
+        if (v->goals[i].actions[j].id == ups[k].action_id) v->goals[i].actions[j].upd = &ups[k];
+  if ((rc = plan_member_confirmations(r->db, r->a, r->user, item_id, &v->members, &v->nmembers)) != DB_OK) return rc;
   return DB_ROW;
 }
+
+/* The remarks of the owners' updates of version v that the user may see (the one door, per remark: each is
+ * the owner's information), set on their actions; each one shown gets a "view" entry in entries[*ne] (room
+ * for one per action). Returns a DB code. */
+static int remarks_disclose(Req *r, int64_t tid, int64_t pid, PlanVersion *v, const char *today, AuditEntry *entries,
+                            int *ne) {
+  for (int i = 0; i < v->ngoals; i++)
+    for (int j = 0; j < v->goals[i].nactions; j++) {
+      PlanAction *a = &v->goals[i].actions[j];
+      if (!a->upd || !a->upd->remark_item_id) continue;
+      Grounds g;
+      int64_t consent;
+      ItemRef it = {0};
+      int rc = policy_item(r->db, r->user, a->upd->remark_item_id, today, &g, &consent, &it);
+      if (rc != DB_OK) return rc;
+      if (g == GROUNDS_NONE || it.trajectory_id != tid) continue;
+      if ((rc = plan_remark_body(r->db, r->a, a->upd->remark_item_id, &a->remark)) != DB_OK) return rc;
+      if (!a->remark) continue;
+      entries[(*ne)++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                      .item = arena_printf(r->a, "plan_remark:%lld", (long long)a->upd->remark_item_id),
+                                      .action = "view", .outcome = "ok", .grounds = grounds_name(g), .consent_id = consent};
+    }
+  return DB_OK;
+}
+
 
 /* Asks the one door about version item vid of trajectory tid and writes the read to the access log
  * (action "view", outcome ok or denied, with grounds and consent) unless entry is not NULL, in which
@@ -307,15 +360,46 @@ static void measure_show(Req *r, const Measures *ms, const char *slug) {
 static void confirmations(Req *r, const PlanVersion *v) {
   html(&r->out, "<dl class=\"confirmations\"><dt>%s</dt><dd>", _("Participant"));
   if (v->p_name)
-    html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->p_name, fmt_time(r, v->p_at));
+    html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->p_name, time_for(r, v->p_at));
   else
     html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
   html(&r->out, "</dd><dt>%s</dt><dd>", _("Coach"));
   if (v->c_name)
-    html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->c_name, fmt_time(r, v->c_at));
+    html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->c_name, time_for(r, v->c_at));
   else
     html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
-  html(&r->out, "</dd></dl>");
+  html(&r->out, "</dd>");
+  /* the network members who own actions of this version confirm it too; those the reader may not know of
+   * (the membership rule) are left out here: the actions already name them neutrally */
+  for (int i = 0; i < v->nmembers; i++) {
+    const PlanMemberConfirm *m = &v->members[i];
+    if (!m->name) continue;
+    html(&r->out, "<dt>%s</dt><dd>", m->name);
+    if (m->at)
+      html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), name_or_hidden(m->by_name),
+           time_for(r, m->at));
+    else if (!m->has_account)
+      html(&r->out, "<span class=\"badge badge-muted\">%s</span> <span class=\"small muted\">%s</span>",
+           _("Not yet confirmed"), _("No account in the portal: the coach records the agreement on the protocol."));
+    else
+      html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
+    html(&r->out, "</dd>");
+  }
+  html(&r->out, "</dl>");
+}
+
+/* How an owner's latest update of an action reads under its status: who marked it and when, and the remark
+ * when the reader may see it. */
+static void update_note(Req *r, const PlanAction *a) {
+  if (!a->upd) return;
+  html(&r->out, "<br><span class=\"small muted\">%s</span>",
+       arena_printf(r->a, _("Marked by %s on %s"), name_or_hidden(a->upd->by_name),
+                    day_for(r, a->upd->at)));
+  if (a->remark) {
+    html(&r->out, "<br><span class=\"small\">%s ", _("Remark:"));
+    html_text_lines(&r->out, a->remark);
+    html(&r->out, "</span>");
+  }
 }
 
 /* The goals and actions of a version, readable on a phone: a heading per goal (h4 when nested under an
@@ -338,7 +422,7 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
       html_text_lines(&r->out, goal_field(g, k));
       html(&r->out, "</dd>");
     }
-    html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Time-bound: reached by"), g->time_bound);
+    html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Time-bound: reached by"), date_for(r, g->time_bound));
     if (g->nactions == 0) {
       html(&r->out, "<p class=\"muted\">%s</p>", _("No actions for this goal yet."));
     } else {
@@ -352,8 +436,10 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
         const PlanAction *a = &g->actions[j];
         /* data-label: on a phone the rows stack and each value shows its column's name */
         html(&r->out, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                      "<td data-label=\"%s\">%s</td><td data-label=\"%s\">", a->text, _("Owner"), a->owner_label,
-             _("Due"), a->due_on, _("Status"), label_status(a->status), _("Measure"));
+                      "<td data-label=\"%s\">%s", a->text, _("Owner"), a->owner_label, _("Due"), date_for(r, a->due_on),
+             _("Status"), label_status(a->status));
+        update_note(r, a);
+        html(&r->out, "</td><td data-label=\"%s\">", _("Measure"));
         measure_show(r, ms, a->measure);
         html(&r->out, "</td></tr>");
       }
@@ -365,7 +451,7 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
 
 /* The version's heading line: number, author, time, reason. */
 static void version_meta(Req *r, const PlanVersion *v) {
-  html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), name_or_hidden(v->author), fmt_time(r, v->created_at));
+  html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), name_or_hidden(v->author), time_for(r, v->created_at));
   if (v->reason && *v->reason) {
     html(&r->out, "<p><strong>%s</strong> ", _("Reason for the change:"));
     html_text_lines(&r->out, v->reason);
@@ -373,19 +459,93 @@ static void version_meta(Req *r, const PlanVersion *v) {
   }
 }
 
-/* A confirm button for the user's party (participant or coach) when the version is the latest and that
- * party has not confirmed it yet. */
-static void confirm_form(Req *r, int64_t tid, Grounds tg, const PlanVersion *v, bool latest) {
+/* Whether live member `member` (0: none) owns an action of v and has not confirmed v yet (*owner: owns one). */
+static bool member_to_confirm(const PlanVersion *v, int64_t member, bool *owner) {
+  *owner = false;
+  for (int i = 0; member && i < v->nmembers; i++)
+    if (v->members[i].member_id == member) {
+      *owner = true;
+      return v->members[i].at == 0;
+    }
+  return false;
+}
+
+/* A confirm button for the user's party (participant, coach, or the network member `member` owning one of its
+ * actions) when the version is the latest and that party has not confirmed it yet. */
+static void confirm_form(Req *r, int64_t tid, Grounds tg, int64_t member, const PlanVersion *v, bool latest) {
   if (!latest) return;
-  bool mine = (tg == GROUNDS_SELF && !v->p_name) || (tg == GROUNDS_COACH && !v->c_name);
+  bool owner;
+  bool as_member = tg == GROUNDS_MEMBER && member_to_confirm(v, member, &owner);
+  bool mine = (tg == GROUNDS_SELF && !v->p_name) || (tg == GROUNDS_COACH && !v->c_name) || as_member;
   if (!mine) return;
   form_begin(r, arena_printf(r->a, "/t/%lld/plan/%lld/confirm", (long long)tid, (long long)v->item_id), "form");
   html(&r->out, "<p class=\"hint\">%s</p><div class=\"actions\"><button type=\"submit\" class=\"primary\">%s %lld</button>"
                 "</div>",
-       tg == GROUNDS_SELF ? _("Confirm that you agree with this version of your action plan.")
-                          : _("Confirm this version as the coach."),
+       tg == GROUNDS_SELF    ? _("Confirm that you agree with this version of your action plan.")
+       : tg == GROUNDS_COACH ? _("Confirm this version as the coach.")
+                             : _("You own actions in this plan. Confirm that you agree with this version."),
        _("Confirm version"), (long long)v->version);
   form_end(r);
+}
+
+/* Whether the user owns action a: the participant their own, a network member (live membership `member`)
+ * theirs. */
+static bool owns_action(Grounds tg, int64_t member, const PlanAction *a) {
+  if (tg == GROUNDS_SELF) return strcmp(a->owner, "participant") == 0;
+  if (tg == GROUNDS_MEMBER && member && a->owner[0] >= '1' && a->owner[0] <= '9')
+    return strtoll(a->owner, NULL, 10) == member;
+  return false;
+}
+
+static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open);
+
+/* The form an owner marks one of their actions with: started or done, and an optional remark. After a refused
+ * update the values come back as posted. next: where to go after saving. */
+static void action_mark_form(Req *r, int64_t tid, Grounds tg, const PlanAction *a, const char *next) {
+  const char *sk = arena_printf(r->a, "a%lld_status", (long long)a->id);
+  const char *rk = arena_printf(r->a, "a%lld_remark", (long long)a->id);
+  const char *value = form_str(r, sk);
+  if (!*value) value = strcmp(a->status, "planned") == 0 ? "in_progress" : "done";
+  const char *const opts[] = {"in_progress", _("Started"), "done", _("Done"), NULL};
+  form_begin(r, arena_printf(r->a, "/t/%lld/plan/actions/%lld", (long long)tid, (long long)a->id), "form");
+  html(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
+  field_select(r, &(Field){.name = sk, .label = _("Mark this action as"), .value = value, .required = true}, opts);
+  field_textarea(r, &(Field){.name = rk, .label = _("Remark"), .value = form_str(r, rk), .maxlength = REMARK_MAX,
+                             .hint = tg == GROUNDS_SELF
+                                         ? _("Your coach reads it; others only when you share information about your "
+                                             "plan with them.")
+                                         : _("The coach reads it; others only when you share information about the plan "
+                                             "with them.")},
+                 2);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save the status"));
+  form_end(r);
+}
+
+/* "Your actions": the actions of the current version v that the user owns, each with the form to mark it.
+ * Nothing when the user owns none. */
+static void my_actions(Req *r, int64_t tid, Grounds tg, int64_t member, const PlanVersion *v) {
+  int mine = 0;
+  for (int i = 0; i < v->ngoals; i++)
+    for (int j = 0; j < v->goals[i].nactions; j++) mine += owns_action(tg, member, &v->goals[i].actions[j]);
+  if (!mine) return;
+  html(&r->out, "<section class=\"card\" id=\"my-actions\" aria-labelledby=\"h-my-actions\"><h2 id=\"h-my-actions\">%s</h2>"
+                "<p class=\"hint\">%s</p>",
+       _("Your actions"),
+       _("Mark an action started or done when it is. The coach sees it at once; the plan itself does not change."));
+  for (int i = 0; i < v->ngoals; i++)
+    for (int j = 0; j < v->goals[i].nactions; j++) {
+      const PlanAction *a = &v->goals[i].actions[j];
+      if (!owns_action(tg, member, a)) continue;
+      html(&r->out, "<article class=\"my-action\" id=\"action-%lld\"><h3>%s</h3><p class=\"small muted\">%s</p><p>%s",
+           (long long)a->id, a->text, arena_printf(r->a, _("Due %s"), date_for(r, a->due_on)),
+           arena_printf(r->a, _("Status: %s"), label_status(a->status)));
+      update_note(r, a);
+      html(&r->out, "</p>");
+      if (strcmp(a->status, "dropped") != 0)
+        action_mark_form(r, tid, tg, a, arena_printf(r->a, "/t/%lld/plan", (long long)tid));
+      html(&r->out, "</article>");
+    }
+  html(&r->out, "</section>");
 }
 
 /* One row of the version list as read from the list query. */
@@ -421,8 +581,9 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
   if (n == VERSIONS_MAX) rc = DB_DONE;
   if (rc != DB_DONE) return http_db_error(r, rc);
 
-  /* check each listed version with the C rule; the newest one allowed is shown in full */
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
+  /* check each listed version with the C rule; the newest one allowed is shown in full (room for the entries
+   * of its remarks too) */
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1 + GOALS_MAX * ACTIONS_MAX));
   bool *shown = arena_alloc(r->a, sizeof *shown * (size_t)(n + 1));
   int ne = 0, current = -1;
   entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "plan", .action = "list",
@@ -444,14 +605,20 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
   PlanVersion v;
   if (current >= 0) {
     if ((rc = version_load(r, rows[current].item_id, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+    if ((rc = remarks_disclose(r, tid, pid, &v, today, entries, &ne)) != DB_OK) return http_db_error(r, rc);
   }
-  int64_t latest_item, latest_version;
+  int64_t latest_item, latest_version, member = 0;
   if ((rc = plan_latest(r, tid, &latest_item, &latest_version)) != DB_OK) return http_db_error(r, rc);
+  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK)
+    return http_db_error(r, rc);
+  const char *started_on;
+  bool open = false;
+  if ((rc = trajectory_facts(r, tid, &started_on, &open)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
   Measures ms = {0};
   if (current >= 0 && (rc = measures_load(r, &ms)) != DB_OK) return http_db_error(r, rc);
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
 
-  page_begin(r, _("Action plan"));
+  if ((rc = case_page_begin(r, tid, tg, _("Action plan"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Action plan"));
   trajectory_subnav(r, tid, tg, "plan");
   if (message) html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p></div>", message);
@@ -463,6 +630,7 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
     page_end(r);
     return status;
   }
+  if (open && v.item_id == latest_item) my_actions(r, tid, tg, member, &v);
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-current\"><h2 id=\"h-current\">%s %lld</h2>",
        _("Version"), (long long)v.version);
   version_meta(r, &v);
@@ -471,7 +639,7 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
          _("Compare with the previous version"));
   html(&r->out, "<h3>%s</h3>", _("Confirmation"));
   confirmations(r, &v);
-  confirm_form(r, tid, tg, &v, v.item_id == latest_item);
+  confirm_form(r, tid, tg, member, &v, v.item_id == latest_item);
   html(&r->out, "<h3>%s</h3>", _("Goals and actions"));
   version_goals(r, &v, true, &ms);
   html(&r->out, "</section>");
@@ -483,7 +651,7 @@ static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status,
     html(&r->out, "<li><a href=\"/t/%lld/plan/%lld\"", (long long)tid, (long long)rows[i].item_id);
     if (i == current) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s %lld</a> <span class=\"muted small\">%s · %s</span>", _("Version"), (long long)rows[i].version,
-         fmt_time(r, rows[i].created_at), name_or_hidden(rows[i].author));
+         time_for(r, rows[i].created_at), name_or_hidden(rows[i].author));
     if (rows[i].p_ok && rows[i].c_ok)
       html(&r->out, " <span class=\"badge badge-ok\">%s</span>", _("Confirmed by both"));
     html(&r->out, "</li>");
@@ -591,7 +759,7 @@ static void diff_action(Req *r, const PlanAction *a, const PlanAction *b, const 
     html(&r->out, "<dl class=\"diff\">");
     diff_field(r, _("Action"), o->text, nw->text, mode);
     diff_field(r, _("Owner"), o->owner_label, nw->owner_label, mode);
-    diff_field(r, _("Due"), o->due_on, nw->due_on, mode);
+    diff_field(r, _("Due"), date_for(r, o->due_on), date_for(r, nw->due_on), mode);
     diff_field(r, _("Status"), a ? label_status(o->status) : NULL, b ? label_status(nw->status) : NULL, mode);
     if ((o->measure && *o->measure) || (nw->measure && *nw->measure))
       diff_measure(r, ms, o->measure, nw->measure, mode);
@@ -634,7 +802,7 @@ static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b, 
   html(&r->out, "<dl class=\"diff\">");
   diff_field(r, _("Goal"), o->title, nw->title, mode);
   for (int k = 0; k < 4; k++) diff_field(r, _(smart_fields[k].label), goal_field(o, k), goal_field(nw, k), mode);
-  diff_field(r, _("Time-bound: reached by"), o->time_bound, nw->time_bound, mode);
+  diff_field(r, _("Time-bound: reached by"), date_for(r, o->time_bound), date_for(r, nw->time_bound), mode);
   html(&r->out, "</dl><h4>%s</h4><ul class=\"plain\">", _("Actions"));
   int shown = 0;
   for (int j = 0; j < nw->nactions; j++) {
@@ -678,9 +846,70 @@ static const char *fv(Req *r, bool posted, const char *key, const char *stored) 
   return posted ? form_str(r, key) : s_or_empty(stored);
 }
 
+/* A count the form posted back (a hidden field), within 0..max; def when it is missing or not a number. */
+static int posted_count(Req *r, const char *key, int def, int max) {
+  const char *s = form_str(r, key);
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (!*s || *end || n < 0) return def;
+  return n > max ? max : (int)n;
+}
+
+/* Whether goal row i (0-based) or action row j of it (j >= 0) holds anything typed in the posted form. */
+static bool goal_typed(Req *r, int i) {
+  if (*form_str(r, gkey(r, i, "title")) || *form_str(r, gkey(r, i, "time_bound"))) return true;
+  for (int k = 0; k < 4; k++)
+    if (*form_str(r, gkey(r, i, smart_fields[k].key))) return true;
+  return false;
+}
+static bool action_typed(Req *r, int i, int j) {
+  return *form_str(r, akey(r, i, j, "text")) || *form_str(r, akey(r, i, j, "due")) || *form_str(r, akey(r, i, j, "measure"));
+}
+
+/* The rows the edit form shows. A stored version: its goals and actions, nothing empty; a new plan: one goal
+ * with one action. A re-render of a posted form: the rows it had (its hidden counts), never fewer than the
+ * rows something was typed in, plus the row asked for by an "add" button (add: "goal" or "action:N", N the
+ * goal's number). *focus_goal / *focus_action (1-based, 0: none) name the row just added. */
+static void form_rows(Req *r, const PlanVersion *v, bool posted, const char *add, int *ngoals, int nact[GOALS_MAX],
+                      int *focus_goal, int *focus_action) {
+  *focus_goal = *focus_action = 0;
+  if (!posted) {
+    *ngoals = v->ngoals ? v->ngoals : 1;
+    for (int i = 0; i < GOALS_MAX; i++) nact[i] = i < v->ngoals ? v->goals[i].nactions : 1;
+    return;
+  }
+  *ngoals = posted_count(r, "goals", 1, GOALS_MAX);
+  if (*ngoals < 1) *ngoals = 1;
+  for (int i = 0; i < GOALS_MAX; i++) {
+    nact[i] = posted_count(r, gkey(r, i, "actions"), 1, ACTIONS_MAX);
+    bool typed = goal_typed(r, i);
+    for (int j = 0; j < ACTIONS_MAX; j++)
+      if (action_typed(r, i, j)) {
+        typed = true;
+        if (nact[i] < j + 1) nact[i] = j + 1;
+      }
+    if (typed && *ngoals < i + 1) *ngoals = i + 1;
+  }
+  if (!add || !*add) return;
+  if (strcmp(add, "goal") == 0) {
+    if (*ngoals < GOALS_MAX) {
+      nact[*ngoals] = 1;
+      *focus_goal = ++*ngoals;
+    }
+    return;
+  }
+  char *end;
+  long g = strncmp(add, "action:", 7) == 0 ? strtol(add + 7, &end, 10) : 0;
+  if (g >= 1 && g <= *ngoals && !*end && nact[g - 1] < ACTIONS_MAX) {
+    *focus_goal = (int)g;
+    *focus_action = ++nact[g - 1];
+  }
+}
+
 /* The edit form. prefill: the latest version (GET) or NULL (empty plan, or a re-render of posted values
  * when posted). base: the version number the form is based on; latest: the current latest number (a
- * reason is required when there is one). */
+ * reason is required when there is one). It shows the rows form_rows says; "Add goal" and "Add action" submit
+ * the form to the server, which shows it again with one more row and everything typed (saving nothing). */
 static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool posted, int64_t base, const char *started_on,
                       const char *const *owners, const Measures *ms) {
   static const PlanVersion empty = {0};
@@ -706,6 +935,10 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
   form_errors_summary(r);
   form_begin(r, arena_printf(r->a, "/t/%lld/plan", (long long)tid), "form plan-form");
   html(&r->out, "<input type=\"hidden\" name=\"base_version\" value=\"%lld\">", (long long)base);
+  /* Enter in a field submits the form with its first submit button: make that one "save", not "Add action"
+   * (out of sight and out of the tab order; the visible save button is at the end) */
+  html(&r->out, "<button type=\"submit\" class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">%s</button>",
+       _("Save as a new version"));
   html(&r->out, "<p class=\"hint\">%s %s %s</p>",
        _("Leave a goal or an action empty to leave it out. A goal needs all five SMART fields; an action needs a "
          "description, an owner and a due date. Dates are not before the start of the trajectory:"),
@@ -715,9 +948,14 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
                                .hint = _("Why is the plan adjusted? Everybody who reads the plan sees this."),
                                .required = true, .maxlength = REASON_MAX},
                    3);
-  for (int i = 0; i < GOALS_MAX; i++) {
-    const PlanGoal *g = i < v->ngoals ? &v->goals[i] : &(PlanGoal){0};
-    html(&r->out, "<fieldset class=\"goal\"><legend>%s %d</legend>", _("Goal"), i + 1);
+  int ngoals, nact[GOALS_MAX], focus_goal, focus_action;
+  form_rows(r, v, posted, form_str(r, "add"), &ngoals, nact, &focus_goal, &focus_action);
+  html(&r->out, "<input type=\"hidden\" name=\"goals\" value=\"%d\">", ngoals);
+  const char *action_url = arena_printf(r->a, "/t/%lld/plan", (long long)tid);
+  for (int i = 0; i < ngoals; i++) {
+    const PlanGoal *g = !posted && i < v->ngoals ? &v->goals[i] : &(PlanGoal){0};
+    html(&r->out, "<fieldset class=\"goal\" id=\"g%d\"><legend>%s %d</legend>", i + 1, _("Goal"), i + 1);
+    html(&r->out, "<input type=\"hidden\" name=\"g%d_actions\" value=\"%d\">", i + 1, nact[i]);
     field_input(r, &(Field){.name = gkey(r, i, "title"), .label = _("Goal in a few words"), .value = fv(r, posted, gkey(r, i, "title"), g->title),
                             .required = true, .maxlength = TITLE_MAX});
     for (int k = 0; k < 4; k++)
@@ -728,9 +966,10 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
                      2);
     field_input(r, &(Field){.name = gkey(r, i, "time_bound"), .label = _("Time-bound: reached by"), .type = "date",
                             .value = fv(r, posted, gkey(r, i, "time_bound"), g->time_bound), .required = true});
-    for (int j = 0; j < ACTIONS_MAX; j++) {
+    for (int j = 0; j < nact[i]; j++) {
       const PlanAction *a = j < g->nactions ? &g->actions[j] : &(PlanAction){0};
-      html(&r->out, "<fieldset class=\"action\"><legend>%s %d.%d</legend>", _("Action"), i + 1, j + 1);
+      html(&r->out, "<fieldset class=\"action\" id=\"g%da%d\"><legend>%s %d.%d</legend>", i + 1, j + 1, _("Action"),
+           i + 1, j + 1);
       field_input(r, &(Field){.name = akey(r, i, j, "text"), .label = _("What is done"),
                               .value = fv(r, posted, akey(r, i, j, "text"), a->text), .required = true,
                               .maxlength = ACTION_MAX});
@@ -759,10 +998,22 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
                    mopts);
       html(&r->out, "</fieldset>");
     }
+    /* formnovalidate: adding a row needs no complete fields; the fragment brings the new row into view */
+    if (nact[i] < ACTIONS_MAX)
+      html(&r->out, "<div class=\"actions\"><button type=\"submit\" name=\"add\" value=\"action:%d\" formnovalidate "
+                    "formaction=\"%s#g%da%d\" aria-label=\"%s\">%s</button></div>",
+           i + 1, action_url, i + 1, nact[i] + 1, arena_printf(r->a, _("Add action to goal %d"), i + 1), _("Add action"));
     html(&r->out, "</fieldset>");
   }
-  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button> "
-                "<a href=\"/t/%lld/plan\">%s</a></div>",
+  if (focus_goal || focus_action)
+    html(&r->out, "<p class=\"visually-hidden\" role=\"status\">%s</p>",
+         focus_action ? arena_printf(r->a, _("Action %d.%d added."), focus_goal, focus_action)
+                      : arena_printf(r->a, _("Goal %d added."), focus_goal));
+  html(&r->out, "<div class=\"actions\">");
+  if (ngoals < GOALS_MAX)
+    html(&r->out, "<button type=\"submit\" name=\"add\" value=\"goal\" formnovalidate formaction=\"%s#g%d\">%s</button> ",
+         action_url, ngoals + 1, _("Add goal"));
+  html(&r->out, "<button type=\"submit\" class=\"primary\">%s</button> <a href=\"/t/%lld/plan\">%s</a></div>",
        _("Save as a new version"), (long long)tid, _("Cancel"));
   form_end(r);
 }
@@ -800,7 +1051,7 @@ static int render_edit(Req *r, int64_t tid, int64_t pid, const PlanVersion *pref
     if ((rc = measures_load(r, &loaded)) != DB_OK) return http_db_error(r, rc);
     ms = &loaded;
   }
-  page_begin(r, _("Adjust the action plan"));
+  if ((rc = case_page_begin(r, tid, GROUNDS_COACH, _("Adjust the action plan"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"),
        base ? _("Adjust the action plan") : _("Write the action plan"));
   if (notice) html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p></div>", notice);
@@ -1057,6 +1308,8 @@ static int post_plan(Req *r) {
   Measures ms;
   if ((rc = measures_load(r, &ms)) != DB_OK || (rc = measures_keep_stored(r, tid, base, &ms)) != DB_OK)
     return http_db_error(r, rc);
+  /* "Add goal" / "Add action": the same form again with one more row and everything typed; nothing is saved */
+  if (*form_str(r, "add")) return render_edit(r, tid, pid, NULL, true, base, 200, NULL, &ms);
   if ((rc = plan_parse(r, tid, started_on, &v, owner_ids, owner_kinds, &ms)) != DB_OK) return http_db_error(r, rc);
   if (base != latest) return render_edit(r, tid, pid, NULL, true, latest, 409, conflict_message(), &ms);
   const char *reason = form_str(r, "reason");
@@ -1078,6 +1331,7 @@ static int post_plan(Req *r) {
     if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
     return render_edit(r, tid, pid, NULL, true, again, 409, conflict_message(), &ms);
   }
+  if (rc == DB_OK) rc = plan_carry_updates(r->db, again_item, item); /* unchanged actions keep their owners' updates */
   if (rc != DB_OK) return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
                                     .item = arena_printf(r->a, "plan:%lld", (long long)item), .action = "create",
@@ -1106,7 +1360,7 @@ static int get_version(Req *r) {
   if (s) return s;
   const char *today = today_str(r);
   bool compare = strcmp(query_str(r, "compare"), "1") == 0;
-  AuditEntry entries[2];
+  AuditEntry entries[2 + GOALS_MAX * ACTIONS_MAX];
   bool ok;
   int rc = version_allowed(r, tid, pid, vid, today, &ok, &entries[0]);
   if (rc != DB_OK) return http_db_error(r, rc);
@@ -1126,14 +1380,17 @@ static int get_version(Req *r) {
       }
     }
   }
-  int64_t latest_item, latest;
+  if (!compare && (rc = remarks_disclose(r, tid, pid, &v, today, entries, &ne)) != DB_OK) return http_db_error(r, rc);
+  int64_t latest_item, latest, member = 0;
   if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK)
+    return http_db_error(r, rc);
   Measures ms;
   if ((rc = measures_load(r, &ms)) != DB_OK) return http_db_error(r, rc);
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
 
   const char *title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)v.version);
-  page_begin(r, title);
+  if ((rc = case_page_begin(r, tid, tg, title)) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"), title);
   if (vid != latest_item)
     html(&r->out, "<p class=\"muted\">%s</p>", _("This is an earlier version; a newer version replaces it."));
@@ -1154,7 +1411,7 @@ static int get_version(Req *r) {
            _("Compare with the previous version"));
     html(&r->out, "<h2>%s</h2>", _("Confirmation"));
     confirmations(r, &v);
-    confirm_form(r, tid, tg, &v, vid == latest_item);
+    confirm_form(r, tid, tg, member, &v, vid == latest_item);
     html(&r->out, "<h2>%s</h2>", _("Goals and actions"));
     version_goals(r, &v, false, &ms);
   }
@@ -1164,6 +1421,24 @@ static int get_version(Req *r) {
 
 /* ------------------------------------------------------------------------------------------ confirming */
 
+/* Ticks the protocol step "have the plan confirmed" when version vid of trajectory tid is now confirmed by
+ * the participant, a coach and every member owning one of its actions; inside the open transaction, with an
+ * access-log entry per step ticked. Returns a DB code. */
+static int confirm_step_if_complete(Req *r, int64_t tid, int64_t pid, int64_t vid, Grounds tg) {
+  bool all;
+  int rc = plan_fully_confirmed(r->db, vid, &all);
+  if (rc != DB_OK || !all) return rc;
+  int64_t ids[4];
+  int n;
+  if ((rc = plan_confirm_step_tick(r->db, tid, r->user->id, (int64_t)time(NULL), ids, 4, &n)) != DB_OK) return rc;
+  for (int i = 0; i < n && rc == DB_OK; i++)
+    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "trajectory:protocol",
+                                      .action = "update", .outcome = "ok", .grounds = grounds_name(tg)});
+  return rc;
+}
+
+/* A confirmation of version r->ids[1]: by the participant, an assigned coach, or a network member who owns
+ * one of its actions — each once, and only of the latest version. */
 static int post_confirm(Req *r) {
   Grounds tg;
   int64_t pid;
@@ -1172,54 +1447,155 @@ static int post_confirm(Req *r) {
   int s = object_door(r, OWNER_ITEM, vid, item, "update", GROUNDS_NONE, &tg, &pid);
   if (s || (s = trajectory_refuse_if_closed(r, tid))) return s;
   Grounds ig;
-  int64_t consent;
+  int64_t consent, member = 0;
   ItemRef it = {0};
   int rc = policy_item(r->db, r->user, vid, today_str(r), &ig, &consent, &it);
   if (rc != DB_OK) return http_db_error(r, rc);
+  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK)
+    return http_db_error(r, rc);
   PlanVersion v;
-  bool party = tg == GROUNDS_SELF || tg == GROUNDS_COACH;
-  bool ok = party && ig != GROUNDS_NONE && it.trajectory_id == tid;
+  bool party = tg == GROUNDS_SELF || tg == GROUNDS_COACH || member;
+  bool ok = party && ig != GROUNDS_NONE && it.trajectory_id == tid, owner = false, to_confirm = false;
   if (ok) {
     if ((rc = version_load(r, vid, &v)) != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
     ok = rc == DB_ROW && v.trajectory_id == tid;
   }
+  if (ok && tg == GROUNDS_MEMBER) { /* a member confirms a version only when they own one of its actions */
+    to_confirm = member_to_confirm(&v, member, &owner);
+    ok = owner;
+  }
   if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "update", grounds_name(tg)); /* on the item's own file */
-  bool as_participant = tg == GROUNDS_SELF;
+  bool as_participant = tg == GROUNDS_SELF, as_member = tg == GROUNDS_MEMBER;
   int64_t latest_item, latest;
   if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
   if (latest_item != vid)
     return render_plan(r, tid, tg, pid, 409,
                        _("Only the latest version of the plan can be confirmed. Look at the latest version and confirm "
                          "that one."));
-  if (as_participant ? v.p_name != NULL : v.c_name != NULL)
+  if (as_member ? !to_confirm : as_participant ? v.p_name != NULL : v.c_name != NULL)
     return render_plan(r, tid, tg, pid, 409,
                        as_participant ? _("You have already confirmed this version; it is already confirmed.")
+                       : as_member    ? _("You have already confirmed this version.")
                                       : _("This version is already confirmed by a coach."));
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, as_participant
-                                   ? "UPDATE plan_versions SET confirmed_by_participant_at = ?, confirmed_by_participant = ? "
-                                     "WHERE item_id = ? AND confirmed_by_participant_at IS NULL AND version = "
-                                     "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)"
-                                   : "UPDATE plan_versions SET confirmed_by_coach_at = ?, confirmed_by_coach = ? "
-                                     "WHERE item_id = ? AND confirmed_by_coach_at IS NULL AND version = "
-                                     "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, (int64_t)time(NULL));
-  db_bind_int(st, 2, r->user->id);
-  db_bind_int(st, 3, vid);
-  db_bind_int(st, 4, tid);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) { /* confirmed or replaced in the meantime */
+  int64_t now = (int64_t)time(NULL);
+  bool changed;
+  if (as_member) {
+    rc = plan_member_confirm(r->db, vid, tid, member, r->user->id, now);
+    if (rc != DB_OK && rc != DB_DONE) return http_db_error(r, rc);
+    changed = rc == DB_OK;
+  } else {
+    Stmt *st = db_prepare(r->db, as_participant
+                                     ? "UPDATE plan_versions SET confirmed_by_participant_at = ?, confirmed_by_participant = ? "
+                                       "WHERE item_id = ? AND confirmed_by_participant_at IS NULL AND version = "
+                                       "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)"
+                                     : "UPDATE plan_versions SET confirmed_by_coach_at = ?, confirmed_by_coach = ? "
+                                       "WHERE item_id = ? AND confirmed_by_coach_at IS NULL AND version = "
+                                       "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)");
+    if (!st) return http_db_error(r, DB_ERROR);
+    db_bind_int(st, 1, now);
+    db_bind_int(st, 2, r->user->id);
+    db_bind_int(st, 3, vid);
+    db_bind_int(st, 4, tid);
+    if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+    changed = db_changes(r->db) == 1;
+  }
+  if (!changed) { /* confirmed or replaced in the meantime */
     db_rollback(r->db);
     return render_plan(r, tid, tg, pid, 409,
                        _("This version was confirmed already or replaced by a newer version in the meantime."));
   }
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
                                     .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent});
+  if (rc == DB_OK) rc = confirm_step_if_complete(r, tid, pid, vid, tg);
   if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   return http_redirect_flash(r, arena_printf(r->a, "/t/%lld/plan", (long long)tid), "saved");
+}
+
+/* ------------------------------------------------------------------------------------------ owners */
+
+/* An owner marks their own action of the current version started or done, with an optional remark, without
+ * a new version (POST /t/{id}/plan/actions/{aid}). The owner is the participant (their own actions) or the
+ * network member owning it, and only while the one door lets them see the plan version. The remark is the
+ * owner's information (source party: the owner), seen by whom the visibility rule allows. Anybody else gets
+ * the not-found page, logged on the file the action belongs to. */
+static int post_action(Req *r) {
+  int64_t tid = r->ids[0], aid = r->ids[1];
+  const char *item = arena_printf(r->a, "plan_action:%lld", (long long)aid);
+  PlanActionRef act;
+  int rc = plan_action_get(r->db, r->a, aid, &act);
+  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  bool found = rc == DB_ROW;
+  int64_t vid = found ? act.version_item_id : 0, pid;
+  Grounds tg;
+  int s = object_door(r, OWNER_ITEM, vid, item, "update", GROUNDS_NONE, &tg, &pid);
+  if (s) return s;
+  bool ok = found && act.trajectory_id == tid;
+  int64_t member = 0;
+  if (ok && strcmp(act.owner_kind, "participant") == 0) {
+    ok = tg == GROUNDS_SELF;
+  } else if (ok && strcmp(act.owner_kind, "member") == 0 && tg == GROUNDS_MEMBER) {
+    if ((rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK) return http_db_error(r, rc);
+    ok = member && member == act.owner_member_id;
+  } else {
+    ok = false;
+  }
+  Grounds ig = GROUNDS_NONE;
+  int64_t consent = 0;
+  if (ok) { /* the owner sees their action only while they may see the plan version it is in */
+    ItemRef it = {0};
+    if ((rc = policy_item(r->db, r->user, vid, today_str(r), &ig, &consent, &it)) != DB_OK) return http_db_error(r, rc);
+    ok = ig != GROUNDS_NONE && it.trajectory_id == tid;
+  }
+  if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "update", grounds_name(tg)); /* on the item's own file */
+  if ((s = trajectory_refuse_if_closed(r, tid))) return s;
+  if (!act.is_current)
+    return render_plan(r, tid, tg, pid, 409,
+                       _("This action belongs to an earlier version of the plan. Look at the latest version."));
+  if (strcmp(act.status, "dropped") == 0)
+    return render_plan(r, tid, tg, pid, 409, _("This action is no longer needed; ask the coach if it should return."));
+
+  const char *sk = arena_printf(r->a, "a%lld_status", (long long)aid);
+  const char *rk = arena_printf(r->a, "a%lld_remark", (long long)aid);
+  const char *status = form_str(r, sk), *remark = form_str(r, rk);
+  if (strcmp(status, "in_progress") != 0 && strcmp(status, "done") != 0)
+    form_error(r, sk, _("Choose started or done."));
+  if (text_chars(remark) > REMARK_MAX) form_error(r, rk, _("The remark is too long (at most 2000 characters)."));
+  if (r->nerrors) return render_plan(r, tid, tg, pid, 400, r->errors[0].val);
+
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  int64_t now = (int64_t)time(NULL), remark_item = 0;
+  if (*remark) {
+    rc = item_create(r->db,
+                     &(ItemNew){.trajectory_id = tid, .source_member_id = member, .author_id = r->user->id,
+                                .kind = "plan_remark", .category = "plan", .title = _("Remark on an action of the plan"),
+                                .body = remark, .created_at = now},
+                     &remark_item);
+    if (rc != DB_OK) return http_db_error(r, rc);
+  }
+  rc = plan_action_mark(r->db, &(PlanActionMark){.action_id = aid, .trajectory_id = tid, .owner_member_id = member,
+                                                 .remark_item_id = remark_item, .user_id = r->user->id, .at = now,
+                                                 .status = status});
+  if (rc == DB_DONE) { /* a new version replaced it in the meantime */
+    db_rollback(r->db);
+    return render_plan(r, tid, tg, pid, 409,
+                       _("This action belongs to an earlier version of the plan. Look at the latest version."));
+  }
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
+                                    .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent});
+  if (rc == DB_OK && remark_item)
+    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                      .item = arena_printf(r->a, "plan_remark:%lld", (long long)remark_item),
+                                      .action = "create", .outcome = "ok", .grounds = grounds_name(GROUNDS_AUTHOR)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (rc == DB_OK) rc = plan_trajectory_touch(r->db, tid, now);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, safe_next(form_str(r, "next"), arena_printf(r->a, "/t/%lld/plan", (long long)tid)),
+                             "saved");
 }
 
 /* Reading and confirming: every role reaches the handler so that the one door decides (and logs a refusal).
@@ -1231,5 +1607,6 @@ const Route plan_routes[] = {
     {"GET", "/t/{id}/plan/edit", ROLE_COACH, R_CASE, get_edit},
     {"GET", "/t/{id}/plan/{vid}", ROLES_CASE, R_CASE, get_version},
     {"POST", "/t/{id}/plan/{vid}/confirm", ROLES_CASE, R_CASE, post_confirm},
+    {"POST", "/t/{id}/plan/actions/{aid}", ROLES_CASE, R_CASE, post_action},
     {0},
 };

@@ -13,7 +13,8 @@
  * a row of phase_history; a phase changed outside these handlers (a database from before the protocol, or
  * one edited by hand) is caught up here.
  *
- * Who: the assigned coach changes; the participant reads (no forms); anybody else gets the same 404 as
+ * Who: the assigned coach changes; the participant reads (no forms, and no tab of hers leads here: she follows
+ * her phase on /me and the overview, trajectory_subnav); anybody else gets the same 404 as
  * for a missing id, with a "denied" access-log entry — the protocol is not consented information, so
  * network members never see it (partners are left out of the page's route altogether: 403 by role). Every view and change is in the access log, changes in the same
  * transaction. Administrators edit templates only: nothing here shows them a trajectory.
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
@@ -30,6 +32,7 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/followups.h"
 
 enum {
   ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER,
@@ -79,33 +82,6 @@ static const char *label_kind(const char *kind) {
   for (int i = 0; kind && map[i]; i += 2)
     if (strcmp(map[i], kind) == 0) return _(map[i + 1]);
   return kind ? kind : "";
-}
-
-/* Hours per week from tenths: "19.5", "20". Arena string. */
-static const char *fmt_hours(Req *r, int64_t tenths) {
-  if (tenths % 10 == 0) return arena_printf(r->a, "%lld", (long long)(tenths / 10));
-  return arena_printf(r->a, "%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
-}
-
-/* Parses hours per week: 1 to 3 digits, optionally a decimal point or comma and one digit ("19.5",
- * "19,5", "20"). Stores tenths. Pure; returns false for anything else. */
-static bool hours_parse(const char *s, int64_t *tenths) {
-  int64_t v = 0;
-  int digits = 0;
-  for (; *s >= '0' && *s <= '9'; s++) {
-    if (++digits > 3) return false;
-    v = v * 10 + (*s - '0');
-  }
-  if (!digits) return false;
-  v *= 10;
-  if (*s == '.' || *s == ',') {
-    s++;
-    if (*s < '0' || *s > '9') return false;
-    v += *s++ - '0';
-  }
-  if (*s) return false;
-  *tenths = v;
-  return true;
 }
 
 static const char *today_str(Req *r) {
@@ -411,7 +387,7 @@ static void step_item(Req *r, const Traj *t, const Step *s, bool coach, const Fa
   if (strcmp(s->status, "skipped") == 0 && s->skip_reason)
     html(&r->out, "<p class=\"small\">%s %s</p>", _("Skipped because:"), s->skip_reason);
   if (strcmp(s->status, "done") == 0 && s->done_at)
-    html(&r->out, "<p class=\"small muted\">%s %s%s%s</p>", _("Done on"), fmt_time(r, s->done_at),
+    html(&r->out, "<p class=\"small muted\">%s %s%s%s</p>", _("Done on"), time_for(r, s->done_at),
          s->done_by ? " · " : "", s->done_by ? s->done_by : "");
   if (coach && traj_open(t)) {
     const char *action = arena_printf(r->a, "/t/%lld/protocol/steps/%lld", (long long)t->id, (long long)s->id);
@@ -484,9 +460,10 @@ static void timeline(Req *r, const Traj *t, const Step *steps, int nsteps, const
     for (int k = 0; k < nstays; k++) {
       if (strcmp(stays[k].phase, p) != 0) continue;
       const char *when;
-      if (stays[k].left_on) when = arena_printf(r->a, _("from %s to %s"), stays[k].entered_on, stays[k].left_on);
-      else if (strcmp(p, "closure") != 0) when = arena_printf(r->a, _("from %s (now)"), stays[k].entered_on);
-      else when = arena_printf(r->a, _("from %s"), stays[k].entered_on);
+      const char *from = date_for(r, stays[k].entered_on);
+      if (stays[k].left_on) when = arena_printf(r->a, _("from %s to %s"), from, date_for(r, stays[k].left_on));
+      else if (strcmp(p, "closure") != 0) when = arena_printf(r->a, _("from %s (now)"), from);
+      else when = arena_printf(r->a, _("from %s"), from);
       html(&r->out, "%s<span class=\"small muted\">%s</span>", any ? "; " : " ", when);
       any = true;
     }
@@ -642,9 +619,9 @@ static void closed_section(Req *r, const Traj *t, bool coach, const Failed *f) {
        _("Closure"));
   const char *o = label_outcome(t->outcome);
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Outcome"), o ? o : _("Not recorded"));
-  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Closure date"), t->closed_on ? t->closed_on : _("Not recorded"));
+  html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Closure date"), t->closed_on ? date_for(r, t->closed_on) : _("Not recorded"));
   html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Hours worked per week at closure"),
-       t->has_hours ? fmt_hours(r, t->hours_tenths) : _("Not recorded"));
+       t->has_hours ? hours_text_of(r, t->hours_tenths) : _("Not recorded"));
   if (coach) {
     bool mine = failed_is(f, "reopen");
     form_begin(r, arena_printf(r->a, "/t/%lld/reopen", (long long)t->id), NULL);
@@ -661,24 +638,27 @@ static void closed_section(Req *r, const Traj *t, bool coach, const Failed *f) {
 /* The phase history as a table: every stay, how it began, by whom and why. */
 static void history_table(Req *r, const Stay *stays, int n) {
   html(&r->out, "<section aria-labelledby=\"h-history\"><h2 id=\"h-history\">%s</h2>", _("Phase history"));
-  html(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><caption>%s</caption><thead><tr>"
+  table_begin(r, "table", _("Phase history"));
+  html(&r->out, "<thead><tr>"
                 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                 "<th scope=\"col\">%s</th></tr></thead><tbody>",
-       _("Phase history"), _("Date"), _("Phase"), _("What happened"), _("By"), _("Reason or note"));
+       _("Date"), _("Phase"), _("What happened"), _("By"), _("Reason or note"));
   for (int i = n - 1; i >= 0; i--) {
     const Stay *s = &stays[i];
-    html(&r->out, "<tr><td>%s</td><th scope=\"row\">%s</th><td>%s", s->entered_on, label_phase(s->phase),
+    html(&r->out, "<tr><td>%s</td><th scope=\"row\">%s</th><td>%s", date_for(r, s->entered_on), label_phase(s->phase),
          label_kind(s->kind));
     if (s->outcome && label_outcome(s->outcome)) html(&r->out, ": %s", label_outcome(s->outcome));
     if (s->has_hours) {
       /* a whole 1 is singular; 0.5, 1.5 and every other amount plural */
       int64_t t = s->hours_tenths;
       unsigned long h = (unsigned long)(t % 10 == 0 ? t / 10 : t);
-      html(&r->out, " (%s)", arena_printf(r->a, P_("%s hour per week", "%s hours per week", h), fmt_hours(r, t)));
+      html(&r->out, " (%s)", arena_printf(r->a, P_("%s hour per week", "%s hours per week", h), hours_text_of(r, t)));
     }
     html(&r->out, "</td><td>%s</td><td>%s</td></tr>", s->by ? s->by : "", s->reason ? s->reason : "");
   }
-  html(&r->out, "</tbody></table></div></section>");
+  html(&r->out, "</tbody>");
+  table_end(r);
+  html(&r->out, "</section>");
 }
 
 /* ---------------------------------------------------------------------------- case handlers */
@@ -739,7 +719,7 @@ static int render_protocol(Req *r, const Case *c, int status, const Failed *f) {
   if ((rc = history_load(r, t->id, &stays, &nstays)) != DB_OK) return http_db_error(r, rc);
   bool coach = g == GROUNDS_COACH;
 
-  page_begin(r, _("Protocol"));
+  if ((rc = case_page_begin(r, t->id, g, _("Protocol"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Protocol"));
   trajectory_subnav(r, t->id, g, "protocol");
   html(&r->out, "<p class=\"muted\">%s %s", _("Protocol template:"), t->template_name ? t->template_name : _("none"));
@@ -974,6 +954,31 @@ static int post_move(Req *r) {
   return change_done(r, &c, NULL);
 }
 
+/* Whether a closure outcome means the participant works (own job, other function, new employer): the
+ * trajectory goes into aftercare, with check-ins after the return to work. */
+static bool outcome_works(const char *outcome) {
+  static const char *const working[] = {"kept_own_job", "returned_own_job", "other_function_same_employer",
+                                        "new_employer", NULL};
+  for (int i = 0; working[i]; i++)
+    if (strcmp(working[i], outcome) == 0) return true;
+  return false;
+}
+
+/* Inside the closing transaction: for an outcome with work, plans the long-term check-ins
+ * (cfg.checkin_months) after the closure date `day` unless the trajectory has check-ins already (planned
+ * from the real date of return to work on the follow-up page), and logs them. Returns a DB code. */
+static int aftercare_plan(Req *r, const Case *c, const char *outcome, int32_t day) {
+  if (!outcome_works(outcome)) return DB_OK;
+  bool any;
+  int rc = followups_checkins_planned(r->db, c->t.id, &any);
+  if (rc != DB_OK || any) return rc;
+  int made;
+  rc = followups_plan_checkins(r->db, r->a, c->t.id, r->user->id, day, cfg.checkin_months, (int64_t)time(NULL), &made);
+  if (rc != DB_OK || !made) return rc;
+  return audit_write(r, &(AuditEntry){.participant_id = c->pid, .trajectory_id = c->t.id, .item = "followups:checkins",
+                                      .action = "create", .outcome = "ok", .grounds = grounds_name(c->g)});
+}
+
 static int post_close(Req *r) {
   Case c;
   int s = case_open(r, "trajectory:phase", "update", true, _("This trajectory is already closed."), &c);
@@ -1011,6 +1016,7 @@ static int post_close(Req *r) {
   db_bind_int(st, 5, (int64_t)time(NULL));
   db_bind_int(st, 6, c.t.id);
   if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = aftercare_plan(r, &c, outcome, day)) != DB_OK) return http_db_error(r, rc);
   return change_done(r, &c, "closed");
 }
 
@@ -1120,10 +1126,11 @@ static int render_templates(Req *r, int status) {
   html(&r->out, "<p class=\"lead\">%s</p>",
        _("Each phase of a trajectory has a checklist of steps. A trajectory copies the steps of its template when "
          "its protocol starts; changing a template does not change trajectories that have started."));
-  html(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><caption>%s</caption><thead><tr>"
+  table_begin(r, "table", _("Protocol templates"));
+  html(&r->out, "<thead><tr>"
                 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
                 "<th scope=\"col\">%s</th></tr></thead><tbody>",
-       _("Protocol templates"), _("Name"), _("Approach"), _("Steps"), _("State"));
+       _("Name"), _("Approach"), _("Steps"), _("State"));
   int rc, n = 0, cap = 8;
   const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)(cap * 2 + 1));
   while ((rc = db_step(st)) == DB_ROW) {
@@ -1146,7 +1153,8 @@ static int render_templates(Req *r, int status) {
   db_done(st);
   if (rc != DB_DONE) return http_db_error(r, rc);
   opts[n * 2] = NULL;
-  html(&r->out, "</tbody></table></div>");
+  html(&r->out, "</tbody>");
+  table_end(r);
 
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-copy\"><h2 id=\"h-copy\">%s</h2>", _("Copy a template"));
   form_errors_summary(r);

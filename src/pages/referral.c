@@ -122,7 +122,7 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
   int shown = 0;
   for (int i = 0; i < n; i++) shown += (list[i].id = ids[i]) != 0;
 
-  page_begin(r, _("Referrals"));
+  if ((rc = case_page_begin(r, tid, g, _("Referrals"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Referrals"));
   trajectory_subnav(r, tid, g, "referrals");
   if (!shown) html(&r->out, "<p class=\"empty\">%s</p>", _("No referrals you can see."));
@@ -131,8 +131,8 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
     if (!f->id) continue;
     html(&r->out, "<article class=\"card referral\"><h2>%s: %s</h2><p class=\"meta\"><span class=\"badge\">%s</span> "
                   "%s %s · %s %s</p><p>%s</p>",
-         kind_label(f->kind), f->target, referral_status_label(f->status), _("since"), fmt_time(r, f->status_changed_at),
-         _("proposed on"), fmt_time(r, f->created_at), f->reason);
+         kind_label(f->kind), f->target, referral_status_label(f->status), _("since"), time_for(r, f->status_changed_at),
+         _("proposed on"), time_for(r, f->created_at), f->reason);
     if (f->outcome) html(&r->out, "<p><strong>%s</strong> %s</p>", _("Outcome:"), f->outcome);
     if (f->failure_reason) html(&r->out, "<p><strong>%s</strong> %s</p>", _("Why it did not work out:"), f->failure_reason);
     if (g == GROUNDS_COACH) status_form(r, tid, f);

@@ -333,21 +333,32 @@ static int post_register(Req *r) {
   rc = registration_store(r, &tid, &duplicate);
   if (duplicate) {
     /* the answer tells the coach this person is registered: the participant's log shows that it was asked */
-    int64_t existing = 0;
-    Stmt *st = db_prepare(r->db, "SELECT id FROM participants WHERE first_name = ? AND last_name = ? AND birth_date = ?");
+    /* the number of the participant's latest trajectory lets the team lead find it without searching by
+     * name (/team/assign?t=N); it says no more than the message already does */
+    int64_t existing = 0, existing_tid = 0;
+    Stmt *st = db_prepare(r->db, "SELECT p.id, (SELECT MAX(t.id) FROM trajectories t WHERE t.participant_id = p.id) "
+                                 "AS tid FROM participants p WHERE p.first_name = ? AND p.last_name = ? AND p.birth_date = ?");
     if (!st) return http_db_error(r, DB_ERROR);
     db_bind_text(st, 1, form_str(r, "first_name"));
     db_bind_text(st, 2, form_str(r, "last_name"));
     db_bind_text(st, 3, form_str(r, "birth_date"));
-    if ((rc = db_step(st)) == DB_ROW) existing = db_int(st, "id");
+    if ((rc = db_step(st)) == DB_ROW) {
+      existing = db_int(st, "id");
+      existing_tid = db_null(st, "tid") ? 0 : db_int(st, "tid");
+    }
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-    rc = audit_write(r, &(AuditEntry){.participant_id = existing, .item = "participant", .action = "create",
-                                      .outcome = "denied", .grounds = "coach"});
+    rc = audit_write(r, &(AuditEntry){.participant_id = existing, .trajectory_id = existing_tid, .item = "participant",
+                                      .action = "create", .outcome = "denied", .grounds = "coach"});
     if (rc != DB_OK) return http_db_error(r, rc);
     register_form(r, employers,
-                  _("A participant with this name and date of birth is already registered. Ask your team lead to "
-                    "assign the existing trajectory to you."));
+                  existing_tid
+                      ? arena_printf(r->a,
+                                     _("A participant with this name and date of birth is already registered, in "
+                                       "trajectory %lld. Ask your team lead to assign trajectory %lld to you."),
+                                     (long long)existing_tid, (long long)existing_tid)
+                      : _("A participant with this name and date of birth is already registered. Ask your team lead to "
+                          "assign the existing trajectory to you."));
     return 409;
   }
   if (rc != DB_OK) return http_db_error(r, rc);

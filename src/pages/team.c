@@ -1,7 +1,9 @@
 /*
  * team.c — the team lead's overview (/team): how the caseload is spread over the coaches and where the
  * trajectories are, as counts only. No names of participants and no case content: a team lead sees
- * case information only where they are also an assigned coach (and then through /caseload).
+ * case information only where they are also an assigned coach (and then through /caseload). The team
+ * lead's route table also lists the assignment pages (assign.c: assign, second coach, hand-over,
+ * stand-ins), which show the least needed to assign and log it per participant.
  */
 #include <string.h>
 #include <time.h>
@@ -11,6 +13,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "pages/assign.h"
 #include "pages/pages.h"
 
 enum { MAX_COACHES = 200 };
@@ -110,12 +113,11 @@ static int get_team(Req *r) {
 
   if ((rc = day_counts(r, rows, n)) != DB_OK) return http_db_error(r, rc);
 
-  page_begin(r, _("Team"));
-  html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Team overview"),
-       _("How the trajectories are spread over the coaches. Counts only: participants' information stays with "
-         "their coach."));
-  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>",
-       _("Open trajectories per coach and phase"), _("Coach"));
+  team_page_begin(r, _("Team"), _("Team overview"), "team",
+                  _("How the trajectories are spread over the coaches. Counts only: participants' information stays "
+                    "with their coach."));
+  table_begin(r, NULL, _("Open trajectories per coach and phase"));
+  html(&r->out, "<thead><tr><th scope=\"col\">%s</th>", _("Coach"));
   for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<th scope=\"col\">%s</th>", label_phase(trajectory_phases[i]));
   html(&r->out, "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", _("Open"), _("Closed"));
   for (int k = 0; k < n; k++) {
@@ -128,18 +130,19 @@ static int get_team(Req *r) {
   }
   html(&r->out, "</tbody><tfoot><tr><th scope=\"row\">%s</th>", _("Total"));
   for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)totals[i]);
-  html(&r->out, "<td>%lld</td><td>%lld</td></tr></tfoot></table></div>", (long long)open_total,
-       (long long)closed_total);
-  html(&r->out, "<div class=\"table-wrap\"><table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
-                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                "</tr></thead><tbody>",
-       _("The coaches' day, as counts"), _("Coach"), _("Actions due this week or overdue"),
+  html(&r->out, "<td>%lld</td><td>%lld</td></tr></tfoot>", (long long)open_total, (long long)closed_total);
+  table_end(r);
+  table_begin(r, NULL, _("The coaches' day, as counts"));
+  html(&r->out, "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+       _("Coach"), _("Actions due this week or overdue"),
        _("Follow-up moments due"), _("No recent contact"), _("Open referrals"));
   for (int k = 0; k < n; k++)
     html(&r->out, "<tr><th scope=\"row\">%s</th><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>", rows[k].name,
          (long long)rows[k].actions_due, (long long)rows[k].followups_due, (long long)rows[k].quiet,
          (long long)rows[k].referrals);
-  html(&r->out, "</tbody></table></div>");
+  html(&r->out, "</tbody>");
+  table_end(r);
   html(&r->out, "<p class=\"muted small\">%s %d.</p>",
        _("Supported-employment fidelity scales advise at most this many active trajectories per coach:"),
        cfg.caseload_max);
@@ -149,5 +152,12 @@ static int get_team(Req *r) {
 
 const Route team_routes[] = {
     {"GET", "/team", ROLE_TEAMLEAD, 0, get_team},
+    {"GET", "/team/assign", ROLE_TEAMLEAD, R_CASE, get_assign_list},
+    {"GET", "/team/assign/{id}", ROLE_TEAMLEAD, R_CASE, get_assign_one},
+    {"POST", "/team/assign/{id}/coaches", ROLE_TEAMLEAD, R_CASE, post_assign_coach},
+    {"POST", "/team/assign/{id}/handover", ROLE_TEAMLEAD, R_CASE, post_assign_handover},
+    {"GET", "/team/standins", ROLE_TEAMLEAD, 0, get_standins},
+    {"POST", "/team/standins", ROLE_TEAMLEAD, R_CASE, post_standin},
+    {"POST", "/team/standins/{id}/cancel", ROLE_TEAMLEAD, R_CASE, post_standin_cancel},
     {0},
 };

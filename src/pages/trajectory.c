@@ -1,11 +1,16 @@
 /*
- * trajectory.c — the trajectory page (/t/{id}).
+ * trajectory.c — the trajectory's overview (/t/{id}), the case header of every trajectory page, and the
+ * helpers all trajectory pages share (the door, the list door, the section links).
  *
  * Every role reaches the handlers so that the one door (policy_trajectory) decides: a refusal writes a
- * "denied" entry to the access log and answers the same 404 page as an id that does not exist. The page
- * shows the participant, the phase as a timeline of the eight phases, the registration data, the assigned
- * coaches and the last activity. Assigned coaches also get a link to the protocol page, the one place where
- * the phase moves (protocol.c: one step at a time, open required steps or a reason, closure with an outcome).
+ * "denied" entry to the access log and answers the same 404 page as an id that does not exist. Every page of
+ * a trajectory starts with case_page_begin: the title "<page> · <participant>" and the case header (whose
+ * file this is: name, phase, coaches; the date of birth for coaches). The overview shows what needs doing —
+ * the next actions of the plan, the plan's confirmations, the open referrals — and the latest notes, each
+ * only as far as the reader may see it and each logged; then the phase as a timeline of the eight phases,
+ * the registration and contact details (coach and participant), the assigned coaches and the last
+ * activity. Assigned coaches also get a link to the protocol page, the one place where the phase moves
+ * (protocol.c: one step at a time, open required steps or a reason, closure with an outcome).
  *
  * Also owns the ordered list of phase codes that caseload.c and home.c use.
  */
@@ -19,6 +24,7 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/trajectories.h"
 
 /* The eight phases in their order (DOMAIN.md "The trajectory"), NULL-terminated. */
 const char *const trajectory_phases[] = {"registration", "intake",    "exploration", "consultation", "action_plan",
@@ -33,50 +39,10 @@ int trajectory_phase_index(const char *code) {
 
 enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
 
-/* One trajectory with its participant, as the page shows it. Text lives in the request arena. */
-typedef struct Trajectory {
-  int64_t id, participant_id, last_activity_at;
-  const char *first_name, *last_name, *birth_date;
-  const char *phase, *status, *phase_since, *started_on;
-  const char *referred_by, *reason, *employer, *absence_start, *start_consent;
-} Trajectory;
+/* How many of each the header and the overview show. */
+enum { HEADER_COACHES_MAX = 8, OVERVIEW_ACTIONS_MAX = 5, OVERVIEW_REFERRALS_MAX = 5, OVERVIEW_NOTES_MAX = 5 };
 
 const char *db_text_copy(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
-
-/* Loads trajectory id into *t. Returns DB_ROW when found, DB_DONE when not, or a DB error code. Allocates
- * the texts in the request arena. */
-static int trajectory_load(Req *r, int64_t id, Trajectory *t) {
-  Stmt *st = db_prepare(r->db,
-                        "SELECT t.id, t.participant_id, t.phase, t.status, t.phase_since, t.started_on, t.referred_by, "
-                        "t.reason, COALESCE(o.name, t.employer_name) AS employer, t.absence_start, t.start_consent, "
-                        "t.last_activity_at, p.first_name, p.last_name, p.birth_date "
-                        "FROM trajectories t JOIN participants p ON p.id = t.participant_id "
-                        "LEFT JOIN organisations o ON o.id = t.employer_org_id WHERE t.id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) {
-    *t = (Trajectory){
-        .id = db_int(st, "id"),
-        .participant_id = db_int(st, "participant_id"),
-        .last_activity_at = db_int(st, "last_activity_at"),
-        .first_name = db_text_copy(r, st, "first_name"),
-        .last_name = db_text_copy(r, st, "last_name"),
-        .birth_date = db_text_copy(r, st, "birth_date"),
-        .phase = db_text_copy(r, st, "phase"),
-        .status = db_text_copy(r, st, "status"),
-        .phase_since = db_text_copy(r, st, "phase_since"),
-        .started_on = db_text_copy(r, st, "started_on"),
-        .referred_by = db_text_copy(r, st, "referred_by"),
-        .reason = db_text_copy(r, st, "reason"),
-        .employer = db_text_copy(r, st, "employer"),
-        .absence_start = db_text_copy(r, st, "absence_start"),
-        .start_consent = db_text_copy(r, st, "start_consent"),
-    };
-  }
-  db_done(st);
-  return rc;
-}
 
 /* Asks the one door whether the user may open trajectory r->ids[0] (need GROUNDS_NONE: on any grounds;
  * GROUNDS_COACH: only as an assigned coach). Fills *g and *pid and returns 0 when allowed. When refused,
@@ -138,7 +104,7 @@ static void phase_section(Req *r, const Trajectory *t, bool coach) {
       html(&r->out, "<li class=\"done\"><span class=\"visually-hidden\">%s </span>%s</li>", _("Done:"), label);
     else if (i == cur)
       html(&r->out, "<li class=\"current\" aria-current=\"step\">%s <span class=\"muted small\">%s %s</span></li>",
-           label, _("since"), t->phase_since);
+           label, _("since"), date_for(r, t->phase_since));
     else
       html(&r->out, "<li>%s</li>", label);
   }
@@ -153,52 +119,286 @@ static void registration_data(Req *r, const Trajectory *t) {
   dl_row(r, _("Referred by"), t->referred_by);
   dl_row(r, _("Reason for referral"), t->reason);
   dl_row(r, _("Employer"), t->employer);
-  dl_row(r, _("First day of absence"), t->absence_start);
+  dl_row(r, _("First day of absence"), date_for(r, t->absence_start));
   dl_row(r, _("Consent to start"), t->start_consent);
-  dl_row(r, _("Started on"), t->started_on);
+  dl_row(r, _("Started on"), date_for(r, t->started_on));
   html(&r->out, "</dl></section>");
 }
 
-/* The assigned coaches and the last activity. Returns a DB code. */
-static int coaches_and_activity(Req *r, const Trajectory *t) {
-  Stmt *st = db_prepare(r->db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
-                               "WHERE c.trajectory_id = ? ORDER BY u.name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, t->id);
+/* The assigned coaches and the last activity. */
+static void coaches_and_activity(Req *r, const Trajectory *t, const char *const *coaches, int ncoaches) {
   html(&r->out, "<section aria-labelledby=\"h-coaches\"><h2 id=\"h-coaches\">%s</h2><ul>", _("Coaches"));
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) html(&r->out, "<li>%s</li>", db_text(st, "name"));
-  db_done(st);
-  if (rc != DB_DONE) return rc;
-  html(&r->out, "</ul><p>%s %s</p></section>", _("Last activity:"), fmt_time(r, t->last_activity_at));
+  for (int i = 0; i < ncoaches; i++) html(&r->out, "<li>%s</li>", coaches[i]);
+  html(&r->out, "</ul><p>%s %s</p></section>", _("Last activity:"), time_for(r, t->last_activity_at));
+}
+
+/* The full name of t's participant ("First Last"), arena. */
+static const char *participant_name(Req *r, const Trajectory *t) {
+  return arena_printf(r->a, "%s %s", t->first_name, t->last_name);
+}
+
+/* The case header: whose file this is, at the top of every trajectory page. Everyone who may open the
+ * trajectory (policy_trajectory: its coaches, the participant, network members with an account) sees the
+ * participant's name, the phase (and whether the trajectory is closed) and the names of the assigned coaches —
+ * the coaches and the participant are known to everyone in the trajectory (policy.h, membership). The date of
+ * birth is shown to the assigned coaches only (g == GROUNDS_COACH): it is personal data that tells two
+ * participants of the same name apart, which is the coach's need, not a network member's nor the
+ * participant's own. The name links to the overview, except on the overview itself (overview true). Reads
+ * nothing: the caller loaded t and the coaches after the one door let it in, and logged its view. */
+static void case_header(Req *r, const Trajectory *t, const char *const *coaches, int ncoaches, Grounds g,
+                        bool overview) {
+  html(&r->out, "<div class=\"case-header\"><p class=\"case-name\">");
+  if (overview) html(&r->out, "%s", participant_name(r, t));
+  else html(&r->out, "<a href=\"/t/%lld\">%s</a>", (long long)t->id, participant_name(r, t));
+  /* one small list per fact, so that a label never wraps away from its value on a phone */
+  html(&r->out, "</p><div class=\"case-facts\">");
+  if (g == GROUNDS_COACH) html(&r->out, "<dl><dt>%s</dt><dd>%s</dd></dl>", _("Date of birth"), t->birth_date);
+  html(&r->out, "<dl><dt>%s</dt><dd>%s</dd></dl>", _("Phase"),
+       strcmp(t->status, "open") != 0 ? arena_printf(r->a, _("%s (closed)"), label_phase(t->phase))
+                                      : label_phase(t->phase));
+  if (ncoaches > 0) {
+    html(&r->out, "<dl><dt>%s</dt><dd>", P_("Assigned coach", "Assigned coaches", ncoaches));
+    for (int i = 0; i < ncoaches; i++) html(&r->out, "%s%s", i ? ", " : "", coaches[i]);
+    html(&r->out, "</dd></dl>");
+  }
+  html(&r->out, "</div></div>");
+}
+
+int case_page_begin(Req *r, int64_t tid, Grounds g, const char *page) {
+  if (g == GROUNDS_NONE) { /* an item's author without standing in the trajectory: the item, not the file */
+    page_begin(r, page);
+    return DB_OK;
+  }
+  Trajectory t;
+  int rc = trajectory_get(r->db, r->a, tid, &t);
+  if (rc == DB_DONE) rc = DB_ERROR; /* the door let the request in: the trajectory exists */
+  if (rc != DB_ROW) return rc;
+  const char **coaches;
+  int ncoaches;
+  if ((rc = trajectory_coach_names(r->db, r->a, tid, HEADER_COACHES_MAX, &coaches, &ncoaches)) != DB_OK) return rc;
+  page_begin(r, arena_printf(r->a, "%s · %s", page, participant_name(r, &t)));
+  case_header(r, &t, coaches, ncoaches, g, false);
   return DB_OK;
 }
 
+/* The owner of a plan action as the reader may see it. */
+static const char *action_owner(Req *r, const NextAction *a) {
+  if (strcmp(a->owner_kind, "participant") == 0) return reader_plain(r) ? _("You") : _("The participant");
+  if (strcmp(a->owner_kind, "coach") == 0) return _("The coach");
+  if (a->owner_hidden || !a->owner_name) return label_hidden_person();
+  if (a->owner_removed) return arena_printf(r->a, "%s (%s)", a->owner_name, _("no longer in the network"));
+  return a->owner_name;
+}
+
+static const char *action_status_label(const char *s) {
+  return strcmp(s, "in_progress") == 0 ? _("In progress") : _("Planned");
+}
+
+/* What the overview shows besides the trajectory itself; loaded before anything is logged or written. */
+typedef struct Overview {
+  NextAction *actions;
+  OpenReferral *referrals;
+  NoteLine *notes;
+  PlanState plan;
+  int nactions, nreferrals, nnotes;
+  const char **coaches;
+  int ncoaches;
+} Overview;
+
+/* Loads what the reader may see of trajectory tid: every list through POLICY_SQL_ITEM_VISIBLE (store/
+ * trajectories.h). Returns a DB code. */
+static int overview_load(Req *r, int64_t tid, const char *today, Overview *o) {
+  *o = (Overview){0};
+  int rc = trajectory_next_actions(r->db, r->a, r->user, tid, today, OVERVIEW_ACTIONS_MAX, &o->actions, &o->nactions);
+  if (rc == DB_OK) rc = trajectory_plan_state(r->db, r->user, tid, today, &o->plan);
+  if (rc == DB_OK)
+    rc = trajectory_open_referrals(r->db, r->a, r->user, tid, today, OVERVIEW_REFERRALS_MAX, &o->referrals,
+                                   &o->nreferrals);
+  if (rc == DB_OK)
+    rc = trajectory_latest_notes(r->db, r->a, r->user, tid, today, OVERVIEW_NOTES_MAX, &o->notes, &o->nnotes);
+  if (rc == DB_OK) rc = trajectory_coach_names(r->db, r->a, tid, HEADER_COACHES_MAX, &o->coaches, &o->ncoaches);
+  return rc;
+}
+
+static int disclose_items(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                          const char *const *kinds, const char *kind, int64_t *ids, int n);
+
+/* Checks every item the overview would show once more with the C rule and logs the view of the trajectory
+ * and of each item shown (the plan version once, for its actions and its confirmations), in one batch.
+ * An item the rule refuses is taken out of o. Returns a DB code. */
+static int overview_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, Overview *o) {
+  int cap = o->nnotes + o->nreferrals + o->nactions + 1, n = 0;
+  int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(cap + 1));
+  const char **kinds = arena_alloc(r->a, sizeof *kinds * (size_t)(cap + 1));
+  int plan_at = -1;
+  if (o->plan.item_id) {
+    plan_at = n;
+    kinds[n] = "plan";
+    ids[n++] = o->plan.item_id;
+  }
+  for (int i = 0; i < o->nactions; i++) {
+    if (o->actions[i].plan_item_id == o->plan.item_id) continue; /* logged with the version above */
+    bool seen = false;
+    for (int k = 0; k < n; k++) seen |= ids[k] == o->actions[i].plan_item_id;
+    if (seen) continue;
+    kinds[n] = "plan";
+    ids[n++] = o->actions[i].plan_item_id;
+  }
+  int first_referral = n;
+  for (int i = 0; i < o->nreferrals; i++) {
+    kinds[n] = "referral";
+    ids[n++] = o->referrals[i].id;
+  }
+  int first_note = n;
+  for (int i = 0; i < o->nnotes; i++) {
+    kinds[n] = "note";
+    ids[n++] = o->notes[i].id;
+  }
+  int rc = disclose_items(r, pid, tid, g, "trajectory", "view", kinds, NULL, ids, n);
+  if (rc != DB_OK) return rc;
+  /* take out what the C rule withheld (ids[k] set to 0) */
+  if (plan_at >= 0 && ids[plan_at] == 0) o->plan = (PlanState){0};
+  int k = 0;
+  for (int i = 0; i < o->nactions; i++) {
+    bool ok = false;
+    for (int j = 0; j < first_referral; j++) ok |= ids[j] && ids[j] == o->actions[i].plan_item_id;
+    if (ok) o->actions[k++] = o->actions[i];
+  }
+  o->nactions = k;
+  k = 0;
+  for (int i = 0; i < o->nreferrals; i++)
+    if (ids[first_referral + i]) o->referrals[k++] = o->referrals[i];
+  o->nreferrals = k;
+  k = 0;
+  for (int i = 0; i < o->nnotes; i++)
+    if (ids[first_note + i]) o->notes[k++] = o->notes[i];
+  o->nnotes = k;
+  return DB_OK;
+}
+
+/* The next actions of the current plan. */
+static void overview_actions(Req *r, int64_t tid, const Overview *o) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-next\"><h2 id=\"h-next\">%s</h2>", _("Next actions"));
+  if (!o->nactions) {
+    html(&r->out, "<p class=\"muted\">%s</p>", _("No open actions you can see."));
+  } else {
+    html(&r->out, "<ul class=\"overview-list\">");
+    for (int i = 0; i < o->nactions; i++) {
+      const NextAction *a = &o->actions[i];
+      html(&r->out, "<li>%s <span class=\"muted small\">%s</span></li>", a->text,
+           arena_printf(r->a, _("%s · due %s · %s"), action_owner(r, a), date_for(r, a->due_on),
+                        action_status_label(a->status)));
+    }
+    html(&r->out, "</ul>");
+  }
+  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p></section>", (long long)tid, _("To the action plan"));
+}
+
+/* Whether the newest plan version the reader may see is confirmed, per party. */
+static void overview_plan(Req *r, const Overview *o) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-plan\"><h2 id=\"h-plan\">%s</h2>", _("Action plan"));
+  if (!o->plan.item_id) {
+    html(&r->out, "<p class=\"muted\">%s</p></section>", _("No action plan you can see yet."));
+    return;
+  }
+  html(&r->out, "<p>%s</p><dl class=\"confirmations\">",
+       arena_printf(r->a, _("Version %lld"), (long long)o->plan.version));
+  int64_t at[2] = {o->plan.participant_at, o->plan.coach_at};
+  const char *who[2] = {_("Participant"), _("Coach")};
+  for (int i = 0; i < 2; i++) {
+    html(&r->out, "<dt>%s</dt><dd>", who[i]);
+    if (at[i])
+      html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s", _("Confirmed"), time_for(r, at[i]));
+    else
+      html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
+    html(&r->out, "</dd>");
+  }
+  html(&r->out, "</dl></section>");
+}
+
+/* The open referrals. */
+static void overview_referrals(Req *r, int64_t tid, const Overview *o) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-ref\"><h2 id=\"h-ref\">%s</h2>", _("Open referrals"));
+  if (!o->nreferrals) {
+    html(&r->out, "<p class=\"muted\">%s</p>", _("No open referrals you can see."));
+  } else {
+    html(&r->out, "<ul class=\"overview-list\">");
+    for (int i = 0; i < o->nreferrals; i++) {
+      const OpenReferral *f = &o->referrals[i];
+      html(&r->out, "<li>%s <span class=\"muted small\">%s</span></li>", f->target,
+           arena_printf(r->a, _("%s · %s since %s"),
+                        strcmp(f->kind, "specialised_care") == 0 ? _("Specialised care") : _("Career guidance"),
+                        referral_status_label(f->status), time_for(r, f->status_changed_at)));
+    }
+    html(&r->out, "</ul>");
+  }
+  html(&r->out, "<p><a href=\"/t/%lld/referrals\">%s</a></p></section>", (long long)tid, _("All referrals"));
+}
+
+/* The latest notes. */
+static void overview_notes(Req *r, int64_t tid, const Overview *o) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"h-notes\"><h2 id=\"h-notes\">%s</h2>", _("Latest notes"));
+  if (!o->nnotes) {
+    html(&r->out, "<p class=\"muted\">%s</p>", _("No notes you can see."));
+  } else {
+    html(&r->out, "<ul class=\"overview-list\">");
+    for (int i = 0; i < o->nnotes; i++) {
+      const NoteLine *n = &o->notes[i];
+      html(&r->out, "<li><a href=\"/t/%lld/notes/%lld\">%s</a> <span class=\"badge\">%s</span> "
+                    "<span class=\"muted small\">%s</span></li>",
+           (long long)tid, (long long)n->id, n->title, label_category(n->category), time_for(r, n->created_at));
+    }
+    html(&r->out, "</ul>");
+  }
+  html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p></section>", (long long)tid, _("All notes"));
+}
+
+/* The contact details entered at registration (coach and the participant themselves only). */
+static void overview_contact(Req *r, const Trajectory *t) {
+  html(&r->out, "<section aria-labelledby=\"h-contact\"><h2 id=\"h-contact\">%s</h2><dl class=\"facts\">",
+       _("Contact details"));
+  dl_row(r, _("E-mail address"), t->email);
+  dl_row(r, _("Phone number"), t->phone);
+  html(&r->out, "</dl></section>");
+}
+
+/* GET /t/{id}: the overview. After the one door: the case header, what needs doing (next actions, the plan's
+ * confirmations, open referrals), the latest notes, then the phase, the registration and contact details and
+ * the coaches. Every list shows only what the reader may see (POLICY_SQL_ITEM_VISIBLE, checked once more in C)
+ * and each item shown is logged, with the view of the trajectory, before the page is written. The
+ * registration data and the contact details are the participant's own: the coach and the participant see
+ * them, network members do not; the date of birth is in the header for coaches (case_header). */
 static int get_trajectory(Req *r) {
   Grounds g;
   int64_t pid;
   int s = trajectory_door(r, "trajectory", "view", GROUNDS_NONE, &g, &pid);
   if (s) return s;
   Trajectory t;
-  int rc = trajectory_load(r, r->ids[0], &t);
+  int rc = trajectory_get(r->db, r->a, r->ids[0], &t);
   if (rc == DB_DONE) return http_error(r, 404, NULL);
   if (rc != DB_ROW) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory",
-                                    .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
+  char today[11];
+  date_format(date_today(), today);
+  Overview o;
+  if ((rc = overview_load(r, t.id, today, &o)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = overview_disclose(r, pid, t.id, g, &o)) != DB_OK) return http_db_error(r, rc);
 
-  page_begin(r, _("Trajectory"));
-  /* registration data and date of birth belong to the participant: coach and participant only */
   bool inner = g == GROUNDS_COACH || g == GROUNDS_SELF;
-  html(&r->out, "<h1>%s %s</h1>", t.first_name, t.last_name);
+  page_begin(r, arena_printf(r->a, "%s · %s", _("Overview"), participant_name(r, &t)));
+  case_header(r, &t, o.coaches, o.ncoaches, g, true);
+  html(&r->out, "<h1>%s</h1>", _("Overview"));
   trajectory_subnav(r, t.id, g, "overview");
-  html(&r->out, "<p class=\"muted\">");
-  if (inner) html(&r->out, "%s %s", _("Date of birth:"), t.birth_date);
-  if (strcmp(t.status, "open") != 0) html(&r->out, " · %s", _("This trajectory is closed."));
-  html(&r->out, "</p>");
+  if (strcmp(t.status, "open") != 0) html(&r->out, "<p class=\"muted\">%s</p>", _("This trajectory is closed."));
+  html(&r->out, "<div class=\"overview\">");
+  overview_actions(r, t.id, &o);
+  overview_plan(r, &o);
+  overview_referrals(r, t.id, &o);
+  overview_notes(r, t.id, &o);
+  html(&r->out, "</div>");
+  if (inner) overview_contact(r, &t);
   phase_section(r, &t, g == GROUNDS_COACH);
   if (inner) registration_data(r, &t);
-  if ((rc = coaches_and_activity(r, &t)) != DB_OK) return http_db_error(r, rc);
+  coaches_and_activity(r, &t, o.coaches, o.ncoaches);
   page_end(r);
   return 200;
 }
@@ -235,8 +435,9 @@ int trajectory_refuse_if_closed(Req *r, int64_t tid) {
   return 0;
 }
 
-int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
-                   const char *kind, int64_t *ids, int n) {
+/* items_disclose for items of several kinds: kinds[i] is the kind of ids[i]; kinds NULL: all are of kind. */
+static int disclose_items(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                          const char *const *kinds, const char *kind, int64_t *ids, int n) {
   char today[11];
   date_format(date_today(), today);
   AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
@@ -254,15 +455,23 @@ int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list
       continue;
     }
     entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                 .item = arena_printf(r->a, "%s:%lld", kind, (long long)ids[i]), .action = "view",
-                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+                                 .item = arena_printf(r->a, "%s:%lld", kinds ? kinds[i] : kind, (long long)ids[i]),
+                                 .action = "view", .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
   }
   return audit_write_many(r, entries, ne);
 }
 
+int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                   const char *kind, int64_t *ids, int n) {
+  return disclose_items(r, pid, tid, g, list_item, action, NULL, kind, ids, n);
+}
+
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
-  /* inner: sections only the coach and the participant open (members see what is consented, elsewhere) */
-  static const struct { const char *key, *suffix, *label; bool inner; } tabs[] = {
+  /* coach: sections only the assigned coach gets a tab for. The protocol is the coach's way of working (its
+   * steps, its rules for moving the phase): network members never see it, and the participant follows her
+   * phase in her own words on /me and on the overview's timeline — the page stays readable to her, without
+   * a tab that speaks the coach's jargon. */
+  static const struct { const char *key, *suffix, *label; bool coach; } tabs[] = {
       {"overview", "", N_("Overview"), false},
       {"protocol", "/protocol", N_("Protocol"), true},
       {"plan", "/plan", N_("Action plan"), false},
@@ -273,10 +482,9 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
       {"referrals", "/referrals", N_("Referrals"), false},
       {"followups", "/followups", N_("Follow-up"), false},
   };
-  bool inner = g == GROUNDS_COACH || g == GROUNDS_SELF;
   html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
   for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {
-    if (tabs[i].inner && !inner) continue;
+    if (tabs[i].coach && g != GROUNDS_COACH) continue;
     html(&r->out, "<li><a href=\"/t/%lld%s\"", (long long)tid, tabs[i].suffix);
     if (strcmp(current, tabs[i].key) == 0) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s</a></li>", _(tabs[i].label));

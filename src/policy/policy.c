@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/text.h"
 
 const char *grounds_name(Grounds g) {
   switch (g) {
@@ -29,14 +30,38 @@ bool policy_consent_allowed(const char *category, const char *grantee_side) {
   /* "care" and "participant" grantees may receive every category */
 }
 
-/* Assigned coach (with the coach role), participant user and this user's live membership. */
+/* The UTC calendar day as YYYY-MM-DD, the "today" of stand-in periods when the caller gives none. */
+static void today_utc(char out[11]) { date_format(date_today(), out); }
+
+/* Whether user uid stands in on day `today` for an assigned coach of trajectory tid: a stand-in that was not
+ * cancelled, from_on <= today <= until_on, compared here in C. Returns a DB code. */
+static int stands_in(Db *db, int64_t uid, int64_t tid, const char *today, bool *yes) {
+  *yes = false;
+  Stmt *st = db_prepare(db, "SELECT s.from_on, s.until_on, s.cancelled_at FROM coach_standins s "
+                            "JOIN trajectory_coaches c ON c.user_id = s.coach_id WHERE c.trajectory_id = ? "
+                            "AND s.stand_in_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, uid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW)
+    if (db_null(st, "cancelled_at") && strcmp(db_text(st, "from_on"), today) <= 0 &&
+        strcmp(db_text(st, "until_on"), today) >= 0)
+      *yes = true;
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Coach grounds (the coach role, and assigned or standing in today), participant user and this user's live
+ * membership. */
 typedef struct Standing {
   bool coach, participant;
   int64_t member_id;
   char side[8];
 } Standing;
 
-static int standing(Db *db, const User *u, int64_t tid, bool *exists, Standing *s, int64_t *participant_id) {
+static int standing(Db *db, const User *u, int64_t tid, const char *today, bool *exists, Standing *s,
+                    int64_t *participant_id) {
   memset(s, 0, sizeof *s);
   *exists = false;
   Stmt *st = db_prepare(db,
@@ -61,6 +86,7 @@ static int standing(Db *db, const User *u, int64_t tid, bool *exists, Standing *
   }
   db_done(st);
   if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
+  if ((u->roles & ROLE_COACH) && !s->coach && (rc = stands_in(db, u->id, tid, today, &s->coach)) != DB_OK) return rc;
   if (s->member_id) {
     st = db_prepare(db, "SELECT side FROM network_members WHERE id = ?");
     if (!st) return DB_ERROR;
@@ -79,7 +105,9 @@ int policy_trajectory(Db *db, const User *u, int64_t tid, Grounds *g, int64_t *p
   if (!u) return DB_OK;
   bool exists;
   Standing s;
-  int rc = standing(db, u, tid, &exists, &s, participant_id);
+  char today[11];
+  today_utc(today);
+  int rc = standing(db, u, tid, today, &exists, &s, participant_id);
   if (rc != DB_OK || !exists) return rc;
   if (s.coach) *g = GROUNDS_COACH;
   else if (s.participant) *g = GROUNDS_SELF;
@@ -119,7 +147,7 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
   }
   bool exists;
   Standing s;
-  if ((rc = standing(db, u, it.trajectory_id, &exists, &s, NULL)) != DB_OK || !exists) return rc;
+  if ((rc = standing(db, u, it.trajectory_id, today, &exists, &s, NULL)) != DB_OK || !exists) return rc;
   /* 2. an assigned coach */
   if (s.coach) {
     *g = GROUNDS_COACH;
@@ -191,12 +219,24 @@ int item_create(Db *db, const ItemNew *n, int64_t *id) {
   return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
-int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today) {
-  db_bind_int(st, idx++, u->id);
+/* Binds, from idx, the parameters of "u is an assigned coach of the trajectory (or stands in for one today), or
+ * its participant" as POLICY_SQL_ITEM_VISIBLE, POLICY_SQL_MEMBER_VISIBLE and POLICY_SQL_USER_VISIBLE write it:
+ * the coach flag, u (coach), u, today, today (POLICY_SQL_STANDS_IN_FOR), the participant flag, u (participant).
+ * Returns the next free index. */
+static int bind_coach_or_participant(Stmt *st, int idx, const User *u, const char *today) {
   db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);
   db_bind_int(st, idx++, u->id);
+  db_bind_int(st, idx++, u->id); /* POLICY_SQL_STANDS_IN_FOR */
+  db_bind_text(st, idx++, today);
+  db_bind_text(st, idx++, today);
   db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
   db_bind_int(st, idx++, u->id);
+  return idx;
+}
+
+int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today) {
+  db_bind_int(st, idx++, u->id);
+  idx = bind_coach_or_participant(st, idx, u, today);
   db_bind_int(st, idx++, u->id);
   db_bind_int(st, idx++, u->id);
   db_bind_text(st, idx++, today);
@@ -228,7 +268,9 @@ int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visibl
   if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
   bool exists;
   Standing s;
-  if ((rc = standing(db, u, tid, &exists, &s, NULL)) != DB_OK || !exists) return rc;
+  char today[11];
+  today_utc(today);
+  if ((rc = standing(db, u, tid, today, &exists, &s, NULL)) != DB_OK || !exists) return rc;
   /* the coach and the participant see the whole network; a member sees their own side */
   *visible = s.coach || s.participant || (s.member_id && strcmp(s.side, side) == 0);
   return DB_OK;
@@ -243,7 +285,9 @@ int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, boo
   }
   bool exists;
   Standing s;
-  int rc = standing(db, u, tid, &exists, &s, NULL);
+  char today[11];
+  today_utc(today);
+  int rc = standing(db, u, tid, today, &exists, &s, NULL);
   if (rc != DB_OK) return rc;
   if (s.coach || s.participant) { /* the whole network */
     *visible = true;
@@ -289,10 +333,9 @@ int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, boo
 }
 
 int policy_bind_member_filter(Stmt *st, int idx, const User *u) {
-  db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);
-  db_bind_int(st, idx++, u->id);
-  db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
-  db_bind_int(st, idx++, u->id);
+  char today[11];
+  today_utc(today);
+  idx = bind_coach_or_participant(st, idx, u, today);
   db_bind_int(st, idx++, u->id);
   return idx;
 }

@@ -4,8 +4,16 @@
  * Visibility rule (DOMAIN.md): a user may see an item if and only if they are its author, a coach
  * assigned to the trajectory, the source party itself, or a network member holding a live consent from
  * the source party for the item's category. Administrators and team leads see no case content unless
- * they are also an assigned coach. Pages, lists, search, exports and the API ask these functions (or use
- * the matching SQL filters declared here); a refusal answers 404 so that existence does not leak.
+ * they are also an assigned coach.
+ *
+ * Coach grounds: a user with the coach role has them on a trajectory they are assigned to
+ * (trajectory_coaches), and — as a stand-in — on every trajectory of a coach they stand in for, on the
+ * days from_on..until_on (both included) of a stand-in that was not cancelled (coach_standins, set by the
+ * team lead). Before and after that period the stand-in has none. Every form of the rule below (C, the
+ * SQL conditions, POLICY_SQL_COACH_JOIN) includes the stand-in; "today" is the UTC calendar day.
+ *
+ * Pages, lists, search, exports and the API ask these functions (or use the matching SQL filters declared
+ * here); a refusal answers 404 so that existence does not leak.
  */
 #ifndef ZW_POLICY_H
 #define ZW_POLICY_H
@@ -47,13 +55,21 @@ typedef struct ItemRef {
 int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Grounds *g, int64_t *consent_id,
                 ItemRef *item);
 
+/* SQL condition: the signed-in user stands in today for the coach whose user id is the SQL expression
+ * `coach` (a literal column such as "vc.user_id"); `a` is a literal alias for the stand-in row. Three
+ * parameters: the user id, today, today (YYYY-MM-DD). Part of the conditions below. */
+#define POLICY_SQL_STANDS_IN_FOR(coach, a)                                                                  \
+  "EXISTS (SELECT 1 FROM coach_standins " a " WHERE " a ".coach_id = " coach " AND " a ".stand_in_id = ?"    \
+  " AND " a ".cancelled_at IS NULL AND " a ".from_on <= ? AND " a ".until_on >= ?)"
+
 /* SQL condition over an items row aliased `i` that holds exactly when the user may see it: the same
  * rule as policy_item, written as SQL for lists, search and counts (a property test checks that the two
  * agree). Bind its parameters with policy_bind_item_filter starting at the first `?` of the condition. */
 #define POLICY_SQL_ITEM_VISIBLE                                                                            \
   "(i.deleted_at IS NULL AND (i.author_id = ?"                                                              \
   " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches vc"                                               \
-  "      WHERE vc.trajectory_id = i.trajectory_id AND vc.user_id = ?))"                                      \
+  "      WHERE vc.trajectory_id = i.trajectory_id AND (vc.user_id = ? OR "                                   \
+  POLICY_SQL_STANDS_IN_FOR("vc.user_id", "vsi") ")))"                                                       \
   " OR (? = 1 AND i.source_member_id IS NULL AND EXISTS (SELECT 1 FROM trajectories vt"                      \
   "      JOIN participants vp ON vp.id = vt.participant_id WHERE vt.id = i.trajectory_id AND vp.user_id = ?))" \
   " OR EXISTS (SELECT 1 FROM network_members vs WHERE vs.id = i.source_member_id AND vs.user_id = ?"         \
@@ -97,13 +113,14 @@ int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, boo
  * policy_bind_member_filter at the condition's first `?`. */
 #define POLICY_SQL_MEMBER_VISIBLE(m)                                                                        \
   "((? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches zmc WHERE zmc.trajectory_id = " m ".trajectory_id"   \
-  "      AND zmc.user_id = ?))"                                                                               \
+  "      AND (zmc.user_id = ? OR " POLICY_SQL_STANDS_IN_FOR("zmc.user_id", "zms") ")))"                          \
   " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zmt JOIN participants zmp ON zmp.id = zmt.participant_id" \
   "      WHERE zmt.id = " m ".trajectory_id AND zmp.user_id = ?))"                                             \
   " OR EXISTS (SELECT 1 FROM network_members zmv WHERE zmv.trajectory_id = " m ".trajectory_id"               \
   "      AND zmv.user_id = ? AND zmv.removed_at IS NULL AND zmv.side = " m ".side))"
 
-/* Binds the parameters of POLICY_SQL_MEMBER_VISIBLE from index idx; returns the next free index. */
+/* Binds the parameters of POLICY_SQL_MEMBER_VISIBLE from index idx (today: the UTC day, for stand-ins);
+ * returns the next free index. */
 int policy_bind_member_filter(Stmt *st, int idx, const User *u);
 
 /* SQL condition: the user whose id is the SQL expression `user` may be named to the signed-in user in the
@@ -112,7 +129,7 @@ int policy_bind_member_filter(Stmt *st, int idx, const User *u);
 #define POLICY_SQL_USER_VISIBLE(user, tid)                                                                  \
   "(" user " = ?"                                                                                           \
   " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches zuc WHERE zuc.trajectory_id = " tid               \
-  "      AND zuc.user_id = ?))"                                                                               \
+  "      AND (zuc.user_id = ? OR " POLICY_SQL_STANDS_IN_FOR("zuc.user_id", "zus") ")))"                          \
   " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zut JOIN participants zup ON zup.id = zut.participant_id" \
   "      WHERE zut.id = " tid " AND zup.user_id = ?))"                                                         \
   " OR EXISTS (SELECT 1 FROM trajectory_coaches zac WHERE zac.trajectory_id = " tid " AND zac.user_id = " user ")" \
@@ -142,10 +159,23 @@ int item_create(Db *db, const ItemNew *n, int64_t *id);
 bool policy_consent_allowed(const char *category, const char *grantee_side);
 
 /* The coach's own trajectories, as the FROM clause of a list: `FROM ` POLICY_SQL_COACH_JOIN ` ...` yields a
- * trajectories row `t` for exactly the trajectories the coach is assigned to and binds one parameter, the
- * user id, which must be the first `?` of the query. A join rather than `t.id IN (SELECT ...)`: the database
- * walks the coach's assignments instead of building the list of them for every query (measured: the IN list
- * is an ephemeral table per query). Used by the caseload, its search and the coach's day. */
-#define POLICY_SQL_COACH_JOIN "trajectory_coaches pc JOIN trajectories t ON t.id = pc.trajectory_id AND pc.user_id = ?"
+ * trajectories row `t` for exactly the trajectories the coach has coach grounds on — assigned, or assigned to
+ * a coach they stand in for today (CURRENT_DATE, the UTC day, as date_today()) — each once, and binds one
+ * parameter, the user id, which must be the first `?` of the query. A join rather than `t.id IN (SELECT ...)`:
+ * the database walks the assignments of the user and of the coaches they stand in for instead of building
+ * the list of them for every query (measured: the IN list is an ephemeral table per query). No row is
+ * doubled: the user's own assignment always counts, and a trajectory reached only as a stand-in comes
+ * through the absent coach with the lowest user id (the NOT EXISTS, evaluated for stand-in rows only, so a
+ * coach without stand-ins pays a few index lookups per query, not per row). Used by the caseload, its
+ * search and the coach's day. Aliases taken: pu, pa, pc, pd, pj, pk. */
+#define POLICY_SQL_STANDIN_TODAY(a)                                                                         \
+  "SELECT " a ".coach_id FROM coach_standins " a " WHERE " a ".stand_in_id = pu.id AND " a ".cancelled_at IS NULL" \
+  " AND " a ".from_on <= CAST(CURRENT_DATE AS TEXT) AND " a ".until_on >= CAST(CURRENT_DATE AS TEXT)"
+#define POLICY_SQL_COACH_JOIN                                                                               \
+  "users pu JOIN users pa ON (pa.id = pu.id OR pa.id IN (" POLICY_SQL_STANDIN_TODAY("pj") "))"               \
+  " JOIN trajectory_coaches pc ON pc.user_id = pa.id"                                                        \
+  " JOIN trajectories t ON t.id = pc.trajectory_id AND pu.id = ?"                                            \
+  " AND (pa.id = pu.id OR NOT EXISTS (SELECT 1 FROM trajectory_coaches pd WHERE pd.trajectory_id = pc.trajectory_id" \
+  "   AND (pd.user_id = pu.id OR (pd.user_id < pc.user_id AND pd.user_id IN (" POLICY_SQL_STANDIN_TODAY("pk") ")))))"
 
 #endif

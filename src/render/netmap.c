@@ -325,3 +325,64 @@ Markup netmap_svg(Arena *a, const NetMap *m) {
   buf_free(&b);
   return markup_from_renderer_(s);
 }
+
+/* One side of the list view: its heading, the categories shared with the whole side, and its members with
+ * what each receives from whom. */
+static void list_side(Buf *b, Arena *a, const NetMap *m, const Line *lines, size_t nlines, bool work) {
+  html(b, "<li><span class=\"side\">%s</span>", work ? _("Work network") : _("Care network"));
+  const char *cats[MAX_CATS];
+  int ncats = 0;
+  for (size_t k = 0; k < m->nconsents; k++) {
+    const NetConsent *c = &m->consents[k];
+    if (c->grantee_member_id || is_work(c->grantee_side) != work) continue;
+    const char *cat = c->category ? c->category : "";
+    bool seen = false;
+    for (int j = 0; j < ncats && !seen; j++) seen = strcmp(cats[j], cat) == 0;
+    if (!seen && ncats < MAX_CATS) cats[ncats++] = cat;
+  }
+  if (ncats) html(b, " <span class=\"small\">\xc2\xb7 %s %s</span>", _("Whole side:"), join(a, cats, ncats));
+  size_t count = 0;
+  for (size_t i = 0; i < m->nmembers; i++) {
+    const NetMember *mb = &m->members[i];
+    if (is_work(mb->side) != work) continue;
+    if (!count++) html(b, "<ul>");
+    html(b, "<li><strong>%s</strong> \xc2\xb7 %s", mb->name, mb->role);
+    if (mb->organisation && *mb->organisation) html(b, " \xc2\xb7 %s", mb->organisation);
+    if (!mb->has_account) html(b, " <span class=\"muted\">(%s)</span>", _("no account"));
+    bool any = false;
+    for (size_t k = 0; k < nlines; k++) {
+      if (lines[k].dst != (int)i) continue;
+      const char *from = lines[k].src < 0 ? m->participant : m->members[lines[k].src].name;
+      if (any) html(b, "; ");
+      else html(b, "<div class=\"small\">%s ", _("Receives:"));
+      html(b, "%s", arena_printf(a, _("from %s: %s"), from ? from : "", join(a, lines[k].cats, lines[k].ncats)));
+      any = true;
+    }
+    if (any) html(b, "</div>");
+    html(b, "</li>");
+  }
+  if (count) html(b, "</ul>");
+  else {
+    bool hidden = m->hidden_side && is_work(m->hidden_side) == work;
+    html(b, " <span class=\"muted\">%s</span>", hidden ? _("Not shown to you") : _("No members yet"));
+  }
+  html(b, "</li>");
+}
+
+Markup netmap_list(Arena *a, const NetMap *m) {
+  size_t nlines;
+  Line *lines = build_lines(a, m, &nlines);
+  Buf b = {0};
+  html(&b, "<div class=\"netmap-list\"><ul>");
+  html(&b, "<li><span class=\"side\">%s</span>: %s</li>", _("Participant"), m->participant ? m->participant : "");
+  html(&b, "<li><span class=\"side\">%s</span>: ", m->ncoaches > 1 ? _("Coaches (bridge)") : _("Coach (bridge)"));
+  for (size_t i = 0; i < m->ncoaches; i++) html(&b, "%s%s", i ? ", " : "", m->coaches[i]);
+  if (!m->ncoaches) html(&b, "%s", _("none assigned"));
+  html(&b, "</li>");
+  list_side(&b, a, m, lines, nlines, false);
+  list_side(&b, a, m, lines, nlines, true);
+  html(&b, "</ul></div>");
+  char *s = arena_strndup(a, b.p, b.len);
+  buf_free(&b);
+  return markup_from_renderer_(s);
+}

@@ -58,6 +58,13 @@ typedef struct NetMap {
  * Never fails (allocation aborts on out-of-memory). */
 Markup netmap_svg(Arena *a, const NetMap *m);
 
+/* The same map as a list, for screens too narrow to read the SVG (the page's style sheet shows one or the
+ * other): the participant, the coaches, then per side the categories shared with the whole side and each
+ * member (name, role, organisation, "no account") with what they receive from whom, one entry per consent
+ * line of netmap_svg. Built from the same NetMap, so it names exactly the members the map shows. One
+ * <div class="netmap-list"> in arena memory; never fails (allocation aborts on out-of-memory). */
+Markup netmap_list(Arena *a, const NetMap *m);
+
 /* The number of consent lines netmap_svg draws for m (for the page's summary and tests). Pure. */
 size_t netmap_line_count(const NetMap *m);
 

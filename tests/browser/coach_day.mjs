@@ -26,8 +26,18 @@ async function flow() {
     coach = await newPage('coach', PHONE);
     const landed = await signIn(coach, COACH, secret);
     assert(landed === '/dashboard', `the coach landed on ${landed}`);
+    // the sections of the day, in order, by the ids their headings label them with (the text is Dutch):
+    // caseload, actions due, follow-up moments due, check-ins due, no contact, open referrals, marked by the
+    // owners of actions
     const headings = await coach.locator('main h2').allInnerTexts();
-    assert(headings.length === 5, `the day has ${headings.length} sections: ${JSON.stringify(headings)}`);
+    const ids = await coach.locator('main section > h2').evaluateAll((hs) => hs.map((h) => h.id));
+    const want = ['load', 'acts', 'fups', 'checks', 'quiet', 'refs', 'owners'];
+    assert(headings.length === want.length && JSON.stringify(ids) === JSON.stringify(want),
+           `the day has ${headings.length} sections ${JSON.stringify(ids)}, expected ${JSON.stringify(want)}: ` +
+           JSON.stringify(headings));
+    for (const id of want)
+      assert((await coach.locator(`main section[aria-labelledby="${id}"]`).count()) === 1,
+             `the section "${id}" is not labelled by its heading`);
     // the demo plan of Koen Pauwels has an action due in five days: it is on the day, linked to the plan
     const due = coach.locator('main ul.due a[href$="/plan"]', { hasText: 'Koen Pauwels' });
     assert((await due.count()) === 1, "Koen Pauwels' action due this week is not on the day");

@@ -207,8 +207,16 @@ async function flow() {
     const u = new URL(page.url());
     assert(/^\/t\/[1-9][0-9]*$/.test(u.pathname), `after registering the browser is at ${page.url()} (status ${resp.status()})`);
     assert(resp.status() === 200, `trajectory page answered ${resp.status()}`);
+    // the participant's name is in the case header (whose file this is) and in the title after the page's
+    // heading ("Overview · Eline Verstraeten · ...")
     const h1 = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
-    assert(h1.includes(FULL_NAME), `trajectory heading is "${h1}", expected it to show ${FULL_NAME}`);
+    assert(h1.length > 0, 'the trajectory page has no heading');
+    const caseName = page.locator('.case-header .case-name');
+    assert((await caseName.count()) === 1 && (await caseName.isVisible()), 'no visible case header with a name');
+    const shown = (await caseName.innerText()).trim();
+    assert(shown === FULL_NAME, `the case header names "${shown}", expected ${FULL_NAME}`);
+    const title = await page.title();
+    assert(title.startsWith(`${h1} · ${FULL_NAME}`), `the page title is "${title}", expected "${h1} · ${FULL_NAME} ..."`);
     const flash = page.getByRole('status');
     assert((await flash.count()) >= 1 && /registered/i.test(await flash.first().innerText()),
            'no "registered" confirmation (role=status) on the trajectory page');

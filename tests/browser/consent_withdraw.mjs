@@ -1,12 +1,12 @@
 // consent_withdraw.mjs — browser test of the "Network and consent" issue: the HR contact (Tom Claes, no
 // second factor) sees the capacity note "Wat An nu kan" of An Janssens' trajectory; in a second browser
-// context An opens her consents page (/me/consents), withdraws the consent that names Tom Claes, and Tom's
+// context An opens her consents page (/me/consents), withdraws the consent given to Tom Claes, and Tom's
 // next page load no longer shows the note. The coach (password + TOTP) opens the network map, which
 // renders as an SVG. Screenshots: An's consents page at phone width (before and after), the network map at
 // desktop width; no horizontal overflow at phone width.
 //
 // The UI is in its default language (Dutch); elements are found by page structure (form actions, field ids,
-// list items naming a person), not by translated labels.
+// list items given to a person), not by translated labels.
 //
 // Runs under meson (tests/browser/meson.build) with:
 //   ZW_BIN    path of the zorgwerk binary
@@ -31,6 +31,11 @@ const NOTE_TITLE = 'Wat An nu kan';
 // The titles of the notes on a notes page (article.note > header > h3).
 async function noteTitles(page) {
   return (await page.locator('article.note header h3').allInnerTexts()).map((t) => t.trim());
+}
+
+// The items of the list of consents in force on /me/consents that are given to `name` (a person, not a side).
+function givenTo(page, name) {
+  return page.locator('ul.consents > li').filter({ has: page.locator('p > strong', { hasText: new RegExp(`^${name}$`) }) });
 }
 
 // ------------------------------------------------------------------ the flow
@@ -73,10 +78,14 @@ async function flow() {
     const resp = await an.goto(`${base()}/me/consents`);
     assert(resp.status() === 200, `/me/consents answered ${resp.status()}`);
     assert((await an.locator('h1').count()) === 1, 'no single <h1> on /me/consents');
-    // the list of consents in force: one item names Tom Claes, with its own withdraw form
-    consentItem = an.locator('ul.consents > li').filter({ hasText: HR_NAME });
+    // the list of consents in force: one item is given to Tom Claes himself (its heading, <strong>, is his
+    // name), with its own withdraw form. Tom is also named under the consents to the whole work side ("right
+    // now that is: Luc Verbeke and Tom Claes"); those stay.
+    consentItem = givenTo(an, HR_NAME);
     assert((await consentItem.count()) === 1,
-           `expected one consent naming ${HR_NAME} on /me/consents, found ${await consentItem.count()}`);
+           `expected one consent given to ${HR_NAME} on /me/consents, found ${await consentItem.count()}`);
+    assert((await an.locator('ul.consents > li').filter({ hasText: HR_NAME }).count()) > 1,
+           `${HR_NAME} is not named under the consents to the work side`);
     const form = consentItem.locator('form[action$="/withdraw"]');
     assert((await form.count()) === 1, `the consent naming ${HR_NAME} has no withdraw form`);
     assert(/^\/t\/1\/consents\/\d+\/withdraw$/.test((await form.getAttribute('action')) || ''),
@@ -88,7 +97,7 @@ async function flow() {
     await shot(an, 'consents-me-phone.png');
   });
 
-  await check(`An withdraws the consent that names ${HR_NAME}`, async () => {
+  await check(`An withdraws the consent given to ${HR_NAME}`, async () => {
     const before = await an.locator('ul.consents > li').count();
     const button = consentItem.locator('form[action$="/withdraw"] button[type="submit"]');
     assert((await button.count()) === 1 && (await button.isVisible()), 'no visible withdraw button');
@@ -97,8 +106,7 @@ async function flow() {
     assert(resp.status() === 200, `/me/consents after withdrawing answered ${resp.status()}`);
     const after = await an.locator('ul.consents > li').count();
     assert(after === before - 1, `consents in force: ${before} before, ${after} after withdrawing`);
-    assert((await an.locator('ul.consents > li').filter({ hasText: HR_NAME }).count()) === 0,
-           `a consent naming ${HR_NAME} is still listed as in force`);
+    assert((await givenTo(an, HR_NAME).count()) === 0, `a consent given to ${HR_NAME} is still listed as in force`);
     assert((await an.getByRole('status').count()) >= 1, 'no confirmation (role=status) after withdrawing');
   });
 

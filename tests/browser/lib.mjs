@@ -339,3 +339,42 @@ export async function run(flow, failureShot) {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(ok && failed === 0 ? 0 : 1);
 }
+
+// ------------------------------------------------------------------ helpers for tests of every role
+
+// Check: creates the demo database with `zorgwerk demo`; returns every demo login printed, as
+// { email: TOTP secret or null } (null: the account has no second factor).
+export async function createDemoLogins() {
+  const logins = {};
+  await check('demo database created and every demo login printed', async () => {
+    const p = spawnSync(ZW_BIN, ['--db', DB, 'demo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+    assert(p.status === 0, `zorgwerk demo failed (${p.status ?? p.signal ?? p.error}): ${p.stderr}`);
+    const report = sanitizerReport(p.stderr);
+    assert(!report, `sanitizer report from zorgwerk demo:\n${report}`);
+    for (const line of p.stdout.split('\n')) {
+      const m = line.trim().match(/^(\S+@\S+)\s+.*?\s(\S+)$/);
+      if (m) logins[m[1]] = /^[A-Z2-7]{16,}=*$/.test(m[2]) ? m[2] : null;
+    }
+    assert(Object.keys(logins).length > 0, `no logins in the demo output:\n${p.stdout}`);
+  });
+  return logins;
+}
+
+// Runs axe-core (tests/browser/node_modules/axe-core, from `scripts/deps.sh test`) with the WCAG 2.1 A and
+// AA rules on the page as it is; returns the violations as [{ id, impact, help, targets: [selector...] }].
+// The script is evaluated through the browser's debugging protocol, which the pages' Content-Security-Policy
+// (scripts from /static/ only) does not apply to, so the page's own policy stays as served.
+let axeSource = null;
+export async function axeViolations(page) {
+  if (axeSource === null) {
+    const file = path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
+    if (!fs.existsSync(file)) fatal(`${file} is missing: run \`scripts/deps.sh test\` (npm ci in tests/browser)`);
+    axeSource = fs.readFileSync(file, 'utf8');
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const res = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                               resultTypes: ['violations'] }));
+  return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                                      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+}

@@ -47,6 +47,14 @@ function day(n) {
   return new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 }
 
+// The date day(n) in words as An's pages show it in Dutch: "11 december 2026" (no leading zero).
+const MONTHS_NL = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september',
+                   'oktober', 'november', 'december'];
+function dayWords(n) {
+  const [y, m, d] = day(n).split('-').map(Number);
+  return `${d} ${MONTHS_NL[m - 1]} ${y}`;
+}
+
 // ------------------------------------------------------------------ the flow
 
 // Runs a form's submit and waits for the page it leads to; returns the final response.
@@ -119,10 +127,17 @@ async function flow() {
     await sofie.locator('#f-g1a1_owner').selectOption('participant');
     await sofie.locator('#f-g1a1_due').fill(day(7));
     await sofie.locator('#f-g1a1_status').selectOption('in_progress');
+    // the form starts with one action: "add action" sends it to the server, which shows it again with one
+    // more row and everything typed kept (no script needed)
+    assert((await sofie.locator('#f-g1a2_text').count()) === 0, 'the new plan form already has a second action');
+    const add = await submit(sofie, sofie.locator('button[name="add"][value="action:1"]'));
+    assert(add.status() === 200 && pathname(sofie) === `/t/${TID}/plan`, `adding an action ended at ${sofie.url()} (${add.status()})`);
+    assert((await sofie.locator('#f-g1_title').inputValue()) === GOAL, 'the goal typed before "add action" is lost');
+    assert((await sofie.locator('#f-g1a1_text').inputValue()) === ACTION_AN, 'the action typed before "add action" is lost');
     await sofie.locator('#f-g1a2_text').fill(ACTION_COACH);
     await sofie.locator('#f-g1a2_owner').selectOption('coach');
     await sofie.locator('#f-g1a2_due').fill(day(14));
-    const save = sofie.locator(`form[action="/t/${TID}/plan"] button[type="submit"]`);
+    const save = sofie.locator(`form[action="/t/${TID}/plan"] button[type="submit"].primary`);
     const r = await submit(sofie, save);
     assert(r.status() === 200 && pathname(sofie) === `/t/${TID}/plan`, `saving the plan ended at ${sofie.url()} (${r.status()})`);
     await assertSaved(sofie, 'saving the plan');
@@ -146,7 +161,8 @@ async function flow() {
     assert(agreedText.includes(ACTION_AN) && agreedText.includes(ACTION_COACH), 'the actions are not listed under what is agreed');
     assert((await agreed.locator(`a[href="/t/${TID}/plan"]`).count()) >= 1, 'no link to the plan from what is agreed');
     const next = await an.locator('section#next-step').innerText();
-    assert(next.includes(ACTION_AN) && next.includes(day(7)), `the next step is not her own action due ${day(7)}: ${next}`);
+    assert(next.includes(ACTION_AN) && next.includes(dayWords(7)),
+           `the next step is not her own action due ${dayWords(7)}: ${next}`);
     assert((await an.locator(`section#questionnaires a[href="/t/${TID}/assessments"]`).count()) === 1,
            'no link to her questionnaires on /me');
     assert((await an.locator('a[href="/me/consents"]').count()) >= 1 && (await an.locator('a[href="/me/log"]').count()) >= 1,
@@ -187,6 +203,19 @@ async function flow() {
     await shot(an, 'walk-06-an-me-after-phone.png');
   });
 
+  await check('An marks her own step started from /me, behind "started or done?"', async () => {
+    await an.goto(`${base()}/me`);
+    const form = an.locator(`section#agreed details form[action^="/t/${TID}/plan/actions/"]`);
+    assert((await form.count()) === 1, 'no form on /me to mark her own step');
+    await an.locator('section#agreed details summary').click();
+    await form.locator('select').selectOption('in_progress');
+    await form.locator('textarea').fill('Drie ochtenden gewandeld.');
+    const resp = await submit(an, form.locator('button[type="submit"]'));
+    assert(resp.status() === 200 && pathname(an) === '/me', `marking her step ended at ${an.url()} (${resp.status()})`);
+    await assertSaved(an, 'An marking her step');
+    await noOverflow(an, '/me after marking a step');
+  });
+
   await check('the coach confirms the plan too', async () => {
     session.current = sofie;
     await sofie.goto(`${base()}/t/${TID}/plan`);
@@ -198,10 +227,11 @@ async function flow() {
     await shot(sofie, 'walk-07-coach-plan-confirmed.png');
   });
 
-  await check('protocol: the coach ticks "plan confirmed" and moves on to follow-up (no reason needed)', async () => {
+  await check('protocol: "plan confirmed" is ticked by the confirmations; the coach moves on to follow-up (no reason needed)', async () => {
     await sofie.goto(`${base()}/t/${TID}/protocol`);
     const before = await currentPhaseLabel(sofie);
-    await tickStep(sofie, STEP_CONFIRMED);
+    assert((await currentStep(sofie, STEP_CONFIRMED).locator('.badge-ok').count()) === 1,
+           `step "${STEP_CONFIRMED}" is not done after An and the coach confirmed`);
     const move = sofie.locator(`form[action="/t/${TID}/protocol/phase"] button[name="phase"][value="follow_up"]`);
     assert((await move.count()) === 1, 'no button to move to follow-up');
     const resp = await submit(sofie, move);

@@ -488,3 +488,120 @@ def run(srv, namespace, extra_servers=()):
         for s in (srv,) + tuple(extra_servers):
             s.cleanup()
     sys.exit(1 if failed else 0)
+
+
+# ---------------------------------------------------------------- shared by the tests of issues 9 and 10
+# (one-time links, the access log, the demo's people)
+
+def sql_one(srv, query, params=()):
+    """The first column of the first row of query."""
+    return srv.sql(query, params)[0][0]
+
+
+def user_id(srv, email):
+    """The id of the account with this e-mail address, or None."""
+    rows = srv.sql("SELECT id FROM users WHERE email = ?", (email,))
+    return rows[0][0] if rows else None
+
+
+def participant_trajectory(srv, email):
+    """(trajectory id, participant id) of the participant whose account has this e-mail address."""
+    return srv.sql("SELECT t.id, t.participant_id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                   "JOIN users u ON u.id = p.user_id WHERE u.email = ?", (email,))[0]
+
+
+def signed_in(srv, clients, email, lang="en"):
+    """The Client of srv signed in as email (demo password, second factor where asked), kept in the dict
+    clients: it signs in on the first call for email only."""
+    if email not in clients:
+        clients[email] = Client(srv, lang=lang)
+        clients[email].login(email)
+    return clients[email]
+
+
+def access_log_mark(srv):
+    """The id of the latest access-log entry: what comes after it is new."""
+    return sql_one(srv, "SELECT COALESCE(MAX(id), 0) FROM access_log")
+
+
+ACCESS_LOG_COLUMNS = ("id", "at", "user_id", "role", "participant_id", "trajectory_id", "item", "action", "outcome",
+                      "grounds", "client")
+
+
+def access_log_since(srv, mark, **where):
+    """The access-log entries after mark (access_log_mark), as dicts of ACCESS_LOG_COLUMNS, those whose columns
+    named in where have those values."""
+    rows = srv.sql("SELECT %s FROM access_log WHERE id > ? ORDER BY id" % ", ".join(ACCESS_LOG_COLUMNS), (mark,))
+    rows = [dict(zip(ACCESS_LOG_COLUMNS, r)) for r in rows]
+    return [r for r in rows if all(r[k] == v for k, v in where.items())]
+
+
+def link_token(text):
+    """The token of the first one-time link (/reset?token=...) in a page or a command's output, or None."""
+    m = re.search(r"/reset\?token=([A-Za-z0-9_\-]+)", text)
+    return unescape(m.group(1)) if m else None
+
+
+def use_link(srv, token, password, lang="en"):
+    """A visitor opens the one-time link of token and sets password with it; returns the response of the form
+    (or of the link itself when that is not 200)."""
+    anon = Client(srv, lang=lang)
+    r = anon.get("/reset?token=" + token)
+    if r.status != 200:
+        return r
+    return anon.post("/reset", {"token": token, "new": password, "repeat": password})
+
+
+def password_sign_in(srv, email, password, lang="en"):
+    """A new Client signed in with e-mail address and password only (an account without a second factor);
+    returns (client, where the sign-in leads)."""
+    c = Client(srv, lang=lang)
+    c.get("/login")
+    r = c.post("/login", {"email": email, "password": password})
+    assert_status(r, 303, "%s signs in" % email)
+    return c, r.location
+
+
+def main_text(body):
+    """The text of the page's <main> (of the whole page without one), without tags."""
+    m = re.search(r"<main[^>]*>(.*?)</main>", body, re.S)
+    return strip_tags(m.group(1) if m else body)
+
+
+def admin_new_partner(admin, name, email, function, side="care", org_id=""):
+    """The administrator (a signed-in Client) makes a partner account on the users page; returns the
+    response (200 with the invitation link when it was made)."""
+    admin.get("/admin/users/new")
+    return admin.post("/admin/users/new", {"name": name, "email": email, "role": "partner", "org_id": org_id,
+                                           "side": side, "function": function})
+
+
+def assert_refused_on_owner(srv, client, user, method, path, owner, named, data=None, item=None):
+    """Sends the request as client (user: the id of its account): the answer is the not-found page, with one
+    "denied" access-log entry, on owner — (participant id, trajectory id) of the object asked for, (None, None)
+    when it does not exist — (with item: on that item) and no entry on the participant `named` (the one the
+    URL names) unless that is the owner. Returns the response."""
+    since = access_log_mark(srv)
+    client.get("/account")  # a fresh CSRF token
+    r = client.get(path) if method == "GET" else client.post(path, data or {})
+    assert_status(r, 404, "%s %s" % (method, path))
+    got = srv.sql("SELECT participant_id, trajectory_id, item, action, outcome FROM access_log "
+                  "WHERE id > ? AND user_id = ? ORDER BY id", (since, user))
+    denied = [e for e in got if e[4] == "denied"]
+    assert len(denied) == 1, (path, got)
+    pid, tid, logged_item, _, _ = denied[0]
+    assert (pid, tid) == tuple(owner), "%s %s: refusal logged on participant %s / trajectory %s, expected %s" % (
+        method, path, pid, tid, owner)
+    if item:
+        assert logged_item == item, (path, logged_item)
+    assert not [e for e in got if e[0] == named and e[0] != owner[0]], "%s: entry on the named participant %s" % (
+        path, got)
+    return r
+
+
+def admin_deactivated_partner(srv, admin, name, email, function):
+    """The administrator (a signed-in Client) makes a care-side partner account and deactivates it."""
+    assert_status(admin_new_partner(admin, name, email, function), 200, "a partner account to deactivate")
+    uid = user_id(srv, email)
+    admin.get("/admin/users/%d" % uid)
+    assert_status(admin.post("/admin/users/%d/disable" % uid, {}), 303, "deactivate it")

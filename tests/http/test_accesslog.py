@@ -45,6 +45,12 @@ def rows_of(body):
     return [unescape(strip_tags(tr)) for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1), re.S)] if m else []
 
 
+def cards_of(body):
+    """The visits on /me/log (one card per person and visit), as text."""
+    m = re.search(r'<ul class="visits plain"[^>]*>(.*?)</ul>\s*(?:<p|<nav|</div>)', body, re.S)
+    return [unescape(strip_tags(c)) for c in m.group(1).split('<li class="card visit">')[1:]] if m else []
+
+
 def login_officer():
     """Password, then enrolment in two-step verification (the role demands it): read the secret from the
     enrolment form, answer with a computed code."""
@@ -85,17 +91,18 @@ def test_participant_sees_her_coach_and_refusals_only_about_her():
     r = C[PART_AN].get("/me/log")
     assert_status(r, 200, "/me/log")
     assert "Who looked at my file" in r.body
-    rows = rows_of(r.body)
+    rows = cards_of(r.body)
     an = participant_of(PART_AN)
-    # exactly her entries (the page size covers them all), before this view was logged
-    assert len(rows) == one("SELECT COUNT(*) FROM access_log WHERE participant_id = ?", (an,)) - 1, rows
+    # one card per person and visit: the coach, Pieter and Karim, each in one visit
+    assert len(rows) == one("SELECT COUNT(DISTINCT user_id) FROM access_log WHERE participant_id = ? "
+                            "AND user_id <> ?", (an, one("SELECT id FROM users WHERE email = ?", (PART_AN,)))), rows
     coach_views = [t for t in rows if "Sofie Peeters" in t and "looked at" in t and "your trajectory" in t
-                   and "as your coach" in t]
+                   and "your coach" in t]
     assert coach_views, rows
     assert any("Zorg & Werk" in t for t in coach_views), "organisation of the coach"
     assert any("Pieter de Vries" in t and "tried to open, was refused" in t for t in rows), rows
     # another participant's attempt is shown without a name; nothing of Karim's own file appears
-    assert any("another participant" in t and "tried to open, was refused" in t for t in rows), rows
+    assert any("Another participant" in t and "tried to open, was refused" in t for t in rows), rows
     assert "Karim" not in r.body and "El Amrani" not in r.body
     karim_entries = one("SELECT COUNT(*) FROM access_log WHERE participant_id = ?", (participant_of(PART_KARIM),))
     assert karim_entries >= 2
@@ -107,14 +114,16 @@ def test_participant_sees_her_coach_and_refusals_only_about_her():
 def test_only_others_filter():
     c = C[PART_AN]
     c.get("/me")  # an entry of her own
-    everyone = rows_of(c.get("/me/log").body)
-    assert any(t.split(" ", 2)[2].startswith("you ") for t in everyone), everyone
-    r = c.get("/me/log?others=1")
-    assert_status(r, 200, "only others")
-    assert re.search(r'name="others" value="1" checked', r.body)
-    others = rows_of(r.body)
-    assert others and len(others) < len(everyone)
-    assert not any(t.split(" ", 2)[2].startswith("you ") for t in others), others
+    # "only others" is on unless she turns it off (the form sends set=1 with the box unticked)
+    everyone = cards_of(c.get("/me/log?set=1").body)
+    assert any(t.startswith("You yourself") for t in everyone), everyone
+    for path in ("/me/log", "/me/log?others=1", "/me/log?set=1&others=1"):
+        r = c.get(path)
+        assert_status(r, 200, "only others")
+        assert re.search(r'name="others" value="1" checked', r.body), path
+        others = cards_of(r.body)
+        assert others and len(others) < len(everyone), path
+        assert not any(t.startswith("You ") for t in others), others
 
 
 def test_participant_without_entries_sees_empty_state():
@@ -169,7 +178,7 @@ def test_officer_filters():
     assert len(rows) == want > 0, (len(rows), want)
     assert all("sofie.peeters@zorgwerk.example" in t for t in rows)
     r = c.get("/log?outcome=denied")
-    assert rows_of(r.body) and all("denied" in t for t in rows_of(r.body))
+    assert rows_of(r.body) and all("refused" in t for t in rows_of(r.body))
     r = c.get("/log?from=2000-01-01&to=2000-12-31")
     assert_status(r, 200, "empty period")
     assert "No entries match these filters." in r.body

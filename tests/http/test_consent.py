@@ -387,22 +387,31 @@ def test_nobody_withdraws_a_consent_they_did_not_give():
     assert_status(r, 303, "consent on trajectory 2")
     S["t2_consent"] = consent_id(2, 0, grantee_side="care", category="plan")
     before = snapshot()
+    # (who, trajectory in the URL, consent, the file the refusal is logged on: the consent's own trajectory;
+    # None for a consent that does not exist, what)
     cases = [
-        (PART_AN, 1, S["hr_to_participant"], "An withdraws HR's consent"),
-        (PARTNER_HR, 1, S["capacity_to_hr"], "Tom withdraws An's consent"),
-        (PARTNER_GP, 1, S["hr_to_participant"], "Els withdraws HR's consent"),
-        (PART_AN, 1, S["t2_consent"], "An withdraws a consent of trajectory 2 under /t/1"),
-        (PART_AN, 2, S["t2_consent"], "An withdraws a consent of trajectory 2"),
-        (PART_AN, 1, 999999, "An withdraws a consent that does not exist"),
+        (PART_AN, 1, S["hr_to_participant"], 1, "An withdraws HR's consent"),
+        (PARTNER_HR, 1, S["capacity_to_hr"], 1, "Tom withdraws An's consent"),
+        (PARTNER_GP, 1, S["hr_to_participant"], 1, "Els withdraws HR's consent"),
+        (PART_AN, 1, S["t2_consent"], 2, "An withdraws a consent of trajectory 2 under /t/1"),
+        (PART_AN, 2, S["t2_consent"], 2, "An withdraws a consent of trajectory 2"),
+        (PART_AN, 1, 999999, None, "An withdraws a consent that does not exist"),
     ]
-    for who, tid, cid, what in cases:
-        cl = C[who]
-        cl.refresh_csrf()
-        mark = log_mark()
-        r = cl.post("/t/%d/consents/%d/withdraw" % (tid, cid), {"next": "/me/consents"})
-        assert_status(r, 404, what)
-        assert_denied(mark, who, tid, what)
-    assert_unchanged(before, "refused withdrawals")
+    for path in ("withdraw", "renew"):
+        for who, tid, cid, owner, what in cases:
+            cl = C[who]
+            cl.refresh_csrf()
+            mark = log_mark()
+            r = cl.post("/t/%d/consents/%d/%s" % (tid, cid, path), {"next": "/me/consents"})
+            assert_status(r, 404, "%s (%s)" % (what, path))
+            rows = [x for x in log_since(mark, user_id=uid(who), outcome="denied")
+                    if x["item"] in ("consent:%d" % cid, "consent")]  # "consent": refused at the door
+            assert [x["trajectory_id"] for x in rows] == [owner], \
+                "%s (%s): the refusal is not logged once on the consent's own file %r: %r" % (what, path, owner, rows)
+            if owner == 2 and tid == 1:
+                assert rows[0]["participant_id"] == srv.sql(
+                    "SELECT participant_id FROM trajectories WHERE id = 2")[0][0], rows
+    assert_unchanged(before, "refused withdrawals and renewals")
 
 
 def test_duplicate_live_consent_is_409():
@@ -500,7 +509,7 @@ def test_withdrawal_takes_effect_on_the_very_next_request():
     # An's overview: the consent to Tom is gone from the list of consents in force
     page = an.get("/me/consents")
     ul = re.search(r'<ul class="consents plain">(.*?)</ul>', page.body, re.S).group(1)
-    assert "Tom Claes" not in ul, "the withdrawn consent is still listed as in force"
+    assert "<strong>Tom Claes</strong>" not in ul, "the withdrawn consent is still listed as in force"
     # the history shows it as withdrawn, without a withdraw button
     for who in (PART_AN, COACH_SOFIE):
         hist = C[who].get("/t/1/consents").body
@@ -671,6 +680,127 @@ def test_invitation_link_lifetime_follows_invite_days():
     assert rows, "no invitation link for the invitee"
     assert rows[0][0] == INVITE_DAYS * 86400, "a network invitation link lives %d hours; invite_days is %d" % (
         rows[0][0] // 3600, INVITE_DAYS)
+
+
+# ---------------------------------------------------------------- consent as an active choice (issue 10: 8)
+
+def select_options(body, name):
+    """The <option>s of <select name=name> as (value, label, selected)."""
+    m = re.search(r'<select[^>]*name="%s"[^>]*>(.*?)</select>' % re.escape(name), body, re.S)
+    assert m, "no <select name=%s> on the page" % name
+    return [(unescape(v), unescape(strip_tags(lbl)).strip(), " selected" in attrs)
+            for v, attrs, lbl in re.findall(r'<option value="([^"]*)"([^>]*)>(.*?)</option>', m.group(1), re.S)]
+
+
+def assert_nothing_chosen(opts, what):
+    assert opts and opts[0][0] == "", "%s: the first option is not an empty 'Choose…': %r" % (what, opts[:2])
+    assert not any(sel for v, _, sel in opts if v), "%s: an option is chosen beforehand: %r" % (what, opts)
+
+
+def test_consent_form_is_an_active_choice():
+    an = C[PART_AN]
+    page = an.get("/me/consents")
+    assert_status(page, 200, "/me/consents")
+    # step 1: whom, with nothing chosen; the people behind "everyone on the work side" are named
+    who = select_options(page.body, "grantee")
+    assert_nothing_chosen(who, "whom")
+    work = [lbl for v, lbl, _ in who if v == "side:work"]
+    assert work and "Tom Claes" in work[0] and "Luc Verbeke" in work[0], \
+        "the people behind everyone on the work side are not shown: %r" % work
+    care = [lbl for v, lbl, _ in who if v == "side:care"]
+    assert care and "Els Wouters" in care[0], care
+    # submitting nothing is refused with a clear message beside the field, and nothing is written
+    before = snapshot()
+    r = an.post("/t/1/consents", {"grantee": "", "category": "", "valid_until": "", "next": "/me/consents"})
+    assert_status(r, 400, "a consent with nothing chosen")
+    assert_field_error(r.body, "grantee")
+    assert "You did not choose anything yet" in unescape(r.body), "no clear message for an empty choice"
+    assert_unchanged(before, "empty consent form")
+    # step 2 for a work-side person or the whole work side: what, with nothing chosen and no health
+    for grantee in ("member:%d" % S["hr"], "member:%d" % S["boss"], "side:work"):
+        r = an.get("/me/consents?grantee=%s" % grantee)
+        assert_status(r, 200, "step 2 for %s" % grantee)
+        cats = select_options(r.body, "category")
+        assert_nothing_chosen(cats, "what, for %s" % grantee)
+        values = [v for v, _, _ in cats if v]
+        assert "health" not in values, "health is offered to the work side (%s): %r" % (grantee, values)
+        assert "capacity" in values and "plan" in values, values
+        assert 'name="grantee" value="%s"' % grantee in r.body, "the choice of step 1 is not carried on"
+    # the care side may receive health details
+    r = an.get("/me/consents?grantee=member:%d" % S["gp"])
+    values = [v for v, _, _ in select_options(r.body, "category")]
+    assert "health" in values, values
+    # the coach's form is an active choice too
+    r = C[COACH_SOFIE].get("/t/1/consents?grantee=side:work")
+    for name in ("source", "category", "method"):
+        assert_nothing_chosen(select_options(r.body, name), "coach: %s" % name)
+    assert "health" not in [v for v, _, _ in select_options(r.body, "category")]
+
+
+def flash_text(body):
+    m = re.search(r'<div class="flash" role="status" id="changed">(.*?)</div>', body, re.S)
+    assert m, "the page does not say what changed"
+    return m.group(1), unescape(strip_tags(m.group(1))).strip()
+
+
+def test_a_change_is_said_in_words_with_an_undo():
+    an, tom = C[PART_AN], C[PARTNER_HR]
+    nid = note_id(1, CAPACITY_TITLE)
+    live = srv.sql("SELECT id FROM consents WHERE trajectory_id = 1 AND source_member_id IS NULL AND "
+                   "grantee_member_id = ? AND category = 'capacity' AND withdrawn_at IS NULL", (S["hr"],))
+    if not live:
+        an.get("/me/consents")
+        r = an.post("/t/1/consents", {"grantee": "member:%d" % S["hr"], "category": "capacity", "valid_until": "",
+                                      "next": "/me/consents"})
+        assert_status(r, 303, "An gives Tom capacity")
+        page = an.follow(r)
+        html_, said = flash_text(page.body)
+        assert said.startswith("Tom Claes now sees your information about “capacity”."), said
+    cid = srv.sql("SELECT id FROM consents WHERE trajectory_id = 1 AND source_member_id IS NULL AND "
+                  "grantee_member_id = ? AND category = 'capacity' AND withdrawn_at IS NULL", (S["hr"],))[0][0]
+    assert_status(tom.get("/t/1/notes/%d" % nid), 200, "Tom reads the capacity note")
+    # withdrawing is a calm secondary button, not a red one
+    page = an.get("/me/consents")
+    form = re.search(r'<form[^>]*action="/t/1/consents/%d/withdraw".*?</form>' % cid, page.body, re.S).group(0)
+    assert 'class="danger"' not in form and 'class="secondary"' in form, form
+    # withdraw: the page says what changed, with the person's name, and offers an undo
+    r = an.post("/t/1/consents/%d/withdraw" % cid, {"next": "/me/consents"})
+    assert_status(r, 303, "An withdraws")
+    assert r.location.startswith("/me/consents?changed=%d" % cid), r.location
+    page = an.follow(r)
+    html_, said = flash_text(page.body)
+    assert said.startswith("Tom Claes no longer sees your information about “capacity”."), said
+    assert 'action="/t/1/consents/%d/renew"' % cid in html_, "no undo after the withdrawal"
+    assert_status(tom.get("/t/1/notes/%d" % nid), 404, "after the withdrawal Tom is refused")
+    # undo: the same consent is given again, as a new consent, in the access log
+    mark = log_mark()
+    n_before = count("consents", "trajectory_id = 1")
+    r = an.post("/t/1/consents/%d/renew" % cid, {"next": "/me/consents"})
+    assert_status(r, 303, "undo of the withdrawal")
+    assert count("consents", "trajectory_id = 1") == n_before + 1, "the undo did not give a new consent"
+    new = srv.sql("SELECT id, source_member_id, grantee_member_id, category, method, recorded_by, withdrawn_at, "
+                  "given_on FROM consents ORDER BY id DESC LIMIT 1")[0]
+    assert new[1:7] == (None, S["hr"], "capacity", "portal", uid(PART_AN), None), new
+    assert srv.sql("SELECT withdrawn_at IS NOT NULL FROM consents WHERE id = ?", (cid,)) == [(1,)], \
+        "the withdrawn consent itself was changed"
+    assert log_since(mark, user_id=uid(PART_AN), item="consent:%d" % new[0], action="create", outcome="ok"), \
+        "the undo is not in the access log"
+    page = an.follow(r)
+    html_, said = flash_text(page.body)
+    assert said.startswith("Tom Claes now sees your information about “capacity”."), said
+    assert 'action="/t/1/consents/%d/withdraw"' % new[0] in html_, "no undo after giving the consent again"
+    assert_status(tom.get("/t/1/notes/%d" % nid), 200, "after the undo Tom reads the note again")
+    # undo of the undo withdraws it again
+    r = an.post("/t/1/consents/%d/withdraw" % new[0], {"next": "/me/consents"})
+    assert_status(r, 303)
+    assert_status(tom.get("/t/1/notes/%d" % nid), 404, "withdrawn again")
+    # a side consent says it to everyone on the side; the coach reads whose information it was
+    assert srv.sql("SELECT withdrawn_at FROM consents WHERE id = ?", (S["plan_to_work"],)) == [(None,)]
+    r = C[COACH_SOFIE].post("/t/1/consents/%d/withdraw" % S["plan_to_work"], {"next": "/t/1/consents"})
+    assert_status(r, 303, "the coach withdraws the consent to the work side")
+    _, said = flash_text(C[COACH_SOFIE].follow(r).body)
+    assert said.startswith("Everyone on the work side no longer sees the information of the participant about "
+                           "“plan and agreements”."), said
 
 
 def test_everything_saved_before_is_still_there():

@@ -3,7 +3,8 @@ still open and due by next week (an adjusted plan replaces the earlier version's
 actions stay off), overdue ones marked with their date; the lists in date order, cut at 50 with "and N
 more"; the caseload size against the maximum in words that fit the number (Dutch and English plurals),
 the phases counted from the coach's own open trajectories, the trajectories without contact for the
-configured weeks, open referrals; nothing from another coach's caseload."""
+configured weeks, open referrals; nothing from another coach's caseload. The caseload's "next action"
+column: the open action of the current plan or the follow-up moment due first, marked when overdue."""
 import datetime
 import os
 import re
@@ -157,6 +158,45 @@ def test_no_contact_and_referrals():
         coach.get("/t/%d/referrals" % TID)
         assert_status(coach.post("/t/%d/referrals/%d" % (TID, rid), {"status": status, "note": "no place"}), 303)
     assert "DASH-Loopbaanpunt" not in section(coach.get("/dashboard").body, "refs")
+
+
+def caseload_row(body, name):
+    """The text of the caseload's table row of the participant called name."""
+    m = re.search(r"<tr><th scope=\"row\"><a href=\"/t/\d+\">%s</a>.*?</tr>" % re.escape(name), body, re.S)
+    assert m, "no caseload row for %s" % name
+    return m.group(0)
+
+
+def test_caseload_shows_the_next_action():
+    # An: the current plan's open action due first, overdue; it is earlier than her follow-up moments
+    assert_status(save_plan([("DASH-next-overdue", day(-6), "in_progress"), ("DASH-next-done", day(-9), "done"),
+                             ("DASH-next-later", day(8), "planned")], 2, reason="Next action"), 303)
+    body = coach.get("/caseload").body
+    assert '<th scope="col">Next action</th>' in body
+    an = caseload_row(body, "An Janssens")
+    assert "DASH-next-overdue" in an and "overdue since %s" % day(-6) in an and "badge-warn" in an, an
+    assert "DASH-next-done" not in an and "DASH-next-later" not in an
+    # the other trajectory: no plan, so its follow-up moment due first (a review yesterday), overdue
+    other_name = " ".join(srv.sql("SELECT p.first_name, p.last_name FROM trajectories t JOIN participants p "
+                                  "ON p.id = t.participant_id WHERE t.id = ?", (OTHER,))[0])
+    other = caseload_row(body, other_name)
+    assert "Review" in other and "overdue since %s" % day(-1) in other, other
+    # once that is done, the next one is due later: shown with its date, not marked overdue
+    for fid, in srv.sql("SELECT item_id FROM followups WHERE trajectory_id = ? AND due_on < ?", (OTHER, day(0))):
+        coach.get("/t/%d/followups" % OTHER)
+        assert_status(coach.post("/t/%d/followups/%d/done" % (OTHER, fid), {}), 303)
+    other = caseload_row(coach.get("/caseload").body, other_name)
+    assert "Review" in other and day(4) in other and "overdue" not in other, other
+    # a trajectory with nothing planned says so
+    empty = one("SELECT p.first_name || ' ' || p.last_name FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                "JOIN trajectory_coaches pc ON pc.trajectory_id = t.id WHERE pc.user_id = ? AND t.status = 'open' "
+                "AND NOT EXISTS (SELECT 1 FROM plan_actions a WHERE a.trajectory_id = t.id) "
+                "AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.trajectory_id = t.id) ORDER BY t.id LIMIT 1", (SOFIE,))
+    assert "Nothing planned" in caseload_row(coach.get("/caseload").body, empty)
+    # another coach's participants are never on it
+    other_coach = Client(srv)
+    other_coach.login(COACH_PIETER)
+    assert "DASH-next-overdue" not in other_coach.get("/caseload").body
 
 
 if __name__ == "__main__":

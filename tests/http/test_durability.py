@@ -178,8 +178,10 @@ class Worker(threading.Thread):
         if self.withdraw_id:
             cid = self.withdraw_id
             rec = L.add(kind="withdraw", cid=cid, tid=tid)
-            r = self.send("POST", "/t/%d/consents/%d/withdraw" % (tid, cid), {})
-            if self.judge(rec, r, r"^/t/%d/consents(\?flash=saved)?$" % tid):
+            r = self.send("POST", "/t/%d/consents/%d/withdraw" % (tid, cid), {"next": "/t/%d/consents" % tid})
+            # withdrawn now: the page names the change (?changed=<id>, with an undo); withdrawn already (a retry
+            # after an unanswered one): the plain page
+            if self.judge(rec, r, r"^/t/%d/consents(\?changed=%d)?$" % (tid, cid)):
                 self.withdraw_id = None
             elif rec["outcome"] == "refused":
                 self.withdraw_id = None  # logged as unexpected unless 503; do not insist
@@ -191,11 +193,14 @@ class Worker(threading.Thread):
         self.combo += 1
         rec = L.add(kind="consent", marker=marker, tid=tid)
         r = self.send("POST", "/t/%d/consents" % tid,
-                      {"source": "participant", "grantee": grantee, "category": category, "method": "conversation",
+                      {"next": "/t/%d/consents" % tid, "source": "participant", "grantee": grantee,
+                       "category": category, "method": "conversation",
                        "given_on": datetime.date.today().isoformat(), "valid_until": marker})
-        if self.judge(rec, r, r"^/t/%d/consents\?flash=saved$" % tid, refusals=(503, 409)):
-            rows = db_rows("SELECT id FROM consents WHERE trajectory_id = ? AND valid_until = ?", (tid, marker))
-            rec["cid"] = rows[0][0] if rows else None
+        # the form's second step posts grantee and category together; acknowledged is a redirect naming the
+        # new consent (?changed=<id>), which must then be the one stored with this marker
+        m = self.judge(rec, r, r"^/t/%d/consents\?changed=(\d+)$" % tid, refusals=(503, 409))
+        if m:
+            rec["cid"] = int(m.group(1))
             self.withdraw_id = rec["cid"]
         elif rec["outcome"] == "unknown":
             self.unsure_give = marker
@@ -346,7 +351,7 @@ def test_every_acknowledged_write_is_stored():
         elif k == "consent":
             rows = consents.get((w["tid"], w["marker"]), [])
             logged = rows and ("consent:%d" % rows[0][0], "create", "ok", w["tid"]) in log
-            where_ok = True
+            where_ok = rows and (o != "ack" or rows[0][0] == w.get("cid"))
         else:  # withdraw: only an acknowledged one can be checked (a later retry may have done it)
             if o == "ack":
                 if withdrawn.get(w["cid"]) is None:

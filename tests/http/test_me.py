@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_HR, Client, Server, assert_status, run,
+from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_HR, Client, Server, assert_status, run,
                      strip_tags, unescape)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
@@ -34,6 +34,18 @@ HR_MEMBER = one("SELECT m.id FROM network_members m JOIN users u ON u.id = m.use
 
 def days_from_today(n):
     return (datetime.date.fromisoformat(TODAY) + datetime.timedelta(days=n)).isoformat()
+
+
+def words(iso):
+    """A date as the participant reads it (lang en): "4 December 2026"."""
+    d = datetime.date.fromisoformat(iso)
+    return "%d %s %d" % (d.day, d.strftime("%B"), d.year)
+
+
+def local_today():
+    """Today in the portal's time zone (default Europe/Brussels)."""
+    from zoneinfo import ZoneInfo
+    return datetime.datetime.now(ZoneInfo("Europe/Brussels")).date().isoformat()
 
 
 def text(body):
@@ -86,7 +98,7 @@ def test_next_followup_when_no_plan():
     fid = one("SELECT item_id FROM followups WHERE trajectory_id = ? AND due_on = ?", (TID, days_from_today(5)))
     before = log_count(user_id=AN_ID, item="followup:%d" % fid, action="view", outcome="ok")
     nxt = text(section(C[PART_AN].get("/me").body, "next-step"))
-    assert "Review" in nxt and days_from_today(5) in nxt, nxt
+    assert "Review" in nxt and words(days_from_today(5)) in nxt, nxt
     assert log_count(user_id=AN_ID, item="followup:%d" % fid, action="view", outcome="ok") == before + 1
 
 
@@ -130,7 +142,7 @@ def test_me_shows_what_is_agreed_and_next_step():
     assert "Not yet confirmed" in t
     # next step: her own open action goes before HR's earlier one
     nxt = text(section(r.body, "next-step"))
-    assert "ME-ACT-AN walk twenty minutes" in nxt and days_from_today(20) in nxt, nxt
+    assert "ME-ACT-AN walk twenty minutes" in nxt and words(days_from_today(20)) in nxt, nxt
     assert "ME-ACT-HR" not in nxt
     # the next step links to the knowledge-base article of its measure, by its title
     assert '<a href="/measures/gradual-return">Read more: ' in section(r.body, "next-step")
@@ -146,7 +158,7 @@ def test_confirm_from_me():
     assert one("SELECT confirmed_by_participant FROM plan_versions WHERE item_id = ?", (vid,)) == AN_ID
     agreed = section(C[PART_AN].get("/me").body, "agreed")
     assert "/confirm" not in agreed, "confirm button still shown after confirming"
-    assert "You confirmed this plan on %s" % TODAY in text(agreed), text(agreed)
+    assert "You confirmed this plan on %s" % words(local_today()) in text(agreed), text(agreed)
 
 
 def test_diary_note_from_me():
@@ -187,6 +199,77 @@ def test_other_participant_sees_only_her_own():
     assert_status(r, 200)
     assert "ME-GOAL" not in r.body and "ME-DIARY" not in r.body
     assert 'href="/t/%d/' % TID not in r.body
+
+
+# ---------------------------------------------------------------- who looked at my file (issue 10: 9)
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def visit_cards(body):
+    m = re.search(r'<ul class="visits plain"[^>]*>(.*?)</ul>\s*(?:<p|<nav|</div>)', body, re.S)
+    assert m, "no list of visits on /me/log"
+    return m.group(1).split('<li class="card visit">')[1:]
+
+
+def local_clock(at):
+    from zoneinfo import ZoneInfo
+    t = datetime.datetime.fromtimestamp(at, ZoneInfo("Europe/Brussels"))
+    return t, "%d %s %d at %02d:%02d" % (t.day, t.strftime("%B"), t.year, t.hour, t.minute)
+
+
+def test_my_log_groups_by_person_and_visit_in_local_time():
+    sofie = C[COACH_SOFIE]
+    pieter = Client(srv)
+    pieter.login(COACH_PIETER, follow=False)
+    sofie_id = one("SELECT id FROM users WHERE email = ?", (COACH_SOFIE,))
+    # Sofie's first visit, moved three hours back; then a second visit now, with many entries
+    mark = one("SELECT MAX(id) FROM access_log")
+    for path in ("/t/%d" % TID, "/t/%d/notes" % TID):
+        assert_status(sofie.get(path), 200, path)
+    mark2 = one("SELECT MAX(id) FROM access_log")
+    srv.sql("UPDATE access_log SET at = at - 3 * 3600 WHERE id > ? AND id <= ?", (mark, mark2))
+    first_visit_at = one("SELECT MIN(at) FROM access_log WHERE id > ? AND id <= ?", (mark, mark2))
+    for path in ("/t/%d/notes" % TID, "/t/%d/plan" % TID, "/t/%d" % TID, "/t/%d/notes" % TID):
+        assert_status(sofie.get(path), 200, path)
+    # her second visit began with what she did earlier in this test run (minutes ago at most)
+    second_visit_at = one("SELECT MIN(at) FROM access_log WHERE user_id = ? AND participant_id = ? "
+                          "AND NOT (id > ? AND id <= ?)", (sofie_id, PID, mark, mark2))
+    entries = one("SELECT COUNT(*) FROM access_log WHERE id > ? AND user_id = ? AND participant_id = ?",
+                  (mark, sofie_id, PID))
+    assert entries >= 8, entries
+    # Pieter is not An's coach: his attempt is refused, and shown as such
+    assert_status(pieter.get("/t/%d/notes" % TID), 404, "Pieter opens An's notes")
+    C[PART_AN].get("/me")  # something An did herself
+
+    r = C[PART_AN].get("/me/log")
+    assert_status(r, 200, "/me/log")
+    # "only others" is on by default
+    assert re.search(r'name="others" value="1" checked', r.body), "'only others' is not on by default"
+    cards = visit_cards(r.body)
+    texts = [unescape(strip_tags(c)) for c in cards]
+    assert not any(t.startswith("You ") for t in texts), "An's own visits shown with 'only others' on"
+    # Sofie's entries since mark are two visits, not one row per entry
+    newest = texts[:3]
+    sofie_cards = [t for t in newest if t.startswith("Sofie Peeters")]
+    assert len(sofie_cards) == 2, "Sofie's %d entries are not grouped into her two visits: %r" % (entries, newest)
+    for card, at in zip(sofie_cards, (second_visit_at, first_visit_at)):
+        when, words_ = local_clock(at)
+        assert "Sofie Peeters, your coach, looked at" in card and "your notes" in card, card
+        assert ("on %s." % words_) in card, "visit not at its local time %s: %s" % (words_, card)
+    assert "your action plan" in sofie_cards[0], sofie_cards[0]
+    # the refusal stands out
+    refused = [c for c in cards if "Pieter de Vries" in c]
+    assert refused and 'class="refused"' in refused[0] and "tried to open, was refused" in unescape(refused[0]), refused
+    # cards, not a wide table; local time, no UTC, no ISO dates
+    assert "<table" not in r.body, "/me/log is still a table"
+    assert "UTC" not in r.body, "/me/log speaks of UTC"
+    assert not ISO_DATE.search(r.body), "an ISO date on /me/log: %s" % ISO_DATE.search(r.body).group(0)
+    # turning "only others" off shows her own visit too
+    r = C[PART_AN].get("/me/log?set=1")
+    assert not re.search(r'name="others" value="1" checked', r.body)
+    assert any(unescape(strip_tags(c)).startswith("You yourself") for c in visit_cards(r.body)), \
+        "her own visit is not shown with 'only others' off"
 
 
 run(srv, globals())

@@ -11,7 +11,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import COACH_SOFIE, PART_AN, PART_KARIM, Client, Server, assert_status, run, unescape
+from harness import (COACH_SOFIE, PART_AN, PART_KARIM, Client, Server, assert_status, participant_trajectory, run,
+                     sql_one, unescape)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
 coach = Client(srv)
@@ -20,18 +21,9 @@ an = Client(srv)
 an.login(PART_AN)
 
 
-def one(query, params=()):
-    return srv.sql(query, params)[0][0]
-
-
-def trajectory_of(email):
-    return one("SELECT t.id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
-               "JOIN users u ON u.id = p.user_id WHERE u.email = ?", (email,))
-
-
-AN_T = trajectory_of(PART_AN)
-KARIM_T = trajectory_of(PART_KARIM)
-OTHER_NOTE = one("SELECT MIN(id) FROM items WHERE trajectory_id = ? AND kind = 'note'", (AN_T,))
+AN_T = participant_trajectory(srv, PART_AN)[0]
+KARIM_T = participant_trajectory(srv, PART_KARIM)[0]
+OTHER_NOTE = sql_one(srv, "SELECT MIN(id) FROM items WHERE trajectory_id = ? AND kind = 'note'", (AN_T,))
 OWN = {}
 
 # Attributes through which an HTML page makes the browser fetch on its own.
@@ -51,7 +43,7 @@ def autoloaded(body):
 
 
 def log_count():
-    return one("SELECT COUNT(*) FROM access_log")
+    return sql_one(srv, "SELECT COUNT(*) FROM access_log")
 
 
 def test_coach_writes_a_note_with_case_urls_as_images():
@@ -63,7 +55,7 @@ def test_coach_writes_a_note_with_case_urls_as_images():
     r = coach.post("/t/%d/notes" % AN_T, {"title": "Beeldjes", "category": "plan", "source": "participant",
                                           "body": body})
     assert_status(r, 303, "note saved")
-    OWN["id"] = one("SELECT MAX(id) FROM items WHERE trajectory_id = ? AND kind = 'note'", (AN_T,))
+    OWN["id"] = sql_one(srv, "SELECT MAX(id) FROM items WHERE trajectory_id = ? AND kind = 'note'", (AN_T,))
 
 
 def read_like_a_browser(client, path):
@@ -102,7 +94,7 @@ def test_reading_the_note_requests_no_case_page():
 
 
 def test_karim_is_not_alarmed():
-    assert one("SELECT COUNT(*) FROM access_log l JOIN trajectories t ON t.participant_id = l.participant_id "
+    assert sql_one(srv, "SELECT COUNT(*) FROM access_log l JOIN trajectories t ON t.participant_id = l.participant_id "
                "WHERE t.id = ? AND l.outcome = 'denied'", (KARIM_T,)) == 0
 
 

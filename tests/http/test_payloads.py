@@ -171,6 +171,17 @@ def post_form(who, page, action, payload, valid=None, extra=None, expect_store=T
     return r
 
 
+def consent_grantees(who):
+    """The grantees step 1 of the consent form on /t/1/consents offers to who (the values of its select)."""
+    r = clients[who].get("/t/1/consents")
+    m = re.search(r'<form method="get" action="/t/1/consents#give"[^>]*>(.*?)</form>', r.body, re.S)
+    assert m, "%s: no step 1 (whom) of the consent form on /t/1/consents" % who
+    sel = re.search(r'<select\b[^>]*\bname="grantee"[^>]*>(.*?)</select>', m.group(1), re.S)
+    opts = [v for v in re.findall(r'<option value="([^"]*)"', sel.group(1) if sel else "") if v]
+    assert opts, "%s: step 1 of the consent form offers nobody" % who
+    return opts
+
+
 def test_store_payloads_in_every_form():
     login_all()
     coach, an, hr = COACH_SOFIE, PART_AN, PARTNER_HR
@@ -205,12 +216,27 @@ def test_store_payloads_in_every_form():
     for i, p in enumerate(PAYLOADS):
         post_form(coach, "/t/1/network", "/t/1/network", p,
                   valid={"email": "m%d@example.org" % i, "phone": "+32 3 000 00 %02d" % i, "organisation": ""})
-    # consent dates and the next field; the participant's own consent form too
-    for p in PAYLOADS:
+    # consents, in two steps: step 1 (a GET form) chooses whom, step 2 (/t/1/consents?grantee=...) is the
+    # POST form with what and the dates. The payload goes into the chosen grantee (step 1's query and step 2's
+    # field), the dates and the next field; the participant's own consent form too. The grantees offered
+    # are taken in turn, so that step 2 is filled for each kind (a side, the participant, a member).
+    for i, p in enumerate(PAYLOADS):
         for who in (coach, an):
-            post_form(who, "/t/1/consents", "/t/1/consents", p, extra={"next": p}, expect_store=False)
-    r = post_form(coach, "/t/1/consents", "/t/1/consents", "2026-01-01", extra={"next": "javascript:alert(1)",
-                  "valid_until": ""})
+            inspect("GET /t/1/consents?grantee= as %s" % who,
+                    clients[who].get("/t/1/consents?grantee=" + urllib.parse.quote(p)))
+            opts = consent_grantees(who)
+            post_form(who, "/t/1/consents?grantee=" + urllib.parse.quote(opts[0]), "/t/1/consents", p,
+                      extra={"next": p, "grantee": p}, expect_store=False)
+            post_form(who, "/t/1/consents?grantee=" + urllib.parse.quote(opts[i % len(opts)]), "/t/1/consents", p,
+                      extra={"next": p}, expect_store=False)
+    # one consent stored, to a member whose name is a payload (shown on every consent page from now on),
+    # with a next that would leave the site
+    (mid,), = srv.sql("SELECT id FROM network_members WHERE trajectory_id = 1 AND name = ? ORDER BY id LIMIT 1",
+                      (PAYLOADS[0],))
+    r = post_form(coach, "/t/1/consents?grantee=member:%d" % mid, "/t/1/consents", "2026-01-01",
+                  extra={"next": "javascript:alert(1)", "valid_until": "", "category": "capacity"})
+    assert r.status == 303 and r.location.startswith("/t/1/consents?changed="), \
+        "consent to member %d: %d %s %s" % (mid, r.status, r.location, re.findall(r'id="e-[^"]*"[^<]*', r.body))
     # account: password change with payloads (wrong current password), sign-in form, language switch
     for p in PAYLOADS:
         c = clients[hr]

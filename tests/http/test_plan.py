@@ -2,7 +2,9 @@
 text: a missing SMART field, a due date before the start, an owner from another trajectory), adjusts it
 into version 2 with a reason, and the comparison shows what changed; the participant and the coach each
 confirm once (a second confirmation and confirming an old version are 409); two coach sessions editing
-the same version: the second save gets 409 with its text kept and nothing saved is lost. HR sees the plan
+the same version: the second save gets 409 with its text kept and nothing saved is lost. The edit form starts
+with one goal and one action; "Add goal" / "Add action" submit the form and get it back with one more row and
+everything typed, saving nothing; an existing plan shows its own goals and actions, no empty rows. HR sees the plan
 only while the participant's consent for `plan` covers the work side; another coach and the administrator
 get the not-found page. Every read is in the access log with its grounds and consent."""
 import os
@@ -88,6 +90,51 @@ def test_no_plan_yet():
     assert 'value="%d"' % HR_MEMBER in r.body, "network members are owners to choose from"
 
 
+def controls(body):
+    return len(re.findall(r"<(?:input|select|textarea)\b(?![^>]*type=\"hidden\")", body))
+
+
+def test_form_starts_small_and_grows_without_javascript():
+    c = C[COACH_SOFIE]
+    r = c.get("/t/%d/plan/edit" % TID)
+    f = form_fields(r.body)
+    assert "g1_title" in f and "g1a1_text" in f, f
+    assert "g2_title" not in f and "g1a2_text" not in f, "one goal with one action to start with"
+    assert controls(r.body) < 20, controls(r.body)
+    # the add buttons submit the form (no script needed) and skip the browser's required-field check
+    assert re.search(r'<button type="submit" name="add" value="goal" formnovalidate[^>]*>Add goal</button>', r.body)
+    assert re.search(r'<button type="submit" name="add" value="action:1" formnovalidate[^>]*>Add action</button>', r.body)
+    # Enter in a field submits with the form's first submit button: that must save, not add a row
+    form = r.body[r.body.index('action="/t/%d/plan"' % TID):]
+    first = re.search(r'<button type="submit"[^>]*>', form).group(0)
+    assert 'name="add"' not in first and 'formaction' not in first, "Enter would add a row: " + first
+    before = one("SELECT COUNT(*) FROM plan_versions")
+    typed = {k: v for k, v in f.items() if k != "_csrf"}
+    typed.update({"g1_title": "Typed goal one", "g1_specific": "Typed specific", "g1a1_text": "Typed action one",
+                  "g1a1_owner": "coach", "g1a1_due": day_after_start(9)})
+    r = c.post("/t/%d/plan" % TID, dict(typed, add="goal"))
+    assert_status(r, 200, "add a goal")
+    f = form_fields(r.body)
+    assert "g2_title" in f and f["g2_title"] == "" and "g2a1_text" in f and "g3_title" not in f, sorted(f)
+    for k in ("g1_title", "g1_specific", "g1a1_text", "g1a1_owner", "g1a1_due"):
+        assert f[k] == typed[k], (k, f[k])
+    assert 'id="e-' not in r.body and 'aria-invalid' not in r.body, "adding a row is no failed save"
+    # add an action to goal 1, with goal 2 typed in meanwhile
+    f = {k: v for k, v in f.items() if k != "_csrf"}
+    f.update({"g2_title": "Typed goal two", "add": "action:1"})
+    r = c.post("/t/%d/plan" % TID, f)
+    assert_status(r, 200, "add an action")
+    f2 = form_fields(r.body)
+    assert "g1a2_text" in f2 and "g1a3_text" not in f2 and "g2a2_text" not in f2, sorted(f2)
+    assert f2["g2_title"] == "Typed goal two" and f2["g1a1_text"] == "Typed action one"
+    assert 'formaction="/t/%d/plan#g1a3"' % TID in r.body, "the next row's anchor"
+    assert one("SELECT COUNT(*) FROM plan_versions") == before, "adding rows saves nothing"
+    # a nonsense add value adds nothing and breaks nothing
+    r = c.post("/t/%d/plan" % TID, dict(f, add="action:99"))
+    assert_status(r, 200, "unknown add")
+    assert "g1a2_text" not in form_fields(r.body) and "g3_title" not in form_fields(r.body)
+
+
 def test_validation_keeps_typed_text():
     c = C[COACH_SOFIE]
     c.get("/t/%d/plan/edit" % TID)
@@ -165,6 +212,8 @@ def test_version_2_needs_a_reason():
     c = C[COACH_SOFIE]
     r = c.get("/t/%d/plan/edit" % TID)
     f = form_fields(r.body)
+    # the plan's own goals and actions, nothing empty
+    assert "g2a2_text" in f and "g1a2_text" not in f and "g3_title" not in f, sorted(f)
     assert f["base_version"] == "1" and f["g1_title"] == "Back on the planning desk", f
     assert f["g1a1_owner"] == str(HR_MEMBER) and f["g2a1_status"] == "in_progress"
     f = {k: v for k, v in f.items() if k != "_csrf"}
@@ -230,10 +279,11 @@ def test_confirmations():
     r = an.post("/t/%d/plan/%d/confirm" % (TID, V[2]), {})
     assert_status(r, 409, "second confirmation by the participant")
     assert "already confirmed" in r.body
-    # HR may read the plan but confirms nothing
-    C[PARTNER_HR].get("/t/%d/plan" % TID)
-    r = C[PARTNER_HR].post("/t/%d/plan/%d/confirm" % (TID, V[2]), {})
-    assert_status(r, 404, "a member cannot confirm")
+    # HR owns an action: he is asked to confirm too; the GP owns none and cannot
+    assert 'action="/t/%d/plan/%d/confirm"' % (TID, V[2]) in C[PARTNER_HR].get("/t/%d/plan" % TID).body
+    C[PARTNER_GP].get("/t/%d/plan" % TID)
+    r = C[PARTNER_GP].post("/t/%d/plan/%d/confirm" % (TID, V[2]), {})
+    assert_status(r, 404, "a member who owns no action cannot confirm")
     # the coach
     r = sofie.get("/t/%d/plan" % TID)
     assert 'action="/t/%d/plan/%d/confirm"' % (TID, V[2]) in r.body
@@ -287,7 +337,8 @@ def test_hr_sees_the_plan_only_with_consent():
     r = hr.get("/t/%d/plan" % TID)
     assert_status(r, 200, "HR plan page")
     assert "Back on the planning desk, 6 hours" in r.body
-    assert 'href="/t/%d/plan/edit"' % TID not in r.body and "/confirm" not in r.body
+    assert 'href="/t/%d/plan/edit"' % TID not in r.body
+    assert "/confirm" in r.body, "HR owns an action of version 3: he confirms it"
     r = hr.get("/t/%d/plan/%d" % (TID, V[3]))
     assert_status(r, 200, "HR opens a version")
     consent = one("SELECT id FROM consents WHERE trajectory_id = ? AND grantee_side = 'work' AND category = 'plan' "

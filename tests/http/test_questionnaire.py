@@ -151,13 +151,16 @@ def test_coach_entry_is_logged_on_behalf_of_the_participant():
     assert row == ("coach", coach_user, coach_user), row
     coach_name = srv.sql("SELECT name FROM users WHERE id = ?", (coach_user,))[0][0]
     an_name = " ".join(srv.sql("SELECT first_name, last_name FROM participants WHERE user_id = ?", (an_user,))[0])
-    want = "entered by coach %s on behalf of %s" % (coach_name, an_name)
+    # the participant reads it in the second person (issue 10: 12), the coach in the third
+    want = "entered for you by %s" % coach_name
     page = an.get("/t/1/assessments/%d" % ids["was1"])
     assert_status(page, 200)
     assert want in unescape(page.body), unescape(page.body)[:2000]
     assert want in unescape(an.get("/t/1/assessments").body)
+    assert "entered by coach %s on behalf of %s" % (coach_name, an_name) in unescape(
+        coach.get("/t/1/assessments/%d" % ids["was1"]).body)
     own = an.get("/t/1/assessments/%d" % ids["was2"]).body
-    assert "filled in by the participant" in own and "on behalf of" not in own
+    assert "filled in by you" in own and "entered for you" not in own
 
 
 def test_strengths_and_work_situation():

@@ -10,8 +10,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PART_MARIEKE, Client, Server, assert_status,
-                     run)
+from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PART_MARIEKE, Client, Server, access_log_mark,
+                     assert_refused_on_owner, assert_status, participant_trajectory, run, sql_one, user_id)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
 sofie = Client(srv)
@@ -20,26 +20,13 @@ pieter = Client(srv)
 pieter.login(COACH_PIETER)
 
 
-def one(query, params=()):
-    return srv.sql(query, params)[0][0]
-
-
-def trajectory_of(email):
-    return srv.sql("SELECT t.id, t.participant_id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
-                   "JOIN users u ON u.id = p.user_id WHERE u.email = ?", (email,))[0]
-
-
-AN_T, AN_P = trajectory_of(PART_AN)          # Sofie's
-KARIM_T, KARIM_P = trajectory_of(PART_KARIM)  # Sofie's
-MARIEKE_T, MARIEKE_P = trajectory_of(PART_MARIEKE)  # Pieter's
-SOFIE = one("SELECT id FROM users WHERE email = ?", (COACH_SOFIE,))
-PIETER = one("SELECT id FROM users WHERE email = ?", (COACH_PIETER,))
-NOTE = one("SELECT MIN(id) FROM items WHERE trajectory_id = ? AND kind = 'note'", (AN_T,))
+AN_T, AN_P = participant_trajectory(srv, PART_AN)          # Sofie's
+KARIM_T, KARIM_P = participant_trajectory(srv, PART_KARIM)  # Sofie's
+MARIEKE_T, MARIEKE_P = participant_trajectory(srv, PART_MARIEKE)  # Pieter's
+SOFIE = user_id(srv, COACH_SOFIE)
+PIETER = user_id(srv, COACH_PIETER)
+NOTE = sql_one(srv, "SELECT MIN(id) FROM items WHERE trajectory_id = ? AND kind = 'note'", (AN_T,))
 MISSING = 999999
-
-
-def last_id():
-    return one("SELECT COALESCE(MAX(id), 0) FROM access_log")
 
 
 def entries_since(since, user):
@@ -50,21 +37,7 @@ def entries_since(since, user):
 def refused(client, user, method, path, data=None, item=None, owner=(AN_P, AN_T), named=KARIM_P):
     """Sends the request; checks the 404 and that the one denied entry names owner (participant, trajectory)
     — (None, None) for an object that does not exist — and that nothing lands on the participant named."""
-    since = last_id()
-    client.get("/account")  # a fresh CSRF token
-    r = client.get(path) if method == "GET" else client.post(path, data or {})
-    assert_status(r, 404, "%s %s" % (method, path))
-    got = entries_since(since, user)
-    denied = [e for e in got if e[4] == "denied"]
-    assert len(denied) == 1, (path, got)
-    pid, tid, logged_item, _, _ = denied[0]
-    assert (pid, tid) == owner, "%s %s: refusal logged on participant %s / trajectory %s, expected %s" % (
-        method, path, pid, tid, owner)
-    if item:
-        assert logged_item == item, (path, logged_item)
-    assert not [e for e in got if e[0] == named and e[0] != owner[0]], "%s: entry on the named participant %s" % (
-        path, got)
-    return r
+    return assert_refused_on_owner(srv, client, user, method, path, owner, named, data=data, item=item)
 
 
 def test_note_of_another_trajectory():
@@ -78,7 +51,7 @@ def test_note_of_another_trajectory():
     # a note that does not exist: against nobody
     refused(sofie, SOFIE, "GET", "/t/%d/notes/%d" % (KARIM_T, MISSING), owner=(None, None))
     # the page of the note on its own trajectory is still shown and logged there
-    since = last_id()
+    since = access_log_mark(srv)
     assert_status(sofie.get("/t/%d/notes/%d" % (AN_T, NOTE)), 200)
     assert (AN_P, AN_T, "note:%d" % NOTE, "view", "ok") in entries_since(since, SOFIE)
 
@@ -99,12 +72,12 @@ def test_karim_is_not_told_of_refusals_that_were_not_about_him():
 def test_plan_version_and_confirmation():
     # the demo plan is on Koen Pauwels' trajectory, one of Sofie's
     vid, koen_t = srv.sql("SELECT item_id, trajectory_id FROM plan_versions ORDER BY item_id LIMIT 1")[0]
-    koen_p = one("SELECT participant_id FROM trajectories WHERE id = ?", (koen_t,))
+    koen_p = sql_one(srv, "SELECT participant_id FROM trajectories WHERE id = ?", (koen_t,))
     assert koen_t not in (AN_T, KARIM_T)
     refused(sofie, SOFIE, "GET", "/t/%d/plan/%d" % (KARIM_T, vid), item="plan:%d" % vid, owner=(koen_p, koen_t))
     refused(sofie, SOFIE, "POST", "/t/%d/plan/%d/confirm" % (KARIM_T, vid), item="plan:%d" % vid,
             owner=(koen_p, koen_t))
-    assert one("SELECT confirmed_by_coach_at IS NULL FROM plan_versions WHERE item_id = ?", (vid,)) == 1
+    assert sql_one(srv, "SELECT confirmed_by_coach_at IS NULL FROM plan_versions WHERE item_id = ?", (vid,)) == 1
     refused(pieter, PIETER, "GET", "/t/%d/plan/%d" % (MARIEKE_T, vid), owner=(koen_p, koen_t), named=MARIEKE_P)
     refused(sofie, SOFIE, "GET", "/t/%d/plan/%d" % (KARIM_T, MISSING), owner=(None, None))
 
@@ -123,15 +96,15 @@ def test_followup_done():
     sofie.get("/t/%d/followups" % AN_T)
     r = sofie.post("/t/%d/followups" % AN_T, {"kind": "review", "due_on": "2030-01-15", "note": ""})
     assert_status(r, 303, "follow-up planned")
-    fid = one("SELECT MAX(item_id) FROM followups WHERE trajectory_id = ?", (AN_T,))
+    fid = sql_one(srv, "SELECT MAX(item_id) FROM followups WHERE trajectory_id = ?", (AN_T,))
     refused(sofie, SOFIE, "POST", "/t/%d/followups/%d/done" % (KARIM_T, fid), item="followup:%d" % fid)
     refused(pieter, PIETER, "POST", "/t/%d/followups/%d/done" % (MARIEKE_T, fid), named=MARIEKE_P)
     refused(sofie, SOFIE, "POST", "/t/%d/followups/%d/done" % (KARIM_T, MISSING), owner=(None, None))
-    assert one("SELECT done_on FROM followups WHERE item_id = ?", (fid,)) is None
+    assert sql_one(srv, "SELECT done_on FROM followups WHERE item_id = ?", (fid,)) is None
     # on its own trajectory it is marked done, and a second click is no refusal
     sofie.get("/t/%d/followups" % AN_T)
     assert_status(sofie.post("/t/%d/followups/%d/done" % (AN_T, fid), {}), 303)
-    since = last_id()
+    since = access_log_mark(srv)
     sofie.get("/t/%d/followups" % AN_T)
     assert_status(sofie.post("/t/%d/followups/%d/done" % (AN_T, fid), {}), 404)
     assert not [e for e in entries_since(since, SOFIE) if e[4] == "denied"]
@@ -142,15 +115,15 @@ def test_referral_status():
     r = sofie.post("/t/%d/referrals" % AN_T, {"kind": "career_guidance", "target": "Loopbaancentrum Noord",
                                               "reason": "Wil zicht op andere functies."})
     assert_status(r, 303, "referral made")
-    rid = one("SELECT MAX(item_id) FROM referrals WHERE trajectory_id = ?", (AN_T,))
-    status = one("SELECT status FROM referrals WHERE item_id = ?", (rid,))
+    rid = sql_one(srv, "SELECT MAX(item_id) FROM referrals WHERE trajectory_id = ?", (AN_T,))
+    status = sql_one(srv, "SELECT status FROM referrals WHERE item_id = ?", (rid,))
     refused(sofie, SOFIE, "POST", "/t/%d/referrals/%d" % (KARIM_T, rid), {"status": "sent", "note": ""},
             item="referral:%d" % rid)
     refused(pieter, PIETER, "POST", "/t/%d/referrals/%d" % (MARIEKE_T, rid), {"status": "sent", "note": ""},
             named=MARIEKE_P)
     refused(sofie, SOFIE, "POST", "/t/%d/referrals/%d" % (KARIM_T, MISSING), {"status": "sent", "note": ""},
             owner=(None, None))
-    assert one("SELECT status FROM referrals WHERE item_id = ?", (rid,)) == status
+    assert sql_one(srv, "SELECT status FROM referrals WHERE item_id = ?", (rid,)) == status
 
 
 def test_protocol_step():
@@ -163,7 +136,7 @@ def test_protocol_step():
             named=MARIEKE_P)
     refused(sofie, SOFIE, "POST", "/t/%d/protocol/steps/%d" % (KARIM_T, MISSING), {"action": "done"},
             owner=(None, None))
-    assert one("SELECT status FROM trajectory_steps WHERE id = ?", (sid,)) == status
+    assert sql_one(srv, "SELECT status FROM trajectory_steps WHERE id = ?", (sid,)) == status
 
 
 run(srv, globals())

@@ -1,7 +1,9 @@
 /*
  * test_netmap.c — unit tests for the network map renderer (src/render/netmap.c): escaping of every text,
  * one consent line per (source, receiving member) pair, members on their own side of the centre, the
- * dashed outline for members without an account, and a valid SVG for an empty network.
+ * dashed outline for members without an account, and a valid SVG for an empty network. The list view
+ * (netmap_list, shown instead of the map on a phone) names exactly the members of the map, escaped, with one
+ * entry per consent line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,6 +218,51 @@ static void test_long_names_are_clipped(void **state) {
   arena_free(a);
 }
 
+static void test_list_is_the_map_as_text(void **state) {
+  (void)state;
+  Arena *a = arena_new();
+  NetMember members[] = {
+      {.id = 10, .side = "care", .role = "GP", .name = "Éléonore-Marguerite van den Heuvel-Vermeersch",
+       .organisation = "A & B", .has_account = true},
+      {.id = 20, .side = "work", .role = "HR", .name = "<b>Tom</b>", .has_account = false},
+  };
+  NetConsent consents[] = {{.grantee_member_id = 10, .category = "health"},
+                           {.grantee_member_id = 10, .category = "capacity"},
+                           {.source_member_id = 20, .grantee_member_id = 10, .category = "work"},
+                           {.grantee_side = "work", .category = "plan"},
+                           {.grantee_member_id = 99, .category = "work"}}; /* not in the map: nothing */
+  NetMap m = {.participant = "An", .coaches = one_coach, .ncoaches = 1, .members = members, .nmembers = 2,
+              .consents = consents, .nconsents = 5};
+  const char *list = netmap_list(a, &m).s;
+  assert_true(strncmp(list, "<div class=\"netmap-list\">", 25) == 0);
+  assert_true(well_formed(list));
+  /* every member of the map, by full name (not clipped), escaped; the coach and the participant */
+  assert_non_null(strstr(list, "<strong>Éléonore-Marguerite van den Heuvel-Vermeersch</strong> · GP · A &amp; B"));
+  assert_non_null(strstr(list, "<strong>&lt;b&gt;Tom&lt;/b&gt;</strong> · HR <span class=\"muted\">(no account)</span>"));
+  assert_null(strstr(list, "<b>"));
+  assert_non_null(strstr(list, "Sofie Peeters"));
+  assert_int_equal(count(list, "<strong>"), 2);
+  /* one entry per consent line of the map: An -> Els (two categories), Tom -> Els, An -> Tom (whole side) */
+  assert_int_equal(netmap_line_count(&m), 3);
+  assert_int_equal(count(list, "from "), 3);
+  assert_non_null(strstr(list, "from An: health, capacity"));
+  assert_non_null(strstr(list, "from &lt;b&gt;Tom&lt;/b&gt;: work"));
+  assert_non_null(strstr(list, "Whole side: plan"));
+  /* a side hidden from the viewer says so; no members of it are named */
+  NetMap hidden = {.participant = "An", .members = members, .nmembers = 1, .hidden_side = "work"};
+  list = netmap_list(a, &hidden).s;
+  assert_int_equal(count(list, "Not shown to you"), 1);
+  assert_null(strstr(list, "Tom"));
+  assert_true(well_formed(list));
+  /* an empty network is a valid list too */
+  NetMap empty = {.participant = NULL};
+  list = netmap_list(a, &empty).s;
+  assert_int_equal(count(list, "No members yet"), 2);
+  assert_non_null(strstr(list, "none assigned"));
+  assert_true(well_formed(list));
+  arena_free(a);
+}
+
 int main(void) {
   i18n_use("en");
   const struct CMUnitTest tests[] = {
@@ -224,6 +271,7 @@ int main(void) {
       cmocka_unit_test(test_members_on_their_side),
       cmocka_unit_test(test_empty_network_is_valid),
       cmocka_unit_test(test_long_names_are_clipped),
+      cmocka_unit_test(test_list_is_the_map_as_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

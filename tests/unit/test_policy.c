@@ -4,7 +4,10 @@
  * and a participant looking at somebody else's trajectory are refused, as is a trajectory that does not
  * exist. Also the audit chain: entries verify, and a changed, removed or inserted entry is found. The
  * membership rule (who may learn who is in the network) on a fixed network, and on random networks that
- * its C and SQL forms agree, like the item rule.
+ * its C and SQL forms agree, like the item rule. Stand-ins (migration 015): a coach standing in for an
+ * assigned coach has coach grounds during the period only, in C, in the SQL conditions and in
+ * POLICY_SQL_COACH_JOIN (checked on a fixed case and in the random worlds, with periods around both the
+ * test's fixed day and the real today).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +16,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "core/text.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "dbfixture.h"
@@ -48,6 +52,96 @@ static void trajectory_door(void **state) {
   /* the role bit is needed, not only the id: a coach id presented without the coach role gets nothing */
   assert_int_equal(door(db, coach, ROLE_PARTICIPANT, t1), GROUNDS_NONE);
   assert_int_equal(door(db, coach, ROLE_COACH, 999999), GROUNDS_NONE);
+  fixture_close(db);
+}
+
+/* A UTC day relative to the real today, as YYYY-MM-DD (into a static ring of buffers). */
+static const char *day_rel(int delta) {
+  static char ring[8][11];
+  static int k;
+  char *out = ring[k++ % 8];
+  date_format(date_today() + delta, out);
+  return out;
+}
+
+static int64_t add_standin(Db *db, int64_t coach, int64_t stand_in, const char *from, const char *until, bool cancelled) {
+  Stmt *st = db_prepare(db, "INSERT INTO coach_standins (coach_id, stand_in_id, from_on, until_on, created_by, created_at, "
+                            "cancelled_at) VALUES (?, ?, ?, ?, ?, 0, ?) RETURNING id");
+  db_bind_int(st, 1, coach);
+  db_bind_int(st, 2, stand_in);
+  db_bind_text(st, 3, from);
+  db_bind_text(st, 4, until);
+  db_bind_int(st, 5, coach);
+  if (cancelled) db_bind_int(st, 6, 1); else db_bind_null(st, 6);
+  int64_t id = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  return id;
+}
+
+/* How many rows POLICY_SQL_COACH_JOIN gives user uid for trajectory tid (0 or 1; never more). */
+static int64_t join_rows(Db *db, int64_t uid, int64_t tid) {
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM " POLICY_SQL_COACH_JOIN " WHERE t.id = ?");
+  db_bind_int(st, 1, uid);
+  db_bind_int(st, 2, tid);
+  assert_int_equal(db_step(st), DB_ROW);
+  int64_t n = db_int(st, "n");
+  db_done(st);
+  return n;
+}
+
+/* A stand-in has coach grounds on the absent coach's trajectories during the period only: before, after,
+ * cancelled, or for a user without the coach role, none; the trajectory is in the stand-in's caseload once,
+ * also when the stand-in is a coach of it already or stands in for both of its coaches. */
+static void standin_door(void **state) {
+  (void)state;
+  Db *db = fixture_open();
+  int64_t sofie = fixture_user(db, "s@x", ROLE_COACH), pieter = fixture_user(db, "p@x", ROLE_COACH);
+  int64_t third = fixture_user(db, "t@x", ROLE_COACH), lead = fixture_user(db, "l@x", ROLE_TEAMLEAD);
+  int64_t part = fixture_user(db, "an@x", ROLE_PARTICIPANT);
+  int64_t t1 = fixture_trajectory(db, "Stand", part, sofie);
+  assert_int_equal(door(db, pieter, ROLE_COACH, t1), GROUNDS_NONE);
+  int64_t later = add_standin(db, sofie, pieter, day_rel(1), day_rel(10), false);
+  int64_t past = add_standin(db, sofie, pieter, day_rel(-10), day_rel(-1), false);
+  assert_true(later && past);
+  assert_int_equal(door(db, pieter, ROLE_COACH, t1), GROUNDS_NONE); /* before and after */
+  assert_int_equal(join_rows(db, pieter, t1), 0);
+  add_standin(db, sofie, pieter, day_rel(-1), day_rel(1), true);   /* cancelled */
+  assert_int_equal(door(db, pieter, ROLE_COACH, t1), GROUNDS_NONE);
+  add_standin(db, sofie, pieter, day_rel(0), day_rel(0), false);   /* today only */
+  assert_int_equal(door(db, pieter, ROLE_COACH, t1), GROUNDS_COACH);
+  assert_int_equal(join_rows(db, pieter, t1), 1);
+  assert_int_equal(door(db, pieter, ROLE_PARTICIPANT, t1), GROUNDS_NONE); /* the role bit is needed */
+  add_standin(db, sofie, lead, day_rel(-1), day_rel(1), false);
+  assert_int_equal(door(db, lead, ROLE_TEAMLEAD, t1), GROUNDS_NONE);
+  assert_int_equal(door(db, third, ROLE_COACH, t1), GROUNDS_NONE);
+  /* item: an item of t1 by the participant is visible to the stand-in on the day, in C and SQL */
+  Stmt *st = db_prepare(db, "INSERT INTO items (trajectory_id, category, author_id, title, body, created_at) "
+                            "VALUES (?, 'health', ?, 't', 'b', 0) RETURNING id");
+  db_bind_int(st, 1, t1);
+  db_bind_int(st, 2, part);
+  int64_t item = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  User u = {.id = pieter, .roles = ROLE_COACH};
+  Grounds g;
+  int64_t consent;
+  assert_int_equal(policy_item(db, &u, item, day_rel(0), &g, &consent, NULL), DB_OK);
+  assert_int_equal(g, GROUNDS_COACH);
+  assert_int_equal(policy_item(db, &u, item, day_rel(11), &g, &consent, NULL), DB_OK);
+  assert_int_equal(g, GROUNDS_NONE);
+  /* one row per trajectory: Pieter becomes a second coach and also stands in for a third coach of t1 */
+  st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
+  db_bind_int(st, 1, t1);
+  db_bind_int(st, 2, pieter);
+  assert_int_equal(db_run(st), DB_OK);
+  st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
+  db_bind_int(st, 1, t1);
+  db_bind_int(st, 2, third);
+  assert_int_equal(db_run(st), DB_OK);
+  add_standin(db, third, pieter, day_rel(-3), day_rel(3), false);
+  assert_int_equal(join_rows(db, pieter, t1), 1);
+  add_standin(db, sofie, third, day_rel(-3), day_rel(3), false);
+  assert_int_equal(join_rows(db, third, t1), 1);
+  assert_int_equal(join_rows(db, sofie, t1), 1);
   fixture_close(db);
 }
 
@@ -117,6 +211,7 @@ static const char *const days[] = {"2026-11-10", "2026-11-20", "2026-11-22", "20
 /* ---- property: policy_member_visible / policy_user_visible (C) and their SQL conditions agree ---- */
 
 static long member_checked, member_visible, user_checked, user_visible;
+static long standin_grounds, join_checked, join_standin; /* coach grounds reached only as a stand-in */
 
 /* Every user against every member of trajectory tid, and against every user as named in tid. */
 static void membership_check(Db *db, int64_t tid, const int64_t *users, const unsigned *roles, int nusers,
@@ -178,6 +273,29 @@ static void one_world(Db *db, const int64_t *users, const unsigned *roles, int n
   db_bind_int(st, 3, participant);
   assert_int_equal(db_run(st), DB_OK);
 
+  /* sometimes a second coach; stand-ins of this world only, periods around the fixed day of the item checks
+   * and around the real today (the door, the membership rule and the join use the real today) */
+  if (rnd(4) == 0) {
+    st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
+    db_bind_int(st, 1, tid);
+    db_bind_int(st, 2, users[coach == users[0] ? 1 : 0]);
+    assert_int_equal(db_run(st), DB_OK);
+  }
+  assert_int_equal(db_exec(db, "DELETE FROM coach_standins"), DB_OK);
+  int nsi = (int)rnd(4);
+  for (int k = 0; k < nsi; k++) {
+    const char *pool[] = {days[rnd(6)], day_rel(-2), day_rel(-1), day_rel(0), day_rel(1), day_rel(2)};
+    const char *a = pool[rnd(6)], *b = pool[rnd(6)];
+    if (strcmp(a, b) > 0) {
+      const char *x = a;
+      a = b;
+      b = x;
+    }
+    int64_t absent = rnd(3) ? coach : users[rnd((unsigned)nusers)];
+    int64_t sub = users[rnd(3) ? rnd(2) : rnd((unsigned)nusers)];
+    if (sub == absent) continue;
+    assert_true(add_standin(db, absent, sub, a, b, rnd(6) == 0) > 0);
+  }
   /* account sides of everybody but the coaches and participants: none, care or work */
   for (int k = 4; k < nusers; k++) {
     static const char *const account_sides[] = {NULL, "care", "work"};
@@ -267,11 +385,39 @@ static void one_world(Db *db, const int64_t *users, const unsigned *roles, int n
                 u.roles, (long long)items[i], grounds_name(g), sql ? "visible" : "hidden");
         fail();
       }
+      if (g == GROUNDS_COACH) {
+        st = db_prepare(db, "SELECT COUNT(*) AS n FROM trajectory_coaches WHERE trajectory_id = ? AND user_id = ?");
+        db_bind_int(st, 1, tid);
+        db_bind_int(st, 2, u.id);
+        assert_int_equal(db_step(st), DB_ROW);
+        standin_grounds += db_int(st, "n") == 0;
+        db_done(st);
+      }
       (*checked)++;
       *visible += sql;
     }
   }
   membership_check(db, tid, users, roles, nusers, members, nm);
+  /* the coach's lists (POLICY_SQL_COACH_JOIN) hold a trajectory exactly when the door gives coach grounds */
+  for (int k = 0; k < nusers; k++) {
+    if (!(roles[k] & ROLE_COACH)) continue; /* the join serves coach-only routes */
+    Grounds g = door(db, users[k], roles[k], tid);
+    int64_t n = join_rows(db, users[k], tid);
+    if (n > 1 || (n == 1) != (g == GROUNDS_COACH)) {
+      fprintf(stderr, "disagree: coach %lld trajectory %lld: door says %s, the join gives %lld rows\n",
+              (long long)users[k], (long long)tid, grounds_name(g), (long long)n);
+      fail();
+    }
+    join_checked++;
+    if (n == 1) {
+      st = db_prepare(db, "SELECT COUNT(*) AS n FROM trajectory_coaches WHERE trajectory_id = ? AND user_id = ?");
+      db_bind_int(st, 1, tid);
+      db_bind_int(st, 2, users[k]);
+      assert_int_equal(db_step(st), DB_ROW);
+      join_standin += db_int(st, "n") == 0;
+      db_done(st);
+    }
+  }
 }
 
 static void item_rule_sql_and_c_agree(void **state) {
@@ -300,6 +446,9 @@ static void item_rule_sql_and_c_agree(void **state) {
          "in C and SQL agree\n", member_checked, member_visible, user_checked, user_visible);
   assert_true(member_visible > member_checked / 10 && member_visible < member_checked - member_checked / 10);
   assert_true(user_visible > user_checked / 10 && user_visible < user_checked - user_checked / 10);
+  printf("property: %ld user-item pairs visible only as a stand-in; %ld coach-trajectory pairs of the join agree "
+         "with the door, %ld of them as a stand-in\n", standin_grounds, join_checked, join_standin);
+  assert_true(standin_grounds > 0 && join_standin > 0 && join_standin < join_checked);
   /* the random worlds must exercise both answers */
   assert_true(visible > checked / 20 && visible < checked - checked / 20);
   fixture_close(db);
@@ -392,6 +541,7 @@ int main(void) {
   if (sodium_init() < 0) return 1;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(trajectory_door),
+      cmocka_unit_test(standin_door),
       cmocka_unit_test(audit_chain),
       cmocka_unit_test(item_rule_sql_and_c_agree),
       cmocka_unit_test(membership_rule),

@@ -220,6 +220,30 @@ static void test_equal_ct(void **state) {
   assert_false(text_equal_ct("abc", "abcabc"));
 }
 
+/* Hours a week as typed: tenths, at most three digits and one decimal; formatted back without a needless
+ * decimal. */
+static void test_hours(void **state) {
+  (void)state;
+  int64_t t = -1;
+  assert_true(hours_parse("20", &t));
+  assert_int_equal(t, 200);
+  assert_true(hours_parse("19.5", &t));
+  assert_int_equal(t, 195);
+  assert_true(hours_parse("19,5", &t));
+  assert_int_equal(t, 195);
+  assert_true(hours_parse("0", &t));
+  assert_int_equal(t, 0);
+  const char *bad[] = {"", "abc", "-3", "12.25", "1000", "19.", ".5", "1 9", "19.5x", NULL};
+  for (int i = 0; bad[i]; i++) assert_false(hours_parse(bad[i], &t));
+  char b[24];
+  hours_format(200, b);
+  assert_string_equal(b, "20");
+  hours_format(195, b);
+  assert_string_equal(b, "19.5");
+  hours_format(5, b);
+  assert_string_equal(b, "0.5");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_utf8_valid),
@@ -234,6 +258,7 @@ int main(void) {
       cmocka_unit_test(test_civil),
       cmocka_unit_test(test_trim),
       cmocka_unit_test(test_equal_ct),
+      cmocka_unit_test(test_hours),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,58 @@
+/*
+ * dates.h — dates and times as people read them: "4 December 2026" and "14:33" in the portal's time zone
+ * (setting `timezone`, default Europe/Brussels), in the request's language.
+ *
+ * Who gets which: participants read dates in words and local times on every page they can reach (B1,
+ * nothing to decode). Coaches and other staff keep sortable YYYY-MM-DD dates in tables and forms
+ * (doc/CONVENTIONS.md); where they see a time, time_iso_local gives it in the portal's zone. Stored
+ * values do not change: dates are YYYY-MM-DD text, moments are unix seconds (UTC); only showing converts.
+ *
+ * The time zone is read once, at start-up, before any worker thread exists (dates_init sets TZ and calls
+ * tzset). After that the conversions use localtime_r only, which reads the zone loaded then and touches no
+ * other global state, so they are safe in every thread. Nothing else in the program may change TZ.
+ *
+ * Month names and the word order are translated (gettext, the thread's language: i18n_use). Every
+ * function returning text allocates it in the arena a; none fails.
+ */
+#ifndef ZW_DATES_H
+#define ZW_DATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/mem.h"
+
+/* Loads time zone `zone` (an IANA name such as "Europe/Brussels", or "UTC") for every local time of the
+ * process. Call once during start-up, before threads are made. Returns false with a message in err for a
+ * name that is not a zone name; a well-formed name whose zone data is missing (no tzdata installed) is
+ * used as UTC with a warning in err and true. */
+bool dates_init(const char *zone, char *err, size_t errlen);
+
+/* The zone in use (the name given to dates_init, "UTC" before it). Never NULL. */
+const char *dates_zone(void);
+
+/* Breaks unix time t down in the portal's zone (localtime_r). Returns false if t cannot be converted. */
+bool dates_local(int64_t t, struct tm *out);
+
+/* "4 December 2026" for a "YYYY-MM-DD" date; text that is not such a date comes back as it is; NULL and
+ * "" give "". */
+const char *date_words(Arena *a, const char *iso);
+
+/* "4 December 2026" for a day count since 1970-01-01 (date_parse). */
+const char *date_words_days(Arena *a, int32_t days);
+
+/* The local day of unix time t, in words ("4 December 2026"); "" for t <= 0. */
+const char *date_local_words(Arena *a, int64_t t);
+
+/* The local clock time of unix time t, "14:33"; "" for t <= 0. */
+const char *time_local(Arena *a, int64_t t);
+
+/* The local moment of unix time t in words, "4 December 2026 at 14:33"; "" for t <= 0. */
+const char *when_words(Arena *a, int64_t t);
+
+/* The local moment of unix time t as "YYYY-MM-DD HH:MM", for staff tables that sort; "" for t <= 0. */
+const char *time_iso_local(Arena *a, int64_t t);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * assignments.c — see assignments.h. Portable SQL only; names of coaches are joined in C (no string
+ * aggregation in SQL).
+ */
+#include "store/assignments.h"
+
+#include <string.h>
+
+#include "http/http.h" /* ROLE_COACH */
+
+/* Copies text column name of the current row into a (NULL stays NULL). */
+static const char *col(Arena *a, Stmt *st, const char *name) { return arena_strdup(a, db_text(st, name)); }
+
+#define COACH_LOAD_SELECT                                                                                  \
+  "SELECT u.id, u.name, (SELECT COUNT(*) FROM trajectory_coaches c JOIN trajectories t ON t.id = c.trajectory_id" \
+  " WHERE c.user_id = u.id AND t.status = 'open') AS open FROM users u "
+
+int assign_coaches(Db *db, Arena *a, CoachLoad **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * ASSIGN_COACHES_MAX);
+  Stmt *st = db_prepare(db, COACH_LOAD_SELECT "WHERE u.active = 1 AND (u.roles & ?) <> 0 ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, ROLE_COACH);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && *n < ASSIGN_COACHES_MAX)
+    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = col(a, st, "name"), .open = db_int(st, "open")};
+  db_done(st);
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+const CoachLoad *assign_coach_find(const CoachLoad *list, int n, int64_t id) {
+  for (int i = 0; i < n; i++)
+    if (list[i].id == id) return &list[i];
+  return NULL;
+}
+
+/* The coaches' names of trajectory tid, ", "-joined. */
+static int coach_names(Db *db, Arena *a, int64_t tid, const char **out) {
+  *out = "";
+  Stmt *st = db_prepare(db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
+                            "WHERE c.trajectory_id = ? ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW)
+    *out = **out ? arena_printf(a, "%s, %s", *out, db_text(st, "name")) : col(a, st, "name");
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The list's filter: which (ASSIGN_ALL, ASSIGN_UNASSIGNED or a coach id) as four parameters. */
+#define ASSIGN_WHERE                                                                                       \
+  " FROM trajectories t WHERE t.status = 'open' AND (? = 0"                                                 \
+  " OR (? = -1 AND NOT EXISTS (SELECT 1 FROM trajectory_coaches c WHERE c.trajectory_id = t.id))"           \
+  " OR (? > 0 AND EXISTS (SELECT 1 FROM trajectory_coaches c WHERE c.trajectory_id = t.id AND c.user_id = ?)))"
+
+static void bind_which(Stmt *st, int64_t which) {
+  for (int i = 1; i <= 4; i++) db_bind_int(st, i, which);
+}
+
+int assign_list(Db *db, Arena *a, int64_t which, int limit, int offset, AssignTrajectory **out, int *n,
+                int64_t *total) {
+  *n = 0;
+  *total = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n" ASSIGN_WHERE);
+  if (!st) return DB_ERROR;
+  bind_which(st, which);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *total = db_int(st, "n");
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  st = db_prepare(db, "SELECT t.id, t.participant_id, t.phase, t.status, t.started_on" ASSIGN_WHERE
+                      " ORDER BY t.started_on, t.id LIMIT ? OFFSET ?");
+  if (!st) return DB_ERROR;
+  bind_which(st, which);
+  db_bind_int(st, 5, limit);
+  db_bind_int(st, 6, offset);
+  while ((rc = db_step(st)) == DB_ROW && *n < limit)
+    (*out)[(*n)++] = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
+                                        .phase = col(a, st, "phase"), .status = col(a, st, "status"),
+                                        .started_on = col(a, st, "started_on")};
+  db_done(st);
+  if (rc != DB_DONE && rc != DB_ROW) return rc;
+  for (int i = 0; i < *n; i++)
+    if ((rc = coach_names(db, a, (*out)[i].id, &(*out)[i].coaches)) != DB_OK) return rc;
+  return DB_OK;
+}
+
+int assign_trajectory(Db *db, Arena *a, int64_t tid, AssignTrajectory *out) {
+  memset(out, 0, sizeof *out);
+  Stmt *st = db_prepare(db, "SELECT t.id, t.participant_id, t.phase, t.status, t.started_on FROM trajectories t "
+                            "WHERE t.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW)
+    *out = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
+                              .phase = col(a, st, "phase"), .status = col(a, st, "status"),
+                              .started_on = col(a, st, "started_on")};
+  db_done(st);
+  if (rc != DB_ROW) return rc;
+  int rc2 = coach_names(db, a, tid, &out->coaches);
+  return rc2 == DB_OK ? DB_ROW : rc2;
+}
+
+int assign_coaches_of(Db *db, Arena *a, int64_t tid, CoachLoad **out, int *n) {
+  enum { MAX = 16 };
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * MAX);
+  Stmt *st = db_prepare(db, COACH_LOAD_SELECT "JOIN trajectory_coaches x ON x.user_id = u.id WHERE x.trajectory_id = ? "
+                                              "ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && *n < MAX)
+    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = col(a, st, "name"), .open = db_int(st, "open")};
+  db_done(st);
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+int assign_add(Db *db, int64_t tid, int64_t coach) {
+  Stmt *st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, coach);
+  return db_run(st);
+}
+
+int assign_remove(Db *db, int64_t tid, int64_t coach) {
+  Stmt *st = db_prepare(db, "DELETE FROM trajectory_coaches WHERE trajectory_id = ? AND user_id = ? RETURNING user_id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, coach);
+  int rc = db_step(st);
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int assign_reach(Db *db, Arena *a, int64_t coach, int64_t **tids, int64_t **pids, int *n) {
+  *n = 0;
+  *tids = arena_alloc(a, sizeof **tids * ASSIGN_REACH_MAX);
+  *pids = arena_alloc(a, sizeof **pids * ASSIGN_REACH_MAX);
+  Stmt *st = db_prepare(db, "SELECT t.id, t.participant_id FROM trajectory_coaches c JOIN trajectories t "
+                            "ON t.id = c.trajectory_id WHERE c.user_id = ? ORDER BY t.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, coach);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && *n < ASSIGN_REACH_MAX) {
+    (*tids)[*n] = db_int(st, "id");
+    (*pids)[(*n)++] = db_int(st, "participant_id");
+  }
+  db_done(st);
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+#define STANDIN_SELECT                                                                                     \
+  "SELECT s.id, s.coach_id, s.stand_in_id, s.from_on, s.until_on, s.cancelled_at, c.name AS coach_name, "   \
+  "i.name AS stand_in_name FROM coach_standins s JOIN users c ON c.id = s.coach_id "                        \
+  "JOIN users i ON i.id = s.stand_in_id "
+
+static StandIn standin_row(Arena *a, Stmt *st) {
+  return (StandIn){.id = db_int(st, "id"), .coach_id = db_int(st, "coach_id"), .stand_in_id = db_int(st, "stand_in_id"),
+                   .coach_name = col(a, st, "coach_name"), .stand_in_name = col(a, st, "stand_in_name"),
+                   .from_on = col(a, st, "from_on"), .until_on = col(a, st, "until_on"),
+                   .cancelled = !db_null(st, "cancelled_at")};
+}
+
+int standins_current(Db *db, Arena *a, const char *today, StandIn **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * ASSIGN_STANDINS_MAX);
+  Stmt *st = db_prepare(db, STANDIN_SELECT "WHERE s.cancelled_at IS NULL AND s.until_on >= ? "
+                                           "ORDER BY s.from_on, s.until_on, s.id");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, today);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && *n < ASSIGN_STANDINS_MAX) (*out)[(*n)++] = standin_row(a, st);
+  db_done(st);
+  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+int standin_get(Db *db, Arena *a, int64_t id, StandIn *out) {
+  memset(out, 0, sizeof *out);
+  Stmt *st = db_prepare(db, STANDIN_SELECT "WHERE s.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *out = standin_row(a, st);
+  db_done(st);
+  return rc;
+}
+
+int standin_create(Db *db, int64_t coach, int64_t stand_in, const char *from_on, const char *until_on,
+                   int64_t created_by, int64_t now, int64_t *id) {
+  *id = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO coach_standins (coach_id, stand_in_id, from_on, until_on, created_by, "
+                            "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, coach);
+  db_bind_int(st, 2, stand_in);
+  db_bind_text(st, 3, from_on);
+  db_bind_text(st, 4, until_on);
+  db_bind_int(st, 5, created_by);
+  db_bind_int(st, 6, now);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int standin_cancel(Db *db, int64_t id, int64_t by, int64_t now) {
+  Stmt *st = db_prepare(db, "UPDATE coach_standins SET cancelled_at = ?, cancelled_by = ? WHERE id = ? "
+                            "AND cancelled_at IS NULL RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, by);
+  db_bind_int(st, 3, id);
+  int rc = db_step(st);
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}

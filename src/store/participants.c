@@ -1,0 +1,150 @@
+/*
+ * participants.c — see participants.h.
+ */
+#include "store/participants.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "auth/links.h"
+
+int participant_account_load(Db *db, Arena *a, int64_t pid, ParticipantAccount *out) {
+  *out = (ParticipantAccount){.participant_id = pid, .state = PACCOUNT_NONE, .name = "", .registered_email = "",
+                              .account_email = ""};
+  Stmt *st = db_prepare(db, "SELECT p.first_name, p.last_name, COALESCE(p.email, '') AS registered_email, "
+                            "p.user_id, COALESCE(u.email, '') AS account_email, "
+                            "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "
+                            "COALESCE(u.active, 1) AS active "
+                            "FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, pid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    out->name = arena_printf(a, "%s %s", db_text(st, "first_name"), db_text(st, "last_name"));
+    out->registered_email = arena_strdup(a, db_text(st, "registered_email"));
+    out->account_email = arena_strdup(a, db_text(st, "account_email"));
+    if (!db_null(st, "user_id")) {
+      out->user_id = db_int(st, "user_id");
+      out->state = !db_int(st, "active")       ? PACCOUNT_INACTIVE
+                   : db_int(st, "has_password") ? PACCOUNT_ACTIVE
+                                                : PACCOUNT_INVITED;
+    }
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int participant_of_trajectory(Db *db, int64_t tid, int64_t *pid) {
+  *pid = 0;
+  Stmt *st = db_prepare(db, "SELECT participant_id FROM trajectories WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *pid = db_int(st, "participant_id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Whether email belongs to an account other than except (0: none). Returns a DB code. */
+static int email_taken(Db *db, const char *email, int64_t except, bool *taken) {
+  *taken = false;
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM users WHERE email = ? AND id <> ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  db_bind_int(st, 2, except);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *taken = db_int(st, "n") > 0;
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+/* Makes the participant's account: participant role only, the participant's name, no password, no side,
+ * no language of its own (the portal's default), and links it to pid if pid has none. *uid 0 when an
+ * account or the address appeared meanwhile. Returns a DB code. */
+static int account_create(Db *db, int64_t pid, const char *email, const char *name, int64_t *uid) {
+  *uid = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO users (email, name, roles, created_at) VALUES (?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  db_bind_text(st, 2, name);
+  db_bind_int(st, 3, ROLE_PARTICIPANT);
+  db_bind_int(st, 4, (int64_t)time(NULL));
+  int rc = db_step(st);
+  int64_t id = rc == DB_ROW ? db_int(st, "id") : 0;
+  db_done(st);
+  if (rc == DB_CONSTRAINT) return DB_OK;
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  st = db_prepare(db, "UPDATE participants SET user_id = ? WHERE id = ? AND user_id IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  db_bind_int(st, 2, pid);
+  if ((rc = db_run(st)) != DB_OK) return rc == DB_CONSTRAINT ? DB_OK : rc;
+  if (db_changes(db) == 1) *uid = id;
+  return DB_OK;
+}
+
+/* Changes the login name of the never-activated account uid to email. *done false when the account was
+ * activated meanwhile. Returns a DB code. */
+static int account_set_email(Db *db, int64_t uid, const char *email, bool *done) {
+  *done = false;
+  Stmt *st = db_prepare(db, "UPDATE users SET email = ? WHERE id = ? AND password_hash IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  db_bind_int(st, 2, uid);
+  int rc = db_run(st);
+  if (rc == DB_CONSTRAINT) return DB_OK;
+  if (rc != DB_OK) return rc;
+  *done = db_changes(db) == 1;
+  return DB_OK;
+}
+
+int participant_invite(Db *db, Req *r, int64_t pid, const char *email, int hours, ParticipantInvite *out) {
+  memset(out, 0, sizeof *out);
+  ParticipantAccount acc;
+  Arena *a = arena_new();
+  int rc = participant_account_load(db, a, pid, &acc);
+  if (rc != DB_OK) goto done;
+  if (acc.state == PACCOUNT_ACTIVE || acc.state == PACCOUNT_INACTIVE) {
+    out->result = PINVITE_HAS_ACCOUNT;
+    goto done;
+  }
+  /* an address of any other account: the same refusal whatever that account is */
+  bool taken;
+  if ((rc = email_taken(db, email, acc.user_id, &taken)) != DB_OK) goto done;
+  if (taken) {
+    out->result = PINVITE_REFUSED;
+    goto done;
+  }
+  if (acc.state == PACCOUNT_NONE) {
+    if ((rc = account_create(db, pid, email, acc.name, &out->user_id)) != DB_OK) goto done;
+    if (!out->user_id) {
+      out->result = PINVITE_RACE;
+      goto done;
+    }
+    out->created = true;
+  } else {
+    out->user_id = acc.user_id;
+    if (strcmp(acc.account_email, email) != 0) {
+      /* another address: the maker's own link to the old one is voided first; someone else's live link
+       * keeps the account as it is */
+      bool held, changed;
+      if ((rc = link_void_own(db, r, acc.user_id, "invite", &held)) != DB_OK) goto done;
+      if (held) {
+        out->result = PINVITE_HELD;
+        goto done;
+      }
+      if ((rc = account_set_email(db, acc.user_id, email, &changed)) != DB_OK) goto done;
+      if (!changed) {
+        out->result = PINVITE_RACE;
+        goto done;
+      }
+    }
+  }
+  LinkResult lr;
+  if ((rc = link_issue(db, r, out->user_id, "invite", hours, out->token, &lr, &out->expires_at)) != DB_OK) goto done;
+  out->result = lr == LINK_HELD ? PINVITE_HELD : PINVITE_LINK;
+  out->same = lr == LINK_SAME;
+done:
+  arena_free(a);
+  return rc;
+}
