@@ -13,6 +13,7 @@
 
 #include "core/mem.h"
 #include "http/http.h"
+#include "pages/routes.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
@@ -27,7 +28,7 @@ static void check(const char *method, const char *path, Arena *a, const Route **
   int64_t ids[REQ_MAX_IDS];
   int nids = -1, status = 0;
   const char *rest = NULL;
-  const Route *rt = router_match(method, path, ids, &nids, &rest, a, &status);
+  const Route *rt = router_match(route_tables, method, path, ids, &nids, &rest, a, &status);
   if (rt) {
     CHECK(status == 200);
     CHECK(rt->pattern && rt->method && rt->handler);

@@ -4,7 +4,10 @@
 #  2. no raw writes into a response body (buf_* on ->out) except lines marked /* raw: reason */;
 #  3. html_fmt_ is only reached through the html() macro (which demands a literal format);
 #  4. trusted markup (markup_from_renderer_) is only made by the writer and the renderers;
-#  5. no user text in log lines: log_* calls never pass form_str/query_str/params_get values.
+#  5. no user text in log lines: log_* calls never pass form_str/query_str/params_get values;
+#  6. no SQL in the pages: db_prepare/db_exec only under src/store/ and below (pages reach data through the store);
+#  7. layers point one way: only src/cli/ includes pages/ (the route tables, the error page); only src/http/
+#     includes libmicrohttpd.
 cd "$(dirname "$0")/.." || exit 2
 fail=0
 report() { echo "codecheck: $1"; echo "$2" | sed 's/^/    /'; fail=1; }
@@ -23,6 +26,15 @@ out=$(grep -rn 'markup_from_renderer_(' src --include='*.c' | grep -vE '^src/(ht
 
 out=$(grep -rnE 'log_(info|warn|error)\(.*(form_str|query_str|params_get)\(' src --include='*.c')
 [ -n "$out" ] && report "request values in a server log line" "$out"
+
+out=$(grep -rnE 'db_(prepare|exec)\(' src/pages --include='*.c' --include='*.h')
+[ -n "$out" ] && report "SQL (db_prepare/db_exec) in a page (put the query in src/store/<concept>.c)" "$out"
+
+out=$(grep -rn '#include "pages/' src --include='*.c' --include='*.h' | grep -vE '^src/(pages|cli)/')
+[ -n "$out" ] && report "a layer below the pages includes pages/ (pass what it needs in from main)" "$out"
+
+out=$(grep -rn '#include <microhttpd.h>' src --include='*.c' --include='*.h' | grep -v '^src/http/')
+[ -n "$out" ] && report "libmicrohttpd outside src/http/" "$out"
 
 [ $fail = 0 ] && echo "codecheck: ok"
 exit $fail

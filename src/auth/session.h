@@ -1,7 +1,8 @@
 /*
  * session.h — server-side sessions. The browser holds a 256-bit token; the database holds only its hash,
  * so any server instance can check it and a stolen database yields no usable tokens. Sessions end after
- * cfg.session_idle seconds without a request and cfg.session_absolute seconds after login.
+ * cfg.session_idle seconds without a request and cfg.session_absolute seconds after login. The rows are read
+ * and written in store/users.h; the decisions (token, expiry, refresh) are made here.
  */
 #ifndef ZW_SESSION_H
 #define ZW_SESSION_H
@@ -10,9 +11,9 @@
 #include <stdint.h>
 
 #include "auth/token.h"
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* True if a session created at `created` and last used at `last_seen` has ended at `now`. Pure. */
 bool session_expired(int64_t created, int64_t last_seen, int64_t now, int idle, int absolute);
@@ -28,7 +29,5 @@ int session_load(Db *db, Arena *a, const char *token, int64_t now, User **u, Ses
 int session_end(Db *db, int64_t session_id);
 /* Ends every session of a user (deactivation, password change). */
 int session_end_all(Db *db, int64_t user_id);
-/* Loads the user row (active or not) into an arena User; DB_DONE if there is none. */
-int user_load(Db *db, Arena *a, int64_t user_id, User **u);
 
 #endif

@@ -16,17 +16,16 @@
 #include "core/text.h"
 #include "http/http.h"
 #include "policy/policy.h"
+#include "store/consents.h"
+#include "store/trajectories.h"
+#include "store/users.h"
 
 static const char DEMO_PASSWORD[] = "zorg-en-werk-demo";
 
+/* Adds an organisation (store/users.h); 0 when it could not be written. */
 static int64_t org(Db *db, const char *name, const char *kind) {
-  Stmt *st = db_prepare(db, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id");
-  db_bind_text(st, 1, name);
-  db_bind_text(st, 2, kind);
-  db_bind_int(st, 3, (int64_t)time(NULL));
-  int64_t id = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
-  db_done(st);
-  return id;
+  int64_t id;
+  return org_create(db, name, kind, (int64_t)time(NULL), &id) == DB_OK ? id : 0;
 }
 
 static void enrol_totp(Db *db, int64_t uid, char secret[TOTP_SECRET_B32]) {
@@ -100,23 +99,16 @@ static bool add_note(Db *db, int64_t tid, const char *category, int64_t source, 
                      &id) == DB_OK;
 }
 
+/* Gives a consent (store/consents.h) given on day given_day. */
 static bool add_consent(Db *db, int64_t tid, int64_t source, int64_t grantee, const char *side, const char *category,
                         const char *method, int64_t recorder, int32_t given_day, int64_t now) {
   char given[11];
   date_format(given_day, given);
-  Stmt *st = db_prepare(db, "INSERT INTO consents (trajectory_id, source_member_id, grantee_member_id, grantee_side, "
-                            "category, given_on, method, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return false;
-  db_bind_int(st, 1, tid);
-  if (source) db_bind_int(st, 2, source); else db_bind_null(st, 2);
-  if (grantee) db_bind_int(st, 3, grantee); else db_bind_null(st, 3);
-  db_bind_text(st, 4, grantee ? NULL : side);
-  db_bind_text(st, 5, category);
-  db_bind_text(st, 6, given);
-  db_bind_text(st, 7, method);
-  db_bind_int(st, 8, recorder);
-  db_bind_int(st, 9, now);
-  return db_run(st) == DB_OK;
+  int64_t id;
+  return consent_give(db, &(ConsentNew){.trajectory_id = tid, .source_member_id = source, .grantee_member_id = grantee,
+                                        .grantee_side = side, .category = category, .given_on = given,
+                                        .method = method, .recorded_by = recorder, .created_at = now},
+                      &id) == DB_OK;
 }
 
 /* An Janssens' trajectory (the first): her GP and HR contact have accounts, her psychologist and line
@@ -226,14 +218,24 @@ static bool demo_plan(Db *db, int64_t tid, int64_t coach, int64_t now) {
   return true;
 }
 
-int cmd_demo(int argc, char **argv) {
+/* The demo's organisations and accounts, and the second-factor secrets of those who need one. */
+typedef struct DemoAccounts {
+  int64_t coaching, gp, employers[4];
+  int64_t admin, lead, coaches[2], logofficer, hr, doc;
+  char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32],
+      s_log[TOTP_SECRET_B32];
+} DemoAccounts;
+
+/* Opens a new, empty database at cfg.db; an existing one is replaced only with --force. NULL (after a
+ * message) when there is one without --force or it cannot be opened. */
+static Db *demo_db_fresh(int argc, char **argv) {
   bool force = false;
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--force")) force = true;
   if (access(cfg.db, F_OK) == 0) {
     if (!force) {
       fprintf(stderr, "zorgwerk: %s exists; use `zorgwerk demo --force` to replace it with demo data\n", cfg.db);
-      return 1;
+      return NULL;
     }
     char side[1100];
     unlink(cfg.db);
@@ -242,53 +244,49 @@ int cmd_demo(int argc, char **argv) {
     snprintf(side, sizeof side, "%s-shm", cfg.db);
     unlink(side);
   }
-  Db *db = cli_open_db();
-  if (!db) return 1;
-  if (db_begin(db) != DB_OK) {
-    db_close(db);
-    return 1;
-  }
-  int64_t coaching = org(db, "Zorg & Werk Antwerpen-Mechelen", "coaching");
-  int64_t cgg = org(db, "CGG De Vliet", "care");
-  int64_t gp = org(db, "Huisartsenpraktijk De Linde", "care");
+  return cli_open_db();
+}
+
+/* Writes the organisations and accounts into *d, and enrols the staff in the second factor. */
+static void demo_accounts(Db *db, DemoAccounts *d) {
+  d->coaching = org(db, "Zorg & Werk Antwerpen-Mechelen", "coaching");
+  org(db, "CGG De Vliet", "care");
+  d->gp = org(db, "Huisartsenpraktijk De Linde", "care");
   org(db, "Mensura Arbeidsgeneeskunde", "care");
   org(db, "VDAB Mechelen", "agency");
-  int64_t employers[4] = {
-      org(db, "Bouwbedrijf Verbeke NV", "employer"),
-      org(db, "Stad Mechelen", "employer"),
-      org(db, "Thuiszorg Het Anker vzw", "employer"),
-      org(db, "Logistiek Schelde BV", "employer"),
-  };
-  (void)cgg;
+  d->employers[0] = org(db, "Bouwbedrijf Verbeke NV", "employer");
+  d->employers[1] = org(db, "Stad Mechelen", "employer");
+  d->employers[2] = org(db, "Thuiszorg Het Anker vzw", "employer");
+  d->employers[3] = org(db, "Logistiek Schelde BV", "employer");
 
-  int64_t admin = cli_user_create(db, "beheer@zorgwerk.example", "Wim Beheerder", ROLE_ADMIN, coaching, NULL,
-                                  "Functioneel beheerder", DEMO_PASSWORD);
-  int64_t lead = cli_user_create(db, "hilde.maes@zorgwerk.example", "Hilde Maes", ROLE_TEAMLEAD, coaching, NULL,
-                                 "Programmaleider", DEMO_PASSWORD);
-  int64_t coaches[2] = {
-      cli_user_create(db, "sofie.peeters@zorgwerk.example", "Sofie Peeters", ROLE_COACH, coaching, NULL,
-                      "Zorg & Werk coach", DEMO_PASSWORD),
-      cli_user_create(db, "pieter.devries@zorgwerk.example", "Pieter de Vries", ROLE_COACH, coaching, NULL,
-                      "Zorg & Werk coach", DEMO_PASSWORD),
-  };
-  int64_t logofficer = cli_user_create(db, "privacy@zorgwerk.example", "Ines Lambrecht", ROLE_LOGOFFICER, coaching,
-                                       NULL, "Functionaris gegevensbescherming", DEMO_PASSWORD);
-  int64_t hr = cli_user_create(db, "tom.claes@verbeke.example", "Tom Claes", ROLE_PARTNER, employers[0], "work",
-                               "HR-verantwoordelijke", DEMO_PASSWORD);
-  int64_t doc = cli_user_create(db, "els.wouters@delinde.example", "dr. Els Wouters", ROLE_PARTNER, gp, "care",
-                                "Huisarts", DEMO_PASSWORD);
-  char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32],
-      s_log[TOTP_SECRET_B32];
-  enrol_totp(db, logofficer, s_log);
-  enrol_totp(db, admin, s_admin);
-  enrol_totp(db, lead, s_lead);
-  enrol_totp(db, coaches[0], s_c0);
-  enrol_totp(db, coaches[1], s_c1);
+  d->admin = cli_user_create(db, "beheer@zorgwerk.example", "Wim Beheerder", ROLE_ADMIN, d->coaching, NULL,
+                             "Functioneel beheerder", DEMO_PASSWORD);
+  d->lead = cli_user_create(db, "hilde.maes@zorgwerk.example", "Hilde Maes", ROLE_TEAMLEAD, d->coaching, NULL,
+                            "Programmaleider", DEMO_PASSWORD);
+  d->coaches[0] = cli_user_create(db, "sofie.peeters@zorgwerk.example", "Sofie Peeters", ROLE_COACH, d->coaching,
+                                  NULL, "Zorg & Werk coach", DEMO_PASSWORD);
+  d->coaches[1] = cli_user_create(db, "pieter.devries@zorgwerk.example", "Pieter de Vries", ROLE_COACH, d->coaching,
+                                  NULL, "Zorg & Werk coach", DEMO_PASSWORD);
+  d->logofficer = cli_user_create(db, "privacy@zorgwerk.example", "Ines Lambrecht", ROLE_LOGOFFICER, d->coaching,
+                                  NULL, "Functionaris gegevensbescherming", DEMO_PASSWORD);
+  d->hr = cli_user_create(db, "tom.claes@verbeke.example", "Tom Claes", ROLE_PARTNER, d->employers[0], "work",
+                          "HR-verantwoordelijke", DEMO_PASSWORD);
+  d->doc = cli_user_create(db, "els.wouters@delinde.example", "dr. Els Wouters", ROLE_PARTNER, d->gp, "care",
+                           "Huisarts", DEMO_PASSWORD);
+  enrol_totp(db, d->logofficer, d->s_log);
+  enrol_totp(db, d->admin, d->s_admin);
+  enrol_totp(db, d->lead, d->s_lead);
+  enrol_totp(db, d->coaches[0], d->s_c0);
+  enrol_totp(db, d->coaches[1], d->s_c1);
+}
 
+/* Registers every demo person with their trajectory and coach (store/trajectories.h), the first three with
+ * an account; *plan_tid gets the trajectory that gets a demo plan (demo_plan). Returns a DB code. */
+static int demo_people(Db *db, const DemoAccounts *d, int64_t now, int64_t *plan_tid) {
+  static const char *const login_of[3] = {"an.janssens@mail.example", "karim.elamrani@mail.example",
+                                          "marieke.bakker@mail.example"};
   int32_t today = date_today();
-  int64_t now = (int64_t)time(NULL);
-  const char *login_of[3] = {"an.janssens@mail.example", "karim.elamrani@mail.example", "marieke.bakker@mail.example"};
-  int64_t plan_tid = 0; /* the trajectory that gets a demo plan (demo_plan) */
+  *plan_tid = 0;
   for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
     const DemoPerson *p = &people[i];
     int64_t uid = 0;
@@ -297,45 +295,59 @@ int cmd_demo(int argc, char **argv) {
       snprintf(name, sizeof name, "%s %s", p->first, p->last);
       uid = cli_user_create(db, login_of[i], name, ROLE_PARTICIPANT, 0, NULL, NULL, DEMO_PASSWORD);
     }
-    Stmt *st = db_prepare(db, "INSERT INTO participants (user_id, first_name, last_name, birth_date, email, created_by, "
-                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (uid) db_bind_int(st, 1, uid); else db_bind_null(st, 1);
-    db_bind_text(st, 2, p->first);
-    db_bind_text(st, 3, p->last);
-    db_bind_text(st, 4, p->birth);
-    db_bind_text(st, 5, i < 3 ? login_of[i] : NULL);
-    db_bind_int(st, 6, coaches[p->coach]);
-    db_bind_int(st, 7, now - (int64_t)p->days_ago * 86400);
-    int64_t pid = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
-    db_done(st);
     char started[11], absent[11], since[11];
     date_format(today - p->days_ago, started);
     date_format(today - p->days_ago - p->absent_days, absent);
     date_format(today - p->days_ago / 3, since);
-    st = db_prepare(db, "INSERT INTO trajectories (participant_id, phase, referred_by, reason, employer_org_id, "
-                        "absence_start, start_consent, started_on, phase_since, last_activity_at, created_by, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    db_bind_int(st, 1, pid);
-    db_bind_text(st, 2, p->phase);
-    db_bind_text(st, 3, p->referred_by);
-    db_bind_text(st, 4, p->reason);
-    db_bind_int(st, 5, employers[p->employer]);
-    db_bind_text(st, 6, absent);
-    db_bind_text(st, 7, "Mondeling akkoord tijdens het aanmeldgesprek; toestemmingsformulier ondertekend.");
-    db_bind_text(st, 8, started);
-    db_bind_text(st, 9, since);
-    db_bind_int(st, 10, now - (int64_t)(p->days_ago % 9) * 86400 - (int64_t)i * 3600);
-    db_bind_int(st, 11, coaches[p->coach]);
-    db_bind_int(st, 12, now - (int64_t)p->days_ago * 86400);
-    int64_t tid = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
-    db_done(st);
-    st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
-    db_bind_int(st, 1, tid);
-    db_bind_int(st, 2, coaches[p->coach]);
-    db_run(st);
-    if (strcmp(p->last, "Pauwels") == 0) plan_tid = tid;
+    int64_t pid, tid;
+    int rc = registration_create(
+        db,
+        &(RegistrationNew){
+            .user_id = uid, .first_name = p->first, .last_name = p->last, .birth_date = p->birth,
+            .email = i < 3 ? login_of[i] : NULL, .phase = p->phase, .referred_by = p->referred_by,
+            .reason = p->reason, .employer_org_id = d->employers[p->employer], .absence_start = absent,
+            .start_consent = "Mondeling akkoord tijdens het aanmeldgesprek; toestemmingsformulier ondertekend.",
+            .started_on = started, .phase_since = since, .coach_id = d->coaches[p->coach],
+            .created_at = now - (int64_t)p->days_ago * 86400,
+            .last_activity_at = now - (int64_t)(p->days_ago % 9) * 86400 - (int64_t)i * 3600},
+        &pid, &tid);
+    if (rc != DB_OK) return rc;
+    if (strcmp(p->last, "Pauwels") == 0) *plan_tid = tid;
   }
-  if (!demo_network(db, coaches[0], hr, doc, now) || !demo_plan(db, plan_tid, coaches[0], now)) {
+  return DB_OK;
+}
+
+/* Prints the logins, their roles and the second-factor secrets. */
+static void demo_print(const DemoAccounts *d) {
+  printf("\nDemo database: %s\n", cfg.db);
+  printf("Every demo account has the password:  %s\n\n", DEMO_PASSWORD);
+  printf("  %-34s %-22s %s\n", "login", "role", "second factor (TOTP secret)");
+  printf("  %-34s %-22s %s\n", "beheer@zorgwerk.example", "administrator", d->s_admin);
+  printf("  %-34s %-22s %s\n", "hilde.maes@zorgwerk.example", "team lead", d->s_lead);
+  printf("  %-34s %-22s %s\n", "sofie.peeters@zorgwerk.example", "coach", d->s_c0);
+  printf("  %-34s %-22s %s\n", "pieter.devries@zorgwerk.example", "coach", d->s_c1);
+  printf("  %-34s %-22s %s\n", "privacy@zorgwerk.example", "log officer", d->s_log);
+  printf("  %-34s %-22s %s\n", "an.janssens@mail.example", "participant", "-");
+  printf("  %-34s %-22s %s\n", "karim.elamrani@mail.example", "participant", "-");
+  printf("  %-34s %-22s %s\n", "marieke.bakker@mail.example", "participant", "-");
+  printf("  %-34s %-22s %s\n", "tom.claes@verbeke.example", "HR (work side)", "-");
+  printf("  %-34s %-22s %s\n", "els.wouters@delinde.example", "GP (care side)", "-");
+  printf("\nCoaches and administrators need a second factor: add the secret to an authenticator app,\n"
+         "or print the current code with:  zorgwerk totp SECRET   (e.g. build/release/zorgwerk totp %s)\n\n", d->s_c0);
+}
+
+int cmd_demo(int argc, char **argv) {
+  Db *db = demo_db_fresh(argc, argv);
+  if (!db) return 1;
+  if (db_begin(db) != DB_OK) {
+    db_close(db);
+    return 1;
+  }
+  DemoAccounts d = {0};
+  demo_accounts(db, &d);
+  int64_t now = (int64_t)time(NULL), plan_tid;
+  if (demo_people(db, &d, now, &plan_tid) != DB_OK || !demo_network(db, d.coaches[0], d.hr, d.doc, now) ||
+      !demo_plan(db, plan_tid, d.coaches[0], now)) {
     fprintf(stderr, "zorgwerk: demo network could not be written: %s\n", db_errmsg(db));
     db_rollback(db);
     db_close(db);
@@ -347,21 +359,6 @@ int cmd_demo(int argc, char **argv) {
     return 1;
   }
   db_close(db);
-
-  printf("\nDemo database: %s\n", cfg.db);
-  printf("Every demo account has the password:  %s\n\n", DEMO_PASSWORD);
-  printf("  %-34s %-22s %s\n", "login", "role", "second factor (TOTP secret)");
-  printf("  %-34s %-22s %s\n", "beheer@zorgwerk.example", "administrator", s_admin);
-  printf("  %-34s %-22s %s\n", "hilde.maes@zorgwerk.example", "team lead", s_lead);
-  printf("  %-34s %-22s %s\n", "sofie.peeters@zorgwerk.example", "coach", s_c0);
-  printf("  %-34s %-22s %s\n", "pieter.devries@zorgwerk.example", "coach", s_c1);
-  printf("  %-34s %-22s %s\n", "privacy@zorgwerk.example", "log officer", s_log);
-  printf("  %-34s %-22s %s\n", "an.janssens@mail.example", "participant", "-");
-  printf("  %-34s %-22s %s\n", "karim.elamrani@mail.example", "participant", "-");
-  printf("  %-34s %-22s %s\n", "marieke.bakker@mail.example", "participant", "-");
-  printf("  %-34s %-22s %s\n", "tom.claes@verbeke.example", "HR (work side)", "-");
-  printf("  %-34s %-22s %s\n", "els.wouters@delinde.example", "GP (care side)", "-");
-  printf("\nCoaches and administrators need a second factor: add the secret to an authenticator app,\n"
-         "or print the current code with:  zorgwerk totp SECRET   (e.g. build/release/zorgwerk totp %s)\n\n", s_c0);
+  demo_print(&d);
   return 0;
 }

@@ -14,10 +14,13 @@
 #include "core/config.h"
 #include "core/dates.h"
 #include "core/log.h"
+#include "html/assets.h"
+#include "html/frame.h"
 #include "http/http.h"
 #include "http/server.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
+#include "pages/routes.h"
 #include "policy/audit.h"
 #include "policy/seal.h"
 
@@ -105,12 +108,14 @@ static int cmd_serve(void) {
   if (!serve_key()) return 1;
   db_set_default_path(cfg.db);
   db_fault_file(cfg.fault_file);
-  static_init();
-  if (!audit_start(cfg.db)) {
+  assets_init();
+  static const AuditServer holds = {server_suspend, server_resume, server_in_flight};
+  if (!audit_start(cfg.db, &holds)) {
     fprintf(stderr, "zorgwerk: cannot start the access-log writer\n");
     return 1;
   }
-  int rc = server_run();
+  static const Site portal = {route_tables, page_error};
+  int rc = server_run(&portal);
   audit_stop();
   db_thread_close();
   return rc;
@@ -316,7 +321,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "backup")) return cmd_backup(cargc, cargv);
   if (!strcmp(cmd, "audit")) return cmd_audit(cargc, cargv);
   if (!strcmp(cmd, "totp")) return cmd_totp(cargc, cargv);
-  if (!strcmp(cmd, "routes")) { router_print(); return 0; }
+  if (!strcmp(cmd, "routes")) { router_print(route_tables); return 0; }
   if (!strcmp(cmd, "config")) { config_print(&cfg, stdout); return 0; }
   if (!strcmp(cmd, "version")) { printf("zorgwerk %s\n", ZW_VERSION); return 0; }
   if (!strcmp(cmd, "help")) { usage(stdout); return 0; }

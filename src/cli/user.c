@@ -2,7 +2,6 @@
  * user.c — `zorgwerk user ...`: account administration from the shell (the first administrator is
  * made here). Prints no case information.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,65 +13,33 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/text.h"
-#include "http/http.h"
 #include "policy/audit.h"
 #include "store/devices.h"
 #include "store/participants.h"
-
-static unsigned parse_roles(const char *s) {
-  static const struct { const char *name; unsigned bit; } names[] = {
-      {"admin", ROLE_ADMIN}, {"coach", ROLE_COACH}, {"teamlead", ROLE_TEAMLEAD},
-      {"participant", ROLE_PARTICIPANT}, {"partner", ROLE_PARTNER}, {"logofficer", ROLE_LOGOFFICER}};
-  unsigned roles = 0;
-  char *copy = xstrdup(s), *save = NULL;
-  for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    unsigned bit = 0;
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-      if (!strcmp(names[i].name, t)) bit = names[i].bit;
-    if (!bit) { free(copy); return 0; }
-    roles |= bit;
-  }
-  free(copy);
-  return roles;
-}
+#include "store/users.h"
 
 int64_t cli_user_create(Db *db, const char *email, const char *name, unsigned roles, int64_t org_id,
                         const char *side, const char *function, const char *password) {
   char hash[PASSWORD_HASH_MAX];
   if (password && !password_hash(password, hash)) return 0;
-  char *lower = xstrdup(email);
-  for (char *p = lower; *p; p++) *p = (char)tolower((unsigned char)*p);
-  Stmt *st = db_prepare(db, "INSERT INTO users (email, name, roles, org_id, side, function, password_hash, created_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  char *lower = user_email_fold(xstrdup(email));
   int64_t id = 0;
-  if (st) {
-    db_bind_text(st, 1, lower);
-    db_bind_text(st, 2, name);
-    db_bind_int(st, 3, roles);
-    if (org_id) db_bind_int(st, 4, org_id); else db_bind_null(st, 4);
-    db_bind_text(st, 5, side);
-    db_bind_text(st, 6, function);
-    db_bind_text(st, 7, password ? hash : NULL);
-    db_bind_int(st, 8, (int64_t)time(NULL));
-    if (db_step(st) == DB_ROW) id = db_int(st, "id");
-    db_done(st);
-  }
+  user_create(db,
+              &(NewUser){.email = lower, .name = name, .roles = roles, .org_id = org_id, .side = side,
+                         .function = function, .password_hash = password ? hash : NULL},
+              (int64_t)time(NULL), &id);
   free(lower);
   return id;
 }
 
+/* The id of the account with e-mail address email (any case), or 0 with a message. */
 static int64_t find_user(Db *db, const char *email) {
-  char *lower = xstrdup(email);
-  for (char *p = lower; *p; p++) *p = (char)tolower((unsigned char)*p);
-  Stmt *st = db_prepare(db, "SELECT id FROM users WHERE email = ?");
+  char *lower = user_email_fold(xstrdup(email));
   int64_t id = 0;
-  if (st) {
-    db_bind_text(st, 1, lower);
-    if (db_step(st) == DB_ROW) id = db_int(st, "id");
-    db_done(st);
-  }
+  int rc = user_find_by_email(db, lower, &id);
   free(lower);
-  if (!id) fprintf(stderr, "zorgwerk: no user with e-mail %s\n", email);
+  if (rc != DB_OK) fprintf(stderr, "zorgwerk: cannot read the database\n");
+  else if (!id) fprintf(stderr, "zorgwerk: no user with e-mail %s\n", email);
   return id;
 }
 
@@ -141,8 +108,7 @@ static int invite_participant(Db *db, int argc, char **argv) {
     goto out;
   }
   if (!email) email = acc.state == PACCOUNT_INVITED ? acc.account_email : acc.registered_email;
-  char *lower = text_trim(arena_strdup(a, email));
-  for (char *p = lower; *p; p++) *p = (char)tolower((unsigned char)*p);
+  char *lower = user_email_fold(text_trim(arena_strdup(a, email)));
   if (acc.state == PACCOUNT_ACTIVE || acc.state == PACCOUNT_INACTIVE) {
     fprintf(stderr, "zorgwerk: the participant of trajectory %lld already has an account\n", tid);
     goto out;
@@ -184,18 +150,38 @@ out:
   return status;
 }
 
-static int set_flag(Db *db, const char *email, const char *sql, const char *done) {
+/* What `user disable|enable|unlock` changes. */
+typedef enum AccountChange { CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_UNLOCK } AccountChange;
+
+/* Applies change to the account of email and ends its sessions; prints done. Returns the exit status. */
+static int change_account(Db *db, const char *email, AccountChange change, const char *done) {
   int64_t uid = find_user(db, email);
   if (!uid) return 1;
-  Stmt *st = db_prepare(db, sql);
-  if (!st) return 1;
-  db_bind_int(st, 1, uid);
-  if (db_run(st) != DB_OK || session_end_all(db, uid) != DB_OK) {
+  int rc = change == CHANGE_UNLOCK ? user_unlock(db, uid) : user_set_active(db, uid, change == CHANGE_ENABLE);
+  if (rc != DB_OK || session_end_all(db, uid) != DB_OK) {
     fprintf(stderr, "zorgwerk: could not update %s\n", email);
     return 1;
   }
   printf("%s: %s\n", email, done);
   return 0;
+}
+
+/* `user list`: every account with its roles and state, no case information. Returns the exit status. */
+static int list_users(Db *db) {
+  Arena *a = arena_new();
+  UserRecord *users;
+  size_t n;
+  int rc = users_all(db, a, &users, &n);
+  if (rc == DB_OK) {
+    printf("%-5s %-36s %-28s %-6s %s\n", "id", "email", "name", "roles", "state");
+    for (size_t i = 0; i < n; i++)
+      printf("%-5lld %-36s %-28s %-6u %s\n", (long long)users[i].id, users[i].email, users[i].name, users[i].roles,
+             !users[i].active ? "inactive" : users[i].locked ? "locked" : "active");
+  } else {
+    fprintf(stderr, "zorgwerk: cannot read the database\n");
+  }
+  arena_free(a);
+  return rc == DB_OK ? 0 : 1;
 }
 
 int cmd_user(int argc, char **argv) {
@@ -209,14 +195,7 @@ int cmd_user(int argc, char **argv) {
   if (!db) return 1;
   int rc = 2;
   if (!strcmp(sub, "list")) {
-    Stmt *st = db_prepare(db, "SELECT id, email, name, roles, active, locked FROM users ORDER BY id");
-    printf("%-5s %-36s %-28s %-6s %s\n", "id", "email", "name", "roles", "state");
-    while (st && db_step(st) == DB_ROW)
-      printf("%-5lld %-36s %-28s %-6lld %s\n", (long long)db_int(st, "id"), db_text(st, "email"), db_text(st, "name"),
-             (long long)db_int(st, "roles"),
-             !db_int(st, "active") ? "inactive" : db_int(st, "locked") ? "locked" : "active");
-    db_done(st);
-    rc = 0;
+    rc = list_users(db);
   } else if (!strcmp(sub, "invite-participant")) {
     rc = invite_participant(db, argc, argv);
   } else if (argc < 3) {
@@ -234,7 +213,7 @@ int cmd_user(int argc, char **argv) {
       else if (!strcmp(argv[i], "--password-stdin")) stdin_pw = true;
       else if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--config") || !strcmp(argv[i], "--set")) i++;
     }
-    unsigned roles = role ? parse_roles(role) : 0;
+    unsigned roles = roles_parse(role);
     if (!name || !roles || !strchr(email, '@')) {
       fprintf(stderr, "zorgwerk: user add EMAIL --name NAME --role ROLE (admin, coach, teamlead, participant, "
                       "partner, logofficer)\n");
@@ -267,12 +246,11 @@ int cmd_user(int argc, char **argv) {
       if (c != PW_OK) fprintf(stderr, "zorgwerk: %s\n", password_check_message(c));
       else if (!password_hash(pw, hash)) fprintf(stderr, "zorgwerk: out of memory\n");
       else {
-        Stmt *st = db_prepare(db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?");
-        db_bind_text(st, 1, hash);
-        db_bind_int(st, 2, uid);
         /* a reset by the operator: the account's known devices (login throttling) are forgotten too */
-        rc = db_run(st) == DB_OK && session_end_all(db, uid) == DB_OK && device_forget_others(db, uid, NULL) == DB_OK
-                 ? 0 : 1;
+        rc = user_set_password(db, uid, hash, true) == DB_OK && session_end_all(db, uid) == DB_OK &&
+                     device_forget_others(db, uid, NULL) == DB_OK
+                 ? 0
+                 : 1;
         if (!rc) printf("password set for %s; sessions ended, known devices forgotten\n", argv[2]);
       }
     }
@@ -280,13 +258,12 @@ int cmd_user(int argc, char **argv) {
     int64_t uid = find_user(db, argv[2]);
     rc = uid ? print_link(db, uid, "reset") : 1;
   } else if (!strcmp(sub, "disable")) {
-    rc = set_flag(db, argv[2], "UPDATE users SET active = 0 WHERE id = ?", "deactivated, sessions ended");
+    rc = change_account(db, argv[2], CHANGE_DISABLE, "deactivated, sessions ended");
   } else if (!strcmp(sub, "enable")) {
-    rc = set_flag(db, argv[2], "UPDATE users SET active = 1 WHERE id = ?", "active");
+    rc = change_account(db, argv[2], CHANGE_ENABLE, "active");
   } else if (!strcmp(sub, "unlock")) {
     /* lifts both locks: the password's (cfg.lock_after) and the second factor's (cfg.totp_lock_after) */
-    rc = set_flag(db, argv[2], "UPDATE users SET locked = 0, failed_logins = 0, totp_failures = 0 WHERE id = ?",
-                  "unlocked");
+    rc = change_account(db, argv[2], CHANGE_UNLOCK, "unlocked");
   } else {
     fprintf(stderr, "zorgwerk: unknown user command '%s'\n", sub);
   }

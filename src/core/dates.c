@@ -106,3 +106,9 @@ const char *time_iso_local(Arena *a, int64_t t) {
   return arena_printf(a, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                       tm.tm_min);
 }
+
+const char *date_today_text(Arena *a) {
+  char *d = arena_alloc(a, 11);
+  date_format(date_today(), d);
+  return d;
+}

@@ -55,4 +55,8 @@ const char *when_words(Arena *a, int64_t t);
 /* The local moment of unix time t as "YYYY-MM-DD HH:MM", for staff tables that sort; "" for t <= 0. */
 const char *time_iso_local(Arena *a, int64_t t);
 
+/* Today's date in UTC (date_today) as "YYYY-MM-DD", in the arena a: the date forms default to and the
+ * changes they record carry. */
+const char *date_today_text(Arena *a);
+
 #endif

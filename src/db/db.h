@@ -52,6 +52,10 @@ void db_done(Stmt *st);                                /* resets and clears bind
 int64_t db_int(Stmt *st, const char *col);
 const char *db_text(Stmt *st, const char *col);
 bool db_null(Stmt *st, const char *col);
+/* Text column col of the current row copied into arena a, for text kept past the next db_step or db_done
+ * (NULL stays NULL). Allocates in a (aborts on exhaustion, like every arena allocation). */
+typedef struct Arena Arena; /* core/mem.h */
+const char *db_text_copy(Arena *a, Stmt *st, const char *col);
 
 /* Runs a statement to completion (for INSERT/UPDATE/DELETE) and resets it. Returns DB_OK or an error. */
 int db_run(Stmt *st);

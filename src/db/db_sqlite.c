@@ -261,6 +261,8 @@ bool db_null(Stmt *st, const char *col) {
   return i < 0 || sqlite3_column_type(st->s, i) == SQLITE_NULL;
 }
 
+const char *db_text_copy(Arena *a, Stmt *st, const char *col) { return arena_strdup(a, db_text(st, col)); }
+
 int db_run(Stmt *st) {
   int rc = db_step(st);
   while (rc == DB_ROW) rc = db_step(st);

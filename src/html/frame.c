@@ -9,8 +9,8 @@
 #include "auth/token.h"
 #include "core/config.h"
 #include "core/dates.h"
+#include "html/assets.h"
 #include "i18n/i18n.h"
-#include "pages/pages.h"
 
 const char *page_csrf(Req *r) {
   if (r->csrf) return r->csrf;
@@ -94,8 +94,8 @@ void page_begin(Req *r, const char *title) {
           "<link rel=\"stylesheet\" href=\"%s\">"
           "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">"
           "<script src=\"%s\" defer></script></head>\n<body>",
-       r->lang, title, _("Care & Work portal"), static_url("style.css"), static_url("favicon.svg"),
-       static_url("app.js"));
+       r->lang, title, _("Care & Work portal"), assets_url("style.css"), assets_url("favicon.svg"),
+       assets_url("app.js"));
   html(o, "<a class=\"skip\" href=\"#main\">%s</a><header class=\"top\"><a class=\"brand\" href=\"/\">%s</a>",
        _("Skip to content"), _("Care & Work"));
   nav(r);

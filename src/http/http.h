@@ -11,36 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h" /* User, Session and the roles: domain types, below http */
 #include "core/mem.h"
 #include "db/db.h"
 #include "http/params.h"
-
-/* Roles are bits: one user may hold several (a team lead who is also a coach). */
-enum {
-  ROLE_ADMIN = 1 << 0,
-  ROLE_COACH = 1 << 1,
-  ROLE_TEAMLEAD = 1 << 2,
-  ROLE_PARTICIPANT = 1 << 3,
-  ROLE_PARTNER = 1 << 4,   /* external care or work partner */
-  ROLE_LOGOFFICER = 1 << 5,
-  ROLE_ANY = 0x3f,         /* any signed-in user */
-  ROLE_MFA_REQUIRED = ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER, /* must use a second factor */
-};
-
-typedef struct User {
-  int64_t id;
-  unsigned roles;
-  const char *name, *email, *lang;
-  int64_t org_id;
-  bool totp_enabled;
-} User;
-
-typedef struct Session {
-  int64_t id;
-  const char *csrf;       /* per-session CSRF token */
-  bool mfa_ok;            /* second factor done (or not needed) */
-  int64_t created_at;
-} Session;
 
 typedef struct Req Req;
 typedef int (*Handler)(Req *r);
@@ -49,7 +23,8 @@ typedef int (*Handler)(Req *r);
 enum {
   R_PUBLIC = 1 << 0,   /* no session needed (login, static, reset link) */
   R_PRE_MFA = 1 << 1,  /* reachable after the password but before the second factor (and enrolment) */
-  R_CASE = 1 << 2,     /* reads or changes case information: covered by the access-log and matrix tests */
+  R_CASE = 1 << 2,     /* reads or changes case information: refused as an embedded load (image, frame...),
+                          and a 2xx answer must have written an access-log entry (enforced by the server) */
   R_NOFRAME = 1 << 3,  /* not an HTML page (assets, health check, downloads) */
 };
 
@@ -60,9 +35,6 @@ typedef struct Route {
   unsigned flags;
   Handler handler;
 } Route;
-
-/* All route tables, in match order; the last entry is NULL. Defined in pages/routes.c. */
-extern const Route *const route_tables[];
 
 enum { REQ_MAX_IDS = 4 };
 
@@ -105,12 +77,15 @@ struct Req {
   int audit_rc;           /* first failure of a queued entry, DB_OK otherwise */
   bool suspended, resumed;
   int held_status;        /* the handler's status while the connection waits */
+  int audit_count;        /* access-log entries this request wrote (audit_write*): a case route's 2xx needs one */
+  bool audit_none;        /* the handler said its answer shows no case information (audit_nothing_shown) */
 };
 
-/* Matches method and path against the route tables. Returns the route (filling ids/rest), or NULL with
- * *status 404 (no such path) or 405 (path known, method not). Pure: used by the server and the tests. */
-const Route *router_match(const char *method, const char *path, int64_t ids[REQ_MAX_IDS], int *nids,
-                          const char **rest, Arena *a, int *status);
+/* Matches method and path against tables (route tables in match order, NULL-terminated: the server's are
+ * pages/routes.h's route_tables). Returns the route (filling ids/rest), or NULL with *status 404 (no such
+ * path) or 405 (path known, method not). Pure: used by the server and the tests. */
+const Route *router_match(const Route *const *tables, const char *method, const char *path,
+                          int64_t ids[REQ_MAX_IDS], int *nids, const char **rest, Arena *a, int *status);
 
 /* Response helpers. All return the status to hand back from the handler. */
 int http_redirect(Req *r, const char *location);          /* 303 See Other */
@@ -134,7 +109,7 @@ const char *query_str(Req *r, const char *key);
 /* Positive integer from the query; def if absent or not a number. */
 int64_t query_int(Req *r, const char *key, int64_t def);
 
-/* The route table's public description, for `zorgwerk routes` and the matrix test. */
-void router_print(void);
+/* The public description of tables, for `zorgwerk routes` and the matrix test. */
+void router_print(const Route *const *tables);
 
 #endif

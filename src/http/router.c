@@ -1,5 +1,5 @@
 /*
- * router.c — matches requests against the route tables (pages/routes.c).
+ * router.c — matches requests against the route tables it is given (the portal's: pages/routes.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +43,11 @@ static bool match(const char *pat, const char *path, int64_t ids[REQ_MAX_IDS], i
   return *s == 0;
 }
 
-const Route *router_match(const char *method, const char *path, int64_t ids[REQ_MAX_IDS], int *nids,
-                          const char **rest, Arena *a, int *status) {
+const Route *router_match(const Route *const *tables, const char *method, const char *path,
+                          int64_t ids[REQ_MAX_IDS], int *nids, const char **rest, Arena *a, int *status) {
   bool path_known = false;
-  for (int t = 0; route_tables[t]; t++) {
-    for (const Route *rt = route_tables[t]; rt->pattern; rt++) {
+  for (int t = 0; tables[t]; t++) {
+    for (const Route *rt = tables[t]; rt->pattern; rt++) {
       if (!match(rt->pattern, path, ids, nids, rest, a)) continue;
       if (strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
         *status = 200;
@@ -75,9 +75,9 @@ static void roles_str(unsigned roles, char *out, size_t n) {
   if (!out[0]) snprintf(out, n, "-");
 }
 
-void router_print(void) {
-  for (int t = 0; route_tables[t]; t++)
-    for (const Route *rt = route_tables[t]; rt->pattern; rt++) {
+void router_print(const Route *const *tables) {
+  for (int t = 0; tables[t]; t++)
+    for (const Route *rt = tables[t]; rt->pattern; rt++) {
       char roles[128];
       roles_str(rt->roles, roles, sizeof roles);
       printf("%s\t%s\t%s\t%s%s%s%s\n", rt->method, rt->pattern, roles, rt->flags & R_PUBLIC ? "public " : "",

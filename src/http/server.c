@@ -23,6 +23,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -39,14 +40,16 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "html/frame.h"
+#include "html/html.h"
 #include "http/clientaddr.h"
+#include "http/csrf.h"
 #include "http/deadline.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
 #include "policy/audit.h"
 
 static atomic_int active_requests;
+static const Site *site; /* what is served: routes and error page (server_run) */
 
 /* What the server keeps per connection (owned by the connection's worker thread). */
 typedef struct Conn {
@@ -116,12 +119,13 @@ int http_redirect_flash(Req *r, const char *location, const char *flash_key) {
 
 int http_error(Req *r, int status, const char *message) {
   buf_reset(&r->out);
-  page_error(r, status, message);
+  site->error_page(r, status, message);
   return status;
 }
 
+/* The change the handler was making is rolled back when its request's hold on the database ends
+ * (req_db_end), before the response is sent. */
 int http_db_error(Req *r, int code) {
-  if (r->db) db_rollback(r->db);
   switch (code) {
     case DB_BUSY:
       http_header(r, "Retry-After", "5");
@@ -165,29 +169,6 @@ const char *req_header(Req *r, const char *name) {
 }
 #define conn_header req_header
 
-/* Same-origin check for state-changing requests. Sec-Fetch-Site (set by the browser, not by scripts)
- * must say same-origin (or none: typed by the user) when present. Origin must be ours when present;
- * "null" is accepted only together with Sec-Fetch-Site: same-origin, because browsers send Origin: null
- * on same-site form posts from pages with Referrer-Policy: no-referrer. Clients that send neither header
- * still need the CSRF token. */
-static bool origin_ok(Req *r) {
-  const char *site = conn_header(r, "Sec-Fetch-Site");
-  if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) return false;
-  const char *origin = conn_header(r, "Origin");
-  if (!origin) return true;
-  if (strcmp(origin, "null") == 0) return site && strcmp(site, "same-origin") == 0;
-  if (cfg.base_url[0]) {
-    size_t n = strlen(cfg.base_url);
-    while (n && cfg.base_url[n - 1] == '/') n--;
-    return strlen(origin) == n && strncmp(origin, cfg.base_url, n) == 0;
-  }
-  const char *host = conn_header(r, "Host");
-  if (!host) return false;
-  const char *scheme = cfg.tls ? "https://" : "http://";
-  size_t n = strlen(scheme);
-  return strncmp(origin, scheme, n) == 0 && strcmp(origin + n, host) == 0;
-}
-
 static bool needs_mfa(const User *u) {
   return u->totp_enabled || cfg.totp_everyone || (u->roles & ROLE_MFA_REQUIRED);
 }
@@ -196,9 +177,14 @@ static const char *const flash_keys[] = {"saved", "created", "logged_out", "pass
                                          "disabled", "enabled", "unlocked", "lang", "expired", "registered",
                                          NULL};
 
-/* Picks the language before anything can fail: the account's (once the session is known), else the
- * language cookie, else the default. */
-static void choose_language(Req *r) {
+/* Reads the request's cookies (none if they cannot be parsed). */
+static void request_cookies(Req *r) {
+  if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
+}
+
+/* Picks the request's language — the one place it is chosen, before any text is written: the account's
+ * (when the session is known), else the language cookie's, else the default. */
+static void request_language(Req *r) {
   const char *lang = r->user && r->user->lang ? r->user->lang : params_get(&r->cookies, http_cookie_name("zw_lang"));
   r->lang = i18n_known(lang) ? lang : cfg.lang;
   i18n_use(r->lang);
@@ -211,12 +197,6 @@ static bool path_has_nul(const char *raw) {
   return false;
 }
 
-/* Reads the cookies and picks the language (before anything can fail). */
-static void request_language(Req *r) {
-  if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
-  choose_language(r);
-}
-
 /* True if the browser asks for the page as a page: navigated to (Sec-Fetch-Dest: document), fetched by a
  * script of ours (empty), or sent by a client that is not a browser (no header). An image, style sheet,
  * script, font, media, object or frame load is not a view of what the page shows: a note with
@@ -227,86 +207,151 @@ static bool fetched_as_page(Req *r) {
   return !dest || strcasecmp(dest, "document") == 0 || strcasecmp(dest, "empty") == 0;
 }
 
-static int pipeline(Req *r) {
-  request_language(r);
-  if (r->body_too_large)
-    return http_error(r, 413, _("What you sent is too large. Shorten the text and try again."));
-  if (!text_valid(r->path, strlen(r->path)) || r->path[0] != '/' || path_has_nul(r->raw_uri))
-    return http_error(r, 400, _("The address is not valid."));
+/* What the request asks for, checked before anything is read: the size of the body, the path, the query
+ * and the route (r->route). Returns 0, or the status to refuse with and in *why the reason (English msgid,
+ * translated once the language is known). */
+static int request_target(Req *r, const char **why) {
+  if (r->body_too_large) {
+    *why = N_("What you sent is too large. Shorten the text and try again.");
+    return 413;
+  }
+  if (!text_valid(r->path, strlen(r->path)) || r->path[0] != '/' || path_has_nul(r->raw_uri)) {
+    *why = N_("The address is not valid.");
+    return 400;
+  }
   const char *q = strchr(r->raw_uri, '?');
   int qrc = q ? params_parse_urlencoded(r->a, q + 1, strlen(q + 1), &r->query) : PARAMS_OK;
-  if (qrc == PARAMS_TOO_MANY) return http_error(r, 414, _("The address is too long."));
-  if (qrc != PARAMS_OK) return http_error(r, 400, _("The address holds characters that are not allowed."));
+  if (qrc != PARAMS_OK) {
+    *why = qrc == PARAMS_TOO_MANY ? N_("The address is too long.") : N_("The address holds characters that are not allowed.");
+    return qrc == PARAMS_TOO_MANY ? 414 : 400;
+  }
   const char *flash = params_get(&r->query, "flash");
   for (int i = 0; flash && flash_keys[i]; i++)
     if (strcmp(flash, flash_keys[i]) == 0) r->flash = flash_keys[i];
 
   int status;
-  r->route = router_match(r->method, r->path, r->ids, &r->nids, &r->rest, r->a, &status);
+  r->route = router_match(site->routes, r->method, r->path, r->ids, &r->nids, &r->rest, r->a, &status);
   if (!r->route) {
     if (status == 405) http_header(r, "Allow", "GET, POST");
-    return http_error(r, status, status == 404 ? _("This page does not exist, or you have no access to it.")
-                                               : _("This action is not possible here."));
+    *why = status == 404 ? N_("This page does not exist, or you have no access to it.") : N_("This action is not possible here.");
+    return status;
   }
-  const Route *rt = r->route;
   /* before the session and the handler: such a request reads nothing and writes no access-log entry */
-  if ((rt->flags & R_CASE) && !fetched_as_page(r))
-    return http_error(r, 403, _("This page can only be opened on its own, not inside another page."));
+  if ((r->route->flags & R_CASE) && !fetched_as_page(r)) {
+    *why = N_("This page can only be opened on its own, not inside another page.");
+    return 403;
+  }
+  return 0;
+}
 
+/* The request's database connection (not for public assets) and its session, if its cookie names a live
+ * one (r->user, r->sess). Returns a DB code. */
+static int request_session(Req *r) {
+  const Route *rt = r->route;
   if (!(rt->flags & R_NOFRAME) || !(rt->flags & R_PUBLIC)) {
     r->db = db_thread();
-    if (!r->db) return http_db_error(r, DB_IOERR);
+    if (!r->db) return DB_IOERR;
   }
-
   const char *token = params_get(&r->cookies, http_cookie_name("zw_session"));
-  if (token && r->db) {
-    int rc = session_load(r->db, r->a, token, (int64_t)time(NULL), &r->user, &r->sess);
-    if (rc != DB_OK) return http_db_error(r, rc);
-  }
-  if (r->user) choose_language(r);
+  if (!token || !r->db) return DB_OK;
+  return session_load(r->db, r->a, token, (int64_t)time(NULL), &r->user, &r->sess);
+}
 
-  if (!(rt->flags & R_PUBLIC)) {
-    if (!r->user) {
-      if (strcmp(rt->method, "GET") == 0) {
-        Buf b = {0};
-        buf_puts(&b, "/login?next=");
-        html_urlarg(&b, r->path);
-        int s = http_redirect(r, arena_strdup(r->a, b.p));
-        buf_free(&b);
-        return s;
-      }
+/* The request's hold on the database, begun and ended in these two functions only. A page (GET, HEAD)
+ * reads one consistent state (one read transaction, not one per query); a POST handler takes the write
+ * lock itself with db_begin ... db_commit. Returns a DB code. */
+static int req_db_begin(Req *r) {
+  if (!r->db || strcmp(r->method, "POST") == 0) return DB_OK;
+  return db_snapshot_begin(r->db);
+}
+
+/* Ends it once the handler is done, before the request may wait for the access log: a transaction left
+ * open is rolled back (an error answer's change is abandoned here, http_db_error; after any other answer
+ * the handler forgot it: logged), every statement is reset (logged if one was unfinished) and the read
+ * snapshot ends. Idempotent: r->db is NULL afterwards. */
+static void req_db_end(Req *r, int status) {
+  if (!r->db) return;
+  if (db_in_tx(r->db)) {
+    if (status < 500) log_error("rid=%s handler left a transaction open; rolled back", r->rid);
+    db_rollback(r->db);
+  }
+  int busy = db_reset_all(r->db);
+  if (busy) log_error("rid=%s %d statement(s) left unfinished", r->rid, busy);
+  db_snapshot_end(r->db);
+  r->db = NULL;
+}
+
+/* Who may use the route: a session for all but public routes (a GET without one is sent to sign in), the
+ * second factor unless the route comes before it, and one of the route's roles. Returns 0 or the answer. */
+static int request_access(Req *r) {
+  const Route *rt = r->route;
+  if (rt->flags & R_PUBLIC) return 0;
+  if (!r->user) {
+    if (strcmp(rt->method, "GET") != 0)
       return http_error(r, 403, _("Your session has ended. Sign in again; what you typed was not saved."));
-    }
-    if (needs_mfa(r->user) && !r->sess->mfa_ok && !(rt->flags & R_PRE_MFA))
-      return http_redirect(r, r->user->totp_enabled ? "/login/2fa" : "/account/2fa");
-    if (!(r->user->roles & rt->roles))
-      return http_error(r, 403, _("Your role does not give access to this page."));
+    Buf b = {0};
+    buf_puts(&b, "/login?next=");
+    html_urlarg(&b, r->path);
+    int status = http_redirect(r, arena_strdup(r->a, b.p));
+    buf_free(&b);
+    return status;
   }
+  if (needs_mfa(r->user) && !r->sess->mfa_ok && !(rt->flags & R_PRE_MFA))
+    return http_redirect(r, r->user->totp_enabled ? "/login/2fa" : "/account/2fa");
+  if (!(r->user->roles & rt->roles)) return http_error(r, 403, _("Your role does not give access to this page."));
+  return 0;
+}
 
-  if (strcmp(r->method, "POST") == 0) {
-    if (!origin_ok(r)) return http_error(r, 403, _("This form was sent from another site and has been refused."));
-    const char *ct = conn_header(r, "Content-Type");
-    if (r->body.len) {
-      if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
-        return http_error(r, 415, _("This kind of upload is not accepted here."));
-      int prc = params_parse_urlencoded(r->a, r->body.p, r->body.len, &r->form);
-      if (prc == PARAMS_BAD_TEXT)
-        return http_error(r, 400, _("The form holds characters that are not allowed (invalid text encoding)."));
-      if (prc != PARAMS_OK) return http_error(r, 400, _("The form has too many fields."));
-    }
-    const char *sent = params_get(&r->form, "_csrf");
-    const char *want = r->sess ? r->sess->csrf : params_get(&r->cookies, http_cookie_name("zw_csrf"));
-    if (!sent || !want || !text_equal_ct(sent, want))
-      return http_error(r, 403, _("This form has expired. Reload the page and try again; nothing was saved."));
+/* A POST: sent from our own pages (csrf.h), its body a urlencoded form (parsed into r->form) holding the
+ * CSRF token. Returns 0 or the answer. */
+static int request_form(Req *r) {
+  if (!csrf_origin_ok(conn_header(r, "Sec-Fetch-Site"), conn_header(r, "Origin"), conn_header(r, "Host")))
+    return http_error(r, 403, _("This form was sent from another site and has been refused."));
+  const char *ct = conn_header(r, "Content-Type");
+  if (r->body.len) {
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+      return http_error(r, 415, _("This kind of upload is not accepted here."));
+    int prc = params_parse_urlencoded(r->a, r->body.p, r->body.len, &r->form);
+    if (prc == PARAMS_BAD_TEXT)
+      return http_error(r, 400, _("The form holds characters that are not allowed (invalid text encoding)."));
+    if (prc != PARAMS_OK) return http_error(r, 400, _("The form has too many fields."));
   }
+  const char *want = r->sess ? r->sess->csrf : params_get(&r->cookies, http_cookie_name("zw_csrf"));
+  if (!csrf_token_ok(params_get(&r->form, "_csrf"), want))
+    return http_error(r, 403, _("This form has expired. Reload the page and try again; nothing was saved."));
+  return 0;
+}
 
-  /* a page reads one consistent state of the database (and pays for one read transaction, not one
-   * per query); a POST handler takes the write lock itself with db_begin */
-  if (r->db && strcmp(r->method, "POST") != 0) {
-    int rc = db_snapshot_begin(r->db);
-    if (rc != DB_OK) return http_db_error(r, rc);
-  }
-  return rt->handler(r);
+/* A case route (R_CASE) that answers 2xx has shown or changed case information, so it must have written
+ * an access-log entry in this request (r->audit_count, counted by audit_write*), or said that this answer
+ * shows none (audit_nothing_shown). One that did neither is a bug: logged (route and request id, no
+ * content), and in test builds (ZW_TEST_BUILD) an assertion, so that the HTTP tests, which reach every
+ * route as every user (test_matrix.py), find it. */
+static void case_logged_check(Req *r, int status) {
+  if (!r->route || !(r->route->flags & R_CASE) || status < 200 || status > 299) return;
+  if (r->audit_count > 0 || r->audit_none) return;
+  log_error("rid=%s case route %s %s answered %d without an access-log entry", r->rid, r->route->method,
+            r->route->pattern, status);
+#ifdef ZW_TEST_BUILD
+  assert(!"a case route answered 2xx without an access-log entry");
+#endif
+}
+
+/* Runs the request through the central checks to its handler. Returns the status. */
+static int pipeline(Req *r) {
+  request_cookies(r);
+  const char *why = NULL;
+  int refused = request_target(r, &why);
+  int rc = refused ? DB_OK : request_session(r);
+  request_language(r);
+  if (refused) return http_error(r, refused, _(why));
+  if (rc != DB_OK) return http_db_error(r, rc);
+  int status = request_access(r);
+  if (!status && strcmp(r->method, "POST") == 0) status = request_form(r);
+  if (status) return status;
+  rc = req_db_begin(r);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return r->route->handler(r);
 }
 
 static void add_security_headers(struct MHD_Response *resp, Req *r) {
@@ -324,20 +369,12 @@ static void add_security_headers(struct MHD_Response *resp, Req *r) {
 }
 
 static enum MHD_Result respond(Req *r, int status) {
-  if (r->db) {
-    if (db_in_tx(r->db)) {
-      log_error("rid=%s handler left a transaction open; rolled back", r->rid);
-      db_rollback(r->db);
-    }
-    int busy = db_reset_all(r->db);
-    if (busy) log_error("rid=%s %d statement(s) left unfinished", r->rid, busy);
-    db_snapshot_end(r->db);
-  }
+  req_db_end(r, status);
   if (status >= 500 && status != 503 && status != 501) { /* 501: the request asked for what we do not do */
     buf_reset(&r->out);
-    page_error(r, status, NULL);
+    site->error_page(r, status, NULL);
   } else if (status >= 400 && r->out.len == 0) {
-    page_error(r, status, NULL);
+    site->error_page(r, status, NULL);
   }
   r->status = status;
   struct MHD_Response *resp;
@@ -505,7 +542,7 @@ static int framing_status(struct MHD_Connection *conn, const char *version) {
  * request and closes the connection after the answer). */
 static enum MHD_Result answer_early(Req *r, int status) {
   deadline_request_done(r->deadline);
-  i18n_use(cfg.lang);
+  request_cookies(r);
   request_language(r);
   switch (status) {
     case 501:
@@ -538,7 +575,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (cl && strtoull(cl, NULL, 10) > cap) {
       r->body_too_large = true;
       deadline_request_done(r->deadline); /* answered now; libmicrohttpd closes after the answer */
-      i18n_use(cfg.lang);
       return respond(r, pipeline(r));
     }
     deadline_headers_done(r->deadline);
@@ -560,17 +596,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (r->resumed) {
     /* back from waiting for the access log: send the page, or 503 if its entries could not be stored */
     r->resumed = false;
-    i18n_use(r->lang);
+    i18n_use(r->lang); /* the language chosen for the request (request_language), on this worker thread */
     int held = r->held_status;
     if (r->audit_rc != DB_OK) held = http_db_error(r, r->audit_rc);
     return respond(r, held);
   }
-  i18n_use(cfg.lang);
   int status = pipeline(r);
-  if (r->db) { /* the reads are over; nothing may hold the database while waiting */
-    db_reset_all(r->db);
-    db_snapshot_end(r->db);
-  }
+  req_db_end(r, status); /* the handler is done; nothing may hold the database while waiting */
+  case_logged_check(r, status);
   if (audit_hold(r, status)) return MHD_YES;
   /* the batch may have been written (or failed) before the handler finished: never send a page whose
    * access-log entries are not stored (audit_hold read audit_rc under the queue's lock) */
@@ -661,7 +694,13 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *ss, sockle
   return true;
 }
 
-int server_run(void) {
+/* The access log's hold on a response (AuditServer, audit.h): the connection waits, without a worker
+ * thread, until the writer lets it go; libmicrohttpd then calls on_request again (r->resumed). */
+void server_suspend(Req *r) { MHD_suspend_connection((struct MHD_Connection *)r->conn); }
+void server_resume(Req *r) { MHD_resume_connection((struct MHD_Connection *)r->conn); }
+
+int server_run(const Site *what) {
+  site = what;
   struct sockaddr_storage ss;
   socklen_t sslen;
   if (!parse_listen(cfg.listen, &ss, &sslen)) {
@@ -691,7 +730,7 @@ int server_run(void) {
   addrcount_init(&client_reqs, cfg.conn_limit);
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
-                   MHD_USE_SUPPRESS_DATE_NO_CLOCK * 0 | (((struct sockaddr *)&ss)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+                   (((struct sockaddr *)&ss)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, trusted.n ? on_accept : NULL, NULL, on_request, NULL,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,

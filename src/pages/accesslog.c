@@ -8,8 +8,9 @@
  * sees every column, participants by id only, and the state of the hash chain and its seal (audit_check)
  * at the top.
  * Administrators without the log-officer role are kept out by the route's role mask.
- * Filters reach SQL only as bound parameters: e-mail and ids as values, action and outcome checked
- * against fixed lists, dates parsed with date_parse. Every view and export writes an access-log entry.
+ * The entries are read through store/accesslog.h. Filters reach SQL only as bound parameters: e-mail and
+ * ids as values, action and outcome checked against fixed lists here, dates parsed with date_parse. Every
+ * view and export writes an access-log entry.
  */
 #include <ctype.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/accesslog.h"
 
 enum {
   EMAIL_MAX = 254,
@@ -155,11 +157,8 @@ enum {
   VISIT_ITEMS = 10,  /* distinct kinds of information per action */
 };
 
-/* One entry as read from the log; text in the request arena. */
-typedef struct MyEntry {
-  int64_t at, user_id;
-  const char *role, *item, *action, *outcome, *grounds, *user_name, *org_name, *member_role;
-} MyEntry;
+/* One entry as read from the log (store/accesslog.h); text in the request arena. */
+typedef AccessMyEntry MyEntry;
 
 /* What one person did in a visit under one action phrase ("looked at"), and to which kinds of information. */
 typedef struct VisitLine {
@@ -176,18 +175,6 @@ typedef struct Visit {
   VisitLine lines[VISIT_PHRASES];
   int nlines;
 } Visit;
-
-/* The participants.id of the signed-in user into *pid (0 when there is none). Returns a DB code. */
-static int my_participant(Req *r, int64_t *pid) {
-  *pid = 0;
-  Stmt *st = db_prepare(r->db, "SELECT id FROM participants WHERE user_id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *pid = db_int(st, "id");
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
 
 /* The kind of information an entry is about, for a summary: all notes are "your notes". */
 static const char *item_kind_words(const char *item) {
@@ -224,86 +211,56 @@ static void visit_add(Visit *v, const MyEntry *e) {
   if (l->nitems < VISIT_ITEMS) l->items[l->nitems++] = what;
 }
 
+/* The visits being grouped: newer entries come first, so a visit whose first moment is more than VISIT_GAP
+ * after the current entry is closed; open holds the ones that may still grow. */
+typedef struct Grouping {
+  Req *r;
+  Visit *visits;
+  int n, cap;
+  int64_t entries; /* entries read */
+  int open[64], nopen;
+} Grouping;
+
+/* Adds entry e (the next older one) to its visit, or starts a visit. */
+static void group_entry(void *ctx, const AccessMyEntry *e) {
+  Grouping *g = ctx;
+  g->entries++;
+  Visit *v = NULL;
+  int k = 0;
+  for (int j = 0; j < g->nopen; j++) {
+    Visit *o = &g->visits[g->open[j]];
+    if (o->first - e->at > VISIT_GAP) continue; /* closed: dropped from the open list */
+    g->open[k++] = g->open[j];
+    if (o->who.user_id == e->user_id && strcmp(o->who.role, e->role) == 0) v = o;
+  }
+  g->nopen = k;
+  if (!v) {
+    if (g->n == g->cap) {
+      Visit *nv = arena_alloc(g->r->a, sizeof(Visit) * (size_t)g->cap * 2);
+      memcpy(nv, g->visits, sizeof(Visit) * (size_t)g->cap);
+      g->visits = nv;
+      g->cap *= 2;
+    }
+    v = &g->visits[g->n];
+    *v = (Visit){.who = *e, .first = e->at, .last = e->at};
+    if (g->nopen == (int)(sizeof g->open / sizeof *g->open))
+      memmove(g->open, g->open + 1, sizeof g->open - sizeof *g->open), g->nopen--;
+    g->open[g->nopen++] = g->n++;
+  }
+  visit_add(v, e);
+}
+
 /* Reads the participant's newest entries (at most MYLOG_SCAN_MAX, "only others" applied) and groups them
  * into visits, newest first, into *visits (arena) and *n; *entries gets the number of entries read.
  * Returns a DB code. */
 static int mylog_visits(Req *r, int64_t pid, bool others, Visit **visits, int *n, int64_t *entries) {
-  Stmt *st = db_prepare(r->db,
-                        "SELECT l.at, l.user_id, l.role, l.item, l.action, l.outcome, l.grounds,"
-                        " u.name AS user_name, o.name AS org_name,"
-                        " (SELECT MAX(CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.role END)"
-                        "  FROM network_members m WHERE m.user_id = l.user_id AND m.trajectory_id = l.trajectory_id)"
-                        " AS member_role"
-                        " FROM access_log l"
-                        " LEFT JOIN users u ON u.id = l.user_id LEFT JOIN organisations o ON o.id = u.org_id"
-                        " WHERE l.participant_id = ? AND (? = 0 OR l.user_id IS NULL OR l.user_id <> ?)"
-                        " ORDER BY l.at DESC, l.id DESC LIMIT ?");
-  if (!st) return DB_ERROR;
-  int i = policy_bind_member_filter(st, 1, r->user);
-  db_bind_int(st, i, pid);
-  db_bind_int(st, i + 1, others);
-  db_bind_int(st, i + 2, r->user->id);
-  db_bind_int(st, i + 3, MYLOG_SCAN_MAX);
-  int cap = 64, rc;
-  *visits = arena_alloc(r->a, sizeof(Visit) * (size_t)cap);
-  *n = 0;
-  *entries = 0;
-  /* the visits that may still grow: newer entries come first, so a visit whose first moment is more than
-   * VISIT_GAP after the current entry is closed */
-  int open[64], nopen = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
-    MyEntry e = {
-        .at = db_int(st, "at"),
-        .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
-        .role = arena_strdup(r->a, db_text(st, "role")),
-        .item = arena_strdup(r->a, db_text(st, "item")),
-        .action = arena_strdup(r->a, db_text(st, "action")),
-        .outcome = arena_strdup(r->a, db_text(st, "outcome")),
-        .grounds = arena_strdup(r->a, db_text(st, "grounds")),
-        .user_name = arena_strdup(r->a, db_text(st, "user_name")),
-        .org_name = arena_strdup(r->a, db_text(st, "org_name")),
-        .member_role = arena_strdup(r->a, db_text(st, "member_role")),
-    };
-    (*entries)++;
-    Visit *v = NULL;
-    int k = 0;
-    for (int j = 0; j < nopen; j++) {
-      Visit *o = &(*visits)[open[j]];
-      if (o->first - e.at > VISIT_GAP) continue; /* closed: dropped from the open list */
-      open[k++] = open[j];
-      if (o->who.user_id == e.user_id && strcmp(o->who.role, e.role) == 0) v = o;
-    }
-    nopen = k;
-    if (!v) {
-      if (*n == cap) {
-        Visit *nv = arena_alloc(r->a, sizeof(Visit) * (size_t)cap * 2);
-        memcpy(nv, *visits, sizeof(Visit) * (size_t)cap);
-        *visits = nv;
-        cap *= 2;
-      }
-      v = &(*visits)[*n];
-      *v = (Visit){.who = e, .first = e.at, .last = e.at};
-      if (nopen == (int)(sizeof open / sizeof *open)) memmove(open, open + 1, sizeof open - sizeof *open), nopen--;
-      open[nopen++] = (*n)++;
-    }
-    visit_add(v, &e);
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* Counts the participant's entries ("only others" applied) into *total. Returns a DB code. */
-static int mylog_count(Req *r, int64_t pid, bool others, int64_t *total) {
-  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM access_log l WHERE l.participant_id = ? "
-                               "AND (? = 0 OR l.user_id IS NULL OR l.user_id <> ?)");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, pid);
-  db_bind_int(st, 2, others);
-  db_bind_int(st, 3, r->user->id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *total = db_int(st, "n");
-  db_done(st);
-  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+  Grouping g = {.r = r, .cap = 64};
+  g.visits = arena_alloc(r->a, sizeof(Visit) * (size_t)g.cap);
+  int rc = accesslog_of_participant(r->db, r->a, r->user, pid, others, MYLOG_SCAN_MAX, group_entry, &g);
+  *visits = g.visits;
+  *n = g.n;
+  *entries = g.entries;
+  return rc;
 }
 
 /* Writes a /me/log URL (for an href) with the "only others" choice and page. */
@@ -382,13 +339,13 @@ static int get_mylog(Req *r) {
   bool others = *query_str(r, "set") ? query_int(r, "others", 0) == 1 : query_int(r, "others", 1) == 1;
   int64_t page = query_int(r, "page", 1), pid, nread = 0, total = 0;
   if (page < 1) page = 1;
-  int rc = my_participant(r, &pid);
+  int rc = accesslog_own_participant(r->db, r->user, &pid);
   if (rc != DB_OK) return http_db_error(r, rc);
   Visit *visits = NULL;
   int n = 0;
   if (pid) {
     if ((rc = mylog_visits(r, pid, others, &visits, &n, &nread)) != DB_OK) return http_db_error(r, rc);
-    if (nread == MYLOG_SCAN_MAX && (rc = mylog_count(r, pid, others, &total)) != DB_OK) return http_db_error(r, rc);
+    if (nread == MYLOG_SCAN_MAX && (rc = accesslog_of_participant_count(r->db, r->user, pid, others, &total)) != DB_OK) return http_db_error(r, rc);
   }
   int64_t pages = n ? (n + cfg.page_size - 1) / cfg.page_size : 1;
   if (page > pages) page = pages;
@@ -506,101 +463,31 @@ static bool logfilter_parse(Req *r, LogFilter *f) {
   return r->nerrors == 0;
 }
 
-/* FROM and WHERE of the count, the page and the export. Parameters, in order: e-mail flag and e-mail;
- * participant id (0: any) twice; trajectory id (0: any) twice; action flag and action; outcome flag and
- * outcome; from flag and from (unix seconds); to flag and to (exclusive). logfilter_bind() binds them. */
-#define LOG_FROM_WHERE                                                                                  \
-  " FROM access_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN users b ON b.id = l.on_behalf_of" \
-  " WHERE (? = 0 OR u.email = ?) AND (? = 0 OR l.participant_id = ?) AND (? = 0 OR l.trajectory_id = ?)" \
-  " AND (? = 0 OR l.action = ?) AND (? = 0 OR l.outcome = ?) AND (? = 0 OR l.at >= ?) AND (? = 0 OR l.at < ?)"
-
-#define LOG_COLUMNS                                                                                        \
-  "SELECT l.id, l.at, l.user_id, l.role, l.participant_id, l.trajectory_id, l.item, l.action, l.outcome," \
-  " l.grounds, l.client, l.request_id, l.consent_id, l.on_behalf_of, l.hash, u.name AS user_name,"        \
-  " u.email AS user_email, u.roles AS user_roles, b.email AS behalf_email, b.roles AS behalf_roles"
-
-/* Binds the LOG_FROM_WHERE parameters from 1; returns the next free index. */
-static int logfilter_bind(Stmt *st, const LogFilter *f) {
-  db_bind_int(st, 1, *f->email != 0);
-  db_bind_text(st, 2, f->email);
-  db_bind_int(st, 3, f->pid);
-  db_bind_int(st, 4, f->pid);
-  db_bind_int(st, 5, f->tid);
-  db_bind_int(st, 6, f->tid);
-  db_bind_int(st, 7, *f->action != 0);
-  db_bind_text(st, 8, f->action);
-  db_bind_int(st, 9, *f->outcome != 0);
-  db_bind_text(st, 10, f->outcome);
-  db_bind_int(st, 11, f->from_at != 0);
-  db_bind_int(st, 12, f->from_at);
-  db_bind_int(st, 13, f->to_at != 0);
-  db_bind_int(st, 14, f->to_at);
-  return 15;
+/* The store's filter for f. */
+static AccessLogFilter logfilter_store(const LogFilter *f) {
+  return (AccessLogFilter){.email = f->email, .pid = f->pid, .tid = f->tid, .action = f->action,
+                           .outcome = f->outcome, .from_at = f->from_at, .to_at = f->to_at};
 }
 
-/* One access-log row with every column; text in the request arena. */
-typedef struct LogRow {
-  int64_t id, at, user_id, participant_id, trajectory_id, consent_id, on_behalf_of;
-  const char *role, *item, *action, *outcome, *grounds, *client, *request_id, *hash;
-  const char *user_name, *user_email, *behalf_email;
-} LogRow;
+/* One access-log row with every column (store/accesslog.h); text in the request arena. */
+typedef AccessLogRow LogRow;
 
 /* Whether an actor is shown by number only: participants are never named to the log officer. */
 static bool pseudonymous(unsigned roles, const char *role_code) {
   return (roles & ROLE_PARTICIPANT) || (role_code && strcmp(role_code, "participant") == 0);
 }
 
-/* Maps the current row of a LOG_COLUMNS statement; copies text into the arena. Name and e-mail of a
- * participant acting (or acted for) are left NULL. */
-static LogRow logrow_read(Req *r, Stmt *st) {
-  bool hide_user = pseudonymous((unsigned)db_int(st, "user_roles"), db_text(st, "role"));
-  bool hide_behalf = pseudonymous((unsigned)db_int(st, "behalf_roles"), NULL);
-  return (LogRow){
-      .id = db_int(st, "id"),
-      .at = db_int(st, "at"),
-      .user_id = db_int(st, "user_id"),
-      .participant_id = db_int(st, "participant_id"),
-      .trajectory_id = db_int(st, "trajectory_id"),
-      .consent_id = db_int(st, "consent_id"),
-      .on_behalf_of = db_int(st, "on_behalf_of"),
-      .role = arena_strdup(r->a, db_text(st, "role")),
-      .item = arena_strdup(r->a, db_text(st, "item")),
-      .action = arena_strdup(r->a, db_text(st, "action")),
-      .outcome = arena_strdup(r->a, db_text(st, "outcome")),
-      .grounds = arena_strdup(r->a, db_text(st, "grounds")),
-      .client = arena_strdup(r->a, db_text(st, "client")),
-      .request_id = arena_strdup(r->a, db_text(st, "request_id")),
-      .hash = arena_strdup(r->a, db_text(st, "hash")),
-      .user_name = hide_user ? NULL : arena_strdup(r->a, db_text(st, "user_name")),
-      .user_email = hide_user ? NULL : arena_strdup(r->a, db_text(st, "user_email")),
-      .behalf_email = hide_behalf ? NULL : arena_strdup(r->a, db_text(st, "behalf_email")),
-  };
-}
-
-/* Counts the entries matching f into *total. Returns a DB code. */
-static int log_count(Req *r, const LogFilter *f, int64_t *total) {
-  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n" LOG_FROM_WHERE);
-  if (!st) return DB_ERROR;
-  logfilter_bind(st, f);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *total = db_int(st, "n");
-  db_done(st);
-  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
-}
-
-/* Reads one page of matching entries, newest first, into *rows (arena) and *n. Returns a DB code. */
+/* Reads one page of matching entries, newest first, into *rows (arena) and *n, with the name and e-mail of a
+ * participant acting (or acted for) left out (NULL). Returns a DB code. */
 static int log_rows(Req *r, const LogFilter *f, LogRow **rows, int *n) {
-  Stmt *st = db_prepare(r->db, LOG_COLUMNS LOG_FROM_WHERE " ORDER BY l.id DESC LIMIT ? OFFSET ?");
-  if (!st) return DB_ERROR;
-  int i = logfilter_bind(st, f);
-  db_bind_int(st, i, cfg.page_size);
-  db_bind_int(st, i + 1, (f->page - 1) * cfg.page_size);
-  *rows = arena_alloc(r->a, sizeof(LogRow) * (size_t)cfg.page_size);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < cfg.page_size) (*rows)[(*n)++] = logrow_read(r, st);
-  db_done(st);
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  AccessLogFilter sf = logfilter_store(f);
+  int rc = accesslog_page(r->db, r->a, &sf, cfg.page_size, (f->page - 1) * cfg.page_size, rows, n);
+  for (int i = 0; rc == DB_OK && i < *n; i++) {
+    LogRow *e = &(*rows)[i];
+    if (pseudonymous(e->user_roles, e->role)) e->user_name = e->user_email = NULL;
+    if (pseudonymous(e->behalf_roles, NULL)) e->behalf_email = NULL;
+  }
+  return rc;
 }
 
 /* Writes the query string of f ("?key=value&amp;...", without page; nothing when no filter is set), for
@@ -753,7 +640,8 @@ static int get_log(Req *r) {
   LogRow *rows = NULL;
   int n = 0, rc;
   if (valid) {
-    if ((rc = log_count(r, &f, &total)) != DB_OK) return http_db_error(r, rc);
+    AccessLogFilter sf = logfilter_store(&f);
+    if ((rc = accesslog_count(r->db, &sf, &total)) != DB_OK) return http_db_error(r, rc);
     pages = total ? (total + cfg.page_size - 1) / cfg.page_size : 1;
     if (f.page > pages) f.page = pages;
     if ((rc = log_rows(r, &f, &rows, &n)) != DB_OK) return http_db_error(r, rc);
@@ -825,42 +713,40 @@ static void csv_id(Req *r, int64_t v) {
   csv_field(r, num, false);
 }
 
+/* Writes one entry as a CSV row into the request's output (ctx: the Req), participants by number only. */
+static void csv_row(void *ctx, const AccessLogRow *e) {
+  Req *r = ctx;
+  char when[32] = "";
+  time_t t = (time_t)e->at;
+  struct tm tm;
+  if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  bool hide_user = pseudonymous(e->user_roles, e->role);
+  bool hide_behalf = pseudonymous(e->behalf_roles, NULL);
+  csv_id(r, e->id);
+  csv_field(r, when, false);
+  csv_id(r, e->user_id);
+  csv_field(r, hide_user ? NULL : e->user_name, false);
+  csv_field(r, hide_user ? NULL : e->user_email, false);
+  csv_field(r, e->role, false);
+  csv_id(r, e->on_behalf_of);
+  csv_field(r, hide_behalf ? NULL : e->behalf_email, false);
+  csv_id(r, e->participant_id);
+  csv_id(r, e->trajectory_id);
+  csv_field(r, e->item, false);
+  csv_field(r, e->action, false);
+  csv_field(r, e->outcome, false);
+  csv_field(r, e->grounds, false);
+  csv_id(r, e->consent_id);
+  csv_field(r, e->client, false);
+  csv_field(r, e->request_id, false);
+  csv_field(r, e->hash, true);
+}
+
 /* Writes every entry matching f (at most CSV_MAX_ROWS, oldest first) as CSV rows into r->out, with
  * participants by number only (as on the page). Returns a DB code. */
 static int csv_rows(Req *r, const LogFilter *f) {
-  Stmt *st = db_prepare(r->db, LOG_COLUMNS LOG_FROM_WHERE " ORDER BY l.id LIMIT ?");
-  if (!st) return DB_ERROR;
-  int i = logfilter_bind(st, f);
-  db_bind_int(st, i, CSV_MAX_ROWS);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    char when[32] = "";
-    time_t t = (time_t)db_int(st, "at");
-    struct tm tm;
-    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    csv_id(r, db_int(st, "id"));
-    csv_field(r, when, false);
-    csv_id(r, db_int(st, "user_id"));
-    bool hide_user = pseudonymous((unsigned)db_int(st, "user_roles"), db_text(st, "role"));
-    bool hide_behalf = pseudonymous((unsigned)db_int(st, "behalf_roles"), NULL);
-    csv_field(r, hide_user ? NULL : db_text(st, "user_name"), false);
-    csv_field(r, hide_user ? NULL : db_text(st, "user_email"), false);
-    csv_field(r, db_text(st, "role"), false);
-    csv_id(r, db_int(st, "on_behalf_of"));
-    csv_field(r, hide_behalf ? NULL : db_text(st, "behalf_email"), false);
-    csv_id(r, db_int(st, "participant_id"));
-    csv_id(r, db_int(st, "trajectory_id"));
-    csv_field(r, db_text(st, "item"), false);
-    csv_field(r, db_text(st, "action"), false);
-    csv_field(r, db_text(st, "outcome"), false);
-    csv_field(r, db_text(st, "grounds"), false);
-    csv_id(r, db_int(st, "consent_id"));
-    csv_field(r, db_text(st, "client"), false);
-    csv_field(r, db_text(st, "request_id"), false);
-    csv_field(r, db_text(st, "hash"), true);
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  AccessLogFilter sf = logfilter_store(f);
+  return accesslog_export(r->db, &sf, CSV_MAX_ROWS, csv_row, r);
 }
 
 static int get_log_csv(Req *r) {

@@ -23,11 +23,8 @@
 #include "pages/mfa_code.h"
 #include "pages/pages.h"
 #include "store/devices.h"
-
-/* True if the user's roles (or the site setting) make the second factor compulsory; mirrors server.c. */
-static bool mfa_required(const User *u) {
-  return cfg.totp_everyone || (u->roles & (ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER));
-}
+#include "store/second_factor.h"
+#include "store/users.h"
 
 /* Replaces the current session (if any) with a new one for uid and sets the cookie. Call inside the
  * transaction that made the change. Returns a DB code. */
@@ -60,26 +57,6 @@ static int throttle_gate(Req *r, const char *kind, char *key, size_t keysz, int6
   return wait > 0 ? too_many(r, wait) : 0;
 }
 
-/* Steps the statement st (a select of the signed-in user's row, with its id bound here as parameter 1) to
- * its row. Returns DB_OK with st on the row (the caller reads it and calls db_done), or a DB code (a
- * missing row is DB_ERROR) with st finished. */
-static int own_row(Req *r, Stmt *st) {
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) return DB_OK;
-  db_done(st);
-  return rc == DB_DONE ? DB_ERROR : rc;
-}
-
-/* Deletes the signed-in user's recovery codes. Inside a transaction; returns a DB code. */
-static int recovery_codes_clear(Req *r) {
-  Stmt *st = db_prepare(r->db, "DELETE FROM recovery_codes WHERE user_id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, r->user->id);
-  return db_run(st);
-}
-
 /* The "new password" and "repeat" fields of a password form. */
 static void new_password_fields(Req *r) {
   field_input(r, &(Field){.name = "new", .label = _("New password"), .type = "password", .hint = _(new_password_hint),
@@ -108,13 +85,8 @@ static void check_new_password(Req *r, const char *email, const char *name, cons
 static int account_page(Req *r) {
   int64_t unused_codes = 0;
   if (r->user->totp_enabled) {
-    Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
-    if (!st) return DB_ERROR;
-    db_bind_int(st, 1, r->user->id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) unused_codes = db_int(st, "n");
-    db_done(st);
-    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+    int rc = second_factor_codes_left(r->db, r->user->id, &unused_codes);
+    if (rc != DB_OK) return rc;
   }
 
   page_begin(r, _("My account"));
@@ -180,11 +152,9 @@ static int post_password(Req *r) {
   const char *current = params_get(&r->form, "current");
   if (!current) current = "";
 
-  Stmt *st = db_prepare(r->db, "SELECT password_hash FROM users WHERE id = ?");
-  int rc = own_row(r, st);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  char *hash = arena_strdup(r->a, db_text(st, "password_hash"));
-  db_done(st);
+  const char *hash;
+  int rc = user_password_hash(r->db, r->a, r->user->id, &hash);
+  if (rc != DB_OK) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
 
   if (!*current) {
     form_error(r, "current", _("Fill in your current password."));
@@ -204,11 +174,7 @@ static int post_password(Req *r) {
   if (!password_hash(fresh, newhash)) return http_error(r, 500, NULL);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  st = db_prepare(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0 WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, newhash);
-  db_bind_int(st, 2, r->user->id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = user_set_password(r->db, r->user->id, newhash, false)) != DB_OK) return http_db_error(r, rc);
   if ((rc = session_end_all(r->db, r->user->id)) != DB_OK) return http_db_error(r, rc);
   r->sess = NULL; /* ended with the others */
   /* browsers known for the old password no longer pass the sign-in throttles; this one, which has just
@@ -236,7 +202,7 @@ static bool secret_shape_ok(const char *s) {
 static void enrol_page(Req *r, const char *secret) {
   page_begin(r, _("Set up two-step verification"));
   html(&r->out, "<section class=\"card narrow\"><h1>%s</h1>", _("Set up two-step verification"));
-  if (mfa_required(r->user))
+  if (user_mfa_required(r->user->roles))
     html(&r->out, "<p>%s</p>", _("Your role needs two-step verification. Set it up now to continue."));
   form_errors_summary(r);
   html(&r->out, "<ol class=\"steps\"><li>%s</li><li>%s</li><li>%s</li></ol>",
@@ -273,7 +239,7 @@ static void enrolled_page(Req *r) {
   html(&r->out, "<section class=\"card narrow\"><h1>%s</h1><p>%s</p>", _("Two-step verification"),
        _("Two-step verification is on. When you sign in, you enter a code from your authenticator app or one of "
          "your recovery codes."));
-  if (mfa_required(r->user)) {
+  if (user_mfa_required(r->user->roles)) {
     html(&r->out, "<p>%s</p>", _("Your role needs two-step verification, so it cannot be turned off."));
   } else {
     html(&r->out, "<h2>%s</h2>", _("Turn off"));
@@ -317,30 +283,21 @@ static int post_2fa(Req *r) {
     return 400;
   }
 
-  char codes[RECOVERY_CODES][RECOVERY_CODE_LEN + 3];
+  char codes[RECOVERY_CODES][RECOVERY_CODE_LEN + 3], hashes[RECOVERY_CODES][65];
+  const char *hashp[RECOVERY_CODES];
   recovery_codes_new(codes);
+  for (int i = 0; i < RECOVERY_CODES; i++) {
+    recovery_code_hash(codes[i], hashes[i]);
+    hashp[i] = hashes[i];
+  }
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ? "
-                               "AND totp_secret IS NULL");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, secret);
-  db_bind_int(st, 2, step);
-  db_bind_int(st, 3, r->user->id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) { /* enrolled meanwhile in another tab */
+  bool enrolled;
+  if ((rc = second_factor_enrol(r->db, r->user->id, secret, step, hashp, RECOVERY_CODES, &enrolled)) != DB_OK)
+    return http_db_error(r, rc);
+  if (!enrolled) { /* enrolled meanwhile in another tab */
     db_rollback(r->db);
     return http_error(r, 409, _("Two-step verification is already on."));
-  }
-  if ((rc = recovery_codes_clear(r)) != DB_OK) return http_db_error(r, rc);
-  for (int i = 0; i < RECOVERY_CODES; i++) {
-    char h[65];
-    recovery_code_hash(codes[i], h);
-    st = db_prepare(r->db, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_int(st, 1, r->user->id);
-    db_bind_text(st, 2, h);
-    if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
   }
   if ((rc = rotate_session(r, r->user->id, true)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
@@ -374,7 +331,7 @@ static int code_refused(Req *r) {
  * recovery code). */
 static int post_2fa_off(Req *r) {
   if (!r->user->totp_enabled) return http_redirect(r, "/account/2fa");
-  if (mfa_required(r->user))
+  if (user_mfa_required(r->user->roles))
     return http_error(r, 403, _("Your role needs two-step verification, so it cannot be turned off."));
   char key[64];
   int64_t now_ms;
@@ -398,12 +355,7 @@ static int post_2fa_off(Req *r) {
   }
   throttle_clear(key);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE users SET totp_secret = NULL, totp_last_step = 0, totp_failures = 0 "
-                               "WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = recovery_codes_clear(r)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = second_factor_remove(r->db, r->user->id)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s user %lld turned off two-step verification", r->rid, (long long)r->user->id);
   return http_redirect_flash(r, "/account", "saved");
@@ -451,20 +403,6 @@ static void reset_form(Req *r, const ResetLink *k) {
   page_end(r);
 }
 
-/* Loads e-mail and name of uid into arena strings. Returns a DB code (DB_DONE: no such user). */
-static int load_account(Req *r, int64_t uid, const char **email, const char **name) {
-  Stmt *st = db_prepare(r->db, "SELECT email, name FROM users WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, uid);
-  int rc = db_step(st);
-  if (rc == DB_ROW) {
-    *email = arena_strdup(r->a, db_text(st, "email"));
-    *name = arena_strdup(r->a, db_text(st, "name"));
-  }
-  db_done(st);
-  return rc == DB_ROW ? DB_OK : rc;
-}
-
 /* Looks up the live one-time link token and its account into *k. Returns 0, or the status of the page sent
  * instead (410 for a dead link or a missing account, a DB error page). */
 static int reset_link(Req *r, const char *token, ResetLink *k) {
@@ -472,8 +410,11 @@ static int reset_link(Req *r, const char *token, ResetLink *k) {
   int rc = link_find(r->db, r->a, token, (int64_t)time(NULL), &k->uid, &k->purpose);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (!k->uid) return gone(r);
-  if ((rc = load_account(r, k->uid, &k->email, &k->name)) == DB_DONE) return gone(r);
+  User *u;
+  if ((rc = user_load(r->db, r->a, k->uid, &u)) == DB_DONE) return gone(r);
   if (rc != DB_OK) return http_db_error(r, rc);
+  k->email = u->email;
+  k->name = u->name;
   return 0;
 }
 
@@ -504,11 +445,7 @@ static int post_reset(Req *r) {
   rc = link_use(r, k.token, (int64_t)time(NULL)); /* logs the use; a reset by someone else leaves a notice */
   if (rc == DB_CONSTRAINT) return gone(r); /* used or expired meanwhile; gone() rolls back */
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, hash);
-  db_bind_int(st, 2, k.uid);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = user_set_password(r->db, k.uid, hash, true)) != DB_OK) return http_db_error(r, rc);
   if ((rc = session_end_all(r->db, k.uid)) != DB_OK) return http_db_error(r, rc);
   /* a password set with a link (a reset: the account may have been in other hands) forgets every known
    * device of the account, this browser's too: the next complete sign-in makes it known again */

@@ -1,13 +1,12 @@
 /*
  * admin.c — the administrator's pages: user accounts (list, search, create with an invitation link,
  * deactivate, reactivate, unlock, password-reset link) and organisations (list, add, deactivate,
- * reactivate).
+ * reactivate). The rows are read and written through store/users.h.
  *
  * The administrator never sees case content. Nothing here reads participants, trajectories or the
  * access log; a participant's account is shown like any other account (name, e-mail, role, state) and
  * nothing more. Changes to accounts are written to the server log with ids only.
  */
-#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,32 +18,26 @@
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
+#include "store/users.h"
 
 enum { NAME_MAX_CHARS = 120, EMAIL_MAX = 254, FUNCTION_MAX_CHARS = 120, ORG_NAME_MAX_CHARS = 160 };
 
 /* ---- shared helpers ---- */
 
-/* The role choices of the new-user form: stored code, role bit, English label. */
+/* The role choices of the new-user form, in their order, with their English labels; the form sends the
+ * role's code (auth/user.h: role_code, role_from_code). */
 static const struct {
-  const char *code;
   unsigned bit;
   const char *label;
 } role_choices[] = {
-    {"coach", ROLE_COACH, N_("Coach")},
-    {"teamlead", ROLE_TEAMLEAD, N_("Team lead")},
-    {"admin", ROLE_ADMIN, N_("Administrator")},
-    {"logofficer", ROLE_LOGOFFICER, N_("Log officer")},
-    {"participant", ROLE_PARTICIPANT, N_("Participant")},
-    {"partner", ROLE_PARTNER, N_("Partner")},
+    {ROLE_COACH, N_("Coach")},
+    {ROLE_TEAMLEAD, N_("Team lead")},
+    {ROLE_ADMIN, N_("Administrator")},
+    {ROLE_LOGOFFICER, N_("Log officer")},
+    {ROLE_PARTICIPANT, N_("Participant")},
+    {ROLE_PARTNER, N_("Partner")},
 };
 enum { N_ROLE_CHOICES = sizeof role_choices / sizeof *role_choices };
-
-/* Role bit for a form code, 0 if unknown. */
-static unsigned role_bit(const char *code) {
-  for (int i = 0; i < N_ROLE_CHOICES; i++)
-    if (strcmp(role_choices[i].code, code) == 0) return role_choices[i].bit;
-  return 0;
-}
 
 /* Every role in a bit set as translated labels joined by ", " (arena string; "" for none). */
 static const char *roles_text(Req *r, unsigned roles) {
@@ -64,15 +57,6 @@ static const char *state_text(bool active, bool locked) {
   if (locked) return _("Locked");
   return _("Active");
 }
-
-/* Lowercased copy of s in the arena. */
-static char *lower(Arena *a, const char *s) {
-  char *d = arena_strdup(a, s);
-  for (char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
-  return d;
-}
-
-/* True if s holds a line break or tab (single-line fields). */
 
 /* Parses a positive decimal id; 0 for anything else. */
 static int64_t parse_id(const char *s) {
@@ -107,32 +91,14 @@ static int get_users(Req *r) {
   int64_t page = query_int(r, "page", 1);
   if (page < 1) page = 1;
   int64_t size = cfg.page_size > 0 ? cfg.page_size : 50;
-  /* the search text is a literal substring: escape LIKE's wildcards */
-  Buf pat = {0};
-  buf_putc(&pat, '%');
-  for (const char *p = q; *p; p++) {
-    if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&pat, '\\');
-    buf_putc(&pat, *p);
-  }
-  buf_putc(&pat, '%');
-  const char *like = arena_strdup(r->a, pat.p);
-  buf_free(&pat);
-
-  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM users u WHERE ? = '' "
-                               "OR LOWER(u.name) LIKE LOWER(?) ESCAPE '\\' OR LOWER(u.email) LIKE LOWER(?) ESCAPE '\\'");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, q);
-  db_bind_text(st, 2, like);
-  db_bind_text(st, 3, like);
-  int rc = db_step(st);
-  if (rc != DB_ROW) {
-    db_done(st);
-    return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  }
-  int64_t total = db_int(st, "n");
-  db_done(st);
+  int64_t total;
+  int rc = users_count(r->db, r->a, q, &total);
+  if (rc != DB_OK) return http_db_error(r, rc);
   int64_t pages = total ? (total + size - 1) / size : 1;
   if (page > pages) page = pages;
+  UserRecord *users;
+  size_t n;
+  if ((rc = users_search(r->db, r->a, q, size, (page - 1) * size, &users, &n)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Users"));
   html(&r->out, "<h1>%s</h1>", _("Users"));
@@ -142,39 +108,23 @@ static int get_users(Req *r) {
                 "maxlength=\"254\"> <button type=\"submit\">%s</button></form>",
        _("Search by name or e-mail"), q, _("Search"));
 
-  st = db_prepare(r->db, "SELECT u.id, u.name, u.email, u.roles, u.active, u.locked, u.last_login_at, "
-                         "o.name AS org_name FROM users u LEFT JOIN organisations o ON o.id = u.org_id "
-                         "WHERE ? = '' OR LOWER(u.name) LIKE LOWER(?) ESCAPE '\\' "
-                         "OR LOWER(u.email) LIKE LOWER(?) ESCAPE '\\' "
-                         "ORDER BY LOWER(u.name), u.id LIMIT ? OFFSET ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, q);
-  db_bind_text(st, 2, like);
-  db_bind_text(st, 3, like);
-  db_bind_int(st, 4, size);
-  db_bind_int(st, 5, (page - 1) * size);
-  int shown = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (shown++ == 0) {
+  for (size_t i = 0; i < n; i++) {
+    const UserRecord *u = &users[i];
+    if (i == 0) {
       table_begin(r, "table", _("Users"));
       html(&r->out, "<thead><tr>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
            _("Name"), _("E-mail address"), _("Role"), _("Organisation"), _("State"), _("Last login"));
     }
-    unsigned roles = (unsigned)db_int(st, "roles");
     /* a participant's account shows name, e-mail and role only: nothing that hints at their case */
-    bool participant = (roles & ROLE_PARTICIPANT) != 0;
-    const char *org = db_text(st, "org_name");
+    bool participant = (u->roles & ROLE_PARTICIPANT) != 0;
     html(&r->out, "<tr><th scope=\"row\"><a href=\"/admin/users/%lld\">%s</a></th><td>%s</td><td>%s</td>"
                   "<td>%s</td><td>%s</td><td>%s</td></tr>",
-         (long long)db_int(st, "id"), db_text(st, "name"), db_text(st, "email"), roles_text(r, roles),
-         !participant && org ? org : "", state_text(db_int(st, "active") != 0, db_int(st, "locked") != 0),
-         db_null(st, "last_login_at") ? _("never") : fmt_time(r, db_int(st, "last_login_at")));
+         (long long)u->id, u->name, u->email, roles_text(r, u->roles), !participant && u->org_name ? u->org_name : "",
+         state_text(u->active, u->locked), u->last_login_at ? fmt_time(r, u->last_login_at) : _("never"));
   }
-  db_done(st);
-  if (rc != DB_DONE) return http_db_error(r, rc);
-  if (!shown) {
+  if (!n) {
     html(&r->out, "<p>%s</p>", *q ? _("No user matches this search.") : _("There are no users yet."));
   } else {
     html(&r->out, "</tbody>");
@@ -206,29 +156,18 @@ static int get_users(Req *r) {
 /* The select options of active organisations: "" (none) first, then id,name pairs. NULL-terminated
  * arena array, or NULL with *rc set on a DB error. */
 static const char **org_options(Req *r, int *rc) {
-  int cap = 16, n = 0;
-  const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)cap);
-  opts[n++] = "";
-  opts[n++] = _("(none)");
-  Stmt *st = db_prepare(r->db, "SELECT id, name FROM organisations WHERE active = 1 ORDER BY LOWER(name), id");
-  if (!st) {
-    *rc = DB_ERROR;
-    return NULL;
+  Organisation *orgs;
+  size_t n;
+  if ((*rc = orgs_active(r->db, r->a, &orgs, &n)) != DB_OK) return NULL;
+  const char **opts = arena_alloc(r->a, sizeof *opts * (2 * n + 3));
+  size_t k = 0;
+  opts[k++] = "";
+  opts[k++] = _("(none)");
+  for (size_t i = 0; i < n; i++) {
+    opts[k++] = arena_printf(r->a, "%lld", (long long)orgs[i].id);
+    opts[k++] = orgs[i].name;
   }
-  while ((*rc = db_step(st)) == DB_ROW) {
-    if (n + 3 > cap) {
-      const char **more = arena_alloc(r->a, sizeof *more * (size_t)cap * 2);
-      memcpy(more, opts, sizeof *opts * (size_t)n);
-      opts = more;
-      cap *= 2;
-    }
-    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
-    opts[n++] = arena_strdup(r->a, db_text(st, "name"));
-  }
-  db_done(st);
-  if (*rc != DB_DONE) return NULL;
-  *rc = DB_OK;
-  opts[n] = NULL;
+  opts[k] = NULL;
   return opts;
 }
 
@@ -242,7 +181,7 @@ static int user_form(Req *r) {
   roles[n++] = "";
   roles[n++] = _("Choose a role");
   for (int i = 0; i < N_ROLE_CHOICES; i++) {
-    roles[n++] = role_choices[i].code;
+    roles[n++] = role_code(role_choices[i].bit);
     roles[n++] = _(role_choices[i].label);
   }
   roles[n] = NULL;
@@ -313,7 +252,7 @@ static void link_page(Req *r, int64_t uid, const char *who, const char *purpose,
 
 static int post_user_new(Req *r) {
   const char *name = form_str(r, "name");
-  const char *email = lower(r->a, form_str(r, "email"));
+  const char *email = user_email_fold(arena_strdup(r->a, form_str(r, "email")));
   const char *role = form_str(r, "role");
   const char *org = form_str(r, "org_id");
   const char *side = form_str(r, "side");
@@ -327,7 +266,7 @@ static int post_user_new(Req *r) {
   if (!*email) form_error(r, "email", _("Fill in the e-mail address."));
   else if (!text_email_ok(email, EMAIL_MAX)) form_error(r, "email", _("This is not a valid e-mail address (for example name@example.org)."));
 
-  unsigned bit = role_bit(role);
+  unsigned bit = role_from_code(role);
   if (!bit) form_error(r, "role", _("Choose a role."));
 
   int64_t org_id = 0;
@@ -336,14 +275,9 @@ static int post_user_new(Req *r) {
     org_id = parse_id(org);
     bool found = false;
     if (org_id) {
-      Stmt *st = db_prepare(r->db, "SELECT id, kind FROM organisations WHERE id = ? AND active = 1");
-      if (!st) return http_db_error(r, DB_ERROR);
-      db_bind_int(st, 1, org_id);
-      int rc = db_step(st);
-      if (rc == DB_ROW) org_kind = arena_strdup(r->a, db_text(st, "kind"));
-      db_done(st);
-      if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-      found = rc == DB_ROW;
+      int rc = org_active_kind(r->db, r->a, org_id, &org_kind);
+      if (rc != DB_OK) return http_db_error(r, rc);
+      found = org_kind != NULL;
     }
     if (!found) form_error(r, "org_id", _("Choose an organisation from the list."));
   }
@@ -372,30 +306,15 @@ static int post_user_new(Req *r) {
 
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "SELECT id FROM users WHERE email = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, email);
-  rc = db_step(st);
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-  bool duplicate = rc == DB_ROW;
   int64_t uid = 0;
+  if ((rc = user_find_by_email(r->db, email, &uid)) != DB_OK) return http_db_error(r, rc);
+  bool duplicate = uid != 0;
   if (!duplicate) {
-    st = db_prepare(r->db, "INSERT INTO users (email, name, roles, org_id, side, function, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_text(st, 1, email);
-    db_bind_text(st, 2, name);
-    db_bind_int(st, 3, bit);
-    if (org_id) db_bind_int(st, 4, org_id); else db_bind_null(st, 4);
-    db_bind_text(st, 5, bit == ROLE_PARTNER ? side : NULL);
-    db_bind_text(st, 6, *function ? function : NULL);
-    db_bind_int(st, 7, (int64_t)time(NULL));
-    rc = db_step(st);
-    if (rc == DB_ROW) uid = db_int(st, "id");
-    db_done(st);
+    NewUser nu = {.email = email, .name = name, .roles = bit, .org_id = org_id,
+                  .side = bit == ROLE_PARTNER ? side : NULL, .function = *function ? function : NULL};
+    rc = user_create(r->db, &nu, (int64_t)time(NULL), &uid);
     if (rc == DB_CONSTRAINT) duplicate = true; /* created meanwhile by someone else */
-    else if (rc != DB_ROW) return http_db_error(r, rc);
+    else if (rc != DB_OK) return http_db_error(r, rc);
   }
   if (duplicate) {
     db_rollback(r->db);
@@ -419,35 +338,16 @@ static int post_user_new(Req *r) {
 
 static int get_user(Req *r) {
   int64_t id = r->ids[0];
-  Stmt *st = db_prepare(r->db, "SELECT u.id, u.name, u.email, u.roles, u.side, u.function, u.active, u.locked, "
-                               "u.failed_logins, u.password_hash, u.totp_secret, u.totp_failures, u.created_at, u.last_login_at, "
-                               "o.name AS org_name FROM users u LEFT JOIN organisations o ON o.id = u.org_id "
-                               "WHERE u.id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, id);
-  int rc = db_step(st);
-  if (rc == DB_DONE) {
-    db_done(st);
-    return http_error(r, 404, NULL);
-  }
-  if (rc != DB_ROW) {
-    db_done(st);
-    return http_db_error(r, rc);
-  }
-  const char *name = arena_strdup(r->a, db_text(st, "name"));
-  const char *email = arena_strdup(r->a, db_text(st, "email"));
-  unsigned roles = (unsigned)db_int(st, "roles");
-  const char *side = arena_strdup(r->a, db_text(st, "side"));
-  const char *function = arena_strdup(r->a, db_text(st, "function"));
-  const char *org = arena_strdup(r->a, db_text(st, "org_name"));
-  bool active = db_int(st, "active") != 0, locked = db_int(st, "locked") != 0;
-  int64_t failed = db_int(st, "failed_logins");
-  bool has_password = !db_null(st, "password_hash"), has_totp = !db_null(st, "totp_secret");
+  UserRecord u;
+  int rc = user_record(r->db, r->a, id, &u);
+  if (rc == DB_DONE) return http_error(r, 404, NULL);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  const char *name = u.name, *email = u.email, *side = u.side, *function = u.function, *org = u.org_name;
+  unsigned roles = u.roles;
+  bool active = u.active, locked = u.locked, has_password = u.has_password, has_totp = u.has_totp;
+  int64_t failed = u.failed_logins, created = u.created_at, last = u.last_login_at;
   /* too many wrong codes in a row (login.c); the unlock below lifts it too */
-  bool mfa_locked = has_totp && db_int(st, "totp_failures") >= cfg.totp_lock_after;
-  int64_t created = db_int(st, "created_at");
-  int64_t last = db_null(st, "last_login_at") ? 0 : db_int(st, "last_login_at");
-  db_done(st);
+  bool mfa_locked = has_totp && u.totp_failures >= cfg.totp_lock_after;
   bool participant = (roles & ROLE_PARTICIPANT) != 0;
   bool self = id == r->user->id;
 
@@ -511,17 +411,6 @@ static int get_user(Req *r) {
 
 /* ---- POST /admin/users/{id}/... ---- */
 
-/* Runs an UPDATE on users whose only parameter is the id (?1) inside the open transaction. Returns a DB
- * code; DB_DONE if no such user. */
-static int update_user(Req *r, const char *sql, int64_t id) {
-  Stmt *st = db_prepare(r->db, sql);
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, id);
-  int rc = db_run(st);
-  if (rc != DB_OK) return rc;
-  return db_changes(r->db) == 1 ? DB_OK : DB_DONE;
-}
-
 /* Finishes a one-statement account change: commit, log, redirect with flash; 404 for an unknown id. */
 static int finish_user_change(Req *r, int rc, int64_t id, const char *what, const char *flash) {
   if (rc == DB_DONE) {
@@ -540,7 +429,7 @@ static int post_user_disable(Req *r) {
     return http_error(r, 400, _("You cannot deactivate your own account. Ask another administrator."));
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  rc = update_user(r, "UPDATE users SET active = 0 WHERE id = ?", id);
+  rc = user_set_active(r->db, id, false);
   if (rc == DB_OK) rc = session_end_all(r->db, id);
   return finish_user_change(r, rc, id, "disabled", "disabled");
 }
@@ -549,7 +438,7 @@ static int post_user_enable(Req *r) {
   int64_t id = r->ids[0];
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  rc = update_user(r, "UPDATE users SET active = 1 WHERE id = ?", id);
+  rc = user_set_active(r->db, id, true);
   return finish_user_change(r, rc, id, "enabled", "enabled");
 }
 
@@ -557,7 +446,7 @@ static int post_user_unlock(Req *r) {
   int64_t id = r->ids[0];
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  rc = update_user(r, "UPDATE users SET locked = 0, failed_logins = 0, totp_failures = 0 WHERE id = ?", id);
+  rc = user_unlock(r->db, id);
   return finish_user_change(r, rc, id, "unlocked", "unlocked");
 }
 
@@ -565,20 +454,15 @@ static int post_user_reset_link(Req *r) {
   int64_t id = r->ids[0];
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "SELECT name, active FROM users WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, id);
-  rc = db_step(st);
-  if (rc != DB_ROW) {
-    db_done(st);
-    if (rc != DB_DONE) return http_db_error(r, rc);
+  UserRecord u;
+  rc = user_record(r->db, r->a, id, &u);
+  if (rc == DB_DONE) {
     db_rollback(r->db);
     return http_error(r, 404, NULL);
   }
-  const char *name = arena_strdup(r->a, db_text(st, "name"));
-  bool active = db_int(st, "active") != 0;
-  db_done(st);
-  if (!active) {
+  if (rc != DB_OK) return http_db_error(r, rc);
+  const char *name = u.name;
+  if (!u.active) {
     db_rollback(r->db);
     return http_error(r, 400, _("This account is deactivated. Reactivate it first; a reset link does not work for "
                                 "an inactive account."));
@@ -602,35 +486,30 @@ static int post_user_reset_link(Req *r) {
 static int orgs_page(Req *r) {
   page_begin(r, _("Organisations"));
   html(&r->out, "<h1>%s</h1>", _("Organisations"));
-  Stmt *st = db_prepare(r->db, "SELECT o.id, o.name, o.kind, o.active, "
-                               "(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS user_count "
-                               "FROM organisations o ORDER BY LOWER(o.name), o.id");
-  if (!st) return DB_ERROR;
-  int rc, shown = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (shown++ == 0) {
+  Organisation *orgs;
+  size_t n;
+  int rc = orgs_all(r->db, r->a, &orgs, &n);
+  if (rc != DB_OK) return rc;
+  for (size_t i = 0; i < n; i++) {
+    const Organisation *o = &orgs[i];
+    if (i == 0) {
       table_begin(r, "table", _("Organisations"));
       html(&r->out, "<thead><tr>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
            _("Name"), _("Kind"), _("State"), _("Users"), _("Action"));
     }
-    int64_t id = db_int(st, "id");
-    bool active = db_int(st, "active") != 0;
-    html(&r->out, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%lld</td><td>", db_text(st, "name"),
-         label_org_kind(db_text(st, "kind")), active ? _("Active") : _("Inactive"), (long long)db_int(st, "user_count"));
+    html(&r->out, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%lld</td><td>", o->name,
+         label_org_kind(o->kind), o->active ? _("Active") : _("Inactive"), (long long)o->user_count);
     char action[64];
-    snprintf(action, sizeof action, "/admin/orgs/%lld/%s", (long long)id, active ? "disable" : "enable");
+    snprintf(action, sizeof action, "/admin/orgs/%lld/%s", (long long)o->id, o->active ? "disable" : "enable");
     form_begin(r, action, "inline");
-    const char *verb = active ? _("Deactivate") : _("Reactivate");
-    html(&r->out, "<button type=\"submit\" class=\"link\" aria-label=\"%s: %s\">%s</button>", verb,
-         db_text(st, "name"), verb);
+    const char *verb = o->active ? _("Deactivate") : _("Reactivate");
+    html(&r->out, "<button type=\"submit\" class=\"link\" aria-label=\"%s: %s\">%s</button>", verb, o->name, verb);
     form_end(r);
     html(&r->out, "</td></tr>");
   }
-  db_done(st);
-  if (rc != DB_DONE) return rc;
-  if (shown) {
+  if (n) {
     html(&r->out, "</tbody>");
     table_end(r);
   }
@@ -676,27 +555,10 @@ static int post_orgs(Req *r) {
   }
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "SELECT id FROM organisations WHERE LOWER(name) = LOWER(?)");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_text(st, 1, name);
-  rc = db_step(st);
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
-  bool duplicate = rc == DB_ROW;
-  int64_t id = 0;
-  if (!duplicate) {
-    st = db_prepare(r->db, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_text(st, 1, name);
-    db_bind_text(st, 2, kind);
-    db_bind_int(st, 3, (int64_t)time(NULL));
-    rc = db_step(st);
-    if (rc == DB_ROW) id = db_int(st, "id");
-    db_done(st);
-    if (rc == DB_CONSTRAINT) duplicate = true;
-    else if (rc != DB_ROW) return http_db_error(r, rc);
-  }
-  if (duplicate) {
+  int64_t id;
+  rc = org_create(r->db, name, kind, (int64_t)time(NULL), &id);
+  if (rc != DB_OK && rc != DB_CONSTRAINT) return http_db_error(r, rc);
+  if (rc == DB_CONSTRAINT) { /* the name is taken (in any case), also when added meanwhile */
     db_rollback(r->db);
     form_error(r, "name", _("There is already an organisation with this name."));
     rc = orgs_page(r);
@@ -711,15 +573,12 @@ static int set_org_active(Req *r, int active) {
   int64_t id = r->ids[0];
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE organisations SET active = ? WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, active);
-  db_bind_int(st, 2, id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) {
+  rc = org_set_active(r->db, id, active);
+  if (rc == DB_DONE) {
     db_rollback(r->db);
     return http_error(r, 404, NULL);
   }
+  if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld %s organisation %lld", r->rid, (long long)r->user->id,
            active ? "enabled" : "disabled", (long long)id);

@@ -32,6 +32,8 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/assessments.h"
+#include "store/participants.h"
 
 extern const EmbeddedFile questionnaires[];
 
@@ -130,15 +132,18 @@ static const char *moment_of(Req *r, int64_t t) { return plain_reader(r) ? when_
 /* Participant pid as "on behalf of" needs them: their account into *user_id (0 when they have none) and
  * their full name into *name (arena; "" when not found); either pointer may be NULL. Returns a DB code. */
 static int participant_of(Req *r, int64_t pid, int64_t *user_id, const char **name) {
-  Stmt *st = db_prepare(r->db, "SELECT user_id, first_name, last_name FROM participants WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, pid);
-  int rc = db_step(st);
-  if (user_id) *user_id = rc == DB_ROW && !db_null(st, "user_id") ? db_int(st, "user_id") : 0;
-  if (name)
-    *name = rc == DB_ROW ? arena_printf(r->a, "%s %s", db_text(st, "first_name"), db_text(st, "last_name")) : "";
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  ParticipantAccount acc;
+  int rc = participant_account_load(r->db, r->a, pid, &acc);
+  if (rc != DB_OK && rc != DB_DONE) return rc;
+  if (user_id) *user_id = acc.user_id;
+  if (name) *name = acc.name;
+  return DB_OK;
+}
+
+/* A stored result as the pages read it, its scores not yet read. */
+static Result result_of(const Assessment *a) {
+  return (Result){.id = a->id, .created_at = a->created_at, .version = a->version, .questionnaire = a->questionnaire,
+                  .answers = a->answers, .scores = a->scores, .filled_by = a->filled_by, .entered_by = a->entered_by};
 }
 
 /* Who filled in a result: the participant, or "entered by coach X on behalf of <participant>". */
@@ -150,12 +155,6 @@ static const char *filled_by_label(Req *r, const Result *res, const char *partic
   if (strcmp(res->filled_by, "coach") != 0) return _("filled in by the participant");
   return arena_printf(r->a, _("entered by coach %s on behalf of %s"), name_or_hidden(res->entered_by), participant);
 }
-
-/* The column entered_by of an assessments row `a` joined with its creator `u`: the creator's name as the
- * membership rule allows it (NULL: withheld), '' when there is none. Bind with policy_bind_user_filter. */
-#define ENTERED_BY                                                                                         \
-  "CASE WHEN u.id IS NULL THEN '' WHEN " POLICY_SQL_USER_VISIBLE("a.created_by", "a.trajectory_id")          \
-  " THEN u.name END AS entered_by"
 
 /* The score and its band, as "24 — high". */
 static void score_cell(Req *r, const QScale *s, const QScore *sc) {
@@ -261,45 +260,22 @@ static int get_list(Req *r) {
   int64_t tid = r->ids[0];
   char today[11];
   date_format(date_today(), today);
-  Stmt *st = db_prepare(r->db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.scores, a.filled_by, "
-                               "a.created_at, " ENTERED_BY " FROM assessments a "
-                               "JOIN items i ON i.id = a.item_id LEFT JOIN users u ON u.id = a.created_by "
-                               "WHERE a.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE
-                               " ORDER BY a.created_at, a.item_id LIMIT ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  int next = policy_bind_user_filter(st, 1, r->user);
-  db_bind_int(st, next++, tid);
-  db_bind_int(st, policy_bind_item_filter(st, next, r->user, today), LIST_MAX);
-  Result *list = arena_alloc(r->a, sizeof *list * LIST_MAX);
-  int n = 0, rc = DB_DONE;
-  while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
-    list[n++] = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                         .version = (int)db_int(st, "version"), .questionnaire = db_text_copy(r, st, "questionnaire"),
-                         .scores = db_text_copy(r, st, "scores"), .filled_by = db_text_copy(r, st, "filled_by"),
-                         .entered_by = db_text_copy(r, st, "entered_by")};
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  Assessment *rows;
+  int n, rc;
+  if ((rc = assessments_visible(r->db, r->a, r->user, tid, today, LIST_MAX, &rows, &n)) != DB_OK)
+    return http_db_error(r, rc);
+  Result *list = arena_alloc(r->a, sizeof *list * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) list[i] = result_of(&rows[i]);
   const char *pname;
   if ((rc = participant_of(r, pid, NULL, &pname)) != DB_OK) return http_db_error(r, rc);
 
-  /* each result shown is checked with the C rule and logged with its grounds */
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  int ne = 0;
-  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "assessments", .action = "list",
-                               .outcome = "ok", .grounds = grounds_name(g)};
-  for (int i = 0; i < n; i++) {
-    Grounds ig;
-    int64_t consent;
-    if ((rc = policy_item(r->db, r->user, list[i].id, today, &ig, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
-    if (ig == GROUNDS_NONE) {
-      list[i].id = 0; /* withheld */
-      continue;
-    }
-    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                 .item = arena_printf(r->a, "assessment:%lld", (long long)list[i].id), .action = "view",
-                                 .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
-  }
-  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+  /* each result shown is checked with the C rule and logged with its grounds (withheld: id set to 0) */
+  int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) ids[i] = list[i].id;
+  if ((rc = items_disclose(r, pid, tid, g, "assessments", "list", "assessment", ids, n)) != DB_OK)
+    return http_db_error(r, rc);
+  int shown = 0;
+  for (int i = 0; i < n; i++) shown += (list[i].id = ids[i]) != 0;
 
   QSet *set = arena_alloc(r->a, sizeof *set);
   qset_load(r, set);
@@ -311,7 +287,7 @@ static int get_list(Req *r) {
   if ((rc = case_page_begin(r, tid, g, _("Questionnaires"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Questionnaires"));
   trajectory_subnav(r, tid, g, "assessments");
-  if (g == GROUNDS_COACH || g == GROUNDS_SELF) {
+  if (policy_may_fill_questionnaire(g)) {
     html(&r->out, "<section class=\"card\" aria-labelledby=\"q-fill\"><h2 id=\"q-fill\">%s</h2><ul>",
          g == GROUNDS_SELF ? _("Questionnaires to fill in") : _("Enter a questionnaire"));
     for (int i = 0; i < set->n; i++) {
@@ -321,7 +297,7 @@ static int get_list(Req *r) {
     }
     html(&r->out, "</ul></section>");
   }
-  if (ne == 1) html(&r->out, "<p class=\"empty\">%s</p>", _("No questionnaire results you can see."));
+  if (!shown) html(&r->out, "<p class=\"empty\">%s</p>", _("No questionnaire results you can see."));
   for (int i = 0; i < set->n; i++) questionnaire_section(r, tid, &set->q[i], list, n, pname);
   bool orphans = false; /* results of a definition no longer shipped: kept, not drawn */
   for (int i = 0; i < n && !orphans; i++)
@@ -416,13 +392,7 @@ static int render_form(Req *r, int64_t tid, Grounds g, const Questionnaire *q, i
 /* Opens the door for filling in: the participant themselves or an assigned coach. Others get the same 404
  * as for a trajectory that does not exist, logged as denied. */
 static int fill_door(Req *r, const char *action, Grounds *g, int64_t *pid) {
-  int s = trajectory_door(r, "assessment", action, GROUNDS_NONE, g, pid);
-  if (s) return s;
-  if (*g == GROUNDS_COACH || *g == GROUNDS_SELF) return 0;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = *pid, .trajectory_id = r->ids[0], .item = "assessment",
-                                        .action = action, .outcome = "denied", .grounds = grounds_name(*g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  return http_error(r, 404, NULL);
+  return case_door(r, OWNER_ITEM, 0, "assessment", action, policy_may_fill_questionnaire, g, pid);
 }
 
 static int get_new(Req *r) {
@@ -485,22 +455,12 @@ static int post_assessment(Req *r) {
   if (g == GROUNDS_COACH && (rc = participant_of(r, pid, &behalf, NULL)) != DB_OK) return http_db_error(r, rc);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   int64_t id;
-  rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "assessment", .category = q->category,
-                                     .author_id = r->user->id, .title = q->title.en, .created_at = now}, &id);
+  rc = assessment_create(r->db, &(AssessmentNew){.trajectory_id = tid, .author_id = r->user->id, .created_at = now,
+                                                 .version = q->version, .questionnaire = q->id, .title = q->title.en,
+                                                 .category = q->category, .answers = answers, .scores = scores_json,
+                                                 .filled_by = g == GROUNDS_SELF ? "participant" : "coach"},
+                         &id);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *a = db_prepare(r->db, "INSERT INTO assessments (item_id, trajectory_id, questionnaire, version, answers, scores, "
-                              "filled_by, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!a) return http_db_error(r, DB_ERROR);
-  db_bind_int(a, 1, id);
-  db_bind_int(a, 2, tid);
-  db_bind_text(a, 3, q->id);
-  db_bind_int(a, 4, q->version);
-  db_bind_text(a, 5, answers);
-  db_bind_text(a, 6, scores_json);
-  db_bind_text(a, 7, g == GROUNDS_SELF ? "participant" : "coach");
-  db_bind_int(a, 8, r->user->id);
-  db_bind_int(a, 9, now);
-  if ((rc = db_run(a)) != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done_for(r, pid, tid, arena_printf(r->a, "assessment:%lld", (long long)id), "create", g, behalf,
                                     arena_printf(r->a, "/t/%lld/assessments/%lld", (long long)tid, (long long)id));
 }
@@ -529,21 +489,10 @@ static int get_one(Req *r) {
   if (rc != DB_OK) return http_db_error(r, rc);
   Result res = {0};
   if (ig != GROUNDS_NONE) {
-    Stmt *st = db_prepare(r->db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.answers, a.scores, a.filled_by, "
-                                 "a.created_at, " ENTERED_BY " FROM assessments a "
-                                 "LEFT JOIN users u ON u.id = a.created_by WHERE a.item_id = ? AND a.trajectory_id = ?");
-    if (!st) return http_db_error(r, DB_ERROR);
-    int next = policy_bind_user_filter(st, 1, r->user);
-    db_bind_int(st, next, aid);
-    db_bind_int(st, next + 1, tid);
-    rc = db_step(st);
-    if (rc == DB_ROW)
-      res = (Result){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .version = (int)db_int(st, "version"),
-                     .questionnaire = db_text_copy(r, st, "questionnaire"), .answers = db_text_copy(r, st, "answers"),
-                     .scores = db_text_copy(r, st, "scores"), .filled_by = db_text_copy(r, st, "filled_by"),
-                     .entered_by = db_text_copy(r, st, "entered_by")};
-    db_done(st);
+    Assessment row;
+    rc = assessment_get(r->db, r->a, r->user, tid, aid, &row);
     if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+    if (rc == DB_ROW) res = result_of(&row);
   }
   if (!res.id) return object_refused(r, OWNER_ITEM, aid, item, "view", grounds_name(g)); /* on the item's own file */
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",

@@ -8,6 +8,9 @@
  * with that date, on the source party's behalf. Withdrawal works at once: nothing caches consents, every
  * request asks the database. Health details never go to the work side (policy_consent_allowed).
  *
+ * The rows come from the store (store/consents.h, store/network.h), the decisions from policy/ (who may give,
+ * see and act on which consent); this file checks the forms and renders.
+ *
  * Pages: /t/{id}/consents (the matrix and history, limited for non-coaches to consents they gave),
  * /me/consents (the participant's "who may see what about me", with one-click withdrawal).
  */
@@ -23,19 +26,13 @@
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "store/consents.h"
+#include "store/network.h"
 #include "store/owner.h"
+#include "store/participants.h"
 
-typedef struct Member {
-  int64_t id, user_id;
-  const char *name, *side, *organisation;
-  bool removed;
-  bool visible; /* the user may learn of this membership (policy_member_visible): else never named */
-} Member;
+enum { MEMBERS_MAX = 64, CONSENTS_MAX = 256 }; /* at most this many of a trajectory are read */
 
-typedef struct Consent {
-  int64_t id, source_member_id, grantee_member_id, withdrawn_at;
-  const char *grantee_side, *category, *given_on, *method, *valid_until, *recorded_by;
-} Consent;
+typedef NetworkMember Member;
 
 typedef struct Context {
   int64_t tid, pid;
@@ -43,63 +40,27 @@ typedef struct Context {
   int64_t own_member; /* the user's live membership, for members */
   int64_t participant_user;
   const char *today;
-  Member *members;
+  Member *members; /* live and removed; visible false: never named (store/network.h) */
   int nmembers;
-  Consent *consents;
+  Consent *consents; /* newest first */
   int nconsents;
 } Context;
 
-static const char *txt(Req *r, Stmt *st, const char *c) { return arena_strdup(r->a, db_text(st, c)); }
-
-/* Loads the trajectory's members (live and removed) and consents into c. */
+/* Loads the trajectory's members (live and removed) and consents into c. Returns a DB code. */
 static int load(Req *r, Context *c) {
   char *today = arena_alloc(r->a, 11);
   date_format(date_today(), today);
   c->today = today;
-  Stmt *st = db_prepare(r->db, "SELECT p.user_id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
-                               "WHERE t.id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, c->tid);
-  int rc = db_step(st);
-  if (rc == DB_ROW) c->participant_user = db_null(st, "user_id") ? 0 : db_int(st, "user_id");
-  db_done(st);
-  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
-
-  st = db_prepare(r->db, "SELECT m.id, m.user_id, m.name, m.side, m.organisation, m.removed_at, "
-                         "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN 1 ELSE 0 END AS visible "
-                         "FROM network_members m WHERE m.trajectory_id = ? ORDER BY m.side, m.name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, policy_bind_member_filter(st, 1, r->user), c->tid);
-  c->members = arena_alloc(r->a, sizeof(Member) * 64);
-  while ((rc = db_step(st)) == DB_ROW && c->nmembers < 64) {
-    Member *m = &c->members[c->nmembers++];
-    *m = (Member){.id = db_int(st, "id"), .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
-                  .name = txt(r, st, "name"), .side = txt(r, st, "side"), .organisation = txt(r, st, "organisation"),
-                  .removed = !db_null(st, "removed_at"), .visible = db_int(st, "visible") != 0};
-    if (m->user_id == r->user->id && db_null(st, "removed_at")) c->own_member = m->id;
-  }
-  db_done(st);
-  if (rc != DB_DONE && rc != DB_ROW) return rc;
-
-  st = db_prepare(r->db, "SELECT k.id, k.source_member_id, k.grantee_member_id, k.grantee_side, k.category, k.given_on, "
-                         "k.method, k.valid_until, k.withdrawn_at, CASE WHEN "
-                         POLICY_SQL_USER_VISIBLE("k.recorded_by", "k.trajectory_id") " THEN u.name END AS recorded_by "
-                         "FROM consents k JOIN users u ON u.id = k.recorded_by WHERE k.trajectory_id = ? ORDER BY k.id DESC");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, policy_bind_user_filter(st, 1, r->user), c->tid);
-  c->consents = arena_alloc(r->a, sizeof(Consent) * 256);
-  while ((rc = db_step(st)) == DB_ROW && c->nconsents < 256) {
-    c->consents[c->nconsents++] = (Consent){
-        .id = db_int(st, "id"),
-        .source_member_id = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id"),
-        .grantee_member_id = db_null(st, "grantee_member_id") ? 0 : db_int(st, "grantee_member_id"),
-        .withdrawn_at = db_null(st, "withdrawn_at") ? 0 : db_int(st, "withdrawn_at"),
-        .grantee_side = txt(r, st, "grantee_side"), .category = txt(r, st, "category"),
-        .given_on = txt(r, st, "given_on"), .method = txt(r, st, "method"),
-        .valid_until = txt(r, st, "valid_until"), .recorded_by = txt(r, st, "recorded_by")};
-  }
-  db_done(st);
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  int rc = participant_user_of_trajectory(r->db, c->tid, &c->participant_user);
+  if (rc != DB_OK) return rc == DB_DONE ? DB_ERROR : rc;
+  size_t n;
+  if ((rc = network_members_roster(r->db, r->a, r->user, c->tid, MEMBERS_MAX, &c->members, &n)) != DB_OK) return rc;
+  c->nmembers = (int)n;
+  for (int i = 0; i < c->nmembers; i++)
+    if (c->members[i].user_id == r->user->id && !c->members[i].removed) c->own_member = c->members[i].id;
+  if ((rc = consents_list(r->db, r->a, r->user, c->tid, CONSENTS_MAX, &c->consents, &n)) != DB_OK) return rc;
+  c->nconsents = (int)n;
+  return DB_OK;
 }
 
 static const Member *member(const Context *c, int64_t id) {
@@ -123,11 +84,7 @@ static bool live(const Context *c, const Consent *k) {
 }
 
 /* Consents this user may see and act on: all for the coach, else those they gave as source party. */
-static bool mine(const Context *c, const Consent *k) {
-  if (c->g == GROUNDS_COACH) return true;
-  if (c->g == GROUNDS_SELF) return k->source_member_id == 0;
-  return c->own_member && k->source_member_id == c->own_member;
-}
+static bool mine(const Context *c, const Consent *k) { return policy_consent_own(c->g, c->own_member, k->source_member_id); }
 
 static const char *source_name(const Context *c, int64_t source) {
   if (!source) return _("the participant");
@@ -223,7 +180,7 @@ static bool grantee_parse(const Context *c, const char *value, int64_t *gm, cons
     *gside = m->side;
   } else if (!strcmp(value, "side:care")) *gside = "care";
   else if (!strcmp(value, "side:work")) *gside = "work";
-  else if (!strcmp(value, "side:participant") && c->g != GROUNDS_SELF) *gside = "participant";
+  else if (!strcmp(value, "side:participant") && policy_may_consent_to_participant(c->g)) *gside = "participant";
   return *gside != NULL;
 }
 
@@ -244,7 +201,7 @@ static void give_step_who(Req *r, const Context *c, const char *next, const char
   int n = 0;
   opts[n++] = "";
   opts[n++] = _("Choose…");
-  if (c->g != GROUNDS_SELF) {
+  if (policy_may_consent_to_participant(c->g)) {
     /* a member's information reaches the participant only with that member's consent */
     opts[n++] = "side:participant";
     opts[n++] = _("The participant (for information of a network member)");
@@ -282,7 +239,7 @@ static void give_step_what(Req *r, const Context *c, const char *next, const cha
        _("Choose someone else"));
   const char **opts = arena_alloc(r->a, sizeof(char *) * (size_t)(c->nmembers * 2 + 8));
   int n = 0;
-  if (c->g == GROUNDS_COACH) {
+  if (policy_consent_on_behalf(c->g)) {
     opts[n++] = "";
     opts[n++] = _("Choose…");
     opts[n++] = "participant";
@@ -316,7 +273,7 @@ static void give_step_what(Req *r, const Context *c, const char *next, const cha
                                        : NULL,
                            .required = true},
                cats);
-  if (c->g == GROUNDS_COACH) {
+  if (policy_consent_on_behalf(c->g)) {
     const char *mopts[] = {"", _("Choose…"), "conversation", _("In a conversation"), "signed_form",
                            _("On a signed form"), NULL};
     field_select(r, &(Field){.name = "method", .label = _("How it was given"), .value = form_str(r, "method"),
@@ -328,14 +285,14 @@ static void give_step_what(Req *r, const Context *c, const char *next, const cha
   field_input(r, &(Field){.name = "valid_until", .label = _("Valid until"), .type = "date",
                           .value = form_str(r, "valid_until"), .hint = _("Leave empty for no end date.")});
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
-       c->g == GROUNDS_COACH ? _("Record consent") : _("Give consent"));
+       policy_consent_on_behalf(c->g) ? _("Record consent") : _("Give consent"));
   form_end(r);
 }
 
 /* The form to give (or, for the coach, record) a consent, in two steps: whom, then what. */
 static void give_form(Req *r, const Context *c, const char *next) {
   html(&r->out, "<section class=\"card\" id=\"give\" aria-labelledby=\"give-h\"><h2 id=\"give-h\">%s</h2>",
-       c->g == GROUNDS_COACH ? _("Record a consent") : _("Give a consent"));
+       policy_consent_on_behalf(c->g) ? _("Record a consent") : _("Give a consent"));
   form_errors_summary(r);
   const char *chosen = *form_str(r, "grantee") ? form_str(r, "grantee") : query_str(r, "grantee");
   int64_t gm;
@@ -357,7 +314,7 @@ static void changed_notice(Req *r, const Context *c, const char *next) {
     if (c->consents[i].id == cid) k = &c->consents[i];
   if (!k || !mine(c, k) || (!k->withdrawn_at && !live(c, k))) return;
   const char *who = grantee_title(c, k), *what = category_word(k->category), *text;
-  bool yours = c->g != GROUNDS_COACH; /* the participant or a member: their own information */
+  bool yours = !policy_consent_on_behalf(c->g); /* the participant or a member: their own information */
   if (k->withdrawn_at)
     text = yours ? arena_printf(r->a, _("%s no longer sees your information about “%s”."), who, what)
                  : arena_printf(r->a, _("%s no longer sees the information of %s about “%s”."), who,
@@ -466,7 +423,7 @@ static int render(Req *r, Context *c, int status) {
   const char *next = arena_printf(r->a, "/t/%lld/consents", (long long)c->tid);
   changed_notice(r, c, next);
   if (c->g == GROUNDS_COACH) matrix(r, c);
-  if (c->g == GROUNDS_COACH || c->g == GROUNDS_SELF || c->own_member) give_form(r, c, next);
+  if (policy_may_give_consent(c->g, c->own_member)) give_form(r, c, next);
   history(r, c, next);
   page_end(r);
   return status;
@@ -495,7 +452,7 @@ static const char *changed_url(Req *r, const char *next, int64_t id) {
 
 /* Who a consent recorded by the coach is logged on behalf of: the source party's account (0: none). */
 static int64_t behalf_of(const Context *c, int64_t source) {
-  if (c->g != GROUNDS_COACH) return 0;
+  if (!policy_consent_on_behalf(c->g)) return 0;
   const Member *sm = source ? member(c, source) : NULL;
   return source ? (sm ? sm->user_id : 0) : c->participant_user;
 }
@@ -505,7 +462,7 @@ static int64_t behalf_of(const Context *c, int64_t source) {
 static int consent_write(Req *r, const Context *c, const ConsentNew *k, int64_t behalf, int64_t *id) {
   int rc = db_begin(r->db);
   if (rc != DB_OK) return rc;
-  if ((rc = consent_insert(r->db, k, id)) != DB_OK) return rc;
+  if ((rc = consent_give(r->db, k, id)) != DB_OK) return rc;
   rc = audit_write(r, &(AuditEntry){.participant_id = c->pid, .trajectory_id = c->tid,
                                     .item = arena_printf(r->a, "consent:%lld", (long long)*id), .action = "create",
                                     .outcome = "ok", .grounds = grounds_name(c->g), .on_behalf_of = behalf});
@@ -524,75 +481,96 @@ static const Consent *same_live(const Context *c, int64_t source, int64_t gm, co
   return NULL;
 }
 
-static int post_consent(Req *r) {
-  Context c;
-  int s = open_context(r, &c, "consent", "create");
-  if (s) return s;
-  if (!(c.g == GROUNDS_COACH || c.g == GROUNDS_SELF || c.own_member)) return http_error(r, 404, NULL);
-
-  /* grantee: a member of this trajectory or a side, chosen actively (nothing is chosen beforehand) */
+/* Reads whom the form names (a live member the user may know of, or a side, chosen actively: nothing is
+ * chosen beforehand) into k; records the error and returns false when it names nobody the user may
+ * choose. */
+static bool form_grantee(Req *r, const Context *c, ConsentNew *k) {
   const char *grantee = form_str(r, "grantee");
-  int64_t gm;
-  const char *gside;
-  if (!grantee_parse(&c, grantee, &gm, &gside)) {
-    form_error(r, "grantee", *grantee ? _("Choose who may see it.")
-                                      : _("You did not choose anything yet. Choose who may see your information, "
-                                          "then what they may see."));
-    return render(r, &c, 400);
-  }
-  /* source party: chosen by the coach, else the user's own information */
-  int64_t source = 0;
-  if (c.g == GROUNDS_COACH) {
+  if (grantee_parse(c, grantee, &k->grantee_member_id, &k->grantee_side)) return true;
+  form_error(r, "grantee", *grantee ? _("Choose who may see it.")
+                                    : _("You did not choose anything yet. Choose who may see your information, "
+                                        "then what they may see."));
+  return false;
+}
+
+/* Reads whose information it is into k: chosen by the coach recording it, else the user's own (the
+ * participant's, or their membership's). Records an error for a source that is not a live member the user
+ * may know of, or one the grantee already sees. */
+static void form_source(Req *r, const Context *c, ConsentNew *k) {
+  k->source_member_id = 0;
+  if (policy_consent_on_behalf(c->g)) {
     const char *src = form_str(r, "source");
     if (strcmp(src, "participant") != 0) {
-      source = id_after(src, "");
-      const Member *m = live_member(&c, source);
-      if (!m) form_error(r, "source", _("Choose whose information this is."));
+      k->source_member_id = id_after(src, "");
+      if (!live_member(c, k->source_member_id)) form_error(r, "source", _("Choose whose information this is."));
     }
-  } else if (c.g != GROUNDS_SELF) {
-    source = c.own_member;
+  } else {
+    k->source_member_id = policy_consent_own_source(c->g, c->own_member);
   }
-  if (!strcmp(gside, "participant") && !source)
+  if (!strcmp(k->grantee_side, "participant") && !k->source_member_id)
     form_error(r, "source", _("The participant sees their own information already."));
-  else if (gm && gm == source) form_error(r, "source", _("This is their own information already."));
+  else if (k->grantee_member_id && k->grantee_member_id == k->source_member_id)
+    form_error(r, "source", _("This is their own information already."));
+}
 
-  const char *category = form_str(r, "category");
-  if (!is_category(category)) form_error(r, "category", _("Choose what may be seen."));
-  else if (!policy_consent_allowed(category, gside))
+/* Reads the category into k; records an error for an unknown one or one the grantee may never receive
+ * (policy_consent_allowed). */
+static void form_category(Req *r, ConsentNew *k) {
+  k->category = form_str(r, "category");
+  if (!is_category(k->category)) form_error(r, "category", _("Choose what may be seen."));
+  else if (!policy_consent_allowed(k->category, k->grantee_side))
     form_error(r, "category",
                _("Health details are never shared with the work side: an employer may not process them, and consent "
                  "given to one's own employer is not considered free. Share what the participant can and cannot do "
                  "(capacity) instead."));
+}
 
-  const char *method = "portal", *given = c.today;
-  if (c.g == GROUNDS_COACH) {
-    method = form_str(r, "method");
-    if (strcmp(method, "conversation") && strcmp(method, "signed_form"))
+/* Reads how and when into k: given in the portal today, or — recorded by the coach — in a conversation or on
+ * a signed form on a date not in the future; an optional end date not in the past. Records errors. */
+static void form_when(Req *r, const Context *c, ConsentNew *k) {
+  k->method = "portal";
+  k->given_on = c->today;
+  if (policy_consent_on_behalf(c->g)) {
+    k->method = form_str(r, "method");
+    if (strcmp(k->method, "conversation") && strcmp(k->method, "signed_form"))
       form_error(r, "method", _("Say how the consent was given."));
-    given = form_str(r, "given_on");
+    k->given_on = form_str(r, "given_on");
     int32_t d;
-    if (!date_parse(given, &d)) form_error(r, "given_on", _("Enter the date as YYYY-MM-DD."));
+    if (!date_parse(k->given_on, &d)) form_error(r, "given_on", _("Enter the date as YYYY-MM-DD."));
     else if (d > date_today()) form_error(r, "given_on", _("The date cannot be in the future."));
   }
   const char *until = form_str(r, "valid_until");
+  k->valid_until = *until ? until : NULL;
   if (*until) {
     int32_t d;
     if (!date_parse(until, &d)) form_error(r, "valid_until", _("Enter the date as YYYY-MM-DD."));
     else if (d < date_today()) form_error(r, "valid_until", _("The end date cannot be in the past."));
   }
-  if (r->nerrors) return render(r, &c, 400);
+}
 
-  if (same_live(&c, source, gm, gside, category)) {
+/* The consent the form describes into k (trajectory, recorder and time already set); false when the form
+ * has errors (recorded for the page). */
+static bool consent_from_form(Req *r, const Context *c, ConsentNew *k) {
+  if (!form_grantee(r, c, k)) return false;
+  form_source(r, c, k);
+  form_category(r, k);
+  form_when(r, c, k);
+  return r->nerrors == 0;
+}
+
+static int post_consent(Req *r) {
+  Context c;
+  int s = open_context(r, &c, "consent", "create");
+  if (s) return s;
+  if (!policy_may_give_consent(c.g, c.own_member)) return http_error(r, 404, NULL);
+  ConsentNew k = {.trajectory_id = c.tid, .recorded_by = r->user->id, .created_at = (int64_t)time(NULL)};
+  if (!consent_from_form(r, &c, &k)) return render(r, &c, 400);
+  if (same_live(&c, k.source_member_id, k.grantee_member_id, k.grantee_side, k.category)) {
     form_error(r, "category", _("This consent is already in force."));
     return render(r, &c, 409);
   }
   int64_t id;
-  int rc = consent_write(r, &c,
-                         &(ConsentNew){.trajectory_id = c.tid, .source_member_id = source, .grantee_member_id = gm,
-                                       .grantee_side = gside, .category = category, .given_on = given,
-                                       .method = method, .recorded_by = r->user->id, .valid_until = *until ? until : NULL,
-                                       .created_at = (int64_t)time(NULL)},
-                         behalf_of(&c, source), &id);
+  int rc = consent_write(r, &c, &k, behalf_of(&c, k.source_member_id), &id);
   if (rc != DB_OK) return http_db_error(r, rc);
   const char *next = safe_next(form_str(r, "next"), arena_printf(r->a, "/t/%lld/consents", (long long)c.tid));
   return http_redirect(r, changed_url(r, next, id));
@@ -670,7 +648,7 @@ static int post_renew(Req *r) {
                          &(ConsentNew){.trajectory_id = c.tid, .source_member_id = k->source_member_id,
                                        .grantee_member_id = k->grantee_member_id, .grantee_side = gside,
                                        .category = k->category, .given_on = c.today,
-                                       .method = c.g == GROUNDS_COACH ? k->method : "portal",
+                                       .method = policy_consent_on_behalf(c.g) ? k->method : "portal",
                                        .recorded_by = r->user->id, .valid_until = k->valid_until,
                                        .created_at = (int64_t)time(NULL)},
                          behalf_of(&c, k->source_member_id), &id);
@@ -680,14 +658,9 @@ static int post_renew(Req *r) {
 
 /* /me/consents: the participant's plain-language overview of their open trajectory. */
 static int get_my_consents(Req *r) {
-  Stmt *st = db_prepare(r->db, "SELECT t.id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
-                               "WHERE p.user_id = ? AND t.status = 'open'");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  int64_t tid = rc == DB_ROW ? db_int(st, "id") : 0;
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  int64_t tid;
+  int rc = participant_open_trajectory(r->db, r->user->id, &tid);
+  if (rc != DB_OK) return http_db_error(r, rc);
   if (!tid) {
     page_begin(r, _("Who may see what about me"));
     html(&r->out, "<h1>%s</h1><p class=\"empty\">%s</p>", _("Who may see what about me"),

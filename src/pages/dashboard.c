@@ -10,10 +10,11 @@
  * (one per trajectory, in one batch), which their "who looked at my file" shows; a day with nobody on it
  * is logged once without a participant.
  *
- * Four queries, each starting from the coach's assignments, and no sorting in SQL: the lists are short
- * (bounded by the caseload and the size of a plan), and sorting them here avoids a temporary b-tree per
- * query, which measured as the larger part of the page's cost. The caseload query gives the phases and
- * the trajectories without recent contact at once.
+ * Loading (day_load: store/caseload.h, and store/plan.h for the actions and the owners' updates), logging
+ * (log_shown) and rendering (the *_card functions) are separate steps. Four queries, each starting from the
+ * coach's assignments, and no sorting in SQL: the lists are short (bounded by the caseload and the size of
+ * a plan), and sorting them here avoids a temporary b-tree per query, which measured as the larger part of
+ * the page's cost. The caseload query gives the phases and the trajectories without recent contact at once.
  */
 #include <stdint.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/caseload.h"
 #include "store/plan.h"
 
 enum { ROWS_MAX = 50 }; /* rows shown per list; the rest is counted */
@@ -56,19 +58,13 @@ static Row *rows_add(Req *r, Rows *rs) {
   return rs->v[rs->n++] = w;
 }
 
-/* Fills the columns every list has: tid, pid, first_name, last_name. */
-static Row *row_from(Req *r, Rows *rs, Stmt *st) {
+/* A row of the page for a row of the store: its trajectory, participant and name (shared, not copied). */
+static Row *row_from(Req *r, Rows *rs, const DayRow *d) {
   Row *w = rows_add(r, rs);
-  w->tid = db_int(st, "tid");
-  w->pid = db_int(st, "pid");
-  const Row *prev = rs->n > 1 ? rs->v[rs->n - 2] : NULL;
-  if (prev && prev->tid == w->tid) { /* rows arrive per trajectory: the same participant's name again */
-    w->first = prev->first;
-    w->last = prev->last;
-  } else {
-    w->first = arena_strdup(r->a, db_text(st, "first_name"));
-    w->last = arena_strdup(r->a, db_text(st, "last_name"));
-  }
+  w->tid = d->tid;
+  w->pid = d->pid;
+  w->first = d->first_name;
+  w->last = d->last_name;
   return w;
 }
 
@@ -138,62 +134,127 @@ static void due_list(Req *r, const Rows *rs, int32_t today, const char *section,
   rows_more(r, rs);
 }
 
-/* Runs st to the end, adding a row per result with fill; returns a DB code. */
-static int collect(Req *r, Stmt *st, Rows *rs, void (*fill)(Req *, Row *, Stmt *)) {
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) fill(r, row_from(r, rs, st), st);
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
-}
-
 /* The due date as text and as a day number (a malformed stored date sorts first rather than vanishing). */
-static void set_due(Req *r, Row *w, Stmt *st) {
-  w->due = arena_strdup(r->a, db_text(st, "due_on"));
+static void set_due(Row *w, const char *due_on) {
+  w->due = due_on;
   int32_t day;
   w->at = date_parse(w->due, &day) ? day : INT32_MIN;
 }
 
-static void fill_due(Req *r, Row *w, Stmt *st) {
-  w->what = arena_strdup(r->a, db_text(st, "what"));
-  set_due(r, w, st);
-}
-
-static void fill_followup(Req *r, Row *w, Stmt *st) {
-  w->what = followup_kind_label(db_text(st, "what"));
-  set_due(r, w, st);
-}
-
 /* A check-in: its place after the return to work, and whether its trajectory is closed (aftercare). */
-static void fill_checkin(Req *r, Row *w, Stmt *st) {
-  int months = db_null(st, "months") ? 0 : (int)db_int(st, "months");
-  w->what = months > 0 ? arena_printf(r->a, P_("check-in %d month after return to work",
-                                               "check-in %d months after return to work", months), months)
-                       : followup_kind_label("checkin");
-  if (strcmp(db_text(st, "status"), "open") != 0) w->extra = _("trajectory closed");
-  set_due(r, w, st);
+static void fill_checkin(Req *r, Row *w, const DayRow *d) {
+  w->what = d->months > 0 ? arena_printf(r->a, P_("check-in %d month after return to work",
+                                                  "check-in %d months after return to work", d->months), d->months)
+                          : followup_kind_label("checkin");
+  if (strcmp(d->status, "open") != 0) w->extra = _("trajectory closed");
+  set_due(w, d->due_on);
 }
 
-static void fill_referral(Req *r, Row *w, Stmt *st) {
-  w->what = arena_strdup(r->a, db_text(st, "target"));
-  w->extra = referral_status_label(db_text(st, "status"));
-  w->at = db_int(st, "status_changed_at");
+/* The lists of the coach's day, loaded and sorted (each by due date or time, then trajectory). */
+typedef struct Day {
+  int64_t per_phase[8], open; /* the open caseload */
+  Rows quiet;                 /* no contact for cfg.no_contact_weeks weeks; at: the last activity */
+  Rows acts, fups, checks;    /* due by next week or overdue */
+  Rows refs;                  /* referrals under way; at: the status change */
+  Rows owners;                /* marked by the owners of actions lately; at: when */
+} Day;
+
+/* The open caseload: size, phases, and who had no contact lately. */
+static int day_caseload(Req *r, Day *d) {
+  DayRow *rows;
+  int n;
+  int rc = caseload_open(r->db, r->a, r->user, &rows, &n);
+  if (rc != DB_OK) return rc;
+  int64_t quiet_before = (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400;
+  for (int i = 0; i < n; i++) {
+    d->open++;
+    int ph = trajectory_phase_index(rows[i].phase);
+    if (ph >= 0) d->per_phase[ph]++;
+    if (rows[i].at < quiet_before) row_from(r, &d->quiet, &rows[i])->at = rows[i].at;
+  }
+  rows_sort(r, &d->quiet);
+  return DB_OK;
 }
 
-/* Binds the coach and, when given, the horizon date, and checks the statement was prepared. */
-static Stmt *query(Req *r, const char *sql, const char *horizon) {
-  Stmt *st = db_prepare(r->db, sql);
-  if (!st) return NULL;
-  db_bind_int(st, 1, r->user->id);
-  if (horizon) db_bind_text(st, 2, horizon);
-  return st;
+/* Open actions of the current plan versions (store/plan.h: PLAN_SQL_ACTION_OPEN) due by horizon. */
+static int day_actions(Req *r, Day *d, const char *horizon) {
+  PlanDueAction *acts;
+  int n;
+  int rc = plan_actions_open_due(r->db, r->a, r->user->id, horizon, &acts, &n);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < n; i++) {
+    Row *w = rows_add(r, &d->acts);
+    *w = (Row){.tid = acts[i].tid, .pid = acts[i].pid, .first = acts[i].first, .last = acts[i].last,
+               .what = acts[i].text};
+    set_due(w, acts[i].due_on);
+  }
+  rows_sort(r, &d->acts);
+  return DB_OK;
 }
 
-/* One list of the page: runs sql for the coach (and horizon), fills rs row by row and sorts it. */
-static int list(Req *r, const char *sql, const char *horizon, Rows *rs, void (*fill)(Req *, Row *, Stmt *)) {
-  Stmt *st = query(r, sql, horizon);
-  if (!st) return DB_ERROR;
-  int rc = collect(r, st, rs, fill);
-  if (rc == DB_OK) rows_sort(r, rs);
+/* Follow-up moments not done and due by horizon: reviews and evaluation talks of open trajectories, and,
+ * in a list of their own, check-ins, which run on after closure (aftercare). */
+static int day_followups(Req *r, Day *d, const char *horizon) {
+  DayRow *rows;
+  int n;
+  int rc = caseload_followups_due(r->db, r->a, r->user, horizon, &rows, &n);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < n; i++) {
+    if (strcmp(rows[i].what, "checkin") == 0) {
+      fill_checkin(r, row_from(r, &d->checks, &rows[i]), &rows[i]);
+    } else {
+      Row *w = row_from(r, &d->fups, &rows[i]);
+      w->what = followup_kind_label(rows[i].what);
+      set_due(w, rows[i].due_on);
+    }
+  }
+  rows_sort(r, &d->fups);
+  rows_sort(r, &d->checks);
+  return DB_OK;
+}
+
+/* Referrals still under way, longest unchanged first. */
+static int day_referrals(Req *r, Day *d) {
+  DayRow *rows;
+  int n;
+  int rc = caseload_open_referrals(r->db, r->a, r->user, &rows, &n);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < n; i++) {
+    Row *w = row_from(r, &d->refs, &rows[i]);
+    w->what = rows[i].what;
+    w->extra = referral_status_label(rows[i].status);
+    w->at = rows[i].at;
+  }
+  rows_sort(r, &d->refs);
+  return DB_OK;
+}
+
+/* What the owners of actions marked started or done lately (store/plan.h), newest first. */
+static int day_owner_updates(Req *r, Day *d) {
+  PlanOwnerUpdate *ups;
+  int nups;
+  int rc = plan_owner_updates_recent(r->db, r->a, r->user->id, (int64_t)time(NULL) - OWNER_UPDATE_DAYS * 86400,
+                                     1000, &ups, &nups);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < nups; i++) {
+    Row *w = rows_add(r, &d->owners);
+    *w = (Row){.tid = ups[i].tid, .pid = ups[i].pid, .at = ups[i].at, .first = ups[i].first, .last = ups[i].last,
+               .what = ups[i].action, .due = ups[i].who,
+               .extra = strcmp(ups[i].status, "done") == 0 ? _("Done") : _("Started")};
+  }
+  return DB_OK;
+}
+
+/* Loads every list of the coach's day into *d (zeroed here). Returns a DB code. */
+static int day_load(Req *r, Day *d, int32_t today) {
+  char horizon[11];
+  date_format(today + 7, horizon);
+  *d = (Day){0};
+  int rc = day_caseload(r, d);
+  if (rc == DB_OK) rc = day_actions(r, d, horizon);
+  if (rc == DB_OK) rc = day_followups(r, d, horizon);
+  if (rc == DB_OK) rc = day_referrals(r, d);
+  if (rc == DB_OK) rc = day_owner_updates(r, d);
   return rc;
 }
 
@@ -218,156 +279,107 @@ static int log_shown(Req *r, const Rows *const *lists, int n) {
   return audit_write_many(r, entries, ne);
 }
 
-static int get_dashboard(Req *r) {
-  char horizon[11];
-  int32_t today = date_today();
-  date_format(today + 7, horizon);
-  int rc;
-
-  /* the open caseload: size, phases, and who had no contact lately */
-  Stmt *st = query(r, "SELECT t.id AS tid, t.participant_id AS pid, t.phase, t.last_activity_at, p.first_name, "
-                      "p.last_name FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id WHERE t.status = 'open'",
-                   NULL);
-  if (!st) return http_db_error(r, DB_ERROR);
-  int64_t per_phase[8] = {0}, open = 0;
-  int64_t quiet_before = (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400;
-  Rows quiet = {0};
-  while ((rc = db_step(st)) == DB_ROW) {
-    open++;
-    int ph = trajectory_phase_index(db_text(st, "phase"));
-    if (ph >= 0) per_phase[ph]++;
-    int64_t last = db_int(st, "last_activity_at");
-    if (last < quiet_before) row_from(r, &quiet, st)->at = last;
-  }
-  db_done(st);
-  if (rc != DB_DONE) return http_db_error(r, rc);
-  rows_sort(r, &quiet);
-
-  /* actions of the current plan version (is_current, kept by the plan's save path) that are still open
-   * and due by next week */
-  Rows acts = {0};
-  rc = list(r, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, a.text AS what, a.due_on "
-              "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id JOIN plan_actions a ON a.trajectory_id = t.id "
-              "WHERE t.status = 'open' AND a.is_current = 1 AND a.status IN ('planned', 'in_progress') "
-              "AND a.due_on <= ?",
-            horizon, &acts, fill_due);
-  if (rc != DB_OK) return http_db_error(r, rc);
-
-  /* follow-up moments not done and due by next week: reviews and evaluation talks of open trajectories,
-   * and, in a list of their own, check-ins, which run on after closure (aftercare); one query for both */
-  Rows fups = {0}, checks = {0};
-  st = query(r, "SELECT t.id AS tid, t.participant_id AS pid, t.status, p.first_name, p.last_name, f.kind AS what, "
-                "f.due_on, f.months FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
-                "JOIN followups f ON f.trajectory_id = t.id "
-                "WHERE (t.status = 'open' OR f.kind = 'checkin') AND f.done_on IS NULL AND f.due_on <= ?",
-             horizon);
-  if (!st) return http_db_error(r, DB_ERROR);
-  while ((rc = db_step(st)) == DB_ROW) {
-    bool checkin = strcmp(db_text(st, "what"), "checkin") == 0;
-    Row *w = row_from(r, checkin ? &checks : &fups, st);
-    if (checkin) fill_checkin(r, w, st);
-    else fill_followup(r, w, st);
-  }
-  db_done(st);
-  if (rc != DB_DONE) return http_db_error(r, rc);
-  rows_sort(r, &fups);
-  rows_sort(r, &checks);
-
-  /* referrals still under way, longest unchanged first */
-  Rows refs = {0};
-  rc = list(r, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, f.target, f.status, "
-              "f.status_changed_at FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
-              "JOIN referrals f ON f.trajectory_id = t.id WHERE f.status IN ('proposed', 'sent', 'accepted')",
-            NULL, &refs, fill_referral);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  /* what the owners of actions marked started or done lately (store/plan.h), newest first */
-  Rows owners = {0};
-  PlanOwnerUpdate *ups;
-  int nups;
-  if ((rc = plan_owner_updates_recent(r->db, r->a, r->user->id, (int64_t)time(NULL) - OWNER_UPDATE_DAYS * 86400,
-                                      1000, &ups, &nups)) != DB_OK)
-    return http_db_error(r, rc);
-  for (int i = 0; i < nups; i++) {
-    Row *w = rows_add(r, &owners);
-    *w = (Row){.tid = ups[i].tid, .pid = ups[i].pid, .at = ups[i].at, .first = ups[i].first, .last = ups[i].last,
-               .what = ups[i].action, .due = ups[i].who,
-               .extra = strcmp(ups[i].status, "done") == 0 ? _("Done") : _("Started")};
-  }
-  if ((rc = log_shown(r, (const Rows *[]){&acts, &fups, &checks, &quiet, &refs, &owners}, 6)) != DB_OK)
-    return http_db_error(r, rc);
-
-  page_begin(r, _("Today"));
-  html(&r->out, "<h1>%s</h1><section class=\"card\" aria-labelledby=\"load\"><h2 id=\"load\">%s</h2><p>%s", _("Today"),
-       _("Caseload"),
-       arena_printf(r->a, P_("%d active trajectory, of at most %d", "%d active trajectories, of at most %d", open),
-                    (int)open, cfg.caseload_max));
-  if (open > cfg.caseload_max)
+/* The caseload card: size against the maximum and the phases, as links into /caseload. */
+static void caseload_card(Req *r, const Day *d) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"load\"><h2 id=\"load\">%s</h2><p>%s", _("Caseload"),
+       arena_printf(r->a, P_("%d active trajectory, of at most %d", "%d active trajectories, of at most %d", d->open),
+                    (int)d->open, cfg.caseload_max));
+  if (d->open > cfg.caseload_max)
     html(&r->out, " <span class=\"badge badge-warn\">%s</span>", _("above the maximum"));
   html(&r->out, "</p><ul class=\"chips\">");
   for (int i = 0; trajectory_phases[i]; i++)
-    if (per_phase[i])
+    if (d->per_phase[i])
       html(&r->out, "<li><a class=\"chip\" href=\"/caseload?phase=%s\">%s <span class=\"count\">%lld</span></a></li>",
-           trajectory_phases[i], label_phase(trajectory_phases[i]), (long long)per_phase[i]);
+           trajectory_phases[i], label_phase(trajectory_phases[i]), (long long)d->per_phase[i]);
   html(&r->out, "</ul><p><a href=\"/caseload\">%s</a></p></section>", _("Open the caseload"));
+}
 
+/* The cards of what is due: actions, follow-up moments, check-ins. */
+static void due_cards(Req *r, const Day *d, int32_t today) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"acts\"><h2 id=\"acts\">%s</h2>",
        _("Actions due this week or overdue"));
-  due_list(r, &acts, today, "plan", _("Nothing due."));
+  due_list(r, &d->acts, today, "plan", _("Nothing due."));
   html(&r->out, "</section><section class=\"card\" aria-labelledby=\"fups\"><h2 id=\"fups\">%s</h2>",
        _("Follow-up moments this week or overdue"));
-  due_list(r, &fups, today, "followups", _("Nothing due."));
+  due_list(r, &d->fups, today, "followups", _("Nothing due."));
   html(&r->out, "</section><section class=\"card\" aria-labelledby=\"checks\"><h2 id=\"checks\">%s</h2>",
        _("Check-ins due this week or overdue"));
-  due_list(r, &checks, today, "followups", _("No check-ins due."));
+  due_list(r, &d->checks, today, "followups", _("No check-ins due."));
   html(&r->out, "</section>");
+}
 
+/* The card of the trajectories without recent contact. */
+static void quiet_card(Req *r, const Rows *quiet) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"quiet\"><h2 id=\"quiet\">%s</h2>",
        arena_printf(r->a, P_("No contact for %d week or more", "No contact for %d weeks or more", cfg.no_contact_weeks),
                     cfg.no_contact_weeks));
-  if (quiet.n) {
+  if (quiet->n) {
     html(&r->out, "<ul class=\"due\">");
-    for (int i = 0; i < quiet.n && i < ROWS_MAX; i++)
-      html(&r->out, "<li><a href=\"/t/%lld\">%s %s</a>: %s</li>", (long long)quiet.v[i]->tid, quiet.v[i]->first,
-           quiet.v[i]->last, arena_printf(r->a, _("last activity %s"), fmt_time(r, quiet.v[i]->at)));
+    for (int i = 0; i < quiet->n && i < ROWS_MAX; i++)
+      html(&r->out, "<li><a href=\"/t/%lld\">%s %s</a>: %s</li>", (long long)quiet->v[i]->tid, quiet->v[i]->first,
+           quiet->v[i]->last, arena_printf(r->a, _("last activity %s"), fmt_time(r, quiet->v[i]->at)));
     html(&r->out, "</ul>");
-    rows_more(r, &quiet);
+    rows_more(r, quiet);
   } else {
     html(&r->out, "<p class=\"empty\">%s</p>", _("Everyone had contact recently."));
   }
   html(&r->out, "</section>");
+}
 
+/* The card of the open referrals. */
+static void referrals_card(Req *r, const Rows *refs) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"refs\"><h2 id=\"refs\">%s</h2>", _("Open referrals"));
-  if (refs.n) {
+  if (refs->n) {
     html(&r->out, "<ul class=\"due\">");
-    for (int i = 0; i < refs.n && i < ROWS_MAX; i++)
+    for (int i = 0; i < refs->n && i < ROWS_MAX; i++)
       html(&r->out, "<li><a href=\"/t/%lld/referrals\">%s %s</a>: %s · <span class=\"badge\">%s</span></li>",
-           (long long)refs.v[i]->tid, refs.v[i]->first, refs.v[i]->last, refs.v[i]->what, refs.v[i]->extra);
+           (long long)refs->v[i]->tid, refs->v[i]->first, refs->v[i]->last, refs->v[i]->what, refs->v[i]->extra);
     html(&r->out, "</ul>");
-    rows_more(r, &refs);
+    rows_more(r, refs);
   } else {
     html(&r->out, "<p class=\"empty\">%s</p>", _("No open referrals."));
   }
   html(&r->out, "</section>");
+}
 
+/* The card of what the owners of actions marked lately. */
+static void owners_card(Req *r, const Rows *owners) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"owners\"><h2 id=\"owners\">%s</h2>",
        arena_printf(r->a, P_("Marked by the owners of actions in the last %d day",
                              "Marked by the owners of actions in the last %d days", OWNER_UPDATE_DAYS),
                     OWNER_UPDATE_DAYS));
-  if (owners.n) {
+  if (owners->n) {
     html(&r->out, "<ul class=\"due\">");
-    for (int i = 0; i < owners.n && i < ROWS_MAX; i++) {
-      const Row *w = owners.v[i];
+    for (int i = 0; i < owners->n && i < ROWS_MAX; i++) {
+      const Row *w = owners->v[i];
       html(&r->out, "<li><a href=\"/t/%lld/plan\">%s %s</a>: %s · <span class=\"badge\">%s</span> "
                     "<span class=\"small muted\">%s</span></li>",
            (long long)w->tid, w->first, w->last, w->what, w->extra,
            arena_printf(r->a, _("by %s, %s"), w->due, fmt_time(r, w->at)));
     }
     html(&r->out, "</ul>");
-    rows_more(r, &owners);
+    rows_more(r, owners);
   } else {
     html(&r->out, "<p class=\"empty\">%s</p>", _("Nothing marked lately."));
   }
   html(&r->out, "</section>");
+}
+
+static int get_dashboard(Req *r) {
+  int32_t today = date_today();
+  Day d;
+  int rc = day_load(r, &d, today);
+  if (rc == DB_OK)
+    rc = log_shown(r, (const Rows *[]){&d.acts, &d.fups, &d.checks, &d.quiet, &d.refs, &d.owners}, 6);
+  if (rc != DB_OK) return http_db_error(r, rc);
+
+  page_begin(r, _("Today"));
+  html(&r->out, "<h1>%s</h1>", _("Today"));
+  caseload_card(r, &d);
+  due_cards(r, &d, today);
+  quiet_card(r, &d.quiet);
+  referrals_card(r, &d.refs);
+  owners_card(r, &d.owners);
   page_end(r);
   return 200;
 }

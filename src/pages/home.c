@@ -16,7 +16,10 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/followups.h"
+#include "store/participants.h"
 #include "store/plan.h"
+#include "store/trajectories.h"
 
 
 /* One sentence per phase, for the participant. */
@@ -38,44 +41,32 @@ static const char *phase_explained(const char *phase) {
   return "";
 }
 
-/* The participant's open trajectory, as /me shows it. Text in the request arena. */
-typedef struct MyTrajectory {
-  int64_t id;
-  const char *phase, *started_on;
-} MyTrajectory;
-
-/* Finds the open trajectory of the signed-in participant. Returns DB_ROW (filled *t), DB_DONE (none)
- * or a DB error code. */
-static int my_trajectory(Req *r, MyTrajectory *t) {
-  Stmt *st = db_prepare(r->db, "SELECT t.id, t.phase, t.started_on FROM trajectories t "
-                               "JOIN participants p ON p.id = t.participant_id "
-                               "WHERE p.user_id = ? AND t.status = 'open'");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, r->user->id);
-  int rc = db_step(st);
-  if (rc == DB_ROW)
-    *t = (MyTrajectory){.id = db_int(st, "id"), .phase = arena_strdup(r->a, db_text(st, "phase")),
-                        .started_on = arena_strdup(r->a, db_text(st, "started_on"))};
-  db_done(st);
-  return rc;
+/* The open trajectory of the signed-in participant into *t. Returns DB_ROW (filled *t), DB_DONE (none) or a
+ * DB error code. */
+static int my_trajectory(Req *r, Trajectory *t) {
+  int64_t tid;
+  int rc = participant_open_trajectory(r->db, r->user->id, &tid);
+  if (rc != DB_OK) return rc;
+  return tid ? trajectory_get(r->db, r->a, tid, t) : DB_DONE;
 }
+
+enum { ME_COACHES = 64 }; /* coaches named on /me (a trajectory has one or two) */
 
 /* Writes the names of the trajectory's coaches as a list. Returns a DB code. */
 static int coach_names(Req *r, int64_t tid) {
-  Stmt *st = db_prepare(r->db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
-                               "WHERE c.trajectory_id = ? ORDER BY u.name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
+  const char **names;
+  int n;
+  int rc = trajectory_coach_names(r->db, r->a, tid, ME_COACHES, &names, &n);
+  if (rc != DB_OK) return rc;
   html(&r->out, "<ul class=\"plain\">");
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) html(&r->out, "<li>%s</li>", db_text(st, "name"));
-  db_done(st);
+  for (int i = 0; i < n; i++) html(&r->out, "<li>%s</li>", names[i]);
   html(&r->out, "</ul>");
-  return rc == DB_DONE ? DB_OK : rc;
+  return DB_OK;
 }
 
 /* The friendly page for a participant without an open trajectory. */
 static int no_trajectory(Req *r) {
+  audit_nothing_shown(r); /* no one's file is shown */
   page_begin(r, _("My trajectory"));
   html(&r->out, "<section class=\"narrow card\"><h1>%s</h1><p>%s</p><p>%s</p><p><a href=\"/account\">%s</a></p>"
                 "</section>",
@@ -88,52 +79,21 @@ static int no_trajectory(Req *r) {
 /* ------------------------------------------------------------------------------- what /me reads */
 
 enum {
-  ME_GOALS = 8,   /* goals of the plan shown (as many as the edit form allows) */
-  ME_ACTIONS = 8, /* actions per goal shown (as many as the edit form allows) */
   ME_NOTES = 3,   /* the participant's latest diary notes listed */
   ME_AUDIT = 2 + 1 + ME_NOTES, /* trajectory, plan, follow-up, notes */
 };
 
-/* One action of the plan as /me shows it. owner_kind: "participant", "coach" or "member". */
-typedef struct MeAction {
-  int64_t id;
-  const char *text, *owner_kind, *owner_name, *due_on, *status, *measure;
-} MeAction;
-
-typedef struct MeGoal {
-  const char *title, *time_bound;
-  MeAction actions[ME_ACTIONS];
-  int nactions;
-} MeGoal;
-
-/* The latest version of the action plan, read after policy_item allowed it. item_id 0: none to show. */
-typedef struct MePlan {
-  int64_t item_id, version, p_at, c_at;
-  MeGoal goals[ME_GOALS];
-  int ngoals;
-} MePlan;
-
 /* The next step: an action of the plan, or else a follow-up moment (followup_id), or else nothing. */
 typedef struct MeNext {
-  const MeAction *action;
+  const PlanAction *action;
   const MeasureRef *measure; /* the knowledge-base article of the action, when published */
   int64_t followup_id;
   const char *kind, *due_on;
 } MeNext;
 
-typedef struct MeNote {
-  int64_t id, created_at;
-  const char *title, *category;
-} MeNote;
-
-static const char *today_str(Req *r) {
-  char *d = arena_alloc(r->a, 11);
-  date_format(date_today(), d);
-  return d;
-}
 
 
-static bool action_open(const MeAction *a) {
+static bool action_open(const PlanAction *a) {
   return strcmp(a->status, "planned") == 0 || strcmp(a->status, "in_progress") == 0;
 }
 
@@ -146,7 +106,7 @@ static const char *action_status_plain(const char *s) {
 }
 
 /* Who does an action, said to the participant. */
-static const char *action_owner_plain(const MeAction *a) {
+static const char *action_owner_plain(const PlanAction *a) {
   if (strcmp(a->owner_kind, "participant") == 0) return _("You");
   if (strcmp(a->owner_kind, "coach") == 0) return _("Your coach");
   return a->owner_name ? a->owner_name : _("Someone in your network");
@@ -155,25 +115,11 @@ static const char *action_owner_plain(const MeAction *a) {
 /* Loads the latest version of the plan of trajectory tid when the one door allows it; adds the read to
  * entries[*ne]. p->item_id stays 0 when there is no plan (or none the participant may see). Returns a DB
  * code. */
-static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan *p, AuditEntry *entries, int *ne) {
+static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, PlanVersion *p, AuditEntry *entries, int *ne) {
   memset(p, 0, sizeof *p);
-  Stmt *st = db_prepare(r->db, "SELECT item_id, version, confirmed_by_participant_at AS p_at, "
-                               "confirmed_by_coach_at AS c_at FROM plan_versions WHERE trajectory_id = ? "
-                               "ORDER BY version DESC LIMIT 1");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int rc = db_step(st);
-  int64_t vid = 0, version = 0, p_at = 0, c_at = 0;
-  if (rc == DB_ROW) {
-    vid = db_int(st, "item_id");
-    version = db_int(st, "version");
-    p_at = db_null(st, "p_at") ? 0 : db_int(st, "p_at");
-    c_at = db_null(st, "c_at") ? 0 : db_int(st, "c_at");
-  }
-  db_done(st);
-  if (rc == DB_DONE) return DB_OK;
-  if (rc != DB_ROW) return rc;
-
+  int64_t vid, version;
+  int rc = plan_latest(r->db, tid, &vid, &version);
+  if (rc != DB_OK || !vid) return rc;
   Grounds ig;
   int64_t consent;
   ItemRef it = {0};
@@ -182,44 +128,17 @@ static int load_plan(Req *r, int64_t tid, int64_t pid, const char *today, MePlan
   entries[(*ne)++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
                                   .item = arena_printf(r->a, "plan:%lld", (long long)vid), .action = "view",
                                   .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
-  *p = (MePlan){.item_id = vid, .version = version, .p_at = p_at, .c_at = c_at};
-
-  st = db_prepare(r->db, "SELECT id, title, time_bound FROM plan_goals WHERE version_item_id = ? ORDER BY position");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, vid);
-  int64_t gids[ME_GOALS];
-  while (p->ngoals < ME_GOALS && (rc = db_step(st)) == DB_ROW) {
-    gids[p->ngoals] = db_int(st, "id");
-    p->goals[p->ngoals++] = (MeGoal){.title = db_text_copy(r, st, "title"), .time_bound = db_text_copy(r, st, "time_bound")};
-  }
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return rc;
-  for (int i = 0; i < p->ngoals; i++) {
-    MeGoal *g = &p->goals[i];
-    st = db_prepare(r->db, "SELECT a.id, a.text, a.owner_kind, a.due_on, a.status, a.measure_slug, "
-                           "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name "
-                           "FROM plan_actions a "
-                           "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
-                           "ORDER BY a.position");
-    if (!st) return DB_ERROR;
-    db_bind_int(st, policy_bind_member_filter(st, 1, r->user), gids[i]);
-    while (g->nactions < ME_ACTIONS && (rc = db_step(st)) == DB_ROW)
-      g->actions[g->nactions++] = (MeAction){.id = db_int(st, "id"), .text = db_text_copy(r, st, "text"), .owner_kind = db_text_copy(r, st, "owner_kind"),
-                                             .owner_name = db_text_copy(r, st, "owner_name"), .due_on = db_text_copy(r, st, "due_on"),
-                                             .status = db_text_copy(r, st, "status"),
-                                             .measure = db_null(st, "measure_slug") ? NULL : db_text_copy(r, st, "measure_slug")};
-    db_done(st);
-    if (rc != DB_ROW && rc != DB_DONE) return rc;
-  }
-  return DB_OK;
+  rc = plan_version_load(r->db, r->a, r->user, vid, p);
+  if (rc == DB_DONE) memset(p, 0, sizeof *p); /* gone in the meantime: nothing shown */
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
 /* The earliest open action of the plan: the participant's own first, else anybody's. */
-static const MeAction *next_action(const MePlan *p) {
-  const MeAction *mine = NULL, *any = NULL;
+static const PlanAction *next_action(const PlanVersion *p) {
+  const PlanAction *mine = NULL, *any = NULL;
   for (int i = 0; i < p->ngoals; i++)
     for (int j = 0; j < p->goals[i].nactions; j++) {
-      const MeAction *a = &p->goals[i].actions[j];
+      const PlanAction *a = &p->goals[i].actions[j];
       if (!action_open(a) || !a->due_on || !*a->due_on) continue;
       if (!any || strcmp(a->due_on, any->due_on) < 0) any = a;
       if (strcmp(a->owner_kind, "participant") == 0 && (!mine || strcmp(a->due_on, mine->due_on) < 0)) mine = a;
@@ -231,59 +150,32 @@ static const MeAction *next_action(const MePlan *p) {
  * DB code; n->followup_id stays 0 when there is none. */
 static int next_followup(Req *r, int64_t tid, int64_t pid, const char *today, MeNext *n, AuditEntry *entries,
                          int *ne) {
-  Stmt *st = db_prepare(r->db, "SELECT f.item_id, f.kind, f.due_on FROM followups f JOIN items i ON i.id = f.item_id "
-                               "WHERE f.trajectory_id = ? AND f.done_on IS NULL AND f.due_on >= ? AND "
-                               POLICY_SQL_ITEM_VISIBLE " ORDER BY f.due_on, f.item_id LIMIT 1");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_text(st, 2, today);
-  policy_bind_item_filter(st, 3, r->user, today);
-  int rc = db_step(st);
-  int64_t fid = 0;
-  const char *kind = NULL, *due = NULL;
-  if (rc == DB_ROW) {
-    fid = db_int(st, "item_id");
-    kind = db_text_copy(r, st, "kind");
-    due = db_text_copy(r, st, "due_on");
-  }
-  db_done(st);
+  Followup f;
+  int rc = followup_next_visible(r->db, r->a, r->user, tid, today, &f);
   if (rc == DB_DONE) return DB_OK;
   if (rc != DB_ROW) return rc;
   Grounds ig;
   int64_t consent;
-  if ((rc = policy_item(r->db, r->user, fid, today, &ig, &consent, NULL)) != DB_OK) return rc;
+  if ((rc = policy_item(r->db, r->user, f.id, today, &ig, &consent, NULL)) != DB_OK) return rc;
   if (ig == GROUNDS_NONE) return DB_OK;
-  n->followup_id = fid;
-  n->kind = kind;
-  n->due_on = due;
+  n->followup_id = f.id;
+  n->kind = f.kind;
+  n->due_on = f.due_on;
   entries[(*ne)++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                  .item = arena_printf(r->a, "followup:%lld", (long long)fid), .action = "view",
+                                  .item = arena_printf(r->a, "followup:%lld", (long long)f.id), .action = "view",
                                   .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
   return DB_OK;
 }
 
 /* The participant's own latest diary notes (titles only), each allowed by the one door and listed in the
  * access log. Returns a DB code. */
-static int load_notes(Req *r, int64_t tid, int64_t pid, const char *today, MeNote *notes, int *n, AuditEntry *entries,
-                      int *ne) {
+static int load_notes(Req *r, int64_t tid, int64_t pid, const char *today, NoteLine *notes, int *n,
+                      AuditEntry *entries, int *ne) {
   *n = 0;
-  Stmt *st = db_prepare(r->db, "SELECT i.id, i.title, i.category, i.created_at FROM items i "
-                               "WHERE i.trajectory_id = ? AND i.kind = 'note' AND i.author_id = ? "
-                               "AND i.source_member_id IS NULL AND " POLICY_SQL_ITEM_VISIBLE
-                               " ORDER BY i.created_at DESC, i.id DESC LIMIT ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, 2, r->user->id);
-  db_bind_int(st, policy_bind_item_filter(st, 3, r->user, today), ME_NOTES);
-  int rc;
-  MeNote all[ME_NOTES];
-  int m = 0;
-  while (m < ME_NOTES && (rc = db_step(st)) == DB_ROW)
-    all[m++] = (MeNote){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"), .title = db_text_copy(r, st, "title"),
-                        .category = db_text_copy(r, st, "category")};
-  db_done(st);
-  if (m == ME_NOTES) rc = DB_DONE;
-  if (rc != DB_DONE) return rc;
+  NoteLine *all;
+  int m;
+  int rc = trajectory_own_notes(r->db, r->a, r->user, tid, today, ME_NOTES, &all, &m);
+  if (rc != DB_OK) return rc;
   for (int i = 0; i < m; i++) {
     Grounds ig;
     int64_t consent;
@@ -299,7 +191,7 @@ static int load_notes(Req *r, int64_t tid, int64_t pid, const char *today, MeNot
 
 /* ------------------------------------------------------------------------------- what /me shows */
 
-static void section_where(Req *r, const MyTrajectory *t) {
+static void section_where(Req *r, const Trajectory *t) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-where\"><h2 id=\"h-where\">%s</h2>", _("Where am I?"));
   html(&r->out, "<p class=\"lead\">%s <strong>%s</strong></p><p>%s</p>", _("You are now in the phase:"),
        label_phase(t->phase), phase_explained(t->phase));
@@ -313,7 +205,7 @@ static void section_next(Req *r, int64_t tid, const MeNext *n) {
   html(&r->out, "<section class=\"card\" id=\"next-step\" aria-labelledby=\"h-next\"><h2 id=\"h-next\">%s</h2>",
        _("My next step"));
   if (n->action) {
-    const MeAction *a = n->action;
+    const PlanAction *a = n->action;
     html(&r->out, "<p class=\"lead\">%s</p><p>", a->text);
     if (strcmp(a->owner_kind, "participant") == 0)
       html(&r->out, "%s <strong>%s</strong>.", _("This is yours to do, by"), date_words(r->a, a->due_on));
@@ -338,7 +230,7 @@ static void section_next(Req *r, int64_t tid, const MeNext *n) {
 
 /* The participant marks their own step started or done, with an optional remark (plan.c saves it, without a
  * new version of the plan, and brings her back here). Behind a <details>, so the list stays calm. */
-static void my_step_form(Req *r, int64_t tid, const MeAction *a) {
+static void my_step_form(Req *r, int64_t tid, const PlanAction *a) {
   const char *sk = arena_printf(r->a, "a%lld_status", (long long)a->id);
   const char *rk = arena_printf(r->a, "a%lld_remark", (long long)a->id);
   const char *const opts[] = {"in_progress", _("Started"), "done", _("Done"), NULL};
@@ -357,7 +249,7 @@ static void my_step_form(Req *r, int64_t tid, const MeAction *a) {
   html(&r->out, "</details>");
 }
 
-static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
+static void section_agreed(Req *r, int64_t tid, const PlanVersion *p) {
   html(&r->out, "<section class=\"card\" id=\"agreed\" aria-labelledby=\"h-agreed\"><h2 id=\"h-agreed\">%s</h2>",
        _("What is agreed"));
   if (!p->item_id) {
@@ -369,7 +261,7 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
   html(&r->out, "<p>%s %lld.</p>", _("Your action plan, version"), (long long)p->version);
   if (p->ngoals == 0) html(&r->out, "<p class=\"muted\">%s</p>", _("This version has no goals."));
   for (int i = 0; i < p->ngoals; i++) {
-    const MeGoal *g = &p->goals[i];
+    const PlanGoal *g = &p->goals[i];
     html(&r->out, "<article class=\"goal\"><h3>%s</h3><p class=\"muted small\">%s %s</p>", g->title, _("Reached by"),
          date_words(r->a, g->time_bound));
     if (g->nactions == 0) {
@@ -378,7 +270,7 @@ static void section_agreed(Req *r, int64_t tid, const MePlan *p) {
     }
     html(&r->out, "<ul class=\"plain actions-list\">");
     for (int j = 0; j < g->nactions; j++) {
-      const MeAction *a = &g->actions[j];
+      const PlanAction *a = &g->actions[j];
       const char *badge = strcmp(a->status, "done") == 0      ? "badge badge-ok"
                           : strcmp(a->status, "dropped") == 0 ? "badge badge-muted"
                                                               : "badge";
@@ -418,7 +310,7 @@ static void section_questionnaires(Req *r, int64_t tid) {
        (long long)tid, _("Go to my questionnaires"));
 }
 
-static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
+static void section_diary(Req *r, int64_t tid, const NoteLine *notes, int n) {
   html(&r->out, "<section class=\"card\" id=\"diary\" aria-labelledby=\"h-diary\"><h2 id=\"h-diary\">%s</h2>",
        _("My diary"));
   html(&r->out, "<p>%s</p>", _("Write down how it goes, in your own words. This is your information: your coach can "
@@ -459,7 +351,7 @@ static void section_diary(Req *r, int64_t tid, const MeNote *notes, int n) {
 }
 
 static int get_me(Req *r) {
-  MyTrajectory t;
+  Trajectory t;
   int rc = my_trajectory(r, &t);
   if (rc == DB_DONE) return no_trajectory(r);
   if (rc != DB_ROW) return http_db_error(r, rc);
@@ -468,12 +360,12 @@ static int get_me(Req *r) {
   if ((rc = policy_trajectory(r->db, r->user, t.id, &g, &pid)) != DB_OK) return http_db_error(r, rc);
   if (g != GROUNDS_SELF) return no_trajectory(r);
 
-  const char *today = today_str(r);
+  const char *today = date_today_text(r->a);
   AuditEntry entries[ME_AUDIT];
   int ne = 0;
   entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = t.id, .item = "trajectory", .action = "view",
                                .outcome = "ok", .grounds = grounds_name(g)};
-  MePlan *plan = arena_alloc(r->a, sizeof *plan);
+  PlanVersion *plan = arena_alloc(r->a, sizeof *plan);
   if ((rc = load_plan(r, t.id, pid, today, plan, entries, &ne)) != DB_OK) return http_db_error(r, rc);
   MeNext next = {.action = next_action(plan)};
   MeasureRef article;
@@ -483,7 +375,7 @@ static int get_me(Req *r) {
   }
   if (!next.action && (rc = next_followup(r, t.id, pid, today, &next, entries, &ne)) != DB_OK)
     return http_db_error(r, rc);
-  MeNote notes[ME_NOTES];
+  NoteLine notes[ME_NOTES];
   int nnotes = 0;
   if ((rc = load_notes(r, t.id, pid, today, notes, &nnotes, entries, &ne)) != DB_OK) return http_db_error(r, rc);
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
@@ -509,10 +401,10 @@ static int get_me(Req *r) {
 
 /* One trajectory on /shared, read before anything is written. */
 typedef struct SharedRow {
-  int64_t tid, pid, visible;
+  const SharedTrajectory *t;
+  int64_t pid;
   int64_t my_actions; /* actions of the current plan the partner owns and has still to do (0 when the plan is
                          not theirs to see) */
-  const char *first, *last, *phase;
   Grounds g;
 } SharedRow;
 
@@ -521,60 +413,39 @@ typedef struct SharedRow {
  * let through by the one door (policy_trajectory) and every one listed is logged before the page is
  * written. */
 static int get_shared(Req *r) {
-  char today[11];
-  date_format(date_today(), today);
-  Stmt *st = db_prepare(r->db,
-                        "SELECT t.id, t.participant_id, p.first_name, p.last_name, t.phase, m.side, "
-                        " (SELECT COUNT(*) FROM items i WHERE i.trajectory_id = t.id AND " POLICY_SQL_ITEM_VISIBLE
-                        ") AS visible "
-                        "FROM network_members m JOIN trajectories t ON t.id = m.trajectory_id "
-                        "JOIN participants p ON p.id = t.participant_id "
-                        "WHERE m.user_id = ? AND m.removed_at IS NULL AND t.status = 'open' "
-                        "ORDER BY p.last_name, p.first_name");
-  if (!st) return http_db_error(r, DB_ERROR);
-  int next = policy_bind_item_filter(st, 1, r->user, today);
-  db_bind_int(st, next, r->user->id);
-  SharedRow *rows = NULL;
-  int rc, n = 0, cap = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (n == cap) {
-      int ncap = cap ? cap * 2 : 16;
-      SharedRow *nv = arena_alloc(r->a, sizeof *nv * (size_t)ncap);
-      if (n) memcpy(nv, rows, sizeof *nv * (size_t)n);
-      rows = nv;
-      cap = ncap;
-    }
-    rows[n++] = (SharedRow){.tid = db_int(st, "id"), .visible = db_int(st, "visible"),
-                            .first = db_text_copy(r, st, "first_name"), .last = db_text_copy(r, st, "last_name"),
-                            .phase = db_text_copy(r, st, "phase")};
-  }
-  db_done(st);
-  if (rc != DB_DONE) return http_db_error(r, rc);
+  const char *today = date_today_text(r->a);
+  SharedTrajectory *ts;
+  int n;
+  int rc = trajectories_shared_with(r->db, r->a, r->user, today, &ts, &n);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  SharedRow *rows = arena_alloc(r->a, sizeof *rows * (size_t)(n ? n : 1));
+  for (int i = 0; i < n; i++) rows[i] = (SharedRow){.t = &ts[i]};
 
   /* the one door for each trajectory, then one access-log batch for all that are listed */
   AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(2 * n + 1));
   int ne = 0, listed = 0;
   for (int i = 0; i < n; i++) {
-    if ((rc = policy_trajectory(r->db, r->user, rows[i].tid, &rows[i].g, &rows[i].pid)) != DB_OK)
+    if ((rc = policy_trajectory(r->db, r->user, rows[i].t->id, &rows[i].g, &rows[i].pid)) != DB_OK)
       return http_db_error(r, rc);
     if (rows[i].g == GROUNDS_NONE) continue; /* not shown */
     listed++;
-    entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].tid, .item = "trajectory",
+    entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].t->id, .item = "trajectory",
                                  .action = "list", .outcome = "ok", .grounds = grounds_name(rows[i].g)};
     /* the partner's own actions of the plan still to do, counted only while the plan is theirs to see */
     int64_t vid, open;
-    if ((rc = plan_member_open_actions(r->db, rows[i].tid, r->user->id, &vid, &open)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = plan_member_open_actions(r->db, rows[i].t->id, r->user->id, &vid, &open)) != DB_OK) return http_db_error(r, rc);
     if (!vid || !open) continue;
     Grounds pg;
     int64_t consent;
     if ((rc = policy_item(r->db, r->user, vid, today, &pg, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
     if (pg == GROUNDS_NONE) continue;
     rows[i].my_actions = open;
-    entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].tid,
+    entries[ne++] = (AuditEntry){.participant_id = rows[i].pid, .trajectory_id = rows[i].t->id,
                                  .item = arena_printf(r->a, "plan:%lld", (long long)vid), .action = "list",
                                  .outcome = "ok", .grounds = grounds_name(pg), .consent_id = consent};
   }
   if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+  if (!ne) audit_nothing_shown(r); /* nothing shared: no one's file is shown */
 
   page_begin(r, _("Shared with me"));
   html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Information shared with you"),
@@ -585,11 +456,11 @@ static int get_shared(Req *r) {
       const SharedRow *w = &rows[i];
       if (w->g == GROUNDS_NONE) continue;
       html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/notes\">%s %s</a></h2><p>%s · %s</p>",
-           (long long)w->tid, w->first, w->last, label_phase(w->phase),
-           arena_printf(r->a, P_("%lld note shared with you", "%lld notes shared with you", w->visible),
-                        (long long)w->visible));
+           (long long)w->t->id, w->t->first_name, w->t->last_name, label_phase(w->t->phase),
+           arena_printf(r->a, P_("%lld note shared with you", "%lld notes shared with you", w->t->visible),
+                        (long long)w->t->visible));
       if (w->my_actions)
-        html(&r->out, "<p><a href=\"/t/%lld/plan#my-actions\">%s</a></p>", (long long)w->tid,
+        html(&r->out, "<p><a href=\"/t/%lld/plan#my-actions\">%s</a></p>", (long long)w->t->id,
              arena_printf(r->a, P_("%lld action of the plan is yours to do", "%lld actions of the plan are yours to do",
                                    w->my_actions),
                           (long long)w->my_actions));

@@ -11,7 +11,6 @@
  * devices until an administrator unlocks it; the message does not change when that happens. The second
  * factor locks after cfg.totp_lock_after wrong codes in a row (mfa_code_check).
  */
-#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,6 +28,7 @@
 #include "policy/audit.h"
 #include "store/devices.h"
 #include "store/second_factor.h"
+#include "store/users.h"
 
 /* See mfa_code.h. */
 const char *const mfa_locked_text =
@@ -81,12 +81,6 @@ static int get_login(Req *r) {
   if (r->user && r->sess->mfa_ok) return http_redirect(r, home_for(r->user));
   login_form(r, "", NULL);
   return 200;
-}
-
-static char *lower(Arena *a, const char *s) {
-  char *d = arena_strdup(a, s);
-  for (char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
-  return d;
 }
 
 /* The 429 page of a throttled sign-in, with Retry-After. With offer_code (the account, not the address, is
@@ -190,37 +184,9 @@ int mfa_code_check(Req *r, int64_t uid, const char *code, CodeResult *out) {
   return DB_OK;
 }
 
-/* The sign-in's view of an account; id 0 for an e-mail address without one. */
-typedef struct Account {
-  int64_t id;
-  unsigned roles;
-  const char *hash; /* password hash; NULL before a password was set */
-  bool active, locked, has_totp;
-} Account;
-
-/* Loads the account with e-mail address email (lowercase) into *a (text in the request arena). Returns a DB
- * code; no such account is DB_OK with a->id 0. */
-static int account_find(Req *r, const char *email, Account *a) {
-  *a = (Account){0};
-  Stmt *st = db_prepare(r->db, "SELECT id, roles, password_hash, active, locked, totp_secret FROM users WHERE email = ?");
-  if (!st) return DB_ERROR;
-  db_bind_text(st, 1, email);
-  int rc = db_step(st);
-  if (rc == DB_ROW) {
-    a->id = db_int(st, "id");
-    a->roles = (unsigned)db_int(st, "roles");
-    a->hash = arena_strdup(r->a, db_text(st, "password_hash"));
-    a->active = db_int(st, "active") != 0;
-    a->locked = db_int(st, "locked") != 0;
-    a->has_totp = !db_null(st, "totp_secret");
-  }
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
 /* True if password is a's; costs one password hash also without an account or password. */
-static bool password_ok(const Account *a, const char *password) {
-  if (a->hash) return password_verify(a->hash, password);
+static bool password_ok(const UserCredentials *a, const char *password) {
+  if (a->password_hash) return password_verify(a->password_hash, password);
   password_verify_dummy(password);
   return false;
 }
@@ -228,30 +194,19 @@ static bool password_ok(const Account *a, const char *password) {
 /* Counts a wrong password against account a in the database: cfg.lock_after in a row lock it (until an
  * administrator unlocks it or a reset link is used). Only for attempts from devices the account does not
  * know. Returns a DB code. */
-static int count_failure(Req *r, const Account *a) {
+static int count_failure(Req *r, const UserCredentials *a) {
   if (!a->id || !a->active || a->locked) return DB_OK;
-  Stmt *up = db_prepare(r->db, "UPDATE users SET failed_logins = failed_logins + 1, "
-                               "locked = CASE WHEN failed_logins + 1 >= ? THEN 1 ELSE locked END WHERE id = ?");
-  if (!up) return DB_ERROR;
-  db_bind_int(up, 1, cfg.lock_after);
-  db_bind_int(up, 2, a->id);
-  return db_run(up);
+  return user_login_failed(r->db, a->id, cfg.lock_after);
 }
 
 /* After a right password (and, with mfa_done, a right second-factor code too) for account a: notes the
  * time (and with reset, clears the count of failed logins), starts the session, records the device when the
  * sign-in is complete, and sends the browser on (to the second-factor step where one is still due). */
-static int signed_in(Req *r, const Account *a, bool mfa_done, bool reset) {
-  Stmt *up = db_prepare(r->db, "UPDATE users SET last_login_at = ?, "
-                               "failed_logins = CASE WHEN ? = 1 THEN 0 ELSE failed_logins END WHERE id = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_int(up, 1, (int64_t)time(NULL));
-  db_bind_int(up, 2, reset ? 1 : 0);
-  db_bind_int(up, 3, a->id);
-  int rc = db_run(up);
+static int signed_in(Req *r, const UserCredentials *a, bool mfa_done, bool reset) {
+  int rc = user_login_succeeded(r->db, a->id, (int64_t)time(NULL), reset);
   if (rc != DB_OK) return http_db_error(r, rc);
   /* the second factor is done only for users who have none and whose role does not need one */
-  bool mfa_needed = a->has_totp || cfg.totp_everyone || (a->roles & ROLE_MFA_REQUIRED);
+  bool mfa_needed = a->has_totp || user_mfa_required(a->roles);
   if ((rc = start_session(r, a->id, mfa_done || !mfa_needed)) != DB_OK) return http_db_error(r, rc);
   /* a device becomes known only by a complete sign-in: a password alone does not vouch for it where the
    * account has a second factor */
@@ -269,7 +224,7 @@ static int signed_in(Req *r, const Account *a, bool mfa_done, bool reset) {
 /* signed_in after a right password that passed the throttles; a code sent along (the throttled page's form,
  * used after the delay) is checked as the second factor, and when it is wrong the sign-in goes on to the
  * second-factor step as usual. */
-static int signed_in_code(Req *r, const Account *a, const char *code, bool reset) {
+static int signed_in_code(Req *r, const UserCredentials *a, const char *code, bool reset) {
   CodeResult cr = CODE_WRONG;
   int rc;
   if (*code && a->has_totp && (rc = mfa_code_check(r, a->id, code, &cr)) != DB_OK) return http_db_error(r, rc);
@@ -283,7 +238,7 @@ static int signed_in_code(Req *r, const Account *a, const char *code, bool reset
  * (it is no faster way to guess passwords than waiting). A wrong code after a right password counts toward
  * the second factor's lock. Failures count against the address (which bounds the password checks one
  * address can ask for) and the account. */
-static int login_with_code(Req *r, const Account *a, const char *email, const char *password, const char *code,
+static int login_with_code(Req *r, const UserCredentials *a, const char *email, const char *password, const char *code,
                            const char *ipkey, const char *acctkey, int64_t now) {
   bool ok = password_ok(a, password) && a->active && a->has_totp;
   CodeResult cr = CODE_WRONG;
@@ -321,7 +276,7 @@ static int login_with_code(Req *r, const Account *a, const char *email, const ch
  * A right password from an unknown device clears the account's count and gives back the address's.
  * The failure message is the same whether or not the account exists or is locked or deactivated. */
 static int post_login(Req *r) {
-  const char *email = lower(r->a, form_str(r, "email"));
+  const char *email = user_email_fold(arena_strdup(r->a, form_str(r, "email")));
   const char *password = params_get(&r->form, "password");
   const char *failed = _("The e-mail address or password is not correct. After repeated failures an account is "
                          "blocked; the administrator can release it.");
@@ -331,8 +286,8 @@ static int post_login(Req *r) {
   }
   const char *code = form_str(r, "code"); /* only the throttled page's form has it */
   int64_t now = throttle_now_ms();
-  Account a;
-  int rc = account_find(r, email, &a);
+  UserCredentials a;
+  int rc = user_credentials(r->db, r->a, email, &a);
   if (rc != DB_OK) return http_db_error(r, rc);
 
   int64_t device = 0;
@@ -443,11 +398,7 @@ static int post_lang(Req *r) {
   if (!i18n_known(lang)) return http_error(r, 400, _("This language is not available."));
   http_set_cookie(r, "zw_lang", lang, 365 * 86400);
   if (r->user) {
-    Stmt *up = db_prepare(r->db, "UPDATE users SET lang = ? WHERE id = ?");
-    if (!up) return http_db_error(r, DB_ERROR);
-    db_bind_text(up, 1, lang);
-    db_bind_int(up, 2, r->user->id);
-    int rc = db_run(up);
+    int rc = user_set_lang(r->db, r->user->id, lang);
     if (rc != DB_OK) return http_db_error(r, rc);
   }
   return http_redirect(r, safe_next(form_str(r, "next"), "/"));

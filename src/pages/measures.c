@@ -25,6 +25,7 @@
 #include "i18n/i18n.h"
 #include "pages/pages.h"
 #include "render/markdown.h"
+#include "store/measures.h"
 
 enum {
   SLUG_MAX = 80,       /* bytes of a slug (ASCII only) */
@@ -32,17 +33,6 @@ enum {
   BODY_MAX = 20000,    /* characters of a body */
   LIST_MAX = 500,      /* articles on the list page */
 };
-
-/* One article as stored; texts in the request arena (title_en/body_en NULL when there is no English). */
-typedef struct Measure {
-  int64_t id, updated_at;
-  const char *slug, *audience, *title_nl, *body_nl, *title_en, *body_en, *updated_by_name;
-  bool published;
-} Measure;
-
-#define MEASURE_COLUMNS                                                                                     \
-  "SELECT m.id, m.slug, m.audience, m.title_nl, m.body_nl, m.title_en, m.body_en, m.published, m.updated_at, " \
-  "u.name AS updated_by_name FROM measures m LEFT JOIN users u ON u.id = m.updated_by "
 
 
 static bool is_admin(Req *r) { return r->user && (r->user->roles & ROLE_ADMIN); }
@@ -85,58 +75,27 @@ static void lang_attr(Req *r, bool dutch) {
   if (dutch) html(&r->out, " lang=\"nl\"");
 }
 
-/* Loads the article with this slug (slug not NULL) or else this id into *m. Returns DB_ROW, DB_DONE (none)
- * or an error code. */
-static int measure_load(Req *r, const char *slug, int64_t id, Measure *m) {
-  Stmt *st = db_prepare(r->db, slug ? MEASURE_COLUMNS "WHERE m.slug = ?" : MEASURE_COLUMNS "WHERE m.id = ?");
-  if (!st) return DB_ERROR;
-  if (slug) db_bind_text(st, 1, slug);
-  else db_bind_int(st, 1, id);
-  int rc = db_step(st);
-  if (rc == DB_ROW)
-    *m = (Measure){.id = db_int(st, "id"), .updated_at = db_int(st, "updated_at"), .slug = db_text_copy(r, st, "slug"),
-                   .audience = db_text_copy(r, st, "audience"), .title_nl = db_text_copy(r, st, "title_nl"),
-                   .body_nl = db_text_copy(r, st, "body_nl"), .title_en = db_text_copy(r, st, "title_en"),
-                   .body_en = db_text_copy(r, st, "body_en"), .updated_by_name = db_text_copy(r, st, "updated_by_name"),
-                   .published = db_int(st, "published") != 0};
-  db_done(st);
-  return rc;
-}
-
 /* ------------------------------------------------------------------------------ for the action plan */
 
 int measures_published(Req *r, MeasureRef **list, int *n) {
   *list = NULL;
   *n = 0;
-  Stmt *st = db_prepare(r->db, "SELECT slug, title_nl, title_en FROM measures WHERE published = 1 ORDER BY "
-                               "LOWER(CASE WHEN ? = 'en' AND title_en IS NOT NULL THEN title_en ELSE title_nl END), id "
-                               "LIMIT ?");
-  if (!st) return DB_ERROR;
-  db_bind_text(st, 1, r->lang);
-  db_bind_int(st, 2, MEASURES_LINKABLE_MAX);
-  MeasureRef *v = arena_alloc(r->a, sizeof *v * MEASURES_LINKABLE_MAX);
-  int k = 0, rc;
-  while (k < MEASURES_LINKABLE_MAX && (rc = db_step(st)) == DB_ROW) {
-    const char *title = title_for(r, db_text(st, "title_nl"), db_text(st, "title_en"), NULL);
-    v[k++] = (MeasureRef){.slug = db_text_copy(r, st, "slug"), .title = arena_strdup(r->a, title)};
-  }
-  db_done(st);
-  if (k == MEASURES_LINKABLE_MAX) rc = DB_DONE;
-  if (rc != DB_DONE) return rc;
+  Measure *all;
+  int k;
+  int rc = measures_list(r->db, r->a, false, "", r->lang, MEASURES_LINKABLE_MAX, &all, &k);
+  if (rc != DB_OK) return rc;
+  MeasureRef *v = arena_alloc(r->a, sizeof *v * (size_t)(k + 1));
+  for (int i = 0; i < k; i++)
+    v[i] = (MeasureRef){.slug = all[i].slug, .title = title_for(r, all[i].title_nl, all[i].title_en, NULL)};
   *list = v;
   *n = k;
   return DB_OK;
 }
 
 int measure_published_one(Req *r, const char *slug, MeasureRef *out) {
-  Stmt *st = db_prepare(r->db, "SELECT slug, title_nl, title_en FROM measures WHERE slug = ? AND published = 1");
-  if (!st) return DB_ERROR;
-  db_bind_text(st, 1, slug);
-  int rc = db_step(st);
-  if (rc == DB_ROW)
-    *out = (MeasureRef){.slug = db_text_copy(r, st, "slug"),
-                        .title = arena_strdup(r->a, title_for(r, db_text(st, "title_nl"), db_text(st, "title_en"), NULL))};
-  db_done(st);
+  Measure m;
+  int rc = measure_get_published(r->db, r->a, slug, &m);
+  if (rc == DB_ROW) *out = (MeasureRef){.slug = m.slug, .title = title_for(r, m.title_nl, m.title_en, NULL)};
   return rc;
 }
 
@@ -154,16 +113,10 @@ static int get_list(Req *r) {
   const char *aud = query_str(r, "audience");
   if (strcmp(aud, "participant") != 0 && strcmp(aud, "employer") != 0) aud = "";
   bool admin = is_admin(r);
-  Stmt *st = db_prepare(r->db, "SELECT id, slug, audience, title_nl, title_en, published FROM measures "
-                               "WHERE (? = 1 OR published = 1) AND (? = '' OR audience = ? OR audience = 'both') "
-                               "ORDER BY LOWER(CASE WHEN ? = 'en' AND title_en IS NOT NULL THEN title_en "
-                               "ELSE title_nl END), id LIMIT ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, admin);
-  db_bind_text(st, 2, aud);
-  db_bind_text(st, 3, aud);
-  db_bind_text(st, 4, r->lang);
-  db_bind_int(st, 5, LIST_MAX);
+  Measure *list;
+  int n;
+  int rc = measures_list(r->db, r->a, admin, aud, r->lang, LIST_MAX, &list, &n);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Knowledge base"));
   html(&r->out, "<h1>%s</h1>", _("Knowledge base"));
@@ -184,24 +137,23 @@ static int get_list(Req *r) {
   }
   html(&r->out, "</ul></nav>");
 
-  int rc, shown = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
+  int shown = 0;
+  for (int i = 0; i < n; i++) {
+    const Measure *m = &list[i];
     if (shown++ == 0) html(&r->out, "<ul class=\"plain measures\">");
     bool dutch;
-    const char *title = title_for(r, db_text(st, "title_nl"), db_text(st, "title_en"), &dutch);
-    html(&r->out, "<li><a href=\"/measures/%s\"", db_text(st, "slug"));
+    const char *title = title_for(r, m->title_nl, m->title_en, &dutch);
+    html(&r->out, "<li><a href=\"/measures/%s\"", m->slug);
     lang_attr(r, dutch);
-    html(&r->out, ">%s</a> <span class=\"badge\">%s</span>", title, label_audience(db_text(st, "audience")));
+    html(&r->out, ">%s</a> <span class=\"badge\">%s</span>", title, label_audience(m->audience));
     if (admin) {
-      if (!db_int(st, "published"))
+      if (!m->published)
         html(&r->out, " <span class=\"badge badge-warn\">%s</span>", _("Not published"));
       html(&r->out, " <a href=\"/measures/%lld/edit\">%s<span class=\"visually-hidden\">: %s</span></a>",
-           (long long)db_int(st, "id"), _("Edit"), title);
+           (long long)m->id, _("Edit"), title);
     }
     html(&r->out, "</li>");
   }
-  db_done(st);
-  if (rc != DB_DONE) return http_db_error(r, rc);
   if (shown) html(&r->out, "</ul>");
   else
     html(&r->out, "<p class=\"empty\">%s</p>",
@@ -215,7 +167,7 @@ static int get_article(Req *r) {
   const char *slug = r->rest ? r->rest : "";
   if (!measure_slug_ok(slug)) return http_error(r, 404, NULL);
   Measure m;
-  int rc = measure_load(r, slug, 0, &m);
+  int rc = measure_get(r->db, r->a, slug, 0, &m);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   bool admin = is_admin(r);
   if (rc == DB_DONE || (!m.published && !admin)) return http_error(r, 404, NULL);
@@ -333,7 +285,7 @@ static int get_new(Req *r) { return render_new(r, false, 200); }
 
 static int get_edit(Req *r) {
   Measure m;
-  int rc = measure_load(r, NULL, r->ids[0], &m);
+  int rc = measure_get(r->db, r->a, NULL, r->ids[0], &m);
   if (rc == DB_DONE) return http_error(r, 404, NULL);
   if (rc != DB_ROW) return http_db_error(r, rc);
   return render_edit(r, &m, false, 200);
@@ -378,30 +330,10 @@ static int measure_check(Req *r, int64_t except_id, Measure *m, bool *taken) {
   if (!*m->body_en) m->body_en = NULL;
   if (r->nerrors) return DB_OK;
 
-  Stmt *st = db_prepare(r->db, "SELECT COUNT(*) AS n FROM measures WHERE slug = ? AND id <> ?");
-  if (!st) return DB_ERROR;
-  db_bind_text(st, 1, m->slug);
-  db_bind_int(st, 2, except_id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *taken = db_int(st, "n") > 0;
-  db_done(st);
-  if (rc != DB_ROW) return rc;
+  int rc = measure_slug_taken(r->db, m->slug, except_id, taken);
+  if (rc != DB_OK) return rc;
   if (*taken) slug_clash(r);
   return DB_OK;
-}
-
-/* Binds an article's fields as parameters 1..9 of the INSERT and the UPDATE (same order in both): slug,
- * audience, the texts, published, and who changed it when. */
-static void bind_measure(Req *r, Stmt *st, const Measure *m) {
-  db_bind_text(st, 1, m->slug);
-  db_bind_text(st, 2, m->audience);
-  db_bind_text(st, 3, m->title_nl);
-  db_bind_text(st, 4, m->body_nl);
-  db_bind_text(st, 5, m->title_en);
-  db_bind_text(st, 6, m->body_en);
-  db_bind_int(st, 7, m->published);
-  db_bind_int(st, 8, (int64_t)time(NULL));
-  db_bind_int(st, 9, r->user->id);
 }
 
 /* POST /measures/new */
@@ -413,19 +345,14 @@ static int post_new(Req *r) {
   if (r->nerrors) return render_new(r, true, taken ? 409 : 400);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "INSERT INTO measures (slug, audience, title_nl, body_nl, title_en, body_en, published, "
-                               "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!st) return http_db_error(r, DB_ERROR);
-  bind_measure(r, st, &m);
-  rc = db_step(st);
-  int64_t id = rc == DB_ROW ? db_int(st, "id") : 0;
-  db_done(st);
+  int64_t id;
+  rc = measure_create(r->db, &m, r->user->id, (int64_t)time(NULL), &id);
   if (rc == DB_CONSTRAINT) { /* created in between the check and the write lock */
     db_rollback(r->db);
     slug_clash(r);
     return render_new(r, true, 409);
   }
-  if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld created measure %lld", r->rid, (long long)r->user->id, (long long)id);
   return http_redirect_flash(r, arena_printf(r->a, "/measures/%s", m.slug), "created");
@@ -435,7 +362,7 @@ static int post_new(Req *r) {
 static int post_edit(Req *r) {
   int64_t id = r->ids[0];
   Measure old;
-  int rc = measure_load(r, NULL, id, &old);
+  int rc = measure_get(r->db, r->a, NULL, id, &old);
   if (rc == DB_DONE) return http_error(r, 404, NULL);
   if (rc != DB_ROW) return http_db_error(r, rc);
   Measure m;
@@ -444,22 +371,17 @@ static int post_edit(Req *r) {
   if (r->nerrors) return render_edit(r, &old, true, taken ? 409 : 400);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE measures SET slug = ?, audience = ?, title_nl = ?, body_nl = ?, title_en = ?, "
-                               "body_en = ?, published = ?, updated_at = ?, updated_by = ? WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  bind_measure(r, st, &m);
-  db_bind_int(st, 10, id);
-  rc = db_run(st);
+  rc = measure_update(r->db, id, &m, r->user->id, (int64_t)time(NULL));
   if (rc == DB_CONSTRAINT) {
     db_rollback(r->db);
     slug_clash(r);
     return render_edit(r, &old, true, 409);
   }
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) { /* deleted in the meantime */
+  if (rc == DB_DONE) { /* deleted in the meantime */
     db_rollback(r->db);
     return http_error(r, 404, NULL);
   }
+  if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld changed measure %lld", r->rid, (long long)r->user->id, (long long)id);
   return http_redirect_flash(r, arena_printf(r->a, "/measures/%s", m.slug), "saved");
@@ -470,19 +392,14 @@ static int set_published(Req *r, int published) {
   int64_t id = r->ids[0];
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE measures SET published = ?, updated_at = ?, updated_by = ? WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, published);
-  db_bind_int(st, 2, (int64_t)time(NULL));
-  db_bind_int(st, 3, r->user->id);
-  db_bind_int(st, 4, id);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) {
+  rc = measure_set_published(r->db, id, published, r->user->id, (int64_t)time(NULL));
+  if (rc == DB_DONE) {
     db_rollback(r->db);
     return http_error(r, 404, NULL);
   }
+  if (rc != DB_OK) return http_db_error(r, rc);
   Measure m;
-  if ((rc = measure_load(r, NULL, id, &m)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+  if ((rc = measure_get(r->db, r->a, NULL, id, &m)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld %s measure %lld", r->rid, (long long)r->user->id,
            published ? "published" : "unpublished", (long long)id);

@@ -16,7 +16,9 @@
  * details, and only the consent lines that reach them. The coach also sees the participant's own account
  * (participant_account.c).
  *
- * Members are never deleted: removing sets removed_at, so consents that name them stay as history.
+ * Members are never deleted: removing sets removed_at, so consents that name them stay as history. The
+ * rows are read and written by the store (store/network.h: members, store/consents.h, store/membership.h:
+ * accounts and requests); this file decides and renders.
  *
  * Inviting never hands an existing account to someone else (store/membership.h, auth/links.h): an e-mail
  * address without an account gets a new account and a one-time link for the coach to hand over; an
@@ -37,10 +39,14 @@
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "render/netmap.h"
+#include "store/consents.h"
 #include "store/membership.h"
+#include "store/network.h"
+#include "store/participants.h"
+#include "store/trajectories.h"
 
-enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
 enum { NAME_MAX_CHARS = 120, ORG_MAX_CHARS = 160, EMAIL_MAX = 254, PHONE_MAX_CHARS = 40 };
+enum { COACHES_MAX = 64 };       /* coaches shown on the map (a trajectory has one or two) */
 
 /* ---- fixed lists ---- */
 
@@ -101,157 +107,10 @@ static const char *category_label(const char *code) {
   return code ? code : "";
 }
 
-/* ---- loading ---- */
-
-/* A live (not removed) network member as the page shows it. Texts in the request arena. */
-typedef struct Member {
-  int64_t id, user_id;
-  const char *side, *role, *name, *organisation, *email, *phone;
-  bool has_password; /* the linked account has a password: it accepted its invitation */
-  bool requested;    /* an existing account was asked to join and has not answered yet */
-} Member;
-
-/* A live consent: withdrawn_at IS NULL, given_on <= today, valid_until NULL or >= today. */
-typedef struct Consent {
-  int64_t id, source_member_id, grantee_member_id;
-  const char *grantee_side, *category;
-} Consent;
-
-/* Loads the live members of trajectory tid that the membership rule lets the user see
- * (POLICY_SQL_MEMBER_VISIBLE: the coach and the participant all, a member their own side), care side
- * first. Allocates in the request arena. Returns a DB code. */
-static int members_load(Req *r, int64_t tid, Member **out, size_t *n) {
-  Stmt *st = db_prepare(r->db, "SELECT m.id, m.side, m.role, m.name, m.organisation, m.email, m.phone, m.user_id, "
-                               "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "
-                               "CASE WHEN EXISTS (SELECT 1 FROM membership_requests q WHERE q.member_id = m.id "
-                               "AND q.decided_at IS NULL) THEN 1 ELSE 0 END AS requested "
-                               "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
-                               "WHERE m.trajectory_id = ? AND m.removed_at IS NULL AND "
-                               POLICY_SQL_MEMBER_VISIBLE("m") " ORDER BY m.side, m.id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  policy_bind_member_filter(st, 2, r->user);
-  size_t cap = 16;
-  Member *v = arena_alloc(r->a, sizeof(Member) * cap);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      Member *w = arena_alloc(r->a, sizeof(Member) * cap * 2);
-      memcpy(w, v, sizeof(Member) * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = (Member){
-        .id = db_int(st, "id"),
-        .user_id = db_null(st, "user_id") ? 0 : db_int(st, "user_id"),
-        .side = db_text_copy(r, st, "side"),
-        .role = db_text_copy(r, st, "role"),
-        .name = db_text_copy(r, st, "name"),
-        .organisation = db_text_copy(r, st, "organisation"),
-        .email = db_text_copy(r, st, "email"),
-        .phone = db_text_copy(r, st, "phone"),
-        .has_password = db_int(st, "has_password") != 0,
-        .requested = db_int(st, "requested") != 0,
-    };
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* Loads the live consents of trajectory tid on day today (YYYY-MM-DD). Allocates in the request arena.
- * Returns a DB code. */
-static int consents_load(Req *r, int64_t tid, const char *today, Consent **out, size_t *n) {
-  Stmt *st = db_prepare(r->db, "SELECT id, source_member_id, grantee_member_id, grantee_side, category "
-                               "FROM consents WHERE trajectory_id = ? AND withdrawn_at IS NULL AND given_on <= ? "
-                               "AND (valid_until IS NULL OR valid_until >= ?) ORDER BY id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_text(st, 2, today);
-  db_bind_text(st, 3, today);
-  size_t cap = 16;
-  Consent *v = arena_alloc(r->a, sizeof(Consent) * cap);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      Consent *w = arena_alloc(r->a, sizeof(Consent) * cap * 2);
-      memcpy(w, v, sizeof(Consent) * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = (Consent){
-        .id = db_int(st, "id"),
-        .source_member_id = db_null(st, "source_member_id") ? 0 : db_int(st, "source_member_id"),
-        .grantee_member_id = db_null(st, "grantee_member_id") ? 0 : db_int(st, "grantee_member_id"),
-        .grantee_side = db_text_copy(r, st, "grantee_side"),
-        .category = db_text_copy(r, st, "category"),
-    };
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* The participant's display name ("First Last") into *name. Returns a DB code (DB_ERROR if missing). */
-static int participant_name(Req *r, int64_t pid, const char **name) {
-  Stmt *st = db_prepare(r->db, "SELECT first_name, last_name FROM participants WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, pid);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *name = arena_printf(r->a, "%s %s", db_text(st, "first_name"), db_text(st, "last_name"));
-  db_done(st);
-  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
-}
-
-/* The names of the trajectory's coaches. Allocates in the request arena. Returns a DB code. */
-static int coaches_load(Req *r, int64_t tid, const char ***out, size_t *n) {
-  Stmt *st = db_prepare(r->db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
-                               "WHERE c.trajectory_id = ? ORDER BY u.name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  size_t cap = 4;
-  const char **v = arena_alloc(r->a, sizeof(char *) * cap);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      const char **w = arena_alloc(r->a, sizeof(char *) * cap * 2);
-      memcpy(w, v, sizeof(char *) * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = db_text_copy(r, st, "name");
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* The signed-in user's live membership of trajectory tid: *mid and *side ("care"/"work"), or *mid 0.
- * Returns a DB code. */
-static int my_membership(Req *r, int64_t tid, int64_t *mid, const char **side) {
-  *mid = 0;
-  *side = "";
-  Stmt *st = db_prepare(r->db, "SELECT id, side FROM network_members WHERE trajectory_id = ? AND user_id = ? "
-                               "AND removed_at IS NULL ORDER BY id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, 2, r->user->id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) {
-    *mid = db_int(st, "id");
-    *side = db_text_copy(r, st, "side");
-  }
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
 /* ---- GET /t/{id}/network ---- */
 
 /* Account status of a member, as a badge. */
-static void account_badge(Req *r, const Member *m) {
+static void account_badge(Req *r, const NetworkMember *m) {
   if (!m->user_id && m->requested)
     html(&r->out, "<span class=\"badge badge-warn\">%s</span>", _("asked to join, no answer yet"));
   else if (!m->user_id) html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("contact only"));
@@ -260,7 +119,7 @@ static void account_badge(Req *r, const Member *m) {
 }
 
 /* Name of a consent's source party: the participant or a member in v (NULL if not shown). */
-static const char *source_name(const Member *v, size_t n, int64_t src, const char *participant) {
+static const char *source_name(const NetworkMember *v, size_t n, int64_t src, const char *participant) {
   if (!src) return participant;
   for (size_t i = 0; i < n; i++)
     if (v[i].id == src) return v[i].name;
@@ -268,20 +127,15 @@ static const char *source_name(const Member *v, size_t n, int64_t src, const cha
 }
 
 /* Writes, for member m, what is shared with them: "From X: capacity, work" per source party. */
-static void received_list(Req *r, const Member *m, const Member *v, size_t n, const Consent *c, size_t nc,
+static void received_list(Req *r, const NetworkMember *m, const NetworkMember *v, size_t n, const Consent *c, size_t nc,
                           const char *participant) {
   bool any = false;
   for (size_t k = 0; k < nc; k++) {
-    bool to_m = c[k].grantee_member_id ? c[k].grantee_member_id == m->id
-                                       : c[k].grantee_side && strcmp(c[k].grantee_side, m->side) == 0;
-    if (!to_m || c[k].source_member_id == m->id) continue;
+    if (!consent_reaches(&c[k], m->id, m->side) || c[k].source_member_id == m->id) continue;
     /* one entry per source party: skip if an earlier consent had the same source */
     bool seen = false;
-    for (size_t j = 0; j < k && !seen; j++) {
-      bool earlier_to_m = c[j].grantee_member_id ? c[j].grantee_member_id == m->id
-                                                 : c[j].grantee_side && strcmp(c[j].grantee_side, m->side) == 0;
-      seen = earlier_to_m && c[j].source_member_id == c[k].source_member_id;
-    }
+    for (size_t j = 0; j < k && !seen; j++)
+      seen = consent_reaches(&c[j], m->id, m->side) && c[j].source_member_id == c[k].source_member_id;
     if (seen) continue;
     const char *from = source_name(v, n, c[k].source_member_id, participant);
     if (!from) continue;
@@ -290,9 +144,7 @@ static void received_list(Req *r, const Member *m, const Member *v, size_t n, co
     html(&r->out, "<li>%s %s: ", _("from"), from);
     bool first = true;
     for (size_t j = k; j < nc; j++) {
-      bool j_to_m = c[j].grantee_member_id ? c[j].grantee_member_id == m->id
-                                           : c[j].grantee_side && strcmp(c[j].grantee_side, m->side) == 0;
-      if (!j_to_m || c[j].source_member_id != c[k].source_member_id) continue;
+      if (!consent_reaches(&c[j], m->id, m->side) || c[j].source_member_id != c[k].source_member_id) continue;
       html(&r->out, "%s%s", first ? "" : ", ", category_label(c[j].category));
       if (!c[j].grantee_member_id) html(&r->out, " (%s)", _("whole side"));
       first = false;
@@ -304,7 +156,7 @@ static void received_list(Req *r, const Member *m, const Member *v, size_t n, co
 
 /* The list of one side's members with their details, status (contacts: e-mail and phone too), what is
  * shared with them and (coach) the invite and remove buttons; for hidden_side only a note. */
-static void side_list(Req *r, int64_t tid, bool work, const Member *v, size_t n, const Consent *c, size_t nc,
+static void side_list(Req *r, int64_t tid, bool work, const NetworkMember *v, size_t n, const Consent *c, size_t nc,
                       const char *participant, bool coach, bool contacts, const char *hidden_side) {
   const char *side = work ? "work" : "care";
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">%s</h2>", side, side,
@@ -316,7 +168,7 @@ static void side_list(Req *r, int64_t tid, bool work, const Member *v, size_t n,
   }
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
-    const Member *m = &v[i];
+    const NetworkMember *m = &v[i];
     if (strcmp(m->side, side) != 0) continue;
     if (!shown++) html(&r->out, "<ul class=\"members\">");
     html(&r->out, "<li><strong>%s</strong> · %s", m->name, role_label(m->role));
@@ -410,35 +262,34 @@ static void add_form(Req *r, int64_t tid) {
 
 /* Writes the network page for trajectory tid (grounds g, participant pid). Returns a DB code. */
 static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
-  bool coach = g == GROUNDS_COACH, contacts = g == GROUNDS_COACH || g == GROUNDS_SELF;
-  const char *who;
-  int rc = participant_name(r, pid, &who);
-  if (rc != DB_OK) return rc;
-  Member *v;
+  bool coach = g == GROUNDS_COACH, contacts = policy_sees_member_contacts(g);
+  ParticipantAccount pa;
+  int rc = participant_account_load(r->db, r->a, pid, &pa);
+  if (rc != DB_OK) return rc == DB_DONE ? DB_ERROR : rc;
+  const char *who = pa.name;
+  NetworkMember *v;
   size_t n;
-  if ((rc = members_load(r, tid, &v, &n)) != DB_OK) return rc;
+  if ((rc = network_members_visible(r->db, r->a, r->user, tid, &v, &n)) != DB_OK) return rc;
   char today[11];
   date_format(date_today(), today);
   Consent *c;
   size_t nc;
-  if ((rc = consents_load(r, tid, today, &c, &nc)) != DB_OK) return rc;
+  if ((rc = consents_live(r->db, r->a, tid, today, &c, &nc)) != DB_OK) return rc;
   const char **coaches;
-  size_t ncoaches;
-  if ((rc = coaches_load(r, tid, &coaches, &ncoaches)) != DB_OK) return rc;
+  int ncoaches;
+  if ((rc = trajectory_coach_names(r->db, r->a, tid, COACHES_MAX, &coaches, &ncoaches)) != DB_OK) return rc;
 
   const char *hidden_side = NULL;
   if (g == GROUNDS_MEMBER) {
-    /* a member sees their own side (members_load applied the membership rule) and the consents that reach
-     * them */
+    /* a member sees their own side (network_members_visible applied the membership rule) and the consents
+     * that reach them */
     int64_t me;
     const char *my_side;
-    if ((rc = my_membership(r, tid, &me, &my_side)) != DB_OK) return rc;
+    if ((rc = network_member_of_user(r->db, r->a, tid, r->user->id, &me, &my_side)) != DB_OK) return rc;
     hidden_side = strcmp(my_side, "work") == 0 ? "care" : "work";
     size_t k = 0;
     for (size_t i = 0; i < nc; i++)
-      if (c[i].grantee_member_id == me ||
-          (!c[i].grantee_member_id && c[i].grantee_side && strcmp(c[i].grantee_side, my_side) == 0))
-        c[k++] = c[i];
+      if (consent_reaches(&c[i], me, my_side)) c[k++] = c[i];
     nc = k;
   }
 
@@ -450,7 +301,7 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   for (size_t i = 0; i < nc; i++)
     ncs[i] = (NetConsent){.source_member_id = c[i].source_member_id, .grantee_member_id = c[i].grantee_member_id,
                           .grantee_side = c[i].grantee_side, .category = category_label(c[i].category)};
-  NetMap map = {.participant = who, .coaches = coaches, .ncoaches = ncoaches, .members = nm, .nmembers = n,
+  NetMap map = {.participant = who, .coaches = coaches, .ncoaches = (size_t)ncoaches, .members = nm, .nmembers = n,
                 .consents = ncs, .nconsents = nc, .hidden_side = hidden_side};
 
   if ((rc = case_page_begin(r, tid, g, _("Network"))) != DB_OK) return rc;
@@ -475,7 +326,7 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   html(&r->out, "</div>");
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-bridge\"><h2 id=\"h-bridge\">%s</h2><ul>",
        ncoaches > 1 ? _("Coaches") : _("Coach"));
-  for (size_t i = 0; i < ncoaches; i++) html(&r->out, "<li>%s</li>", coaches[i]);
+  for (int i = 0; i < ncoaches; i++) html(&r->out, "<li>%s</li>", coaches[i]);
   html(&r->out, "</ul><p class=\"muted small\">%s</p></section>",
        _("The coach is the contact person for everybody in the network and passes information on only with the "
          "consent of the party it belongs to."));
@@ -576,27 +427,14 @@ static int post_network(Req *r) {
   int64_t now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "INSERT INTO network_members (trajectory_id, side, role, name, organisation, email, "
-                               "phone, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, tid);
-  db_bind_text(st, 2, mr->work ? "work" : "care");
-  db_bind_text(st, 3, mr->code);
-  db_bind_text(st, 4, name);
-  db_bind_text(st, 5, *org ? org : NULL);
-  db_bind_text(st, 6, *email ? email : NULL);
-  db_bind_text(st, 7, *phone ? phone : NULL);
-  db_bind_int(st, 8, r->user->id);
-  db_bind_int(st, 9, now);
-  rc = db_step(st);
-  int64_t mid = rc == DB_ROW ? db_int(st, "id") : 0;
-  db_done(st);
-  if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, now);
-  db_bind_int(st, 2, tid);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  int64_t mid;
+  rc = network_member_add(r->db, &(NetworkMemberNew){.trajectory_id = tid, .side = mr->work ? "work" : "care",
+                                                     .role = mr->code, .name = name, .organisation = *org ? org : NULL,
+                                                     .email = *email ? email : NULL, .phone = *phone ? phone : NULL,
+                                                     .created_by = r->user->id, .created_at = now},
+                          &mid);
+  if (rc == DB_OK) rc = trajectory_touch(r->db, tid, now);
+  if (rc != DB_OK) return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
                                     .item = arena_printf(r->a, "member:%lld", (long long)mid), .action = "create",
                                     .outcome = "ok", .grounds = grounds_name(g)});
@@ -622,22 +460,13 @@ static int post_remove(Req *r) {
   int64_t now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "UPDATE network_members SET removed_at = ? WHERE id = ? AND trajectory_id = ? "
-                               "AND removed_at IS NULL");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, now);
-  db_bind_int(st, 2, mid);
-  db_bind_int(st, 3, tid);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) { /* not a live member of this trajectory: a forged or stale id */
+  bool removed;
+  if ((rc = network_member_remove(r->db, tid, mid, now, &removed)) != DB_OK) return http_db_error(r, rc);
+  if (!removed) { /* not a live member of this trajectory: a forged or stale id */
     db_rollback(r->db);
     return member_denied(r, mid, item);
   }
-  st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, now);
-  db_bind_int(st, 2, tid);
-  if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = trajectory_touch(r->db, tid, now)) != DB_OK) return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
                                     .outcome = "ok", .grounds = grounds_name(g)});
   if (rc != DB_OK) return http_db_error(r, rc);
@@ -698,24 +527,15 @@ static int post_invite(Req *r) {
 
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, "SELECT m.name, m.email, m.side, m.role, m.user_id, "
-                               "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password "
-                               "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
-                               "WHERE m.id = ? AND m.trajectory_id = ? AND m.removed_at IS NULL");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, mid);
-  db_bind_int(st, 2, tid);
-  rc = db_step(st);
+  NetworkMember m;
+  rc = network_member_live(r->db, r->a, tid, mid, &m);
   if (rc != DB_ROW) {
-    db_done(st);
     db_rollback(r->db);
     return rc == DB_DONE ? member_denied(r, mid, item) : http_db_error(r, rc);
   }
-  const char *name = db_text_copy(r, st, "name"), *email = db_text_copy(r, st, "email");
-  const char *side = db_text_copy(r, st, "side"), *role = db_text_copy(r, st, "role");
-  int64_t uid = db_null(st, "user_id") ? 0 : db_int(st, "user_id");
-  bool has_password = db_int(st, "has_password") != 0;
-  db_done(st);
+  const char *name = m.name, *email = m.email, *side = m.side, *role = m.role;
+  int64_t uid = m.user_id;
+  bool has_password = m.has_password;
 
   if (uid && has_password) return conflict(r, _("This member already has an account."));
   int64_t now = (int64_t)time(NULL), expires = 0;
@@ -745,27 +565,10 @@ static int post_invite(Req *r) {
       requested = true;
     } else {
       /* no account yet: make one on the member's side, linked to this membership, with an invitation link */
-      st = db_prepare(r->db, "INSERT INTO users (email, name, roles, side, function, created_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-      if (!st) return http_db_error(r, DB_ERROR);
-      db_bind_text(st, 1, email);
-      db_bind_text(st, 2, name);
-      db_bind_int(st, 3, ROLE_PARTNER);
-      db_bind_text(st, 4, side);
-      db_bind_text(st, 5, role_label(role));
-      db_bind_int(st, 6, now);
-      rc = db_step(st);
-      if (rc == DB_ROW) uid = db_int(st, "id");
-      db_done(st);
+      rc = membership_account_create(r->db, mid, email, name, side, role_label(role), now, &uid);
       if (rc == DB_CONSTRAINT) return conflict(r, _("An account with this e-mail address was created meanwhile. Try again."));
-      if (rc != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-      st = db_prepare(r->db, "UPDATE network_members SET user_id = ? WHERE id = ? AND user_id IS NULL AND removed_at IS NULL");
-      if (!st) return http_db_error(r, DB_ERROR);
-      db_bind_int(st, 1, uid);
-      db_bind_int(st, 2, mid);
-      rc = db_run(st);
+      if (rc == DB_DONE) return conflict(r, _("This member was changed meanwhile. Reload the page."));
       if (rc != DB_OK) return http_db_error(r, rc);
-      if (db_changes(r->db) != 1) return conflict(r, _("This member was changed meanwhile. Reload the page."));
     }
   }
   /* the account this membership's invitation made (now or earlier, not yet activated): its link, the same
@@ -786,10 +589,10 @@ static int post_invite(Req *r) {
 }
 
 const Route network_routes[] = {
-    {"GET", "/t/{id}/network", ROLES_ALL, R_CASE, get_network},
-    {"POST", "/t/{id}/network", ROLES_ALL, R_CASE, post_network},
-    {"POST", "/t/{id}/network/{mid}/remove", ROLES_ALL, R_CASE, post_remove},
-    {"POST", "/t/{id}/network/{mid}/invite", ROLES_ALL, R_CASE, post_invite},
+    {"GET", "/t/{id}/network", ROLES_CASE, R_CASE, get_network},
+    {"POST", "/t/{id}/network", ROLES_CASE, R_CASE, post_network},
+    {"POST", "/t/{id}/network/{mid}/remove", ROLES_CASE, R_CASE, post_remove},
+    {"POST", "/t/{id}/network/{mid}/invite", ROLES_CASE, R_CASE, post_invite},
     {0},
 };
 
@@ -798,19 +601,18 @@ int member_options(Req *r, int64_t tid, const char *const *lead, const char ***o
   int n = 0;
   const char **opts = arena_alloc(r->a, sizeof *opts * (CAP * 2 + 16));
   for (int i = 0; lead && lead[i] && n < 14; i++) opts[n++] = lead[i];
-  Stmt *st = db_prepare(r->db, "SELECT m.id, m.name, m.side FROM network_members m WHERE m.trajectory_id = ? "
-                               "AND m.removed_at IS NULL AND " POLICY_SQL_MEMBER_VISIBLE("m") " ORDER BY m.side, m.name");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  policy_bind_member_filter(st, 2, r->user);
-  int rc, members = 0;
-  while (members++ < CAP && (rc = db_step(st)) == DB_ROW) {
-    opts[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
-    opts[n++] = arena_printf(r->a, "%s (%s)", db_text(st, "name"),
-                             strcmp(db_text(st, "side"), "care") == 0 ? _("care") : _("work"));
+  NetworkMember *v;
+  size_t nv;
+  int rc = network_members_roster(r->db, r->a, r->user, tid, SIZE_MAX, &v, &nv);
+  if (rc != DB_OK) return rc;
+  int members = 0;
+  for (size_t i = 0; i < nv && members < CAP; i++) {
+    if (v[i].removed || !v[i].visible) continue;
+    members++;
+    opts[n++] = arena_printf(r->a, "%lld", (long long)v[i].id);
+    opts[n++] = arena_printf(r->a, "%s (%s)", v[i].name, strcmp(v[i].side, "care") == 0 ? _("care") : _("work"));
   }
-  db_done(st);
   opts[n] = NULL;
   *out = opts;
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  return DB_OK;
 }

@@ -24,6 +24,8 @@
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "render/markdown.h"
+#include "store/items.h"
+#include "store/network.h"
 
 enum { TITLE_MAX = 200, BODY_MAX = 20000, SEARCH_MAX = 100 };
 
@@ -32,21 +34,6 @@ static const char *today_str(Req *r) {
   date_format(date_today(), d);
   return d;
 }
-
-/* The user's live membership in trajectory tid (0 if none). */
-static int member_of(Req *r, int64_t tid, int64_t *member_id) {
-  *member_id = 0;
-  Stmt *st = db_prepare(r->db, "SELECT id FROM network_members WHERE trajectory_id = ? AND user_id = ? "
-                               "AND removed_at IS NULL");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, 2, r->user->id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *member_id = db_int(st, "id");
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
 
 static void note_form(Req *r, int64_t tid, Grounds g) {
   const char *cats[12];
@@ -83,23 +70,6 @@ static void note_form(Req *r, int64_t tid, Grounds g) {
   html(&r->out, "</section>");
 }
 
-/* One note as read from NOTE_COLUMNS, copied into the request arena. */
-typedef struct Note {
-  int64_t id, created_at;
-  const char *title, *body, *category;
-  const char *author, *source_name; /* NULL: withheld by the membership rule (policy_user/member_visible) */
-  bool source_member;               /* false: the participant is the source party */
-} Note;
-
-static Note note_from_row(Req *r, Stmt *st) {
-  return (Note){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                .title = arena_strdup(r->a, db_text(st, "title")), .body = arena_strdup(r->a, db_text(st, "body")),
-                .category = arena_strdup(r->a, db_text(st, "category")),
-                .author = arena_strdup(r->a, db_text(st, "author")),
-                .source_name = arena_strdup(r->a, db_text(st, "source_name")),
-                .source_member = !db_null(st, "source_member_id")};
-}
-
 /* Writes one note as an article: in a list its title is an h3 that links to the note; on the note's own
  * page (single) the title is the page's h1. */
 static void note_article(Req *r, int64_t tid, const Note *n, bool single) {
@@ -117,35 +87,6 @@ static void note_article(Req *r, int64_t tid, const Note *n, bool single) {
        label_category(n->category), source, _("written by"), name_or_hidden(n->author), time_for(r, n->created_at));
   html_markup(&r->out, markdown_render(r->a, n->body, strlen(n->body)));
   html(&r->out, "</article>");
-}
-
-/* The columns of a note; author and source are named only as the membership rule allows (NULL otherwise).
- * Its parameters come first: bind them with bind_names. */
-#define NOTE_COLUMNS                                                                                       \
-  "SELECT i.id, i.title, i.body, i.category, i.created_at, i.source_member_id, "                           \
-  "CASE WHEN " POLICY_SQL_USER_VISIBLE("i.author_id", "i.trajectory_id") " THEN u.name END AS author, "    \
-  "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS source_name "                           \
-  "FROM items i JOIN users u ON u.id = i.author_id LEFT JOIN network_members m ON m.id = i.source_member_id "
-
-#define NOTE_FILTER                                                                                         \
-  "WHERE i.trajectory_id = ? AND i.kind = 'note' AND (? = 0 OR i.category = ?) "                          \
-  "AND (? = 0 OR LOWER(i.title) LIKE ? ESCAPE '\\' OR LOWER(i.body) LIKE ? ESCAPE '\\') AND "               \
-  POLICY_SQL_ITEM_VISIBLE
-
-/* Binds NOTE_COLUMNS' parameters from index 1; returns the next index. */
-static int bind_names(Req *r, Stmt *st) {
-  return policy_bind_member_filter(st, policy_bind_user_filter(st, 1, r->user), r->user);
-}
-
-/* Binds NOTE_FILTER's parameters from index i; returns the next index. */
-static int bind_filter(Req *r, Stmt *st, int i, int64_t tid, const char *category, const char *like, const char *today) {
-  db_bind_int(st, i++, tid);
-  db_bind_int(st, i++, *category ? 1 : 0);
-  db_bind_text(st, i++, category);
-  db_bind_int(st, i++, *like ? 1 : 0);
-  db_bind_text(st, i++, like);
-  db_bind_text(st, i++, like);
-  return policy_bind_item_filter(st, i, r->user, today);
 }
 
 /* "%text%" lower-cased for LIKE, with %, _ and \ taken literally; "" for no search. */
@@ -171,27 +112,15 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
   int64_t page = query_int(r, "page", 1);
   if (page < 1) page = 1;
 
-  Stmt *cnt = db_prepare(r->db, "SELECT COUNT(*) AS n FROM items i " NOTE_FILTER);
-  if (!cnt) return http_db_error(r, DB_ERROR);
-  bind_filter(r, cnt, 1, tid, category, like, today);
-  int rc = db_step(cnt);
-  int64_t total = rc == DB_ROW ? db_int(cnt, "n") : 0;
-  db_done(cnt);
-  if (rc != DB_ROW) return http_db_error(r, rc);
-
-  Stmt *st = db_prepare(r->db, NOTE_COLUMNS NOTE_FILTER " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  int next = bind_filter(r, st, bind_names(r, st), tid, category, like, today);
-  db_bind_int(st, next, cfg.page_size);
-  db_bind_int(st, next + 1, (page - 1) * cfg.page_size);
-
-  /* fetch the page, check each note with the C rule, log the disclosures, then render */
-  Note *notes = arena_alloc(r->a, sizeof *notes * (size_t)cfg.page_size);
-  int n = 0;
-  while (n < cfg.page_size && (rc = db_step(st)) == DB_ROW) notes[n++] = note_from_row(r, st);
-  db_done(st);
-  if (n == cfg.page_size) rc = DB_DONE;
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  /* count and fetch the page, check each note with the C rule, log the disclosures, then render */
+  NoteFilter f = {.trajectory_id = tid, .category = category, .like = like};
+  int64_t total;
+  int rc = notes_count(r->db, r->user, &f, today, &total);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Note *notes;
+  int n;
+  rc = notes_visible(r->db, r->a, r->user, &f, today, cfg.page_size, (page - 1) * cfg.page_size, &notes, &n);
+  if (rc != DB_OK) return http_db_error(r, rc);
   int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n + 1));
   for (int i = 0; i < n; i++) ids[i] = notes[i].id;
   rc = items_disclose(r, pid, tid, g, "notes", *q ? "search" : "list", "note", ids, n);
@@ -270,19 +199,16 @@ static int post_note(Req *r) {
     if (strcmp(src, "participant") != 0) {
       char *end;
       long long v = strtoll(src, &end, 10);
-      Stmt *st = db_prepare(r->db, "SELECT id FROM network_members WHERE id = ? AND trajectory_id = ? "
-                                   "AND removed_at IS NULL");
-      if (!st) return http_db_error(r, DB_ERROR);
-      db_bind_int(st, 1, *src && !*end ? v : 0);
-      db_bind_int(st, 2, tid);
-      rc = db_step(st);
-      if (rc == DB_ROW) source = db_int(st, "id");
-      db_done(st);
-      if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+      NetworkMember m;
+      rc = network_member_live(r->db, r->a, tid, *src && !*end ? v : 0, &m);
+      if (rc == DB_ROW) source = m.id;
+      else if (rc != DB_DONE) return http_db_error(r, rc);
       if (!source) form_error(r, "source", _("Choose whose information this is."));
     }
   } else if (g == GROUNDS_MEMBER) {
-    if ((rc = member_of(r, tid, &source)) != DB_OK) return http_db_error(r, rc);
+    const char *side;
+    if ((rc = network_member_of_user(r->db, r->a, tid, r->user->id, &source, &side)) != DB_OK)
+      return http_db_error(r, rc);
   } else if (g != GROUNDS_SELF) {
     return http_error(r, 404, NULL);
   }
@@ -315,15 +241,9 @@ static int get_note(Req *r) {
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
                                     .outcome = "ok", .grounds = grounds_name(g), .consent_id = consent});
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *st = db_prepare(r->db, NOTE_COLUMNS "WHERE i.id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, bind_names(r, st), nid);
-  if ((rc = db_step(st)) != DB_ROW) {
-    db_done(st);
+  Note note;
+  if ((rc = note_get(r->db, r->a, r->user, nid, &note)) != DB_ROW)
     return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
-  }
-  Note note = note_from_row(r, st);
-  db_done(st);
   if ((rc = case_page_begin(r, tid, tg, note.title)) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p><a href=\"/t/%lld/notes\">%s</a></p>", (long long)tid, _("All notes"));
   note_article(r, tid, &note, true);

@@ -84,6 +84,8 @@ static int get_notices(Req *r) {
                           .item = arena_printf(r->a, "member:%lld", (long long)q[i].member_id), .action = "view",
                           .outcome = "ok", .grounds = "member"};
     if ((rc = audit_write_many(r, e, (int)nq)) != DB_OK) return http_db_error(r, rc);
+  } else {
+    audit_nothing_shown(r); /* the user's own account notices, or nothing: no one's file */
   }
   page_begin(r, _("For your attention"));
   html(&r->out, "<h1>%s</h1>", _("For your attention"));

@@ -6,6 +6,8 @@
 #define ZW_PAGES_H
 
 #include "http/http.h"
+#include "db/db.h" /* before the transitional db_text_copy macro below */
+#include "policy/case.h"
 #include "policy/policy.h"
 #include "core/text.h"
 #include "store/owner.h"
@@ -27,7 +29,8 @@ extern const Route dashboard_routes[];  /* dashboard.c: the coach's day */
 extern const Route team_routes[];       /* team.c: the team lead's overview (counts only) */
 extern const Route consent_routes[];    /* consent.c: consents and the participant's overview */
 extern const Route accesslog_routes[];  /* accesslog.c: who looked at my file, the log officer's review */
-extern const Route protocol_routes[];   /* protocol.c: phases with protocols, closure, protocol templates */
+extern const Route protocol_routes[];   /* protocol.c: phases with protocols, closure and reopening */
+extern const Route templates_routes[];  /* templates.c: the administrator's protocol templates */
 extern const Route plan_routes[];       /* plan.c: the SMART action plan, its versions and confirmations */
 extern const Route measures_routes[];   /* measures.c: the knowledge base of measures (articles) */
 extern const Route notices_routes[];    /* notices.c: after sign-in: account notices, membership requests */
@@ -38,21 +41,6 @@ extern const char *const trajectory_phases[];
 /* Position of a phase code in trajectory_phases, or -1 for an unknown code. */
 int trajectory_phase_index(const char *code);
 
-/* The one door for trajectory pages: asks policy_trajectory whether the user may open trajectory
- * r->ids[0] (need GROUNDS_NONE: on any grounds; GROUNDS_COACH: only as an assigned coach). Returns 0 and
- * fills *g and *pid when allowed. When refused, writes a "denied" access-log entry for item/action and
- * returns 404 with the not-found page, exactly as for an id that does not exist. trajectory.c. */
-int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid);
-/* The refusal of a request for one object of a trajectory (/t/{id}/<kind>/{oid}: a note, plan version,
- * assessment, step...): writes a "denied" access-log entry for item/action with grounds against the
- * participant and trajectory the object really belongs to (store/owner.h) — not the trajectory the URL
- * named — or against nobody when there is no such object, and returns 404 with the not-found page.
- * trajectory.c. */
-int object_refused(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, const char *grounds);
-/* trajectory_door for a request for object oid of kind: the same decision about trajectory r->ids[0], but a
- * refusal is logged through object_refused. trajectory.c. */
-int object_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds need, Grounds *g,
-                int64_t *pid);
 /* The end of every change to a trajectory's information, inside the caller's open transaction: marks the
  * trajectory's last activity, writes the access-log entry (item, action, grounds), commits and redirects
  * to location with the "saved" message. On a DB error rolls back and answers 503/500. trajectory.c. */
@@ -65,12 +53,6 @@ int trajectory_change_done_for(Req *r, int64_t pid, int64_t tid, const char *ite
 /* 0 if trajectory tid is open; otherwise the 409 page "closed: reopen it first" (or a DB error page) and
  * its status, for handlers that change a trajectory. trajectory.c. */
 int trajectory_refuse_if_closed(Req *r, int64_t tid);
-/* The list door: items a list query returned through POLICY_SQL_ITEM_VISIBLE are checked once more, each
- * with policy_item (the same rule in C); an item it refuses is withheld (ids[i] set to 0, the disagreement
- * logged as an error). Then one access-log batch records the list (list_item, action) and a "view" of each
- * item shown, as "<kind>:<id>" with its grounds and consent. Returns a DB code. trajectory.c. */
-int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
-                   const char *kind, int64_t *ids, int n);
 /* The section links of a trajectory (overview, notes, network, consents); current is the key shown. */
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
 /* page_begin for every page of trajectory tid (/t/{id}/...): the title "<page> · <participant's name>" and,
@@ -108,20 +90,14 @@ int measure_published_one(Req *r, const char *slug, MeasureRef *out);
 /* The entry of list with this slug, or NULL (no published article: show the slug as plain text). */
 const MeasureRef *measure_find(const MeasureRef *list, int n, const char *slug);
 
-/* "/static/NAME?v=ETAG" for an embedded asset (cache-busting URL). */
-const char *static_url(const char *name);
-/* Computes asset ETags; call once at start. */
-void static_init(void);
-
 /* The start page for a user's roles ("/caseload", "/admin/users", "/me", ...). */
 const char *home_for(const User *u);
 
-/* Every signed-in role: the route lets them in and the one door inside the handler decides (case pages). */
-enum { ROLES_CASE = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD | ROLE_LOGOFFICER };
+/* ROLES_CASE, the role mask of case routes, is in auth/user.h. */
 
-/* Copies text column name of the current row of st into the request arena (NULL stays NULL), for text
- * kept past the next db_step/db_done. trajectory.c. */
-const char *db_text_copy(Req *r, Stmt *st, const char *name);
+/* Transitional, until the pages that still read rows (home.c, network.c, plan.c) call their store: the old
+ * page form db_text_copy(r, st, name) of db_text_copy (db/db.h), copying into the request arena. */
+#define db_text_copy(r, st, name) (db_text_copy)((r)->a, (st), (name))
 
 /* A local redirect target from user input: must start with one '/', else fallback. */
 const char *safe_next(const char *next, const char *fallback);
@@ -133,11 +109,11 @@ const char *notices_next(Req *r, int64_t uid, const char *next);
 /* Translated label of a network member's role code (an unknown code as stored). network.c. */
 const char *network_role_label(const char *code);
 
-/* Starts the protocol of trajectory tid when it has none: copies the steps of its template (or of the
- * default template) and opens the first stay in phase_history; catches the history up when the phase
- * changed elsewhere. Call inside the caller's transaction, e.g. right after registering a trajectory, so
- * that it keeps the template as it was at its start. Returns a DB code. protocol.c. */
-int protocol_start(Req *r, int64_t tid);
+/* The one rule for a protocol step's text, wherever a step is written (the coach adding one to a
+ * trajectory, the administrator editing a template): not empty, at most PROTOCOL_STEP_MAX characters, one
+ * line, no tab and no other control character. Records the error under key; returns true when fine.
+ * protocol.c. */
+bool protocol_step_text_ok(Req *r, const char *key, const char *text);
 
 /* Tenths of hours a week as text ("20", "19.5"; hours_format), in the request's arena. */
 static inline const char *hours_text_of(Req *r, int64_t tenths) {

@@ -27,7 +27,6 @@
 #include "policy/policy.h"
 #include "store/participants.h"
 
-enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
 enum { EMAIL_MAX = 254 };
 
 /* The one answer for every e-mail address that cannot be used: it does not tell whose address it is. */
@@ -214,7 +213,7 @@ static int post_invite(Req *r) {
 }
 
 const Route participant_account_routes[] = {
-    {"GET", "/t/{id}/account", ROLES_ALL, R_CASE, get_account},
-    {"POST", "/t/{id}/account/invite", ROLES_ALL, R_CASE, post_invite},
+    {"GET", "/t/{id}/account", ROLES_CASE, R_CASE, get_account},
+    {"POST", "/t/{id}/account/invite", ROLES_CASE, R_CASE, post_invite},
     {0},
 };

@@ -24,11 +24,15 @@
  * the one door lets them see the version. A later version keeps the status and the update of an action that
  * did not change (store/plan.h). The network members owning actions of a version confirm it beside the
  * participant and the coach; when all have, the protocol step "have the plan confirmed" is ticked.
+ *
+ * The plan is read and written through store/plan.h (no SQL here); the comparison of two versions is
+ * render/plandiff.h, and this file only writes it as HTML.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/dates.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
@@ -36,11 +40,13 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "render/plandiff.h"
 #include "store/plan.h"
+#include "store/trajectories.h"
 
 enum {
-  GOALS_MAX = 8,     /* goals of a version (the edit form starts with one and adds rows on request) */
-  ACTIONS_MAX = 8,   /* actions per goal */
+  GOALS_MAX = PLAN_GOALS_MAX,     /* goals of a version (the edit form starts with one and adds rows on request) */
+  ACTIONS_MAX = PLAN_ACTIONS_MAX, /* actions per goal */
   VERSIONS_MAX = 200, /* versions listed on the plan page */
   TITLE_MAX = 200,
   SMART_MAX = 2000,
@@ -48,33 +54,6 @@ enum {
   REASON_MAX = 2000,
   REMARK_MAX = 2000, /* an owner's remark on their action */
 };
-
-/* An action as stored: owner is "participant", "coach" or a member id in decimal (the form's value). upd: the
- * owner's latest status update (NULL: none); remark: its remark when the reader may see it (else NULL). */
-typedef struct PlanAction {
-  int64_t id;
-  const char *text, *owner, *owner_label, *due_on, *status, *measure;
-  const PlanUpdateShown *upd;
-  const char *remark;
-} PlanAction;
-
-typedef struct PlanGoal {
-  int64_t id;
-  const char *title, *specific, *measurable, *achievable, *relevant, *time_bound;
-  PlanAction actions[ACTIONS_MAX];
-  int nactions;
-} PlanGoal;
-
-/* One version with its confirmations; texts live in the request arena. p_name/c_name NULL: not confirmed.
- * members: the network members owning its actions, with their confirmations (loaded with the version). */
-typedef struct PlanVersion {
-  int64_t item_id, trajectory_id, version, created_at, p_at, c_at;
-  const char *reason, *author, *p_name, *c_name;
-  PlanGoal goals[GOALS_MAX];
-  int ngoals;
-  PlanMemberConfirm *members;
-  int nmembers;
-} PlanVersion;
 
 static const char *const action_statuses[] = {"planned", "in_progress", "done", "dropped", NULL};
 
@@ -111,138 +90,38 @@ static const char *goal_field(const PlanGoal *g, int k) {
   }
 }
 
-static const char *today_str(Req *r) {
-  char *d = arena_alloc(r->a, 11);
-  date_format(date_today(), d);
-  return d;
-}
 
 static const char *s_or_empty(const char *s) { return s ? s : ""; }
 
 /* ------------------------------------------------------------------------------------------ storage */
 
-/* The latest version of trajectory tid, whoever may see it: *item_id and *version, both 0 when there is
- * none. Used only to decide (conflict, reason required, only the latest can be confirmed), never to show
- * content. Returns a DB code. */
-static int plan_latest(Req *r, int64_t tid, int64_t *item_id, int64_t *version) {
-  *item_id = *version = 0;
-  Stmt *st = db_prepare(r->db, "SELECT item_id, version FROM plan_versions WHERE trajectory_id = ? "
-                               "ORDER BY version DESC LIMIT 1");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int rc = db_step(st);
-  if (rc == DB_ROW) {
-    *item_id = db_int(st, "item_id");
-    *version = db_int(st, "version");
-  }
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
-/* The item of version number n of trajectory tid (0 when there is none). Returns a DB code. */
-static int plan_item_of(Req *r, int64_t tid, int64_t n, int64_t *item_id) {
-  *item_id = 0;
-  Stmt *st = db_prepare(r->db, "SELECT item_id FROM plan_versions WHERE trajectory_id = ? AND version = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, 2, n);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *item_id = db_int(st, "item_id");
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
-/* Loads version item_id with its goals and actions into *v. Call only after policy_item allowed the item.
- * Returns DB_ROW when found, DB_DONE when item_id is no plan version, or a DB error code. Allocates the
- * texts in the request arena. */
+/* Loads version item_id with its goals and actions, the owners' latest updates and the members who confirm it
+ * into *v (store/plan.h). Call only after policy_item allowed the item. Returns DB_ROW when found, DB_DONE
+ * when item_id is no plan version, or a DB error code. Allocates in the request arena. */
 static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
-  memset(v, 0, sizeof *v);
-  Stmt *st = db_prepare(r->db,
-                        "SELECT pv.item_id, pv.trajectory_id, pv.version, pv.reason, pv.created_at, "
-                        "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at, CASE WHEN "
-                        POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
-                        "up.name AS p_name, uc.name AS c_name FROM plan_versions pv "
-                        "JOIN items i ON i.id = pv.item_id AND i.deleted_at IS NULL "
-                        "JOIN users u ON u.id = pv.created_by LEFT JOIN users up ON up.id = pv.confirmed_by_participant "
-                        "LEFT JOIN users uc ON uc.id = pv.confirmed_by_coach WHERE pv.item_id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, policy_bind_user_filter(st, 1, r->user), item_id);
-  int rc = db_step(st);
-  if (rc == DB_ROW) {
-    v->item_id = db_int(st, "item_id");
-    v->trajectory_id = db_int(st, "trajectory_id");
-    v->version = db_int(st, "version");
-    v->created_at = db_int(st, "created_at");
-    v->reason = db_text_copy(r, st, "reason");
-    v->author = db_text_copy(r, st, "author");
-    if (!db_null(st, "p_at")) {
-      v->p_at = db_int(st, "p_at");
-      v->p_name = db_text_copy(r, st, "p_name");
-    }
-    if (!db_null(st, "c_at")) {
-      v->c_at = db_int(st, "c_at");
-      v->c_name = db_text_copy(r, st, "c_name");
-    }
-  }
-  db_done(st);
+  int rc = plan_version_load(r->db, r->a, r->user, item_id, v);
   if (rc != DB_ROW) return rc;
+  rc = plan_version_load_owners(r->db, r->a, r->user, v);
+  return rc == DB_OK ? DB_ROW : rc;
+}
 
-  st = db_prepare(r->db, "SELECT id, title, specific, measurable, achievable, relevant, time_bound FROM plan_goals "
-                         "WHERE version_item_id = ? ORDER BY position");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, item_id);
-  while (v->ngoals < GOALS_MAX && (rc = db_step(st)) == DB_ROW) {
-    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = db_text_copy(r, st, "title"),
-                                       .specific = db_text_copy(r, st, "specific"),
-                                       .measurable = db_text_copy(r, st, "measurable"),
-                                       .achievable = db_text_copy(r, st, "achievable"),
-                                       .relevant = db_text_copy(r, st, "relevant"),
-                                       .time_bound = db_text_copy(r, st, "time_bound")};
-  }
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return rc;
+/* Who owns action a, as the plan page names them: a member by name (noted when no longer in the network, a
+ * neutral label when the membership rule hides them), the coach, the participant ("You" to themselves). */
+static const char *owner_label(Req *r, const PlanAction *a) {
+  if (a->owner_kind && strcmp(a->owner_kind, "member") == 0)
+    return !a->owner_name     ? label_hidden_person()
+           : !a->owner_removed ? a->owner_name
+                               : arena_printf(r->a, "%s (%s)", a->owner_name, _("no longer in the network"));
+  if (a->owner_kind && strcmp(a->owner_kind, "coach") == 0) return _("The coach");
+  return reader_plain(r) ? _("You") : _("The participant");
+}
 
-  for (int i = 0; i < v->ngoals; i++) {
-    PlanGoal *g = &v->goals[i];
-    /* the owner is named only to whom the membership rule allows it */
-    st = db_prepare(r->db, "SELECT a.id, a.text, a.owner_kind, a.owner_member_id, a.due_on, a.status, a.measure_slug, "
-                           "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name, "
-                           "m.removed_at AS owner_removed FROM plan_actions a "
-                           "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
-                           "ORDER BY a.position");
-    if (!st) return DB_ERROR;
-    db_bind_int(st, policy_bind_member_filter(st, 1, r->user), g->id);
-    while (g->nactions < ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
-      PlanAction *a = &g->actions[g->nactions++];
-      const char *kind = db_text(st, "owner_kind");
-      a->id = db_int(st, "id");
-      a->text = db_text_copy(r, st, "text");
-      a->due_on = db_text_copy(r, st, "due_on");
-      a->status = db_text_copy(r, st, "status");
-      a->measure = db_text_copy(r, st, "measure_slug");
-      if (strcmp(kind, "member") == 0) {
-        a->owner = arena_printf(r->a, "%lld", (long long)db_int(st, "owner_member_id"));
-        a->owner_label = db_null(st, "owner_name")     ? label_hidden_person()
-                         : db_null(st, "owner_removed") ? db_text_copy(r, st, "owner_name")
-                             : arena_printf(r->a, "%s (%s)", db_text(st, "owner_name"), _("no longer in the network"));
-      } else {
-        a->owner = strcmp(kind, "coach") == 0 ? "coach" : "participant";
-        a->owner_label = strcmp(kind, "coach") == 0 ? _("The coach") : reader_plain(r) ? _("You") : _("The participant");
-      }
-    }
-    db_done(st);
-    if (rc != DB_ROW && rc != DB_DONE) return rc;
-  }
-  /* the owners' latest status updates, and the members who confirm the version beside participant and coach */
-  PlanUpdateShown *ups;
-  int nups;
-  if ((rc = plan_version_updates(r->db, r->a, r->user, item_id, &ups, &nups)) != DB_OK) return rc;
-  for (int k = 0; k < nups; k++)
-    for (int i = 0; i < v->ngoals; i++)
-      for (int j = 0; j < v->goals[i].nactions; j++)
-        if (v->goals[i].actions[j].id == ups[k].action_id) v->goals[i].actions[j].upd = &ups[k];
-  if ((rc = plan_member_confirmations(r->db, r->a, r->user, item_id, &v->members, &v->nmembers)) != DB_OK) return rc;
-  return DB_ROW;
+/* The owner of a stored action as the edit form's value: "participant", "coach" or the member id in decimal
+ * ("" for an empty row). */
+static const char *owner_value(Req *r, const PlanAction *a) {
+  if (!a->owner_kind) return "";
+  if (strcmp(a->owner_kind, "member") == 0) return arena_printf(r->a, "%lld", (long long)a->owner_member_id);
+  return strcmp(a->owner_kind, "coach") == 0 ? "coach" : "participant";
 }
 
 /* The remarks of the owners' updates of version v that the user may see (the one door, per remark: each is
@@ -283,16 +162,8 @@ static int version_allowed(Req *r, int64_t tid, int64_t pid, int64_t vid, const 
   int rc = policy_item(r->db, r->user, vid, today, &g, &consent, &it);
   if (rc != DB_OK) return rc;
   bool is_plan = false;
-  if (g != GROUNDS_NONE && it.trajectory_id == tid) {
-    Stmt *st = db_prepare(r->db, "SELECT item_id FROM plan_versions WHERE item_id = ? AND trajectory_id = ?");
-    if (!st) return DB_ERROR;
-    db_bind_int(st, 1, vid);
-    db_bind_int(st, 2, tid);
-    rc = db_step(st);
-    db_done(st);
-    if (rc != DB_ROW && rc != DB_DONE) return rc;
-    is_plan = rc == DB_ROW;
-  }
+  if (g != GROUNDS_NONE && it.trajectory_id == tid && (rc = plan_version_in(r->db, vid, tid, &is_plan)) != DB_OK)
+    return rc;
   *ok = is_plan;
   AuditEntry e = {.participant_id = pid, .trajectory_id = tid, .item = arena_printf(r->a, "plan:%lld", (long long)vid),
                   .action = "view", .outcome = *ok ? "ok" : "denied", .grounds = grounds_name(g),
@@ -325,17 +196,7 @@ static int measures_load(Req *r, Measures *ms) {
 /* Adds the measure slugs stored in version number n of trajectory tid to ms->kept. Used only to decide
  * what a save accepts, never to show content. Returns a DB code. */
 static int measures_keep_stored(Req *r, int64_t tid, int64_t n, Measures *ms) {
-  Stmt *st = db_prepare(r->db, "SELECT DISTINCT a.measure_slug AS slug FROM plan_actions a "
-                               "JOIN plan_goals g ON g.id = a.goal_id JOIN plan_versions pv ON pv.item_id = g.version_item_id "
-                               "WHERE pv.trajectory_id = ? AND pv.version = ? AND a.measure_slug IS NOT NULL");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  db_bind_int(st, 2, n);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW)
-    if (ms->nkept < GOALS_MAX * ACTIONS_MAX) ms->kept[ms->nkept++] = db_text_copy(r, st, "slug");
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  return plan_version_measures(r->db, r->a, tid, n, ms->kept, GOALS_MAX * ACTIONS_MAX, &ms->nkept);
 }
 
 /* Whether a posted measure may be saved: a published article, or a slug the edited version holds. */
@@ -436,7 +297,7 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
         const PlanAction *a = &g->actions[j];
         /* data-label: on a phone the rows stack and each value shows its column's name */
         html(&r->out, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                      "<td data-label=\"%s\">%s", a->text, _("Owner"), a->owner_label, _("Due"), date_for(r, a->due_on),
+                      "<td data-label=\"%s\">%s", a->text, _("Owner"), owner_label(r, a), _("Due"), date_for(r, a->due_on),
              _("Status"), label_status(a->status));
         update_note(r, a);
         html(&r->out, "</td><td data-label=\"%s\">", _("Measure"));
@@ -491,9 +352,8 @@ static void confirm_form(Req *r, int64_t tid, Grounds tg, int64_t member, const 
 /* Whether the user owns action a: the participant their own, a network member (live membership `member`)
  * theirs. */
 static bool owns_action(Grounds tg, int64_t member, const PlanAction *a) {
-  if (tg == GROUNDS_SELF) return strcmp(a->owner, "participant") == 0;
-  if (tg == GROUNDS_MEMBER && member && a->owner[0] >= '1' && a->owner[0] <= '9')
-    return strtoll(a->owner, NULL, 10) == member;
+  if (tg == GROUNDS_SELF) return strcmp(a->owner_kind, "member") != 0 && strcmp(a->owner_kind, "coach") != 0;
+  if (tg == GROUNDS_MEMBER && member && strcmp(a->owner_kind, "member") == 0) return a->owner_member_id == member;
   return false;
 }
 
@@ -548,141 +408,116 @@ static void my_actions(Req *r, int64_t tid, Grounds tg, int64_t member, const Pl
   html(&r->out, "</section>");
 }
 
-/* One row of the version list as read from the list query. */
-typedef struct VersionRow {
-  int64_t item_id, version, created_at;
-  const char *author;
-  bool p_ok, c_ok;
-} VersionRow;
+/* What the plan page shows, loaded, decided and logged before anything is written. */
+typedef struct PlanPage {
+  PlanVersionLine *rows;
+  bool *shown;    /* per row: let through by the one door, so listed */
+  int n, current; /* current: the row shown in full (the newest one allowed), -1: none */
+  PlanVersion v;  /* that version, when current >= 0 */
+  int64_t latest_item, latest_version, member; /* member: the reader's live membership (0: none) */
+  bool open;      /* the trajectory is open */
+  Measures ms;
+} PlanPage;
 
-/* The plan page: the latest version the user may see, the list of versions, the confirm buttons. status
- * is the HTTP status to answer (200, or 409 with message shown above the plan). */
-static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status, const char *message) {
-  const char *today = today_str(r);
-  Stmt *st = db_prepare(r->db, "SELECT pv.item_id, pv.version, pv.created_at, CASE WHEN "
-                               POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
-                               "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at "
-                               "FROM items i JOIN plan_versions pv ON pv.item_id = i.id "
-                               "JOIN users u ON u.id = pv.created_by "
-                               "WHERE i.trajectory_id = ? AND i.kind = 'plan' AND " POLICY_SQL_ITEM_VISIBLE
-                               " ORDER BY pv.version DESC LIMIT ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  int next = policy_bind_user_filter(st, 1, r->user);
-  db_bind_int(st, next++, tid);
-  next = policy_bind_item_filter(st, next, r->user, today);
-  db_bind_int(st, next, VERSIONS_MAX);
-  VersionRow *rows = arena_alloc(r->a, sizeof *rows * VERSIONS_MAX);
-  int n = 0, rc = DB_DONE;
-  while (n < VERSIONS_MAX && (rc = db_step(st)) == DB_ROW)
-    rows[n++] = (VersionRow){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
-                             .created_at = db_int(st, "created_at"), .author = db_text_copy(r, st, "author"),
-                             .p_ok = !db_null(st, "p_at"), .c_ok = !db_null(st, "c_at")};
-  db_done(st);
-  if (n == VERSIONS_MAX) rc = DB_DONE;
-  if (rc != DB_DONE) return http_db_error(r, rc);
+/* Loads the plan page of trajectory tid for the reader (grounds tg, participant pid): the versions they may
+ * see, each checked with the rule in C, the newest in full with the remarks they may read; writes the list and
+ * every version and remark shown to the access log. Returns a DB code. */
+static int plan_page_load(Req *r, int64_t tid, Grounds tg, int64_t pid, PlanPage *p) {
+  const char *today = date_today_text(r->a);
+  int rc = plan_versions_visible(r->db, r->a, r->user, tid, today, VERSIONS_MAX, &p->rows, &p->n);
+  if (rc != DB_OK) return rc;
 
   /* check each listed version with the C rule; the newest one allowed is shown in full (room for the entries
    * of its remarks too) */
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1 + GOALS_MAX * ACTIONS_MAX));
-  bool *shown = arena_alloc(r->a, sizeof *shown * (size_t)(n + 1));
-  int ne = 0, current = -1;
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(p->n + 1 + GOALS_MAX * ACTIONS_MAX));
+  p->shown = arena_alloc(r->a, sizeof *p->shown * (size_t)(p->n + 1));
+  p->current = -1;
+  int ne = 0;
   entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "plan", .action = "list",
                                .outcome = "ok", .grounds = grounds_name(tg)};
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < p->n; i++) {
     bool ok;
     AuditEntry e;
-    if ((rc = version_allowed(r, tid, pid, rows[i].item_id, today, &ok, &e)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = version_allowed(r, tid, pid, p->rows[i].item_id, today, &ok, &e)) != DB_OK) return rc;
     if (!ok) {
       log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
-                (long long)rows[i].item_id);
+                (long long)p->rows[i].item_id);
       continue;
     }
-    shown[i] = true;
-    if (current < 0) current = i;
+    p->shown[i] = true;
+    if (p->current < 0) p->current = i;
     else e.action = "list";
     entries[ne++] = e;
   }
-  PlanVersion v;
-  if (current >= 0) {
-    if ((rc = version_load(r, rows[current].item_id, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-    if ((rc = remarks_disclose(r, tid, pid, &v, today, entries, &ne)) != DB_OK) return http_db_error(r, rc);
+  if (p->current >= 0) {
+    if ((rc = version_load(r, p->rows[p->current].item_id, &p->v)) != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+    if ((rc = remarks_disclose(r, tid, pid, &p->v, today, entries, &ne)) != DB_OK) return rc;
   }
-  int64_t latest_item, latest_version, member = 0;
-  if ((rc = plan_latest(r, tid, &latest_item, &latest_version)) != DB_OK) return http_db_error(r, rc);
-  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK)
-    return http_db_error(r, rc);
+  if ((rc = plan_latest(r->db, tid, &p->latest_item, &p->latest_version)) != DB_OK) return rc;
+  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &p->member)) != DB_OK) return rc;
   const char *started_on;
-  bool open = false;
-  if ((rc = trajectory_facts(r, tid, &started_on, &open)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  Measures ms = {0};
-  if (current >= 0 && (rc = measures_load(r, &ms)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = trajectory_facts(r, tid, &started_on, &p->open)) != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  if (p->current >= 0 && (rc = measures_load(r, &p->ms)) != DB_OK) return rc;
+  return audit_write_many(r, entries, ne);
+}
 
-  if ((rc = case_page_begin(r, tid, tg, _("Action plan"))) != DB_OK) return http_db_error(r, rc);
+/* Writes the plan page p loaded: the coach's edit button, the reader's own actions, the current version with
+ * its confirmations, goals and actions, and the list of versions. message: shown above the plan (NULL:
+ * none). */
+static void plan_page_write(Req *r, int64_t tid, Grounds tg, const PlanPage *p, const char *message) {
   html(&r->out, "<h1>%s</h1>", _("Action plan"));
   trajectory_subnav(r, tid, tg, "plan");
   if (message) html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p></div>", message);
   if (tg == GROUNDS_COACH)
     html(&r->out, "<p><a class=\"button primary\" href=\"/t/%lld/plan/edit\">%s</a></p>", (long long)tid,
-         latest_version ? _("Adjust the plan") : _("Write the first version of the plan"));
-  if (current < 0) {
+         p->latest_version ? _("Adjust the plan") : _("Write the first version of the plan"));
+  if (p->current < 0) {
     html(&r->out, "<p class=\"empty\">%s</p>", _("There is no action plan you can see yet."));
-    page_end(r);
-    return status;
+    return;
   }
-  if (open && v.item_id == latest_item) my_actions(r, tid, tg, member, &v);
+  const PlanVersion *v = &p->v;
+  if (p->open && v->item_id == p->latest_item) my_actions(r, tid, tg, p->member, v);
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-current\"><h2 id=\"h-current\">%s %lld</h2>",
-       _("Version"), (long long)v.version);
-  version_meta(r, &v);
-  if (v.version > 1)
-    html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)v.item_id,
+       _("Version"), (long long)v->version);
+  version_meta(r, v);
+  if (v->version > 1)
+    html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)v->item_id,
          _("Compare with the previous version"));
   html(&r->out, "<h3>%s</h3>", _("Confirmation"));
-  confirmations(r, &v);
-  confirm_form(r, tid, tg, member, &v, v.item_id == latest_item);
+  confirmations(r, v);
+  confirm_form(r, tid, tg, p->member, v, v->item_id == p->latest_item);
   html(&r->out, "<h3>%s</h3>", _("Goals and actions"));
-  version_goals(r, &v, true, &ms);
+  version_goals(r, v, true, &p->ms);
   html(&r->out, "</section>");
 
   html(&r->out, "<section aria-labelledby=\"h-versions\"><h2 id=\"h-versions\">%s</h2><ol class=\"plain\" reversed>",
        _("All versions"));
-  for (int i = 0; i < n; i++) {
-    if (!shown[i]) continue;
-    html(&r->out, "<li><a href=\"/t/%lld/plan/%lld\"", (long long)tid, (long long)rows[i].item_id);
-    if (i == current) html(&r->out, " aria-current=\"page\"");
-    html(&r->out, ">%s %lld</a> <span class=\"muted small\">%s · %s</span>", _("Version"), (long long)rows[i].version,
-         time_for(r, rows[i].created_at), name_or_hidden(rows[i].author));
-    if (rows[i].p_ok && rows[i].c_ok)
-      html(&r->out, " <span class=\"badge badge-ok\">%s</span>", _("Confirmed by both"));
+  for (int i = 0; i < p->n; i++) {
+    const PlanVersionLine *w = &p->rows[i];
+    if (!p->shown[i]) continue;
+    html(&r->out, "<li><a href=\"/t/%lld/plan/%lld\"", (long long)tid, (long long)w->item_id);
+    if (i == p->current) html(&r->out, " aria-current=\"page\"");
+    html(&r->out, ">%s %lld</a> <span class=\"muted small\">%s · %s</span>", _("Version"), (long long)w->version,
+         time_for(r, w->created_at), name_or_hidden(w->author));
+    if (w->p_ok && w->c_ok) html(&r->out, " <span class=\"badge badge-ok\">%s</span>", _("Confirmed by both"));
     html(&r->out, "</li>");
   }
   html(&r->out, "</ol></section>");
+}
+
+/* The plan page: the latest version the user may see, the list of versions, the confirm buttons. status
+ * is the HTTP status to answer (200, or 409 with message shown above the plan). */
+static int render_plan(Req *r, int64_t tid, Grounds tg, int64_t pid, int status, const char *message) {
+  PlanPage *p = arena_alloc(r->a, sizeof *p);
+  int rc = plan_page_load(r, tid, tg, pid, p);
+  if (rc == DB_OK) rc = case_page_begin(r, tid, tg, _("Action plan"));
+  if (rc != DB_OK) return http_db_error(r, rc);
+  plan_page_write(r, tid, tg, p, message);
   page_end(r);
   return status;
 }
 
 /* ------------------------------------------------------------------------------------------ compare */
-
-/* Pairs the entries of a (old) with those of b (new): equal keys first, then what is left at the same
- * position. b_for_a[i] is the index in b or -1 (removed); a_for_b likewise (-1: added). */
-static void match_keys(const char *const *ka, int na, const char *const *kb, int nb, int *b_for_a, int *a_for_b) {
-  for (int i = 0; i < na; i++) b_for_a[i] = -1;
-  for (int j = 0; j < nb; j++) a_for_b[j] = -1;
-  for (int i = 0; i < na; i++)
-    for (int j = 0; j < nb; j++)
-      if (a_for_b[j] < 0 && strcmp(ka[i], kb[j]) == 0) {
-        b_for_a[i] = j;
-        a_for_b[j] = i;
-        break;
-      }
-  for (int i = 0; i < na && i < nb; i++)
-    if (b_for_a[i] < 0 && a_for_b[i] < 0) {
-      b_for_a[i] = i;
-      a_for_b[i] = i;
-    }
-}
-
-static bool same(const char *a, const char *b) { return strcmp(s_or_empty(a), s_or_empty(b)) == 0; }
 
 /* Old text marked as removed, for eyes and for screen readers. */
 static void del_text(Req *r, const char *s) {
@@ -703,7 +538,7 @@ static void diff_field(Req *r, const char *label, const char *old, const char *n
   html(&r->out, "<dt>%s</dt><dd>", label);
   if (mode < 0) del_text(r, old);
   else if (mode > 0) ins_text(r, new);
-  else if (same(old, new)) html_text_lines(&r->out, s_or_empty(new));
+  else if (plan_text_same(old, new)) html_text_lines(&r->out, s_or_empty(new));
   else {
     if (old && *old) del_text(r, old);
     if (old && *old && new && *new) html(&r->out, " ");
@@ -712,22 +547,27 @@ static void diff_field(Req *r, const char *label, const char *old, const char *n
   html(&r->out, "</dd>");
 }
 
-static const char *change_badge(int mode, bool changed) {
-  if (mode < 0) return _("Removed");
-  if (mode > 0) return _("Added");
-  return changed ? _("Changed") : _("Unchanged");
+/* The mode diff_field takes for a change: -1 removed, 1 added, 0 in both versions. */
+static int change_mode(PlanChange c) { return c == PLAN_REMOVED ? -1 : c == PLAN_ADDED ? 1 : 0; }
+
+static const char *change_badge(PlanChange c) {
+  switch (c) {
+    case PLAN_REMOVED: return _("Removed");
+    case PLAN_ADDED: return _("Added");
+    case PLAN_CHANGED: return _("Changed");
+    default: return _("Unchanged");
+  }
 }
 
-static bool action_changed(const PlanAction *a, const PlanAction *b) {
-  return !same(a->text, b->text) || !same(a->owner, b->owner) || !same(a->due_on, b->due_on) ||
-         !same(a->status, b->status) || !same(a->measure, b->measure);
+static const char *change_class(PlanChange c) {
+  return c == PLAN_REMOVED ? " badge-danger" : c == PLAN_SAME ? " badge-muted" : " badge-warn";
 }
 
 /* The measure of an action in a comparison, as diff_field does for text, each side shown as measure_show
  * does (the article's title as a link, or the slug). */
 static void diff_measure(Req *r, const Measures *ms, const char *old, const char *new, int mode) {
   html(&r->out, "<dt>%s</dt><dd>", _("Measure"));
-  if (mode == 0 && same(old, new)) {
+  if (mode == 0 && plan_text_same(old, new)) {
     measure_show(r, ms, new);
   } else {
     bool had = old && *old, has = new && *new;
@@ -746,21 +586,19 @@ static void diff_measure(Req *r, const Measures *ms, const char *old, const char
   html(&r->out, "</dd>");
 }
 
-/* One action in a comparison (a old, b new; one of them NULL for removed/added). */
-static void diff_action(Req *r, const PlanAction *a, const PlanAction *b, const Measures *ms) {
-  int mode = a && b ? 0 : a ? -1 : 1;
-  const PlanAction *x = b ? b : a;
-  bool changed = a && b && action_changed(a, b);
-  html(&r->out, "<li><span class=\"badge%s\">%s</span> %s", mode < 0 ? " badge-danger" : changed || mode > 0 ? " badge-warn" : " badge-muted",
-       change_badge(mode, changed), x->text);
-  if (mode != 0 || changed) {
+/* One action of a comparison. */
+static void diff_action(Req *r, const PlanActionDiff *d, const Measures *ms) {
+  int mode = change_mode(d->change);
+  const PlanAction *x = d->new ? d->new : d->old;
+  html(&r->out, "<li><span class=\"badge%s\">%s</span> %s", change_class(d->change), change_badge(d->change), x->text);
+  if (d->change != PLAN_SAME) {
     static const PlanAction none = {0};
-    const PlanAction *o = a ? a : &none, *nw = b ? b : &none;
+    const PlanAction *o = d->old ? d->old : &none, *nw = d->new ? d->new : &none;
     html(&r->out, "<dl class=\"diff\">");
     diff_field(r, _("Action"), o->text, nw->text, mode);
-    diff_field(r, _("Owner"), o->owner_label, nw->owner_label, mode);
+    diff_field(r, _("Owner"), d->old ? owner_label(r, o) : NULL, d->new ? owner_label(r, nw) : NULL, mode);
     diff_field(r, _("Due"), date_for(r, o->due_on), date_for(r, nw->due_on), mode);
-    diff_field(r, _("Status"), a ? label_status(o->status) : NULL, b ? label_status(nw->status) : NULL, mode);
+    diff_field(r, _("Status"), d->old ? label_status(o->status) : NULL, d->new ? label_status(nw->status) : NULL, mode);
     if ((o->measure && *o->measure) || (nw->measure && *nw->measure))
       diff_measure(r, ms, o->measure, nw->measure, mode);
     html(&r->out, "</dl>");
@@ -768,34 +606,14 @@ static void diff_action(Req *r, const PlanAction *a, const PlanAction *b, const 
   html(&r->out, "</li>");
 }
 
-static bool goal_fields_changed(const PlanGoal *a, const PlanGoal *b) {
-  if (!same(a->title, b->title) || !same(a->time_bound, b->time_bound)) return true;
-  for (int k = 0; k < 4; k++)
-    if (!same(goal_field(a, k), goal_field(b, k))) return true;
-  return false;
-}
-
-/* One goal in a comparison, with its actions paired as goals are. */
-static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b, const Measures *ms) {
-  int mode = a && b ? 0 : a ? -1 : 1;
+/* One goal of a comparison, with its actions. */
+static void diff_goal(Req *r, const PlanGoalDiff *d, const Measures *ms) {
+  int mode = change_mode(d->change);
   static const PlanGoal none = {0};
-  const PlanGoal *o = a ? a : &none, *nw = b ? b : &none;
-  int a_for_b[ACTIONS_MAX], b_for_a[ACTIONS_MAX];
-  const char *ka[ACTIONS_MAX] = {0}, *kb[ACTIONS_MAX] = {0};
-  for (int i = 0; i < o->nactions; i++) ka[i] = o->actions[i].text;
-  for (int j = 0; j < nw->nactions; j++) kb[j] = nw->actions[j].text;
-  match_keys(ka, o->nactions, kb, nw->nactions, b_for_a, a_for_b);
-  bool changed = a && b && goal_fields_changed(a, b);
-  if (a && b) {
-    for (int j = 0; j < nw->nactions; j++)
-      if (a_for_b[j] < 0 || action_changed(&o->actions[a_for_b[j]], &nw->actions[j])) changed = true;
-    for (int i = 0; i < o->nactions; i++)
-      if (b_for_a[i] < 0) changed = true;
-  }
-  html(&r->out, "<article class=\"goal\"><h3>%s %d: %s <span class=\"badge%s\">%s</span></h3>", _("Goal"), number,
-       (b ? b : a)->title, mode < 0 ? " badge-danger" : changed || mode > 0 ? " badge-warn" : " badge-muted",
-       change_badge(mode, changed));
-  if (mode == 0 && !changed) {
+  const PlanGoal *o = d->old ? d->old : &none, *nw = d->new ? d->new : &none;
+  html(&r->out, "<article class=\"goal\"><h3>%s %d: %s <span class=\"badge%s\">%s</span></h3>", _("Goal"), d->number,
+       (d->new ? d->new : d->old)->title, change_class(d->change), change_badge(d->change));
+  if (d->change == PLAN_SAME) {
     html(&r->out, "<p class=\"muted\">%s</p></article>", _("Nothing changed in this goal."));
     return;
   }
@@ -804,33 +622,18 @@ static void diff_goal(Req *r, int number, const PlanGoal *a, const PlanGoal *b, 
   for (int k = 0; k < 4; k++) diff_field(r, _(smart_fields[k].label), goal_field(o, k), goal_field(nw, k), mode);
   diff_field(r, _("Time-bound: reached by"), date_for(r, o->time_bound), date_for(r, nw->time_bound), mode);
   html(&r->out, "</dl><h4>%s</h4><ul class=\"plain\">", _("Actions"));
-  int shown = 0;
-  for (int j = 0; j < nw->nactions; j++) {
-    diff_action(r, a_for_b[j] >= 0 ? &o->actions[a_for_b[j]] : NULL, &nw->actions[j], ms);
-    shown++;
-  }
-  for (int i = 0; i < o->nactions; i++)
-    if (b_for_a[i] < 0) {
-      diff_action(r, &o->actions[i], NULL, ms);
-      shown++;
-    }
-  if (!shown) html(&r->out, "<li class=\"muted\">%s</li>", _("No actions."));
+  for (int j = 0; j < d->nactions; j++) diff_action(r, &d->actions[j], ms);
+  if (!d->nactions) html(&r->out, "<li class=\"muted\">%s</li>", _("No actions."));
   html(&r->out, "</ul></article>");
 }
 
-/* The comparison of version b with its predecessor a. */
+/* The comparison of version b with its predecessor a (render/plandiff.h), written as HTML. */
 static void compare_versions(Req *r, const PlanVersion *a, const PlanVersion *b, const Measures *ms) {
-  int a_for_b[GOALS_MAX], b_for_a[GOALS_MAX];
-  const char *ka[GOALS_MAX] = {0}, *kb[GOALS_MAX] = {0};
-  for (int i = 0; i < a->ngoals; i++) ka[i] = a->goals[i].title;
-  for (int j = 0; j < b->ngoals; j++) kb[j] = b->goals[j].title;
-  match_keys(ka, a->ngoals, kb, b->ngoals, b_for_a, a_for_b);
+  PlanDiff *d = arena_alloc(r->a, sizeof *d);
+  plan_diff(a, b, d);
   html(&r->out, "<p class=\"hint\">%s</p>",
        _("Removed text is struck through, added text is underlined. Goals and actions are matched by their title."));
-  for (int j = 0; j < b->ngoals; j++)
-    diff_goal(r, j + 1, a_for_b[j] >= 0 ? &a->goals[a_for_b[j]] : NULL, &b->goals[j], ms);
-  for (int i = 0; i < a->ngoals; i++)
-    if (b_for_a[i] < 0) diff_goal(r, i + 1, &a->goals[i], NULL, ms);
+  for (int i = 0; i < d->ngoals; i++) diff_goal(r, &d->goals[i], ms);
 }
 
 /* ------------------------------------------------------------------------------------------ edit form */
@@ -973,7 +776,7 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
       field_input(r, &(Field){.name = akey(r, i, j, "text"), .label = _("What is done"),
                               .value = fv(r, posted, akey(r, i, j, "text"), a->text), .required = true,
                               .maxlength = ACTION_MAX});
-      const char *owner = fv(r, posted, akey(r, i, j, "owner"), a->owner);
+      const char *owner = fv(r, posted, akey(r, i, j, "owner"), owner_value(r, a));
       field_select(r, &(Field){.name = akey(r, i, j, "owner"), .label = _("Owner"), .value = *owner ? owner : "participant",
                                .required = true},
                    owners);
@@ -1020,15 +823,12 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
 
 /* The start date and state of trajectory tid. Returns DB_ROW, DB_DONE or an error; texts in the arena. */
 static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open) {
-  Stmt *st = db_prepare(r->db, "SELECT started_on, status FROM trajectories WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  int rc = db_step(st);
+  Trajectory t;
+  int rc = trajectory_get(r->db, r->a, tid, &t);
   if (rc == DB_ROW) {
-    *started_on = db_text_copy(r, st, "started_on");
-    *open = strcmp(db_text(st, "status"), "open") == 0;
+    *started_on = t.started_on;
+    *open = strcmp(t.status, "open") == 0;
   }
-  db_done(st);
   return rc;
 }
 
@@ -1069,12 +869,12 @@ static int get_edit(Req *r) {
   int s = trajectory_door(r, "plan", "update", GROUNDS_COACH, &g, &pid);
   if (s) return s;
   int64_t tid = r->ids[0], item, version;
-  int rc = plan_latest(r, tid, &item, &version);
+  int rc = plan_latest(r->db, tid, &item, &version);
   if (rc != DB_OK) return http_db_error(r, rc);
   PlanVersion v;
   if (item) {
     bool ok;
-    if ((rc = version_allowed(r, tid, pid, item, today_str(r), &ok, NULL)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = version_allowed(r, tid, pid, item, date_today_text(r->a), &ok, NULL)) != DB_OK) return http_db_error(r, rc);
     if (!ok) return http_error(r, 404, NULL);
     if ((rc = version_load(r, item, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
   }
@@ -1096,14 +896,10 @@ static int owner_check(Req *r, int64_t tid, const char *v, const char **kind, in
   char *end;
   long long id = strtoll(v, &end, 10);
   if (!*v || *end || id <= 0) return DB_OK;
-  Stmt *st = db_prepare(r->db, "SELECT id FROM network_members WHERE id = ? AND trajectory_id = ? AND removed_at IS NULL");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, id);
-  db_bind_int(st, 2, tid);
-  int rc = db_step(st);
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return rc;
-  if (rc == DB_ROW) {
+  bool live;
+  int rc = plan_member_live_in(r->db, id, tid, &live);
+  if (rc != DB_OK) return rc;
+  if (live) {
     *kind = "member";
     *member = id;
     *ok = true;
@@ -1126,11 +922,9 @@ static void date_check(Req *r, const char *key, const char *s, int32_t start, co
   else if (d < start) form_error(r, key, _("This date is before the start of the trajectory."));
 }
 
-/* Reads and validates the posted plan into *v (ngoals 0 when every row is empty); errors via
- * form_error. Also fills the member id of each action's owner in owner_ids. Returns a DB code. */
-static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *v,
-                      int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX],
-                      const Measures *ms) {
+/* Reads and validates the posted plan into *v (ngoals 0 when every row is empty), each action's owner as its
+ * kind and member id; errors via form_error. Returns a DB code. */
+static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *v, const Measures *ms) {
   memset(v, 0, sizeof *v);
   int32_t start = 0;
   if (!date_parse(started_on, &start)) start = 0;
@@ -1145,8 +939,8 @@ static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *
     g.time_bound = form_str(r, gkey(r, i, "time_bound"));
     bool any = *g.title || *g.specific || *g.measurable || *g.achievable || *g.relevant || *g.time_bound;
     for (int j = 0; j < ACTIONS_MAX; j++) {
+      const char *owner = form_str(r, akey(r, i, j, "owner"));
       PlanAction a = {.text = checked(r, akey(r, i, j, "text"), ACTION_MAX, too_long),
-                      .owner = form_str(r, akey(r, i, j, "owner")),
                       .due_on = form_str(r, akey(r, i, j, "due")),
                       .status = form_str(r, akey(r, i, j, "status")),
                       .measure = form_str(r, akey(r, i, j, "measure"))};
@@ -1156,7 +950,7 @@ static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *
       const char *kind = NULL;
       int64_t member = 0;
       bool ok;
-      int rc = owner_check(r, tid, a.owner, &kind, &member, &ok);
+      int rc = owner_check(r, tid, owner, &kind, &member, &ok);
       if (rc != DB_OK) return rc;
       if (!ok)
         form_error(r, akey(r, i, j, "owner"),
@@ -1166,8 +960,8 @@ static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *
       if (*a.measure && !measure_allowed(ms, a.measure))
         form_error(r, akey(r, i, j, "measure"),
                    _("Choose a measure from the list: this one is not a published article of the knowledge base."));
-      owner_ids[v->ngoals][g.nactions] = member;
-      owner_kinds[v->ngoals][g.nactions] = kind;
+      a.owner_kind = kind;
+      a.owner_member_id = member;
       g.actions[g.nactions++] = a;
     }
     if (!any) continue; /* an empty goal row */
@@ -1212,11 +1006,9 @@ static const char *conflict_message(void) {
            "version first, then save again if your changes should replace it.");
 }
 
-/* Inserts version number (latest + 1) of trajectory tid inside the open transaction. Returns a DB code
- * and the new item's id. */
-static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number, const char *reason,
-                       int64_t owner_ids[GOALS_MAX][ACTIONS_MAX], const char *owner_kinds[GOALS_MAX][ACTIONS_MAX],
-                       int64_t *item_id) {
+/* Inserts version number (latest + 1) of trajectory tid inside the open transaction: its item (kind 'plan',
+ * the Markdown as body), then the version (store/plan.h). Returns a DB code and the new item's id. */
+static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number, const char *reason, int64_t *item_id) {
   int64_t now = (int64_t)time(NULL);
   int rc = item_create(r->db,
                        &(ItemNew){.trajectory_id = tid, .kind = "plan", .category = "plan", .author_id = r->user->id,
@@ -1224,63 +1016,9 @@ static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number
                                   .body = plan_markdown(r, v, number, reason), .created_at = now},
                        item_id);
   if (rc != DB_OK) return rc;
-
-  Stmt *st = db_prepare(r->db, "INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?)");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, *item_id);
-  db_bind_int(st, 2, tid);
-  db_bind_int(st, 3, number);
-  db_bind_text(st, 4, reason && *reason ? reason : NULL);
-  db_bind_int(st, 5, r->user->id);
-  db_bind_int(st, 6, now);
-  if ((rc = db_run(st)) != DB_OK) return rc;
-
-  /* the new version's actions are the current ones from now on (the dashboard reads only those) */
-  st = db_prepare(r->db, "UPDATE plan_actions SET is_current = 0 WHERE trajectory_id = ? AND is_current = 1");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, tid);
-  if ((rc = db_run(st)) != DB_OK) return rc;
-
-  for (int i = 0; i < v->ngoals; i++) {
-    const PlanGoal *g = &v->goals[i];
-    st = db_prepare(r->db, "INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
-                           "relevant, time_bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!st) return DB_ERROR;
-    db_bind_int(st, 1, *item_id);
-    db_bind_int(st, 2, i + 1);
-    db_bind_text(st, 3, g->title);
-    db_bind_text(st, 4, g->specific);
-    db_bind_text(st, 5, g->measurable);
-    db_bind_text(st, 6, g->achievable);
-    db_bind_text(st, 7, g->relevant);
-    db_bind_text(st, 8, g->time_bound);
-    rc = db_step(st);
-    int64_t gid = rc == DB_ROW ? db_int(st, "id") : 0;
-    db_done(st);
-    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
-    for (int j = 0; j < g->nactions; j++) {
-      const PlanAction *a = &g->actions[j];
-      st = db_prepare(r->db, "INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, "
-                             "status, measure_slug, trajectory_id, is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
-      if (!st) return DB_ERROR;
-      db_bind_int(st, 1, gid);
-      db_bind_int(st, 2, j + 1);
-      db_bind_text(st, 3, a->text);
-      db_bind_text(st, 4, owner_kinds[i][j]);
-      if (owner_ids[i][j]) db_bind_int(st, 5, owner_ids[i][j]); else db_bind_null(st, 5);
-      db_bind_text(st, 6, a->due_on);
-      db_bind_text(st, 7, a->status);
-      db_bind_text(st, 8, *a->measure ? a->measure : NULL);
-      db_bind_int(st, 9, tid);
-      if ((rc = db_run(st)) != DB_OK) return rc;
-    }
-  }
-  st = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, now);
-  db_bind_int(st, 2, tid);
-  return db_run(st);
+  return plan_version_insert(r->db, &(PlanVersionNew){.item_id = *item_id, .trajectory_id = tid, .number = number,
+                                                       .author_id = r->user->id, .at = now, .reason = reason},
+                             v);
 }
 
 static int post_plan(Req *r) {
@@ -1300,17 +1038,15 @@ static int post_plan(Req *r) {
   long long base = strtoll(base_s, &end, 10);
   if (!*base_s || *end || base < 0) return http_error(r, 400, _("The form is incomplete. Open the plan and try again."));
   int64_t latest_item, latest;
-  if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = plan_latest(r->db, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
 
-  PlanVersion v;
-  int64_t owner_ids[GOALS_MAX][ACTIONS_MAX] = {{0}};
-  const char *owner_kinds[GOALS_MAX][ACTIONS_MAX] = {{0}};
+  PlanVersion *v = arena_alloc(r->a, sizeof *v);
   Measures ms;
   if ((rc = measures_load(r, &ms)) != DB_OK || (rc = measures_keep_stored(r, tid, base, &ms)) != DB_OK)
     return http_db_error(r, rc);
   /* "Add goal" / "Add action": the same form again with one more row and everything typed; nothing is saved */
   if (*form_str(r, "add")) return render_edit(r, tid, pid, NULL, true, base, 200, NULL, &ms);
-  if ((rc = plan_parse(r, tid, started_on, &v, owner_ids, owner_kinds, &ms)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = plan_parse(r, tid, started_on, v, &ms)) != DB_OK) return http_db_error(r, rc);
   if (base != latest) return render_edit(r, tid, pid, NULL, true, latest, 409, conflict_message(), &ms);
   const char *reason = form_str(r, "reason");
   if (latest > 0 && !*reason) form_error(r, "reason", _("Say why the plan is adjusted."));
@@ -1319,16 +1055,16 @@ static int post_plan(Req *r) {
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   int64_t again_item, again;
-  if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = plan_latest(r->db, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
   if (again != latest) { /* saved in between our check and the write lock */
     db_rollback(r->db);
     return render_edit(r, tid, pid, NULL, true, again, 409, conflict_message(), &ms);
   }
   int64_t item = 0;
-  rc = plan_insert(r, tid, &v, latest + 1, latest > 0 ? reason : NULL, owner_ids, owner_kinds, &item);
+  rc = plan_insert(r, tid, v, latest + 1, latest > 0 ? reason : NULL, &item);
   if (rc == DB_CONSTRAINT) {
     db_rollback(r->db);
-    if ((rc = plan_latest(r, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = plan_latest(r->db, tid, &again_item, &again)) != DB_OK) return http_db_error(r, rc);
     return render_edit(r, tid, pid, NULL, true, again, 409, conflict_message(), &ms);
   }
   if (rc == DB_OK) rc = plan_carry_updates(r->db, again_item, item); /* unchanged actions keep their owners' updates */
@@ -1351,6 +1087,70 @@ static int get_plan(Req *r) {
   return render_plan(r, r->ids[0], g, pid, 200, NULL);
 }
 
+/* What a version's page shows, loaded and logged before anything is written. */
+typedef struct VersionPage {
+  PlanVersion v, prev; /* prev: the previous version, when compared and the reader may see it (have_prev) */
+  bool compare, have_prev;
+  int64_t latest_item, latest, member; /* member: the reader's live membership (0: none) */
+  Measures ms;
+} VersionPage;
+
+/* Loads version vid of trajectory tid, already allowed (its access-log entry in entries[0], room after it for
+ * the previous version and the remarks), with the previous version when p->compare, and writes the access log.
+ * Returns a DB code. */
+static int version_page_load(Req *r, int64_t tid, int64_t pid, Grounds tg, int64_t vid, const char *today,
+                             AuditEntry *entries, VersionPage *p) {
+  int rc = version_load(r, vid, &p->v);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  int ne = 1;
+  if (p->compare && p->v.version > 1) {
+    int64_t pvid;
+    if ((rc = plan_version_item(r->db, tid, p->v.version - 1, &pvid)) != DB_OK) return rc;
+    if (pvid) {
+      if ((rc = version_allowed(r, tid, pid, pvid, today, &p->have_prev, &entries[1])) != DB_OK) return rc;
+      if (p->have_prev) {
+        ne = 2;
+        if ((rc = version_load(r, pvid, &p->prev)) != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+      }
+    }
+  }
+  if (!p->compare && (rc = remarks_disclose(r, tid, pid, &p->v, today, entries, &ne)) != DB_OK) return rc;
+  if ((rc = plan_latest(r->db, tid, &p->latest_item, &p->latest)) != DB_OK) return rc;
+  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &p->member)) != DB_OK) return rc;
+  if ((rc = measures_load(r, &p->ms)) != DB_OK) return rc;
+  return audit_write_many(r, entries, ne);
+}
+
+/* Writes a version's page: the version with its confirmations, goals and actions, or its comparison with the
+ * previous version. */
+static void version_page_write(Req *r, int64_t tid, Grounds tg, int64_t vid, const char *title, const VersionPage *p) {
+  const PlanVersion *v = &p->v;
+  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"), title);
+  if (vid != p->latest_item)
+    html(&r->out, "<p class=\"muted\">%s</p>", _("This is an earlier version; a newer version replaces it."));
+  version_meta(r, v);
+  if (p->compare) {
+    html(&r->out, "<section aria-labelledby=\"h-compare\"><h2 id=\"h-compare\">%s</h2>", _("Changes since the previous version"));
+    if (v->version == 1)
+      html(&r->out, "<p class=\"empty\">%s</p>", _("This is the first version; there is nothing to compare with."));
+    else if (!p->have_prev)
+      html(&r->out, "<p class=\"empty\">%s</p>", _("The previous version is not available to you."));
+    else
+      compare_versions(r, &p->prev, v, &p->ms);
+    html(&r->out, "<p><a href=\"/t/%lld/plan/%lld\">%s</a></p></section>", (long long)tid, (long long)vid,
+         _("Show this version without the comparison"));
+  } else {
+    if (v->version > 1)
+      html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)vid,
+           _("Compare with the previous version"));
+    html(&r->out, "<h2>%s</h2>", _("Confirmation"));
+    confirmations(r, v);
+    confirm_form(r, tid, tg, p->member, v, vid == p->latest_item);
+    html(&r->out, "<h2>%s</h2>", _("Goals and actions"));
+    version_goals(r, v, false, &p->ms);
+  }
+}
+
 static int get_version(Req *r) {
   Grounds tg;
   int64_t pid;
@@ -1358,63 +1158,18 @@ static int get_version(Req *r) {
   const char *item = arena_printf(r->a, "plan:%lld", (long long)vid);
   int s = object_door(r, OWNER_ITEM, vid, item, "view", GROUNDS_NONE, &tg, &pid);
   if (s) return s;
-  const char *today = today_str(r);
-  bool compare = strcmp(query_str(r, "compare"), "1") == 0;
+  const char *today = date_today_text(r->a);
   AuditEntry entries[2 + GOALS_MAX * ACTIONS_MAX];
   bool ok;
   int rc = version_allowed(r, tid, pid, vid, today, &ok, &entries[0]);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "view", entries[0].grounds); /* on the item's own file */
-  PlanVersion v, prev;
-  if ((rc = version_load(r, vid, &v)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  int ne = 1;
-  bool have_prev = false;
-  if (compare && v.version > 1) {
-    int64_t pvid;
-    if ((rc = plan_item_of(r, tid, v.version - 1, &pvid)) != DB_OK) return http_db_error(r, rc);
-    if (pvid) {
-      if ((rc = version_allowed(r, tid, pid, pvid, today, &have_prev, &entries[1])) != DB_OK) return http_db_error(r, rc);
-      if (have_prev) {
-        ne = 2;
-        if ((rc = version_load(r, pvid, &prev)) != DB_ROW) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-      }
-    }
-  }
-  if (!compare && (rc = remarks_disclose(r, tid, pid, &v, today, entries, &ne)) != DB_OK) return http_db_error(r, rc);
-  int64_t latest_item, latest, member = 0;
-  if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
-  if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK)
-    return http_db_error(r, rc);
-  Measures ms;
-  if ((rc = measures_load(r, &ms)) != DB_OK) return http_db_error(r, rc);
-  if ((rc = audit_write_many(r, entries, ne)) != DB_OK) return http_db_error(r, rc);
-
-  const char *title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)v.version);
+  VersionPage *p = arena_alloc(r->a, sizeof *p);
+  p->compare = strcmp(query_str(r, "compare"), "1") == 0;
+  if ((rc = version_page_load(r, tid, pid, tg, vid, today, entries, p)) != DB_OK) return http_db_error(r, rc);
+  const char *title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)p->v.version);
   if ((rc = case_page_begin(r, tid, tg, title)) != DB_OK) return http_db_error(r, rc);
-  html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p><h1>%s</h1>", (long long)tid, _("Back to the action plan"), title);
-  if (vid != latest_item)
-    html(&r->out, "<p class=\"muted\">%s</p>", _("This is an earlier version; a newer version replaces it."));
-  version_meta(r, &v);
-  if (compare) {
-    html(&r->out, "<section aria-labelledby=\"h-compare\"><h2 id=\"h-compare\">%s</h2>", _("Changes since the previous version"));
-    if (v.version == 1)
-      html(&r->out, "<p class=\"empty\">%s</p>", _("This is the first version; there is nothing to compare with."));
-    else if (!have_prev)
-      html(&r->out, "<p class=\"empty\">%s</p>", _("The previous version is not available to you."));
-    else
-      compare_versions(r, &prev, &v, &ms);
-    html(&r->out, "<p><a href=\"/t/%lld/plan/%lld\">%s</a></p></section>", (long long)tid, (long long)vid,
-         _("Show this version without the comparison"));
-  } else {
-    if (v.version > 1)
-      html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)vid,
-           _("Compare with the previous version"));
-    html(&r->out, "<h2>%s</h2>", _("Confirmation"));
-    confirmations(r, &v);
-    confirm_form(r, tid, tg, member, &v, vid == latest_item);
-    html(&r->out, "<h2>%s</h2>", _("Goals and actions"));
-    version_goals(r, &v, false, &ms);
-  }
+  version_page_write(r, tid, tg, vid, title, p);
   page_end(r);
   return 200;
 }
@@ -1449,7 +1204,7 @@ static int post_confirm(Req *r) {
   Grounds ig;
   int64_t consent, member = 0;
   ItemRef it = {0};
-  int rc = policy_item(r->db, r->user, vid, today_str(r), &ig, &consent, &it);
+  int rc = policy_item(r->db, r->user, vid, date_today_text(r->a), &ig, &consent, &it);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &member)) != DB_OK)
     return http_db_error(r, rc);
@@ -1467,7 +1222,7 @@ static int post_confirm(Req *r) {
   if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "update", grounds_name(tg)); /* on the item's own file */
   bool as_participant = tg == GROUNDS_SELF, as_member = tg == GROUNDS_MEMBER;
   int64_t latest_item, latest;
-  if ((rc = plan_latest(r, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = plan_latest(r->db, tid, &latest_item, &latest)) != DB_OK) return http_db_error(r, rc);
   if (latest_item != vid)
     return render_plan(r, tid, tg, pid, 409,
                        _("Only the latest version of the plan can be confirmed. Look at the latest version and confirm "
@@ -1486,20 +1241,9 @@ static int post_confirm(Req *r) {
     if (rc != DB_OK && rc != DB_DONE) return http_db_error(r, rc);
     changed = rc == DB_OK;
   } else {
-    Stmt *st = db_prepare(r->db, as_participant
-                                     ? "UPDATE plan_versions SET confirmed_by_participant_at = ?, confirmed_by_participant = ? "
-                                       "WHERE item_id = ? AND confirmed_by_participant_at IS NULL AND version = "
-                                       "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)"
-                                     : "UPDATE plan_versions SET confirmed_by_coach_at = ?, confirmed_by_coach = ? "
-                                       "WHERE item_id = ? AND confirmed_by_coach_at IS NULL AND version = "
-                                       "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_int(st, 1, now);
-    db_bind_int(st, 2, r->user->id);
-    db_bind_int(st, 3, vid);
-    db_bind_int(st, 4, tid);
-    if ((rc = db_run(st)) != DB_OK) return http_db_error(r, rc);
-    changed = db_changes(r->db) == 1;
+    rc = plan_version_confirm(r->db, vid, tid, as_participant, r->user->id, now);
+    if (rc != DB_OK && rc != DB_DONE) return http_db_error(r, rc);
+    changed = rc == DB_OK;
   }
   if (!changed) { /* confirmed or replaced in the meantime */
     db_rollback(r->db);
@@ -1546,7 +1290,7 @@ static int post_action(Req *r) {
   int64_t consent = 0;
   if (ok) { /* the owner sees their action only while they may see the plan version it is in */
     ItemRef it = {0};
-    if ((rc = policy_item(r->db, r->user, vid, today_str(r), &ig, &consent, &it)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = policy_item(r->db, r->user, vid, date_today_text(r->a), &ig, &consent, &it)) != DB_OK) return http_db_error(r, rc);
     ok = ig != GROUNDS_NONE && it.trajectory_id == tid;
   }
   if (!ok) return object_refused(r, OWNER_ITEM, vid, item, "update", grounds_name(tg)); /* on the item's own file */
@@ -1591,7 +1335,7 @@ static int post_action(Req *r) {
                                       .item = arena_printf(r->a, "plan_remark:%lld", (long long)remark_item),
                                       .action = "create", .outcome = "ok", .grounds = grounds_name(GROUNDS_AUTHOR)});
   if (rc != DB_OK) return http_db_error(r, rc);
-  if (rc == DB_OK) rc = plan_trajectory_touch(r->db, tid, now);
+  if (rc == DB_OK) rc = trajectory_touch(r->db, tid, now); /* an owner's update is contact */
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
   return http_redirect_flash(r, safe_next(form_str(r, "next"), arena_printf(r->a, "/t/%lld/plan", (long long)tid)),

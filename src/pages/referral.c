@@ -17,6 +17,7 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/referrals.h"
 
 enum { TARGET_MAX = 160, REASON_MAX = 2000, OUTCOME_MAX = 2000, LIST_MAX = 100 };
 
@@ -42,11 +43,6 @@ static bool may_follow(const char *from, const char *to) {
     if (!strcmp(allowed[i][0], from) && !strcmp(allowed[i][1], to)) return true;
   return false;
 }
-
-typedef struct Referral {
-  int64_t id, created_at, status_changed_at;
-  const char *kind, *target, *reason, *status, *outcome, *failure_reason;
-} Referral;
 
 static void referral_form(Req *r, int64_t tid) {
   static const char *const kinds[] = {"specialised_care", N_("Specialised care"), "career_guidance",
@@ -96,24 +92,10 @@ static void status_form(Req *r, int64_t tid, const Referral *f) {
 static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
   char today[11];
   date_format(date_today(), today);
-  Stmt *st = db_prepare(r->db,
-                        "SELECT f.item_id AS id, f.kind, f.target, f.reason, f.status, f.outcome, f.failure_reason, "
-                        "f.created_at, f.status_changed_at FROM referrals f JOIN items i ON i.id = f.item_id "
-                        "WHERE f.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE " ORDER BY f.created_at DESC LIMIT ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, tid);
-  int next = policy_bind_item_filter(st, 2, r->user, today);
-  db_bind_int(st, next, LIST_MAX);
-  Referral *list = arena_alloc(r->a, sizeof *list * LIST_MAX);
-  int n = 0, rc;
-  while (n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
-    list[n++] = (Referral){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                           .status_changed_at = db_int(st, "status_changed_at"), .kind = db_text_copy(r, st, "kind"),
-                           .target = db_text_copy(r, st, "target"), .reason = db_text_copy(r, st, "reason"),
-                           .status = db_text_copy(r, st, "status"), .outcome = db_text_copy(r, st, "outcome"),
-                           .failure_reason = db_text_copy(r, st, "failure_reason")};
-  db_done(st);
-  if (n < LIST_MAX && rc != DB_DONE) return http_db_error(r, rc);
+  Referral *list;
+  int n, rc;
+  if ((rc = referrals_visible(r->db, r->a, r->user, tid, today, LIST_MAX, &list, &n)) != DB_OK)
+    return http_db_error(r, rc);
 
   /* each referral shown is checked with the C rule and logged with its grounds */
   int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n + 1));
@@ -170,23 +152,10 @@ static int post_referral(Req *r) {
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
   int64_t id;
-  rc = item_create(r->db, &(ItemNew){.trajectory_id = tid, .kind = "referral",
-                                     .category = strcmp(kind, "specialised_care") == 0 ? "health" : "work",
-                                     .author_id = r->user->id, .title = target, .body = reason, .created_at = now},
-                   &id);
+  rc = referral_create(r->db, &(ReferralNew){.trajectory_id = tid, .author_id = r->user->id, .created_at = now,
+                                             .kind = kind, .target = target, .reason = reason},
+                       &id);
   if (rc != DB_OK) return http_db_error(r, rc);
-  Stmt *ref = db_prepare(r->db, "INSERT INTO referrals (item_id, trajectory_id, kind, target, reason, status, "
-                                "status_changed_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?)");
-  if (!ref) return http_db_error(r, DB_ERROR);
-  db_bind_int(ref, 1, id);
-  db_bind_int(ref, 2, tid);
-  db_bind_text(ref, 3, kind);
-  db_bind_text(ref, 4, target);
-  db_bind_text(ref, 5, reason);
-  db_bind_int(ref, 6, now);
-  db_bind_int(ref, 7, r->user->id);
-  db_bind_int(ref, 8, now);
-  if ((rc = db_run(ref)) != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done(r, pid, tid, arena_printf(r->a, "referral:%lld", (long long)id), "create", g,
                                 arena_printf(r->a, "/t/%lld/referrals", (long long)tid));
 }
@@ -198,13 +167,8 @@ static int post_status(Req *r) {
   const char *item = arena_printf(r->a, "referral:%lld", (long long)rid);
   int s = object_door(r, OWNER_ITEM, rid, item, "update", GROUNDS_COACH, &g, &pid);
   if (s) return s;
-  Stmt *st = db_prepare(r->db, "SELECT status FROM referrals WHERE item_id = ? AND trajectory_id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, rid);
-  db_bind_int(st, 2, tid);
-  int rc = db_step(st);
-  const char *current = rc == DB_ROW ? db_text_copy(r, st, "status") : NULL;
-  db_done(st);
+  const char *current;
+  int rc = referral_status(r->db, r->a, tid, rid, &current);
   if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   if (!current) return object_refused(r, OWNER_ITEM, rid, item, "update", grounds_name(g)); /* on the item's own file */
   const char *to = form_str(r, "status"), *note = form_str(r, "note");
@@ -217,24 +181,12 @@ static int post_status(Req *r) {
 
   int64_t now = (int64_t)time(NULL);
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  Stmt *up = db_prepare(r->db, "UPDATE referrals SET status = ?, status_changed_at = ?, "
-                               "outcome = CASE WHEN ? = 'completed' THEN ? ELSE outcome END, "
-                               "failure_reason = CASE WHEN ? = 'declined' THEN ? ELSE failure_reason END "
-                               "WHERE item_id = ? AND status = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_text(up, 1, to);
-  db_bind_int(up, 2, now);
-  db_bind_text(up, 3, to);
-  db_bind_text(up, 4, note);
-  db_bind_text(up, 5, to);
-  db_bind_text(up, 6, note);
-  db_bind_int(up, 7, rid);
-  db_bind_text(up, 8, current);
-  if ((rc = db_run(up)) != DB_OK) return http_db_error(r, rc);
-  if (db_changes(r->db) != 1) {
+  rc = referral_move(r->db, rid, current, to, note, now);
+  if (rc == DB_DONE) {
     db_rollback(r->db);
     return http_error(r, 409, _("Someone else changed this referral meanwhile. Reload the page."));
   }
+  if (rc != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done(r, pid, tid, item, "update", g,
                                 arena_printf(r->a, "/t/%lld/referrals", (long long)tid));
 }

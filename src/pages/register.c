@@ -20,6 +20,8 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "store/participants.h"
+#include "store/trajectories.h"
 
 typedef enum Kind { K_TEXT, K_EMAIL, K_TEL, K_DATE, K_TEXTAREA, K_EMPLOYER, K_CHECK } Kind;
 
@@ -82,28 +84,21 @@ static const char *too_long(int max) {
 /* The active employers as select options (value: id, label: name), led by the "none" option;
  * NULL-terminated, allocated in the arena. Returns a DB code. */
 static int employer_options(Req *r, const char ***out) {
-  Stmt *st = db_prepare(r->db, "SELECT id, name FROM organisations WHERE kind = 'employer' AND active = 1 "
-                               "ORDER BY name");
-  if (!st) return DB_ERROR;
-  size_t cap = 16, n = 0;
-  const char **o = arena_alloc(r->a, sizeof *o * cap);
-  o[n++] = "";
-  o[n++] = _("None, or not in the list");
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (n + 3 > cap) {
-      const char **g = arena_alloc(r->a, sizeof *g * cap * 2);
-      memcpy(g, o, sizeof *o * n);
-      o = g;
-      cap *= 2;
-    }
-    o[n++] = arena_printf(r->a, "%lld", (long long)db_int(st, "id"));
-    o[n++] = arena_strdup(r->a, db_text(st, "name"));
+  RegistrationEmployer *e;
+  size_t n;
+  int rc = registration_employers(r->db, r->a, &e, &n);
+  if (rc != DB_OK) return rc;
+  const char **o = arena_alloc(r->a, sizeof *o * (n * 2 + 3));
+  size_t k = 0;
+  o[k++] = "";
+  o[k++] = _("None, or not in the list");
+  for (size_t i = 0; i < n; i++) {
+    o[k++] = arena_printf(r->a, "%lld", (long long)e[i].id);
+    o[k++] = e[i].name;
   }
-  db_done(st);
-  o[n] = NULL;
+  o[k] = NULL;
   *out = o;
-  return rc == DB_DONE ? DB_OK : rc;
+  return DB_OK;
 }
 
 /* The consent checkbox with its label, written by hand (frame.h has no checkbox helper). */
@@ -241,14 +236,6 @@ static const char *opt(Req *r, const char *name) {
   return *v ? v : NULL;
 }
 
-/* Inserts with RETURNING id and reads the id. Returns a DB code (DB_OK on success). */
-static int insert_returning(Stmt *st, int64_t *id) {
-  int rc = db_step(st);
-  if (rc == DB_ROW) *id = db_int(st, "id");
-  db_done(st);
-  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
-}
-
 /* Writes participant, trajectory, coach assignment and access-log entry in one transaction. *duplicate
  * is set when the participant already exists (the transaction is then rolled back). Returns a DB code;
  * on any error the transaction is rolled back. */
@@ -259,51 +246,26 @@ static int registration_store(Req *r, int64_t *tid, bool *duplicate) {
   *duplicate = false;
   int rc = db_begin(r->db);
   if (rc != DB_OK) return rc;
-  Stmt *st = db_prepare(r->db, "INSERT INTO participants (first_name, last_name, birth_date, email, phone, "
-                               "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!st) goto fail;
-  db_bind_text(st, 1, form_str(r, "first_name"));
-  db_bind_text(st, 2, form_str(r, "last_name"));
-  db_bind_text(st, 3, form_str(r, "birth_date"));
-  db_bind_text(st, 4, opt(r, "email"));
-  db_bind_text(st, 5, opt(r, "phone"));
-  db_bind_int(st, 6, r->user->id);
-  db_bind_int(st, 7, now);
-  if ((rc = insert_returning(st, &pid)) != DB_OK) {
-    *duplicate = rc == DB_CONSTRAINT;
-    goto out;
-  }
-  st = db_prepare(r->db, "INSERT INTO trajectories (participant_id, phase, status, referred_by, reason, "
-                         "employer_org_id, employer_name, absence_start, start_consent, started_on, phase_since, "
-                         "last_activity_at, created_by, created_at) "
-                         "VALUES (?, 'registration', 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!st) goto fail;
-  db_bind_int(st, 1, pid);
-  db_bind_text(st, 2, form_str(r, "referred_by"));
-  db_bind_text(st, 3, form_str(r, "reason"));
-  if (opt(r, "employer_org")) db_bind_int(st, 4, strtoll(form_str(r, "employer_org"), NULL, 10));
-  else db_bind_null(st, 4);
-  db_bind_text(st, 5, opt(r, "employer_other"));
-  db_bind_text(st, 6, opt(r, "absence_start"));
-  db_bind_text(st, 7, form_str(r, "start_consent"));
-  db_bind_text(st, 8, today);
-  db_bind_text(st, 9, today);
-  db_bind_int(st, 10, now);
-  db_bind_int(st, 11, r->user->id);
-  db_bind_int(st, 12, now);
-  if ((rc = insert_returning(st, tid)) != DB_OK) goto out;
-  st = db_prepare(r->db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
-  if (!st) goto fail;
-  db_bind_int(st, 1, *tid);
-  db_bind_int(st, 2, r->user->id);
-  if ((rc = db_run(st)) != DB_OK) goto out;
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = *tid, .item = "trajectory",
-                                    .action = "create", .outcome = "ok", .grounds = grounds_name(GROUNDS_COACH)});
+  rc = registration_create(r->db,
+                           &(RegistrationNew){.first_name = form_str(r, "first_name"),
+                                              .last_name = form_str(r, "last_name"),
+                                              .birth_date = form_str(r, "birth_date"), .email = opt(r, "email"),
+                                              .phone = opt(r, "phone"), .referred_by = form_str(r, "referred_by"),
+                                              .reason = form_str(r, "reason"),
+                                              .employer_org_id = opt(r, "employer_org")
+                                                                     ? strtoll(form_str(r, "employer_org"), NULL, 10)
+                                                                     : 0,
+                                              .employer_name = opt(r, "employer_other"),
+                                              .absence_start = opt(r, "absence_start"),
+                                              .start_consent = form_str(r, "start_consent"), .started_on = today,
+                                              .phase_since = today, .coach_id = r->user->id, .created_at = now,
+                                              .last_activity_at = now},
+                           &pid, tid);
+  *duplicate = rc == DB_CONSTRAINT;
+  if (rc == DB_OK)
+    rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = *tid, .item = "trajectory",
+                                      .action = "create", .outcome = "ok", .grounds = grounds_name(GROUNDS_COACH)});
   if (rc == DB_OK) rc = db_commit(r->db);
-  goto out;
-fail:
-  rc = DB_ERROR;
-out:
   if (rc != DB_OK) db_rollback(r->db);
   return rc;
 }
@@ -335,19 +297,10 @@ static int post_register(Req *r) {
     /* the answer tells the coach this person is registered: the participant's log shows that it was asked */
     /* the number of the participant's latest trajectory lets the team lead find it without searching by
      * name (/team/assign?t=N); it says no more than the message already does */
-    int64_t existing = 0, existing_tid = 0;
-    Stmt *st = db_prepare(r->db, "SELECT p.id, (SELECT MAX(t.id) FROM trajectories t WHERE t.participant_id = p.id) "
-                                 "AS tid FROM participants p WHERE p.first_name = ? AND p.last_name = ? AND p.birth_date = ?");
-    if (!st) return http_db_error(r, DB_ERROR);
-    db_bind_text(st, 1, form_str(r, "first_name"));
-    db_bind_text(st, 2, form_str(r, "last_name"));
-    db_bind_text(st, 3, form_str(r, "birth_date"));
-    if ((rc = db_step(st)) == DB_ROW) {
-      existing = db_int(st, "id");
-      existing_tid = db_null(st, "tid") ? 0 : db_int(st, "tid");
-    }
-    db_done(st);
-    if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+    int64_t existing, existing_tid;
+    rc = participant_find_identity(r->db, form_str(r, "first_name"), form_str(r, "last_name"),
+                                   form_str(r, "birth_date"), &existing, &existing_tid);
+    if (rc != DB_OK) return http_db_error(r, rc);
     rc = audit_write(r, &(AuditEntry){.participant_id = existing, .trajectory_id = existing_tid, .item = "participant",
                                       .action = "create", .outcome = "denied", .grounds = "coach"});
     if (rc != DB_OK) return http_db_error(r, rc);
@@ -366,7 +319,7 @@ static int post_register(Req *r) {
 }
 
 const Route register_routes[] = {
-    {"GET", "/participants/new", ROLE_COACH, R_CASE, get_register},
+    {"GET", "/participants/new", ROLE_COACH, 0, get_register}, /* the empty form: nothing of a case */
     {"POST", "/participants/new", ROLE_COACH, R_CASE, post_register},
     {0},
 };

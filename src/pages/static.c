@@ -1,36 +1,13 @@
 /*
- * static.c — embedded assets with strong ETags and a year of caching (URLs carry ?v=ETAG, so a new
- * version is a new URL), and /healthz for load balancers.
+ * static.c — the embedded assets (html/assets.h) served with their strong ETags and a year of caching
+ * (URLs carry ?v=ETAG, so a new version is a new URL), and /healthz for load balancers.
  */
-#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "core/embed.h"
 #include "db/db.h"
+#include "html/assets.h"
 #include "pages/pages.h"
-
-extern const EmbeddedFile assets[];
-
-enum { MAX_ASSETS = 32 };
-static char etags[MAX_ASSETS][20];
-static char urls[MAX_ASSETS][96];
-
-void static_init(void) {
-  int i = 0;
-  for (const EmbeddedFile *f = assets; f->name && i < MAX_ASSETS; f++, i++) {
-    unsigned char h[8];
-    crypto_generichash(h, sizeof h, f->data, f->len, NULL, 0);
-    sodium_bin2hex(etags[i], sizeof etags[i], h, sizeof h);
-    snprintf(urls[i], sizeof urls[i], "/static/%s?v=%s", f->name, etags[i]);
-  }
-}
-
-const char *static_url(const char *name) {
-  int i = 0;
-  for (const EmbeddedFile *f = assets; f->name && i < MAX_ASSETS; f++, i++)
-    if (strcmp(f->name, name) == 0) return urls[i];
-  return "/static/missing";
-}
 
 static const char *mime(const char *name) {
   const char *dot = strrchr(name, '.');
@@ -44,11 +21,11 @@ static const char *mime(const char *name) {
 }
 
 static int get_static(Req *r) {
-  int i = 0;
-  for (const EmbeddedFile *f = assets; f->name && i < MAX_ASSETS; f++, i++) {
-    if (strcmp(f->name, r->rest) != 0 || strcmp(f->name, "common-passwords.txt") == 0) continue;
+  const char *etag;
+  const EmbeddedFile *f = assets_find(r->rest, &etag);
+  if (f && strcmp(f->name, "common-passwords.txt") != 0) { /* the password list is the server's, not a page's */
     char tag[24];
-    snprintf(tag, sizeof tag, "\"%s\"", etags[i]);
+    snprintf(tag, sizeof tag, "\"%s\"", etag);
     http_header(r, "ETag", tag);
     http_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     r->cacheable = true;

@@ -7,7 +7,6 @@
  */
 #include <string.h>
 #include <time.h>
-#include <stddef.h>
 
 #include "core/config.h"
 #include "core/text.h"
@@ -15,6 +14,8 @@
 #include "i18n/i18n.h"
 #include "pages/assign.h"
 #include "pages/pages.h"
+#include "store/assignments.h"
+#include "store/plan.h"
 
 enum { MAX_COACHES = 200 };
 
@@ -25,93 +26,79 @@ typedef struct CoachRow {
   int64_t actions_due, followups_due, quiet, referrals; /* the coach's day, as counts */
 } CoachRow;
 
-/* Adds one count per coach from a query returning (coach, n) into the field at offset `field`. A query
- * with a parameter gets the date t (when not NULL) or the number i. */
-static int add_counts(Req *r, CoachRow *rows, int n, const char *sql, size_t field, const char *t, int64_t i) {
-  Stmt *st = db_prepare(r->db, sql);
-  if (!st) return DB_ERROR;
-  if (t) db_bind_text(st, 1, t);
-  else if (strchr(sql, '?')) db_bind_int(st, 1, i);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    int64_t coach = db_int(st, "coach");
-    for (int k = 0; k < n; k++)
-      if (rows[k].id == coach) *(int64_t *)((char *)&rows[k] + field) = db_int(st, "n");
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+/* The coach's row in rows, or NULL (not an active coach). */
+static CoachRow *coach_row(CoachRow *rows, int n, int64_t coach) {
+  for (int k = 0; k < n; k++)
+    if (rows[k].id == coach) return &rows[k];
+  return NULL;
 }
 
-/* The coach's day per coach: open actions of the latest plans due within a week (or overdue), follow-up
- * moments due, trajectories without contact for cfg.no_contact_weeks, open referrals. */
+/* The coach's day per coach: open actions of the current plans due within a week (or overdue; the one
+ * definition, PLAN_SQL_ACTION_OPEN in store/plan.h), follow-up moments due, trajectories without contact
+ * for cfg.no_contact_weeks, open referrals. */
 static int day_counts(Req *r, CoachRow *rows, int n) {
   char horizon[11];
   date_format(date_today() + 7, horizon);
-  int rc = add_counts(r, rows, n,
-                      "SELECT c.user_id AS coach, COUNT(*) AS n FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id "
-                      "JOIN plan_versions v ON v.item_id = g.version_item_id JOIN trajectories t ON t.id = v.trajectory_id "
-                      "JOIN trajectory_coaches c ON c.trajectory_id = t.id WHERE a.due_on <= ? AND t.status = 'open' "
-                      "AND a.status IN ('planned', 'in_progress') AND v.version = (SELECT MAX(v2.version) FROM "
-                      "plan_versions v2 WHERE v2.trajectory_id = v.trajectory_id) GROUP BY c.user_id",
-                      offsetof(CoachRow, actions_due), horizon, 0);
-  if (rc == DB_OK)
-    rc = add_counts(r, rows, n,
-                    "SELECT c.user_id AS coach, COUNT(*) AS n FROM followups f JOIN trajectory_coaches c "
-                    "ON c.trajectory_id = f.trajectory_id WHERE f.done_on IS NULL AND f.due_on <= ? GROUP BY c.user_id",
-                    offsetof(CoachRow, followups_due), horizon, 0);
-  if (rc == DB_OK)
-    rc = add_counts(r, rows, n,
-                    "SELECT c.user_id AS coach, COUNT(*) AS n FROM trajectories t JOIN trajectory_coaches c "
-                    "ON c.trajectory_id = t.id WHERE t.status = 'open' AND t.last_activity_at < ? GROUP BY c.user_id",
-                    offsetof(CoachRow, quiet), NULL,
-                    (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400);
-  if (rc == DB_OK)
-    rc = add_counts(r, rows, n,
-                    "SELECT c.user_id AS coach, COUNT(*) AS n FROM referrals f JOIN trajectory_coaches c "
-                    "ON c.trajectory_id = f.trajectory_id WHERE f.status IN ('proposed', 'sent', 'accepted') "
-                    "GROUP BY c.user_id",
-                    offsetof(CoachRow, referrals), NULL, 0);
-  return rc;
+  PlanDueAction *acts;
+  int nacts;
+  int rc = plan_actions_open_due(r->db, r->a, 0, horizon, &acts, &nacts);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < nacts; i++) {
+    CoachRow *row = coach_row(rows, n, acts[i].coach_id);
+    if (row) row->actions_due++;
+  }
+  TeamDayCount *days;
+  int ndays;
+  rc = team_day_counts(r->db, r->a, horizon, (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400,
+                       &days, &ndays);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < ndays; i++) {
+    CoachRow *row = coach_row(rows, n, days[i].coach_id);
+    if (!row) continue;
+    row->followups_due = days[i].followups_due;
+    row->quiet = days[i].quiet;
+    row->referrals = days[i].referrals;
+  }
+  return DB_OK;
+}
+
+/* The team's figures: each active coach (at most MAX_COACHES, by name) with their trajectories per phase,
+ * open and closed, into rows and *n, and the totals. Returns a DB code. */
+static int team_load(Req *r, CoachRow *rows, int *n, int64_t totals[8], int64_t *open_total, int64_t *closed_total) {
+  TeamPhaseCount *pc;
+  int npc;
+  int rc = team_phase_counts(r->db, r->a, &pc, &npc);
+  if (rc != DB_OK) return rc;
+  *n = 0;
+  for (int i = 0; i < npc; i++) {
+    if (*n == 0 || rows[*n - 1].id != pc[i].coach_id) {
+      if (*n == MAX_COACHES) break;
+      rows[(*n)++] = (CoachRow){.id = pc[i].coach_id, .name = pc[i].coach_name};
+    }
+    CoachRow *row = &rows[*n - 1];
+    if (!pc[i].status) continue;
+    if (strcmp(pc[i].status, "open") == 0) {
+      int ph = trajectory_phase_index(pc[i].phase);
+      if (ph >= 0) {
+        row->per_phase[ph] += pc[i].n;
+        totals[ph] += pc[i].n;
+      }
+      row->open += pc[i].n;
+      *open_total += pc[i].n;
+    } else {
+      row->closed += pc[i].n;
+      *closed_total += pc[i].n;
+    }
+  }
+  return day_counts(r, rows, *n);
 }
 
 static int get_team(Req *r) {
-  Stmt *st = db_prepare(r->db,
-                        "SELECT u.id, u.name, t.phase, t.status, COUNT(t.id) AS n FROM users u "
-                        "LEFT JOIN trajectory_coaches c ON c.user_id = u.id "
-                        "LEFT JOIN trajectories t ON t.id = c.trajectory_id "
-                        "WHERE u.active = 1 AND (u.roles & ?) <> 0 "
-                        "GROUP BY u.id, u.name, t.phase, t.status ORDER BY u.name, u.id");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, ROLE_COACH);
   CoachRow *rows = arena_alloc(r->a, sizeof *rows * MAX_COACHES);
-  int n = 0, rc;
+  int n = 0;
   int64_t totals[8] = {0}, open_total = 0, closed_total = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
-    int64_t id = db_int(st, "id");
-    if (n == 0 || rows[n - 1].id != id) {
-      if (n == MAX_COACHES) break;
-      rows[n++] = (CoachRow){.id = id, .name = arena_strdup(r->a, db_text(st, "name"))};
-    }
-    CoachRow *row = &rows[n - 1];
-    if (db_null(st, "status")) continue;
-    int64_t count = db_int(st, "n");
-    if (strcmp(db_text(st, "status"), "open") == 0) {
-      int ph = trajectory_phase_index(db_text(st, "phase"));
-      if (ph >= 0) {
-        row->per_phase[ph] += count;
-        totals[ph] += count;
-      }
-      row->open += count;
-      open_total += count;
-    } else {
-      row->closed += count;
-      closed_total += count;
-    }
-  }
-  db_done(st);
-  if (rc != DB_DONE && rc != DB_ROW) return http_db_error(r, rc);
-
-  if ((rc = day_counts(r, rows, n)) != DB_OK) return http_db_error(r, rc);
+  int rc = team_load(r, rows, &n, totals, &open_total, &closed_total);
+  if (rc != DB_OK) return http_db_error(r, rc);
 
   team_page_begin(r, _("Team"), _("Team overview"), "team",
                   _("How the trajectories are spread over the coaches. Counts only: participants' information stays "

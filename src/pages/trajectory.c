@@ -17,12 +17,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
+#include "policy/case.h"
 #include "policy/policy.h"
 #include "store/trajectories.h"
 
@@ -37,45 +37,8 @@ int trajectory_phase_index(const char *code) {
   return -1;
 }
 
-enum { ROLES_ALL = ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER | ROLE_ADMIN | ROLE_TEAMLEAD };
-
 /* How many of each the header and the overview show. */
 enum { HEADER_COACHES_MAX = 8, OVERVIEW_ACTIONS_MAX = 5, OVERVIEW_REFERRALS_MAX = 5, OVERVIEW_NOTES_MAX = 5 };
-
-const char *db_text_copy(Req *r, Stmt *st, const char *name) { return arena_strdup(r->a, db_text(st, name)); }
-
-/* Asks the one door whether the user may open trajectory r->ids[0] (need GROUNDS_NONE: on any grounds;
- * GROUNDS_COACH: only as an assigned coach). Fills *g and *pid and returns 0 when allowed. When refused,
- * writes a "denied" access-log entry for item/action and returns 404 with the not-found page, exactly as
- * for an id that does not exist; on a DB error returns the error page's status. */
-int trajectory_door(Req *r, const char *item, const char *action, Grounds need, Grounds *g, int64_t *pid) {
-  int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if (*g != GROUNDS_NONE && (need == GROUNDS_NONE || *g == need)) return 0;
-  rc = audit_write(r, &(AuditEntry){.participant_id = *pid, .trajectory_id = r->ids[0], .item = item,
-                                    .action = action, .outcome = "denied", .grounds = grounds_name(*g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  return http_error(r, 404, NULL);
-}
-
-int object_refused(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, const char *grounds) {
-  int64_t tid, pid;
-  int rc = owner_of(r->db, kind, oid, &tid, &pid);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = action,
-                                    .outcome = "denied", .grounds = grounds});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  return http_error(r, 404, NULL);
-}
-
-int object_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds need, Grounds *g,
-                int64_t *pid) {
-  int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if (*g != GROUNDS_NONE && (need == GROUNDS_NONE || *g == need)) return 0;
-  return object_refused(r, kind, oid, item, action, grounds_name(*g));
-}
-
 
 /* One row of a description list; an empty value shows "Not recorded". */
 static void dl_row(Req *r, const char *term, const char *value) {
@@ -220,9 +183,6 @@ static int overview_load(Req *r, int64_t tid, const char *today, Overview *o) {
   return rc;
 }
 
-static int disclose_items(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
-                          const char *const *kinds, const char *kind, int64_t *ids, int n);
-
 /* Checks every item the overview would show once more with the C rule and logs the view of the trajectory
  * and of each item shown (the plan version once, for its actions and its confirmations), in one batch.
  * An item the rule refuses is taken out of o. Returns a DB code. */
@@ -254,7 +214,7 @@ static int overview_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, Overvi
     kinds[n] = "note";
     ids[n++] = o->notes[i].id;
   }
-  int rc = disclose_items(r, pid, tid, g, "trajectory", "view", kinds, NULL, ids, n);
+  int rc = items_disclose_kinds(r, pid, tid, g, "trajectory", "view", kinds, ids, n);
   if (rc != DB_OK) return rc;
   /* take out what the C rule withheld (ids[k] set to 0) */
   if (plan_at >= 0 && ids[plan_at] == 0) o->plan = (PlanState){0};
@@ -383,7 +343,7 @@ static int get_trajectory(Req *r) {
   if ((rc = overview_load(r, t.id, today, &o)) != DB_OK) return http_db_error(r, rc);
   if ((rc = overview_disclose(r, pid, t.id, g, &o)) != DB_OK) return http_db_error(r, rc);
 
-  bool inner = g == GROUNDS_COACH || g == GROUNDS_SELF;
+  bool inner = policy_sees_own_details(g);
   page_begin(r, arena_printf(r->a, "%s · %s", _("Overview"), participant_name(r, &t)));
   case_header(r, &t, o.coaches, o.ncoaches, g, true);
   html(&r->out, "<h1>%s</h1>", _("Overview"));
@@ -410,11 +370,7 @@ int trajectory_change_done(Req *r, int64_t pid, int64_t tid, const char *item, c
 
 int trajectory_change_done_for(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
                                int64_t on_behalf_of, const char *location) {
-  Stmt *up = db_prepare(r->db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!up) return http_db_error(r, DB_ERROR);
-  db_bind_int(up, 1, (int64_t)time(NULL));
-  db_bind_int(up, 2, tid);
-  int rc = db_run(up);
+  int rc = trajectory_touch(r->db, tid, (int64_t)time(NULL));
   if (rc == DB_OK)
     rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = action,
                                       .outcome = "ok", .grounds = grounds_name(g), .on_behalf_of = on_behalf_of});
@@ -424,46 +380,11 @@ int trajectory_change_done_for(Req *r, int64_t pid, int64_t tid, const char *ite
 }
 
 int trajectory_refuse_if_closed(Req *r, int64_t tid) {
-  Stmt *st = db_prepare(r->db, "SELECT status FROM trajectories WHERE id = ?");
-  if (!st) return http_db_error(r, DB_ERROR);
-  db_bind_int(st, 1, tid);
-  int rc = db_step(st);
-  bool closed = rc == DB_ROW && strcmp(db_text(st, "status"), "open") != 0;
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
+  bool closed;
+  int rc = trajectory_is_closed(r->db, tid, &closed);
+  if (rc != DB_OK) return http_db_error(r, rc);
   if (closed) return http_error(r, 409, _("This trajectory is closed; reopen it first to change anything."));
   return 0;
-}
-
-/* items_disclose for items of several kinds: kinds[i] is the kind of ids[i]; kinds NULL: all are of kind. */
-static int disclose_items(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
-                          const char *const *kinds, const char *kind, int64_t *ids, int n) {
-  char today[11];
-  date_format(date_today(), today);
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  int ne = 0, rc;
-  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = list_item, .action = action,
-                               .outcome = "ok", .grounds = grounds_name(g)};
-  for (int i = 0; i < n; i++) {
-    Grounds ig;
-    int64_t consent;
-    if ((rc = policy_item(r->db, r->user, ids[i], today, &ig, &consent, NULL)) != DB_OK) return rc;
-    if (ig == GROUNDS_NONE) {
-      log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
-                (long long)ids[i]);
-      ids[i] = 0;
-      continue;
-    }
-    entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                 .item = arena_printf(r->a, "%s:%lld", kinds ? kinds[i] : kind, (long long)ids[i]),
-                                 .action = "view", .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
-  }
-  return audit_write_many(r, entries, ne);
-}
-
-int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
-                   const char *kind, int64_t *ids, int n) {
-  return disclose_items(r, pid, tid, g, list_item, action, NULL, kind, ids, n);
 }
 
 void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
@@ -493,6 +414,6 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
 }
 
 const Route trajectory_routes[] = {
-    {"GET", "/t/{id}", ROLES_ALL, R_CASE, get_trajectory},
+    {"GET", "/t/{id}", ROLES_CASE, R_CASE, get_trajectory},
     {0},
 };

@@ -44,9 +44,24 @@ bool audit_hold(Req *r, int status);
 /* Like audit_write for n entries at once: they join one batch and the call waits once. */
 int audit_write_many(Req *r, const AuditEntry *entries, int n);
 
-/* Starts the group-commit writer thread with its own connection to path. Returns false if the database
- * cannot be opened. audit_stop drains the queue and stops it. */
-bool audit_start(const char *path);
+/* Says that this answer of a case route (R_CASE) shows and changes no case information (a list of
+ * requests that is empty, say), so it has nothing to log: the server's check that every 2xx of a case
+ * route wrote an entry then knows this was decided, not forgotten. Never on a path that shows anything of
+ * a participant. Cannot fail. */
+void audit_nothing_shown(Req *r);
+
+/* What the server lends the group-commit writer, so that the access log knows nothing of the HTTP library:
+ * how to hold a request's response and let it go, and how many requests are being served. */
+typedef struct AuditServer {
+  void (*suspend)(Req *r); /* holds r's response (audit_hold, under the queue's lock, after the handler) */
+  void (*resume)(Req *r);  /* lets it go: the server then sends r->held_status (writer thread, same lock) */
+  int (*in_flight)(void);  /* requests being served: the writer lingers briefly while others may add entries */
+} AuditServer;
+
+/* Starts the group-commit writer thread with its own connection to path; server's functions are used from
+ * then on (it must outlive audit_stop). Returns false if the database cannot be opened. audit_stop drains
+ * the queue and stops it. */
+bool audit_start(const char *path, const AuditServer *server);
 void audit_stop(void);
 
 /* Appends an entry with explicit actor fields (CLI, tests). */

@@ -344,3 +344,25 @@ int policy_bind_user_filter(Stmt *st, int idx, const User *u) {
   db_bind_int(st, idx++, u->id);
   return policy_bind_member_filter(st, idx, u);
 }
+
+bool policy_sees_own_details(Grounds g) { return g == GROUNDS_COACH || g == GROUNDS_SELF; }
+
+bool policy_may_fill_questionnaire(Grounds g) { return g == GROUNDS_COACH || g == GROUNDS_SELF; }
+
+bool policy_sees_member_contacts(Grounds g) { return g == GROUNDS_COACH || g == GROUNDS_SELF; }
+
+bool policy_may_give_consent(Grounds g, int64_t own_member) {
+  return g == GROUNDS_COACH || g == GROUNDS_SELF || own_member != 0;
+}
+
+bool policy_consent_on_behalf(Grounds g) { return g == GROUNDS_COACH; }
+
+bool policy_may_consent_to_participant(Grounds g) { return g != GROUNDS_SELF; }
+
+bool policy_consent_own(Grounds g, int64_t own_member, int64_t source_member_id) {
+  if (g == GROUNDS_COACH) return true;
+  if (g == GROUNDS_SELF) return source_member_id == 0;
+  return own_member && source_member_id == own_member;
+}
+
+int64_t policy_consent_own_source(Grounds g, int64_t own_member) { return g == GROUNDS_SELF ? 0 : own_member; }

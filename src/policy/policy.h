@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "db/db.h"
-#include "http/http.h"
 
 typedef enum Grounds {
   GROUNDS_NONE = 0,
@@ -177,5 +177,36 @@ bool policy_consent_allowed(const char *category, const char *grantee_side);
   " JOIN trajectories t ON t.id = pc.trajectory_id AND pu.id = ?"                                            \
   " AND (pa.id = pu.id OR NOT EXISTS (SELECT 1 FROM trajectory_coaches pd WHERE pd.trajectory_id = pc.trajectory_id" \
   "   AND (pd.user_id = pu.id OR (pd.user_id < pc.user_id AND pd.user_id IN (" POLICY_SQL_STANDIN_TODAY("pk") ")))))"
+
+/* Decisions on grounds (the reader's grounds on a trajectory, from the one door). The participant's own
+ * details — contact details and registration data on the overview — are for the assigned coaches and the
+ * participant themselves, never for network members. */
+bool policy_sees_own_details(Grounds g);
+/* Questionnaires are filled in by the participant themselves or entered by an assigned coach on their
+ * behalf; nobody else may open the form or store answers. */
+bool policy_may_fill_questionnaire(Grounds g);
+
+/* Network and consents (network.c, consent.c). The contact details of network members (e-mail, phone) are
+ * for the assigned coaches and the participant; a network member sees names and roles of their own side
+ * only (the membership rule), never contact details. */
+bool policy_sees_member_contacts(Grounds g);
+/* Who may give a consent on a trajectory: the participant and a live network member for their own
+ * information, the assigned coach (recording one given in a conversation or on a signed form). own_member:
+ * the reader's live membership of the trajectory (0: none). */
+bool policy_may_give_consent(Grounds g, int64_t own_member);
+/* Whether a consent given is recorded by the coach on the source party's behalf: the coach chooses whose
+ * information it is, says how and when it was given, and the access log names the source party. Otherwise
+ * the reader gives it in the portal, today, for their own information. */
+bool policy_consent_on_behalf(Grounds g);
+/* Whether the reader may give a consent to the participant: for a network member's information (the coach
+ * or that member); the participant sees their own information already. */
+bool policy_may_consent_to_participant(Grounds g);
+/* The consents a reader sees in the history and may withdraw or renew: the coach all of the trajectory's;
+ * the participant those about their own information (source 0); a member those about theirs
+ * (source_member_id == own_member, the reader's live membership). */
+bool policy_consent_own(Grounds g, int64_t own_member, int64_t source_member_id);
+/* Whose information a consent is that the reader gives in the portal (not on behalf): the participant's
+ * (0) for the participant, else the reader's own membership (own_member). */
+int64_t policy_consent_own_source(Grounds g, int64_t own_member);
 
 #endif

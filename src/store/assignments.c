@@ -219,3 +219,86 @@ int standin_cancel(Db *db, int64_t id, int64_t by, int64_t now) {
   db_done(st);
   return rc == DB_ROW ? DB_OK : rc;
 }
+
+/* ---- the team overview ---- */
+
+int team_phase_counts(Db *db, Arena *a, TeamPhaseCount **out, int *n) {
+  *out = NULL;
+  *n = 0;
+  int cap = 0, rc;
+  Stmt *st = db_prepare(db, "SELECT u.id, u.name, t.phase, t.status, COUNT(t.id) AS n FROM users u "
+                            "LEFT JOIN trajectory_coaches c ON c.user_id = u.id "
+                            "LEFT JOIN trajectories t ON t.id = c.trajectory_id "
+                            "WHERE u.active = 1 AND (u.roles & ?) <> 0 "
+                            "GROUP BY u.id, u.name, t.phase, t.status ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, ROLE_COACH);
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      int ncap = cap ? cap * 2 : 64;
+      TeamPhaseCount *nv = arena_alloc(a, sizeof *nv * (size_t)ncap);
+      if (*n) memcpy(nv, *out, sizeof *nv * (size_t)*n);
+      *out = nv;
+      cap = ncap;
+    }
+    int64_t id = db_int(st, "id");
+    const TeamPhaseCount *prev = *n ? &(*out)[*n - 1] : NULL;
+    bool none = db_null(st, "status");
+    (*out)[(*n)++] = (TeamPhaseCount){
+        .coach_id = id,
+        .coach_name = prev && prev->coach_id == id ? prev->coach_name : col(a, st, "name"),
+        .phase = none ? NULL : col(a, st, "phase"),
+        .status = none ? NULL : col(a, st, "status"),
+        .n = none ? 0 : db_int(st, "n"),
+    };
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The entry of coach in *out (added, zeroed, when new). */
+static TeamDayCount *day_count_of(Arena *a, TeamDayCount **out, int *n, int *cap, int64_t coach) {
+  for (int i = 0; i < *n; i++)
+    if ((*out)[i].coach_id == coach) return &(*out)[i];
+  if (*n == *cap) {
+    int ncap = *cap ? *cap * 2 : 32;
+    TeamDayCount *nv = arena_alloc(a, sizeof *nv * (size_t)ncap);
+    if (*n) memcpy(nv, *out, sizeof *nv * (size_t)*n);
+    *out = nv;
+    *cap = ncap;
+  }
+  (*out)[*n] = (TeamDayCount){.coach_id = coach};
+  return &(*out)[(*n)++];
+}
+
+int team_day_counts(Db *db, Arena *a, const char *by, int64_t quiet_before, TeamDayCount **out, int *n) {
+  static const char *const sql[] = {
+      "SELECT c.user_id AS coach, COUNT(*) AS n FROM followups f JOIN trajectory_coaches c "
+      "ON c.trajectory_id = f.trajectory_id WHERE f.done_on IS NULL AND f.due_on <= ? GROUP BY c.user_id",
+      "SELECT c.user_id AS coach, COUNT(*) AS n FROM trajectories t JOIN trajectory_coaches c "
+      "ON c.trajectory_id = t.id WHERE t.status = 'open' AND t.last_activity_at < ? GROUP BY c.user_id",
+      "SELECT c.user_id AS coach, COUNT(*) AS n FROM referrals f JOIN trajectory_coaches c "
+      "ON c.trajectory_id = f.trajectory_id WHERE f.status IN ('proposed', 'sent', 'accepted') "
+      "GROUP BY c.user_id",
+  };
+  *out = NULL;
+  *n = 0;
+  int cap = 0;
+  for (int k = 0; k < 3; k++) {
+    Stmt *st = db_prepare(db, sql[k]);
+    if (!st) return DB_ERROR;
+    if (k == 0) db_bind_text(st, 1, by);
+    if (k == 1) db_bind_int(st, 1, quiet_before);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+      TeamDayCount *c = day_count_of(a, out, n, &cap, db_int(st, "coach"));
+      int64_t v = db_int(st, "n");
+      if (k == 0) c->followups_due = v;
+      else if (k == 1) c->quiet = v;
+      else c->referrals = v;
+    }
+    db_done(st);
+    if (rc != DB_DONE) return rc;
+  }
+  return DB_OK;
+}

@@ -82,4 +82,30 @@ int standin_create(Db *db, int64_t coach, int64_t stand_in, const char *from_on,
  * Call inside a transaction. */
 int standin_cancel(Db *db, int64_t id, int64_t by, int64_t now);
 
+/* ---- the team overview: counts per coach, never a participant ---- */
+
+/* The number of trajectories of one coach in one phase and status. phase and status are NULL for a coach
+ * without trajectories (the coach is listed all the same). */
+typedef struct TeamPhaseCount {
+  int64_t coach_id;
+  const char *coach_name, *phase, *status;
+  int64_t n;
+} TeamPhaseCount;
+
+/* Every active coach's trajectories per phase and status, by coach name (a coach's rows together), into *out
+ * (arena array) and *n. */
+int team_phase_counts(Db *db, Arena *a, TeamPhaseCount **out, int *n);
+
+/* The coach's day per coach, as counts. */
+typedef struct TeamDayCount {
+  int64_t coach_id;
+  int64_t followups_due; /* follow-up moments not done, due on or before `by` */
+  int64_t quiet;         /* open trajectories without activity since quiet_before (unix seconds) */
+  int64_t referrals;     /* referrals under way (proposed, sent, accepted) */
+} TeamDayCount;
+
+/* The day counts of every coach assigned to any trajectory (a coach without any is left out: all zero),
+ * into *out (arena array) and *n, in no order. The open actions due: plan_actions_open_due (store/plan.h). */
+int team_day_counts(Db *db, Arena *a, const char *by, int64_t quiet_before, TeamDayCount **out, int *n);
+
 #endif

@@ -177,3 +177,24 @@ int checkin_results_visible(Db *db, Arena *a, const User *u, int64_t tid, const 
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
+
+/* ---- s3 (issue 11): the participant's start page */
+
+int followup_next_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, Followup *out) {
+  memset(out, 0, sizeof *out);
+  Stmt *st = db_prepare(db, "SELECT f.item_id, f.kind, f.due_on FROM followups f JOIN items i ON i.id = f.item_id "
+                            "WHERE f.trajectory_id = ? AND f.done_on IS NULL AND f.due_on >= ? AND "
+                            POLICY_SQL_ITEM_VISIBLE " ORDER BY f.due_on, f.item_id LIMIT 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, today);
+  policy_bind_item_filter(st, 3, u, today);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    out->id = db_int(st, "item_id");
+    out->kind = arena_strdup(a, db_text(st, "kind"));
+    out->due_on = arena_strdup(a, db_text(st, "due_on"));
+  }
+  db_done(st);
+  return rc;
+}

@@ -192,3 +192,27 @@ int membership_request_decide(Db *db, Arena *a, int64_t user_id, int64_t id, con
   if ((rc = db_run(st)) != DB_OK) return rc;
   return db_changes(db) == 1 ? DB_OK : DB_DONE;
 }
+
+int membership_account_create(Db *db, int64_t member_id, const char *email, const char *name, const char *side,
+                              const char *function, int64_t now, int64_t *uid) {
+  *uid = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO users (email, name, roles, side, function, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  db_bind_text(st, 2, name);
+  db_bind_int(st, 3, ROLE_PARTNER);
+  db_bind_text(st, 4, side);
+  db_bind_text(st, 5, function);
+  db_bind_int(st, 6, now);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *uid = db_int(st, "id");
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  st = db_prepare(db, "UPDATE network_members SET user_id = ? WHERE id = ? AND user_id IS NULL AND removed_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, *uid);
+  db_bind_int(st, 2, member_id);
+  if ((rc = db_run(st)) != DB_OK) return rc;
+  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+}

@@ -63,4 +63,12 @@ int membership_requests_count(Db *db, int64_t user_id, int64_t *n);
 int membership_request_decide(Db *db, Arena *a, int64_t user_id, int64_t id, const char *decision, int64_t now,
                               MembershipRequest *req, const char **why);
 
+/* Makes the account of live member member_id, which has none and whose e-mail address (email, lowercase)
+ * belongs to no account: a partner account on side, with name and function, without a password (its
+ * invitation link sets one), linked to the member. *uid gets its id. Call inside the caller's transaction.
+ * Returns DB_OK; DB_CONSTRAINT when an account with this address was made meanwhile; DB_DONE when the
+ * member was changed meanwhile (removed, or linked to an account); or a DB error code. */
+int membership_account_create(Db *db, int64_t member_id, const char *email, const char *name, const char *side,
+                              const char *function, int64_t now, int64_t *uid);
+
 #endif

@@ -45,6 +45,48 @@ int participant_of_trajectory(Db *db, int64_t tid, int64_t *pid) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
+int participant_user_of_trajectory(Db *db, int64_t tid, int64_t *user_id) {
+  *user_id = 0;
+  Stmt *st = db_prepare(db, "SELECT p.user_id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                            "WHERE t.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW && !db_null(st, "user_id")) *user_id = db_int(st, "user_id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int participant_open_trajectory(Db *db, int64_t user_id, int64_t *tid) {
+  *tid = 0;
+  Stmt *st = db_prepare(db, "SELECT t.id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                            "WHERE p.user_id = ? AND t.status = 'open'");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *tid = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int participant_find_identity(Db *db, const char *first_name, const char *last_name, const char *birth_date,
+                              int64_t *pid, int64_t *latest_tid) {
+  *pid = *latest_tid = 0;
+  Stmt *st = db_prepare(db, "SELECT p.id, (SELECT MAX(t.id) FROM trajectories t WHERE t.participant_id = p.id) "
+                            "AS tid FROM participants p WHERE p.first_name = ? AND p.last_name = ? AND p.birth_date = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, first_name);
+  db_bind_text(st, 2, last_name);
+  db_bind_text(st, 3, birth_date);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *pid = db_int(st, "id");
+    *latest_tid = db_null(st, "tid") ? 0 : db_int(st, "tid");
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
 /* Whether email belongs to an account other than except (0: none). Returns a DB code. */
 static int email_taken(Db *db, const char *email, int64_t except, bool *taken) {
   *taken = false;

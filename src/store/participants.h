@@ -45,6 +45,18 @@ int participant_account_load(Db *db, Arena *a, int64_t pid, ParticipantAccount *
 /* The participant of trajectory tid into *pid (0 when there is no such trajectory). Returns a DB code. */
 int participant_of_trajectory(Db *db, int64_t tid, int64_t *pid);
 
+/* The account of the participant of trajectory tid into *user_id (0: the participant has none). Returns
+ * DB_OK, DB_DONE when there is no such trajectory, or a DB error code. */
+int participant_user_of_trajectory(Db *db, int64_t tid, int64_t *user_id);
+
+/* The open trajectory of the participant whose account is user_id into *tid (0: none). Returns a DB code. */
+int participant_open_trajectory(Db *db, int64_t user_id, int64_t *tid);
+
+/* The participant with this name and date of birth (the unique identity a registration must not repeat)
+ * into *pid and their latest trajectory into *latest_tid (each 0: none). Returns a DB code. */
+int participant_find_identity(Db *db, const char *first_name, const char *last_name, const char *birth_date,
+                              int64_t *pid, int64_t *latest_tid);
+
 /* What an invitation came to. */
 typedef enum ParticipantInviteResult {
   PINVITE_LINK = 1, /* a link to hand over: new, or the same one shown again to its maker (same) */

@@ -1,11 +1,13 @@
 /*
- * plan.c — see plan.h. The owners' updates and confirmations of the action plan (migration 016).
+ * plan.c — see plan.h. The action plan as stored: versions, goals and actions, the owners' updates and
+ * confirmations (migration 016), the open actions of the current plans.
  */
 #include "store/plan.h"
 
 #include <string.h>
 
 #include "policy/policy.h"
+#include "store/trajectories.h"
 
 /* Text column col of the current row, copied into the arena (NULL stays NULL). */
 static const char *copy(Arena *a, Stmt *st, const char *col) { return arena_strdup(a, db_text(st, col)); }
@@ -75,14 +77,6 @@ int plan_action_mark(Db *db, const PlanActionMark *m) {
   db_bind_int(st, 3, m->action_id);
   if ((rc = db_run(st)) != DB_OK) return rc;
   return db_changes(db) == 1 ? DB_OK : DB_DONE;
-}
-
-int plan_trajectory_touch(Db *db, int64_t tid, int64_t at) {
-  Stmt *st = db_prepare(db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, at);
-  db_bind_int(st, 2, tid);
-  return db_run(st);
 }
 
 int plan_carry_updates(Db *db, int64_t old_vid, int64_t new_vid) {
@@ -268,7 +262,7 @@ int plan_member_open_actions(Db *db, int64_t tid, int64_t user_id, int64_t *vid,
   *vid = *open = 0;
   Stmt *st = db_prepare(db, "SELECT pv.item_id, (SELECT COUNT(*) FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id "
                             "JOIN network_members m ON m.id = a.owner_member_id WHERE g.version_item_id = pv.item_id "
-                            "AND a.status IN ('planned', 'in_progress') AND m.user_id = ? AND m.removed_at IS NULL) AS n "
+                            "AND " PLAN_SQL_ACTION_OPEN("a") " AND m.user_id = ? AND m.removed_at IS NULL) AS n "
                             "FROM plan_versions pv WHERE pv.trajectory_id = ? ORDER BY pv.version DESC LIMIT 1");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, user_id);
@@ -280,4 +274,285 @@ int plan_member_open_actions(Db *db, int64_t tid, int64_t user_id, int64_t *vid,
   }
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ------------------------------------------------------------------------------------- versions */
+
+int plan_version_load(Db *db, Arena *a, const User *u, int64_t item_id, PlanVersion *v) {
+  memset(v, 0, sizeof *v);
+  Stmt *st = db_prepare(db, "SELECT pv.item_id, pv.trajectory_id, pv.version, pv.reason, pv.created_at, "
+                            "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at, CASE WHEN "
+                            POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
+                            "up.name AS p_name, uc.name AS c_name FROM plan_versions pv "
+                            "JOIN items i ON i.id = pv.item_id AND i.deleted_at IS NULL "
+                            "JOIN users u ON u.id = pv.created_by LEFT JOIN users up ON up.id = pv.confirmed_by_participant "
+                            "LEFT JOIN users uc ON uc.id = pv.confirmed_by_coach WHERE pv.item_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, policy_bind_user_filter(st, 1, u), item_id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    v->item_id = db_int(st, "item_id");
+    v->trajectory_id = db_int(st, "trajectory_id");
+    v->version = db_int(st, "version");
+    v->created_at = db_int(st, "created_at");
+    v->reason = copy(a, st, "reason");
+    v->author = copy(a, st, "author");
+    if (!db_null(st, "p_at")) {
+      v->p_at = db_int(st, "p_at");
+      v->p_name = copy(a, st, "p_name");
+    }
+    if (!db_null(st, "c_at")) {
+      v->c_at = db_int(st, "c_at");
+      v->c_name = copy(a, st, "c_name");
+    }
+  }
+  db_done(st);
+  if (rc != DB_ROW) return rc;
+
+  st = db_prepare(db, "SELECT id, title, specific, measurable, achievable, relevant, time_bound FROM plan_goals "
+                      "WHERE version_item_id = ? ORDER BY position");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, item_id);
+  while (v->ngoals < PLAN_GOALS_MAX && (rc = db_step(st)) == DB_ROW)
+    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = copy(a, st, "title"),
+                                       .specific = copy(a, st, "specific"), .measurable = copy(a, st, "measurable"),
+                                       .achievable = copy(a, st, "achievable"), .relevant = copy(a, st, "relevant"),
+                                       .time_bound = copy(a, st, "time_bound")};
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return rc;
+
+  for (int i = 0; i < v->ngoals; i++) {
+    PlanGoal *g = &v->goals[i];
+    /* the owner is named only to whom the membership rule allows it */
+    st = db_prepare(db, "SELECT a.id, a.text, a.owner_kind, a.owner_member_id, a.due_on, a.status, a.measure_slug, "
+                        "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name, "
+                        "m.removed_at AS owner_removed FROM plan_actions a "
+                        "LEFT JOIN network_members m ON m.id = a.owner_member_id WHERE a.goal_id = ? "
+                        "ORDER BY a.position");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, policy_bind_member_filter(st, 1, u), g->id);
+    while (g->nactions < PLAN_ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
+      bool member = strcmp(db_text(st, "owner_kind"), "member") == 0;
+      g->actions[g->nactions++] = (PlanAction){
+          .id = db_int(st, "id"), .text = copy(a, st, "text"), .owner_kind = copy(a, st, "owner_kind"),
+          .owner_member_id = member && !db_null(st, "owner_member_id") ? db_int(st, "owner_member_id") : 0,
+          .due_on = copy(a, st, "due_on"), .status = copy(a, st, "status"), .measure = copy(a, st, "measure_slug"),
+          .owner_name = copy(a, st, "owner_name"), .owner_removed = !db_null(st, "owner_removed")};
+    }
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return rc;
+  }
+  return DB_ROW;
+}
+
+int plan_version_load_owners(Db *db, Arena *a, const User *u, PlanVersion *v) {
+  PlanUpdateShown *ups;
+  int nups;
+  int rc = plan_version_updates(db, a, u, v->item_id, &ups, &nups);
+  if (rc != DB_OK) return rc;
+  for (int k = 0; k < nups; k++)
+    for (int i = 0; i < v->ngoals; i++)
+      for (int j = 0; j < v->goals[i].nactions; j++)
+        if (v->goals[i].actions[j].id == ups[k].action_id) v->goals[i].actions[j].upd = &ups[k];
+  return plan_member_confirmations(db, a, u, v->item_id, &v->members, &v->nmembers);
+}
+
+int plan_latest(Db *db, int64_t tid, int64_t *item_id, int64_t *version) {
+  *item_id = *version = 0;
+  Stmt *st = db_prepare(db, "SELECT item_id, version FROM plan_versions WHERE trajectory_id = ? "
+                            "ORDER BY version DESC LIMIT 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *item_id = db_int(st, "item_id");
+    *version = db_int(st, "version");
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int plan_version_item(Db *db, int64_t tid, int64_t n, int64_t *item_id) {
+  *item_id = 0;
+  Stmt *st = db_prepare(db, "SELECT item_id FROM plan_versions WHERE trajectory_id = ? AND version = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, n);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *item_id = db_int(st, "item_id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int plan_version_in(Db *db, int64_t vid, int64_t tid, bool *is) {
+  *is = false;
+  Stmt *st = db_prepare(db, "SELECT item_id FROM plan_versions WHERE item_id = ? AND trajectory_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, vid);
+  db_bind_int(st, 2, tid);
+  int rc = db_step(st);
+  *is = rc == DB_ROW;
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int plan_versions_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
+                          PlanVersionLine **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
+  Stmt *st = db_prepare(db, "SELECT pv.item_id, pv.version, pv.created_at, CASE WHEN "
+                            POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
+                            "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at "
+                            "FROM items i JOIN plan_versions pv ON pv.item_id = i.id "
+                            "JOIN users u ON u.id = pv.created_by "
+                            "WHERE i.trajectory_id = ? AND i.kind = 'plan' AND " POLICY_SQL_ITEM_VISIBLE
+                            " ORDER BY pv.version DESC LIMIT ?");
+  if (!st) return DB_ERROR;
+  int next = policy_bind_user_filter(st, 1, u);
+  db_bind_int(st, next++, tid);
+  next = policy_bind_item_filter(st, next, u, today);
+  db_bind_int(st, next, max);
+  int rc = DB_DONE;
+  while (*n < max && (rc = db_step(st)) == DB_ROW)
+    (*out)[(*n)++] = (PlanVersionLine){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
+                                       .created_at = db_int(st, "created_at"), .author = copy(a, st, "author"),
+                                       .p_ok = !db_null(st, "p_at"), .c_ok = !db_null(st, "c_at")};
+  db_done(st);
+  if (*n == max) rc = DB_DONE;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int plan_version_measures(Db *db, Arena *a, int64_t tid, int64_t n, const char **out, int max, int *nout) {
+  *nout = 0;
+  Stmt *st = db_prepare(db, "SELECT DISTINCT a.measure_slug AS slug FROM plan_actions a "
+                            "JOIN plan_goals g ON g.id = a.goal_id JOIN plan_versions pv ON pv.item_id = g.version_item_id "
+                            "WHERE pv.trajectory_id = ? AND pv.version = ? AND a.measure_slug IS NOT NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, n);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW)
+    if (*nout < max) out[(*nout)++] = copy(a, st, "slug");
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int plan_member_live_in(Db *db, int64_t member_id, int64_t tid, bool *live) {
+  *live = false;
+  Stmt *st = db_prepare(db, "SELECT id FROM network_members WHERE id = ? AND trajectory_id = ? AND removed_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, member_id);
+  db_bind_int(st, 2, tid);
+  int rc = db_step(st);
+  *live = rc == DB_ROW;
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int plan_version_insert(Db *db, const PlanVersionNew *n, const PlanVersion *v) {
+  Stmt *st = db_prepare(db, "INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, n->item_id);
+  db_bind_int(st, 2, n->trajectory_id);
+  db_bind_int(st, 3, n->number);
+  db_bind_text(st, 4, n->reason && *n->reason ? n->reason : NULL);
+  db_bind_int(st, 5, n->author_id);
+  db_bind_int(st, 6, n->at);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+
+  /* the new version's actions are the current ones from now on (PLAN_SQL_ACTION_OPEN reads only those) */
+  st = db_prepare(db, "UPDATE plan_actions SET is_current = 0 WHERE trajectory_id = ? AND is_current = 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, n->trajectory_id);
+  if ((rc = db_run(st)) != DB_OK) return rc;
+
+  for (int i = 0; i < v->ngoals; i++) {
+    const PlanGoal *g = &v->goals[i];
+    st = db_prepare(db, "INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
+                        "relevant, time_bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, n->item_id);
+    db_bind_int(st, 2, i + 1);
+    db_bind_text(st, 3, g->title);
+    db_bind_text(st, 4, g->specific);
+    db_bind_text(st, 5, g->measurable);
+    db_bind_text(st, 6, g->achievable);
+    db_bind_text(st, 7, g->relevant);
+    db_bind_text(st, 8, g->time_bound);
+    rc = db_step(st);
+    int64_t gid = rc == DB_ROW ? db_int(st, "id") : 0;
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+    for (int j = 0; j < g->nactions; j++) {
+      const PlanAction *x = &g->actions[j];
+      st = db_prepare(db, "INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, "
+                          "status, measure_slug, trajectory_id, is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
+      if (!st) return DB_ERROR;
+      db_bind_int(st, 1, gid);
+      db_bind_int(st, 2, j + 1);
+      db_bind_text(st, 3, x->text);
+      db_bind_text(st, 4, x->owner_kind);
+      if (x->owner_member_id) db_bind_int(st, 5, x->owner_member_id); else db_bind_null(st, 5);
+      db_bind_text(st, 6, x->due_on);
+      db_bind_text(st, 7, x->status);
+      db_bind_text(st, 8, x->measure && *x->measure ? x->measure : NULL);
+      db_bind_int(st, 9, n->trajectory_id);
+      if ((rc = db_run(st)) != DB_OK) return rc;
+    }
+  }
+  return trajectory_touch(db, n->trajectory_id, n->at);
+}
+
+int plan_version_confirm(Db *db, int64_t vid, int64_t tid, bool as_participant, int64_t user_id, int64_t at) {
+  Stmt *st = db_prepare(db, as_participant
+                                ? "UPDATE plan_versions SET confirmed_by_participant_at = ?, confirmed_by_participant = ? "
+                                  "WHERE item_id = ? AND confirmed_by_participant_at IS NULL AND version = "
+                                  "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)"
+                                : "UPDATE plan_versions SET confirmed_by_coach_at = ?, confirmed_by_coach = ? "
+                                  "WHERE item_id = ? AND confirmed_by_coach_at IS NULL AND version = "
+                                  "(SELECT MAX(version) FROM plan_versions WHERE trajectory_id = ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, at);
+  db_bind_int(st, 2, user_id);
+  db_bind_int(st, 3, vid);
+  db_bind_int(st, 4, tid);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+}
+
+/* ------------------------------------------------------------------------ open actions of the plan */
+
+int plan_actions_open_due(Db *db, Arena *a, int64_t coach_id, const char *by, PlanDueAction **out, int *n) {
+  *out = NULL;
+  *n = 0;
+  int cap = 0;
+  Stmt *st = coach_id > 0
+                 ? db_prepare(db, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, a.text, a.due_on "
+                                  "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
+                                  "JOIN plan_actions a ON a.trajectory_id = t.id WHERE t.status = 'open' AND "
+                                  PLAN_SQL_ACTION_OPEN("a") " AND a.due_on <= ?")
+                 : db_prepare(db, "SELECT c.user_id AS coach_id, t.id AS tid, t.participant_id AS pid, a.text, a.due_on "
+                                  "FROM plan_actions a JOIN trajectories t ON t.id = a.trajectory_id "
+                                  "JOIN trajectory_coaches c ON c.trajectory_id = t.id WHERE t.status = 'open' AND "
+                                  PLAN_SQL_ACTION_OPEN("a") " AND a.due_on <= ?");
+  if (!st) return DB_ERROR;
+  int i = 1;
+  if (coach_id > 0) db_bind_int(st, i++, coach_id);
+  db_bind_text(st, i, by);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    PlanDueAction *w = grow(a, (void **)out, n, &cap, sizeof **out);
+    *w = (PlanDueAction){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"),
+                         .coach_id = coach_id > 0 ? coach_id : db_int(st, "coach_id"), .text = copy(a, st, "text"),
+                         .due_on = copy(a, st, "due_on")};
+    if (coach_id > 0) {
+      w->first = copy(a, st, "first_name");
+      w->last = copy(a, st, "last_name");
+    }
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
 }

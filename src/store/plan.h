@@ -1,11 +1,14 @@
 /*
- * plan.h — what the owners of the plan's actions do with it (migration 016): an owner's status update of
- * their own action (started or done, with an optional remark) without a new version, the confirmations of
- * a version by the network members who own its actions, the protocol step that counts those confirmations,
- * and the owners' updates the coach's day lists.
+ * plan.h — the SMART action plan of a trajectory as stored (migrations with plan_versions, plan_goals,
+ * plan_actions; owners' updates and confirmations: migration 016): a version with its goals and actions as
+ * one struct loaded in one place, the list of versions, saving a new version, the confirmations of the
+ * participant, the coach and the network members who own actions, an owner's status update of their own
+ * action (started or done, with an optional remark) without a new version, the protocol step that counts
+ * the confirmations, and the open actions of the current plan as the coaches' day lists count them.
  *
- * These functions decide nothing about visibility: the caller asks the one door (policy_item on the plan
- * version, on a remark) first. Names come back only where the membership rule allows them (NULL: hidden).
+ * These functions decide nothing about visibility unless they take a User: the caller asks the one door
+ * (policy_item on the plan version, on a remark) first. Names come back only where the membership rule
+ * allows them (NULL: hidden). Texts are copied into the arena given; every function returns a DB code.
  */
 #ifndef ZW_STORE_PLAN_H
 #define ZW_STORE_PLAN_H
@@ -50,10 +53,6 @@ typedef struct PlanActionMark {
  * update set to it. Returns DB_OK, DB_DONE when the action is no longer of the current version (nothing
  * changed), or a DB error code. */
 int plan_action_mark(Db *db, const PlanActionMark *m);
-
-/* Marks trajectory tid as active at `at` (an owner's update is contact with the trajectory). Returns a DB
- * code. */
-int plan_trajectory_touch(Db *db, int64_t tid, int64_t at);
 
 /* After a new version new_vid was inserted (inside the same transaction): every one of its actions equal to
  * an action of the previous version old_vid (text, owner, due date and status) keeps that action's latest
@@ -124,5 +123,118 @@ typedef struct PlanOwnerUpdate {
  * filtered further; the caller logs each participant shown. Arena array. Returns a DB code. */
 int plan_owner_updates_recent(Db *db, Arena *a, int64_t coach_id, int64_t since, int max, PlanOwnerUpdate **out,
                               int *n);
+
+/* ------------------------------------------------------------------------------------- versions */
+
+enum {
+  PLAN_GOALS_MAX = 8,   /* goals of a version */
+  PLAN_ACTIONS_MAX = 8, /* actions per goal */
+};
+
+/* An action of a version. owner_kind: "participant", "coach" or "member" (then owner_member_id). measure: a
+ * knowledge-base slug, NULL or "" for none. */
+typedef struct PlanAction {
+  int64_t id;
+  int64_t owner_member_id; /* 0 unless owner_kind is "member" */
+  const char *text, *owner_kind, *due_on, *status, *measure;
+  const char *owner_name; /* a member's name when the reader may see it, else NULL */
+  bool owner_removed;     /* the owning member is no longer in the network */
+  const PlanUpdateShown *upd; /* the owner's latest update (plan_version_load_owners), NULL: none */
+  const char *remark;     /* its remark, set by the caller once the one door allowed it, else NULL */
+} PlanAction;
+
+/* A goal with its SMART fields and actions. */
+typedef struct PlanGoal {
+  int64_t id;
+  const char *title, *specific, *measurable, *achievable, *relevant, *time_bound;
+  PlanAction actions[PLAN_ACTIONS_MAX];
+  int nactions;
+} PlanGoal;
+
+/* One version with its confirmations. p_name/c_name: who confirmed for the participant and the coach (NULL:
+ * not confirmed); author NULL when the reader may not know who saved it. members: the live network members
+ * owning its actions, with their confirmations (plan_version_load_owners). */
+typedef struct PlanVersion {
+  int64_t item_id, trajectory_id, version, created_at, p_at, c_at;
+  const char *reason, *author, *p_name, *c_name;
+  PlanGoal goals[PLAN_GOALS_MAX];
+  int ngoals;
+  PlanMemberConfirm *members;
+  int nmembers;
+} PlanVersion;
+
+/* Loads version item_id (not deleted) with its goals and actions into *v, names as user u may see them; no
+ * owners' updates nor member confirmations (plan_version_load_owners). Call only after policy_item allowed
+ * the item. Returns DB_ROW, DB_DONE when item_id is no (live) plan version, or a DB error code. */
+int plan_version_load(Db *db, Arena *a, const User *u, int64_t item_id, PlanVersion *v);
+
+/* Adds to a loaded version the owners' latest updates of its actions (PlanAction.upd) and the network members
+ * owning its actions with their confirmations, names as u may see them. Returns a DB code. */
+int plan_version_load_owners(Db *db, Arena *a, const User *u, PlanVersion *v);
+
+/* The latest version of trajectory tid, whoever may see it: *item_id and *version, both 0 when there is
+ * none. For decisions (conflict, reason required, only the latest can be confirmed), never to show content.
+ * Returns a DB code. */
+int plan_latest(Db *db, int64_t tid, int64_t *item_id, int64_t *version);
+
+/* The item of version number n of trajectory tid into *item_id (0: none). Returns a DB code. */
+int plan_version_item(Db *db, int64_t tid, int64_t n, int64_t *item_id);
+
+/* Whether item vid is a plan version of trajectory tid. Returns a DB code. */
+int plan_version_in(Db *db, int64_t vid, int64_t tid, bool *is);
+
+/* A version as a line of the list of versions. author NULL: hidden from the reader. */
+typedef struct PlanVersionLine {
+  int64_t item_id, version, created_at;
+  const char *author;
+  bool p_ok, c_ok; /* confirmed by the participant, by a coach */
+} PlanVersionLine;
+
+/* The versions of trajectory tid that u may see on date today (POLICY_SQL_ITEM_VISIBLE), newest first, at
+ * most max. Arena array. Returns a DB code. */
+int plan_versions_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
+                          PlanVersionLine **out, int *n);
+
+/* The distinct measure slugs stored in version number n of trajectory tid, at most max, into out (arena
+ * strings). For what a save accepts, never to show content. Returns a DB code. */
+int plan_version_measures(Db *db, Arena *a, int64_t tid, int64_t n, const char **out, int max, int *nout);
+
+/* Whether member_id is a live network member of trajectory tid (an owner a plan may name). Returns a DB code. */
+int plan_member_live_in(Db *db, int64_t member_id, int64_t tid, bool *live);
+
+/* A new version, inserted by plan_version_insert. */
+typedef struct PlanVersionNew {
+  int64_t item_id;       /* its item, created by the caller (kind 'plan') in the same transaction */
+  int64_t trajectory_id, number, author_id, at;
+  const char *reason;    /* NULL for the first version */
+} PlanVersionNew;
+
+/* Inserts version n->number of n->trajectory_id with the goals and actions of v (each action's owner_kind
+ * and owner_member_id, measure "" or NULL for none) inside the caller's transaction; its actions become the
+ * current ones and the trajectory is marked active. Returns a DB code (DB_CONSTRAINT: that number exists). */
+int plan_version_insert(Db *db, const PlanVersionNew *n, const PlanVersion *v);
+
+/* Records the confirmation of version vid (of trajectory tid) for the participant (as_participant) or the
+ * coach by user_id at `at`, inside the caller's transaction, only while vid is the latest version and that
+ * party has not confirmed it. Returns DB_OK, DB_DONE when nothing changed, or a DB error code. */
+int plan_version_confirm(Db *db, int64_t vid, int64_t tid, bool as_participant, int64_t user_id, int64_t at);
+
+/* ------------------------------------------------------------------------ open actions of the plan */
+
+/* The one definition of "an open action of the current plan" (plan_actions row `a`): of the latest version
+ * (is_current, kept by plan_version_insert) and planned or started. */
+#define PLAN_SQL_ACTION_OPEN(a) "(" a ".is_current = 1 AND " a ".status IN ('planned', 'in_progress'))"
+
+/* An open action of the current plan due by some date, in an open trajectory. */
+typedef struct PlanDueAction {
+  int64_t tid, pid, coach_id;
+  const char *first, *last, *text, *due_on;
+} PlanDueAction;
+
+/* The open actions of the current plans (PLAN_SQL_ACTION_OPEN) due on or before `by` (YYYY-MM-DD) in open
+ * trajectories: coach_id > 0, those of the trajectories coach_id has coach grounds on (POLICY_SQL_COACH_JOIN,
+ * stand-ins included; coach_id in each row); coach_id 0, those of every assigned coach, once per assigned
+ * coach (the team's figures; names not loaded). Arena array, unordered. Returns a DB code. */
+int plan_actions_open_due(Db *db, Arena *a, int64_t coach_id, const char *by, PlanDueAction **out, int *n);
 
 #endif

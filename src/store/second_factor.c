@@ -59,3 +59,53 @@ int second_factor_fail(Db *db, int64_t uid, int64_t *failures) {
   db_done(st);
   return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
+
+/* Deletes every recovery code of uid. */
+static int recovery_codes_clear(Db *db, int64_t uid) {
+  Stmt *st = db_prepare(db, "DELETE FROM recovery_codes WHERE user_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, uid);
+  return db_run(st);
+}
+
+int second_factor_enrol(Db *db, int64_t uid, const char *secret, int64_t step, const char *const *code_hashes,
+                        int n, bool *enrolled) {
+  *enrolled = false;
+  Stmt *st = db_prepare(db, "UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ? "
+                            "AND totp_secret IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, secret);
+  db_bind_int(st, 2, step);
+  db_bind_int(st, 3, uid);
+  int rc = db_run(st);
+  if (rc != DB_OK || db_changes(db) != 1) return rc;
+  if ((rc = recovery_codes_clear(db, uid)) != DB_OK) return rc;
+  for (int i = 0; i < n; i++) {
+    st = db_prepare(db, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, uid);
+    db_bind_text(st, 2, code_hashes[i]);
+    if ((rc = db_run(st)) != DB_OK) return rc;
+  }
+  *enrolled = true;
+  return DB_OK;
+}
+
+int second_factor_remove(Db *db, int64_t uid) {
+  Stmt *st = db_prepare(db, "UPDATE users SET totp_secret = NULL, totp_last_step = 0, totp_failures = 0 WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, uid);
+  int rc = db_run(st);
+  return rc == DB_OK ? recovery_codes_clear(db, uid) : rc;
+}
+
+int second_factor_codes_left(Db *db, int64_t uid, int64_t *n) {
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, uid);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *n = db_int(st, "n");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}

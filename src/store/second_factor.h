@@ -34,4 +34,17 @@ int second_factor_use_recovery(Db *db, int64_t uid, const char *code_hash, int64
 /* Counts one wrong code for uid; *failures gets the count after it. Returns a DB code. */
 int second_factor_fail(Db *db, int64_t uid, int64_t *failures);
 
+/* Enrols uid's second factor if it has none: secret (base32) with step as the last step used, and the
+ * recovery codes with hashes code_hashes[0..n) in place of any earlier ones. *enrolled false (and nothing
+ * written) when uid has a second factor already. Call inside a transaction. Returns a DB code. */
+int second_factor_enrol(Db *db, int64_t uid, const char *secret, int64_t step, const char *const *code_hashes,
+                        int n, bool *enrolled);
+
+/* Removes uid's second factor: secret, last step, wrong codes and recovery codes. Call inside a transaction.
+ * Returns a DB code. */
+int second_factor_remove(Db *db, int64_t uid);
+
+/* The number of unused recovery codes of uid into *n. Returns a DB code. */
+int second_factor_codes_left(Db *db, int64_t uid, int64_t *n);
+
 #endif

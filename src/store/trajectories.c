@@ -3,6 +3,8 @@
  */
 #include "store/trajectories.h"
 
+#include <string.h>
+
 #include "policy/policy.h"
 
 int trajectory_get(Db *db, Arena *a, int64_t id, Trajectory *t) {
@@ -41,6 +43,25 @@ int trajectory_get(Db *db, Arena *a, int64_t id, Trajectory *t) {
   }
   db_done(st);
   return rc;
+}
+
+int trajectory_is_closed(Db *db, int64_t id, bool *closed) {
+  *closed = false;
+  Stmt *st = db_prepare(db, "SELECT status FROM trajectories WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *closed = strcmp(db_text(st, "status"), "open") != 0;
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int trajectory_touch(Db *db, int64_t id, int64_t at) {
+  Stmt *st = db_prepare(db, "UPDATE trajectories SET last_activity_at = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, at);
+  db_bind_int(st, 2, id);
+  return db_run(st);
 }
 
 int trajectory_coach_names(Db *db, Arena *a, int64_t id, int max, const char ***names, int *n) {
@@ -151,4 +172,132 @@ int trajectory_plan_state(Db *db, const User *u, int64_t tid, const char *today,
                      .coach_at = db_null(st, "confirmed_by_coach_at") ? 0 : db_int(st, "confirmed_by_coach_at")};
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- registration ---- */
+
+/* Steps an INSERT ... RETURNING id and reads the id. Returns a DB code (DB_OK on success). */
+static int insert_returning(Stmt *st, int64_t *id) {
+  int rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int registration_create(Db *db, const RegistrationNew *n, int64_t *pid, int64_t *tid) {
+  *pid = *tid = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO participants (user_id, first_name, last_name, birth_date, email, phone, "
+                            "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  if (n->user_id) db_bind_int(st, 1, n->user_id); else db_bind_null(st, 1);
+  db_bind_text(st, 2, n->first_name);
+  db_bind_text(st, 3, n->last_name);
+  db_bind_text(st, 4, n->birth_date);
+  db_bind_text(st, 5, n->email);
+  db_bind_text(st, 6, n->phone);
+  db_bind_int(st, 7, n->coach_id);
+  db_bind_int(st, 8, n->created_at);
+  int rc = insert_returning(st, pid);
+  if (rc != DB_OK) return rc;
+  st = db_prepare(db, "INSERT INTO trajectories (participant_id, phase, status, referred_by, reason, "
+                      "employer_org_id, employer_name, absence_start, start_consent, started_on, phase_since, "
+                      "last_activity_at, created_by, created_at) "
+                      "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, *pid);
+  db_bind_text(st, 2, n->phase ? n->phase : "registration");
+  db_bind_text(st, 3, n->referred_by);
+  db_bind_text(st, 4, n->reason);
+  if (n->employer_org_id) db_bind_int(st, 5, n->employer_org_id); else db_bind_null(st, 5);
+  db_bind_text(st, 6, n->employer_name);
+  db_bind_text(st, 7, n->absence_start);
+  db_bind_text(st, 8, n->start_consent);
+  db_bind_text(st, 9, n->started_on);
+  db_bind_text(st, 10, n->phase_since);
+  db_bind_int(st, 11, n->last_activity_at);
+  db_bind_int(st, 12, n->coach_id);
+  db_bind_int(st, 13, n->created_at);
+  if ((rc = insert_returning(st, tid)) != DB_OK) return rc;
+  st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, *tid);
+  db_bind_int(st, 2, n->coach_id);
+  return db_run(st);
+}
+
+int registration_employers(Db *db, Arena *a, RegistrationEmployer **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT id, name FROM organisations WHERE kind = 'employer' AND active = 1 ORDER BY name");
+  if (!st) return DB_ERROR;
+  size_t cap = 16;
+  RegistrationEmployer *v = arena_alloc(a, sizeof *v * cap);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      RegistrationEmployer *w = arena_alloc(a, sizeof *w * cap * 2);
+      memcpy(w, v, sizeof *v * cap);
+      v = w;
+      cap *= 2;
+    }
+    v[(*n)++] = (RegistrationEmployer){.id = db_int(st, "id"), .name = arena_strdup(a, db_text(st, "name"))};
+  }
+  db_done(st);
+  *out = v;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- s3 (issue 11): the start pages of the participant (/me) and the partner (/shared) */
+
+int trajectory_own_notes(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max, NoteLine **out,
+                         int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
+  Stmt *st = db_prepare(db, "SELECT i.id, i.title, i.category, i.created_at FROM items i "
+                            "WHERE i.trajectory_id = ? AND i.kind = 'note' AND i.author_id = ? "
+                            "AND i.source_member_id IS NULL AND " POLICY_SQL_ITEM_VISIBLE
+                            " ORDER BY i.created_at DESC, i.id DESC LIMIT ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, u->id);
+  db_bind_int(st, policy_bind_item_filter(st, 3, u, today), max);
+  int rc = DB_DONE;
+  while (*n < max && (rc = db_step(st)) == DB_ROW)
+    (*out)[(*n)++] = (NoteLine){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
+                                .title = arena_strdup(a, db_text(st, "title")),
+                                .category = arena_strdup(a, db_text(st, "category"))};
+  db_done(st);
+  if (*n == max) rc = DB_DONE;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int trajectories_shared_with(Db *db, Arena *a, const User *u, const char *today, SharedTrajectory **out, int *n) {
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT t.id, t.participant_id, p.first_name, p.last_name, t.phase, "
+                            " (SELECT COUNT(*) FROM items i WHERE i.trajectory_id = t.id AND " POLICY_SQL_ITEM_VISIBLE
+                            ") AS visible "
+                            "FROM network_members m JOIN trajectories t ON t.id = m.trajectory_id "
+                            "JOIN participants p ON p.id = t.participant_id "
+                            "WHERE m.user_id = ? AND m.removed_at IS NULL AND t.status = 'open' "
+                            "ORDER BY p.last_name, p.first_name");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, policy_bind_item_filter(st, 1, u, today), u->id);
+  int rc, cap = 0;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      int ncap = cap ? cap * 2 : 16;
+      SharedTrajectory *nv = arena_alloc(a, sizeof *nv * (size_t)ncap);
+      if (*n) memcpy(nv, *out, sizeof *nv * (size_t)*n);
+      *out = nv;
+      cap = ncap;
+    }
+    (*out)[(*n)++] = (SharedTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
+                                        .visible = db_int(st, "visible"),
+                                        .first_name = arena_strdup(a, db_text(st, "first_name")),
+                                        .last_name = arena_strdup(a, db_text(st, "last_name")),
+                                        .phase = arena_strdup(a, db_text(st, "phase"))};
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
 }

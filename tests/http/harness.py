@@ -605,3 +605,26 @@ def admin_deactivated_partner(srv, admin, name, email, function):
     uid = user_id(srv, email)
     admin.get("/admin/users/%d" % uid)
     assert_status(admin.post("/admin/users/%d/disable" % uid, {}), 303, "deactivate it")
+
+
+# ---------------------------------------------------------------- one sign-in helper
+
+def sign_in(srv, email, password=DEMO_PASSWORD, lang=None):
+    """A new Client of srv signed in as email (password, then the second factor with a computed code where
+    asked). Asserts that it did sign in: the sign-in answers 303 to a page that is not the sign-in or the
+    enrolment of a second factor, the session cookie is set, and /account answers 200 with the session (a
+    signed-out client is sent to /login). Fetches no start page, so it writes no access-log entry."""
+    c = Client(srv, lang=lang)
+    r = c.login(email, password=password, follow=False)
+    assert_status(r, 303, "%s signs in" % email)
+    assert not r.location.startswith(("/login", "/account/2fa")), "%s not signed in: sent to %s" % (email, r.location)
+    assert c.session_cookie(), "%s: no session cookie after signing in" % email
+    assert_status(c.get("/account"), 200, "%s's account page after signing in" % email)
+    return c
+
+
+def sign_in_all(srv, emails, into, lang=None):
+    """sign_in for each of emails, kept in the dict into (e-mail -> Client)."""
+    for email in emails:
+        into[email] = sign_in(srv, email, lang=lang)
+    return into

@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, Client, Server, assert_status,
+from harness import (sign_in_all, ADMIN, COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, Client, Server, assert_status,
                      form_fields, run, strip_tags, totp_next, unescape)
 
 LO = "lo@x.example"
@@ -72,11 +72,7 @@ def login_officer():
 
 
 def test_sign_in():
-    for who in (COACH_SOFIE, COACH_PIETER, ADMIN, PART_AN, PART_KARIM):
-        c = Client(srv)
-        c.login(who, follow=False)
-        assert c.get("/account").status == 200, who
-        C[who] = c
+    sign_in_all(srv, (COACH_SOFIE, COACH_PIETER, ADMIN, PART_AN, PART_KARIM), C)
     C[LO] = login_officer()
 
 

@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_GP, PARTNER_HR, Client, Server,
+from harness import (sign_in_all, COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_GP, PARTNER_HR, Client, Server,
                      assert_status, run, strip_tags, unescape)
 
 INVITE_DAYS = 2
@@ -137,11 +137,7 @@ S = {}  # ids found along the way
 # ---------------------------------------------------------------- sign in, fixtures
 
 def test_sign_in_and_demo_facts():
-    for who in (COACH_SOFIE, COACH_PIETER, PART_AN, PART_KARIM, PARTNER_HR, PARTNER_GP):
-        c = Client(srv)
-        c.login(who, follow=False)
-        assert c.get("/account").status == 200, who
-        C[who] = c
+    sign_in_all(srv, (COACH_SOFIE, COACH_PIETER, PART_AN, PART_KARIM, PARTNER_HR, PARTNER_GP), C)
     assert coach_of(1) == COACH_SOFIE and coach_of(2) == COACH_SOFIE, "the demo's trajectories 1 and 2 are Sofie's"
     pieter = [r[0] for r in srv.sql("SELECT trajectory_id FROM trajectory_coaches WHERE user_id = ? ORDER BY 1",
                                     (uid(COACH_PIETER),))]

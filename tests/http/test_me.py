@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_HR, Client, Server, assert_status, run,
+from harness import (sign_in_all, COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_HR, Client, Server, assert_status, run,
                      strip_tags, unescape)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
@@ -65,10 +65,7 @@ def log_count(**where):
 
 
 def test_sign_in():
-    for who in (COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_HR):
-        c = Client(srv)
-        c.login(who, follow=False)
-        C[who] = c
+    sign_in_all(srv, (COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_HR), C)
 
 
 def test_hr_gets_403():

@@ -12,7 +12,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server,
+from harness import (sign_in, sign_in_all, ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server,
                      assert_status, form_fields, run, strip_tags)
 
 LOGOFFICER = "privacy@zorgwerk.example"
@@ -47,12 +47,8 @@ def article(**over):
 
 
 def test_sign_in():
-    for who in READERS:
-        c = Client(srv)
-        c.login(who, follow=False)
-        C[who] = c
-    C["nl"] = Client(srv, lang="nl")
-    C["nl"].login(PART_AN, follow=False)
+    sign_in_all(srv, READERS, C)
+    C["nl"] = sign_in(srv, PART_AN, lang="nl")
 
 
 def test_seeded_articles():

@@ -17,7 +17,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server,
+from harness import (sign_in_all, ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server,
                      form_fields, run, zw_bin)
 
 LOGOFFICER = "privacy@zorgwerk.example"
@@ -107,11 +107,7 @@ def inspect(where, resp):
 
 
 def login_all():
-    for who in (COACH_SOFIE, COACH_PIETER, LEAD, ADMIN, LOGOFFICER, PART_AN, PARTNER_HR, PARTNER_GP):
-        c = Client(srv)
-        r = c.login(who)
-        assert r.status == 200, "%s: login %d" % (who, r.status)
-        clients[who] = c
+    sign_in_all(srv, (COACH_SOFIE, COACH_PIETER, LEAD, ADMIN, LOGOFFICER, PART_AN, PARTNER_HR, PARTNER_GP), clients)
 
 
 def find_form(body, action):

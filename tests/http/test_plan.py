@@ -12,7 +12,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server,
+from harness import (sign_in, sign_in_all, ADMIN, COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server,
                      assert_status, form_fields, run, strip_tags, unescape)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
@@ -69,12 +69,8 @@ def post_plan(c, fields, base):
 
 
 def test_sign_in():
-    for who in (COACH_SOFIE, COACH_PIETER, ADMIN, PART_AN, PARTNER_HR, PARTNER_GP):
-        c = Client(srv)
-        c.login(who, follow=False)
-        C[who] = c
-    C["sofie2"] = Client(srv)
-    C["sofie2"].login(COACH_SOFIE, follow=False)
+    sign_in_all(srv, (COACH_SOFIE, COACH_PIETER, ADMIN, PART_AN, PARTNER_HR, PARTNER_GP), C)
+    C["sofie2"] = sign_in(srv, COACH_SOFIE)
 
 
 def test_no_plan_yet():

@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server, assert_status,
+from harness import (sign_in_all, COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_GP, PARTNER_HR, Client, Server, assert_status,
                      form_fields, run, strip_tags)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
@@ -67,10 +67,7 @@ def mark(c, aid, status, remark="", tid=None, nxt=None):
 
 
 def test_sign_in():
-    for who in (COACH_SOFIE, COACH_PIETER, PART_AN, PARTNER_HR, PARTNER_GP):
-        c = Client(srv)
-        c.login(who, follow=False)
-        C[who] = c
+    sign_in_all(srv, (COACH_SOFIE, COACH_PIETER, PART_AN, PARTNER_HR, PARTNER_GP), C)
 
 
 def test_coach_writes_the_plan():

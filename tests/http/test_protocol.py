@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_HR, Client, Server, assert_status,
+from harness import (sign_in_all, ADMIN, COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_HR, Client, Server, assert_status,
                      form_fields, run, strip_tags, unescape)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
@@ -53,11 +53,7 @@ def post(path, data, who=COACH_SOFIE):
 
 
 def test_sign_in():
-    for who in (COACH_SOFIE, COACH_PIETER, PART_AN, PARTNER_HR, ADMIN):
-        c = Client(srv)
-        c.login(who, follow=False)
-        assert c.get("/account").status == 200, who
-        C[who] = c
+    sign_in_all(srv, (COACH_SOFIE, COACH_PIETER, PART_AN, PARTNER_HR, ADMIN), C)
 
 
 def test_protocol_started_with_the_trajectory():
@@ -298,6 +294,32 @@ def test_phase_changed_outside_the_protocol_is_caught_up():
     assert one("SELECT COUNT(*) FROM phase_history WHERE trajectory_id = ? AND left_on IS NULL", (TID,)) == 1
 
 
+def page_forms(body):
+    """(action, inner HTML) of every form of a page."""
+    return [(unescape(m.group(1)), m.group(2))
+            for m in re.finditer(r'<form\b[^>]*\baction="([^"]*)"[^>]*>(.*?)</form>', body, re.S)]
+
+
+def form_with(body, marker):
+    """The action of the one form of the page that holds marker (a control's id)."""
+    found = [a for a, inner in page_forms(body) if marker in inner]
+    assert len(found) == 1, "forms holding %s: %r" % (marker, found)
+    return found[0]
+
+
+def step_routes(body, sid):
+    """Where each button of template step sid's form posts: its label -> the button's formaction, else the
+    form's action."""
+    for action, inner in page_forms(body):
+        if 'id="f-text-%d"' % sid in inner:
+            routes = {}
+            for b in re.finditer(r"<button\b([^>]*)>([^<]*)<", inner):
+                fa = re.search(r'\bformaction="([^"]*)"', b.group(1))
+                routes[b.group(2).strip()] = unescape(fa.group(1)) if fa else action
+            return routes
+    raise AssertionError("no form for template step %d" % sid)
+
+
 def test_admin_edits_template_new_trajectories_get_it():
     a = C[ADMIN]
     r = a.get("/admin/protocols")
@@ -307,31 +329,39 @@ def test_admin_edits_template_new_trajectories_get_it():
     assert_status(r, 200, "template 1")
     sid, old = srv.sql("SELECT id, text FROM protocol_steps WHERE template_id = 1 AND phase = 'registration' "
                        "ORDER BY position LIMIT 1")[0]
-    r = a.post("/admin/protocols/1", {"action": "update", "step": str(sid), "text": "", "required": "1"})
+    # every action of the page has a route of its own: no form says what to do in a field
+    routes = step_routes(r.body, sid)
+    base = "/admin/protocols/1/steps/%d" % sid
+    assert routes == {"Save": base, "Move up": base + "/up", "Move down": base + "/down",
+                      "Delete": base + "/delete"}, routes
+    add_intake = form_with(r.body, 'id="f-new-intake"')
+    assert add_intake == "/admin/protocols/1/steps", add_intake
+    assert 'name="action"' not in r.body and 'name="step"' not in r.body
+    r = a.post(routes["Save"], {"text": "", "required": "1"})
     assert_status(r, 400, "empty step text")
     assert field_error(r.body, "text-%d" % sid) == "Describe the step."
     for bad, msg in (("Aanmelding\tontvangen", TAB), ("Aanmelding\nontvangen", ONE_LINE)):
         a.get("/admin/protocols/1")
-        r = a.post("/admin/protocols/1", {"action": "update", "step": str(sid), "text": bad, "required": "1"})
+        r = a.post(routes["Save"], {"text": bad, "required": "1"})
         assert_status(r, 400, "template step text %r" % bad)
         assert field_error(r.body, "text-%d" % sid) == msg, field_error(r.body, "text-%d" % sid)
         a.get("/admin/protocols/1")
-        r = a.post("/admin/protocols/1", {"action": "add", "phase": "intake", "text": bad, "required": "1"})
+        r = a.post(add_intake, {"phase": "intake", "text": bad, "required": "1"})
         assert_status(r, 400, "new template step %r" % bad)
         assert field_error(r.body, "new-intake") == msg, field_error(r.body, "new-intake")
     assert one("SELECT text FROM protocol_steps WHERE id = ?", (sid,)) == old
     new = "Aanmelding ontvangen en doorverwijzer gebeld"
     a.get("/admin/protocols/1")
-    r = a.post("/admin/protocols/1", {"action": "update", "step": str(sid), "text": new, "required": "1"})
+    r = a.post(routes["Save"], {"text": new, "required": "1"})
     assert_status(r, 303, "edit step")
     assert one("SELECT text FROM protocol_steps WHERE id = ?", (sid,)) == new
     # reorder and add, then the copy into a custom template
     a.get("/admin/protocols/1")
-    assert_status(a.post("/admin/protocols/1", {"action": "down", "step": str(sid)}), 303, "move down")
+    assert_status(a.post(routes["Move down"], {}), 303, "move down")
     assert one("SELECT text FROM protocol_steps WHERE template_id = 1 AND phase = 'registration' ORDER BY position "
                "LIMIT 1") != new
     a.get("/admin/protocols/1")
-    assert_status(a.post("/admin/protocols/1", {"action": "up", "step": str(sid)}), 303, "move up")
+    assert_status(a.post(routes["Move up"], {}), 303, "move up")
     assert one("SELECT text FROM protocol_steps WHERE template_id = 1 AND phase = 'registration' ORDER BY position, id "
                "LIMIT 1") == new
     a.get("/admin/protocols")
@@ -362,6 +392,56 @@ def test_admin_edits_template_new_trajectories_get_it():
     r = c.get("/t/%d/protocol" % tid)
     assert_status(r, 200, "new trajectory's protocol")
     assert new in r.body and "Checklist: Registration" in r.body
+
+
+def test_template_actions_one_route_each():
+    """Each action of the template editor is a route of its own (issue 11): the step id is in the URL and must
+    be a step of the template in the URL; the single POST that switched on an "action" field is gone."""
+    a = C[ADMIN]
+    r = a.get("/admin/protocols/1")
+    r = a.post(form_with(r.body, 'id="f-new-intake"'), {"phase": "intake", "text": "Stap om te schrappen",
+                                                         "required": "1"})
+    assert_status(r, 303, "add a step")
+    sid = one("SELECT id FROM protocol_steps WHERE template_id = 1 AND text = 'Stap om te schrappen'")
+    assert one("SELECT required FROM protocol_steps WHERE id = ?", (sid,)) == 1
+    # the old form of the request does nothing any more
+    a.get("/admin/protocols/1")
+    r = a.post("/admin/protocols/1", {"action": "delete", "step": str(sid)})
+    assert_status(r, (404, 405), "the one POST that dispatched on a field")
+    assert one("SELECT COUNT(*) FROM protocol_steps WHERE id = ?", (sid,)) == 1, "deleted through the old route"
+    # a step of another template under this template's URL: 404, nothing changed
+    other, other_text = srv.sql("SELECT id, text FROM protocol_steps WHERE template_id = 2 ORDER BY id LIMIT 1")[0]
+    for suffix, data in (("", {"text": "Overschreven", "required": "1"}), ("/delete", {}), ("/up", {}),
+                         ("/down", {})):
+        a.get("/admin/protocols/1")
+        r = a.post("/admin/protocols/1/steps/%d%s" % (other, suffix), data)
+        assert_status(r, 404, "step of template 2 through template 1" + suffix)
+    assert srv.sql("SELECT text, template_id FROM protocol_steps WHERE id = ?", (other,))[0] == (other_text, 2)
+    assert_status(a.post("/admin/protocols/999999/steps", {"phase": "intake", "text": "x"}), 404, "no template")
+    # not for a coach, whatever the route
+    for path in ("/admin/protocols/1/steps/%d/delete" % sid, "/admin/protocols/1/settings"):
+        C[COACH_SOFIE].get("/caseload")
+        assert_status(C[COACH_SOFIE].post(path, {"name": "x"}), 403, "coach " + path)
+    assert one("SELECT COUNT(*) FROM protocol_steps WHERE id = ?", (sid,)) == 1
+    # the settings form posts to its own route; its rules hold there
+    r = a.get("/admin/protocols/1")
+    settings = form_with(r.body, 'id="f-is_default"')
+    assert settings == "/admin/protocols/1/settings", settings
+    name = one("SELECT name FROM protocol_templates WHERE id = 1")
+    r = a.post(settings, {"name": name, "active": "1"})
+    assert_status(r, 400, "the default stops being one")
+    assert field_error(r.body, "is_default") == ("Make another template the default instead; there is always one "
+                                                 "default.")
+    a.get("/admin/protocols/1")
+    assert_status(a.post(settings, {"name": name + " (herzien)", "active": "1", "is_default": "1"}), 303, "rename")
+    assert one("SELECT name FROM protocol_templates WHERE id = 1") == name + " (herzien)"
+    a.get("/admin/protocols/1")
+    assert_status(a.post(settings, {"name": name, "active": "1", "is_default": "1"}), 303, "name back")
+    # and the step goes through its delete button's route
+    r = a.get("/admin/protocols/1")
+    delete = step_routes(r.body, sid)["Delete"]
+    assert_status(a.post(delete, {}), 303, "delete")
+    assert one("SELECT COUNT(*) FROM protocol_steps WHERE id = ?", (sid,)) == 0
 
 
 def test_participant_reads_without_forms():

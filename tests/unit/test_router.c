@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "pages/routes.h"
 
 static const Route *m(const char *method, const char *path, int *status, int64_t ids[REQ_MAX_IDS], int *nids,
                       const char **rest) {
-  return router_match(method, path, ids, nids, rest, NULL, status);
+  return router_match(route_tables, method, path, ids, nids, rest, NULL, status);
 }
 
 static void matching(void **state) {

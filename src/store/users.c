@@ -1,0 +1,403 @@
+/*
+ * users.c — see users.h. Tables users, sessions and organisations (migration 001).
+ */
+#include "store/users.h"
+
+#include <string.h>
+
+/* ---- accounts ---- */
+
+int user_create(Db *db, const NewUser *u, int64_t now, int64_t *id) {
+  *id = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO users (email, name, roles, org_id, side, function, password_hash, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, u->email);
+  db_bind_text(st, 2, u->name);
+  db_bind_int(st, 3, u->roles);
+  if (u->org_id) db_bind_int(st, 4, u->org_id);
+  else db_bind_null(st, 4);
+  db_bind_text(st, 5, u->side);
+  db_bind_text(st, 6, u->function);
+  db_bind_text(st, 7, u->password_hash);
+  db_bind_int(st, 8, now);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int user_find_by_email(Db *db, const char *email, int64_t *id) {
+  *id = 0;
+  Stmt *st = db_prepare(db, "SELECT id FROM users WHERE email = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The signed-in user's view of the current row of st, which selects uid, roles, name, email, lang, org_id
+ * and totp_secret, into *u (text in a). The one mapping of a users row into a User. */
+static void user_from_row(Arena *a, Stmt *st, User *u) {
+  u->id = db_int(st, "uid");
+  u->roles = (unsigned)db_int(st, "roles");
+  u->name = arena_strdup(a, db_text(st, "name"));
+  u->email = arena_strdup(a, db_text(st, "email"));
+  u->lang = arena_strdup(a, db_text(st, "lang"));
+  u->org_id = db_int(st, "org_id");
+  u->totp_enabled = !db_null(st, "totp_secret");
+}
+
+int user_load(Db *db, Arena *a, int64_t id, User **u) {
+  *u = NULL;
+  Stmt *st = db_prepare(db, "SELECT id AS uid, roles, name, email, lang, org_id, totp_secret FROM users WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *u = arena_alloc(a, sizeof **u);
+    user_from_row(a, st, *u);
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int user_credentials(Db *db, Arena *a, const char *email, UserCredentials *out) {
+  *out = (UserCredentials){0};
+  Stmt *st = db_prepare(db, "SELECT id, roles, password_hash, active, locked, totp_secret FROM users WHERE email = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, email);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    out->id = db_int(st, "id");
+    out->roles = (unsigned)db_int(st, "roles");
+    out->password_hash = arena_strdup(a, db_text(st, "password_hash"));
+    out->active = db_int(st, "active") != 0;
+    out->locked = db_int(st, "locked") != 0;
+    out->has_totp = !db_null(st, "totp_secret");
+  }
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int user_password_hash(Db *db, Arena *a, int64_t id, const char **hash) {
+  *hash = NULL;
+  Stmt *st = db_prepare(db, "SELECT password_hash FROM users WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *hash = arena_strdup(a, db_text(st, "password_hash"));
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int user_set_password(Db *db, int64_t id, const char *hash, bool unlock) {
+  Stmt *st = db_prepare(db, unlock ? "UPDATE users SET password_hash = ?, failed_logins = 0, locked = 0 WHERE id = ?"
+                                   : "UPDATE users SET password_hash = ?, failed_logins = 0 WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, hash);
+  db_bind_int(st, 2, id);
+  return db_run(st);
+}
+
+int user_login_failed(Db *db, int64_t id, int lock_after) {
+  Stmt *st = db_prepare(db, "UPDATE users SET failed_logins = failed_logins + 1, "
+                            "locked = CASE WHEN failed_logins + 1 >= ? THEN 1 ELSE locked END WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, lock_after);
+  db_bind_int(st, 2, id);
+  return db_run(st);
+}
+
+int user_login_succeeded(Db *db, int64_t id, int64_t now, bool reset) {
+  Stmt *st = db_prepare(db, "UPDATE users SET last_login_at = ?, "
+                            "failed_logins = CASE WHEN ? = 1 THEN 0 ELSE failed_logins END WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, reset ? 1 : 0);
+  db_bind_int(st, 3, id);
+  return db_run(st);
+}
+
+int user_set_lang(Db *db, int64_t id, const char *lang) {
+  Stmt *st = db_prepare(db, "UPDATE users SET lang = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, lang);
+  db_bind_int(st, 2, id);
+  return db_run(st);
+}
+
+/* Runs st (an UPDATE of one account, its id already bound). DB_DONE when no row changed. */
+static int update_one(Db *db, Stmt *st) {
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+}
+
+int user_set_active(Db *db, int64_t id, bool active) {
+  Stmt *st = db_prepare(db, "UPDATE users SET active = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, active ? 1 : 0);
+  db_bind_int(st, 2, id);
+  return update_one(db, st);
+}
+
+int user_unlock(Db *db, int64_t id) {
+  Stmt *st = db_prepare(db, "UPDATE users SET locked = 0, failed_logins = 0, totp_failures = 0 WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  return update_one(db, st);
+}
+
+/* The columns of a UserRecord, from users u joined with organisations o. */
+#define USER_RECORD_COLUMNS                                                                                      \
+  "u.id, u.name, u.email, u.roles, u.side, u.function, u.active, u.locked, u.failed_logins, "                    \
+  "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "                                        \
+  "CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS has_totp, u.totp_failures, u.created_at, "               \
+  "u.last_login_at, o.name AS org_name FROM users u LEFT JOIN organisations o ON o.id = u.org_id "
+
+/* The one mapping of a USER_RECORD_COLUMNS row into *out (text in a). */
+static void record_from_row(Arena *a, Stmt *st, UserRecord *out) {
+  out->id = db_int(st, "id");
+  out->name = arena_strdup(a, db_text(st, "name"));
+  out->email = arena_strdup(a, db_text(st, "email"));
+  out->roles = (unsigned)db_int(st, "roles");
+  out->side = arena_strdup(a, db_text(st, "side"));
+  out->function = arena_strdup(a, db_text(st, "function"));
+  out->org_name = arena_strdup(a, db_text(st, "org_name"));
+  out->active = db_int(st, "active") != 0;
+  out->locked = db_int(st, "locked") != 0;
+  out->has_password = db_int(st, "has_password") != 0;
+  out->has_totp = db_int(st, "has_totp") != 0;
+  out->failed_logins = db_int(st, "failed_logins");
+  out->totp_failures = db_int(st, "totp_failures");
+  out->created_at = db_int(st, "created_at");
+  out->last_login_at = db_null(st, "last_login_at") ? 0 : db_int(st, "last_login_at");
+}
+
+int user_record(Db *db, Arena *a, int64_t id, UserRecord *out) {
+  *out = (UserRecord){0};
+  Stmt *st = db_prepare(db, "SELECT " USER_RECORD_COLUMNS "WHERE u.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) record_from_row(a, st, out);
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+/* Steps st to its end, mapping every row into an arena array (*out, *n). */
+static int records_collect(Arena *a, Stmt *st, UserRecord **out, size_t *n) {
+  size_t cap = 16;
+  *out = arena_alloc(a, cap * sizeof **out);
+  *n = 0;
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      UserRecord *more = arena_alloc(a, 2 * cap * sizeof *more);
+      memcpy(more, *out, cap * sizeof *more);
+      *out = more;
+      cap *= 2;
+    }
+    record_from_row(a, st, &(*out)[(*n)++]);
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The LIKE pattern that matches q as a literal substring with ESCAPE '\' (arena a). */
+static const char *like_substring(Arena *a, const char *q) {
+  char *p = arena_alloc(a, 2 * strlen(q) + 3), *o = p;
+  *o++ = '%';
+  for (const char *s = q; *s; s++) {
+    if (*s == '%' || *s == '_' || *s == '\\') *o++ = '\\';
+    *o++ = *s;
+  }
+  *o++ = '%';
+  *o = '\0';
+  return p;
+}
+
+/* The search condition of users_count and users_search: three parameters (q, pattern, pattern). */
+#define USERS_MATCH                                                                                              \
+  "WHERE ? = '' OR LOWER(u.name) LIKE LOWER(?) ESCAPE '\\' OR LOWER(u.email) LIKE LOWER(?) ESCAPE '\\' "
+
+int users_count(Db *db, Arena *a, const char *q, int64_t *n) {
+  *n = 0;
+  const char *like = like_substring(a, q);
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM users u " USERS_MATCH);
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, q);
+  db_bind_text(st, 2, like);
+  db_bind_text(st, 3, like);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *n = db_int(st, "n");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int users_search(Db *db, Arena *a, const char *q, int64_t limit, int64_t offset, UserRecord **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  const char *like = like_substring(a, q);
+  Stmt *st = db_prepare(db, "SELECT " USER_RECORD_COLUMNS USERS_MATCH "ORDER BY LOWER(u.name), u.id LIMIT ? OFFSET ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, q);
+  db_bind_text(st, 2, like);
+  db_bind_text(st, 3, like);
+  db_bind_int(st, 4, limit);
+  db_bind_int(st, 5, offset);
+  return records_collect(a, st, out, n);
+}
+
+int users_all(Db *db, Arena *a, UserRecord **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT " USER_RECORD_COLUMNS "ORDER BY u.id");
+  if (!st) return DB_ERROR;
+  return records_collect(a, st, out, n);
+}
+
+/* ---- sessions ---- */
+
+int session_row_insert(Db *db, const char *token_hash, int64_t user_id, const char *csrf, bool mfa_ok, int64_t now) {
+  Stmt *st = db_prepare(db, "INSERT INTO sessions (token_hash, user_id, csrf, mfa_ok, created_at, last_seen) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, token_hash);
+  db_bind_int(st, 2, user_id);
+  db_bind_text(st, 3, csrf);
+  db_bind_int(st, 4, mfa_ok);
+  db_bind_int(st, 5, now);
+  db_bind_int(st, 6, now);
+  return db_run(st);
+}
+
+int session_row_find(Db *db, Arena *a, const char *token_hash, SessionRow *out) {
+  *out = (SessionRow){0};
+  Stmt *st = db_prepare(db, "SELECT s.id AS sid, s.csrf, s.mfa_ok, s.created_at, s.last_seen, u.active, "
+                            " u.id AS uid, u.roles, u.name, u.email, u.lang, u.org_id, u.totp_secret "
+                            "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, token_hash);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    out->session.id = db_int(st, "sid");
+    out->session.csrf = arena_strdup(a, db_text(st, "csrf"));
+    out->session.mfa_ok = db_int(st, "mfa_ok") != 0;
+    out->session.created_at = db_int(st, "created_at");
+    out->last_seen = db_int(st, "last_seen");
+    out->user_active = db_int(st, "active") != 0;
+    user_from_row(a, st, &out->user);
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int session_row_touch(Db *db, int64_t id, int64_t now) {
+  Stmt *st = db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, id);
+  return db_run(st);
+}
+
+int session_row_delete(Db *db, int64_t id) {
+  Stmt *st = db_prepare(db, "DELETE FROM sessions WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  return db_run(st);
+}
+
+int session_rows_delete_user(Db *db, int64_t user_id) {
+  Stmt *st = db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  return db_run(st);
+}
+
+/* ---- organisations ---- */
+
+/* Steps st (id, name, kind, active and, with counted, user_count) to its end into an arena array. */
+static int orgs_collect(Arena *a, Stmt *st, bool counted, Organisation **out, size_t *n) {
+  size_t cap = 16;
+  *out = arena_alloc(a, cap * sizeof **out);
+  *n = 0;
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) {
+    if (*n == cap) {
+      Organisation *more = arena_alloc(a, 2 * cap * sizeof *more);
+      memcpy(more, *out, cap * sizeof *more);
+      *out = more;
+      cap *= 2;
+    }
+    Organisation *o = &(*out)[(*n)++];
+    o->id = db_int(st, "id");
+    o->name = arena_strdup(a, db_text(st, "name"));
+    o->kind = arena_strdup(a, db_text(st, "kind"));
+    o->active = db_int(st, "active") != 0;
+    o->user_count = counted ? db_int(st, "user_count") : 0;
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int orgs_all(Db *db, Arena *a, Organisation **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT o.id, o.name, o.kind, o.active, "
+                            "(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS user_count "
+                            "FROM organisations o ORDER BY LOWER(o.name), o.id");
+  if (!st) return DB_ERROR;
+  return orgs_collect(a, st, true, out, n);
+}
+
+int orgs_active(Db *db, Arena *a, Organisation **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT id, name, kind, active FROM organisations WHERE active = 1 "
+                            "ORDER BY LOWER(name), id");
+  if (!st) return DB_ERROR;
+  return orgs_collect(a, st, false, out, n);
+}
+
+int org_active_kind(Db *db, Arena *a, int64_t id, const char **kind) {
+  *kind = NULL;
+  Stmt *st = db_prepare(db, "SELECT kind FROM organisations WHERE id = ? AND active = 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *kind = arena_strdup(a, db_text(st, "kind"));
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int org_create(Db *db, const char *name, const char *kind, int64_t now, int64_t *id) {
+  *id = 0;
+  Stmt *st = db_prepare(db, "SELECT id FROM organisations WHERE LOWER(name) = LOWER(?)");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, name);
+  int rc = db_step(st);
+  db_done(st);
+  if (rc == DB_ROW) return DB_CONSTRAINT;
+  if (rc != DB_DONE) return rc;
+  st = db_prepare(db, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, name);
+  db_bind_text(st, 2, kind);
+  db_bind_int(st, 3, now);
+  rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int org_set_active(Db *db, int64_t id, bool active) {
+  Stmt *st = db_prepare(db, "UPDATE organisations SET active = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, active ? 1 : 0);
+  db_bind_int(st, 2, id);
+  return update_one(db, st);
+}
