@@ -7,7 +7,9 @@
 #  5. no user text in log lines: log_* calls never pass form_str/query_str/params_get values;
 #  6. no SQL in the pages: db_prepare/db_exec only under src/store/ and below (pages reach data through the store);
 #  7. layers point one way: only src/cli/ includes pages/ (the route tables, the error page); only src/http/
-#     includes libmicrohttpd.
+#     includes libmicrohttpd; the store includes neither http/, html/, policy/ nor pages/ (its functions take Db, Arena and
+#     User, never the request); http/ includes nothing of the store, the policy or auth but the plain types
+#     (what a request passes through above it comes in through its Site).
 cd "$(dirname "$0")/.." || exit 2
 fail=0
 report() { echo "codecheck: $1"; echo "$2" | sed 's/^/    /'; fail=1; }
@@ -35,6 +37,16 @@ out=$(grep -rn '#include "pages/' src --include='*.c' --include='*.h' | grep -vE
 
 out=$(grep -rn '#include <microhttpd.h>' src --include='*.c' --include='*.h' | grep -v '^src/http/')
 [ -n "$out" ] && report "libmicrohttpd outside src/http/" "$out"
+
+out=$(grep -rnE '#include "(http|html|policy|pages)/' src/store --include='*.c' --include='*.h')
+[ -n "$out" ] && report "the store includes http/, html/, policy/ or pages/ (take Db *, Arena *, const User *, never Req *; the SQL filters are in store/visibility.h)" "$out"
+
+out=$(grep -rnE '#include "(store|policy|auth)/' src/http --include='*.c' --include='*.h' \
+      | grep -vE '#include "auth/(user|token)\.h"')
+[ -n "$out" ] && report "http/ includes a layer above it (hand it in through the Site, http/server.h)" "$out"
+
+out=$(grep -rnE '#include "(store|policy)/' src/core src/db src/html src/i18n --include='*.c' --include='*.h')
+[ -n "$out" ] && report "core/, db/, html/ or i18n/ include the store or the policy (hand in what they need, e.g. frame_unread_count)" "$out"
 
 [ $fail = 0 ] && echo "codecheck: ok"
 exit $fail

@@ -10,8 +10,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
-#include "html/frame.h"
-#include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "policy/audit.h"
 #include "store/notices.h"
 
@@ -116,9 +115,24 @@ static int live_link(Db *db, int64_t user_id, int64_t creator, const char *purpo
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
+/* link_issue on behalf of creator (0: the command line; the account itself: a reset its owner asked for). */
+static int link_issue_as(Db *db, Req *r, int64_t creator, int64_t user_id, const char *purpose, int hours,
+                         char token_out[TOKEN_LEN + 1], LinkResult *result, int64_t *expires_at);
+
 int link_issue(Db *db, Req *r, int64_t user_id, const char *purpose, int hours, char token_out[TOKEN_LEN + 1],
                LinkResult *result, int64_t *expires_at) {
-  int64_t now = (int64_t)time(NULL), creator = r && r->user ? r->user->id : 0;
+  return link_issue_as(db, r, r && r->user ? r->user->id : 0, user_id, purpose, hours, token_out, result,
+                       expires_at);
+}
+
+int link_issue_self(Db *db, Req *r, int64_t user_id, int hours, char token_out[TOKEN_LEN + 1], LinkResult *result,
+                    int64_t *expires_at) {
+  return link_issue_as(db, r, user_id, user_id, "reset", hours, token_out, result, expires_at);
+}
+
+static int link_issue_as(Db *db, Req *r, int64_t creator, int64_t user_id, const char *purpose, int hours,
+                         char token_out[TOKEN_LEN + 1], LinkResult *result, int64_t *expires_at) {
+  int64_t now = (int64_t)time(NULL);
   token_out[0] = 0;
   *expires_at = 0;
   bool reset = strcmp(purpose, "reset") == 0;
@@ -274,10 +288,22 @@ int link_use(Req *r, const char *token, int64_t now) {
 }
 
 LinkDelivery link_deliver(Db *db, int64_t user_id, const char *token) {
-  (void)db;
-  (void)user_id;
-  (void)token;
-  return LINK_SHOW; /* no mailer yet */
+  if (!outbox_enabled() || !token || !token[0]) return LINK_SHOW; /* no mail: the link is shown to its maker */
+  Arena *a = arena_new();
+  int64_t found = 0;
+  const char *purpose = NULL;
+  int rc = link_find(db, a, token, (int64_t)time(NULL), &found, &purpose);
+  /* queued in the caller's transaction when one is open (outbox_queue makes its own otherwise); a mail that
+   * cannot be queued leaves the link to be shown, as without mail */
+  if (rc == DB_OK && found == user_id && purpose)
+    rc = outbox_queue(db, user_id, NULL, strcmp(purpose, "reset") == 0 ? "reset" : "invite", link_url(a, token),
+                      NULL);
+  else if (rc == DB_OK)
+    rc = DB_ERROR;
+  arena_free(a);
+  if (rc != DB_OK) log_warn("one-time links: the link for account %lld could not be queued as mail (%s); it is "
+                            "shown instead", (long long)user_id, db_code_name(rc));
+  return rc == DB_OK ? LINK_MAILED : LINK_SHOW;
 }
 
 const char *link_url(Arena *a, const char *token) {
@@ -287,16 +313,4 @@ const char *link_url(Arena *a, const char *token) {
     return arena_printf(a, "%.*s/reset?token=%s", (int)n, cfg.base_url, token);
   }
   return arena_printf(a, "http://%s/reset?token=%s", cfg.listen, token);
-}
-
-void link_handover(Req *r, const char *token, const char *use, int64_t expires) {
-  html(&r->out, "<p class=\"one-time-link\"><code data-copy>%s</code></p>", link_url(r->a, token));
-  html(&r->out, "<p>%s</p>", use);
-  html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("It works one time."),
-       _("Until it is used or expires, only you can see it again, here; nobody else gets a link for this "
-         "person meanwhile."),
-       _("Valid until:"), fmt_time(r, expires));
-  html(&r->out, "<p class=\"muted small\">%s</p>",
-       _("The portal does not send e-mail yet: hand the link to the person themselves, through a channel only "
-         "this person can read, and do not keep a copy."));
 }

@@ -37,6 +37,13 @@ typedef enum LinkResult {
 int link_issue(Db *db, Req *r, int64_t user_id, const char *purpose, int hours, char token_out[TOKEN_LEN + 1],
                LinkResult *result, int64_t *expires_at);
 
+/* A reset link that the owner of account user_id asked for from the sign-in page (r: that anonymous request),
+ * to be mailed to the account's own address: like link_issue(…, "reset", …) but made on behalf of the
+ * account itself, so that using it leaves no "your password was reset" notice; asking again while it is
+ * live gives the same link (LINK_SAME). Call inside the caller's transaction. Returns a DB code. */
+int link_issue_self(Db *db, Req *r, int64_t user_id, int hours, char token_out[TOKEN_LEN + 1], LinkResult *result,
+                    int64_t *expires_at);
+
 /* Whether account user_id has a live (unused, unexpired) link: *any for anyone's, *mine for one that
  * `creator` made (0: the command line) of purpose. Returns a DB code. */
 int link_pending(Db *db, int64_t user_id, int64_t creator, const char *purpose, bool *any, bool *mine);
@@ -58,9 +65,10 @@ int link_find(Db *db, Arena *a, const char *token, int64_t now, int64_t *user_id
  * transaction that sets the password. */
 int link_use(Req *r, const char *token, int64_t now);
 
-/* How a link reaches its person. The portal sends no mail yet, so today every link is shown once to
- * whoever made it, who must hand it to the person themselves. A mailer will make link_deliver send the
- * link to the account's own e-mail address and answer LINK_MAILED; pages then say so and show nothing. */
+/* How a link reaches its person. Without mail (smtp_url empty) every link is shown once to whoever made it,
+ * who must hand it to the person themselves (LINK_SHOW). With mail, link_deliver queues the link in the
+ * outbox (mail/outbox.h) for the account's own e-mail address — in the caller's transaction when one is open
+ * — and answers LINK_MAILED; pages then say so and show nothing. A link that cannot be queued is shown. */
 typedef enum LinkDelivery {
   LINK_SHOW, /* show the link to its creator */
   LINK_MAILED,
@@ -69,10 +77,5 @@ LinkDelivery link_deliver(Db *db, int64_t user_id, const char *token);
 
 /* "BASE/reset?token=TOKEN" with BASE from cfg.base_url or "http://LISTEN". Arena string. */
 const char *link_url(Arena *a, const char *token);
-
-/* Writes, on the page after an invitation by a coach (LINK_SHOW), the link of token for its creator to hand
- * over: the link (data-copy), `use` (what the person does with it), that it works one time and until
- * `expires`, and how to hand it over. */
-void link_handover(Req *r, const char *token, const char *use, int64_t expires);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/session.h"
 #include "auth/totp.h"
 #include "cli/cli.h"
 #include "core/config.h"
@@ -19,6 +20,7 @@
 #include "http/http.h"
 #include "http/server.h"
 #include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "pages/pages.h"
 #include "pages/routes.h"
 #include "policy/audit.h"
@@ -109,13 +111,20 @@ static int cmd_serve(void) {
   db_set_default_path(cfg.db);
   db_fault_file(cfg.fault_file);
   assets_init();
+  frame_unread_count = messages_nav_unread;
   static const AuditServer holds = {server_suspend, server_resume, server_in_flight};
   if (!audit_start(cfg.db, &holds)) {
     fprintf(stderr, "zorgwerk: cannot start the access-log writer\n");
     return 1;
   }
-  static const Site portal = {route_tables, page_error};
+  static const Site portal = {
+      .routes = route_tables, .error_page = page_error, .find_session = session_load, .hold = audit_hold};
+  if (!outbox_start()) { /* notification mails (smtp_url); nothing without it */
+    audit_stop();
+    return 1;
+  }
   int rc = server_run(&portal);
+  outbox_stop();
   audit_stop();
   db_thread_close();
   return rc;

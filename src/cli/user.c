@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/invite.h"
 #include "auth/links.h"
 #include "auth/password.h"
 #include "auth/session.h"

@@ -70,6 +70,14 @@ static const Key keys[] = {
                        "database path + .seal"),
     I(totp_lock_after, 1, 1000, "wrong second-factor codes in a row that lock the second factor until a recovery "
                                 "code or an administrator unlocks it"),
+    S(smtp_url, "SMTP server for the portal's notification mails (smtp://host:port, smtps://host:port); empty: "
+                "no mail is sent and one-time links are shown to whoever made them"),
+    S(smtp_user, "SMTP user name; empty: no SMTP authentication"),
+    S(smtp_password_file, "file whose first line is the SMTP password (keep it readable only by the service user)"),
+    S(mail_from, "sender address of the notification mails; empty: noreply@ and the host of base_url"),
+    I(mail_retry_s, 1, 86400, "seconds before a mail that could not be delivered is tried again, doubling with "
+                              "each failure up to a day"),
+    I(mail_timeout_s, 1, 600, "seconds one delivery to the SMTP server may take"),
     S(fault_file, "tests only: a file whose content (full, ioerr) makes every database write fail; empty: off"),
     B(allow_health_to_work, "allow consents that show health details to work-side members (off by law in BE/NL; "
                             "turn on only with a documented legal basis)"),
@@ -97,6 +105,8 @@ void config_defaults(Config *c) {
   c->reset_link_hours = 72;
   c->invite_days = 7;
   c->totp_lock_after = 10;
+  c->mail_retry_s = 60;
+  c->mail_timeout_s = 30;
   c->page_size = 25;
   c->caseload_max = 20;
   c->no_contact_weeks = 4;

@@ -46,6 +46,12 @@ typedef struct Config {
   char audit_key_file[1024]; /* the access-log chain key (created by init, mode 0600); empty: DB + ".key" */
   char audit_seal_file[1024];/* the sealed chain head, rewritten at every batch; empty: DB + ".seal" */
   int totp_lock_after;       /* wrong second-factor codes in a row that lock the second factor */
+  char smtp_url[512];        /* smtp://host:port or smtps://host:port; empty: no mail, links are shown */
+  char smtp_user[256];       /* SMTP login; empty: none */
+  char smtp_password_file[1024]; /* file holding the SMTP password (first line) */
+  char mail_from[256];       /* sender address of the portal's mails */
+  int mail_retry_s;          /* first wait before a failed mail is tried again, doubling per failure */
+  int mail_timeout_s;        /* seconds one SMTP delivery may take */
 } Config;
 
 extern Config cfg;

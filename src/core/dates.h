@@ -11,8 +11,9 @@
  * tzset). After that the conversions use localtime_r only, which reads the zone loaded then and touches no
  * other global state, so they are safe in every thread. Nothing else in the program may change TZ.
  *
- * Month names and the word order are translated (gettext, the thread's language: i18n_use). Every
- * function returning text allocates it in the arena a; none fails.
+ * Dates in words ("4 December 2026", "4 December 2026 at 14:33") are translated, so they are in i18n/i18n.h
+ * (i18n/dates.c), above this file; what is here knows nothing of the language. Every function returning
+ * text allocates it in the arena a; none fails.
  */
 #ifndef ZW_DATES_H
 #define ZW_DATES_H
@@ -36,21 +37,8 @@ const char *dates_zone(void);
 /* Breaks unix time t down in the portal's zone (localtime_r). Returns false if t cannot be converted. */
 bool dates_local(int64_t t, struct tm *out);
 
-/* "4 December 2026" for a "YYYY-MM-DD" date; text that is not such a date comes back as it is; NULL and
- * "" give "". */
-const char *date_words(Arena *a, const char *iso);
-
-/* "4 December 2026" for a day count since 1970-01-01 (date_parse). */
-const char *date_words_days(Arena *a, int32_t days);
-
-/* The local day of unix time t, in words ("4 December 2026"); "" for t <= 0. */
-const char *date_local_words(Arena *a, int64_t t);
-
 /* The local clock time of unix time t, "14:33"; "" for t <= 0. */
 const char *time_local(Arena *a, int64_t t);
-
-/* The local moment of unix time t in words, "4 December 2026 at 14:33"; "" for t <= 0. */
-const char *when_words(Arena *a, int64_t t);
 
 /* The local moment of unix time t as "YYYY-MM-DD HH:MM", for staff tables that sort; "" for t <= 0. */
 const char *time_iso_local(Arena *a, int64_t t);

@@ -28,6 +28,17 @@ typedef struct NavItem {
   unsigned roles;
 } NavItem;
 
+FrameCount frame_unread_count;
+
+/* The number of unread messages addressed to the signed-in user, as a badge after "Messages" (nothing when
+ * there are none, when no counter is set, or when the database cannot say: the page is still served). The
+ * counter comes from the pages (frame_unread_count), so the frame does not reach into the store. */
+static void unread_badge(Req *r) {
+  int64_t n = 0;
+  if (!r->db || !frame_unread_count || frame_unread_count(r, &n) != DB_OK || n <= 0) return;
+  html(&r->out, " <span class=\"badge\">%s</span>", arena_printf(r->a, P_("%lld unread", "%lld unread", n), (long long)n));
+}
+
 static void nav(Req *r) {
   static const NavItem items[] = {
       {"/dashboard", N_("Today"), ROLE_COACH},
@@ -38,6 +49,7 @@ static void nav(Req *r) {
       {"/me/consents", N_("Who may see what"), ROLE_PARTICIPANT},
       {"/me/log", N_("Who looked at my file"), ROLE_PARTICIPANT},
       {"/shared", N_("Shared with me"), ROLE_PARTNER},
+      {"/messages", N_("Messages"), ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER},
       {"/admin/users", N_("Users"), ROLE_ADMIN},
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
       {"/admin/protocols", N_("Protocol templates"), ROLE_ADMIN},
@@ -61,7 +73,9 @@ static void nav(Req *r) {
     if (!(r->user->roles & items[i].roles)) continue;
     html(&r->out, "<li><a href=\"%s\"", items[i].href);
     if (i == cur) html(&r->out, " aria-current=\"page\"");
-    html(&r->out, ">%s</a></li>", _(items[i].label));
+    html(&r->out, ">%s", _(items[i].label));
+    if (strcmp(items[i].href, "/messages") == 0) unread_badge(r);
+    html(&r->out, "</a></li>");
   }
   html(&r->out, "</ul></nav>");
 }

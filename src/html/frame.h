@@ -85,4 +85,10 @@ const char *day_for(Req *r, int64_t t);
  * t <= 0. */
 const char *time_for(Req *r, int64_t t);
 
+/* Counts what the navigation shows as a badge after "Messages" for r's user: writes *n, returns a DB code.
+ * Set once at start-up (before threads) by whoever knows the messages (cli/main.c sets messages_nav_unread);
+ * NULL: no badge. */
+typedef int (*FrameCount)(Req *r, int64_t *n);
+extern FrameCount frame_unread_count;
+
 #endif

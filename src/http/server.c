@@ -35,7 +35,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/session.h"
 #include "auth/token.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -46,10 +45,9 @@
 #include "http/deadline.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
-#include "policy/audit.h"
 
 static atomic_int active_requests;
-static const Site *site; /* what is served: routes and error page (server_run) */
+static const Site *site; /* what is served: routes, error page, sessions, the access log's hold (server_run) */
 
 /* What the server keeps per connection (owned by the connection's worker thread). */
 typedef struct Conn {
@@ -254,7 +252,7 @@ static int request_session(Req *r) {
   }
   const char *token = params_get(&r->cookies, http_cookie_name("zw_session"));
   if (!token || !r->db) return DB_OK;
-  return session_load(r->db, r->a, token, (int64_t)time(NULL), &r->user, &r->sess);
+  return site->find_session(r->db, r->a, token, (int64_t)time(NULL), &r->user, &r->sess);
 }
 
 /* The request's hold on the database, begun and ended in these two functions only. A page (GET, HEAD)
@@ -604,7 +602,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   int status = pipeline(r);
   req_db_end(r, status); /* the handler is done; nothing may hold the database while waiting */
   case_logged_check(r, status);
-  if (audit_hold(r, status)) return MHD_YES;
+  if (site->hold(r, status)) return MHD_YES;
   /* the batch may have been written (or failed) before the handler finished: never send a page whose
    * access-log entries are not stored (audit_hold read audit_rc under the queue's lock) */
   if (r->audit_rc != DB_OK) status = http_db_error(r, r->audit_rc);

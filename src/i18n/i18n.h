@@ -4,8 +4,8 @@
  * Source strings are English and marked with _("...") (or P_("...", "...", n) when the text depends on a
  * number); xgettext extracts them into po/zorgwerk.pot, po/nl.po holds the Dutch, and msgfmt's .mo output
  * is compiled into the binary. The language is chosen per request (i18n_use) and kept in a thread-local,
- * so worker threads never share it. Unknown strings come back untranslated. Nothing here allocates per
- * call.
+ * so worker threads never share it. Unknown strings come back untranslated. Translation allocates nothing
+ * per call; the dates in words at the end write into an arena.
  *
  * Plurals follow gettext: a plural entry has msgid "singular\0plural" and msgstr "form0\0form1..."; the
  * catalogue's Plural-Forms header picks the form for n. Only the rules in i18n.c's table are understood
@@ -21,6 +21,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "core/mem.h"
 
 #define _(s) i18n_tr(s)
 #define N_(s) (s)
@@ -49,5 +52,22 @@ const char *i18n_ntr(const char *singular, const char *plural, unsigned long n)
 /* The same in an explicit language. */
 const char *i18n_ntr_in(const char *lang, const char *singular, const char *plural, unsigned long n)
     __attribute__((format_arg(2), format_arg(3)));
+
+/* ---- Dates in words (dates.c), in this thread's language: month names and word order are translated.
+ * Local days and times are in the portal's zone (core/dates.h). Each allocates its text in the arena a
+ * and never fails. */
+
+/* "4 December 2026" for a "YYYY-MM-DD" date; text that is not such a date comes back as it is; NULL and
+ * "" give "". */
+const char *date_words(Arena *a, const char *iso);
+
+/* "4 December 2026" for a day count since 1970-01-01 (date_parse). */
+const char *date_words_days(Arena *a, int32_t days);
+
+/* The local day of unix time t, in words ("4 December 2026"); "" for t <= 0. */
+const char *date_local_words(Arena *a, int64_t t);
+
+/* The local moment of unix time t in words, "4 December 2026 at 14:33"; "" for t <= 0. */
+const char *when_words(Arena *a, int64_t t);
 
 #endif

@@ -132,6 +132,8 @@ static int account_page(Req *r) {
     html(&r->out, "<p><a href=\"/account/2fa\">%s</a></p>", _("Set up two-step verification"));
   }
   html(&r->out, "</section>");
+  int rc = calendar_feed_section(r, NULL);
+  if (rc != DB_OK) return rc;
   page_end(r);
   return DB_OK;
 }

@@ -17,7 +17,9 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "pages/pages.h"
+#include "store/outbox.h"
 #include "store/users.h"
 
 enum { NAME_MAX_CHARS = 120, EMAIL_MAX = 254, FUNCTION_MAX_CHARS = 120, ORG_NAME_MAX_CHARS = 160 };
@@ -102,7 +104,8 @@ static int get_users(Req *r) {
 
   page_begin(r, _("Users"));
   html(&r->out, "<h1>%s</h1>", _("Users"));
-  html(&r->out, "<p><a class=\"button primary\" href=\"/admin/users/new\">%s</a></p>", _("New user"));
+  html(&r->out, "<p><a class=\"button primary\" href=\"/admin/users/new\">%s</a> <a href=\"/admin/outbox\">%s</a></p>",
+       _("New user"), _("Mail outbox"));
   html(&r->out, "<form method=\"get\" action=\"/admin/users\" class=\"search\" role=\"search\">"
                 "<label for=\"f-q\">%s</label> <input type=\"search\" id=\"f-q\" name=\"q\" value=\"%s\" "
                 "maxlength=\"254\"> <button type=\"submit\">%s</button></form>",
@@ -222,15 +225,15 @@ static int get_user_new(Req *r) {
 }
 
 /* The page after a one-time link was issued (links.h): the link for the administrator to hand to the
- * person themselves — or, once the portal sends mail (link_deliver), only that it was sent to the
+ * person themselves — or, when it was queued as mail (link_deliver, `mailed`), only that it is sent to the
  * account's own e-mail address. Its creation is in the access log (item "account:<id>"). */
 static void link_page(Req *r, int64_t uid, const char *who, const char *purpose, const char *token,
-                      int64_t expires) {
+                      int64_t expires, bool mailed) {
   bool invite = strcmp(purpose, "invite") == 0;
   const char *title = invite ? _("User created") : _("Password reset link");
   page_begin(r, title);
   html(&r->out, "<section class=\"card\"><h1>%s</h1>", title);
-  if (link_deliver(r->db, uid, token) == LINK_MAILED) {
+  if (mailed) {
     html(&r->out, "<p>%s <strong>%s</strong></p>", _("The link was sent to the account's own e-mail address:"), who);
   } else {
     html(&r->out, "<p>%s <strong>%s</strong></p>",
@@ -327,10 +330,11 @@ static int post_user_new(Req *r) {
   int64_t expires;
   if ((rc = link_issue(r->db, r, uid, "invite", cfg.invite_days * 24, token, &res, &expires)) != DB_OK)
     return http_db_error(r, rc);
+  bool mailed = link_deliver(r->db, uid, token) == LINK_MAILED; /* queued in this transaction */
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld created user %lld with an invitation link", r->rid, (long long)r->user->id,
            (long long)uid);
-  link_page(r, uid, name, "invite", token, expires);
+  link_page(r, uid, name, "invite", token, expires, mailed);
   return 200;
 }
 
@@ -473,9 +477,10 @@ static int post_user_reset_link(Req *r) {
   int64_t expires;
   if ((rc = link_issue(r->db, r, id, "reset", cfg.reset_link_hours, token, &res, &expires)) != DB_OK)
     return http_db_error(r, rc);
+  bool mailed = link_deliver(r->db, id, token) == LINK_MAILED; /* queued in this transaction */
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   log_info("rid=%s admin %lld created a reset link for user %lld", r->rid, (long long)r->user->id, (long long)id);
-  link_page(r, id, name, "reset", token, expires);
+  link_page(r, id, name, "reset", token, expires, mailed);
   return 200;
 }
 
@@ -588,6 +593,60 @@ static int set_org_active(Req *r, int active) {
 static int post_org_disable(Req *r) { return set_org_active(r, 0); }
 static int post_org_enable(Req *r) { return set_org_active(r, 1); }
 
+/* ---- GET /admin/outbox: notification mails that could not be delivered (mail/outbox.h) ----
+ * Addresses and delivery state only: a mail holds no case content, and its link is not shown. */
+
+static const char *outbox_state(const OutboxMail *m) {
+  if (strcmp(m->status, "failed") == 0) return _("Given up");
+  if (strcmp(m->status, "sending") == 0) return _("Being sent");
+  return _("Waiting to be tried again");
+}
+
+static const char *outbox_kind(const char *kind) {
+  if (strcmp(kind, "invite") == 0) return _("Invitation");
+  if (strcmp(kind, "reset") == 0) return _("Password reset link");
+  if (strcmp(kind, "message") == 0) return _("New message");
+  if (strcmp(kind, "meeting") == 0) return _("Meeting invitation");
+  return _("Action due");
+}
+
+static int get_outbox(Req *r) {
+  OutboxMail *v;
+  size_t n;
+  int rc = outbox_list_failing(r->db, r->a, 200, &v, &n);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  page_begin(r, _("Mail outbox"));
+  html(&r->out, "<h1>%s</h1>", _("Mail outbox"));
+  if (!outbox_enabled())
+    html(&r->out, "<p>%s</p>", _("The portal sends no mail: smtp_url is not set. One-time links are shown to whoever "
+                                 "makes them."));
+  html(&r->out, "<p>%s</p>", _("Mails that could not be delivered yet. The portal keeps trying, waiting longer after "
+                               "each failure; check the SMTP settings and the mail server."));
+  for (size_t i = 0; i < n; i++) {
+    const OutboxMail *m = &v[i];
+    if (i == 0) {
+      table_begin(r, "table", _("Mails not delivered"));
+      html(&r->out, "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th></tr></thead><tbody>",
+           _("E-mail address"), _("Kind"), _("Queued"), _("Attempts"), _("State"), _("Next attempt"),
+           _("Last error"));
+    }
+    html(&r->out, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%lld</td><td>%s</td><td>%s</td>"
+                  "<td>%s</td></tr>",
+         m->to_addr, outbox_kind(m->kind), fmt_time(r, m->created_at), (long long)m->attempts, outbox_state(m),
+         strcmp(m->status, "queued") == 0 ? fmt_time(r, m->next_at) : "", m->last_error ? m->last_error : "");
+  }
+  if (n) {
+    html(&r->out, "</tbody>");
+    table_end(r);
+  } else {
+    html(&r->out, "<p>%s</p>", _("Every mail was delivered."));
+  }
+  page_end(r);
+  return 200;
+}
+
 const Route admin_routes[] = {
     {"GET", "/admin", ROLE_ADMIN, 0, get_admin},
     {"GET", "/admin/users", ROLE_ADMIN, 0, get_users},
@@ -598,6 +657,7 @@ const Route admin_routes[] = {
     {"POST", "/admin/users/{id}/enable", ROLE_ADMIN, 0, post_user_enable},
     {"POST", "/admin/users/{id}/unlock", ROLE_ADMIN, 0, post_user_unlock},
     {"POST", "/admin/users/{id}/reset-link", ROLE_ADMIN, 0, post_user_reset_link},
+    {"GET", "/admin/outbox", ROLE_ADMIN, 0, get_outbox},
     {"GET", "/admin/orgs", ROLE_ADMIN, 0, get_orgs},
     {"POST", "/admin/orgs", ROLE_ADMIN, 0, post_orgs},
     {"POST", "/admin/orgs/{id}/disable", ROLE_ADMIN, 0, post_org_disable},

@@ -27,7 +27,9 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
+#include "core/dates.h"
 #include "store/caseload.h"
+#include "store/messages.h"
 #include "store/plan.h"
 
 enum { ROWS_MAX = 50 }; /* rows shown per list; the rest is counted */
@@ -365,17 +367,31 @@ static void owners_card(Req *r, const Rows *owners) {
   html(&r->out, "</section>");
 }
 
+/* The card of the messages addressed to the coach that are unread: their number, a link to the inbox. */
+static void messages_card(Req *r, int64_t unread) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"msgs\"><h2 id=\"msgs\">%s</h2><p>", _("Messages"));
+  if (unread)
+    html(&r->out, "<a href=\"/messages\">%s</a>",
+         arena_printf(r->a, P_("%lld unread message", "%lld unread messages", unread), (long long)unread));
+  else
+    html(&r->out, "%s", _("No unread messages."));
+  html(&r->out, "</p></section>");
+}
+
 static int get_dashboard(Req *r) {
   int32_t today = date_today();
   Day d;
   int rc = day_load(r, &d, today);
   if (rc == DB_OK)
     rc = log_shown(r, (const Rows *[]){&d.acts, &d.fups, &d.checks, &d.quiet, &d.refs, &d.owners}, 6);
+  int64_t unread = 0;
+  if (rc == DB_OK) rc = messages_unread_count(r->db, r->user, date_today_text(r->a), &unread);
   if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Today"));
   html(&r->out, "<h1>%s</h1>", _("Today"));
   caseload_card(r, &d);
+  messages_card(r, unread);
   due_cards(r, &d, today);
   quiet_card(r, &d.quiet);
   referrals_card(r, &d.refs);

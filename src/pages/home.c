@@ -389,6 +389,10 @@ static int get_me(Req *r) {
   section_diary(r, t.id, notes, nnotes);
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-coach\"><h2 id=\"h-coach\">%s</h2>", _("Your coach"));
   if ((rc = coach_names(r, t.id)) != DB_OK) return http_db_error(r, rc);
+  /* two taps on a phone: this button, then "Send" on the form with the coach already chosen */
+  html(&r->out, "<form method=\"get\" action=\"/t/%lld/messages\" id=\"message-coach\"><input type=\"hidden\" "
+                "name=\"to\" value=\"coach\"><button type=\"submit\" class=\"primary\">%s</button></form>",
+       (long long)t.id, _("Send your coach a message"));
   html(&r->out, "<p>%s</p><p><a href=\"/t/%lld\">%s</a></p></section>",
        _("Your coach is your contact person for everything about your trajectory."), (long long)t.id,
        _("See the details of your trajectory"));

@@ -11,9 +11,11 @@
  * devices until an administrator unlocks it; the message does not change when that happens. The second
  * factor locks after cfg.totp_lock_after wrong codes in a row (mfa_code_check).
  */
+#include <sodium.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/links.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
@@ -21,8 +23,10 @@
 #include "auth/totp.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "pages/mfa_code.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
@@ -72,8 +76,11 @@ static void login_form(Req *r, const char *email, const char *error) {
                           .autocomplete = "current-password", .required = true, .maxlength = 1024});
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Sign in"));
   form_end(r);
-  html(&r->out, "<p class=\"muted small\">%s</p></section>",
-       _("Forgot your password? Ask your coach or the administrator of the portal for a reset link."));
+  if (outbox_enabled())
+    html(&r->out, "<p><a href=\"/login/forgot\">%s</a></p></section>", _("Forgot your password?"));
+  else
+    html(&r->out, "<p class=\"muted small\">%s</p></section>",
+         _("Forgot your password? Ask your coach or the administrator of the portal for a reset link."));
   page_end(r);
 }
 
@@ -393,6 +400,85 @@ static int post_logout(Req *r) {
   return http_redirect_flash(r, "/login", "logged_out");
 }
 
+/* ---- GET/POST /login/forgot: a participant or network member resets their own password by mail ----
+ * Only with mail (smtp_url). The answer is the same whether or not the address has an account, and whether
+ * or not that account may reset here: an active account of a participant or a care or work partner that
+ * has a password and needs no second factor (coaches, team leads, administrators and log officers recover
+ * through an administrator, as before). The link goes only to the account's own address (link_issue_self,
+ * queued in the same transaction), so asking for it hands nothing to the asker. Throttled per client address
+ * and per address asked for (throttle.h), so it cannot be used to flood a mailbox. */
+
+static void forgot_form(Req *r, const char *error) {
+  page_begin(r, _("Forgot your password?"));
+  html(&r->out, "<section class=\"narrow card\"><h1>%s</h1>", _("Forgot your password?"));
+  if (!outbox_enabled()) {
+    html(&r->out, "<p>%s</p>", _("Forgot your password? Ask your coach or the administrator of the portal for a reset link."));
+  } else {
+    html(&r->out, "<p>%s</p>", _("Fill in the e-mail address you sign in with. You get a mail with a link to choose a "
+                                 "new password."));
+    if (error) form_errors_summary(r);
+    form_begin(r, "/login/forgot", "form");
+    field_input(r, &(Field){.name = "email", .label = _("E-mail address"), .type = "email",
+                            .value = form_str(r, "email"), .autocomplete = "username", .required = true,
+                            .maxlength = 254});
+    html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
+         _("Send me a link"));
+    form_end(r);
+  }
+  html(&r->out, "<p><a href=\"/login\">%s</a></p></section>", _("Back to sign in"));
+  page_end(r);
+}
+
+static int get_forgot(Req *r) {
+  forgot_form(r, NULL);
+  return 200;
+}
+
+static int post_forgot(Req *r) {
+  if (!outbox_enabled()) return http_error(r, 404, _("This page does not exist, or you have no access to it."));
+  char *email = user_email_fold(arena_strdup(r->a, form_str(r, "email")));
+  if (!text_email_ok(email, 254)) {
+    form_error(r, "email", _("Enter an e-mail address like name@example.org."));
+    forgot_form(r, "");
+    return 400;
+  }
+  int64_t now_ms = throttle_now_ms();
+  const char *ipkey = arena_printf(r->a, "forgot-ip:%s", r->ip), *acctkey = arena_printf(r->a, "forgot:%s", email);
+  int64_t wait = throttle_take(ipkey, now_ms);
+  if (wait <= 0) wait = throttle_take(acctkey, now_ms);
+  if (wait > 0) return too_many(r, wait, "", false, NULL);
+
+  UserCredentials c;
+  int rc = user_credentials(r->db, r->a, email, &c);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  bool may = c.id && c.active && c.password_hash && !c.has_totp && !user_mfa_required(c.roles) &&
+             (c.roles & (ROLE_PARTICIPANT | ROLE_PARTNER)) && !(c.roles & ~(unsigned)(ROLE_PARTICIPANT | ROLE_PARTNER));
+  if (may) {
+    if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+    char token[TOKEN_LEN + 1];
+    LinkResult res;
+    int64_t expires;
+    if ((rc = link_issue_self(r->db, r, c.id, cfg.reset_link_hours, token, &res, &expires)) != DB_OK)
+      return http_db_error(r, rc);
+    /* mailed only: a link that cannot be queued is not shown to an anonymous asker */
+    if (link_deliver(r->db, c.id, token) != LINK_MAILED) {
+      db_rollback(r->db);
+      return http_error(r, 503, _("The portal cannot send mail right now. Try again later."));
+    }
+    sodium_memzero(token, sizeof token);
+    if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
+  }
+  page_begin(r, _("Check your mail"));
+  html(&r->out, "<section class=\"narrow card\"><h1>%s</h1><p>%s</p><p>%s</p>", _("Check your mail"),
+       _("If you can reset your password here, a mail with a link is on its way to this address. The link works "
+         "one time."),
+       _("No mail? Look in your spam folder, or ask your coach or the administrator of the portal for a reset "
+         "link."));
+  html(&r->out, "<p><a href=\"/login\">%s</a></p></section>", _("Back to sign in"));
+  page_end(r);
+  return 200;
+}
+
 static int post_lang(Req *r) {
   const char *lang = form_str(r, "lang");
   if (!i18n_known(lang)) return http_error(r, 400, _("This language is not available."));
@@ -408,6 +494,8 @@ const Route login_routes[] = {
     {"GET", "/", 0, R_PUBLIC, get_home},
     {"GET", "/login", 0, R_PUBLIC, get_login},
     {"POST", "/login", 0, R_PUBLIC, post_login},
+    {"GET", "/login/forgot", 0, R_PUBLIC, get_forgot},
+    {"POST", "/login/forgot", 0, R_PUBLIC, post_forgot},
     {"GET", "/login/2fa", ROLE_ANY, R_PRE_MFA, get_mfa},
     {"POST", "/login/2fa", ROLE_ANY, R_PRE_MFA, post_mfa},
     {"POST", "/logout", ROLE_ANY, R_PRE_MFA, post_logout},

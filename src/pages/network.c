@@ -578,12 +578,13 @@ static int post_invite(Req *r) {
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "update",
                                     .outcome = "ok", .grounds = grounds_name(g)});
   if (rc != DB_OK) return http_db_error(r, rc);
+  /* the mail is queued in the same transaction as the invitation (link_deliver) */
+  bool mailed = !requested && res != LINK_HELD && link_deliver(r->db, uid, token) == LINK_MAILED;
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   if (requested) {
     requested_page(r, tid, name);
     return 200;
   }
-  bool mailed = res != LINK_HELD && link_deliver(r->db, uid, token) == LINK_MAILED;
   invited_page(r, tid, name, mailed ? NULL : token, res, expires);
   return res == LINK_HELD ? 409 : 200;
 }

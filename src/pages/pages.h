@@ -35,6 +35,8 @@ extern const Route plan_routes[];       /* plan.c: the SMART action plan, its ve
 extern const Route measures_routes[];   /* measures.c: the knowledge base of measures (articles) */
 extern const Route notices_routes[];    /* notices.c: after sign-in: account notices, membership requests */
 extern const Route participant_account_routes[]; /* participant_account.c: the participant's account, invitation */
+extern const Route messages_routes[];   /* messages.c: secure messages in a trajectory, the inbox */
+extern const Route meetings_routes[];   /* meetings.c: meetings, minutes, .ics and the personal calendar feed */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -71,6 +73,15 @@ int member_options(Req *r, int64_t tid, const char *const *lead, const char ***o
  * invited (the link pending is offered again only to its maker) or active, with a link to the invitation
  * page where one is offered. Returns a DB code. participant_account.c. */
 int participant_account_section(Req *r, int64_t tid, int64_t pid);
+
+/* Writes, on the page after an invitation by a coach (LINK_SHOW, auth/links.h), the link of token for its
+ * creator to hand over: the link (data-copy), `use` (what the person does with it), that it works one time
+ * and until `expires`, and how to hand it over. participant_account.c. */
+void link_handover(Req *r, const char *token, const char *use, int64_t expires);
+
+/* The card "Your meetings in your calendar" of /account: make, renew or stop the personal calendar feed link;
+ * fresh_token (or NULL) is a link just made, shown this once. Returns a DB code. meetings.c. */
+int calendar_feed_section(Req *r, const char *fresh_token);
 
 /* Translated labels shared between pages. */
 const char *referral_status_label(const char *status); /* referral.c */
@@ -121,5 +132,8 @@ static inline const char *hours_text_of(Req *r, int64_t tenths) {
   hours_format(tenths, b);
   return arena_strdup(r->a, b);
 }
+
+/* The unread messages of r's user, for the navigation's badge (html/frame.h frame_unread_count). messages.c. */
+int messages_nav_unread(Req *r, int64_t *n);
 
 #endif

@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "auth/invite.h"
 #include "auth/links.h"
 #include "core/config.h"
 #include "core/text.h"
@@ -141,6 +142,18 @@ static int get_account(Req *r) {
   return account_page(r, r->ids[0], pid, 200);
 }
 
+void link_handover(Req *r, const char *token, const char *use, int64_t expires) {
+  html(&r->out, "<p class=\"one-time-link\"><code data-copy>%s</code></p>", link_url(r->a, token));
+  html(&r->out, "<p>%s</p>", use);
+  html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("It works one time."),
+       _("Until it is used or expires, only you can see it again, here; nobody else gets a link for this "
+         "person meanwhile."),
+       _("Valid until:"), fmt_time(r, expires));
+  html(&r->out, "<p class=\"muted small\">%s</p>",
+       _("The portal does not send e-mail yet: hand the link to the person themselves, through a channel only "
+         "this person can read, and do not keep a copy."));
+}
+
 /* ---- POST /t/{id}/account/invite ---- */
 
 /* The page after an invitation: the link for its maker (token NULL: sent to the person's own address), or
@@ -196,6 +209,8 @@ static int post_invite(Req *r) {
                                     .action = inv.created ? "create" : "update", .outcome = ok ? "ok" : "denied",
                                     .grounds = grounds_name(g)});
   if (rc != DB_OK) return http_db_error(r, rc);
+  /* the mail is queued in the same transaction as the invitation (link_deliver) */
+  bool mailed = ok && link_deliver(r->db, inv.user_id, inv.token) == LINK_MAILED;
   if ((rc = db_commit(r->db)) != DB_OK) return http_db_error(r, rc);
   ParticipantAccount acc;
   switch (inv.result) {
@@ -207,7 +222,6 @@ static int post_invite(Req *r) {
     default: break;
   }
   if ((rc = participant_account_load(r->db, r->a, pid, &acc)) != DB_OK) return http_db_error(r, rc);
-  bool mailed = ok && link_deliver(r->db, inv.user_id, inv.token) == LINK_MAILED;
   invited_page(r, tid, acc.name, mailed ? NULL : inv.token, !ok, inv.expires_at);
   return ok ? 200 : 409;
 }

@@ -398,10 +398,12 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
       {"plan", "/plan", N_("Action plan"), false},
       {"assessments", "/assessments", N_("Questionnaires"), false},
       {"notes", "/notes", N_("Notes"), false},
+      {"messages", "/messages", N_("Messages"), false},
       {"network", "/network", N_("Network"), false},
       {"consents", "/consents", N_("Consents"), false},
       {"referrals", "/referrals", N_("Referrals"), false},
       {"followups", "/followups", N_("Follow-up"), false},
+      {"meetings", "/meetings", N_("Meetings"), false},
   };
   html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
   for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {

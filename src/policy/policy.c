@@ -3,7 +3,8 @@
  * POLICY_SQL_ITEM_VISIBLE states the same rule in SQL. They are written independently on purpose, and
  * tests/unit/test_policy.c checks on random networks that they agree.
  * The membership rule (policy_member_visible, policy_user_visible) is written the same way, twice, with
- * POLICY_SQL_MEMBER_VISIBLE and POLICY_SQL_USER_VISIBLE in policy.h.
+ * POLICY_SQL_MEMBER_VISIBLE and POLICY_SQL_USER_VISIBLE. The SQL conditions and their bind functions are in
+ * store/visibility.h (.c), where the store applies them.
  */
 #include "policy/policy.h"
 
@@ -200,55 +201,6 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-int item_create(Db *db, const ItemNew *n, int64_t *id) {
-  *id = 0;
-  Stmt *st = db_prepare(db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                            "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, n->trajectory_id);
-  db_bind_text(st, 2, n->kind);
-  db_bind_text(st, 3, n->category);
-  if (n->source_member_id) db_bind_int(st, 4, n->source_member_id); else db_bind_null(st, 4);
-  db_bind_int(st, 5, n->author_id);
-  db_bind_text(st, 6, n->title);
-  db_bind_text(st, 7, n->body ? n->body : "");
-  db_bind_int(st, 8, n->created_at);
-  int rc = db_step(st);
-  if (rc == DB_ROW) *id = db_int(st, "id");
-  db_done(st);
-  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
-}
-
-/* Binds, from idx, the parameters of "u is an assigned coach of the trajectory (or stands in for one today), or
- * its participant" as POLICY_SQL_ITEM_VISIBLE, POLICY_SQL_MEMBER_VISIBLE and POLICY_SQL_USER_VISIBLE write it:
- * the coach flag, u (coach), u, today, today (POLICY_SQL_STANDS_IN_FOR), the participant flag, u (participant).
- * Returns the next free index. */
-static int bind_coach_or_participant(Stmt *st, int idx, const User *u, const char *today) {
-  db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);
-  db_bind_int(st, idx++, u->id);
-  db_bind_int(st, idx++, u->id); /* POLICY_SQL_STANDS_IN_FOR */
-  db_bind_text(st, idx++, today);
-  db_bind_text(st, idx++, today);
-  db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
-  db_bind_int(st, idx++, u->id);
-  return idx;
-}
-
-int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today) {
-  db_bind_int(st, idx++, u->id);
-  idx = bind_coach_or_participant(st, idx, u, today);
-  db_bind_int(st, idx++, u->id);
-  db_bind_int(st, idx++, u->id);
-  db_bind_text(st, idx++, today);
-  db_bind_text(st, idx++, today);
-  db_bind_int(st, idx++, cfg.allow_health_to_work ? 1 : 0);
-  db_bind_int(st, idx++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
-  db_bind_int(st, idx++, u->id);
-  db_bind_text(st, idx++, today);
-  db_bind_text(st, idx++, today);
-  return idx;
-}
-
 /* ---- membership visibility (see policy.h) ---- */
 
 int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visible) {
@@ -330,19 +282,6 @@ int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, boo
   if (rc == DB_ROW) *visible = db_null(st, "side");
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
-int policy_bind_member_filter(Stmt *st, int idx, const User *u) {
-  char today[11];
-  today_utc(today);
-  idx = bind_coach_or_participant(st, idx, u, today);
-  db_bind_int(st, idx++, u->id);
-  return idx;
-}
-
-int policy_bind_user_filter(Stmt *st, int idx, const User *u) {
-  db_bind_int(st, idx++, u->id);
-  return policy_bind_member_filter(st, idx, u);
 }
 
 bool policy_sees_own_details(Grounds g) { return g == GROUNDS_COACH || g == GROUNDS_SELF; }

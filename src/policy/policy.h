@@ -9,11 +9,13 @@
  * Coach grounds: a user with the coach role has them on a trajectory they are assigned to
  * (trajectory_coaches), and — as a stand-in — on every trajectory of a coach they stand in for, on the
  * days from_on..until_on (both included) of a stand-in that was not cancelled (coach_standins, set by the
- * team lead). Before and after that period the stand-in has none. Every form of the rule below (C, the
- * SQL conditions, POLICY_SQL_COACH_JOIN) includes the stand-in; "today" is the UTC calendar day.
+ * team lead). Before and after that period the stand-in has none. Every form of the rule (C below, the
+ * SQL conditions and POLICY_SQL_COACH_JOIN in store/visibility.h) includes the stand-in; "today" is the
+ * UTC calendar day.
  *
- * Pages, lists, search, exports and the API ask these functions (or use the matching SQL filters declared
- * here); a refusal answers 404 so that existence does not leak.
+ * Pages, lists, search, exports and the API ask these functions (or use the matching SQL filters of
+ * store/visibility.h, which the store's list functions apply); a refusal answers 404 so that existence
+ * does not leak.
  */
 #ifndef ZW_POLICY_H
 #define ZW_POLICY_H
@@ -23,6 +25,8 @@
 
 #include "auth/user.h"
 #include "db/db.h"
+#include "store/items.h"      /* item_create: every piece of case information is made there */
+#include "store/visibility.h" /* this rule as SQL conditions for lists (POLICY_SQL_*) */
 
 typedef enum Grounds {
   GROUNDS_NONE = 0,
@@ -55,47 +59,14 @@ typedef struct ItemRef {
 int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Grounds *g, int64_t *consent_id,
                 ItemRef *item);
 
-/* SQL condition: the signed-in user stands in today for the coach whose user id is the SQL expression
- * `coach` (a literal column such as "vc.user_id"); `a` is a literal alias for the stand-in row. Three
- * parameters: the user id, today, today (YYYY-MM-DD). Part of the conditions below. */
-#define POLICY_SQL_STANDS_IN_FOR(coach, a)                                                                  \
-  "EXISTS (SELECT 1 FROM coach_standins " a " WHERE " a ".coach_id = " coach " AND " a ".stand_in_id = ?"    \
-  " AND " a ".cancelled_at IS NULL AND " a ".from_on <= ? AND " a ".until_on >= ?)"
-
-/* SQL condition over an items row aliased `i` that holds exactly when the user may see it: the same
- * rule as policy_item, written as SQL for lists, search and counts (a property test checks that the two
- * agree). Bind its parameters with policy_bind_item_filter starting at the first `?` of the condition. */
-#define POLICY_SQL_ITEM_VISIBLE                                                                            \
-  "(i.deleted_at IS NULL AND (i.author_id = ?"                                                              \
-  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches vc"                                               \
-  "      WHERE vc.trajectory_id = i.trajectory_id AND (vc.user_id = ? OR "                                   \
-  POLICY_SQL_STANDS_IN_FOR("vc.user_id", "vsi") ")))"                                                       \
-  " OR (? = 1 AND i.source_member_id IS NULL AND EXISTS (SELECT 1 FROM trajectories vt"                      \
-  "      JOIN participants vp ON vp.id = vt.participant_id WHERE vt.id = i.trajectory_id AND vp.user_id = ?))" \
-  " OR EXISTS (SELECT 1 FROM network_members vs WHERE vs.id = i.source_member_id AND vs.user_id = ?"         \
-  "      AND vs.removed_at IS NULL)"                                                                         \
-  " OR EXISTS (SELECT 1 FROM network_members vm JOIN consents vk ON vk.trajectory_id = vm.trajectory_id"     \
-  "      WHERE vm.trajectory_id = i.trajectory_id AND vm.user_id = ? AND vm.removed_at IS NULL"              \
-  "      AND vk.category = i.category AND COALESCE(vk.source_member_id, 0) = COALESCE(i.source_member_id, 0)" \
-  "      AND (vk.grantee_member_id = vm.id OR vk.grantee_side = vm.side)"                                    \
-  "      AND vk.withdrawn_at IS NULL AND vk.given_on <= ? AND (vk.valid_until IS NULL OR vk.valid_until >= ?)" \
-  "      AND (i.category <> 'health' OR vm.side <> 'work' OR ? = 1))"                                         \
-  " OR (? = 1 AND i.source_member_id IS NOT NULL AND EXISTS (SELECT 1 FROM consents pk"                      \
-  "      JOIN trajectories pt ON pt.id = pk.trajectory_id JOIN participants pp ON pp.id = pt.participant_id" \
-  "      WHERE pk.trajectory_id = i.trajectory_id AND pp.user_id = ? AND pk.grantee_side = 'participant'"     \
-  "      AND pk.source_member_id = i.source_member_id AND pk.category = i.category"                          \
-  "      AND pk.withdrawn_at IS NULL AND pk.given_on <= ? AND (pk.valid_until IS NULL OR pk.valid_until >= ?)))))"
-
-/* Binds the parameters of POLICY_SQL_ITEM_VISIBLE from index idx; returns the next free index. */
-int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today);
-
 /* Membership visibility: who may learn that somebody is in a trajectory's network — their name,
  * organisation, function, even that they exist (the mere presence of a psychologist in the care network is
  * health information the work side must not learn). The assigned coaches and the participant see every
  * member; a network member sees the members of their own side; everybody else none. Coaches and the
  * participant themselves are known to everyone who may open the trajectory. Pages that name a member
  * (option lists, owners, authors, sources, grantees, counts, error messages) ask these functions or use
- * the SQL conditions below, and show a neutral label ("another member of the network") otherwise.
+ * the SQL conditions of store/visibility.h, and show a neutral label ("another member of the network")
+ * otherwise.
  *
  * Whether u may see network member member_id (live or removed). Returns a DB code; *visible false also for
  * a member that does not exist. */
@@ -108,75 +79,9 @@ int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visibl
  * when u is an assigned coach or the participant. Returns a DB code. */
 int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, bool *visible);
 
-/* SQL condition: the network_members row aliased `m` (a literal alias, e.g. "m") is visible to the user —
- * policy_member_visible written as SQL (a property test checks that the two agree). Bind with
- * policy_bind_member_filter at the condition's first `?`. */
-#define POLICY_SQL_MEMBER_VISIBLE(m)                                                                        \
-  "((? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches zmc WHERE zmc.trajectory_id = " m ".trajectory_id"   \
-  "      AND (zmc.user_id = ? OR " POLICY_SQL_STANDS_IN_FOR("zmc.user_id", "zms") ")))"                          \
-  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zmt JOIN participants zmp ON zmp.id = zmt.participant_id" \
-  "      WHERE zmt.id = " m ".trajectory_id AND zmp.user_id = ?))"                                             \
-  " OR EXISTS (SELECT 1 FROM network_members zmv WHERE zmv.trajectory_id = " m ".trajectory_id"               \
-  "      AND zmv.user_id = ? AND zmv.removed_at IS NULL AND zmv.side = " m ".side))"
-
-/* Binds the parameters of POLICY_SQL_MEMBER_VISIBLE from index idx (today: the UTC day, for stand-ins);
- * returns the next free index. */
-int policy_bind_member_filter(Stmt *st, int idx, const User *u);
-
-/* SQL condition: the user whose id is the SQL expression `user` may be named to the signed-in user in the
- * trajectory whose id is the SQL expression `tid` — policy_user_visible written as SQL. Both are literal
- * SQL (column names such as "i.author_id", "i.trajectory_id"). Bind with policy_bind_user_filter. */
-#define POLICY_SQL_USER_VISIBLE(user, tid)                                                                  \
-  "(" user " = ?"                                                                                           \
-  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches zuc WHERE zuc.trajectory_id = " tid               \
-  "      AND (zuc.user_id = ? OR " POLICY_SQL_STANDS_IN_FOR("zuc.user_id", "zus") ")))"                          \
-  " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zut JOIN participants zup ON zup.id = zut.participant_id" \
-  "      WHERE zut.id = " tid " AND zup.user_id = ?))"                                                         \
-  " OR EXISTS (SELECT 1 FROM trajectory_coaches zac WHERE zac.trajectory_id = " tid " AND zac.user_id = " user ")" \
-  " OR EXISTS (SELECT 1 FROM trajectories zat JOIN participants zap ON zap.id = zat.participant_id"           \
-  "      WHERE zat.id = " tid " AND zap.user_id = " user ")"                                                   \
-  " OR EXISTS (SELECT 1 FROM network_members zam JOIN network_members zav ON zav.trajectory_id = zam.trajectory_id" \
-  "      AND zav.side = zam.side WHERE zam.trajectory_id = " tid " AND zam.user_id = " user                   \
-  "      AND zav.user_id = ? AND zav.removed_at IS NULL)"                                                       \
-  " OR (NOT EXISTS (SELECT 1 FROM network_members zan WHERE zan.trajectory_id = " tid " AND zan.user_id = " user ")" \
-  "      AND EXISTS (SELECT 1 FROM users zau WHERE zau.id = " user " AND zau.side IS NULL)))"
-
-/* Binds the parameters of POLICY_SQL_USER_VISIBLE from index idx; returns the next free index. */
-int policy_bind_user_filter(Stmt *st, int idx, const User *u);
-
-/* A new piece of case information: the items row the visibility rule reads. Every kind (note, plan,
- * referral, follow-up, assessment) is created here, so none can skip a field the rule needs.
- * source_member_id 0: the participant is the source party. Call inside the caller's transaction;
- * writes the new id. Returns a DB code. */
-typedef struct ItemNew {
-  int64_t trajectory_id, source_member_id, author_id, created_at;
-  const char *kind, *category, *title, *body;
-} ItemNew;
-int item_create(Db *db, const ItemNew *n, int64_t *id);
-
 /* Whether a consent for category may be given to a member or side (the legal guardrail: health details
  * never go to the work side unless cfg.allow_health_to_work). */
 bool policy_consent_allowed(const char *category, const char *grantee_side);
-
-/* The coach's own trajectories, as the FROM clause of a list: `FROM ` POLICY_SQL_COACH_JOIN ` ...` yields a
- * trajectories row `t` for exactly the trajectories the coach has coach grounds on — assigned, or assigned to
- * a coach they stand in for today (CURRENT_DATE, the UTC day, as date_today()) — each once, and binds one
- * parameter, the user id, which must be the first `?` of the query. A join rather than `t.id IN (SELECT ...)`:
- * the database walks the assignments of the user and of the coaches they stand in for instead of building
- * the list of them for every query (measured: the IN list is an ephemeral table per query). No row is
- * doubled: the user's own assignment always counts, and a trajectory reached only as a stand-in comes
- * through the absent coach with the lowest user id (the NOT EXISTS, evaluated for stand-in rows only, so a
- * coach without stand-ins pays a few index lookups per query, not per row). Used by the caseload, its
- * search and the coach's day. Aliases taken: pu, pa, pc, pd, pj, pk. */
-#define POLICY_SQL_STANDIN_TODAY(a)                                                                         \
-  "SELECT " a ".coach_id FROM coach_standins " a " WHERE " a ".stand_in_id = pu.id AND " a ".cancelled_at IS NULL" \
-  " AND " a ".from_on <= CAST(CURRENT_DATE AS TEXT) AND " a ".until_on >= CAST(CURRENT_DATE AS TEXT)"
-#define POLICY_SQL_COACH_JOIN                                                                               \
-  "users pu JOIN users pa ON (pa.id = pu.id OR pa.id IN (" POLICY_SQL_STANDIN_TODAY("pj") "))"               \
-  " JOIN trajectory_coaches pc ON pc.user_id = pa.id"                                                        \
-  " JOIN trajectories t ON t.id = pc.trajectory_id AND pu.id = ?"                                            \
-  " AND (pa.id = pu.id OR NOT EXISTS (SELECT 1 FROM trajectory_coaches pd WHERE pd.trajectory_id = pc.trajectory_id" \
-  "   AND (pd.user_id = pu.id OR (pd.user_id < pc.user_id AND pd.user_id IN (" POLICY_SQL_STANDIN_TODAY("pk") ")))))"
 
 /* Decisions on grounds (the reader's grounds on a trajectory, from the one door). The participant's own
  * details — contact details and registration data on the overview — are for the assigned coaches and the

@@ -3,7 +3,7 @@
  */
 #include "store/accesslog.h"
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 
 /* ---- a participant's own entries ---- */
 

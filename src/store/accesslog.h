@@ -15,9 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* ---- a participant's own entries ---- */
 

@@ -3,7 +3,8 @@
  */
 #include "store/assessments.h"
 
-#include "policy/policy.h"
+#include "store/items.h"
+#include "store/visibility.h"
 
 /* The column entered_by of an assessments row `a` joined with its creator `u`: the creator's name as the
  * membership rule allows it (NULL: withheld), '' when there is none. Bind with policy_bind_user_filter. */

@@ -14,9 +14,9 @@
 
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* One stored result. answers is NULL in lists (only assessment_get reads it); entered_by is the name of the
  * user who stored it, NULL when the membership rule withholds it, "" when there is none. */

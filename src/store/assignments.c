@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "http/http.h" /* ROLE_COACH */
+#include "auth/user.h" /* ROLE_COACH */
 
 /* Copies text column name of the current row into a (NULL stays NULL). */
 static const char *col(Arena *a, Stmt *st, const char *name) { return arena_strdup(a, db_text(st, name)); }

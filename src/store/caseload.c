@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 
 /* ---- the caseload list ---- */
 

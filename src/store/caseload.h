@@ -14,9 +14,9 @@
 
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* ---- the caseload list ---- */
 

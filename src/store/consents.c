@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 
 int consent_give(Db *db, const ConsentNew *k, int64_t *id) {
   *id = 0;

@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* A consent as stored. source_member_id 0: the participant's information; grantee_member_id 0: the side
  * grantee_side is the grantee. valid_until NULL: no end; withdrawn_at 0: not withdrawn. */

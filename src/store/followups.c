@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "core/text.h"
-#include "policy/policy.h"
+#include "store/items.h"
+#include "store/visibility.h"
 
 enum { CHECKINS_MAX = 12 };
 

@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* One follow-up moment; texts in the arena (done_on NULL while open, note "" when none). */
 typedef struct Followup {

@@ -4,7 +4,7 @@
  */
 #include "store/items.h"
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 
 /* The columns of a note; author and source are named only as the membership rule allows (NULL otherwise).
  * Its parameters come first: bind them with bind_names. */
@@ -78,4 +78,23 @@ int note_get(Db *db, Arena *a, const User *u, int64_t nid, Note *out) {
   if (rc == DB_ROW) *out = note_from_row(a, st);
   db_done(st);
   return rc;
+}
+
+int item_create(Db *db, const ItemNew *n, int64_t *id) {
+  *id = 0;
+  Stmt *st = db_prepare(db, "INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                            "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, n->trajectory_id);
+  db_bind_text(st, 2, n->kind);
+  db_bind_text(st, 3, n->category);
+  if (n->source_member_id) db_bind_int(st, 4, n->source_member_id); else db_bind_null(st, 4);
+  db_bind_int(st, 5, n->author_id);
+  db_bind_text(st, 6, n->title);
+  db_bind_text(st, 7, n->body ? n->body : "");
+  db_bind_int(st, 8, n->created_at);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *id = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }

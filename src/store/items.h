@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* One note. */
 typedef struct Note {
@@ -45,5 +45,15 @@ int notes_visible(Db *db, Arena *a, const User *u, const NoteFilter *f, const ch
  * see them: DB_ROW, DB_DONE when there is no such item, or a DB error code. Does not decide whether u may see
  * it: the caller asked policy_item first. */
 int note_get(Db *db, Arena *a, const User *u, int64_t nid, Note *out);
+
+/* A new piece of case information: the items row the visibility rule reads. Every kind (note, plan,
+ * referral, follow-up, assessment, and what comes) is created here, so none can skip a field the rule
+ * needs (policy.h includes this file for it). source_member_id 0: the participant is the source party.
+ * Call inside the caller's transaction; writes the new id. Returns a DB code. */
+typedef struct ItemNew {
+  int64_t trajectory_id, source_member_id, author_id, created_at;
+  const char *kind, *category, *title, *body;
+} ItemNew;
+int item_create(Db *db, const ItemNew *n, int64_t *id);
 
 #endif

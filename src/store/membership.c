@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "auth/user.h"
 
 /* The side an organisation kind belongs to, or NULL (a coaching organisation is neither). */
 static const char *org_side(const char *kind) {

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 
 /* The columns of a member row (alias m, its account u), with `visible` given as literal SQL. */
 #define MEMBER_SELECT(visible)                                                                              \

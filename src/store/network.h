@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* One network member. Optional texts are NULL when not recorded (and when visible is false). */
 typedef struct NetworkMember {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/links.h"
+#include "auth/user.h" /* ROLE_PARTICIPANT */
 
 int participant_account_load(Db *db, Arena *a, int64_t pid, ParticipantAccount *out) {
   *out = (ParticipantAccount){.participant_id = pid, .state = PACCOUNT_NONE, .name = "", .registered_email = "",
@@ -87,8 +87,7 @@ int participant_find_identity(Db *db, const char *first_name, const char *last_n
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Whether email belongs to an account other than except (0: none). Returns a DB code. */
-static int email_taken(Db *db, const char *email, int64_t except, bool *taken) {
+int participant_email_taken(Db *db, const char *email, int64_t except, bool *taken) {
   *taken = false;
   Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM users WHERE email = ? AND id <> ?");
   if (!st) return DB_ERROR;
@@ -100,10 +99,7 @@ static int email_taken(Db *db, const char *email, int64_t except, bool *taken) {
   return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
-/* Makes the participant's account: participant role only, the participant's name, no password, no side,
- * no language of its own (the portal's default), and links it to pid if pid has none. *uid 0 when an
- * account or the address appeared meanwhile. Returns a DB code. */
-static int account_create(Db *db, int64_t pid, const char *email, const char *name, int64_t *uid) {
+int participant_account_create(Db *db, int64_t pid, const char *email, const char *name, int64_t *uid) {
   *uid = 0;
   Stmt *st = db_prepare(db, "INSERT INTO users (email, name, roles, created_at) VALUES (?, ?, ?, ?) RETURNING id");
   if (!st) return DB_ERROR;
@@ -125,9 +121,7 @@ static int account_create(Db *db, int64_t pid, const char *email, const char *na
   return DB_OK;
 }
 
-/* Changes the login name of the never-activated account uid to email. *done false when the account was
- * activated meanwhile. Returns a DB code. */
-static int account_set_email(Db *db, int64_t uid, const char *email, bool *done) {
+int participant_account_set_email(Db *db, int64_t uid, const char *email, bool *done) {
   *done = false;
   Stmt *st = db_prepare(db, "UPDATE users SET email = ? WHERE id = ? AND password_hash IS NULL");
   if (!st) return DB_ERROR;
@@ -138,55 +132,4 @@ static int account_set_email(Db *db, int64_t uid, const char *email, bool *done)
   if (rc != DB_OK) return rc;
   *done = db_changes(db) == 1;
   return DB_OK;
-}
-
-int participant_invite(Db *db, Req *r, int64_t pid, const char *email, int hours, ParticipantInvite *out) {
-  memset(out, 0, sizeof *out);
-  ParticipantAccount acc;
-  Arena *a = arena_new();
-  int rc = participant_account_load(db, a, pid, &acc);
-  if (rc != DB_OK) goto done;
-  if (acc.state == PACCOUNT_ACTIVE || acc.state == PACCOUNT_INACTIVE) {
-    out->result = PINVITE_HAS_ACCOUNT;
-    goto done;
-  }
-  /* an address of any other account: the same refusal whatever that account is */
-  bool taken;
-  if ((rc = email_taken(db, email, acc.user_id, &taken)) != DB_OK) goto done;
-  if (taken) {
-    out->result = PINVITE_REFUSED;
-    goto done;
-  }
-  if (acc.state == PACCOUNT_NONE) {
-    if ((rc = account_create(db, pid, email, acc.name, &out->user_id)) != DB_OK) goto done;
-    if (!out->user_id) {
-      out->result = PINVITE_RACE;
-      goto done;
-    }
-    out->created = true;
-  } else {
-    out->user_id = acc.user_id;
-    if (strcmp(acc.account_email, email) != 0) {
-      /* another address: the maker's own link to the old one is voided first; someone else's live link
-       * keeps the account as it is */
-      bool held, changed;
-      if ((rc = link_void_own(db, r, acc.user_id, "invite", &held)) != DB_OK) goto done;
-      if (held) {
-        out->result = PINVITE_HELD;
-        goto done;
-      }
-      if ((rc = account_set_email(db, acc.user_id, email, &changed)) != DB_OK) goto done;
-      if (!changed) {
-        out->result = PINVITE_RACE;
-        goto done;
-      }
-    }
-  }
-  LinkResult lr;
-  if ((rc = link_issue(db, r, out->user_id, "invite", hours, out->token, &lr, &out->expires_at)) != DB_OK) goto done;
-  out->result = lr == LINK_HELD ? PINVITE_HELD : PINVITE_LINK;
-  out->same = lr == LINK_SAME;
-done:
-  arena_free(a);
-  return rc;
 }

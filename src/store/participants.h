@@ -8,7 +8,8 @@
  * belongs to any account is refused with one answer for all of them, so an invitation can neither link
  * someone's existing account to a participant's file nor tell the coach whose address it is. Until the
  * password is set nobody can sign in to the account; after it, the participant's own pages (/me) show their
- * own trajectory, by the visibility rule (participants.user_id).
+ * own trajectory, by the visibility rule (participants.user_id). The invitation itself, which also issues
+ * the link, is auth/invite.h; this file holds its rows.
  */
 #ifndef ZW_STORE_PARTICIPANTS_H
 #define ZW_STORE_PARTICIPANTS_H
@@ -16,10 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "auth/token.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* Where a participant's account stands. */
 typedef enum ParticipantAccountState {
@@ -57,35 +56,18 @@ int participant_open_trajectory(Db *db, int64_t user_id, int64_t *tid);
 int participant_find_identity(Db *db, const char *first_name, const char *last_name, const char *birth_date,
                               int64_t *pid, int64_t *latest_tid);
 
-/* What an invitation came to. */
-typedef enum ParticipantInviteResult {
-  PINVITE_LINK = 1, /* a link to hand over: new, or the same one shown again to its maker (same) */
-  PINVITE_HELD,     /* someone else's link for this account is still live: no link, nothing changed */
-  PINVITE_HAS_ACCOUNT, /* the participant has an active or deactivated account: nothing offered */
-  PINVITE_REFUSED,  /* the e-mail address belongs to another account (any kind): nothing changed */
-  PINVITE_RACE,     /* the participant got an account meanwhile: nothing changed, try again */
-} ParticipantInviteResult;
+/* Whether email belongs to an account other than except (0: none). Returns a DB code. */
+int participant_email_taken(Db *db, const char *email, int64_t except, bool *taken);
 
-typedef struct ParticipantInvite {
-  ParticipantInviteResult result;
-  int64_t user_id;   /* the participant's account (PINVITE_LINK, PINVITE_HELD) */
-  bool created;      /* the account was made by this invitation */
-  bool same;         /* the link is the maker's own live link, shown again */
-  int64_t expires_at;
-  char token[TOKEN_LEN + 1]; /* PINVITE_LINK */
-} ParticipantInvite;
+/* Makes the participant's account: participant role only, the participant's name, no password, no side,
+ * no language of its own (the portal's default), and links it to pid if pid has none. *uid 0 when an
+ * account or the address appeared meanwhile. Returns a DB code. */
+int participant_account_create(Db *db, int64_t pid, const char *email, const char *name, int64_t *uid);
 
-/* Invites participant pid to an account at email (lowercase, a valid address), on behalf of r's user (r
- * NULL: the command line, on db), with a link valid for `hours`:
- * - without an account: makes one (participant role only, the participant's name, the portal's default
- *   language) linked to pid, and issues its link;
- * - with an account that was invited and never activated: issues its link through link_issue (its maker
- *   sees the same link again; nobody gets one while someone else's is live); a different address first
- *   voids the maker's own live link and then changes the account's login name;
- * - with an active or deactivated account: nothing.
- * Link events are in the access log on the account (links.h); the caller logs the invitation on the
- * participant. Call inside the caller's transaction and commit it, except after PINVITE_RACE (an account
- * or address appeared meanwhile): roll back then. Returns a DB code. */
-int participant_invite(Db *db, Req *r, int64_t pid, const char *email, int hours, ParticipantInvite *out);
+/* Changes the login name of the never-activated account uid to email. *done false when the account was
+ * activated meanwhile. Returns a DB code. */
+int participant_account_set_email(Db *db, int64_t uid, const char *email, bool *done);
+
+/* The invitation that uses these (the account and its one-time link) is auth/invite.h. */
 
 #endif

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 #include "store/trajectories.h"
 
 /* Text column col of the current row, copied into the arena (NULL stays NULL). */

@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* The protocol step that the confirmations tick, as the shipped Zorg & Werk template (and copies of it)
  * words it. A step worded otherwise is ticked by the coach by hand, as before. */

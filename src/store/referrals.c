@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-#include "policy/policy.h"
+#include "store/items.h"
+#include "store/visibility.h"
 
 int referrals_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max, Referral **out,
                       int *n) {

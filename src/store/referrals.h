@@ -12,9 +12,9 @@
 
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* One referral; texts in the arena (outcome and failure_reason NULL when not recorded). */
 typedef struct Referral {

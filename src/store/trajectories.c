@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "policy/policy.h"
+#include "store/visibility.h"
 
 int trajectory_get(Db *db, Arena *a, int64_t id, Trajectory *t) {
   Stmt *st = db_prepare(db,

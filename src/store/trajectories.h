@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/user.h"
 #include "core/mem.h"
 #include "db/db.h"
-#include "http/http.h"
 
 /* One trajectory and its participant. Optional texts are NULL when not recorded. */
 typedef struct Trajectory {

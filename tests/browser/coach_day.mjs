@@ -27,11 +27,11 @@ async function flow() {
     const landed = await signIn(coach, COACH, secret);
     assert(landed === '/dashboard', `the coach landed on ${landed}`);
     // the sections of the day, in order, by the ids their headings label them with (the text is Dutch):
-    // caseload, actions due, follow-up moments due, check-ins due, no contact, open referrals, marked by the
-    // owners of actions
+    // caseload, unread messages, actions due, follow-up moments due, check-ins due, no contact, open
+    // referrals, marked by the owners of actions
     const headings = await coach.locator('main h2').allInnerTexts();
     const ids = await coach.locator('main section > h2').evaluateAll((hs) => hs.map((h) => h.id));
-    const want = ['load', 'acts', 'fups', 'checks', 'quiet', 'refs', 'owners'];
+    const want = ['load', 'msgs', 'acts', 'fups', 'checks', 'quiet', 'refs', 'owners'];
     assert(headings.length === want.length && JSON.stringify(ids) === JSON.stringify(want),
            `the day has ${headings.length} sections ${JSON.stringify(ids)}, expected ${JSON.stringify(want)}: ` +
            JSON.stringify(headings));

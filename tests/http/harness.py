@@ -628,3 +628,130 @@ def sign_in_all(srv, emails, into, lang=None):
     for email in emails:
         into[email] = sign_in(srv, email, lang=lang)
     return into
+
+
+# ---------------------------------------------------------------- a real SMTP server for the mail tests (issue 12)
+
+_SMTP_SINK = r'''
+import asyncio, os, sys, time
+from aiosmtpd.smtp import SMTP
+
+class Handler:
+    def __init__(self, d):
+        self.d, self.n = d, 0
+
+    async def handle_DATA(self, server, session, envelope):
+        slow = os.path.join(self.d, "SLOW")
+        if os.path.exists(slow):
+            with open(slow) as f:
+                await asyncio.sleep(float(f.read().strip() or "0"))
+        fail = os.path.join(self.d, "FAIL")
+        if os.path.exists(fail):
+            with open(fail) as f:
+                return f.read().strip()
+        self.n += 1
+        base = os.path.join(self.d, "%020d-%06d" % (time.time_ns(), self.n))  # unique across restarts
+        with open(base + ".tmp", "wb") as f:
+            f.write(("\n".join(envelope.rcpt_tos) + "\n\n").encode())
+            f.write(envelope.original_content)
+        os.rename(base + ".tmp", base + ".eml")
+        return "250 OK"
+
+async def main(d, port):
+    loop = asyncio.get_running_loop()
+    srv = await loop.create_server(lambda: SMTP(Handler(d), hostname="sink.test"), "127.0.0.1", port)
+    async with srv:
+        await srv.serve_forever()
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+'''
+
+
+def _aiosmtpd_python():
+    """A Python that has aiosmtpd (Debian's python3-aiosmtpd installs it for /usr/bin/python3)."""
+    for exe in (sys.executable, "/usr/bin/python3"):
+        if exe and subprocess.run([exe, "-c", "import aiosmtpd"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL).returncode == 0:
+            return exe
+    raise AssertionError("aiosmtpd is not installed (Debian: python3-aiosmtpd; scripts/deps.sh test)")
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1:port that keeps every message it accepts as a file. stop()
+    takes it down (the port refuses connections), start() brings it up again on the same port, fail_with(reply)
+    makes it answer DATA with that reply (e.g. "554 5.7.1 not now") until fail_with(None), slow_by(s) makes it
+    wait s seconds before answering DATA (it keeps the message all the same, as a server does that received it
+    whole)."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.dir = tempfile.mkdtemp(prefix="zw-smtp-")
+        self.python = _aiosmtpd_python()
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen([self.python, "-c", _SMTP_SINK, self.dir, str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                    if s.recv(100).startswith(b"220"):
+                        return
+            except OSError:
+                pass
+            assert self.proc.poll() is None, "SMTP sink exited: %s" % self.proc.stderr.read().decode()[-2000:]
+            assert time.time() < deadline, "SMTP sink did not start"
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def fail_with(self, reply):
+        path = os.path.join(self.dir, "FAIL")
+        if reply is None:
+            if os.path.exists(path):
+                os.unlink(path)
+        else:
+            with open(path, "w") as f:
+                f.write(reply)
+
+    def slow_by(self, seconds):
+        """Makes the server wait this long before it answers DATA (None: answer at once)."""
+        path = os.path.join(self.dir, "SLOW")
+        if seconds is None:
+            if os.path.exists(path):
+                os.unlink(path)
+        else:
+            with open(path, "w") as f:
+                f.write(str(seconds))
+
+    def messages(self):
+        """Every accepted message as (recipients, email.message.Message, raw bytes), in order of arrival."""
+        import email
+        out = []
+        for name in sorted(os.listdir(self.dir)):
+            if name.endswith(".eml"):
+                with open(os.path.join(self.dir, name), "rb") as f:
+                    data = f.read()
+                head, raw = data.split(b"\n\n", 1)
+                out.append((head.decode().split("\n"), email.message_from_bytes(raw), raw))
+        return out
+
+    def wait_for(self, pred, timeout=30, what="a mail"):
+        """Waits until some accepted message satisfies pred(recipients, message, raw); returns those that do."""
+        deadline = time.time() + timeout
+        while True:
+            got = [m for m in self.messages() if pred(*m)]
+            if got:
+                return got
+            assert time.time() < deadline, "%s did not arrive within %d s (%d message(s) received)" % (
+                what, timeout, len(self.messages()))
+            time.sleep(0.1)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -110,6 +110,21 @@ def build_fixture():
     assert r.status in (200, 303), "the coach enters an assessment: %d" % r.status
     F["aid"] = srv.sql("SELECT MAX(item_id) FROM assessments WHERE trajectory_id = ?", (TID,))[0][0]
     assert F["aid"], "no assessment was stored"
+    # a message (issue 12) from the participant to her coach and the HR contact (practical: the work side has
+    # the participant's consent for it in the demo)
+    an = srv.sql("SELECT id FROM users WHERE email = ?", (PART_AN,))[0][0]
+    hr = srv.sql("SELECT id FROM users WHERE email = ?", (PARTNER_HR,))[0][0]
+    F["msg"] = item("message", "practical", "", an)
+    srv.sql("INSERT INTO messages (item_id, trajectory_id) VALUES (?, ?)", (F["msg"], TID))
+    for uid_ in (sofie, hr):
+        srv.sql("INSERT INTO message_recipients (message_id, user_id) VALUES (?, ?)", (F["msg"], uid_))
+    # a meeting (issue 12) that the participant and every member of the network attend
+    F["meeting"] = srv.sql("INSERT INTO meetings (trajectory_id, kind, mode, starts_at, duration_minutes, created_by, "
+                           "created_at) VALUES (?, 'consultation', 'group', ?, 60, ?, ?) RETURNING id",
+                           (TID, now + 86400, sofie, now))[0][0]
+    srv.sql("INSERT INTO meeting_attendees (meeting_id, member_id) VALUES (?, NULL)", (F["meeting"],))
+    srv.sql("INSERT INTO meeting_attendees (meeting_id, member_id) SELECT ?, id FROM network_members "
+            "WHERE trajectory_id = ? AND removed_at IS NULL", (F["meeting"], TID))
 
 
 def case_get_routes():
@@ -117,6 +132,8 @@ def case_get_routes():
     out = []
     for line in srv.cli("routes", check=True).stdout.splitlines():
         parts = line.split("\t")
+        if len(parts) >= 4 and "noframe" in parts[3].split():
+            continue  # a download (a meeting's .ics), not a page: no header to show
         if len(parts) >= 2 and parts[0] == "GET" and (parts[1] == "/t/{id}" or parts[1].startswith("/t/{id}/")):
             out.append(parts[1])
     assert len(out) >= 10, "too few trajectory routes: %r" % out
@@ -128,7 +145,8 @@ QUERY = {"/t/{id}/assessments/new": "?q=work-ability"}  # a page that needs a qu
 
 def url_for(pattern, nid):
     """The URL of a route pattern for trajectory 1, with an object of trajectory 1 for each parameter."""
-    subs = {"id": TID, "nid": nid, "vid": F["vid"], "aid": F["aid"], "fid": F["fid"]}
+    subs = {"id": TID, "nid": nid, "vid": F["vid"], "aid": F["aid"], "fid": F["fid"], "meeting": F["meeting"],
+            "msg": F["msg"]}
 
     def sub(m):
         assert m.group(1) in subs, "%s: no value for {%s}; give it one in url_for" % (pattern, m.group(1))

@@ -42,6 +42,8 @@ MISSING = 999999
 FAIL = []                      # precise failure messages
 STATS = {"state_changes": 0, "changers": set(), "requests": 0, "marker_checks": 0, "cells": set(), "get_urls": set(), "post_urls": set()}
 MARKERS = {}                   # item id -> marker text
+MSG_MARKERS = {}               # message item id -> marker text in its body (issue 12: read by rule AND addressee)
+MSG_TO = set()                 # (message item id, recipient user id)
 F = {}                         # fixture ids
 
 
@@ -147,6 +149,34 @@ def build_fixture():
                     "trajectory_id, is_current) VALUES (?, ?, ?, 'member', ?, ?, 'planned', 1, 1)",
                     (goal, pos, "Matrix action %d" % pos, owner, today(pos)))
     F["plan_vid"] = pv
+
+    # messages (issue 12) in every category, addressed to both partners (also where the rule refuses one of
+    # them: health to HR): a message is read by those the rule allows AND who wrote it, got it or coach it
+    an = uid(PART_AN)
+    for cat in CATEGORIES:
+        for name, source, author in (("an", None, an), ("hr", hr, tom), ("gp", gp, els)):
+            marker = "MSG-%s-%s-%s" % (cat, name, secrets.token_hex(4))
+            iid = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                              "body, created_at) VALUES (1, 'message', ?, ?, ?, '', ?, ?)",
+                              (cat, source, author, "Message %s." % marker, now - 1800)).lastrowid
+            con.execute("INSERT INTO messages (item_id, trajectory_id) VALUES (?, 1)", (iid,))
+            for to in {els, tom, an} - {author}:
+                con.execute("INSERT INTO message_recipients (message_id, user_id) VALUES (?, ?)", (iid, to))
+                MSG_TO.add((iid, to))
+            MSG_MARKERS[iid] = marker
+
+    # meeting 1 (issue 12): of trajectory 1, every member of it an attendee; its minutes are items (kind
+    # 'minutes') with a marker per category from the participant, shown by the rule like notes
+    g = con.execute("INSERT INTO meetings (trajectory_id, kind, mode, starts_at, duration_minutes, place, agenda, "
+                    "created_by, created_at) VALUES (1, 'consultation', 'group', ?, 60, 'Matrix room', 'Matrix agenda', "
+                    "?, ?)", (now + 86400, sofie, now)).lastrowid
+    for m in (None, gp, hr, boss, psy):
+        con.execute("INSERT INTO meeting_attendees (meeting_id, member_id) VALUES (?, ?)", (g, m))
+    for cat in CATEGORIES:
+        iid = note(1, cat, "min-participant", None, sofie)
+        con.execute("UPDATE items SET kind = 'minutes' WHERE id = ?", (iid,))
+        con.execute("INSERT INTO meeting_minutes (item_id, meeting_id) VALUES (?, ?)", (iid, g))
+    F["meeting"] = g
     con.execute("COMMIT")
     con.close()
 
@@ -229,8 +259,14 @@ class State:
             self._vis[user] = {i for i in MARKERS if i in self.items and self.sees(user, i)}
         return self._vis[user]
 
+    def reads_message(self, user, iid):
+        it = self.items.get(iid)
+        return it is not None and self.sees(user, iid) and (
+            it["author_id"] == user or self.is_coach(user, it["trajectory_id"]) or (iid, user) in MSG_TO)
+
     def forbidden(self, user):
-        return [MARKERS[i] for i in MARKERS if i not in self.visible(user)] + self.name_markers(user)
+        return [MARKERS[i] for i in MARKERS if i not in self.visible(user)] + self.name_markers(user) + \
+            [MSG_MARKERS[i] for i in MSG_MARKERS if not self.reads_message(user, i)]
 
     # ---- names and membership
 
@@ -499,9 +535,39 @@ def test_get_matrix():
                 continue
             body = see_notes(label, tid)
             check_markers(label, "GET", "/t/%d/notes (all pages)" % tid, Resp(body), STATE)
-            for i in sorted(STATE.visible(UID[label])):
-                if STATE.items[i]["trajectory_id"] == tid and MARKERS[i] not in body:
+            for i in sorted(STATE.visible(UID[label])):  # the notes list shows notes (minutes: below)
+                if STATE.items[i]["trajectory_id"] == tid and STATE.items[i]["kind"] == "note" and MARKERS[i] not in body:
                     fail("HIDDEN: %s GET /t/%d/notes does not show %s, which they may see" % (label, tid, MARKERS[i]))
+
+
+def test_messages_shown_to_their_readers():
+    """/t/1/messages shows every message a user reads (rule and addressee) and no other (issue 12)."""
+    n0 = len(FAIL)
+    for label, _ in USERS:
+        if UID[label] is None or not STATE.can_open(UID[label], 1):
+            continue
+        resp = request(label, "GET", "/t/1/messages")
+        check_markers(label, "GET", "/t/1/messages", resp, STATE)
+        for i in MSG_MARKERS:
+            if STATE.reads_message(UID[label], i) and MSG_MARKERS[i] not in resp.body:
+                fail("HIDDEN: %s GET /t/1/messages does not show %s" % (label, MSG_MARKERS[i]))
+    assert len(FAIL) == n0, "\n".join(FAIL[n0:n0 + 40])
+
+
+def test_minutes_shown_to_their_readers():
+    """/t/1/meetings/<meeting 1> shows every minutes item a user may see by the rule and no other (issue 12):
+    every member of trajectory 1 attends it."""
+    n0 = len(FAIL)
+    url = "/t/1/meetings/%d" % F["meeting"]
+    for label, _ in USERS:
+        if UID[label] is None or not STATE.can_open(UID[label], 1):
+            continue
+        resp = request(label, "GET", url)
+        check_markers(label, "GET", url, resp, STATE)
+        for i in STATE.visible(UID[label]):
+            if STATE.items[i]["kind"] == "minutes" and MARKERS[i] not in resp.body:
+                fail("HIDDEN: %s GET %s does not show %s" % (label, url, MARKERS[i]))
+    assert len(FAIL) == n0, "\n".join(FAIL[n0:n0 + 40])
 
 
 def test_expected_visibility_spot_checks():
@@ -768,8 +834,9 @@ def test_lists_agree_after_the_posts():
                 body = see_notes(label, tid, q)
                 check_markers(label, "GET", url, Resp(body), STATE)
                 if STATE.can_open(UID[label], tid):
-                    for i in STATE.visible(UID[label]):
-                        if STATE.items[i]["trajectory_id"] == tid and MARKERS[i] not in body:
+                    for i in STATE.visible(UID[label]):  # notes (minutes are on the meeting's page)
+                        if STATE.items[i]["trajectory_id"] == tid and STATE.items[i]["kind"] == "note" and \
+                                MARKERS[i] not in body:
                             fail("HIDDEN: %s GET %s does not show %s" % (label, url, MARKERS[i]))
 
 

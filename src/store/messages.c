@@ -1,0 +1,232 @@
+/*
+ * messages.c — see messages.h. A message's columns and the reader condition are written once, as macros,
+ * for the list and the single message.
+ */
+#include "store/messages.h"
+
+#include "store/items.h"
+#include "store/visibility.h"
+
+/* The columns of a message as u reads it; the author is named only as the membership rule allows. Its
+ * parameters come first (bind_columns): the user filter, then u's id twice (addressed to u, unread). */
+#define MESSAGE_COLUMNS                                                                                     \
+  "SELECT i.id, i.body, i.category, i.created_at, i.author_id, m.thread_id, m.withdrawn_at, "             \
+  "CASE WHEN " POLICY_SQL_USER_VISIBLE("i.author_id", "i.trajectory_id") " THEN u.name END AS author, "    \
+  "(SELECT COUNT(*) FROM message_recipients tm WHERE tm.message_id = i.id AND tm.user_id = ?) AS to_me, "   \
+  "(SELECT COUNT(*) FROM message_recipients um WHERE um.message_id = i.id AND um.user_id = ?"               \
+  " AND um.read_at IS NULL) AS unread "                                                                     \
+  "FROM items i JOIN messages m ON m.item_id = i.id JOIN users u ON u.id = i.author_id "
+
+/* Who reads a message besides the rule: its author, a coach of the trajectory (the hub), its recipients.
+ * Parameters: u's id, coach (0/1), u's id. */
+#define MESSAGE_READER                                                                                      \
+  "(i.author_id = ? OR ? = 1 OR EXISTS (SELECT 1 FROM message_recipients rm WHERE rm.message_id = i.id"     \
+  " AND rm.user_id = ?))"
+
+static int bind_columns(Stmt *st, const User *u) {
+  int i = policy_bind_user_filter(st, 1, u);
+  db_bind_int(st, i++, u->id);
+  db_bind_int(st, i++, u->id);
+  return i;
+}
+
+static int bind_reader(Stmt *st, int i, const User *u, bool coach, const char *today) {
+  db_bind_int(st, i++, u->id);
+  db_bind_int(st, i++, coach ? 1 : 0);
+  db_bind_int(st, i++, u->id);
+  return policy_bind_item_filter(st, i, u, today);
+}
+
+/* The one mapping of a MESSAGE_COLUMNS row. */
+static Message message_from_row(Arena *a, Stmt *st) {
+  return (Message){.id = db_int(st, "id"), .thread_id = db_null(st, "thread_id") ? 0 : db_int(st, "thread_id"),
+                   .author_id = db_int(st, "author_id"), .created_at = db_int(st, "created_at"),
+                   .withdrawn_at = db_null(st, "withdrawn_at") ? 0 : db_int(st, "withdrawn_at"),
+                   .body = db_null(st, "withdrawn_at") ? db_text_copy(a, st, "body") : "",
+                   .category = db_text_copy(a, st, "category"), .author = db_text_copy(a, st, "author"),
+                   .to_me = db_int(st, "to_me") > 0, .unread = db_int(st, "unread") > 0};
+}
+
+int messages_visible(Db *db, Arena *a, const User *u, int64_t tid, bool coach, const char *today, int limit,
+                     Message **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(limit + 1));
+  Stmt *st = db_prepare(db, MESSAGE_COLUMNS "WHERE i.trajectory_id = ? AND i.kind = 'message' AND " MESSAGE_READER
+                            " AND " POLICY_SQL_ITEM_VISIBLE
+                            " ORDER BY COALESCE(m.thread_id, i.id) DESC, i.created_at, i.id LIMIT ?");
+  if (!st) return DB_ERROR;
+  int i = bind_columns(st, u);
+  db_bind_int(st, i++, tid);
+  i = bind_reader(st, i, u, coach, today);
+  db_bind_int(st, i, limit);
+  int rc;
+  while (*n < limit && (rc = db_step(st)) == DB_ROW) (*out)[(*n)++] = message_from_row(a, st);
+  db_done(st);
+  if (*n == limit) return DB_OK;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int message_get(Db *db, Arena *a, const User *u, int64_t tid, int64_t mid, bool coach, const char *today,
+                Message *out) {
+  Stmt *st = db_prepare(db, MESSAGE_COLUMNS "WHERE i.id = ? AND i.trajectory_id = ? AND i.kind = 'message' AND "
+                            MESSAGE_READER " AND " POLICY_SQL_ITEM_VISIBLE);
+  if (!st) return DB_ERROR;
+  int i = bind_columns(st, u);
+  db_bind_int(st, i++, mid);
+  db_bind_int(st, i++, tid);
+  bind_reader(st, i, u, coach, today);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *out = message_from_row(a, st);
+  db_done(st);
+  return rc;
+}
+
+int message_recipients_of(Db *db, Arena *a, const User *u, int64_t mid, MessageRecipient **out, int *n) {
+  enum { MAX = 64 };
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * MAX);
+  Stmt *st = db_prepare(db, "SELECT r.user_id, r.read_at, CASE WHEN "
+                            POLICY_SQL_USER_VISIBLE("r.user_id", "i.trajectory_id") " THEN u.name END AS name "
+                            "FROM message_recipients r JOIN items i ON i.id = r.message_id "
+                            "JOIN users u ON u.id = r.user_id WHERE r.message_id = ? ORDER BY u.name, r.user_id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, policy_bind_user_filter(st, 1, u), mid);
+  int rc;
+  while (*n < MAX && (rc = db_step(st)) == DB_ROW)
+    (*out)[(*n)++] = (MessageRecipient){.user_id = db_int(st, "user_id"),
+                                        .read_at = db_null(st, "read_at") ? 0 : db_int(st, "read_at"),
+                                        .name = db_text_copy(a, st, "name")};
+  db_done(st);
+  if (*n == MAX) return DB_OK;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int message_candidates(Db *db, Arena *a, const User *u, int64_t tid, MessageCandidate **out, int *n) {
+  enum { MAX = 64 };
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * MAX);
+  Stmt *st = db_prepare(db,
+      "SELECT c.user_id, MIN(c.kind) AS kind, u.name FROM ("
+      " SELECT tc.user_id AS user_id, tc.trajectory_id AS trajectory_id, 'coach' AS kind FROM trajectory_coaches tc"
+      "  WHERE tc.trajectory_id = ?"
+      " UNION SELECT p.user_id, t.id, 'participant' FROM trajectories t JOIN participants p ON p.id = t.participant_id"
+      "  WHERE t.id = ? AND p.user_id IS NOT NULL"
+      " UNION SELECT nm.user_id, nm.trajectory_id, nm.side FROM network_members nm"
+      "  WHERE nm.trajectory_id = ? AND nm.user_id IS NOT NULL AND nm.removed_at IS NULL) c"
+      " JOIN users u ON u.id = c.user_id WHERE c.user_id <> ? AND u.active = 1 AND "
+      POLICY_SQL_USER_VISIBLE("c.user_id", "c.trajectory_id")
+      " GROUP BY c.user_id, u.name ORDER BY MIN(c.kind), u.name, c.user_id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_int(st, 2, tid);
+  db_bind_int(st, 3, tid);
+  db_bind_int(st, 4, u->id);
+  policy_bind_user_filter(st, 5, u);
+  int rc;
+  while (*n < MAX && (rc = db_step(st)) == DB_ROW)
+    (*out)[(*n)++] = (MessageCandidate){.user_id = db_int(st, "user_id"), .name = db_text_copy(a, st, "name"),
+                                        .kind = db_text_copy(a, st, "kind")};
+  db_done(st);
+  if (*n == MAX) return DB_OK;
+  return rc == DB_DONE ? DB_OK : rc;
+}
+
+int message_reader_allowed(Db *db, const User *reader, int64_t tid, const char *category, int64_t source_member_id,
+                           int64_t author_id, const char *today, bool *ok) {
+  *ok = false;
+  Stmt *st = db_prepare(db, "SELECT 1 AS ok FROM (SELECT CAST(? AS BIGINT) AS trajectory_id, CAST(? AS TEXT) AS category,"
+                            " CAST(? AS BIGINT) AS source_member_id, CAST(? AS BIGINT) AS author_id,"
+                            " CAST(NULL AS BIGINT) AS deleted_at) i WHERE " POLICY_SQL_ITEM_VISIBLE);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, category);
+  if (source_member_id) db_bind_int(st, 3, source_member_id);
+  else db_bind_null(st, 3);
+  db_bind_int(st, 4, author_id);
+  policy_bind_item_filter(st, 5, reader, today);
+  int rc = db_step(st);
+  *ok = rc == DB_ROW;
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int message_create(Db *db, int64_t id, int64_t tid, int64_t thread_id) {
+  Stmt *st = db_prepare(db, "INSERT INTO messages (item_id, trajectory_id, thread_id) VALUES (?, ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  db_bind_int(st, 2, tid);
+  if (thread_id) db_bind_int(st, 3, thread_id);
+  else db_bind_null(st, 3);
+  return db_run(st);
+}
+
+int message_add_recipient(Db *db, int64_t id, int64_t user_id) {
+  Stmt *st = db_prepare(db, "INSERT INTO message_recipients (message_id, user_id) VALUES (?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  db_bind_int(st, 2, user_id);
+  return db_run(st);
+}
+
+int message_mark_read(Db *db, int64_t id, int64_t user_id, int64_t now) {
+  Stmt *st = db_prepare(db, "UPDATE message_recipients SET read_at = ? WHERE message_id = ? AND user_id = ?"
+                            " AND read_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, id);
+  db_bind_int(st, 3, user_id);
+  return db_run(st);
+}
+
+int message_withdraw(Db *db, int64_t id, int64_t now) {
+  Stmt *st = db_prepare(db, "UPDATE messages SET withdrawn_at = ? WHERE item_id = ? AND withdrawn_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, id);
+  int rc = db_run(st);
+  if (rc != DB_OK) return rc;
+  if (!(st = db_prepare(db, "UPDATE items SET body = '', updated_at = ? WHERE id = ? AND kind = 'message'")))
+    return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, id);
+  return db_run(st);
+}
+
+int messages_unread_count(Db *db, const User *u, const char *today, int64_t *n) {
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM message_recipients mr JOIN items i ON i.id = mr.message_id"
+                            " JOIN messages m ON m.item_id = i.id WHERE mr.user_id = ? AND mr.read_at IS NULL"
+                            " AND m.withdrawn_at IS NULL AND " POLICY_SQL_ITEM_VISIBLE);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, u->id);
+  policy_bind_item_filter(st, 2, u, today);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *n = db_int(st, "n");
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int messages_inbox(Db *db, Arena *a, const User *u, const char *today, int limit, InboxRow **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(limit + 1));
+  Stmt *st = db_prepare(db,
+      "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, COUNT(*) AS total,"
+      " SUM(CASE WHEN mr.read_at IS NULL AND m.withdrawn_at IS NULL THEN 1 ELSE 0 END) AS unread,"
+      " MAX(i.created_at) AS last_at"
+      " FROM message_recipients mr JOIN items i ON i.id = mr.message_id JOIN messages m ON m.item_id = i.id"
+      " JOIN trajectories t ON t.id = i.trajectory_id JOIN participants p ON p.id = t.participant_id"
+      " WHERE mr.user_id = ? AND " POLICY_SQL_ITEM_VISIBLE
+      " GROUP BY t.id, t.participant_id, p.first_name, p.last_name ORDER BY MAX(i.created_at) DESC, t.id LIMIT ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, policy_bind_item_filter(st, 2, u, today), limit);
+  db_bind_int(st, 1, u->id);
+  int rc;
+  while (*n < limit && (rc = db_step(st)) == DB_ROW)
+    (*out)[(*n)++] = (InboxRow){.trajectory_id = db_int(st, "tid"), .participant_id = db_int(st, "pid"),
+                                .unread = db_int(st, "unread"), .total = db_int(st, "total"),
+                                .participant = arena_printf(a, "%s %s", db_text(st, "first_name"),
+                                                            db_text(st, "last_name"))};
+  db_done(st);
+  if (*n == limit) return DB_OK;
+  return rc == DB_DONE ? DB_OK : rc;
+}
