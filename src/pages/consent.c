@@ -1,5 +1,5 @@
 /*
- * consent.c — consents: who may see which category of whose information (DOMAIN.md "Information and
+ * consent.c — consents: who may see which category of whose information (doc/DOMAIN.md "Information and
  * consent", the seed's *meerzijdig partijdig*).
  *
  * A consent is given by a source party (the participant, or a network member for their own information)

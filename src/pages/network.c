@@ -50,7 +50,7 @@ enum { COACHES_MAX = 64 };       /* coaches shown on the map (a trajectory has o
 
 /* ---- fixed lists ---- */
 
-/* The roles a network member can have, with their side (DOMAIN.md "Sides": the occupational physician is on
+/* The roles a network member can have, with their side (doc/DOMAIN.md "Sides": the occupational physician is on
  * the care side, a job-support service such as GTB on the work side). The side decides only which
  * members see each other; health details are protected by the consent rule and its guardrail, which refuse
  * them to every work-side member (policy_consent_allowed). */
@@ -98,7 +98,7 @@ static const char *role_label(const char *code) {
 
 const char *network_role_label(const char *code) { return role_label(code); }
 
-/* Translated label of an information category (DOMAIN.md "Information and consent"). */
+/* Translated label of an information category (doc/DOMAIN.md "Information and consent"). */
 static const char *category_label(const char *code) {
   static const char *const map[] = {"health",  N_("health"), "capacity",  N_("capacity"), "work", N_("work"),
                                     "plan",    N_("plan"),   "practical", N_("practical"), NULL};

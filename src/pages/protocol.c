@@ -4,7 +4,7 @@
  * outcome and reopening. The administrator's protocol templates are templates.c; the rows of both are read
  * and written in store/protocol.c.
  *
- * Work according to a protocol, with room to deviate (DOMAIN.md "The trajectory"): every trajectory gets
+ * Work according to a protocol, with room to deviate (doc/DOMAIN.md "The trajectory"): every trajectory gets
  * a copy of its template's steps when it is inserted (the trigger in migration 003; protocol_catch_up does
  * the same for a trajectory without history), so later edits of a template change only trajectories that
  * start afterwards. The coach ticks a step done, skips it with a reason, or
@@ -51,7 +51,7 @@ enum {
 
 /* ------------------------------------------------------------------------------------------ labels */
 
-/* Closure outcomes (DOMAIN.md "Closure"), code and English label, NULL-terminated. */
+/* Closure outcomes (doc/DOMAIN.md "Closure"), code and English label, NULL-terminated. */
 static const char *const outcomes[] = {
     "kept_own_job", N_("Kept own job"),
     "returned_own_job", N_("Returned to own job"),

@@ -1,6 +1,6 @@
 /*
  * referral.c — referrals (doorverwijzing) to specialised care or to career guidance, in any phase
- * (DOMAIN.md): target organisation, reason, and a status loop proposed → sent → accepted → completed, or
+ * (doc/DOMAIN.md): target organisation, reason, and a status loop proposed → sent → accepted → completed, or
  * declined, with an outcome and, when it failed, why.
  *
  * A referral is case information of the participant: it is an items row (kind 'referral'; category health

@@ -1,5 +1,5 @@
 /*
- * register.c — registering a new participant with a trajectory (/participants/new), DOMAIN.md
+ * register.c — registering a new participant with a trajectory (/participants/new), doc/DOMAIN.md
  * "Registration": who the participant is, who referred them and why, the employer, the first day of
  * absence and how the participant agreed to start.
  *

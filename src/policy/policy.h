@@ -1,7 +1,7 @@
 /*
  * policy.h — the one door: every decision about who may see case information is made here.
  *
- * Visibility rule (DOMAIN.md): a user may see an item if and only if they are its author, a coach
+ * Visibility rule (doc/DOMAIN.md): a user may see an item if and only if they are its author, a coach
  * assigned to the trajectory, the source party itself, or a network member holding a live consent from
  * the source party for the item's category. Administrators and team leads see no case content unless
  * they are also an assigned coach.

@@ -88,7 +88,7 @@ typedef struct PlanState {
  * into *s (item_id 0 when there is none). Returns a DB code. */
 int trajectory_plan_state(Db *db, const User *u, int64_t tid, const char *today, PlanState *s);
 
-/* ---- registration (DOMAIN.md "Registration"): a new participant with a trajectory ---- */
+/* ---- registration (doc/DOMAIN.md "Registration"): a new participant with a trajectory ---- */
 
 /* A registration to write. Optional texts NULL: not given. */
 typedef struct RegistrationNew {

@@ -3,7 +3,7 @@ here) x every kind of user x with and without consent (live, expired, withdrawn,
 member-specific and side-wide, a health->work consent written past the UI's refusal).
 
 Trajectory 1 gets one note for every category x every source party, each with a unique marker text; a
-third, independent implementation of the visibility rule of DOMAIN.md (in Python, over the database
+third, independent implementation of the visibility rule of doc/DOMAIN.md (in Python, over the database
 rows) says which markers each user may see. For every GET URL (path parameters substituted by rule, with
 and without ?q=MRK) and every POST URL (empty form and a typical form) the test asserts: no 5xx, no marker
 the user may not see anywhere in the body (pages, lists, search, exports, error pages), the expected
@@ -181,7 +181,7 @@ def build_fixture():
     con.close()
 
 
-# ---------------------------------------------------------------- the rule, a third time (DOMAIN.md)
+# ---------------------------------------------------------------- the rule, a third time (doc/DOMAIN.md)
 
 class State:
     """The rows the rule needs, read from the database."""
@@ -571,7 +571,7 @@ def test_minutes_shown_to_their_readers():
 
 
 def test_expected_visibility_spot_checks():
-    """The model itself agrees with DOMAIN.md on the cases the fixture was built for."""
+    """The model itself agrees with doc/DOMAIN.md on the cases the fixture was built for."""
     v = lambda label: {MARKERS[i].rsplit("-", 1)[0] for i in STATE.visible(UID[label])}  # noqa: E731
     tom, els, an, karim = v("hr-tom"), v("gp-els"), v("an"), v("karim")
     assert "MRK-capacity-participant" in tom and "MRK-plan-participant" in tom and "MRK-practical-participant" in tom
