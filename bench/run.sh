@@ -8,10 +8,15 @@
 #   caseload             GET /caseload, signed in as a coach with exactly 20 open trajectories
 #   dashboard            GET /dashboard (the coach's day), same coach; each of the 20 trajectories has a plan of
 #                        5 goals x 4 actions with due dates from 4 days ago to 35 days ahead (access log on)
+#   inbox                GET /messages (the coach's message inbox), same coach; each of the 20 trajectories has
+#                        one conversation of 50 messages with its participant, 3 of them unread (access log on)
+#   conversation         GET /t/{id}/messages, one of those conversations (50 messages; its first request marks
+#                        them read, so the run measures reading, not receipts)
 #   nginx                the same caseload HTML saved to a file, served by nginx (2 workers, access_log off):
 #                        the reference for every ratio, as in the foundation issue
 #   nginx_dashboard      the saved dashboard HTML served by the same nginx (same bytes as zorgwerk's dashboard),
 #                        for a like-for-like ratio of the dashboard
+#   nginx_inbox          the saved inbox HTML served by the same nginx, like-for-like for the inbox
 #   trajectory_logged    GET /t/{id} with the access log on           } only when /t/{id} exists;
 #   trajectory_unlogged  GET /t/{id} with access_log_off (a 2nd server) } throughput ratio logged/unlogged
 # Prints req/s, p50/p99 latency, peak RSS (VmHWM), the 1-minute load average before/after each run and ratios
@@ -121,6 +126,8 @@ TRAJ_PATH=$($PY get "$STATE" trajectory_path)
 TRAJ_STATUS=$($PY get "$STATE" trajectory_status)
 STATIC_PATH=$($PY get "$STATE" static_path)
 DASHBOARD_STATUS=$($PY get "$STATE" dashboard_status)
+INBOX_STATUS=$($PY get "$STATE" inbox_status)
+CONV_PATH=$($PY get "$STATE" conversation_path)
 
 # ---- nginx: the saved caseload HTML, same bytes ----
 NGINX_PORT=$($PY freeport)
@@ -136,6 +143,9 @@ if [ "$CASELOAD_STATUS" = 200 ]; then
   COOKIE="" wrk_run nginx "http://127.0.0.1:$NGINX_PORT/caseload"
   if [ "$DASHBOARD_STATUS" = 200 ]; then
     COOKIE="" wrk_run nginx_dashboard "http://127.0.0.1:$NGINX_PORT/dashboard"
+  fi
+  if [ "$INBOX_STATUS" = 200 ]; then
+    COOKIE="" wrk_run nginx_inbox "http://127.0.0.1:$NGINX_PORT/messages"
   fi
   $PY set "$STATE" rss_nginx="$($PY rss "$NGINX_PID" --children)"
   stop_pid "$NGINX_PID"
@@ -157,6 +167,15 @@ if [ "$DASHBOARD_STATUS" = 200 ]; then
   wrk_run dashboard "$ZW/dashboard"
 else
   echo "bench: GET /dashboard answered $DASHBOARD_STATUS — dashboard scenario skipped" >&2
+fi
+if [ "$INBOX_STATUS" = 200 ]; then
+  check_200 "$ZW" /messages inbox
+  wrk_run inbox "$ZW/messages"
+  if [ -n "$CONV_PATH" ] && check_200 "$ZW" "$CONV_PATH" conversation; then
+    wrk_run conversation "$ZW$CONV_PATH"
+  fi
+else
+  echo "bench: GET /messages answered $INBOX_STATUS — message inbox scenario skipped" >&2
 fi
 HAVE_TRAJ=0
 if [ -n "$TRAJ_PATH" ] && [ "$TRAJ_STATUS" = 200 ]; then

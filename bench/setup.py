@@ -2,9 +2,11 @@
 """bench/setup.py — helper for bench/run.sh (python3 standard library only).
 
   setup.py db BIN DB STATE.json          demo database + one coach with exactly 20 open trajectories, each
-                                          with a new latest plan version of 5 goals x 4 actions
+                                          with a new latest plan version of 5 goals x 4 actions, and one
+                                          conversation of 50 messages with the participant in each
   setup.py login BASE STATE.json DIR      sign the coach in over HTTP (password, then TOTP), save the
-                                          caseload and dashboard HTML to DIR/{caseload,dashboard}.html, find a
+                                          caseload, dashboard and inbox HTML to DIR/{caseload,dashboard,messages}
+                                          .html, find a
                                           trajectory and an asset
   setup.py check BASE STATE.json PATH     1 request with the session cookie: prints "status bytes"
   setup.py set STATE.json KEY=VALUE...   store values (JSON or text) in the state file; get STATE KEY reads
@@ -117,6 +119,7 @@ def cmd_db(binary, db, state_path):
         "SELECT t.id FROM trajectories t JOIN trajectory_coaches c ON c.trajectory_id = t.id "
         "WHERE c.user_id = ? AND t.status = 'open' ORDER BY t.id", (coach_id,))]
     plans = add_plans(cur, coach_id, tids, now)
+    plans.update(add_messages(cur, coach_id, tids, now))
     con.commit()
     con.close()
     if n != TARGET_OPEN:
@@ -167,6 +170,52 @@ def add_plans(cur, coach_id, tids, now):
                     open_due += 1
     return {"plan_goals_per_trajectory": PLAN_GOALS, "plan_actions_per_goal": PLAN_ACTIONS,
             "plan_actions_due": open_due}
+
+
+MSG_CONVERSATIONS, MSG_PER_CONVERSATION = 20, 50
+MSG_TEXTS = ["Dag, ik heb een vraag over mijn afspraak van volgende week. Kan die ook online?",
+             "Dat kan. Ik stuur je de link voor het gesprek een dag op voorhand.",
+             "Ik heb het gesprek met mijn leidinggevende gehad. Het ging beter dan ik dacht.",
+             "Fijn om te horen. Wat hebben jullie afgesproken over de uren?",
+             "Eerst twee halve dagen per week, na een maand bekijken we het opnieuw."]
+
+
+def add_messages(cur, coach_id, tids, now):
+    """The coach's message inbox: MSG_CONVERSATIONS trajectories, each with one conversation (a thread) of
+    MSG_PER_CONVERSATION messages between the participant (an account is made when the participant has none)
+    and the coach, written as the product writes them: an items row (kind 'message', category 'practical',
+    source party NULL: the participant's own), a messages row (thread: the first message) and one recipient
+    row each. The participant's messages are addressed to the coach; the last 3 of each are unread."""
+    part_role = 1 << 3  # ROLE_PARTICIPANT (src/auth/user.h)
+    unread = 0
+    for i, tid in enumerate(tids[:MSG_CONVERSATIONS]):
+        pid, puser = cur.execute("SELECT p.id, p.user_id FROM trajectories t JOIN participants p "
+                                 "ON p.id = t.participant_id WHERE t.id = ?", (tid,)).fetchone()
+        if puser is None:
+            first, last = cur.execute("SELECT first_name, last_name FROM participants WHERE id = ?", (pid,)).fetchone()
+            cur.execute("INSERT INTO users (email, name, roles, created_at) VALUES (?, ?, ?, ?)",
+                        ("bench-participant-%d@zorgwerk.example" % pid, "%s %s" % (first, last), part_role,
+                         now - 30 * 86400))
+            puser = cur.lastrowid
+            cur.execute("UPDATE participants SET user_id = ? WHERE id = ?", (puser, pid))
+        thread = None
+        from_participant = [k for k in range(MSG_PER_CONVERSATION) if k % 2 == 0]
+        for k in range(MSG_PER_CONVERSATION):
+            mine = k % 2 == 0  # even: the participant writes to the coach; odd: the coach answers
+            at = now - (MSG_PER_CONVERSATION - k) * 3 * 3600 - i * 60
+            cur.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                        "created_at) VALUES (?, 'message', 'practical', NULL, ?, '', ?, ?)",
+                        (tid, puser if mine else coach_id, MSG_TEXTS[k % len(MSG_TEXTS)], at))
+            item = cur.lastrowid
+            cur.execute("INSERT INTO messages (item_id, trajectory_id, thread_id) VALUES (?, ?, ?)", (item, tid, thread))
+            if thread is None:
+                thread = item
+            is_unread = mine and k >= from_participant[-3]
+            unread += is_unread
+            cur.execute("INSERT INTO message_recipients (message_id, user_id, read_at) VALUES (?, ?, ?)",
+                        (item, coach_id if mine else puser, None if is_unread else at + 600))
+    return {"messages_conversations": min(len(tids), MSG_CONVERSATIONS),
+            "messages_per_conversation": MSG_PER_CONVERSATION, "messages_unread_for_coach": unread}
 
 
 # ---- HTTP ----
@@ -253,6 +302,17 @@ def cmd_login(base, state_path, outdir):
         d = b5.decode(errors="replace")
         st["dashboard_plan_rows"] = len(re.findall(r'href="/t/\d+/plan"', d))
         st["dashboard_overdue_badges"] = d.count("badge badge-warn")
+    # the coach's message inbox (saved for nginx too); its conversation page is requested first by run.sh after
+    # the inbox run (a conversation page marks the coach's unread messages of it read)
+    s6, _, b6 = cl.req("GET", "/messages")
+    st["inbox_status"] = s6
+    if s6 == 200:
+        with open(os.path.join(outdir, "messages.html"), "wb") as f:
+            f.write(b6)
+        st["inbox_bytes"] = len(b6)
+        d = b6.decode(errors="replace")
+        st["inbox_conversations"] = len(set(re.findall(r'href="/t/(\d+)/messages"', d)))
+    st["conversation_path"] = "/t/%d/messages" % st["trajectory_ids"][0] if st["trajectory_ids"] else None
     # the static asset: the stylesheet URL (with its ?v= version) as the pages link it
     s2, _, b2 = cl.req("GET", "/login") if s != 200 else (s, None, body)
     m = re.search(r'href="(/static/style\.css[^"]*)"', b2.decode(errors="replace"))
@@ -294,8 +354,8 @@ def fmt_x(v):
     return "-" if v is None else "%.2fx" % v
 
 
-SCENARIOS = ("static", "caseload", "dashboard", "nginx", "nginx_dashboard", "trajectory_logged",
-             "trajectory_unlogged")
+SCENARIOS = ("static", "caseload", "dashboard", "inbox", "conversation", "nginx", "nginx_dashboard", "nginx_inbox",
+             "trajectory_logged", "trajectory_unlogged")
 
 
 def cmd_report(state_path, out_path):
@@ -328,11 +388,15 @@ def cmd_report(state_path, out_path):
         "dashboard": "zorgwerk GET /dashboard (20 plans, 5x4 actions)",
         "nginx": "nginx: saved caseload HTML",
         "nginx_dashboard": "nginx: saved dashboard HTML",
+        "inbox": "zorgwerk GET /messages (20 conversations x 50)",
+        "conversation": "zorgwerk GET %s (50 messages)" % (st.get("conversation_path") or "/t/{id}/messages"),
+        "nginx_inbox": "nginx: saved message inbox HTML",
         "trajectory_logged": "zorgwerk GET %s, access log on" % (st.get("trajectory_path") or "/t/{id}"),
         "trajectory_unlogged": "zorgwerk GET %s, access_log_off" % (st.get("trajectory_path") or "/t/{id}"),
     }
     rss_of = {"static": rss.get("zorgwerk"), "caseload": rss.get("zorgwerk"), "dashboard": rss.get("zorgwerk"),
               "nginx": rss.get("nginx"), "nginx_dashboard": rss.get("nginx"),
+              "inbox": rss.get("zorgwerk"), "conversation": rss.get("zorgwerk"), "nginx_inbox": rss.get("nginx"),
               "trajectory_logged": rss.get("zorgwerk"), "trajectory_unlogged": rss.get("zorgwerk_unlogged")}
     for name in SCENARIOS:
         r = res.get(name)
@@ -412,6 +476,21 @@ def cmd_report(state_path, out_path):
         checks.append(("dashboard without errors", dsh["bad"] == 0, "%d errors/non-2xx" % dsh["bad"]))
     elif st.get("dashboard_status") != 200:
         problems.append("dashboard scenario not measured (GET /dashboard answered %s)" % st.get("dashboard_status"))
+    ib, ngi, cv = res.get("inbox"), res.get("nginx_inbox"), res.get("conversation")
+    if ib and ng:
+        rr = ib["rps"] / ng["rps"]
+        checks.append(("message inbox throughput >= 25% of nginx (caseload reference)", rr >= 0.25,
+                       "%.1f%% (%.0f vs %.0f req/s)" % (100 * rr, ib["rps"], ng["rps"])))
+        if ngi:
+            infos.append("message inbox vs nginx serving the same inbox HTML: %.1f%% (%.0f vs %.0f req/s)"
+                         % (100 * ib["rps"] / ngi["rps"], ib["rps"], ngi["rps"]))
+        checks.append(("message inbox without errors", ib["bad"] == 0, "%d errors/non-2xx" % ib["bad"]))
+    elif st.get("inbox_status") != 200:
+        problems.append("message inbox scenario not measured (GET /messages answered %s)" % st.get("inbox_status"))
+    if cv and ng:
+        infos.append("conversation page %s (no target): %.1f%% of nginx (%.0f vs %.0f req/s), p99 %.2f ms, %d errors"
+                     % (st.get("conversation_path"), 100 * cv["rps"] / ng["rps"], cv["rps"], ng["rps"], cv["p99_ms"],
+                        cv["bad"]))
     z = rss.get("zorgwerk")
     if z is not None:
         checks.append(("zorgwerk peak RSS < 64 MiB", z < 64 * 1024, "%.1f MiB" % (z / 1024.0)))
@@ -422,6 +501,10 @@ def cmd_report(state_path, out_path):
                        "%.1f%% (%.0f vs %.0f req/s)" % (100 * rr, tl["rps"], tu["rps"])))
     elif st.get("trajectory_path") is None or st.get("trajectory_status") != 200:
         print("fourth scenario skipped: GET /t/{id} answered %s" % st.get("trajectory_status"))
+    if "inbox" in res:
+        print("message inbox: %s bytes, %s conversations listed (%s x %s messages, %s unread for the coach)" % (
+            st.get("inbox_bytes"), st.get("inbox_conversations"), st.get("messages_conversations"),
+            st.get("messages_per_conversation"), st.get("messages_unread_for_coach")))
     print()
     for name, ok, detail in checks:
         print("%s  %s: %s" % ("PASS" if ok else "FAIL", name, detail))
@@ -441,6 +524,11 @@ def cmd_report(state_path, out_path):
         "plan": {"goals": st.get("plan_goals_per_trajectory"), "actions_per_goal": st.get("plan_actions_per_goal"),
                  "open_actions_due_by_next_week": st.get("plan_actions_due"),
                  "dashboard_plan_rows": st.get("dashboard_plan_rows")},
+        "messages": {"conversations": st.get("messages_conversations"),
+                     "per_conversation": st.get("messages_per_conversation"),
+                     "unread_for_coach": st.get("messages_unread_for_coach"),
+                     "inbox_html_bytes": st.get("inbox_bytes"), "inbox_conversations": st.get("inbox_conversations"),
+                     "conversation_path": st.get("conversation_path")},
         "peak_rss_kib": rss,
         "loadavg": {"start": st.get("loadavg_start"), "end": st.get("loadavg_end")},
         "scenarios": rows,

@@ -50,6 +50,7 @@ static void nav(Req *r) {
       {"/me/log", N_("Who looked at my file"), ROLE_PARTICIPANT},
       {"/shared", N_("Shared with me"), ROLE_PARTNER},
       {"/messages", N_("Messages"), ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER},
+      {"/reviews", N_("Case reviews"), ROLE_COACH | ROLE_TEAMLEAD},
       {"/admin/users", N_("Users"), ROLE_ADMIN},
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
       {"/admin/protocols", N_("Protocol templates"), ROLE_ADMIN},

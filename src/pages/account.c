@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "pages/mfa_code.h"
 #include "pages/pages.h"
 #include "store/devices.h"
@@ -82,6 +83,44 @@ static void check_new_password(Req *r, const char *email, const char *name, cons
 /* ---- GET /account ---- */
 
 /* Writes the account page; the password form shows any recorded errors. Returns a DB code. */
+/* ---- mails about new messages (issue 12, part 5) ---- */
+
+static const char *const message_mail_values[] = {"immediately", "daily", "never", NULL};
+
+/* The choice of when the user gets a mail about new messages (only when the portal sends mail). */
+static int message_mail_section(Req *r) {
+  if (!outbox_enabled()) return DB_OK;
+  const char *pref;
+  int rc = user_message_mail(r->db, r->user->id, &pref);
+  if (rc != DB_OK) return rc;
+  const char *const opts[] = {"immediately", _("At once, for every new message"), "daily",
+                              _("At most one mail a day"), "never", _("Never"), NULL};
+  html(&r->out, "<section class=\"card\"><h2>%s</h2>", _("E-mail about new messages"));
+  form_begin(r, "/account/message-mail", "form");
+  field_select(r, &(Field){.name = "message_mail", .label = _("Get an e-mail when there is a new message"),
+                           .value = pref, .required = true},
+               opts);
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\">%s</button></div>", _("Save"));
+  form_end(r);
+  html(&r->out, "<p class=\"muted small\">%s</p></section>",
+       _("The e-mail only says that there is a new message. You read the message itself in the portal."));
+  return DB_OK;
+}
+
+/* POST /account/message-mail */
+static int post_message_mail(Req *r) {
+  const char *v = form_str(r, "message_mail");
+  bool ok = false;
+  for (int i = 0; message_mail_values[i]; i++) ok |= strcmp(v, message_mail_values[i]) == 0;
+  if (!ok) return http_error(r, 400, _("Choose when you want an e-mail about new messages."));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = user_set_message_mail(r->db, r->user->id, v);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  else db_rollback(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, "/account", "saved");
+}
+
 static int account_page(Req *r) {
   int64_t unused_codes = 0;
   if (r->user->totp_enabled) {
@@ -132,7 +171,9 @@ static int account_page(Req *r) {
     html(&r->out, "<p><a href=\"/account/2fa\">%s</a></p>", _("Set up two-step verification"));
   }
   html(&r->out, "</section>");
-  int rc = calendar_feed_section(r, NULL);
+  int rc = message_mail_section(r);
+  if (rc != DB_OK) return rc;
+  rc = calendar_feed_section(r, NULL);
   if (rc != DB_OK) return rc;
   page_end(r);
   return DB_OK;
@@ -465,6 +506,7 @@ static int post_reset(Req *r) {
 const Route account_routes[] = {
     {"GET", "/account", ROLE_ANY, 0, get_account},
     {"POST", "/account/password", ROLE_ANY, 0, post_password},
+    {"POST", "/account/message-mail", ROLE_ANY, 0, post_message_mail},
     {"GET", "/account/2fa", ROLE_ANY, R_PRE_MFA, get_2fa},
     {"POST", "/account/2fa", ROLE_ANY, R_PRE_MFA, post_2fa},
     {"POST", "/account/2fa/off", ROLE_ANY, 0, post_2fa_off},

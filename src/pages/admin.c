@@ -338,6 +338,61 @@ static int post_user_new(Req *r) {
   return 200;
 }
 
+/* ---- a coach's work phone and work e-mail (issue 12, part 5) ---- */
+
+enum { WORK_PHONE_MAX = 30 };
+
+/* A phone number as people write it: digits, spaces and + - ( ) . /, with 6 to 15 digits. */
+static bool work_phone_ok(const char *s) {
+  int digits = 0;
+  size_t n = 0;
+  for (const char *p = s; *p; p++, n++) {
+    if (*p >= '0' && *p <= '9') digits++;
+    else if (!strchr("+-() ./", *p)) return false;
+  }
+  return n <= WORK_PHONE_MAX && digits >= 6 && digits <= 15;
+}
+
+/* The form on a coach's account page; the current values, or what was posted after an error. */
+static void work_contact_form(Req *r, int64_t id) {
+  WorkContact w = {0};
+  if (!r->nerrors && user_work_contact(r->db, r->a, id, &w) != DB_OK) w = (WorkContact){0};
+  html(&r->out, "<section class=\"card\"><h2>%s</h2><p class=\"muted small\">%s</p>", _("Work contact details"),
+       _("Shown to the participants and networks of this coach's trajectories."));
+  form_errors_summary(r);
+  form_begin(r, arena_printf(r->a, "/admin/users/%lld/contact", (long long)id), NULL);
+  field_input(r, &(Field){.name = "work_phone", .label = _("Work phone"), .type = "tel",
+                          .value = r->nerrors ? form_str(r, "work_phone") : w.phone ? w.phone : "",
+                          .maxlength = WORK_PHONE_MAX, .autocomplete = "off"});
+  field_input(r, &(Field){.name = "work_email", .label = _("Work e-mail address"), .type = "email",
+                          .value = r->nerrors ? form_str(r, "work_email") : w.email ? w.email : "",
+                          .maxlength = EMAIL_MAX, .autocomplete = "off"});
+  html(&r->out, "<button type=\"submit\">%s</button>", _("Save"));
+  form_end(r);
+  html(&r->out, "</section>");
+}
+
+static int get_user(Req *r);
+static int finish_user_change(Req *r, int rc, int64_t id, const char *what, const char *flash);
+
+/* POST /admin/users/{id}/contact: a coach's work phone and work e-mail (empty clears one). */
+static int post_user_contact(Req *r) {
+  int64_t id = r->ids[0];
+  const char *phone = form_str(r, "work_phone"), *email = form_str(r, "work_email");
+  if (*phone && !work_phone_ok(phone))
+    form_error(r, "work_phone", _("This is not a valid phone number (for example +32 9 123 45 67)."));
+  if (*email && !(text_email_ok(email, EMAIL_MAX) && mail_address_ok(email)))
+    form_error(r, "work_email", _("This is not a valid e-mail address (for example name@example.org)."));
+  if (r->nerrors) {
+    int s = get_user(r);
+    return s == 200 ? 400 : s;
+  }
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  rc = user_set_work_contact(r->db, id, phone, email);
+  return finish_user_change(r, rc, id, "changed the work contact of", "saved");
+}
+
 /* ---- GET /admin/users/{id} ---- */
 
 static int get_user(Req *r) {
@@ -409,6 +464,7 @@ static int get_user(Req *r) {
   html(&r->out, "<p class=\"muted small\">%s</p></section>",
        _("Deactivating ends all sessions of the user at once. A reset link lets the user choose a new password; "
          "it also unlocks the account."));
+  if (roles & ROLE_COACH) work_contact_form(r, id);
   page_end(r);
   return 200;
 }
@@ -657,6 +713,7 @@ const Route admin_routes[] = {
     {"POST", "/admin/users/{id}/enable", ROLE_ADMIN, 0, post_user_enable},
     {"POST", "/admin/users/{id}/unlock", ROLE_ADMIN, 0, post_user_unlock},
     {"POST", "/admin/users/{id}/reset-link", ROLE_ADMIN, 0, post_user_reset_link},
+    {"POST", "/admin/users/{id}/contact", ROLE_ADMIN, 0, post_user_contact},
     {"GET", "/admin/outbox", ROLE_ADMIN, 0, get_outbox},
     {"GET", "/admin/orgs", ROLE_ADMIN, 0, get_orgs},
     {"POST", "/admin/orgs", ROLE_ADMIN, 0, post_orgs},

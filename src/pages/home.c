@@ -20,6 +20,7 @@
 #include "store/participants.h"
 #include "store/plan.h"
 #include "store/trajectories.h"
+#include "store/users.h"
 
 
 /* One sentence per phase, for the participant. */
@@ -52,15 +53,13 @@ static int my_trajectory(Req *r, Trajectory *t) {
 
 enum { ME_COACHES = 64 }; /* coaches named on /me (a trajectory has one or two) */
 
-/* Writes the names of the trajectory's coaches as a list. Returns a DB code. */
+/* Writes the trajectory's coaches as a list, with their work phone and e-mail. Returns a DB code. */
 static int coach_names(Req *r, int64_t tid) {
-  const char **names;
+  WorkContact *c;
   int n;
-  int rc = trajectory_coach_names(r->db, r->a, tid, ME_COACHES, &names, &n);
+  int rc = trajectory_coach_contacts(r->db, r->a, tid, ME_COACHES, &c, &n);
   if (rc != DB_OK) return rc;
-  html(&r->out, "<ul class=\"plain\">");
-  for (int i = 0; i < n; i++) html(&r->out, "<li>%s</li>", names[i]);
-  html(&r->out, "</ul>");
+  coach_contact_list(r, c, n);
   return DB_OK;
 }
 

@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -31,6 +32,7 @@
 #include "render/markdown.h"
 #include "store/meetings.h"
 #include "store/network.h"
+#include "store/users.h"
 
 enum {
   MEETINGS_MAX = 200, PLACE_MAX = 200, URL_MAX = 500, AGENDA_MAX = 4000, MINUTES_TITLE_MAX = 200,
@@ -269,6 +271,22 @@ static int post_meeting(Req *r) {
                                            .created_by = r->user->id, .created_at = now, .members = members,
                                            .nmembers = nm, .with_participant = with_participant},
                       &id);
+  /* an invitation mail to each attendee with an account, in this transaction, with the meeting as .ics: the
+   * time and a link only (as the calendar feed), no kind, place, agenda or names */
+  if (rc == DB_OK && outbox_enabled()) {
+    int64_t *uids;
+    int nu;
+    rc = meeting_attendee_accounts(r->db, r->a, id, 65, &uids, &nu);
+    const char *url = portal_url(r->a, arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)tid, (long long)id));
+    IcsEvent e = {.uid = arena_printf(r->a, "meeting-%lld@%s", (long long)id, cfg.base_url[0] ? cfg.base_url : cfg.listen),
+                  .summary = feed_summary, .url = url, .starts_at = starts, .minutes = minutes, .stamp = now};
+    const char *ics = ics_calendar(r->a, NULL, dates_zone(), &e, 1);
+    for (int i = 0; i < nu && rc == DB_OK; i++) {
+      if (uids[i] == r->user->id) continue;
+      rc = outbox_queue(r->db, uids[i], NULL, "meeting", url, ics);
+      if (rc == DB_CONSTRAINT) rc = DB_OK;
+    }
+  }
   if (rc != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done(r, pid, tid, arena_printf(r->a, "meeting:%lld", (long long)id), "create", g,
                                 arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)tid, (long long)id));

@@ -18,10 +18,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/dates.h"
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "mail/outbox.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -324,6 +326,16 @@ static int get_message(Req *r) {
 }
 
 /* Sends a message (thread: the first message of the thread replied to, or NULL). */
+/* The portal's address of path, for a mail. */
+static const char *message_portal_url(Arena *a, const char *path) {
+  if (cfg.base_url[0]) {
+    size_t n = strlen(cfg.base_url);
+    while (n && cfg.base_url[n - 1] == '/') n--;
+    return arena_printf(a, "%.*s%s", (int)n, cfg.base_url, path);
+  }
+  return arena_printf(a, "http://%s%s", cfg.listen, path);
+}
+
 static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Message *thread) {
   const char *category = thread ? thread->category : form_str(r, "category"), *body = form_str(r, "body");
   int status = 400;
@@ -390,6 +402,15 @@ static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Messa
                                   "nothing was sent. Choose only from the people the form offers."));
     }
     if (rc == DB_OK) rc = message_add_recipient(r->db, id, to[i]);
+    /* a mail that only says there is a new message (issue 12): per the recipient's choice, in this
+     * transaction; an account without a usable address gets none (DB_CONSTRAINT), the message still goes */
+    bool due = false;
+    if (rc == DB_OK && outbox_enabled()) rc = user_message_mail_due(r->db, to[i], (int64_t)time(NULL), &due);
+    if (rc == DB_OK && due) {
+      rc = outbox_queue(r->db, to[i], NULL, "message",
+                        message_portal_url(r->a, arena_printf(r->a, "/t/%lld/messages", (long long)tid)), NULL);
+      if (rc == DB_CONSTRAINT) rc = DB_OK;
+    }
   }
   if (rc != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done(r, pid, tid, arena_printf(r->a, "message:%lld", (long long)id), "create", g,

@@ -11,6 +11,7 @@
 #include "policy/policy.h"
 #include "core/text.h"
 #include "store/owner.h"
+#include "store/users.h"
 
 extern const Route static_routes[];     /* static.c: assets, health check */
 extern const Route login_routes[];      /* login.c: sign in/out, second factor, language, home */
@@ -37,6 +38,7 @@ extern const Route notices_routes[];    /* notices.c: after sign-in: account not
 extern const Route participant_account_routes[]; /* participant_account.c: the participant's account, invitation */
 extern const Route messages_routes[];   /* messages.c: secure messages in a trajectory, the inbox */
 extern const Route meetings_routes[];   /* meetings.c: meetings, minutes, .ics and the personal calendar feed */
+extern const Route reviews_routes[];    /* reviews.c: case reviews of the team, the rotating chair */
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -135,5 +137,9 @@ static inline const char *hours_text_of(Req *r, int64_t tenths) {
 
 /* The unread messages of r's user, for the navigation's badge (html/frame.h frame_unread_count). messages.c. */
 int messages_nav_unread(Req *r, int64_t *n);
+
+/* The coaches with their work phone and work e-mail (tel: and mailto: links), where given; for the
+ * participant's /me and the trajectory overview. trajectory.c. */
+void coach_contact_list(Req *r, const WorkContact *c, int n);
 
 #endif

@@ -25,8 +25,9 @@
 #include "policy/case.h"
 #include "policy/policy.h"
 #include "store/trajectories.h"
+#include "store/users.h"
 
-/* The eight phases in their order (DOMAIN.md "The trajectory"), NULL-terminated. */
+/* The eight phases in their order (doc/DOMAIN.md "The trajectory"), NULL-terminated. */
 const char *const trajectory_phases[] = {"registration", "intake",    "exploration", "consultation", "action_plan",
                                          "follow_up",    "aftercare", "closure",     NULL};
 
@@ -76,7 +77,7 @@ static void phase_section(Req *r, const Trajectory *t, bool coach) {
   html(&r->out, "</section>");
 }
 
-/* The registration data (DOMAIN.md "Registration"). */
+/* The registration data (doc/DOMAIN.md "Registration"). */
 static void registration_data(Req *r, const Trajectory *t) {
   html(&r->out, "<section aria-labelledby=\"h-reg\"><h2 id=\"h-reg\">%s</h2><dl class=\"facts\">", _("Registration"));
   dl_row(r, _("Referred by"), t->referred_by);
@@ -88,11 +89,33 @@ static void registration_data(Req *r, const Trajectory *t) {
   html(&r->out, "</dl></section>");
 }
 
-/* The assigned coaches and the last activity. */
-static void coaches_and_activity(Req *r, const Trajectory *t, const char *const *coaches, int ncoaches) {
-  html(&r->out, "<section aria-labelledby=\"h-coaches\"><h2 id=\"h-coaches\">%s</h2><ul>", _("Coaches"));
-  for (int i = 0; i < ncoaches; i++) html(&r->out, "<li>%s</li>", coaches[i]);
-  html(&r->out, "</ul><p>%s %s</p></section>", _("Last activity:"), time_for(r, t->last_activity_at));
+/* tel: link target of a phone number as written: its digits, with a leading + kept. */
+static const char *tel_target(Arena *a, const char *phone) {
+  char *t = arena_alloc(a, strlen(phone) + 1), *o = t;
+  for (const char *p = phone; *p; p++)
+    if ((*p >= '0' && *p <= '9') || (*p == '+' && o == t)) *o++ = *p;
+  *o = '\0';
+  return t;
+}
+
+void coach_contact_list(Req *r, const WorkContact *c, int n) {
+  html(&r->out, "<ul class=\"plain\">");
+  for (int i = 0; i < n; i++) {
+    html(&r->out, "<li>%s", c[i].name);
+    if (c[i].phone && *c[i].phone)
+      html(&r->out, "<br>%s <a href=\"tel:%s\">%s</a>", _("Work phone:"), tel_target(r->a, c[i].phone), c[i].phone);
+    if (c[i].email && *c[i].email)
+      html(&r->out, "<br>%s <a href=\"mailto:%s\">%s</a>", _("Work e-mail:"), c[i].email, c[i].email);
+    html(&r->out, "</li>");
+  }
+  html(&r->out, "</ul>");
+}
+
+/* The assigned coaches (with their work phone and e-mail) and the last activity. */
+static void coaches_and_activity(Req *r, const Trajectory *t, const WorkContact *coaches, int ncoaches) {
+  html(&r->out, "<section aria-labelledby=\"h-coaches\"><h2 id=\"h-coaches\">%s</h2>", _("Coaches"));
+  coach_contact_list(r, coaches, ncoaches);
+  html(&r->out, "<p>%s %s</p></section>", _("Last activity:"), time_for(r, t->last_activity_at));
 }
 
 /* The full name of t's participant ("First Last"), arena. */
@@ -166,6 +189,8 @@ typedef struct Overview {
   int nactions, nreferrals, nnotes;
   const char **coaches;
   int ncoaches;
+  WorkContact *contacts; /* the coaches with their work phone and e-mail */
+  int ncontacts;
 } Overview;
 
 /* Loads what the reader may see of trajectory tid: every list through POLICY_SQL_ITEM_VISIBLE (store/
@@ -180,6 +205,7 @@ static int overview_load(Req *r, int64_t tid, const char *today, Overview *o) {
   if (rc == DB_OK)
     rc = trajectory_latest_notes(r->db, r->a, r->user, tid, today, OVERVIEW_NOTES_MAX, &o->notes, &o->nnotes);
   if (rc == DB_OK) rc = trajectory_coach_names(r->db, r->a, tid, HEADER_COACHES_MAX, &o->coaches, &o->ncoaches);
+  if (rc == DB_OK) rc = trajectory_coach_contacts(r->db, r->a, tid, HEADER_COACHES_MAX, &o->contacts, &o->ncontacts);
   return rc;
 }
 
@@ -358,7 +384,7 @@ static int get_trajectory(Req *r) {
   if (inner) overview_contact(r, &t);
   phase_section(r, &t, g == GROUNDS_COACH);
   if (inner) registration_data(r, &t);
-  coaches_and_activity(r, &t, o.coaches, o.ncoaches);
+  coaches_and_activity(r, &t, o.contacts, o.ncontacts);
   page_end(r);
   return 200;
 }
@@ -404,6 +430,7 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
       {"referrals", "/referrals", N_("Referrals"), false},
       {"followups", "/followups", N_("Follow-up"), false},
       {"meetings", "/meetings", N_("Meetings"), false},
+      {"reviews", "/reviews", N_("Case review"), true},
   };
   html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
   for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {

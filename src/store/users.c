@@ -401,3 +401,111 @@ int org_set_active(Db *db, int64_t id, bool active) {
   db_bind_int(st, 2, id);
   return update_one(db, st);
 }
+
+/* ---- reaching the coach, and mails about new messages (issue 12, part 5) ---- */
+
+static void bind_opt_text(Stmt *st, int i, const char *s) {
+  if (s && *s) db_bind_text(st, i, s);
+  else db_bind_null(st, i);
+}
+
+int user_set_work_contact(Db *db, int64_t id, const char *phone, const char *email) {
+  Stmt *st = db_prepare(db, "UPDATE users SET work_phone = ?, work_email = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  bind_opt_text(st, 1, phone);
+  bind_opt_text(st, 2, email);
+  db_bind_int(st, 3, id);
+  return update_one(db, st);
+}
+
+int user_work_contact(Db *db, Arena *a, int64_t id, WorkContact *out) {
+  *out = (WorkContact){0};
+  Stmt *st = db_prepare(db, "SELECT id, name, work_phone, work_email FROM users WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW)
+    *out = (WorkContact){.user_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
+                         .phone = db_text_copy(a, st, "work_phone"), .email = db_text_copy(a, st, "work_email")};
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int trajectory_coach_contacts(Db *db, Arena *a, int64_t tid, int max, WorkContact **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  Stmt *st = db_prepare(db, "SELECT u.id, u.name, u.work_phone, u.work_email FROM trajectory_coaches tc "
+                            "JOIN users u ON u.id = tc.user_id WHERE tc.trajectory_id = ? ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && *n < max)
+    (*out)[(*n)++] = (WorkContact){.user_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
+                                   .phone = db_text_copy(a, st, "work_phone"),
+                                   .email = db_text_copy(a, st, "work_email")};
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int user_message_mail(Db *db, int64_t id, const char **pref) {
+  *pref = "immediately";
+  Stmt *st = db_prepare(db, "SELECT message_mail FROM users WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    const char *v = db_text(st, "message_mail");
+    *pref = v && strcmp(v, "daily") == 0 ? "daily" : v && strcmp(v, "never") == 0 ? "never" : "immediately";
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int user_set_message_mail(Db *db, int64_t id, const char *pref) {
+  Stmt *st = db_prepare(db, "UPDATE users SET message_mail = ? WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, pref);
+  db_bind_int(st, 2, id);
+  return update_one(db, st);
+}
+
+int user_message_mail_due(Db *db, int64_t id, int64_t now, bool *due) {
+  *due = false;
+  const char *pref;
+  int rc = user_message_mail(db, id, &pref);
+  if (rc == DB_DONE) return DB_OK;
+  if (rc != DB_OK) return rc;
+  if (strcmp(pref, "never") == 0) return DB_OK;
+  if (strcmp(pref, "immediately") == 0) {
+    *due = true;
+    return DB_OK;
+  }
+  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM mail_outbox WHERE user_id = ? AND kind = 'message' AND created_at > ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  db_bind_int(st, 2, now - 86400);
+  rc = db_step(st);
+  db_done(st);
+  if (rc == DB_DONE) *due = true;
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int meeting_attendee_accounts(Db *db, Arena *a, int64_t mid, int max, int64_t **out, int *n) {
+  *n = 0;
+  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  Stmt *st = db_prepare(db,
+                        "SELECT u.id FROM meeting_attendees ma JOIN network_members m ON m.id = ma.member_id "
+                        "JOIN users u ON u.id = m.user_id WHERE ma.meeting_id = ? AND m.removed_at IS NULL "
+                        "AND u.active = 1 "
+                        "UNION SELECT u.id FROM meeting_attendees ma JOIN meetings g ON g.id = ma.meeting_id "
+                        "JOIN trajectories t ON t.id = g.trajectory_id JOIN participants p ON p.id = t.participant_id "
+                        "JOIN users u ON u.id = p.user_id WHERE ma.meeting_id = ? AND ma.member_id IS NULL "
+                        "AND u.active = 1 ORDER BY 1");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, mid);
+  db_bind_int(st, 2, mid);
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW && *n < max) (*out)[(*n)++] = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}

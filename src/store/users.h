@@ -160,4 +160,31 @@ int org_create(Db *db, const char *name, const char *kind, int64_t now, int64_t 
 /* Activates or deactivates organisation id. DB_DONE when there is none. */
 int org_set_active(Db *db, int64_t id, bool active);
 
+/* ---- reaching the coach, and mails about new messages (issue 12, part 5) ---- */
+
+/* A coach's work contact details; NULL when not given. */
+typedef struct WorkContact {
+  int64_t user_id;
+  const char *name, *phone, *email;
+} WorkContact;
+
+/* Sets account id's work phone and work e-mail ("" clears one). DB_DONE when there is no such account. */
+int user_set_work_contact(Db *db, int64_t id, const char *phone, const char *email);
+/* Loads account id's work contact into *out (text in a). DB_DONE when there is none. */
+int user_work_contact(Db *db, Arena *a, int64_t id, WorkContact *out);
+/* The coaches of trajectory tid (stand-ins not included) with their work contact, at most max, into *out
+ * (arena a). The caller has decided the reader may open the trajectory. Returns a DB code. */
+int trajectory_coach_contacts(Db *db, Arena *a, int64_t tid, int max, WorkContact **out, int *n);
+
+/* How account id hears of new messages: "immediately", "daily" or "never" (a static string). */
+int user_message_mail(Db *db, int64_t id, const char **pref);
+/* Sets it (one of the three). DB_DONE when there is no such account. */
+int user_set_message_mail(Db *db, int64_t id, const char *pref);
+/* Whether a "new messages" mail should be queued now for account id: "immediately" yes, "never" no,
+ * "daily" only when no such mail was queued for it in the last 24 hours. Returns a DB code. */
+int user_message_mail_due(Db *db, int64_t id, int64_t now, bool *due);
+/* The user ids of the active accounts attending meeting mid (network members with an account and the
+ * participant's account), at most max, into *out (arena a). Returns a DB code. */
+int meeting_attendee_accounts(Db *db, Arena *a, int64_t mid, int max, int64_t **out, int *n);
+
 #endif

@@ -10,7 +10,11 @@ With smtp_url set, a real SMTP server (aiosmtpd, started by this test) receives 
 - SMTP answering 5xx: the mail is retried, the administrator's outbox page shows it (address, no link),
   and it arrives once the server accepts;
 - a participant asks for a reset link on the sign-in page: the same answer for an unknown address and for a
-  staff account (who get no mail), the participant's mail has a working link; asking is throttled.
+  staff account (who get no mail), the participant's mail has a working link; asking is throttled;
+- a new message: the recipient who chose "immediately" (the default) gets one mail with a link and no content,
+  "never" gets none, "daily" gets at most one however many messages arrive;
+- planning a meeting: each attendee with an account gets an invitation with an .ics that has only the time and
+  a link (no place, agenda, names); the coach who planned it gets none.
 """
 import os
 import re
@@ -18,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ADMIN, COACH_SOFIE, PART_KARIM, PART_MARIEKE, PARTNER_GP, Client, Server, SmtpSink, assert_status,
+from harness import (ADMIN, COACH_SOFIE, PART_AN, PART_KARIM, PART_MARIEKE, PARTNER_GP, PARTNER_HR, Client, Server, SmtpSink, assert_status,
                      free_port, link_token, main_text, password_sign_in, run, sign_in, signed_in, strip_tags,
                      use_link, user_id)
 
@@ -265,6 +269,92 @@ def test_a_participant_resets_their_password_the_answer_is_the_same_for_anyone()
 def test_asking_for_reset_links_is_throttled():
     statuses = [forgot("flood.%d@example.org" % i).status for i in range(8)]
     assert 429 in statuses, "eight requests in a row from one address were not slowed down: %r" % statuses
+
+
+# ---------------------------------------------------------------- new messages and meetings (issue 12, part 5)
+
+def an_trajectory():
+    return srv.sql("SELECT t.id FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                   "JOIN users u ON u.id = p.user_id WHERE u.email = ? ORDER BY t.id DESC", (PART_AN,))[0][0]
+
+
+def send(sender, tid, to, body):
+    c = signed_in(srv, C, sender)
+    assert_status(c.get("/t/%d/messages" % tid), 200, "the messages page of %s" % sender)
+    r = c.post("/t/%d/messages" % tid, [("category", "practical"), ("to", str(user_id(srv, to))), ("body", body)])
+    assert_status(r, 303, "%s sends a message" % sender)
+
+
+def set_message_mail(email, value):
+    c = signed_in(srv, C, email)
+    page = c.get("/account")
+    assert_status(page, 200, "the account page")
+    assert 'name="message_mail"' in page.body, "no choice about mails for new messages on /account"
+    assert_status(c.post("/account/message-mail", {"message_mail": value}), 303, "%s chooses %s" % (email, value))
+
+
+def test_a_new_message_mails_the_recipient_a_link_without_content_per_their_choice():
+    SMTP.fail_with(None)
+    SMTP.slow_by(None)
+    tid = an_trajectory()
+    send(COACH_SOFIE, tid, PART_AN, "MAILMARK-message Tuesday at the bakery about your back")
+    got = SMTP.wait_for(mails_to(PART_AN), what="the new-message mail")
+    time.sleep(2)
+    got = SMTP.wait_for(mails_to(PART_AN))
+    assert len(got) == 1, "%d mails about one message" % len(got)
+    rcpts, msg, raw = got[0]
+    check_mail(msg, raw, ["MAILMARK", "bakery", "Sofie", "Peeters", "Janssens"])
+    assert "/t/%d/messages" % tid in body_text(msg), "no link to the messages in the mail: %s" % body_text(msg)
+    # "never": no mail for the next message
+    set_message_mail(PART_AN, "never")
+    assert_status(signed_in(srv, C, PART_AN).post("/account/message-mail", {"message_mail": "weekly"}), 400,
+                  "an unknown choice")
+    send(COACH_SOFIE, tid, PART_AN, "MAILMARK-message two")
+    time.sleep(3)
+    assert len(SMTP.wait_for(mails_to(PART_AN))) == 1, "a mail was sent although the participant chose never"
+    # "daily": at most one mail a day, however many messages
+    set_message_mail(COACH_SOFIE, "daily")
+    send(PART_AN, tid, COACH_SOFIE, "MAILMARK-reply one")
+    send(PART_AN, tid, COACH_SOFIE, "MAILMARK-reply two")
+    SMTP.wait_for(mails_to(COACH_SOFIE), what="the coach's daily mail")
+    time.sleep(3)
+    got = SMTP.wait_for(mails_to(COACH_SOFIE))
+    assert len(got) == 1, "the coach chose one mail a day and got %d" % len(got)
+    check_mail(got[0][1], got[0][2], ["MAILMARK", "Janssens"])
+
+
+def test_planning_a_meeting_mails_each_attendee_an_invitation_with_an_ics_without_case_content():
+    tid = an_trajectory()
+    sofie = signed_in(srv, C, COACH_SOFIE)
+    members = {e: srv.sql("SELECT m.id FROM network_members m JOIN users u ON u.id = m.user_id WHERE m.trajectory_id = ? "
+                          "AND u.email = ? AND m.removed_at IS NULL", (tid, e))[0][0] for e in (PARTNER_HR, PARTNER_GP)}
+    assert_status(sofie.get("/t/%d/meetings" % tid), 200, "the meetings page")
+    before = {e: len([m for m in SMTP.messages() if mails_to(e)(*m)]) for e in (PART_AN, PARTNER_HR, PARTNER_GP)}
+    data = {"kind": "consultation", "mode": "group", "date": "2027-01-05", "time": "10:00", "duration": "60",
+            "place": "MAILMARK-PLACE Kliniek zaal 2", "video_url": "", "agenda": "MAILMARK-AGENDA rugklachten",
+            "participant": "1", "m%d" % members[PARTNER_HR]: "1", "m%d" % members[PARTNER_GP]: "1"}
+    assert_status(sofie.post("/t/%d/meetings" % tid, data), 303, "Sofie plans a meeting")
+    mid = srv.sql("SELECT MAX(id) FROM meetings")[0][0]
+    for who in (PART_AN, PARTNER_HR, PARTNER_GP):
+        deadline = time.time() + 30
+        while len([m for m in SMTP.messages() if mails_to(who)(*m)]) <= before[who]:
+            assert time.time() < deadline, "no meeting invitation arrived for %s" % who
+            time.sleep(0.2)
+        rcpts, msg, raw = [m for m in SMTP.messages() if mails_to(who)(*m)][-1]
+        check_mail(msg, raw, ["MAILMARK", "Kliniek", "rugklachten", "Janssens", "Sofie", "Peeters"])
+        ics = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+        assert len(ics) == 1, "no .ics attached to %s's invitation" % who
+        cal = ics[0].get_payload(decode=True).decode()
+        assert "BEGIN:VEVENT" in cal and "DTSTART:20270105T090000Z" in cal, cal
+        assert "/t/%d/meetings/%d" % (tid, mid) in cal.replace("\r\n ", ""), cal
+        for word in ("MAILMARK", "Kliniek", "rugklachten", "Janssens", "LOCATION", "ATTENDEE"):
+            assert word not in cal, "the .ics carries %r:\n%s" % (word, cal)
+    time.sleep(2)
+    for who in (PART_AN, PARTNER_HR, PARTNER_GP):
+        n = len([m for m in SMTP.messages() if mails_to(who)(*m)])
+        assert n == before[who] + 1, "%s got %d invitations" % (who, n - before[who])
+    assert not [m for m in SMTP.messages() if mails_to(COACH_SOFIE)(*m) and "calendar" in m[2].decode("utf-8", "replace")], \
+        "the coach who planned it got an invitation"
 
 
 def test_no_mail_holds_a_name_note_or_title_from_the_portal():

@@ -43,6 +43,7 @@ FAIL = []                      # precise failure messages
 STATS = {"state_changes": 0, "changers": set(), "requests": 0, "marker_checks": 0, "cells": set(), "get_urls": set(), "post_urls": set()}
 MARKERS = {}                   # item id -> marker text
 MSG_MARKERS = {}               # message item id -> marker text in its body (issue 12: read by rule AND addressee)
+REVIEW_MARKERS = []            # questions on a case review's agenda (issue 12): read by the team's coaches only
 MSG_TO = set()                 # (message item id, recipient user id)
 F = {}                         # fixture ids
 
@@ -177,6 +178,12 @@ def build_fixture():
         con.execute("UPDATE items SET kind = 'minutes' WHERE id = ?", (iid,))
         con.execute("INSERT INTO meeting_minutes (item_id, meeting_id) VALUES (?, ?)", (iid, g))
     F["meeting"] = g
+    # a case review of the team (issue 12) with trajectory 1 on its agenda: its question is for coaches only
+    rv = con.execute("INSERT INTO case_reviews (held_on, chair_user_id, created_by, created_at) VALUES "
+                     "('2026-01-15', ?, ?, ?)", (sofie, sofie, now)).lastrowid
+    REVIEW_MARKERS.append("REVQ-%s" % secrets.token_hex(4))
+    con.execute("INSERT INTO case_review_items (review_id, trajectory_id, brought_by, question, created_at) "
+                "VALUES (?, 1, ?, ?, ?)", (rv, sofie, REVIEW_MARKERS[0], now))
     con.execute("COMMIT")
     con.close()
 
@@ -266,7 +273,8 @@ class State:
 
     def forbidden(self, user):
         return [MARKERS[i] for i in MARKERS if i not in self.visible(user)] + self.name_markers(user) + \
-            [MSG_MARKERS[i] for i in MSG_MARKERS if not self.reads_message(user, i)]
+            [MSG_MARKERS[i] for i in MSG_MARKERS if not self.reads_message(user, i)] + \
+            ([] if self.users.get(user, 0) & 2 else REVIEW_MARKERS)
 
     # ---- names and membership
 
