@@ -4,7 +4,7 @@
 set -eu
 build="meson ninja-build pkg-config gcc gettext libmicrohttpd-dev libsqlite3-dev libsodium-dev
        liboath-dev libjansson-dev libmd4c-dev libmd4c-html0-dev libqrencode-dev libcurl4-openssl-dev
-       libical-dev"
+       libical-dev tzdata"
 test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl"
 bench="wrk nginx-light"
 fuzz="clang libclang-rt-14-dev"
