@@ -123,7 +123,7 @@ static int compose_form(Req *r, int64_t tid, Grounds g, int64_t thread, const ch
     html(&r->out, "<p class=\"empty\">%s</p>",
          _("Nobody else may read a message about this from you. Choose another subject."));
   } else {
-    html(&r->out, "<fieldset><legend>%s</legend>", _("To"));
+    html(&r->out, "<fieldset><legend>%s</legend>", _("Send to"));
     const char *err = form_error_for(r, "to");
     if (err) html(&r->out, "<p class=\"error-msg\" id=\"e-to\">%s</p>", err);
     bool posted = r->form.n > 0;
