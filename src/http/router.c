@@ -61,17 +61,17 @@ const Route *router_match(const Route *const *tables, const char *method, const 
 }
 
 static void roles_str(unsigned roles, char *out, size_t n) {
-  static const char *names[] = {"admin", "coach", "teamlead", "participant", "partner", "logofficer"};
   out[0] = 0;
   if (roles == ROLE_ANY) {
     snprintf(out, n, "any");
     return;
   }
-  for (int i = 0; i < 6; i++)
-    if (roles & (1u << i)) {
-      if (out[0]) strncat(out, ",", n - strlen(out) - 1);
-      strncat(out, names[i], n - strlen(out) - 1);
-    }
+  for (unsigned bit = 1; bit; bit <<= 1) {
+    const char *code = (roles & bit) ? role_code(bit) : NULL;
+    if (!code) continue;
+    if (out[0]) strncat(out, ",", n - strlen(out) - 1);
+    strncat(out, code, n - strlen(out) - 1);
+  }
   if (!out[0]) snprintf(out, n, "-");
 }
 

@@ -167,9 +167,7 @@ const char *req_header(Req *r, const char *name) {
 }
 #define conn_header req_header
 
-static bool needs_mfa(const User *u) {
-  return u->totp_enabled || cfg.totp_everyone || (u->roles & ROLE_MFA_REQUIRED);
-}
+static bool needs_mfa(const User *u) { return u->totp_enabled || user_mfa_required(u->roles); }
 
 static const char *const flash_keys[] = {"saved", "created", "logged_out", "password_changed", "mfa_enabled",
                                          "disabled", "enabled", "unlocked", "lang", "expired", "registered",

@@ -48,9 +48,7 @@ typedef struct Context {
 
 /* Loads the trajectory's members (live and removed) and consents into c. Returns a DB code. */
 static int load(Req *r, Context *c) {
-  char *today = arena_alloc(r->a, 11);
-  date_format(date_today(), today);
-  c->today = today;
+  c->today = date_today_text(r->a);
   int rc = participant_user_of_trajectory(r->db, c->tid, &c->participant_user);
   if (rc != DB_OK) return rc == DB_DONE ? DB_ERROR : rc;
   size_t n;

@@ -41,12 +41,6 @@ enum {
 /* The summary of every event of the personal feed: a fixed text, never case content (the title). */
 static const char feed_summary[] = "Afspraak Zorg & Werk";
 
-static const char *today_str(Req *r) {
-  char *d = arena_alloc(r->a, 11);
-  date_format(date_today(), d);
-  return d;
-}
-
 static const char *kind_label(const char *k) {
   if (strcmp(k, "consultation") == 0) return _("Network consultation");
   if (strcmp(k, "evaluation") == 0) return _("Evaluation talk with the employer");
@@ -364,7 +358,7 @@ static int render_meeting(Req *r, const Meeting *m, Grounds g, int64_t pid, int 
   if (rc != DB_OK) return http_db_error(r, rc);
   Note *mins;
   int nmin;
-  rc = meeting_minutes_visible(r->db, r->a, r->user, m->id, today_str(r), MINUTES_SHOWN_MAX, &mins, &nmin);
+  rc = meeting_minutes_visible(r->db, r->a, r->user, m->id, date_today_text(r->a), MINUTES_SHOWN_MAX, &mins, &nmin);
   if (rc != DB_OK) return http_db_error(r, rc);
   rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
                                     .item = arena_printf(r->a, "meeting:%lld", (long long)m->id), .action = "view",

@@ -35,12 +35,6 @@
 
 enum { MSG_MAX = 5000, MSG_LIST = 200, INBOX_MAX = 50 };
 
-static const char *today_str(Req *r) {
-  char *d = arena_alloc(r->a, 11);
-  date_format(date_today(), d);
-  return d;
-}
-
 int messages_nav_unread(Req *r, int64_t *n) {
   return messages_unread_count(r->db, r->user, date_today_text(r->a), n);
 }
@@ -64,7 +58,7 @@ static int allowed_candidates(Req *r, int64_t tid, const char *category, int64_t
   if (rc != DB_OK) return rc;
   *out = arena_alloc(r->a, sizeof **out * (size_t)(m + 1));
   *n = 0;
-  const char *today = today_str(r);
+  const char *today = date_today_text(r->a);
   for (int i = 0; i < m; i++) {
     User *cand;
     if ((rc = user_load(r->db, r->a, all[i].user_id, &cand)) == DB_DONE) continue;
@@ -210,7 +204,7 @@ static int message_article(Req *r, int64_t tid, const Message *m, bool reply) {
 static int load_and_disclose(Req *r, int64_t tid, int64_t pid, Grounds g, int64_t only, Message **out, int *n) {
   Message *all;
   int m;
-  int rc = messages_visible(r->db, r->a, r->user, tid, g == GROUNDS_COACH, today_str(r), MSG_LIST, &all, &m);
+  int rc = messages_visible(r->db, r->a, r->user, tid, g == GROUNDS_COACH, date_today_text(r->a), MSG_LIST, &all, &m);
   if (rc != DB_OK) return rc;
   Message *keep = arena_alloc(r->a, sizeof *keep * (size_t)(m + 1));
   int k = 0;
@@ -308,7 +302,7 @@ static int load_message(Req *r, const char *action, Grounds *g, int64_t *pid, Me
   *status = 0;
   int s = object_door(r, OWNER_ITEM, mid, item, action, GROUNDS_NONE, g, pid);
   if (s) return *status = s;
-  int rc = message_get(r->db, r->a, r->user, tid, mid, *g == GROUNDS_COACH, today_str(r), m);
+  int rc = message_get(r->db, r->a, r->user, tid, mid, *g == GROUNDS_COACH, date_today_text(r->a), m);
   if (rc == DB_DONE) return *status = object_refused(r, OWNER_ITEM, mid, item, action, grounds_name(*g));
   if (rc != DB_ROW) return *status = http_db_error(r, rc);
   return 0;
@@ -385,7 +379,7 @@ static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Messa
                                      .source_member_id = source, .author_id = r->user->id, .title = "",
                                      .body = body, .created_at = (int64_t)time(NULL)}, &id);
   if (rc == DB_OK) rc = message_create(r->db, id, tid, thread ? thread->id : 0);
-  const char *today = today_str(r);
+  const char *today = date_today_text(r->a);
   for (int i = 0; i < k && rc == DB_OK; i++) {
     /* the C rule on the stored item, for each recipient: a disagreement with the form's check refuses all */
     User *ru;
@@ -463,7 +457,7 @@ static int post_withdraw(Req *r) {
 static int get_inbox(Req *r) {
   InboxRow *rows;
   int n;
-  int rc = messages_inbox(r->db, r->a, r->user, today_str(r), INBOX_MAX, &rows, &n);
+  int rc = messages_inbox(r->db, r->a, r->user, date_today_text(r->a), INBOX_MAX, &rows, &n);
   if (rc != DB_OK) return http_db_error(r, rc);
   AuditEntry *e = arena_alloc(r->a, sizeof *e * (size_t)(n + 1));
   for (int i = 0; i < n; i++) {

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/config.h"
+#include "core/dates.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "html/frame.h"
@@ -28,12 +29,6 @@
 #include "store/network.h"
 
 enum { TITLE_MAX = 200, BODY_MAX = 20000, SEARCH_MAX = 100 };
-
-static const char *today_str(Req *r) {
-  char *d = arena_alloc(r->a, 11);
-  date_format(date_today(), d);
-  return d;
-}
 
 static void note_form(Req *r, int64_t tid, Grounds g) {
   const char *cats[12];
@@ -108,7 +103,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
   const char *q = query_str(r, "q"), *category = query_str(r, "category");
   if (strlen(q) > SEARCH_MAX) q = "";
   if (!is_category(category)) category = "";
-  const char *like = like_pattern(r, q), *today = today_str(r);
+  const char *like = like_pattern(r, q), *today = date_today_text(r->a);
   int64_t page = query_int(r, "page", 1);
   if (page < 1) page = 1;
 
@@ -230,7 +225,7 @@ static int get_note(Req *r) {
   Grounds g;
   int64_t consent, pid;
   ItemRef it = {0};
-  int rc = policy_item(r->db, r->user, nid, today_str(r), &g, &consent, &it);
+  int rc = policy_item(r->db, r->user, nid, date_today_text(r->a), &g, &consent, &it);
   if (rc != DB_OK) return http_db_error(r, rc);
   Grounds tg;
   if ((rc = policy_trajectory(r->db, r->user, tid, &tg, &pid)) != DB_OK) return http_db_error(r, rc);

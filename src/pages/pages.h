@@ -6,7 +6,7 @@
 #define ZW_PAGES_H
 
 #include "http/http.h"
-#include "db/db.h" /* before the transitional db_text_copy macro below */
+#include "db/db.h"
 #include "policy/case.h"
 #include "policy/policy.h"
 #include "core/text.h"
@@ -107,10 +107,6 @@ const MeasureRef *measure_find(const MeasureRef *list, int n, const char *slug);
 const char *home_for(const User *u);
 
 /* ROLES_CASE, the role mask of case routes, is in auth/user.h. */
-
-/* Transitional, until the pages that still read rows (home.c, network.c, plan.c) call their store: the old
- * page form db_text_copy(r, st, name) of db_text_copy (db/db.h), copying into the request arena. */
-#define db_text_copy(r, st, name) (db_text_copy)((r)->a, (st), (name))
 
 /* A local redirect target from user input: must start with one '/', else fallback. */
 const char *safe_next(const char *next, const char *fallback);

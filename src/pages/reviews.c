@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/dates.h"
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
@@ -23,13 +24,6 @@
 #include "store/reviews.h"
 
 enum { QUESTION_MAX = 1000, ADVICE_MAX = 5000 };
-
-/* Today as YYYY-MM-DD, in the request arena. */
-static const char *today_str(Req *r) {
-  char *d = arena_alloc(r->a, 11);
-  date_format(date_today(), d);
-  return d;
-}
 
 /* The first letter (UTF-8 sequence) of s followed by ".", or "" for an empty s; arena. */
 static const char *initial(Req *r, const char *s) {
@@ -64,7 +58,7 @@ static void new_review_form(Req *r, const ReviewCoach *coaches, int n, const cha
   form_begin(r, "/reviews", NULL);
   form_errors_summary(r);
   field_input(r, &(Field){.name = "held_on", .label = _("Date"), .type = "date", .required = true,
-                          .value = *form_str(r, "held_on") ? form_str(r, "held_on") : today_str(r)});
+                          .value = *form_str(r, "held_on") ? form_str(r, "held_on") : date_today_text(r->a)});
   field_select(r,
                &(Field){.name = "chair", .label = _("Chair"), .hint = _("You can swap the chair with another coach."),
                         .value = chosen},
@@ -234,7 +228,7 @@ static int render_bring(Req *r, int64_t tid, Grounds g, int status) {
     html(&r->out, "<p>%s</p>", _("Without consent to team discussion, other coaches see initials and a number only."));
     form_begin(r, arena_printf(r->a, "/t/%lld/team-discussion", (long long)tid), NULL);
     field_input(r, &(Field){.name = "consented_on", .label = _("Consent given on"), .type = "date", .required = true,
-                            .value = *form_str(r, "consented_on") ? form_str(r, "consented_on") : today_str(r)});
+                            .value = *form_str(r, "consented_on") ? form_str(r, "consented_on") : date_today_text(r->a)});
     html(&r->out, "<button type=\"submit\">%s</button>", _("Record the consent"));
     form_end(r);
   }

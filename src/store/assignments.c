@@ -8,9 +8,6 @@
 
 #include "auth/user.h" /* ROLE_COACH */
 
-/* Copies text column name of the current row into a (NULL stays NULL). */
-static const char *col(Arena *a, Stmt *st, const char *name) { return arena_strdup(a, db_text(st, name)); }
-
 #define COACH_LOAD_SELECT                                                                                  \
   "SELECT u.id, u.name, (SELECT COUNT(*) FROM trajectory_coaches c JOIN trajectories t ON t.id = c.trajectory_id" \
   " WHERE c.user_id = u.id AND t.status = 'open') AS open FROM users u "
@@ -23,7 +20,7 @@ int assign_coaches(Db *db, Arena *a, CoachLoad **out, int *n) {
   db_bind_int(st, 1, ROLE_COACH);
   int rc;
   while ((rc = db_step(st)) == DB_ROW && *n < ASSIGN_COACHES_MAX)
-    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = col(a, st, "name"), .open = db_int(st, "open")};
+    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"), .open = db_int(st, "open")};
   db_done(st);
   return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
@@ -43,7 +40,7 @@ static int coach_names(Db *db, Arena *a, int64_t tid, const char **out) {
   db_bind_int(st, 1, tid);
   int rc;
   while ((rc = db_step(st)) == DB_ROW)
-    *out = **out ? arena_printf(a, "%s, %s", *out, db_text(st, "name")) : col(a, st, "name");
+    *out = **out ? arena_printf(a, "%s, %s", *out, db_text(st, "name")) : db_text_copy(a, st, "name");
   db_done(st);
   return rc == DB_DONE ? DB_OK : rc;
 }
@@ -78,8 +75,8 @@ int assign_list(Db *db, Arena *a, int64_t which, int limit, int offset, AssignTr
   db_bind_int(st, 6, offset);
   while ((rc = db_step(st)) == DB_ROW && *n < limit)
     (*out)[(*n)++] = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
-                                        .phase = col(a, st, "phase"), .status = col(a, st, "status"),
-                                        .started_on = col(a, st, "started_on")};
+                                        .phase = db_text_copy(a, st, "phase"), .status = db_text_copy(a, st, "status"),
+                                        .started_on = db_text_copy(a, st, "started_on")};
   db_done(st);
   if (rc != DB_DONE && rc != DB_ROW) return rc;
   for (int i = 0; i < *n; i++)
@@ -96,8 +93,8 @@ int assign_trajectory(Db *db, Arena *a, int64_t tid, AssignTrajectory *out) {
   int rc = db_step(st);
   if (rc == DB_ROW)
     *out = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
-                              .phase = col(a, st, "phase"), .status = col(a, st, "status"),
-                              .started_on = col(a, st, "started_on")};
+                              .phase = db_text_copy(a, st, "phase"), .status = db_text_copy(a, st, "status"),
+                              .started_on = db_text_copy(a, st, "started_on")};
   db_done(st);
   if (rc != DB_ROW) return rc;
   int rc2 = coach_names(db, a, tid, &out->coaches);
@@ -114,7 +111,7 @@ int assign_coaches_of(Db *db, Arena *a, int64_t tid, CoachLoad **out, int *n) {
   db_bind_int(st, 1, tid);
   int rc;
   while ((rc = db_step(st)) == DB_ROW && *n < MAX)
-    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = col(a, st, "name"), .open = db_int(st, "open")};
+    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"), .open = db_int(st, "open")};
   db_done(st);
   return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
@@ -161,8 +158,8 @@ int assign_reach(Db *db, Arena *a, int64_t coach, int64_t **tids, int64_t **pids
 
 static StandIn standin_row(Arena *a, Stmt *st) {
   return (StandIn){.id = db_int(st, "id"), .coach_id = db_int(st, "coach_id"), .stand_in_id = db_int(st, "stand_in_id"),
-                   .coach_name = col(a, st, "coach_name"), .stand_in_name = col(a, st, "stand_in_name"),
-                   .from_on = col(a, st, "from_on"), .until_on = col(a, st, "until_on"),
+                   .coach_name = db_text_copy(a, st, "coach_name"), .stand_in_name = db_text_copy(a, st, "stand_in_name"),
+                   .from_on = db_text_copy(a, st, "from_on"), .until_on = db_text_copy(a, st, "until_on"),
                    .cancelled = !db_null(st, "cancelled_at")};
 }
 
@@ -246,9 +243,9 @@ int team_phase_counts(Db *db, Arena *a, TeamPhaseCount **out, int *n) {
     bool none = db_null(st, "status");
     (*out)[(*n)++] = (TeamPhaseCount){
         .coach_id = id,
-        .coach_name = prev && prev->coach_id == id ? prev->coach_name : col(a, st, "name"),
-        .phase = none ? NULL : col(a, st, "phase"),
-        .status = none ? NULL : col(a, st, "status"),
+        .coach_name = prev && prev->coach_id == id ? prev->coach_name : db_text_copy(a, st, "name"),
+        .phase = none ? NULL : db_text_copy(a, st, "phase"),
+        .status = none ? NULL : db_text_copy(a, st, "status"),
         .n = none ? 0 : db_int(st, "n"),
     };
   }

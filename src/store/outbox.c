@@ -36,6 +36,18 @@ int outbox_add(Db *db, const char *to_addr, int64_t user_id, const char *kind, c
   return db_run(st);
 }
 
+int outbox_message_since(Db *db, int64_t user_id, int64_t since, bool *found) {
+  *found = false;
+  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM mail_outbox WHERE user_id = ? AND kind = 'message' AND created_at > ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  db_bind_int(st, 2, since);
+  int rc = db_step(st);
+  db_done(st);
+  if (rc == DB_ROW) *found = true;
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
 /* One row of mail_outbox into m (text copied into a). */
 static void outbox_row(Stmt *st, Arena *a, OutboxMail *m) {
   m->id = db_int(st, "id");

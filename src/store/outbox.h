@@ -32,6 +32,9 @@ int outbox_user_address(Db *db, Arena *a, int64_t user_id, const char **addr, co
 int outbox_add(Db *db, const char *to_addr, int64_t user_id, const char *kind, const char *lang, const char *link,
                const char *attachment, const char *message_id, int64_t now);
 
+/* Whether a 'message' mail to user_id was queued after since, into *found. Returns a DB code. */
+int outbox_message_since(Db *db, int64_t user_id, int64_t since, bool *found);
+
 /* Takes the next mail to send: a 'sending' one first (left by a crash: sent again with its Message-ID), else
  * the oldest queued one due at now. Records status 'sending' and one more attempt, and commits, before
  * returning it; *found false when nothing is due. Allocates the row's text in a. Returns a DB code. */

@@ -9,9 +9,6 @@
 #include "store/visibility.h"
 #include "store/trajectories.h"
 
-/* Text column col of the current row, copied into the arena (NULL stays NULL). */
-static const char *copy(Arena *a, Stmt *st, const char *col) { return arena_strdup(a, db_text(st, col)); }
-
 /* Appends to a growing arena array of elements of size sz; returns the new element (zeroed). */
 static void *grow(Arena *a, void **v, int *n, int *cap, size_t sz) {
   if (*n == *cap) {
@@ -36,8 +33,8 @@ int plan_action_get(Db *db, Arena *a, int64_t action_id, PlanActionRef *out) {
     *out = (PlanActionRef){.id = db_int(st, "id"), .trajectory_id = db_int(st, "trajectory_id"),
                            .version_item_id = db_int(st, "version_item_id"),
                            .owner_member_id = db_null(st, "owner_member_id") ? 0 : db_int(st, "owner_member_id"),
-                           .owner_kind = copy(a, st, "owner_kind"), .status = copy(a, st, "status"),
-                           .text = copy(a, st, "text"), .is_current = db_int(st, "is_current") == 1};
+                           .owner_kind = db_text_copy(a, st, "owner_kind"), .status = db_text_copy(a, st, "status"),
+                           .text = db_text_copy(a, st, "text"), .is_current = db_int(st, "is_current") == 1};
   db_done(st);
   return rc;
 }
@@ -111,8 +108,8 @@ int plan_version_updates(Db *db, Arena *a, const User *u, int64_t vid, PlanUpdat
     PlanUpdateShown *w = grow(a, (void **)out, n, &cap, sizeof **out);
     *w = (PlanUpdateShown){.action_id = db_int(st, "action_id"),
                            .remark_item_id = db_null(st, "remark_item_id") ? 0 : db_int(st, "remark_item_id"),
-                           .at = db_int(st, "created_at"), .status = copy(a, st, "status"),
-                           .by_name = copy(a, st, "by_name")};
+                           .at = db_int(st, "created_at"), .status = db_text_copy(a, st, "status"),
+                           .by_name = db_text_copy(a, st, "by_name")};
   }
   db_done(st);
   return rc == DB_DONE ? DB_OK : rc;
@@ -124,7 +121,7 @@ int plan_remark_body(Db *db, Arena *a, int64_t item_id, const char **body) {
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, item_id);
   int rc = db_step(st);
-  if (rc == DB_ROW) *body = copy(a, st, "body");
+  if (rc == DB_ROW) *body = db_text_copy(a, st, "body");
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
@@ -148,9 +145,9 @@ int plan_member_confirmations(Db *db, Arena *a, const User *u, int64_t vid, Plan
   int rc;
   while ((rc = db_step(st)) == DB_ROW) {
     PlanMemberConfirm *w = grow(a, (void **)out, n, &cap, sizeof **out);
-    *w = (PlanMemberConfirm){.member_id = db_int(st, "id"), .name = copy(a, st, "name"),
+    *w = (PlanMemberConfirm){.member_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
                              .at = db_null(st, "confirmed_at") ? 0 : db_int(st, "confirmed_at"),
-                             .by_name = copy(a, st, "by_name"), .has_account = !db_null(st, "user_id")};
+                             .by_name = db_text_copy(a, st, "by_name"), .has_account = !db_null(st, "user_id")};
   }
   db_done(st);
   return rc == DB_DONE ? DB_OK : rc;
@@ -250,8 +247,8 @@ int plan_owner_updates_recent(Db *db, Arena *a, int64_t coach_id, int64_t since,
   while ((rc = db_step(st)) == DB_ROW) {
     PlanOwnerUpdate *w = grow(a, (void **)out, n, &cap, sizeof **out);
     *w = (PlanOwnerUpdate){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"), .at = db_int(st, "created_at"),
-                           .first = copy(a, st, "first_name"), .last = copy(a, st, "last_name"),
-                           .action = copy(a, st, "text"), .status = copy(a, st, "status"), .who = copy(a, st, "who"),
+                           .first = db_text_copy(a, st, "first_name"), .last = db_text_copy(a, st, "last_name"),
+                           .action = db_text_copy(a, st, "text"), .status = db_text_copy(a, st, "status"), .who = db_text_copy(a, st, "who"),
                            .remark = !db_null(st, "remark_item_id")};
   }
   db_done(st);
@@ -295,15 +292,15 @@ int plan_version_load(Db *db, Arena *a, const User *u, int64_t item_id, PlanVers
     v->trajectory_id = db_int(st, "trajectory_id");
     v->version = db_int(st, "version");
     v->created_at = db_int(st, "created_at");
-    v->reason = copy(a, st, "reason");
-    v->author = copy(a, st, "author");
+    v->reason = db_text_copy(a, st, "reason");
+    v->author = db_text_copy(a, st, "author");
     if (!db_null(st, "p_at")) {
       v->p_at = db_int(st, "p_at");
-      v->p_name = copy(a, st, "p_name");
+      v->p_name = db_text_copy(a, st, "p_name");
     }
     if (!db_null(st, "c_at")) {
       v->c_at = db_int(st, "c_at");
-      v->c_name = copy(a, st, "c_name");
+      v->c_name = db_text_copy(a, st, "c_name");
     }
   }
   db_done(st);
@@ -314,10 +311,10 @@ int plan_version_load(Db *db, Arena *a, const User *u, int64_t item_id, PlanVers
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, item_id);
   while (v->ngoals < PLAN_GOALS_MAX && (rc = db_step(st)) == DB_ROW)
-    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = copy(a, st, "title"),
-                                       .specific = copy(a, st, "specific"), .measurable = copy(a, st, "measurable"),
-                                       .achievable = copy(a, st, "achievable"), .relevant = copy(a, st, "relevant"),
-                                       .time_bound = copy(a, st, "time_bound")};
+    v->goals[v->ngoals++] = (PlanGoal){.id = db_int(st, "id"), .title = db_text_copy(a, st, "title"),
+                                       .specific = db_text_copy(a, st, "specific"), .measurable = db_text_copy(a, st, "measurable"),
+                                       .achievable = db_text_copy(a, st, "achievable"), .relevant = db_text_copy(a, st, "relevant"),
+                                       .time_bound = db_text_copy(a, st, "time_bound")};
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return rc;
 
@@ -334,10 +331,10 @@ int plan_version_load(Db *db, Arena *a, const User *u, int64_t item_id, PlanVers
     while (g->nactions < PLAN_ACTIONS_MAX && (rc = db_step(st)) == DB_ROW) {
       bool member = strcmp(db_text(st, "owner_kind"), "member") == 0;
       g->actions[g->nactions++] = (PlanAction){
-          .id = db_int(st, "id"), .text = copy(a, st, "text"), .owner_kind = copy(a, st, "owner_kind"),
+          .id = db_int(st, "id"), .text = db_text_copy(a, st, "text"), .owner_kind = db_text_copy(a, st, "owner_kind"),
           .owner_member_id = member && !db_null(st, "owner_member_id") ? db_int(st, "owner_member_id") : 0,
-          .due_on = copy(a, st, "due_on"), .status = copy(a, st, "status"), .measure = copy(a, st, "measure_slug"),
-          .owner_name = copy(a, st, "owner_name"), .owner_removed = !db_null(st, "owner_removed")};
+          .due_on = db_text_copy(a, st, "due_on"), .status = db_text_copy(a, st, "status"), .measure = db_text_copy(a, st, "measure_slug"),
+          .owner_name = db_text_copy(a, st, "owner_name"), .owner_removed = !db_null(st, "owner_removed")};
     }
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return rc;
@@ -415,7 +412,7 @@ int plan_versions_visible(Db *db, Arena *a, const User *u, int64_t tid, const ch
   int rc = DB_DONE;
   while (*n < max && (rc = db_step(st)) == DB_ROW)
     (*out)[(*n)++] = (PlanVersionLine){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
-                                       .created_at = db_int(st, "created_at"), .author = copy(a, st, "author"),
+                                       .created_at = db_int(st, "created_at"), .author = db_text_copy(a, st, "author"),
                                        .p_ok = !db_null(st, "p_at"), .c_ok = !db_null(st, "c_at")};
   db_done(st);
   if (*n == max) rc = DB_DONE;
@@ -432,7 +429,7 @@ int plan_version_measures(Db *db, Arena *a, int64_t tid, int64_t n, const char *
   db_bind_int(st, 2, n);
   int rc;
   while ((rc = db_step(st)) == DB_ROW)
-    if (*nout < max) out[(*nout)++] = copy(a, st, "slug");
+    if (*nout < max) out[(*nout)++] = db_text_copy(a, st, "slug");
   db_done(st);
   return rc == DB_DONE ? DB_OK : rc;
 }
@@ -546,11 +543,11 @@ int plan_actions_open_due(Db *db, Arena *a, int64_t coach_id, const char *by, Pl
   while ((rc = db_step(st)) == DB_ROW) {
     PlanDueAction *w = grow(a, (void **)out, n, &cap, sizeof **out);
     *w = (PlanDueAction){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"),
-                         .coach_id = coach_id > 0 ? coach_id : db_int(st, "coach_id"), .text = copy(a, st, "text"),
-                         .due_on = copy(a, st, "due_on")};
+                         .coach_id = coach_id > 0 ? coach_id : db_int(st, "coach_id"), .text = db_text_copy(a, st, "text"),
+                         .due_on = db_text_copy(a, st, "due_on")};
     if (coach_id > 0) {
-      w->first = copy(a, st, "first_name");
-      w->last = copy(a, st, "last_name");
+      w->first = db_text_copy(a, st, "first_name");
+      w->last = db_text_copy(a, st, "last_name");
     }
   }
   db_done(st);

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "store/outbox.h"
+
 /* ---- accounts ---- */
 
 int user_create(Db *db, const NewUser *u, int64_t now, int64_t *id) {
@@ -480,14 +482,10 @@ int user_message_mail_due(Db *db, int64_t id, int64_t now, bool *due) {
     *due = true;
     return DB_OK;
   }
-  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM mail_outbox WHERE user_id = ? AND kind = 'message' AND created_at > ?");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, id);
-  db_bind_int(st, 2, now - 86400);
-  rc = db_step(st);
-  db_done(st);
-  if (rc == DB_DONE) *due = true;
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  bool recent;
+  rc = outbox_message_since(db, id, now - 86400, &recent);
+  if (rc == DB_OK) *due = !recent;
+  return rc;
 }
 
 int meeting_attendee_accounts(Db *db, Arena *a, int64_t mid, int max, int64_t **out, int *n) {
