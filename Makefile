@@ -35,9 +35,21 @@ test: testbuild
 	  meson test -C $(TESTBUILD) --print-errorlogs --num-processes 2; rc=$$?; \
 	  python3 scripts/test-summary.py $(TESTBUILD)/meson-logs/testlog.json; exit $$rc
 
+# make test-pg   the tests that run on PostgreSQL today (scripts/test-pg.sh: unit tests on both drivers and
+#                 the HTTP tests of scripts/test-pg.list) against a throwaway cluster it starts and removes
+.PHONY: test-pg
+test-pg: testbuild
+	@scripts/test-pg.sh $(TESTBUILD)
+
 bench: release
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)/zorgwerk
+
+# make bench-scale   pages at size (issue 15): 100,000 participants and 10,000,000 chained access-log entries
+#                    (SCALE_PARTICIPANTS, SCALE_LOG_ENTRIES for a smaller run), p50/p99 per page, audit verify
+.PHONY: bench-scale
+bench-scale: release
+	@bench/scale.sh $(BUILD)/zorgwerk
 
 fuzz:
 	@scripts/deps.sh fuzz

@@ -197,12 +197,14 @@ if [ "$HAVE_TRAJ" = 1 ]; then
   ZW_PID=""
 fi
 
+"$HERE/matching.sh" "$BIN" || echo "bench: the matching scenario (bench/matching.sh) could not be measured" >&2
 python3 - "$STATE" <<'EOF'
 import json, sys
 s = json.load(open(sys.argv[1]))
 s["rss_kib"] = {k[4:]: s[k] for k in ("rss_zorgwerk", "rss_nginx", "rss_zorgwerk_unlogged") if k in s}
 json.dump(s, open(sys.argv[1], "w"), indent=1)
 EOF
+"$HERE/reports.sh" "$BIN" >&2 || echo "bench: /reports misses its target (build/bench/reports.json)" >&2 # issue 14
 $PY set "$STATE" loadavg_end="$(cut -d' ' -f1 /proc/loadavg)"
 set +e
 $PY report "$STATE" "$OUT/results.json"

@@ -214,8 +214,21 @@ def add_messages(cur, coach_id, tids, now):
             unread += is_unread
             cur.execute("INSERT INTO message_recipients (message_id, user_id, read_at) VALUES (?, ?, ?)",
                         (item, coach_id if mine else puser, None if is_unread else at + 600))
+    summarise_messages(cur)
     return {"messages_conversations": min(len(tids), MSG_CONVERSATIONS),
             "messages_per_conversation": MSG_PER_CONVERSATION, "messages_unread_for_coach": unread}
+
+
+def summarise_messages(cur):
+    """The recipients' message summary (message_inbox, migration 024), which the product keeps on every send,
+    read and withdrawal, recomputed for the rows written here directly: the migration's own statement."""
+    cur.execute("DELETE FROM message_inbox")
+    cur.execute("INSERT INTO message_inbox (user_id, trajectory_id, category, source_key, author_id, total, unread, "
+                "last_at) SELECT r.user_id, i.trajectory_id, i.category, COALESCE(i.source_member_id, 0), i.author_id, "
+                "COUNT(*), SUM(CASE WHEN r.read_at IS NULL AND m.withdrawn_at IS NULL THEN 1 ELSE 0 END), "
+                "MAX(i.created_at) FROM message_recipients r JOIN items i ON i.id = r.message_id "
+                "JOIN messages m ON m.item_id = i.id WHERE i.kind = 'message' AND i.deleted_at IS NULL "
+                "GROUP BY r.user_id, i.trajectory_id, i.category, COALESCE(i.source_member_id, 0), i.author_id")
 
 
 # ---- HTTP ----

@@ -9,7 +9,9 @@
 #  7. layers point one way: only src/cli/ includes pages/ (the route tables, the error page); only src/http/
 #     includes libmicrohttpd; the store includes neither http/, html/, policy/ nor pages/ (its functions take Db, Arena and
 #     User, never the request); http/ includes nothing of the store, the policy or auth but the plain types
-#     (what a request passes through above it comes in through its Site).
+#     (what a request passes through above it comes in through its Site); auth/ (plain types, tokens, passwords,
+#     second factor, throttling) includes no layer above core and html, and nothing below the pages includes
+#     account/ (sessions, one-time links, invitations: they use the store and the access log).
 cd "$(dirname "$0")/.." || exit 2
 fail=0
 report() { echo "codecheck: $1"; echo "$2" | sed 's/^/    /'; fail=1; }
@@ -44,6 +46,12 @@ out=$(grep -rnE '#include "(http|html|policy|pages)/' src/store --include='*.c' 
 out=$(grep -rnE '#include "(store|policy|auth)/' src/http --include='*.c' --include='*.h' \
       | grep -vE '#include "auth/(user|token)\.h"')
 [ -n "$out" ] && report "http/ includes a layer above it (hand it in through the Site, http/server.h)" "$out"
+
+out=$(grep -rnE '#include "(store|policy|db|http|pages|account|mail)/' src/auth --include='*.c' --include='*.h')
+[ -n "$out" ] && report "auth/ includes a layer above it (sessions, links and invitations live in account/)" "$out"
+
+out=$(grep -rn '#include "account/' src --include='*.c' --include='*.h' | grep -vE '^src/(account|pages|cli)/')
+[ -n "$out" ] && report "a layer below the pages includes account/" "$out"
 
 out=$(grep -rnE '#include "(store|policy)/' src/core src/db src/html src/i18n --include='*.c' --include='*.h')
 [ -n "$out" ] && report "core/, db/, html/ or i18n/ include the store or the policy (hand in what they need, e.g. frame_unread_count)" "$out"

@@ -4,8 +4,8 @@
 set -eu
 build="meson ninja-build pkg-config gcc gettext libmicrohttpd-dev libsqlite3-dev libsodium-dev
        liboath-dev libjansson-dev libmd4c-dev libmd4c-html0-dev libqrencode-dev libcurl4-openssl-dev
-       libical-dev tzdata"
-test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl"
+       libical-dev tzdata libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-dejavu-core libpq-dev"
+test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl poppler-utils postgresql"
 bench="wrk nginx-light"
 fuzz="clang libclang-rt-14-dev"
 robust="python3 tidy sqlite3 sqlmap valgrind"

@@ -15,6 +15,7 @@ static const struct {
 } role_codes[] = {
     {"admin", ROLE_ADMIN},           {"coach", ROLE_COACH},     {"teamlead", ROLE_TEAMLEAD},
     {"participant", ROLE_PARTICIPANT}, {"partner", ROLE_PARTNER}, {"logofficer", ROLE_LOGOFFICER},
+    {"programme", ROLE_PROGRAMME},
 };
 
 unsigned role_from_code(const char *code) {

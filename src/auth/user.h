@@ -2,7 +2,7 @@
  * user.h — who is signed in: the roles, the signed-in user and their session, and the small rules on them
  * (role codes, the login name's form, who must use a second factor). Plain types and pure functions; no I/O.
  * The rows behind them are read and written in store/users.h; sessions are started and checked in
- * auth/session.h. Every layer may include this file; it includes nothing of the project.
+ * account/session.h. Every layer may include this file; it includes nothing of the project.
  */
 #ifndef ZW_USER_H
 #define ZW_USER_H
@@ -18,8 +18,10 @@ enum {
   ROLE_PARTICIPANT = 1 << 3,
   ROLE_PARTNER = 1 << 4,   /* external care or work partner */
   ROLE_LOGOFFICER = 1 << 5,
-  ROLE_ANY = 0x3f,         /* any signed-in user */
-  ROLE_MFA_REQUIRED = ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER, /* must use a second factor */
+  ROLE_PROGRAMME = 1 << 6, /* programme manager: outcome reports as aggregates, no case content */
+  ROLE_ANY = 0x7f,         /* any signed-in user */
+  /* must use a second factor */
+  ROLE_MFA_REQUIRED = ROLE_ADMIN | ROLE_COACH | ROLE_TEAMLEAD | ROLE_LOGOFFICER | ROLE_PROGRAMME,
   /* The role mask of a case route (R_CASE): every signed-in role reaches the handler, and the one case
    * door inside it decides per trajectory (a refusal is the not-found page, the same as a missing id). A
    * case route that is for fewer roles says so with its own mask. */
@@ -31,6 +33,8 @@ typedef struct User {
   unsigned roles;
   const char *name, *email, *lang;
   int64_t org_id;
+  const char *side;   /* a partner's side, "care" or "work" (NULL for staff and participants) */
+  bool org_employer;  /* the account's organisation is an employer (its HR or line manager) */
   bool totp_enabled;
 } User;
 
@@ -41,7 +45,8 @@ typedef struct Session {
   int64_t created_at;
 } Session;
 
-/* The role bit of one role code ("admin", "coach", "teamlead", "participant", "partner", "logofficer"), or 0
+/* The role bit of one role code ("admin", "coach", "teamlead", "participant", "partner", "logofficer",
+ * "programme"), or 0
  * for anything else (also NULL). Pure. */
 unsigned role_from_code(const char *code);
 

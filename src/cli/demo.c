@@ -12,6 +12,9 @@
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "cli/cli.h"
+#include "cli/demo_jobs.h"
+#include "cli/demo_matching.h"
+#include "cli/demo_programme.h"
 #include "core/config.h"
 #include "core/text.h"
 #include "http/http.h"
@@ -221,10 +224,32 @@ static bool demo_plan(Db *db, int64_t tid, int64_t coach, int64_t now) {
 /* The demo's organisations and accounts, and the second-factor secrets of those who need one. */
 typedef struct DemoAccounts {
   int64_t coaching, gp, employers[4];
-  int64_t admin, lead, coaches[2], logofficer, hr, doc;
+  int64_t admin, lead, coaches[2], logofficer, hr, doc, programme;
   char s_admin[TOTP_SECRET_B32], s_lead[TOTP_SECRET_B32], s_c0[TOTP_SECRET_B32], s_c1[TOTP_SECRET_B32],
-      s_log[TOTP_SECRET_B32];
+      s_log[TOTP_SECRET_B32], s_prog[TOTP_SECRET_B32];
 } DemoAccounts;
+
+/* PostgreSQL: the database of cfg.db holds no tables, or (force) is emptied: its schema public dropped and
+ * made again, as --force removes a SQLite file. False (after a message) otherwise. */
+static bool demo_pg_empty(bool force) {
+  Db *db;
+  if (db_open(cfg.db, &db) != DB_OK) {
+    fprintf(stderr, "zorgwerk: cannot open database %s (setting db)\n", db_safe_name(cfg.db));
+    return false;
+  }
+  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public'");
+  int rc = st ? db_step(st) : DB_ERROR;
+  int64_t tables = rc == DB_ROW ? db_int(st, "n") : -1;
+  db_done(st);
+  bool ok = tables == 0;
+  if (tables > 0 && !force)
+    fprintf(stderr, "zorgwerk: %s holds tables; use `zorgwerk demo --force` to replace them with demo data\n",
+            db_safe_name(cfg.db));
+  else if (tables > 0)
+    ok = db_exec(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public") == DB_OK;
+  db_close(db);
+  return ok;
+}
 
 /* Opens a new, empty database at cfg.db; an existing one is replaced only with --force. NULL (after a
  * message) when there is one without --force or it cannot be opened. */
@@ -232,7 +257,8 @@ static Db *demo_db_fresh(int argc, char **argv) {
   bool force = false;
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--force")) force = true;
-  if (access(cfg.db, F_OK) == 0) {
+  if (db_is_pg_url(cfg.db) && !demo_pg_empty(force)) return NULL;
+  if (!db_is_pg_url(cfg.db) && access(cfg.db, F_OK) == 0) {
     if (!force) {
       fprintf(stderr, "zorgwerk: %s exists; use `zorgwerk demo --force` to replace it with demo data\n", cfg.db);
       return NULL;
@@ -278,6 +304,9 @@ static void demo_accounts(Db *db, DemoAccounts *d) {
   enrol_totp(db, d->lead, d->s_lead);
   enrol_totp(db, d->coaches[0], d->s_c0);
   enrol_totp(db, d->coaches[1], d->s_c1);
+  d->programme = cli_user_create(db, "rik.vanacker@zorgwerk.example", "Rik Van Acker", ROLE_PROGRAMME, d->coaching,
+                                 NULL, "Programmamanager", DEMO_PASSWORD);
+  enrol_totp(db, d->programme, d->s_prog);
 }
 
 /* Registers every demo person with their trajectory and coach (store/trajectories.h), the first three with
@@ -319,7 +348,7 @@ static int demo_people(Db *db, const DemoAccounts *d, int64_t now, int64_t *plan
 
 /* Prints the logins, their roles and the second-factor secrets. */
 static void demo_print(const DemoAccounts *d) {
-  printf("\nDemo database: %s\n", cfg.db);
+  printf("\nDemo database: %s\n", db_safe_name(cfg.db));
   printf("Every demo account has the password:  %s\n\n", DEMO_PASSWORD);
   printf("  %-34s %-22s %s\n", "login", "role", "second factor (TOTP secret)");
   printf("  %-34s %-22s %s\n", "beheer@zorgwerk.example", "administrator", d->s_admin);
@@ -327,10 +356,12 @@ static void demo_print(const DemoAccounts *d) {
   printf("  %-34s %-22s %s\n", "sofie.peeters@zorgwerk.example", "coach", d->s_c0);
   printf("  %-34s %-22s %s\n", "pieter.devries@zorgwerk.example", "coach", d->s_c1);
   printf("  %-34s %-22s %s\n", "privacy@zorgwerk.example", "log officer", d->s_log);
+  printf("  %-34s %-22s %s\n", "rik.vanacker@zorgwerk.example", "programme manager", d->s_prog);
   printf("  %-34s %-22s %s\n", "an.janssens@mail.example", "participant", "-");
   printf("  %-34s %-22s %s\n", "karim.elamrani@mail.example", "participant", "-");
   printf("  %-34s %-22s %s\n", "marieke.bakker@mail.example", "participant", "-");
   printf("  %-34s %-22s %s\n", "tom.claes@verbeke.example", "HR (work side)", "-");
+  printf("  %-34s %-22s %s\n", "nadia.verhoeven@hetanker.example", "HR of another employer", "-");
   printf("  %-34s %-22s %s\n", "els.wouters@delinde.example", "GP (care side)", "-");
   printf("\nCoaches and administrators need a second factor: add the secret to an authenticator app,\n"
          "or print the current code with:  zorgwerk totp SECRET   (e.g. build/release/zorgwerk totp %s)\n\n", d->s_c0);
@@ -349,6 +380,41 @@ int cmd_demo(int argc, char **argv) {
   if (demo_people(db, &d, now, &plan_tid) != DB_OK || !demo_network(db, d.coaches[0], d.hr, d.doc, now) ||
       !demo_plan(db, plan_tid, d.coaches[0], now)) {
     fprintf(stderr, "zorgwerk: demo network could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
+  }
+  DemoJobs jobs = {.employers = {d.employers[0], d.employers[1], d.employers[2], d.employers[3]},
+                   .coaches = {d.coaches[0], d.coaches[1]}, .hr = d.hr, .password = DEMO_PASSWORD};
+  if (demo_jobs_seed(db, &jobs, now) != DB_OK) { /* the employer register (cli/demo_jobs.c) */
+    fprintf(stderr, "zorgwerk: demo employer register could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
+  }
+  if (demo_placements_seed(db, &jobs, now) != DB_OK) { /* placements in progress (cli/demo_jobs.c) */
+    fprintf(stderr, "zorgwerk: demo placements could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
+  }
+  if (demo_matching_seed(db, &jobs, now) != DB_OK) { /* job profiles and a proposal (cli/demo_matching.c) */
+    fprintf(stderr, "zorgwerk: demo job profiles could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
+  }
+  if (demo_wabz_seed(db, &jobs, now) != DB_OK) { /* a client of Werk als Beste Zorg (cli/demo_matching.c) */
+    fprintf(stderr, "zorgwerk: demo Werk als Beste Zorg client could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
+  }
+  DemoProgramme prog = {.coaching = d.coaching, .coaches = {d.coaches[0], d.coaches[1]},
+                        .employers = {d.employers[0], d.employers[1], d.employers[2], d.employers[3]},
+                        .n = demo_programme_arg(argc, argv)};
+  if (prog.n && demo_programme_seed(db, &prog, now) != DB_OK) { /* a year of a programme (cli/demo_programme.c) */
+    fprintf(stderr, "zorgwerk: demo programme could not be written: %s\n", db_errmsg(db));
     db_rollback(db);
     db_close(db);
     return 1;

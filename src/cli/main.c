@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/session.h"
+#include "account/session.h"
 #include "auth/totp.h"
 #include "cli/cli.h"
 #include "core/config.h"
@@ -20,6 +20,7 @@
 #include "http/http.h"
 #include "http/server.h"
 #include "i18n/i18n.h"
+#include "mail/daily.h"
 #include "mail/outbox.h"
 #include "pages/pages.h"
 #include "pages/routes.h"
@@ -37,6 +38,7 @@ static void usage(FILE *out) {
           "  init                  create or upgrade the database (migrations), create the access-log key\n"
           "                        (audit_key_file) if there is none yet and seal the log, then exit\n"
           "  demo [--force]        create a demo database with a believable programme; prints the logins\n"
+          "       [--programme N]  ... plus a second team and N synthetic trajectories of last year (reports)\n"
           "  user add EMAIL --name NAME --role ROLE[,ROLE] [--org ID] [--side care|work] [--function TEXT]\n"
           "                        add a user; reads a password from standard input if --password-stdin,\n"
           "                        otherwise prints a one-time link to set it\n"
@@ -53,8 +55,17 @@ static void usage(FILE *out) {
           "  backup FILE           copy the database to FILE while it is in use (online backup)\n"
           "  audit verify          check the access log's hash chain (with the key) and its seal: exit 0\n"
           "                        intact, 3 changed or truncated, 1 cannot check (no key, database error)\n"
+          "                        --full (default) walks the whole chain and reports its rate;\n"
+          "                        --from-checkpoint walks only the entries after the verified checkpoint\n"
           "  audit reseal          after an incident has been looked into: seal the log's current head again\n"
           "                        (only if the whole chain verifies)\n"
+          "  scale-data [--participants N] [--log-entries M]\n"
+          "                        fill a demo database for make bench-scale (synthetic; never in production)\n"
+          "  retention run [--dry-run] [--as-of YYYY-MM-DD]\n"
+          "                        erase the case content of trajectories closed longer ago than\n"
+          "                        retention_case_years (the server does it daily); --dry-run counts only\n"
+          "  mail due              queue the mails of the day (actions due, message digests) that are due now\n"
+          "                        and were not queued today yet; for cron (the server does it each minute)\n"
           "  routes                print the route table (method, path, roles, flags)\n"
           "  config                print every setting with its current value and meaning\n"
           "  totp SECRET           print the current code for a base32 TOTP secret (demo helper)\n"
@@ -67,17 +78,22 @@ static void usage(FILE *out) {
           "  --set KEY=VALUE       any setting; see `zorgwerk config`\n"
           "  -h, --help            this help\n"
           "\n"
-          "Roles: admin, coach, teamlead, participant, partner, logofficer.\n");
+          "Roles: admin, coach, teamlead, participant, partner, logofficer, programme.\n");
 }
 
 Db *cli_open_db(void) {
   Db *db;
+  if (db_is_pg_url(cfg.db) && (!*cfg.audit_key_file || !*cfg.audit_seal_file)) {
+    fprintf(stderr, "zorgwerk: with a PostgreSQL database (setting db) the settings audit_key_file and "
+                    "audit_seal_file must name files (on SQLite they default to the database file's name)\n");
+    return NULL;
+  }
   if (db_open(cfg.db, &db) != DB_OK) {
-    fprintf(stderr, "zorgwerk: cannot open database %s\n", cfg.db);
+    fprintf(stderr, "zorgwerk: cannot open database %s (setting db)\n", db_safe_name(cfg.db));
     return NULL;
   }
   if (db_migrate(db) != DB_OK) {
-    fprintf(stderr, "zorgwerk: cannot apply migrations to %s: %s\n", cfg.db, db_errmsg(db));
+    fprintf(stderr, "zorgwerk: cannot apply migrations to %s: %s\n", db_safe_name(cfg.db), db_errmsg(db));
     db_close(db);
     return NULL;
   }
@@ -123,7 +139,9 @@ static int cmd_serve(void) {
     audit_stop();
     return 1;
   }
+  retention_daily_start(); /* the retention rule, daily (cli/retention.c) */
   int rc = server_run(&portal);
+  retention_daily_stop();
   outbox_stop();
   audit_stop();
   db_thread_close();
@@ -153,6 +171,20 @@ static int print_check(const AuditCheck *c) {
   char kpath[1100], spath[1100];
   seal_key_path(kpath, sizeof kpath);
   seal_file_path(spath, sizeof spath);
+  if (c->from_checkpoint)
+    printf("verified from the checkpoint at entry %lld: %lld entries walked in %.3f s\n",
+           (long long)c->checkpoint_id, (long long)c->walked, c->seconds);
+  else
+    printf("verified the whole chain: %lld entries walked in %.3f s (%.0f entries/s)\n", (long long)c->walked,
+           c->seconds, c->seconds > 0 ? (double)c->walked / c->seconds : 0.0);
+  if (c->full_at) {
+    char when[32];
+    time_t t = (time_t)c->full_at;
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+    printf("last full verification: %s, up to entry %lld\n", when, (long long)c->full_entry_id);
+  } else {
+    printf("no full verification recorded yet: run `zorgwerk audit verify --full`\n");
+  }
   if (audit_check_intact(c)) {
     printf("access log intact: %lld entries, keyed from entry %lld on; sealed up to entry %lld (hash %s)\n",
            (long long)c->checked, (long long)c->keyed_from, (long long)c->seal.id, c->seal.hash);
@@ -186,20 +218,32 @@ static int print_check(const AuditCheck *c) {
   if (c->head_changed)
     printf("- entry %lld differs from the seal (sealed hash %s): the log was rewritten\n", (long long)c->seal.id,
            c->seal.hash);
+  if (c->checkpoint_forged)
+    printf("- the verified checkpoint (table audit_checkpoint) was not written with the chain key: it was forged "
+           "or damaged\n");
+  if (c->checkpoint_changed)
+    printf("- entry %lld differs from the verified checkpoint: the log was rewritten before it\n",
+           (long long)c->checkpoint_id);
   return status;
 }
 
 static int cmd_audit(int argc, char **argv) {
-  bool reseal = argc >= 2 && strcmp(argv[1], "reseal") == 0;
+  bool reseal = argc >= 2 && strcmp(argv[1], "reseal") == 0, quick = false;
+  for (int i = 2; i < argc; i++) {
+    if (!reseal && !strcmp(argv[i], "--from-checkpoint")) quick = true;
+    else if (!reseal && !strcmp(argv[i], "--full")) quick = false;
+    else if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--set") || !strcmp(argv[i], "--config")) i++;
+    else argc = 0; /* unknown: usage */
+  }
   if (argc < 2 || (!reseal && strcmp(argv[1], "verify") != 0)) {
-    fprintf(stderr, "usage: zorgwerk audit verify | zorgwerk audit reseal\n");
+    fprintf(stderr, "usage: zorgwerk audit verify [--full | --from-checkpoint] | zorgwerk audit reseal\n");
     return 2;
   }
   Db *db = cli_open_db();
   if (!db) return 1;
   AuditCheck c;
   Seal now;
-  int rc = reseal ? audit_reseal(db, &c, &now) : audit_check(db, &c);
+  int rc = reseal ? audit_reseal(db, &c, &now) : audit_check_mode(db, &c, quick);
   db_close(db);
   if (reseal) {
     if (rc == DB_OK) {
@@ -235,6 +279,32 @@ static int prepare_chain(bool fresh) {
   if (rc == 0) fputs(msg, stdout);
   else fprintf(stderr, "zorgwerk: %s\n", msg);
   return rc;
+}
+
+/* zorgwerk mail due: the day's pass of mail/daily.h, once; the server's worker delivers the mails. */
+static int cmd_mail(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "due") != 0) {
+    fprintf(stderr, "usage: zorgwerk mail due\n");
+    return 2;
+  }
+  if (!outbox_enabled()) {
+    fprintf(stderr, "zorgwerk: smtp_url is not set, so no mail is sent\n");
+    return 1;
+  }
+  if (audit_key_load() != KEY_OK) { /* links in the outbox are sealed under the access log's key */
+    fprintf(stderr, "zorgwerk: the access-log key file cannot be read; see `zorgwerk init`\n");
+    return 1;
+  }
+  Db *db = cli_open_db();
+  if (!db) return 1;
+  int queued = 0, rc = mail_daily_pass(db, (int64_t)time(NULL), &queued);
+  db_close(db);
+  if (rc != DB_OK) {
+    fprintf(stderr, "zorgwerk: the mails of the day could not be queued (%s)\n", db_code_name(rc));
+    return 1;
+  }
+  printf("%d mails queued\n", queued);
+  return 0;
 }
 
 static int cmd_totp(int argc, char **argv) {
@@ -319,7 +389,7 @@ int main(int argc, char **argv) {
     db_schema_version(db, &v);
     db_close(db);
     int rc = prepare_chain(false);
-    if (rc == 0) printf("database %s ready (schema %d)\n", cfg.db, v);
+    if (rc == 0) printf("database %s ready (schema %d)\n", db_safe_name(cfg.db), v);
     return rc;
   }
   if (!strcmp(cmd, "demo")) {
@@ -330,6 +400,9 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "backup")) return cmd_backup(cargc, cargv);
   if (!strcmp(cmd, "audit")) return cmd_audit(cargc, cargv);
   if (!strcmp(cmd, "totp")) return cmd_totp(cargc, cargv);
+  if (!strcmp(cmd, "mail")) return cmd_mail(cargc, cargv);
+  if (!strcmp(cmd, "retention")) return cmd_retention(cargc, cargv);
+  if (!strcmp(cmd, "scale-data")) return cmd_scale_data(cargc, cargv);
   if (!strcmp(cmd, "routes")) { router_print(route_tables); return 0; }
   if (!strcmp(cmd, "config")) { config_print(&cfg, stdout); return 0; }
   if (!strcmp(cmd, "version")) { printf("zorgwerk %s\n", ZW_VERSION); return 0; }

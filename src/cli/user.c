@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/invite.h"
-#include "auth/links.h"
+#include "account/invite.h"
+#include "account/links.h"
 #include "auth/password.h"
-#include "auth/session.h"
+#include "account/session.h"
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/text.h"
@@ -217,7 +217,7 @@ int cmd_user(int argc, char **argv) {
     unsigned roles = roles_parse(role);
     if (!name || !roles || !strchr(email, '@')) {
       fprintf(stderr, "zorgwerk: user add EMAIL --name NAME --role ROLE (admin, coach, teamlead, participant, "
-                      "partner, logofficer)\n");
+                      "partner, logofficer, programme)\n");
     } else {
       char pw[1100];
       const char *password = NULL;

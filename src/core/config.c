@@ -78,6 +78,11 @@ static const Key keys[] = {
     I(mail_retry_s, 1, 86400, "seconds before a mail that could not be delivered is tried again, doubling with "
                               "each failure up to a day"),
     I(mail_timeout_s, 1, 600, "seconds one delivery to the SMTP server may take"),
+    I(retention_case_years, 1, 100, "years after a trajectory's closure that its case content (notes, plans, messages, "
+                                    "questionnaires...) is kept before the daily retention job erases it; what "
+                                    "the reports need is kept as numbers (README: Retention)"),
+    I(retention_log_years, 5, 100, "years the access log is kept (NEN 7513: at least 5); an erasure on request "
+                                   "keeps the log"),
     S(fault_file, "tests only: a file whose content (full, ioerr) makes every database write fail; empty: off"),
     B(allow_health_to_work, "allow consents that show health details to work-side members (off by law in BE/NL; "
                             "turn on only with a documented legal basis)"),
@@ -107,6 +112,8 @@ void config_defaults(Config *c) {
   c->totp_lock_after = 10;
   c->mail_retry_s = 60;
   c->mail_timeout_s = 30;
+  c->retention_case_years = 2;
+  c->retention_log_years = 5;
   c->page_size = 25;
   c->caseload_max = 20;
   c->no_contact_weeks = 4;
@@ -130,6 +137,11 @@ bool config_set(Config *c, const char *key, const char *value, char *err, size_t
         char *end;
         errno = 0;
         long v = strtol(value, &end, 10);
+        if (!errno && end != value && !*end && v < k->min && strcmp(key, "retention_log_years") == 0) {
+          snprintf(err, errlen, "%s: the access log must be kept at least %d years (NEN 7513); %ld is refused", key,
+                   k->min, v);
+          return false;
+        }
         if (errno || end == value || *end || v < k->min || v > k->max) {
           snprintf(err, errlen, "%s: expected a whole number from %d to %d", key, k->min, k->max);
           return false;

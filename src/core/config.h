@@ -52,6 +52,8 @@ typedef struct Config {
   char mail_from[256];       /* sender address of the portal's mails */
   int mail_retry_s;          /* first wait before a failed mail is tried again, doubling per failure */
   int mail_timeout_s;        /* seconds one SMTP delivery may take */
+  int retention_case_years;  /* years after closure that a trajectory's case content is kept (store/retention.h) */
+  int retention_log_years;   /* years the access log is kept (NEN 7513: at least 5) */
 } Config;
 
 extern Config cfg;

@@ -1,6 +1,6 @@
 /*
- * db.h — the storage interface. All SQL in zorgwerk goes through these functions; only the driver
- * (db_sqlite.c, later db_pg.c) talks to a database library.
+ * db.h — the storage interface. All SQL in zorgwerk goes through these functions; only the drivers
+ * (db_sqlite.c, db_pg.c, chosen at run time by db.c) talk to a database library.
  *
  * Feature code writes portable SQL with ? placeholders (a PostgreSQL driver rewrites them to $n), reads
  * columns by name, and uses RETURNING instead of "last insert id". Prepared statements are cached per
@@ -30,19 +30,32 @@ enum {
   DB_ERROR,      /* anything else (bad SQL is a programming error and is also logged) */
 };
 
-/* Opens (creating if needed) the database at path with WAL, synchronous=FULL, foreign keys and a busy
- * timeout. On success *out owns the connection; close with db_close. */
+/* Opens the database of the `db` setting: a postgresql:// or postgres:// URL connects to PostgreSQL
+ * (db_pg.c), anything else opens (creating if needed) the SQLite file at that path with WAL,
+ * synchronous=FULL, foreign keys and a busy timeout (db_sqlite.c). Both drivers are in every binary. On
+ * success *out owns the connection; close with db_close. A failure is logged naming the setting (never a
+ * password). */
 int db_open(const char *path, Db **out);
+bool db_is_pg_url(const char *where); /* the setting's value names a PostgreSQL database */
+bool db_is_pg(Db *db);                /* db is a PostgreSQL connection */
+/* The `db` setting's value fit for messages: a URL's password (user:secret@, password=) removed. Valid
+ * until the next call in the same thread. */
+const char *db_safe_name(const char *where);
 void db_close(Db *db); /* finalizes cached statements; db may be NULL */
 
-/* Applies every numbered migration not yet recorded, each in its own transaction. */
+/* Applies every numbered migration not yet recorded, each in its own transaction. Refuses (DB_ERROR,
+ * logged) a database that has a migration newer than this binary knows. */
 int db_migrate(Db *db);
 int db_schema_version(Db *db, int *version);
+int db_schema_known(void); /* the highest migration number this binary has */
 
 /* Returns a cached, reset statement for sql, or NULL (error logged) if it does not compile. */
 Stmt *db_prepare(Db *db, const char *sql);
 void db_bind_int(Stmt *st, int idx, int64_t v);      /* idx is 1-based */
 void db_bind_text(Stmt *st, int idx, const char *s); /* NULL binds SQL NULL; the text is copied */
+/* As db_bind_text without the copy: s must stay unchanged until the statement has been run (db_run) or
+ * reset (db_done, db_prepare). For hot paths binding many texts that outlive the statement's run. */
+void db_bind_text_static(Stmt *st, int idx, const char *s);
 void db_bind_null(Stmt *st, int idx);
 int db_step(Stmt *st);                                 /* DB_ROW, DB_DONE or an error code */
 void db_done(Stmt *st);                                /* resets and clears bindings; st may be NULL */
@@ -68,6 +81,10 @@ int db_begin(Db *db);
 int db_commit(Db *db);
 void db_rollback(Db *db); /* no-op if no transaction is open */
 bool db_in_tx(Db *db); /* a write transaction (db_begin) is open; a read snapshot does not count */
+/* Inside a write transaction: waits for the lock named name until the transaction ends, for code that
+ * relies on a single writer (a chain head, MAX(position) + 1). PostgreSQL: pg_advisory_xact_lock
+ * (hashtext(name)); SQLite: nothing (BEGIN IMMEDIATE already is the one writer). DB_OK or an error. */
+int db_lock(Db *db, const char *name);
 
 /* A read snapshot for a whole page: every query until db_snapshot_end sees the same committed state
  * (on SQLite one read transaction instead of one per statement; on PostgreSQL REPEATABLE READ READ ONLY).

@@ -1,5 +1,6 @@
 /*
- * db_sqlite.c — the SQLite driver behind db.h. The only file that calls sqlite3_*.
+ * db_sqlite.c — the SQLite driver behind db.h (entry points sq_*, reached through db.c). The only file that
+ * calls sqlite3_*.
  *
  * Each connection keeps a small open-addressing cache of prepared statements keyed by SQL text, so a
  * request that runs the same query twice compiles it once per worker thread. SQL is literal text, so a
@@ -7,11 +8,10 @@
  * statement (a hit is still confirmed by comparing the text).
  */
 #include "db/db.h"
+#include "db/driver.h"
 
 #include <assert.h>
-#include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,7 @@
 #include "core/mem.h"
 
 struct Stmt {
+  DbKind kind; /* first: DB_KIND_SQLITE (db.c dispatches on it) */
   sqlite3_stmt *s;
   const char *sql; /* owned copy */
   Db *db;
@@ -31,6 +32,7 @@ struct Stmt {
 enum { BY_ADDR = 128 }; /* slots of the address-keyed table (a power of two) */
 
 struct Db {
+  DbKind kind; /* first: DB_KIND_SQLITE */
   sqlite3 *h;
   Stmt **cache;
   size_t cap, count;
@@ -38,41 +40,6 @@ struct Db {
   struct { const char *sql; Stmt *st; } by_addr[BY_ADDR];
   bool snapshot; /* a read transaction opened by db_snapshot_begin is open */
 };
-
-static _Atomic int fault_code = 0;
-static _Atomic int fault_left = 0;
-
-void db_fault_inject(int code, int n) {
-  atomic_store(&fault_left, n);
-  atomic_store(&fault_code, code);
-}
-
-static char *fault_path;
-
-void db_fault_file(const char *path) {
-  free(fault_path);
-  fault_path = path && *path ? xstrdup(path) : NULL;
-}
-
-/* The code the fault file asks for, or DB_OK. */
-static int fault_from_file(void) {
-  if (!fault_path) return DB_OK;
-  FILE *f = fopen(fault_path, "r");
-  if (!f) return DB_OK;
-  char buf[16] = {0};
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  if (strncmp(buf, "full", 4) == 0) return DB_FULL;
-  if (strncmp(buf, "ioerr", 5) == 0) return DB_IOERR;
-  return DB_OK;
-}
-
-/* An injected failure for a write, or DB_OK. */
-static int injected_fault(void) {
-  if (atomic_load(&fault_left) > 0 && atomic_fetch_sub(&fault_left, 1) > 0) return atomic_load(&fault_code);
-  return fault_from_file();
-}
 
 static int map_rc(int rc) {
   switch (rc & 0xff) {
@@ -87,12 +54,7 @@ static int map_rc(int rc) {
   }
 }
 
-const char *db_code_name(int code) {
-  static const char *names[] = {"ok", "row", "done", "busy", "constraint", "full", "ioerr", "error"};
-  return code >= 0 && code <= DB_ERROR ? names[code] : "?";
-}
-
-int db_open(const char *path, Db **out) {
+int sq_open(const char *path, Db **out) {
   sqlite3 *h = NULL;
   int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
@@ -131,7 +93,7 @@ static void stmt_free(Stmt *st) {
   free(st);
 }
 
-void db_close(Db *db) {
+void sq_close(Db *db) {
   if (!db) return;
   for (size_t i = 0; i < db->cap; i++)
     if (db->cache[i]) stmt_free(db->cache[i]);
@@ -179,7 +141,7 @@ static Stmt *reuse(Stmt *e) {
   return e;
 }
 
-Stmt *db_prepare(Db *db, const char *sql) {
+Stmt *sq_prepare(Db *db, const char *sql) {
   size_t k = addr_slot(sql);
   if (db->by_addr[k].sql == sql && strcmp(db->by_addr[k].st->sql, sql) == 0) return reuse(db->by_addr[k].st);
   size_t j = hash_str(sql) & (db->cap - 1);
@@ -212,16 +174,20 @@ Stmt *db_prepare(Db *db, const char *sql) {
   return st;
 }
 
-void db_bind_int(Stmt *st, int idx, int64_t v) { sqlite3_bind_int64(st->s, idx, v); }
-void db_bind_text(Stmt *st, int idx, const char *s) {
+void sq_bind_int(Stmt *st, int idx, int64_t v) { sqlite3_bind_int64(st->s, idx, v); }
+void sq_bind_text(Stmt *st, int idx, const char *s) {
   if (s) sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
   else sqlite3_bind_null(st->s, idx);
 }
-void db_bind_null(Stmt *st, int idx) { sqlite3_bind_null(st->s, idx); }
+void sq_bind_text_static(Stmt *st, int idx, const char *s) {
+  if (s) sqlite3_bind_text(st->s, idx, s, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st->s, idx);
+}
+void sq_bind_null(Stmt *st, int idx) { sqlite3_bind_null(st->s, idx); }
 
-int db_step(Stmt *st) {
+int sq_step(Stmt *st) {
   if (st->writes) {
-    int f = injected_fault();
+    int f = db_injected_fault();
     if (f != DB_OK) return f;
   }
   int rc = sqlite3_step(st->s);
@@ -232,7 +198,7 @@ int db_step(Stmt *st) {
   return m;
 }
 
-void db_done(Stmt *st) {
+void sq_done(Stmt *st) {
   if (!st) return;
   sqlite3_reset(st->s);
   sqlite3_clear_bindings(st->s);
@@ -246,33 +212,31 @@ static int col_index(Stmt *st, const char *col) {
   return -1;
 }
 
-int64_t db_int(Stmt *st, const char *col) {
+int64_t sq_int(Stmt *st, const char *col) {
   int i = col_index(st, col);
   return i < 0 ? 0 : sqlite3_column_int64(st->s, i);
 }
 
-const char *db_text(Stmt *st, const char *col) {
+const char *sq_text(Stmt *st, const char *col) {
   int i = col_index(st, col);
   return i < 0 ? NULL : (const char *)sqlite3_column_text(st->s, i);
 }
 
-bool db_null(Stmt *st, const char *col) {
+bool sq_null(Stmt *st, const char *col) {
   int i = col_index(st, col);
   return i < 0 || sqlite3_column_type(st->s, i) == SQLITE_NULL;
 }
 
-const char *db_text_copy(Arena *a, Stmt *st, const char *col) { return arena_strdup(a, db_text(st, col)); }
-
-int db_run(Stmt *st) {
-  int rc = db_step(st);
-  while (rc == DB_ROW) rc = db_step(st);
-  db_done(st);
+int sq_run(Stmt *st) {
+  int rc = sq_step(st);
+  while (rc == DB_ROW) rc = sq_step(st);
+  sq_done(st);
   return rc == DB_DONE ? DB_OK : rc;
 }
 
-int64_t db_changes(Db *db) { return db->changes; }
+int64_t sq_changes(Db *db) { return db->changes; }
 
-int db_exec(Db *db, const char *sql) {
+int sq_exec(Db *db, const char *sql) {
   char *err = NULL;
   int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
   if (rc != SQLITE_OK) {
@@ -282,48 +246,48 @@ int db_exec(Db *db, const char *sql) {
   return map_rc(rc);
 }
 
-int db_begin(Db *db) {
-  db_snapshot_end(db); /* a write transaction reads the newest data, not the page's snapshot */
-  int f = injected_fault();
+int sq_begin(Db *db) {
+  sq_snapshot_end(db); /* a write transaction reads the newest data, not the page's snapshot */
+  int f = db_injected_fault();
   if (f != DB_OK) return f;
-  Stmt *st = db_prepare(db, "BEGIN IMMEDIATE");
-  return st ? db_run(st) : DB_ERROR;
+  Stmt *st = sq_prepare(db, "BEGIN IMMEDIATE");
+  return st ? sq_run(st) : DB_ERROR;
 }
 
-int db_commit(Db *db) {
-  Stmt *st = db_prepare(db, "COMMIT");
-  int rc = st ? db_run(st) : DB_ERROR;
-  if (rc != DB_OK) db_rollback(db);
+int sq_commit(Db *db) {
+  Stmt *st = sq_prepare(db, "COMMIT");
+  int rc = st ? sq_run(st) : DB_ERROR;
+  if (rc != DB_OK) sq_rollback(db);
   return rc;
 }
 
-void db_rollback(Db *db) {
+void sq_rollback(Db *db) {
   db->snapshot = false;
   if (sqlite3_get_autocommit(db->h)) return;
-  db_reset_all(db);
-  Stmt *st = db_prepare(db, "ROLLBACK");
-  if (st) db_run(st);
+  sq_reset_all(db);
+  Stmt *st = sq_prepare(db, "ROLLBACK");
+  if (st) sq_run(st);
 }
 
-bool db_in_tx(Db *db) { return !db->snapshot && !sqlite3_get_autocommit(db->h); }
+bool sq_in_tx(Db *db) { return !db->snapshot && !sqlite3_get_autocommit(db->h); }
 
-int db_snapshot_begin(Db *db) {
+int sq_snapshot_begin(Db *db) {
   if (db->snapshot || !sqlite3_get_autocommit(db->h)) return DB_OK;
-  Stmt *st = db_prepare(db, "BEGIN");
-  int rc = st ? db_run(st) : DB_ERROR;
+  Stmt *st = sq_prepare(db, "BEGIN");
+  int rc = st ? sq_run(st) : DB_ERROR;
   db->snapshot = rc == DB_OK;
   return rc;
 }
 
-void db_snapshot_end(Db *db) {
+void sq_snapshot_end(Db *db) {
   if (!db->snapshot) return;
   db->snapshot = false;
-  db_reset_all(db);
-  Stmt *st = db_prepare(db, "COMMIT");
-  if (st && db_run(st) != DB_OK) db_rollback(db);
+  sq_reset_all(db);
+  Stmt *st = sq_prepare(db, "COMMIT");
+  if (st && sq_run(st) != DB_OK) sq_rollback(db);
 }
 
-int db_reset_all(Db *db) {
+int sq_reset_all(Db *db) {
   int n = 0;
   for (size_t i = 0; i < db->cap; i++) {
     Stmt *st = db->cache[i];
@@ -335,7 +299,7 @@ int db_reset_all(Db *db) {
   return n;
 }
 
-int db_backup(Db *db, const char *dest) {
+int sq_backup(Db *db, const char *dest) {
   sqlite3 *to = NULL;
   int rc = sqlite3_open(dest, &to);
   if (rc != SQLITE_OK) {
@@ -360,37 +324,4 @@ int db_backup(Db *db, const char *dest) {
   return m;
 }
 
-const char *db_errmsg(Db *db) { return sqlite3_errmsg(db->h); }
-
-/* ---- per-thread connection ---- */
-
-static char *default_path;
-static pthread_key_t thread_key;
-static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
-
-/* Runs when a worker thread exits: its connection closes with it. */
-static void thread_db_free(void *p) { db_close(p); }
-static void thread_key_make(void) { pthread_key_create(&thread_key, thread_db_free); }
-
-void db_set_default_path(const char *path) {
-  free(default_path);
-  default_path = xstrdup(path);
-}
-
-const char *db_default_path(void) { return default_path; }
-
-Db *db_thread(void) {
-  pthread_once(&thread_once, thread_key_make);
-  Db *db = pthread_getspecific(thread_key);
-  if (!db && default_path) {
-    if (db_open(default_path, &db) != DB_OK) return NULL;
-    pthread_setspecific(thread_key, db);
-  }
-  return db;
-}
-
-void db_thread_close(void) {
-  pthread_once(&thread_once, thread_key_make);
-  db_close(pthread_getspecific(thread_key));
-  pthread_setspecific(thread_key, NULL);
-}
+const char *sq_errmsg(Db *db) { return sqlite3_errmsg(db->h); }

@@ -1,5 +1,9 @@
 /*
- * migrate.c — numbered schema migrations, embedded in the binary from src/db/migrations/<driver>/.
+ * migrate.c — numbered schema migrations, embedded in the binary from src/db/migrations/sqlite/.
+ *
+ * On PostgreSQL each migration is the translation of the SQLite file (pgddl.c), or, where one exists, the
+ * hand-written src/db/migrations/postgresql/ file with the same number; after each, identity sequences are
+ * moved past ids inserted explicitly.
  *
  * File names start with a zero-padded number (001_foundation.sql); each runs once, in order, in its own
  * transaction, and is recorded in schema_migrations. A migration is applied when its own number is not
@@ -14,8 +18,31 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/db.h"
+#include "db/pgddl.h"
 
 extern const EmbeddedFile migrations_sqlite[];
+extern const EmbeddedFile migrations_postgresql[];
+
+int db_schema_known(void) {
+  int max = 0;
+  for (const EmbeddedFile *f = migrations_sqlite; f->name; f++)
+    if (atoi(f->name) > max) max = atoi(f->name);
+  return max;
+}
+
+/* The text of migration f for db's driver: malloc'd, free it. */
+static char *migration_text(Db *db, const EmbeddedFile *f) {
+  if (db_is_pg(db)) {
+    int v = atoi(f->name);
+    for (const EmbeddedFile *o = migrations_postgresql; o->name; o++)
+      if (atoi(o->name) == v) return xstrdup((const char *)o->data);
+    return pgddl_translate((const char *)f->data);
+  }
+  char *sql = xmalloc(f->len + 1);
+  memcpy(sql, f->data, f->len);
+  sql[f->len] = 0;
+  return sql;
+}
 
 int db_schema_version(Db *db, int *version) {
   *version = 0;
@@ -30,8 +57,15 @@ int db_schema_version(Db *db, int *version) {
 int db_migrate(Db *db) {
   int rc = db_exec(db,
                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                   " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+                   " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
   if (rc != DB_OK) return rc;
+  int have_max = 0;
+  if ((rc = db_schema_version(db, &have_max)) != DB_OK) return rc;
+  if (have_max > db_schema_known()) {
+    log_error("the database has schema version %d, newer than this zorgwerk knows (%d): it was upgraded by a newer "
+              "release; run that release (or restore a backup made before the upgrade)", have_max, db_schema_known());
+    return DB_ERROR;
+  }
   for (const EmbeddedFile *f = migrations_sqlite; f->name; f++) {
     int v = atoi(f->name);
     Stmt *q = db_prepare(db, "SELECT COUNT(*) AS n FROM schema_migrations WHERE version = ?");
@@ -42,15 +76,14 @@ int db_migrate(Db *db) {
     db_done(q);
     if (rc != DB_ROW) return rc;
     if (have) continue;
-    char *sql = xmalloc(f->len + 1);
-    memcpy(sql, f->data, f->len);
-    sql[f->len] = 0;
+    char *sql = migration_text(db, f);
     if ((rc = db_begin(db)) != DB_OK) {
       free(sql);
       return rc;
     }
     rc = db_exec(db, sql);
     free(sql);
+    if (rc == DB_OK && db_is_pg(db)) rc = db_exec(db, pgddl_sync_identities);
     if (rc == DB_OK) {
       Stmt *st = db_prepare(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
       if (!st) rc = DB_ERROR;

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/dates.h"
 #include "html/assets.h"
+#include "http/flash.h"
 #include "i18n/i18n.h"
 
 const char *page_csrf(Req *r) {
@@ -23,10 +24,25 @@ const char *page_csrf(Req *r) {
   return r->csrf = t;
 }
 
+/* Which partners an entry is for: a partner account reaches its pages only when its organisation or side
+ * fits (the roles alone would show an HR contact "Case reviews" and a GP "My organisation"). */
+typedef enum NavPartners { NAV_ANY_PARTNER, NAV_EMPLOYER_USERS, NAV_CARE_PARTNERS } NavPartners;
+
 typedef struct NavItem {
   const char *href, *label;
   unsigned roles;
+  NavPartners partners;
 } NavItem;
+
+/* Whether u sees entry it: one of its roles, and for an account that has it only as a partner, the fitting
+ * organisation or side. */
+static bool nav_for(const User *u, const NavItem *it) {
+  unsigned roles = u->roles & it->roles;
+  if (!roles) return false;
+  if (roles != ROLE_PARTNER || it->partners == NAV_ANY_PARTNER) return true;
+  if (it->partners == NAV_EMPLOYER_USERS) return u->org_employer;
+  return u->side && strcmp(u->side, "care") == 0;
+}
 
 FrameCount frame_unread_count;
 
@@ -46,15 +62,19 @@ static void nav(Req *r) {
       {"/participants/new", N_("Register participant"), ROLE_COACH},
       {"/team", N_("Team"), ROLE_TEAMLEAD},
       {"/me", N_("My trajectory"), ROLE_PARTICIPANT},
+      {"/me/work", N_("My work"), ROLE_PARTICIPANT},
       {"/me/consents", N_("Who may see what"), ROLE_PARTICIPANT},
       {"/me/log", N_("Who looked at my file"), ROLE_PARTICIPANT},
       {"/shared", N_("Shared with me"), ROLE_PARTNER},
       {"/messages", N_("Messages"), ROLE_COACH | ROLE_PARTICIPANT | ROLE_PARTNER},
-      {"/reviews", N_("Case reviews"), ROLE_COACH | ROLE_TEAMLEAD},
+      {"/reviews", N_("Case reviews"), ROLE_COACH | ROLE_TEAMLEAD | ROLE_PARTNER, NAV_CARE_PARTNERS},
+      {"/employers", N_("Employers"), ROLE_COACH | ROLE_TEAMLEAD},
+      {"/my-employer", N_("My organisation"), ROLE_PARTNER, NAV_EMPLOYER_USERS},
       {"/admin/users", N_("Users"), ROLE_ADMIN},
       {"/admin/orgs", N_("Organisations"), ROLE_ADMIN},
       {"/admin/protocols", N_("Protocol templates"), ROLE_ADMIN},
       {"/log", N_("Access log"), ROLE_LOGOFFICER},
+      {"/reports", N_("Reports"), ROLE_TEAMLEAD | ROLE_PROGRAMME},
       {"/measures", N_("Knowledge base"), ROLE_ANY},
       {"/account", N_("My account"), ROLE_ANY},
   };
@@ -64,14 +84,14 @@ static void nav(Req *r) {
    * "Who looked at my file", not "My trajectory" (/me) as well */
   size_t cur = sizeof items / sizeof *items, cur_len = 0;
   for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-    if (!(r->user->roles & items[i].roles)) continue;
+    if (!nav_for(r->user, &items[i])) continue;
     size_t n = strlen(items[i].href);
     if (n > cur_len && strncmp(r->path, items[i].href, n) == 0 && (r->path[n] == 0 || r->path[n] == '/'))
       cur = i, cur_len = n;
   }
   html(&r->out, "<nav class=\"nav\" aria-label=\"%s\"><ul>", _("Main menu"));
   for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-    if (!(r->user->roles & items[i].roles)) continue;
+    if (!nav_for(r->user, &items[i])) continue;
     html(&r->out, "<li><a href=\"%s\"", items[i].href);
     if (i == cur) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s", _(items[i].label));
@@ -79,25 +99,6 @@ static void nav(Req *r) {
     html(&r->out, "</a></li>");
   }
   html(&r->out, "</ul></nav>");
-}
-
-static const char *flash_text(const char *key) {
-  static const struct { const char *key, *msg; } msgs[] = {
-      {"saved", N_("Saved.")},
-      {"created", N_("Created.")},
-      {"registered", N_("The participant is registered and the trajectory has started.")},
-      {"logged_out", N_("You are signed out.")},
-      {"password_changed", N_("Your password is changed. Other sessions have been signed out.")},
-      {"mfa_enabled", N_("Two-step verification is on.")},
-      {"disabled", N_("The account is deactivated and its sessions are ended.")},
-      {"enabled", N_("The account is active again.")},
-      {"unlocked", N_("The account is unlocked.")},
-      {"lang", N_("Language changed.")},
-      {"expired", N_("Your session has ended. Please sign in again.")},
-  };
-  for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++)
-    if (strcmp(msgs[i].key, key) == 0) return _(msgs[i].msg);
-  return NULL;
 }
 
 void page_begin(Req *r, const char *title) {
@@ -127,8 +128,8 @@ void page_begin(Req *r, const char *title) {
           "<button type=\"submit\" name=\"lang\" value=\"%s\" class=\"link\" lang=\"%s\">%s</button></form>",
        csrf, r->path, other, other, strcmp(other, "en") == 0 ? "English" : "Nederlands");
   html(o, "</div></header>\n<main id=\"main\" class=\"main\">");
-  const char *f = r->flash ? flash_text(r->flash) : NULL;
-  if (f) html(o, "<p class=\"flash\" role=\"status\">%s</p>", f);
+  const char *f = flash_message(r->flash);
+  if (f) html(o, "<p class=\"flash\" role=\"status\">%s</p>", _(f));
 }
 
 void page_end(Req *r) {
@@ -278,6 +279,7 @@ const char *label_role(unsigned roles) {
   if (roles & ROLE_TEAMLEAD) return _("Team lead");
   if (roles & ROLE_COACH) return _("Coach");
   if (roles & ROLE_LOGOFFICER) return _("Log officer");
+  if (roles & ROLE_PROGRAMME) return _("Programme manager");
   if (roles & ROLE_PARTICIPANT) return _("Participant");
   if (roles & ROLE_PARTNER) return _("Partner");
   return "";

@@ -43,6 +43,7 @@
 #include "http/clientaddr.h"
 #include "http/csrf.h"
 #include "http/deadline.h"
+#include "http/flash.h"
 #include "http/http.h"
 #include "i18n/i18n.h"
 
@@ -169,10 +170,6 @@ const char *req_header(Req *r, const char *name) {
 
 static bool needs_mfa(const User *u) { return u->totp_enabled || user_mfa_required(u->roles); }
 
-static const char *const flash_keys[] = {"saved", "created", "logged_out", "password_changed", "mfa_enabled",
-                                         "disabled", "enabled", "unlocked", "lang", "expired", "registered",
-                                         NULL};
-
 /* Reads the request's cookies (none if they cannot be parsed). */
 static void request_cookies(Req *r) {
   if (params_parse_cookies(r->a, conn_header(r, "Cookie"), &r->cookies) != PARAMS_OK) r->cookies.n = 0;
@@ -221,9 +218,7 @@ static int request_target(Req *r, const char **why) {
     *why = qrc == PARAMS_TOO_MANY ? N_("The address is too long.") : N_("The address holds characters that are not allowed.");
     return qrc == PARAMS_TOO_MANY ? 414 : 400;
   }
-  const char *flash = params_get(&r->query, "flash");
-  for (int i = 0; flash && flash_keys[i]; i++)
-    if (strcmp(flash, flash_keys[i]) == 0) r->flash = flash_keys[i];
+  r->flash = flash_key(params_get(&r->query, "flash"));
 
   int status;
   r->route = router_match(site->routes, r->method, r->path, r->ids, &r->nids, &r->rest, r->a, &status);
@@ -748,7 +743,7 @@ int server_run(const Site *what) {
     addrcount_free(&client_reqs);
     return 1;
   }
-  log_info("zorgwerk serving on http://%s with %d threads (database %s)", cfg.listen, threads, cfg.db);
+  log_info("zorgwerk serving on http://%s with %d threads (database %s)", cfg.listen, threads, db_safe_name(cfg.db));
 
   int sig = 0;
   sigwait(&sigs, &sig);

@@ -19,7 +19,7 @@ typedef struct Site {
   const Route *const *routes;                                  /* route tables in match order, NULL-terminated */
   void (*error_page)(Req *r, int status, const char *message); /* writes the error page into r->out; message
                                                                   translated, or NULL for the status's own */
-  /* The signed-in user and session of a session cookie's token, at now (auth/session.h's session_load):
+  /* The signed-in user and session of a session cookie's token, at now (account/session.h's session_load):
    * fills *u and *s (arena a) for a live session, leaves them NULL otherwise. Returns a DB code. */
   int (*find_session)(Db *db, Arena *a, const char *token, int64_t now, User **u, Session **s);
   /* After the handler: true when r's response waits for its access-log entries (policy/audit.h's

@@ -14,8 +14,10 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "i18n/i18n.h"
+#include "mail/daily.h"
 #include "policy/audit.h"
 #include "store/outbox.h"
+#include "store/users.h"
 
 bool outbox_enabled(void) { return cfg.smtp_url[0] != 0; }
 
@@ -105,9 +107,11 @@ bool mail_compose(const MailParts *p, Buf *out) {
   buf_printf(out, "--zw-%s\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
              boundary);
   put_crlf_text(out, p->text);
-  buf_printf(out, "\r\n--zw-%s\r\nContent-Type: text/calendar; charset=UTF-8; method=REQUEST\r\n"
+  /* the part's method is the calendar's own (RFC 6047 2.4): a cancellation says CANCEL, a feed PUBLISH */
+  const char *method = strstr(p->ics, "\nMETHOD:CANCEL") ? "CANCEL" : strstr(p->ics, "\nMETHOD:PUBLISH") ? "PUBLISH" : "REQUEST";
+  buf_printf(out, "\r\n--zw-%s\r\nContent-Type: text/calendar; charset=UTF-8; method=%s\r\n"
                   "Content-Disposition: attachment; filename=\"invite.ics\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
-             boundary);
+             boundary, method);
   put_crlf_text(out, p->ics);
   buf_printf(out, "\r\n--zw-%s--\r\n", boundary);
   return true;
@@ -115,7 +119,7 @@ bool mail_compose(const MailParts *p, Buf *out) {
 
 /* ---- the sealed link ----
  * A link in the outbox may carry a one-time token, so it is kept as "box1:" + base64url(nonce ||
- * secretbox(link)) under a subkey of the access log's chain key (like one_time_links.token, auth/links.c):
+ * secretbox(link)) under a subkey of the access log's chain key (like one_time_links.token, account/links.c):
  * a copy of the database holds no usable link. Cleared once sent. */
 
 static const char BOX_PREFIX[] = "box1:";
@@ -158,7 +162,9 @@ static const char *link_open(Arena *a, const char *box) {
 
 /* ---- the texts, per kind: only that something happened, never content ---- */
 
-static const char *const KINDS[] = {"invite", "reset", "message", "meeting", "action_due", NULL};
+static const char *const KINDS[] = {"invite",          "reset",      "message", "meeting",   "meeting_changed",
+                                    "meeting_cancelled", "action_due", "digest",  "placement", "proposal",
+                                    "proposal_waiting", NULL};
 
 static bool kind_known(const char *kind) {
   for (int i = 0; KINDS[i]; i++)
@@ -166,7 +172,10 @@ static bool kind_known(const char *kind) {
   return false;
 }
 
-static void kind_text(Arena *a, const char *kind, const char *link, const char **subject, const char **text) {
+/* The subject and text of a mail of kind (amount: a digest's number of new messages) in the current language,
+ * with link; arena strings. */
+static void kind_text(Arena *a, const char *kind, const char *link, int64_t amount, const char **subject,
+                      const char **text) {
   const char *body, *tail = _("This mail was sent automatically by the Zorg & Werk portal. It says only that "
                               "something happened: read it in the portal itself.");
   if (strcmp(kind, "invite") == 0) {
@@ -183,9 +192,31 @@ static void kind_text(Arena *a, const char *kind, const char *link, const char *
   } else if (strcmp(kind, "meeting") == 0) {
     *subject = _("Meeting invitation in the Zorg & Werk portal");
     body = _("You have been invited to a meeting in the Zorg & Werk portal. Sign in to see it:");
+  } else if (strcmp(kind, "placement") == 0) { /* a placement started, ended in a hire or stopped */
+    *subject = _("News in a trajectory you follow in the Zorg & Werk portal");
+    body = _("Something changed in a trajectory you follow in the Zorg & Werk portal. Sign in to see it:");
+  } else if (strcmp(kind, "proposal_waiting") == 0) { /* a proposal waits for the participant's answer */
+    *subject = _("Something waits for your answer in the Zorg & Werk portal");
+    body = _("Something waits for your answer in the Zorg & Werk portal. Sign in to see it:");
+  } else if (strcmp(kind, "proposal") == 0) { /* a proposal to an employer was answered */
+    *subject = _("News in the Zorg & Werk portal");
+    body = _("Something changed in the Zorg & Werk portal that concerns you. Sign in to see it:");
+  } else if (strcmp(kind, "meeting_changed") == 0) {
+    *subject = _("A meeting was changed in the Zorg & Werk portal");
+    body = _("A meeting you were invited to in the Zorg & Werk portal was changed. The attached calendar item has "
+             "the new time. Sign in to see it:");
+  } else if (strcmp(kind, "meeting_cancelled") == 0) {
+    *subject = _("A meeting was cancelled in the Zorg & Werk portal");
+    body = _("A meeting you were invited to in the Zorg & Werk portal was cancelled. Sign in to see it:");
+  } else if (strcmp(kind, "digest") == 0) {
+    long n = amount > 0 ? (long)amount : 0;
+    *subject = arena_printf(a, P_("%ld new message in the Zorg & Werk portal", "%ld new messages in the Zorg & Werk portal",
+                                  n), n);
+    body = arena_printf(a, P_("You have %ld new message in the Zorg & Werk portal. Sign in to read it:",
+                              "You have %ld new messages in the Zorg & Werk portal. Sign in to read them:", n), n);
   } else {
-    *subject = _("An action is due in the Zorg & Werk portal");
-    body = _("An action in the Zorg & Werk portal is due. Sign in to see it:");
+    *subject = _("Actions due in the Zorg & Werk portal");
+    body = _("You have actions that are due soon in the Zorg & Werk portal. Sign in to see them:");
   }
   *text = arena_printf(a, "%s\n\n%s\n\n-- \n%s\n", body, link ? link : "", tail);
 }
@@ -210,8 +241,9 @@ static const char *new_message_id(Arena *a) {
   return arena_printf(a, "<%s@%s>", hex, at && at[1] ? at + 1 : "zorgwerk.invalid");
 }
 
-int outbox_queue(Db *db, int64_t user_id, const char *address, const char *kind, const char *link,
-                 const char *ics) {
+/* outbox_queue with a digest's amount (-1: none). */
+static int queue_mail(Db *db, int64_t user_id, const char *address, const char *kind, const char *link,
+                      const char *ics, int64_t amount) {
   if (!outbox_enabled()) return DB_ERROR;
   if (!kind_known(kind)) return DB_CONSTRAINT;
   Arena *a = arena_new();
@@ -220,6 +252,13 @@ int outbox_queue(Db *db, int64_t user_id, const char *address, const char *kind,
   if (own && (rc = db_begin(db)) != DB_OK) goto out;
   const char *to = address, *lang = NULL;
   if (user_id && (rc = outbox_user_address(db, a, user_id, &to, &lang)) != DB_OK) goto out;
+  if (user_id && strcmp(kind, "message") == 0) {
+    /* who chose the daily digest hears of new messages only through it (mail/daily.c) */
+    const char *pref = NULL;
+    if ((rc = user_message_mail(db, user_id, &pref)) != DB_OK && rc != DB_DONE) goto out;
+    rc = DB_OK;
+    if (pref && strcmp(pref, "daily") == 0) goto out;
+  }
   if (!to || !mail_address_ok(to)) {
     rc = DB_CONSTRAINT;
     goto out;
@@ -230,12 +269,30 @@ int outbox_queue(Db *db, int64_t user_id, const char *address, const char *kind,
     rc = DB_ERROR;
     goto out;
   }
-  rc = outbox_add(db, to, user_id, kind, lang, box, ics, new_message_id(a), (int64_t)time(NULL));
-  if (rc == DB_OK && own) rc = db_commit(db);
+  rc = outbox_add(db, to, user_id, kind, lang, box, ics, amount, new_message_id(a), (int64_t)time(NULL));
 out:
+  if (own && rc == DB_OK) rc = db_commit(db);
   if (own && rc != DB_OK) db_rollback(db);
   arena_free(a);
   return rc;
+}
+
+int outbox_queue(Db *db, int64_t user_id, const char *address, const char *kind, const char *link,
+                 const char *ics) {
+  return queue_mail(db, user_id, address, kind, link, ics, -1);
+}
+
+int outbox_queue_digest(Db *db, int64_t user_id, const char *link, int64_t amount) {
+  return queue_mail(db, user_id, NULL, "digest", link, NULL, amount);
+}
+
+const char *outbox_portal_url(Arena *a, const char *path) {
+  if (cfg.base_url[0]) {
+    size_t n = strlen(cfg.base_url);
+    while (n && cfg.base_url[n - 1] == '/') n--;
+    return arena_printf(a, "%.*s%s", (int)n, cfg.base_url, path);
+  }
+  return arena_printf(a, "http://%s%s", cfg.listen, path);
 }
 
 /* ---- the worker ---- */
@@ -341,7 +398,7 @@ static bool deliver_one(Db *db) {
     err = "the link cannot be opened (access log key)";
   } else {
     i18n_use(m.lang && i18n_known(m.lang) ? m.lang : cfg.lang); /* the recipient's language */
-    kind_text(a, m.kind, link, &subject, &text);
+    kind_text(a, m.kind, link, m.amount, &subject, &text);
     MailParts p = {.from = mail_sender(a), .to = m.to_addr, .subject = subject, .message_id = m.message_id,
                    .date = date, .text = text, .ics = m.attachment};
     if (!mail_compose(&p, &msg)) err = "refused: an address or header is not valid";
@@ -369,6 +426,8 @@ static bool deliver_one(Db *db) {
   return rc == DB_OK;
 }
 
+enum { DAILY_PASS_EVERY_S = 60 };
+
 static void *worker_main(void *arg) {
   (void)arg;
   i18n_use(cfg.lang);
@@ -377,9 +436,16 @@ static void *worker_main(void *arg) {
     log_error("outbox: cannot open the database; no mail is sent");
     return NULL;
   }
+  int64_t last_pass = 0;
   pthread_mutex_lock(&mu);
   while (!stopping) {
     pthread_mutex_unlock(&mu);
+    int64_t now = (int64_t)time(NULL);
+    if (now - last_pass >= DAILY_PASS_EVERY_S) { /* the mails of the day (mail/daily.h): at start, then each minute */
+      last_pass = now;
+      int queued = 0;
+      if (mail_daily_pass(db, now, &queued) == DB_OK && queued) log_info("outbox: %d mails of the day queued", queued);
+    }
     bool more = deliver_one(db);
     pthread_mutex_lock(&mu);
     if (more || stopping) continue;

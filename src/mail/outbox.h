@@ -23,15 +23,23 @@
 /* Whether mail is configured (smtp_url set). Without it nothing is queued and links are shown. */
 bool outbox_enabled(void);
 
-/* Queues a mail of kind ("invite", "reset", "message", "meeting", "action_due") to the active account
- * user_id (in its language), or — user_id 0 — to address; link is the portal URL the mail points to (a
- * one-time link is kept sealed under a subkey of the access log's key and cleared once sent); ics, if not
- * NULL, is attached as invite.ics (text/calendar; it must carry no case content). Call inside the caller's
- * transaction (db_begin); outside one it makes its own. Refuses (DB_CONSTRAINT, nothing queued) an unknown kind, an address that
- * mail_address_ok refuses, or no such active account; DB_ERROR when the link cannot be sealed (no key file)
- * or mail is not configured. Returns a DB code. */
+/* Queues a mail of kind ("invite", "reset", "message", "meeting", "meeting_changed", "meeting_cancelled",
+ * "action_due"; "digest" through outbox_queue_digest) to the active account user_id (in its language), or —
+ * user_id 0 — to address; link is the portal URL the mail points to (a one-time link is kept sealed under a
+ * subkey of the access log's key and cleared once sent); ics, if not NULL, is attached as invite.ics
+ * (text/calendar with the calendar's own METHOD; it must carry no case content). Call inside the caller's
+ * transaction (db_begin); outside one it makes its own. A "message" mail to an account that chose the daily
+ * digest is not queued (DB_OK): the digest (mail/daily.h) tells of it. Refuses (DB_CONSTRAINT, nothing
+ * queued) an unknown kind, an address that mail_address_ok refuses, or no such active account; DB_ERROR when
+ * the link cannot be sealed (no key file) or mail is not configured. Returns a DB code. */
 int outbox_queue(Db *db, int64_t user_id, const char *address, const char *kind, const char *link,
                  const char *ics);
+
+/* Queues a digest (kind "digest") of amount new messages to user_id with link: outbox_queue's rules. */
+int outbox_queue_digest(Db *db, int64_t user_id, const char *link, int64_t amount);
+
+/* The portal URL of path (base_url, else the listen address), in a. Never fails. */
+const char *outbox_portal_url(Arena *a, const char *path);
 
 /* Starts the background worker when smtp_url is set (no-op otherwise); false if it cannot start. */
 bool outbox_start(void);

@@ -29,6 +29,7 @@
 enum {
   EMAIL_MAX = 254,
   CSV_MAX_ROWS = 100000, /* rows in one export */
+  LOG_COUNT_MAX = 1000,  /* /log counts the matching entries up to this many, then says "more than" */
 };
 
 /* ---- plain words for stored codes ---- */
@@ -45,7 +46,7 @@ static const char *role_words(const char *code) {
   static const char *const map[] = {
       "coach", N_("coach"), "participant", N_("participant"), "partner", N_("care or work partner"),
       "teamlead", N_("team lead"), "logofficer", N_("log officer"), "admin", N_("administrator"),
-      "anonymous", N_("not signed in"), NULL};
+      "programme", N_("programme manager"), "anonymous", N_("not signed in"), NULL};
   return code_label(map, code, code ? code : "");
 }
 
@@ -408,7 +409,7 @@ static const char *const outcomes[] = {"ok", "denied", NULL};
 typedef struct LogFilter {
   const char *email, *pid_s, *tid_s, *action, *outcome, *from, *to; /* as typed, trimmed */
   int64_t pid, tid, from_at, to_at;                                  /* 0: no filter; to_at exclusive */
-  int64_t page;
+  int64_t before, after; /* paging by key: entries older than before, or newer than after (0: none) */
 } LogFilter;
 
 /* A positive id from s into *v; "" is no filter (0). Returns false for anything else. */
@@ -442,8 +443,10 @@ static bool logfilter_parse(Req *r, LogFilter *f) {
   f->outcome = text_trim(arena_strdup(r->a, query_str(r, "outcome")));
   f->from = text_trim(arena_strdup(r->a, query_str(r, "from")));
   f->to = text_trim(arena_strdup(r->a, query_str(r, "to")));
-  f->page = query_int(r, "page", 1);
-  if (f->page < 1) f->page = 1;
+  f->before = query_int(r, "before", 0);
+  f->after = query_int(r, "after", 0);
+  if (f->before < 0) f->before = 0;
+  if (f->after < 0) f->after = 0;
 
   if (text_chars(f->email) > EMAIL_MAX) form_error(r, "email", _("An e-mail address has at most 254 characters."));
   if (!parse_id(f->pid_s, &f->pid)) form_error(r, "participant", _("Enter a participant number, such as 12."));
@@ -477,13 +480,13 @@ static bool pseudonymous(unsigned roles, const char *role_code) {
   return (roles & ROLE_PARTICIPANT) || (role_code && strcmp(role_code, "participant") == 0);
 }
 
-/* Reads one page of matching entries, newest first, into *rows (arena) and *n, with the name and e-mail of a
+/* Reads one page of matching entries (paged by key), newest first, into *pg, with the name and e-mail of a
  * participant acting (or acted for) left out (NULL). Returns a DB code. */
-static int log_rows(Req *r, const LogFilter *f, LogRow **rows, int *n) {
+static int log_rows(Req *r, const LogFilter *f, AccessLogPage *pg) {
   AccessLogFilter sf = logfilter_store(f);
-  int rc = accesslog_page(r->db, r->a, &sf, cfg.page_size, (f->page - 1) * cfg.page_size, rows, n);
-  for (int i = 0; rc == DB_OK && i < *n; i++) {
-    LogRow *e = &(*rows)[i];
+  int rc = accesslog_page(r->db, r->a, &sf, cfg.page_size, f->before, f->after, pg);
+  for (int i = 0; rc == DB_OK && i < pg->n; i++) {
+    LogRow *e = &pg->rows[i];
     if (pseudonymous(e->user_roles, e->role)) e->user_name = e->user_email = NULL;
     if (pseudonymous(e->behalf_roles, NULL)) e->behalf_email = NULL;
   }
@@ -506,31 +509,52 @@ static void logfilter_query(Req *r, const LogFilter *f) {
   }
 }
 
-/* Writes a /log URL (for an href) keeping f's filters, at page. */
-static void log_href(Req *r, const LogFilter *f, int64_t page) {
+/* Writes a /log URL (for an href) keeping f's filters, with key=id (a page by key: "before" or "after"). */
+static void log_href(Req *r, const LogFilter *f, const char *key, int64_t id) {
   html(&r->out, "/log");
   logfilter_query(r, f);
-  if (page > 1) {
-    bool any = *f->email || *f->pid_s || *f->tid_s || *f->action || *f->outcome || *f->from || *f->to;
-    html(&r->out, "%spage=%lld", any ? "&amp;" : "?", (long long)page);
-  }
+  bool any = *f->email || *f->pid_s || *f->tid_s || *f->action || *f->outcome || *f->from || *f->to;
+  html(&r->out, "%s%s=%lld", any ? "&amp;" : "?", key, (long long)id);
+}
+
+/* How far this view verified the chain (from the checkpoint or all of it) and when the whole chain was last
+ * verified, with a link that verifies it all now. */
+static void chain_checkpoint_words(Req *r, const AuditCheck *c) {
+  if (c->from_checkpoint)
+    html(&r->out, "<br><span class=\"small\">%s</span>",
+         arena_printf(r->a, _("Checked from the verified checkpoint at entry %lld on: %lld newer entries."),
+                      (long long)c->checkpoint_id, (long long)c->walked));
+  else
+    html(&r->out, "<br><span class=\"small\">%s</span>",
+         arena_printf(r->a, _("The whole chain was checked: %lld entries."), (long long)c->walked));
+  html(&r->out, "<br><span class=\"small\">");
+  if (c->full_at)
+    html(&r->out, "%s", arena_printf(r->a, _("Last full verification: %s, up to entry %lld."), fmt_time(r, c->full_at),
+                                     (long long)c->full_entry_id));
+  else
+    html(&r->out, "%s", _("The whole chain has not been verified yet."));
+  html(&r->out, " %s <a href=\"/log?verify=full\">%s</a></span>",
+       _("A change to an entry before the checkpoint is found only by a full verification."),
+       _("Verify the whole chain now"));
 }
 
 /* The chain state at the top of /log (audit_check): intact with the number of entries and the sealed head,
  * or every finding — an entry that does not fit the chain, entries removed from its end, a rewritten head,
  * a missing or forged seal, a changed boundary. */
-static int chain_status(Req *r) {
+static int chain_status(Req *r, bool full) {
   /* the seal may be newer than this page's read snapshot: end it, so that the log is read after the seal
    * (everything shown below was read already) */
   db_snapshot_end(r->db);
   AuditCheck c;
-  int rc = audit_check(r->db, &c);
+  int rc = audit_check_mode(r->db, &c, !full);
   if (rc != DB_OK) return rc;
   if (audit_check_intact(&c)) {
-    html(&r->out, "<p class=\"flash\" role=\"status\">%s %lld.<br><span class=\"small\">%s</span></p>",
+    html(&r->out, "<p class=\"flash\" role=\"status\">%s %lld.<br><span class=\"small\">%s</span>",
          _("The chain of entries is intact. Entries checked:"), (long long)c.checked,
          arena_printf(r->a, _("Sealed up to entry %lld, with the key kept outside the database."),
                       (long long)c.seal.id));
+    chain_checkpoint_words(r, &c);
+    html(&r->out, "</p>");
     return DB_OK;
   }
   html(&r->out, "<div class=\"errors\" role=\"alert\">");
@@ -560,6 +584,13 @@ static int chain_status(Req *r) {
     html(&r->out, "<li>%s</li>",
          arena_printf(r->a, _("Entry %lld differs from the seal: the log was rewritten after it was sealed."),
                       (long long)c.seal.id));
+  if (c.checkpoint_forged)
+    html(&r->out, "<li>%s</li>",
+         _("The verified checkpoint was not written with the chain key: it was forged or damaged."));
+  if (c.checkpoint_changed)
+    html(&r->out, "<li>%s</li>",
+         arena_printf(r->a, _("Entry %lld differs from the verified checkpoint: the log was rewritten."),
+                      (long long)c.checkpoint_id));
   html(&r->out, "</ul><p>%s</p></div>",
        _("Export the log as evidence and report this as a security incident."));
   return DB_OK;
@@ -636,15 +667,14 @@ static void log_table(Req *r, const LogRow *rows, int n) {
 static int get_log(Req *r) {
   LogFilter f;
   bool valid = logfilter_parse(r, &f);
-  int64_t total = 0, pages = 1;
-  LogRow *rows = NULL;
-  int n = 0, rc;
+  int64_t total = 0;
+  AccessLogPage pg = {0};
+  int rc;
   if (valid) {
     AccessLogFilter sf = logfilter_store(&f);
-    if ((rc = accesslog_count(r->db, &sf, &total)) != DB_OK) return http_db_error(r, rc);
-    pages = total ? (total + cfg.page_size - 1) / cfg.page_size : 1;
-    if (f.page > pages) f.page = pages;
-    if ((rc = log_rows(r, &f, &rows, &n)) != DB_OK) return http_db_error(r, rc);
+    /* counted up to LOG_COUNT_MAX only: beyond it the page says "more than" */
+    if ((rc = accesslog_count(r->db, r->a, &sf, LOG_COUNT_MAX, &total)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = log_rows(r, &f, &pg)) != DB_OK) return http_db_error(r, rc);
     /* a review filtered on one participant is shown to that participant as well */
     rc = audit_write(r, &(AuditEntry){.participant_id = f.pid, .trajectory_id = f.tid, .item = "accesslog",
                                       .action = "search", .outcome = "ok", .grounds = "logofficer"});
@@ -653,7 +683,7 @@ static int get_log(Req *r) {
 
   page_begin(r, _("Access log"));
   html(&r->out, "<h1>%s</h1>", _("Access log"));
-  if ((rc = chain_status(r)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = chain_status(r, strcmp(query_str(r, "verify"), "full") == 0)) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p>%s</p>",
        _("Every read, search, change, export and print of case information and every consent change. "
          "Participants are shown by number only."));
@@ -665,25 +695,30 @@ static int get_log(Req *r) {
   html(&r->out, "<p><a class=\"button\" href=\"/log.csv");
   logfilter_query(r, &f);
   html(&r->out, "\" download>%s</a></p>", _("Export these entries as CSV"));
-  if (total > CSV_MAX_ROWS)
+  if (total > LOG_COUNT_MAX)
     html(&r->out, "<p class=\"muted\">%s %d.</p>",
          _("An export holds at most this many entries, the oldest first; narrow the filters to export the rest:"),
          CSV_MAX_ROWS);
-  if (n == 0) {
+  if (pg.n == 0) {
     html(&r->out, "<div class=\"empty card\"><p>%s</p></div>", _("No entries match these filters."));
   } else {
-    log_table(r, rows, n);
-    int64_t first = (f.page - 1) * cfg.page_size + 1;
-    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s</p>", _("Pages"),
-         arena_printf(r->a, _("%lld–%lld of %lld"), (long long)first, (long long)(first + n - 1), (long long)total));
-    if (f.page > 1) {
+    log_table(r, pg.rows, pg.n);
+    const char *count = total > LOG_COUNT_MAX
+                            ? arena_printf(r->a, _("More than %d entries match these filters."), LOG_COUNT_MAX)
+                            : arena_printf(r->a, P_("%lld entry matches these filters.",
+                                                    "%lld entries match these filters.", total),
+                                           (long long)total);
+    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s %s</p>", _("Pages"),
+         arena_printf(r->a, _("Entries %lld to %lld."), (long long)pg.rows[0].id, (long long)pg.rows[pg.n - 1].id),
+         count);
+    if (pg.newer) {
       html(&r->out, "<a rel=\"prev\" href=\"");
-      log_href(r, &f, f.page - 1);
+      log_href(r, &f, "after", pg.rows[0].id);
       html(&r->out, "\">%s</a> ", _("Newer"));
     }
-    if (f.page < pages) {
+    if (pg.older) {
       html(&r->out, "<a rel=\"next\" href=\"");
-      log_href(r, &f, f.page + 1);
+      log_href(r, &f, "before", pg.rows[pg.n - 1].id);
       html(&r->out, "\">%s</a>", _("Older"));
     }
     html(&r->out, "</nav>");
@@ -746,7 +781,7 @@ static void csv_row(void *ctx, const AccessLogRow *e) {
  * participants by number only (as on the page). Returns a DB code. */
 static int csv_rows(Req *r, const LogFilter *f) {
   AccessLogFilter sf = logfilter_store(f);
-  return accesslog_export(r->db, &sf, CSV_MAX_ROWS, csv_row, r);
+  return accesslog_export(r->db, r->a, &sf, CSV_MAX_ROWS, csv_row, r);
 }
 
 static int get_log_csv(Req *r) {

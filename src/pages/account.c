@@ -8,12 +8,13 @@
  * Enrolling the second factor rotates the session too. One-time link tokens are never
  * logged (the request log names the route pattern, not the URI). Nothing here touches case information.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "auth/links.h"
+#include "account/links.h"
 #include "auth/password.h"
-#include "auth/session.h"
+#include "account/session.h"
 #include "auth/throttle.h"
 #include "auth/totp.h"
 #include "core/config.h"
@@ -24,6 +25,7 @@
 #include "pages/mfa_code.h"
 #include "pages/pages.h"
 #include "store/devices.h"
+#include "store/mail_daily.h"
 #include "store/second_factor.h"
 #include "store/users.h"
 
@@ -100,6 +102,18 @@ static int message_mail_section(Req *r) {
   field_select(r, &(Field){.name = "message_mail", .label = _("Get an e-mail when there is a new message"),
                            .value = pref, .required = true},
                opts);
+  int hour = 7;
+  if ((rc = mail_daily_hour(r->db, r->user->id, &hour)) != DB_OK) return rc;
+  const char *hours[2 * 24 + 1];
+  for (int h = 0; h < 24; h++) {
+    hours[2 * h] = arena_printf(r->a, "%d", h);
+    hours[2 * h + 1] = arena_printf(r->a, "%02d:00", h);
+  }
+  hours[2 * 24] = NULL;
+  field_select(r, &(Field){.name = "digest_hour", .label = _("Time of the daily mail"),
+                           .hint = _("The mail of the day about new messages and actions that are due comes at this time."),
+                           .value = arena_printf(r->a, "%d", hour), .required = true},
+               hours);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\">%s</button></div>", _("Save"));
   form_end(r);
   html(&r->out, "<p class=\"muted small\">%s</p></section>",
@@ -113,8 +127,17 @@ static int post_message_mail(Req *r) {
   bool ok = false;
   for (int i = 0; message_mail_values[i]; i++) ok |= strcmp(v, message_mail_values[i]) == 0;
   if (!ok) return http_error(r, 400, _("Choose when you want an e-mail about new messages."));
+  const char *hv = params_get(&r->form, "digest_hour");
+  int hour = -1;
+  if (hv) {
+    char *end;
+    long h = strtol(hv, &end, 10);
+    if (!*hv || *end || h < 0 || h > 23) return http_error(r, 400, _("Choose an hour for the daily mail."));
+    hour = (int)h;
+  }
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = user_set_message_mail(r->db, r->user->id, v);
+  if (rc == DB_OK && hour >= 0) rc = mail_daily_set_hour(r->db, r->user->id, hour);
   if (rc == DB_OK) rc = db_commit(r->db);
   else db_rollback(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
@@ -253,7 +276,8 @@ static void enrol_page(Req *r, const char *secret) {
          "Microsoft Authenticator)."),
        _("Scan this QR code with the app, or type the key below."),
        _("Enter the 6-digit code the app shows."));
-  Markup qr = qr_svg(r->a, totp_uri(r->a, "Zorg & Werk", r->user->email, secret));
+  /* the issuer an authenticator app shows: the product's name as the page frame has it (one message) */
+  Markup qr = qr_svg(r->a, totp_uri(r->a, _("Care & Work"), r->user->email, secret));
   html(&r->out, "<div class=\"qr\">");
   html_markup(&r->out, qr);
   html(&r->out, "</div>");

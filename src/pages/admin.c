@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/links.h"
-#include "auth/session.h"
+#include "account/links.h"
+#include "account/session.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -36,6 +36,7 @@ static const struct {
     {ROLE_TEAMLEAD, N_("Team lead")},
     {ROLE_ADMIN, N_("Administrator")},
     {ROLE_LOGOFFICER, N_("Log officer")},
+    {ROLE_PROGRAMME, N_("Programme manager")},
     {ROLE_PARTICIPANT, N_("Participant")},
     {ROLE_PARTNER, N_("Partner")},
 };
@@ -43,8 +44,8 @@ enum { N_ROLE_CHOICES = sizeof role_choices / sizeof *role_choices };
 
 /* Every role in a bit set as translated labels joined by ", " (arena string; "" for none). */
 static const char *roles_text(Req *r, unsigned roles) {
-  static const unsigned order[] = {ROLE_ADMIN, ROLE_TEAMLEAD, ROLE_COACH, ROLE_LOGOFFICER, ROLE_PARTICIPANT,
-                                   ROLE_PARTNER};
+  static const unsigned order[] = {ROLE_ADMIN, ROLE_TEAMLEAD, ROLE_COACH, ROLE_LOGOFFICER, ROLE_PROGRAMME,
+                                   ROLE_PARTICIPANT, ROLE_PARTNER};
   const char *s = "";
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
     if (!(roles & order[i])) continue;
@@ -238,16 +239,14 @@ static void link_page(Req *r, int64_t uid, const char *who, const char *purpose,
   } else {
     html(&r->out, "<p>%s <strong>%s</strong></p>",
          invite ? _("Hand this link to the new user:") : _("Hand this link to the user:"), who);
-    html(&r->out, "<p class=\"one-time-link\"><code>%s</code></p>", link_url(r->a, token));
-    html(&r->out, "<p>%s</p>",
-         invite ? _("With this link the user chooses a password and can then sign in.")
-                : _("With this link the user chooses a new password. Earlier links for this user no longer work."));
-    html(&r->out, "<p><strong>%s</strong> %s</p><p>%s %s (UTC)</p>", _("It works one time."),
-         _("Until it is used or expires, only you can see it again, here."), _("Valid until:"), fmt_time(r, expires));
+    link_handover(r, token,
+                  invite ? _("With this link the user chooses a password and can then sign in.")
+                         : _("With this link the user chooses a new password. Earlier links for this user no longer "
+                             "work."),
+                  expires);
     html(&r->out, "<p><strong>%s</strong></p>",
-         _("Hand the link to the person themselves, through a channel only this person can read, and do not keep "
-           "a copy. Never use it yourself: the link's creation and use are in the access log, and the account's "
-           "owner is told at their next sign-in that their password was reset."));
+         _("Hand the link to the person themselves and never use it yourself: its creation and use are in the "
+           "access log, and the account's owner is told at their next sign-in that their password was reset."));
   }
   html(&r->out, "<p><a href=\"/admin/users/%lld\">%s</a></p></section>", (long long)uid, _("Go to the user"));
   page_end(r);

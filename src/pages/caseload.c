@@ -219,17 +219,28 @@ static void empty_state(Req *r, const Filter *f) {
 static int get_caseload(Req *r) {
   Filter f = filter_parse(r);
   int64_t counts[PHASES] = {0}, all = 0;
-  int rc = count_phases(r, &f, counts);
-  if (rc != DB_OK) return http_db_error(r, rc);
+  CaseloadQuery q = filter_query(&f);
+  CaseloadRow *rows = NULL;
+  int n = 0, rc;
+  /* the first page without a phase filter, when not full, holds every trajectory the phase counts count
+   * (same status and search): they are tallied from it instead of by a second query */
+  bool whole = false;
+  if (f.page == 1 && !*f.phase) {
+    if ((rc = caseload_list(r->db, r->a, r->user, &q, cfg.page_size, 0, &rows, &n)) != DB_OK)
+      return http_db_error(r, rc);
+    whole = n < cfg.page_size;
+    for (int i = 0; whole && i < n; i++) {
+      int k = trajectory_phase_index(rows[i].phase);
+      if (k >= 0) counts[k]++;
+    }
+  }
+  if (!whole && (rc = count_phases(r, &f, counts)) != DB_OK) return http_db_error(r, rc);
   for (int i = 0; i < PHASES; i++) all += counts[i];
   int64_t total = *f.phase ? counts[trajectory_phase_index(f.phase)] : all;
   int64_t pages = total ? (total + cfg.page_size - 1) / cfg.page_size : 1;
   if (f.page > pages) f.page = pages;
-  CaseloadQuery q = filter_query(&f);
-  CaseloadRow *rows;
-  int n;
-  if ((rc = caseload_list(r->db, r->a, r->user, &q, cfg.page_size, (f.page - 1) * cfg.page_size, &rows, &n)) !=
-      DB_OK)
+  if (!rows &&
+      (rc = caseload_list(r->db, r->a, r->user, &q, cfg.page_size, (f.page - 1) * cfg.page_size, &rows, &n)) != DB_OK)
     return http_db_error(r, rc);
   /* one entry per participant listed, in one batch; an empty list is logged once without a participant */
   AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n ? n : 1));

@@ -22,6 +22,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -202,7 +203,8 @@ static void give_step_who(Req *r, const Context *c, const char *next, const char
   if (policy_may_consent_to_participant(c->g)) {
     /* a member's information reaches the participant only with that member's consent */
     opts[n++] = "side:participant";
-    opts[n++] = _("The participant (for information of a network member)");
+    opts[n++] = case_wabz(r, c->tid) ? _("The client (for information of a network member)")
+                                     : _("The participant (for information of a network member)");
   }
   opts[n++] = "side:care";
   opts[n++] = side_option(r, c, "care");
@@ -230,7 +232,7 @@ static void give_step_what(Req *r, const Context *c, const char *next, const cha
        next, chosen);
   const char *who;
   if (gm) who = member_name(member(c, gm));
-  else if (!strcmp(gside, "participant")) who = _("The participant");
+  else if (!strcmp(gside, "participant")) who = programme_word(case_programme(r, c->tid), PW_THE_PARTICIPANT);
   else who = side_option(r, c, gside);
   html(&r->out, "<p class=\"muted\">%s</p><p>%s <a href=\"%s#give\">%s</a></p>",
        _("Step 2 of 2: choose what they may see."), arena_printf(r->a, _("Who may see it: %s."), who), next,
@@ -241,7 +243,7 @@ static void give_step_what(Req *r, const Context *c, const char *next, const cha
     opts[n++] = "";
     opts[n++] = _("Choose…");
     opts[n++] = "participant";
-    opts[n++] = _("The participant");
+    opts[n++] = programme_word(case_programme(r, c->tid), PW_THE_PARTICIPANT);
     for (int i = 0; i < c->nmembers; i++) {
       if (c->members[i].removed || !c->members[i].visible) continue;
       opts[n++] = arena_printf(r->a, "%lld", (long long)c->members[i].id);
@@ -360,7 +362,7 @@ static void matrix(Req *r, const Context *c) {
     }
     html(&r->out, "</tr>");
   }
-  html(&r->out, "<tr><th scope=\"row\">%s</th>", _("The participant"));
+  html(&r->out, "<tr><th scope=\"row\">%s</th>", programme_word(case_programme(r, c->tid), PW_THE_PARTICIPANT));
   for (int i = 0; item_categories[i]; i++) {
     html(&r->out, "<td>");
     bool any = false;

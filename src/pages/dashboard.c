@@ -159,6 +159,7 @@ typedef struct Day {
   Rows acts, fups, checks;    /* due by next week or overdue */
   Rows refs;                  /* referrals under way; at: the status change */
   Rows owners;                /* marked by the owners of actions lately; at: when */
+  Rows jobc;                  /* job-coaching contacts due by next week or overdue */
 } Day;
 
 /* The open caseload: size, phases, and who had no contact lately. */
@@ -247,6 +248,32 @@ static int day_owner_updates(Req *r, Day *d) {
   return DB_OK;
 }
 
+/* ---- (issue 13, part 6): job-coaching contacts due. One query from the coach's assignments
+ * (store/job_coaching.h, the partial index job_coaching_open); its rows join the day's access-log batch. */
+
+static int day_jobcoaching(Req *r, Day *d, const char *horizon) {
+  JobContactDue *v;
+  int n;
+  int rc = job_contacts_due(r->db, r->a, r->user, horizon, 1000, &v, &n);
+  if (rc != DB_OK) return rc;
+  for (int i = 0; i < n; i++) {
+    Row *w = rows_add(r, &d->jobc);
+    *w = (Row){.tid = v[i].tid, .pid = v[i].pid, .first = v[i].first, .last = v[i].last,
+               .what = job_contact_with_label(v[i].with_whom)};
+    set_due(w, v[i].due_on);
+  }
+  rows_sort(r, &d->jobc);
+  return DB_OK;
+}
+
+static void jobcoaching_card(Req *r, const Day *d, int32_t today) {
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"jobc\"><h2 id=\"jobc\">%s</h2>",
+       _("Job-coaching contacts this week or overdue"));
+  due_list(r, &d->jobc, today, "placements", _("No job-coaching contacts due."));
+  html(&r->out, "</section>");
+}
+
+
 /* Loads every list of the coach's day into *d (zeroed here). Returns a DB code. */
 static int day_load(Req *r, Day *d, int32_t today) {
   char horizon[11];
@@ -257,6 +284,7 @@ static int day_load(Req *r, Day *d, int32_t today) {
   if (rc == DB_OK) rc = day_followups(r, d, horizon);
   if (rc == DB_OK) rc = day_referrals(r, d);
   if (rc == DB_OK) rc = day_owner_updates(r, d);
+  if (rc == DB_OK) rc = day_jobcoaching(r, d, horizon);
   return rc;
 }
 
@@ -383,19 +411,23 @@ static int get_dashboard(Req *r) {
   Day d;
   int rc = day_load(r, &d, today);
   if (rc == DB_OK)
-    rc = log_shown(r, (const Rows *[]){&d.acts, &d.fups, &d.checks, &d.quiet, &d.refs, &d.owners}, 6);
+    rc = log_shown(r, (const Rows *[]){&d.acts, &d.fups, &d.checks, &d.quiet, &d.refs, &d.owners, &d.jobc}, 7);
   int64_t unread = 0;
-  if (rc == DB_OK) rc = messages_unread_count(r->db, r->user, date_today_text(r->a), &unread);
+  if (rc == DB_OK) rc = messages_nav_unread(r, &unread); /* the menu's badge shows it too: counted once */
+  CorrectionsDue fixes = {0};
+  if (rc == DB_OK) rc = corrections_due_load(r, &fixes); /* participants' requests to correct their file */
   if (rc != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("Today"));
   html(&r->out, "<h1>%s</h1>", _("Today"));
   caseload_card(r, &d);
   messages_card(r, unread);
+  corrections_due_card(r, &fixes);
   due_cards(r, &d, today);
   quiet_card(r, &d.quiet);
   referrals_card(r, &d.refs);
   owners_card(r, &d.owners);
+  jobcoaching_card(r, &d, today);
   page_end(r);
   return 200;
 }

@@ -71,6 +71,7 @@ static int no_trajectory(Req *r) {
                 "</section>",
        _("My trajectory"), _("You have no trajectory running at the moment."),
        _("If you expected one, your coach can tell you more."), _("Go to my account"));
+  survey_card(r); /* after closure, the experience survey */
   page_end(r);
   return 200;
 }
@@ -207,18 +208,19 @@ static void section_next(Req *r, int64_t tid, const MeNext *n) {
     const PlanAction *a = n->action;
     html(&r->out, "<p class=\"lead\">%s</p><p>", a->text);
     if (strcmp(a->owner_kind, "participant") == 0)
-      html(&r->out, "%s <strong>%s</strong>.", _("This is yours to do, by"), date_words(r->a, a->due_on));
+      html(&r->out, "%s", arena_printf(r->a, _("This is yours to do, by %s."), date_words(r->a, a->due_on)));
     else
-      html(&r->out, "%s: %s · %s <strong>%s</strong>.", _("Who does it"), action_owner_plain(a), _("by"),
-           date_words(r->a, a->due_on));
+      html(&r->out, "%s",
+           arena_printf(r->a, _("Who does it: %s, by %s."), action_owner_plain(a), date_words(r->a, a->due_on)));
     html(&r->out, "</p>");
     if (n->measure)
       html(&r->out, "<p><a href=\"/measures/%s\">%s</a></p>", n->measure->slug,
            arena_printf(r->a, _("Read more: %s"), n->measure->title));
     html(&r->out, "<p><a href=\"/t/%lld/plan\">%s</a></p>", (long long)tid, _("See the whole plan"));
   } else if (n->followup_id) {
-    html(&r->out, "<p class=\"lead\">%s</p><p>%s <strong>%s</strong>. %s</p>", followup_kind_label(n->kind),
-         _("Planned on"), date_words(r->a, n->due_on), _("Your coach will get in touch with you about it."));
+    html(&r->out, "<p class=\"lead\">%s</p><p>%s %s</p>", followup_kind_label(n->kind),
+         arena_printf(r->a, _("Planned on %s."), date_words(r->a, n->due_on)),
+         _("Your coach will get in touch with you about it."));
   } else {
     html(&r->out, "<p class=\"lead\">%s</p><p>%s</p>", _("There is nothing you need to do right now."),
          _("Take the time you need. Your coach will get in touch with you about the next step; you can always "
@@ -257,12 +259,12 @@ static void section_agreed(Req *r, int64_t tid, const PlanVersion *p) {
            "does what and by when."));
     return;
   }
-  html(&r->out, "<p>%s %lld.</p>", _("Your action plan, version"), (long long)p->version);
+  html(&r->out, "<p>%s</p>", arena_printf(r->a, _("Your action plan, version %lld."), (long long)p->version));
   if (p->ngoals == 0) html(&r->out, "<p class=\"muted\">%s</p>", _("This version has no goals."));
   for (int i = 0; i < p->ngoals; i++) {
     const PlanGoal *g = &p->goals[i];
-    html(&r->out, "<article class=\"goal\"><h3>%s</h3><p class=\"muted small\">%s %s</p>", g->title, _("Reached by"),
-         date_words(r->a, g->time_bound));
+    html(&r->out, "<article class=\"goal\"><h3>%s</h3><p class=\"muted small\">%s</p>", g->title,
+         arena_printf(r->a, _("Reached by %s"), date_words(r->a, g->time_bound)));
     if (g->nactions == 0) {
       html(&r->out, "<p class=\"muted\">%s</p></article>", _("No steps for this goal yet."));
       continue;
@@ -273,9 +275,9 @@ static void section_agreed(Req *r, int64_t tid, const PlanVersion *p) {
       const char *badge = strcmp(a->status, "done") == 0      ? "badge badge-ok"
                           : strcmp(a->status, "dropped") == 0 ? "badge badge-muted"
                                                               : "badge";
-      html(&r->out, "<li><span class=\"%s\">%s</span> %s<br><span class=\"muted small\">%s: %s · %s %s</span>",
-           badge, action_status_plain(a->status), a->text, _("Who"), action_owner_plain(a), _("by"),
-           date_words(r->a, a->due_on));
+      html(&r->out, "<li><span class=\"%s\">%s</span> %s<br><span class=\"muted small\">%s</span>", badge,
+           action_status_plain(a->status), a->text,
+           arena_printf(r->a, _("Who: %s · by %s"), action_owner_plain(a), date_words(r->a, a->due_on)));
       if (strcmp(a->owner_kind, "participant") == 0 && strcmp(a->status, "dropped") != 0) my_step_form(r, tid, a);
       html(&r->out, "</li>");
     }
@@ -382,10 +384,14 @@ static int get_me(Req *r) {
   page_begin(r, _("My trajectory"));
   html(&r->out, "<div class=\"narrow\"><h1>%s</h1>", _("My trajectory"));
   section_where(r, &t);
+  proposals_me_card(r, t.id, true); /* a proposal waiting for her answer comes first */
   section_next(r, t.id, &next);
   section_agreed(r, t.id, plan);
   section_questionnaires(r, t.id);
   section_diary(r, t.id, notes, nnotes);
+  proposals_me_card(r, t.id, false); /* the way to her work page */
+  placement_me_card(r, t.id); /* the way to her work placement */
+  survey_card(r);             /* the experience survey after closure */
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-coach\"><h2 id=\"h-coach\">%s</h2>", _("Your coach"));
   if ((rc = coach_names(r, t.id)) != DB_OK) return http_db_error(r, rc);
   /* two taps on a phone: this button, then "Send" on the form with the coach already chosen */
@@ -396,8 +402,10 @@ static int get_me(Req *r) {
        _("Your coach is your contact person for everything about your trajectory."), (long long)t.id,
        _("See the details of your trajectory"));
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-mine\"><h2 id=\"h-mine\">%s</h2><ul class=\"plain\">"
-                "<li><a href=\"/me/consents\">%s</a></li><li><a href=\"/me/log\">%s</a></li></ul></section></div>",
-       _("Your information"), _("Who may see what: your consents"), _("Who looked at my file"));
+                "<li><a href=\"/me/consents\">%s</a></li><li><a href=\"/me/log\">%s</a></li>"
+                "<li><a href=\"/me/data\">%s</a></li><li><a href=\"/me/corrections\">%s</a></li></ul></section></div>",
+       _("Your information"), _("Who may see what: your consents"), _("Who looked at my file"),
+       _("Download my data"), _("Ask to correct information"));
   page_end(r);
   return 200;
 }
@@ -453,6 +461,7 @@ static int get_shared(Req *r) {
   page_begin(r, _("Shared with me"));
   html(&r->out, "<h1>%s</h1><p class=\"lead\">%s</p>", _("Information shared with you"),
        _("You see only what the participant, or the person the information belongs to, agreed to share with you."));
+  survey_card(r); /* the employer's experience survey after a return to work */
   if (listed) {
     html(&r->out, "<ul class=\"cards\">");
     for (int i = 0; i < n; i++) {

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/links.h"
+#include "account/links.h"
 #include "auth/password.h"
-#include "auth/session.h"
+#include "account/session.h"
 #include "auth/throttle.h"
 #include "auth/token.h"
 #include "auth/totp.h"
@@ -46,6 +46,7 @@ const char *home_for(const User *u) {
   if (u->roles & ROLE_PARTICIPANT) return "/me";
   if (u->roles & ROLE_PARTNER) return "/shared";
   if (u->roles & ROLE_LOGOFFICER) return "/log";
+  if (u->roles & ROLE_PROGRAMME) return "/reports";
   return "/account";
 }
 

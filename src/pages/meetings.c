@@ -6,11 +6,15 @@
  * Who sees what: the assigned coaches and the participant see every meeting of the trajectory; a network
  * member sees the meetings they attend, with the attendees named as the membership rule allows. The agenda
  * and the place are shown to those who see the meeting; the minutes are items with a category and a source
- * party, shown by the visibility rule (items_disclose). Only an assigned coach plans meetings and records
- * minutes. Times are stored in UTC and shown in the portal's time zone (core/dates.h).
+ * party, shown by the visibility rule (items_disclose). Only an assigned coach plans meetings, changes and
+ * cancels them (policy/meetings_policy.h) and records minutes; a change or a cancellation mails each attendee
+ * an updated .ics (same UID, SEQUENCE raised; METHOD:CANCEL and STATUS:CANCELLED for a cancellation), and a
+ * cancelled meeting stays visible, marked so. Times are stored in UTC and shown in the portal's time zone
+ * (core/dates.h).
  *
  * The feed is reached without a session by a 256-bit secret (only its hash is stored) and carries no case
- * content: every event is "Afspraak Zorg & Werk" with its time and a link to the meeting, never a name, a
+ * content: every event is "Care & Work appointment" ("Afspraak Zorg & Werk") in the language of the feed's owner,
+ * with its time and a link to the meeting (cancelled ones marked so), never a name, a
  * kind, a place or an agenda. A revoked or unknown token answers 404.
  */
 #include <stdlib.h>
@@ -24,14 +28,18 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "mail/outbox.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
+#include "policy/case.h"
+#include "policy/meetings_policy.h"
 #include "policy/policy.h"
 #include "render/ics.h"
 #include "render/markdown.h"
 #include "store/meetings.h"
 #include "store/network.h"
+#include "store/outbox.h"
 #include "store/users.h"
 
 enum {
@@ -39,7 +47,9 @@ enum {
   MINUTES_BODY_MAX = 20000, FEED_MAX = 500, MINUTES_SHOWN_MAX = 100
 };
 /* The summary of every event of the personal feed: a fixed text, never case content (the title). */
-static const char feed_summary[] = "Afspraak Zorg & Werk";
+static const char feed_summary[] = N_("Care & Work appointment");
+/* The product's name as the page frame shows it (one message, translated per reader). */
+static const char product_name[] = N_("Care & Work");
 
 static const char *kind_label(const char *k) {
   if (strcmp(k, "consultation") == 0) return _("Network consultation");
@@ -68,23 +78,9 @@ static bool in_list(const char *const *list, const char *s) {
   return false;
 }
 
-/* Whether the reader sees every meeting of the trajectory (the assigned coaches and the participant), rather
- * than only the meetings they attend. */
-static bool sees_all_meetings(Grounds g) { return g == GROUNDS_COACH || g == GROUNDS_SELF; }
-
 /* When, as the reader reads it: words for the participant, "YYYY-MM-DD HH:MM" (local) for staff. */
 static const char *when_for(Req *r, int64_t t) {
   return reader_plain(r) ? when_words(r->a, t) : time_iso_local(r->a, t);
-}
-
-/* The portal's own URL for path (setting base_url, else the listen address). */
-static const char *portal_url(Arena *a, const char *path) {
-  if (cfg.base_url[0]) {
-    size_t n = strlen(cfg.base_url);
-    while (n && cfg.base_url[n - 1] == '/') n--;
-    return arena_printf(a, "%.*s%s", (int)n, cfg.base_url, path);
-  }
-  return arena_printf(a, "http://%s%s", cfg.listen, path);
 }
 
 /* "YYYY-MM-DD" and "HH:MM" in the portal's zone to unix time; false when either is malformed or the moment
@@ -115,7 +111,16 @@ static bool local_moment(const char *date, const char *hm, int64_t *out) {
 
 /* ---- the list and planning ---- */
 
-static void meeting_form(Req *r, int64_t tid) {
+/* The value of form field key in v ("" when absent). */
+static const char *val(const Params *v, const char *key) {
+  const char *s = params_get(v, key);
+  return s ? s : "";
+}
+
+/* The form that plans (action /t/{tid}/meetings) or changes a meeting, filled from v (what was typed, or the
+ * meeting's values). */
+static void meeting_form(Req *r, int64_t tid, const Params *v, const char *action, const char *heading,
+                         const char *button) {
   const char *kinds[16], *modes[12];
   int k = 0;
   for (int i = 0; meeting_kinds[i]; i++) {
@@ -129,27 +134,26 @@ static void meeting_form(Req *r, int64_t tid) {
     modes[k++] = mode_label(meeting_modes[i]);
   }
   modes[k] = NULL;
-  html(&r->out, "<section class=\"card\" aria-labelledby=\"new-meeting\"><h2 id=\"new-meeting\">%s</h2>",
-       _("Plan a meeting"));
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"new-meeting\"><h2 id=\"new-meeting\">%s</h2>", heading);
   form_errors_summary(r);
-  form_begin(r, arena_printf(r->a, "/t/%lld/meetings", (long long)tid), NULL);
-  field_select(r, &(Field){.name = "kind", .label = _("Kind of meeting"), .value = form_str(r, "kind"),
+  form_begin(r, action, NULL);
+  field_select(r, &(Field){.name = "kind", .label = _("Kind of meeting"), .value = val(v, "kind"),
                            .required = true},
                kinds);
-  field_input(r, &(Field){.name = "date", .label = _("Date"), .type = "date", .value = form_str(r, "date"),
+  field_input(r, &(Field){.name = "date", .label = _("Date"), .type = "date", .value = val(v, "date"),
                           .required = true});
-  field_input(r, &(Field){.name = "time", .label = _("Start time"), .type = "time", .value = form_str(r, "time"),
+  field_input(r, &(Field){.name = "time", .label = _("Start time"), .type = "time", .value = val(v, "time"),
                           .hint = arena_printf(r->a, _("In the time zone %s."), dates_zone()), .required = true});
   field_input(r, &(Field){.name = "duration", .label = _("Duration in minutes"), .type = "number",
-                          .value = *form_str(r, "duration") ? form_str(r, "duration") : "60", .required = true});
-  field_select(r, &(Field){.name = "mode", .label = _("Contact mode"), .value = form_str(r, "mode"), .required = true},
+                          .value = *val(v, "duration") ? val(v, "duration") : "60", .required = true});
+  field_select(r, &(Field){.name = "mode", .label = _("Contact mode"), .value = val(v, "mode"), .required = true},
                modes);
-  field_input(r, &(Field){.name = "place", .label = _("Place"), .value = form_str(r, "place"),
+  field_input(r, &(Field){.name = "place", .label = _("Place"), .value = val(v, "place"),
                           .hint = _("Only attendees see the place; the calendar feed never carries it."),
                           .maxlength = PLACE_MAX});
   field_input(r, &(Field){.name = "video_url", .label = _("Video link"), .type = "url",
-                          .value = form_str(r, "video_url"), .maxlength = URL_MAX});
-  field_textarea(r, &(Field){.name = "agenda", .label = _("Agenda"), .value = form_str(r, "agenda"),
+                          .value = val(v, "video_url"), .maxlength = URL_MAX});
+  field_textarea(r, &(Field){.name = "agenda", .label = _("Agenda"), .value = val(v, "agenda"),
                              .hint = _("Every attendee reads the agenda: put nothing in it that an attendee may not "
                                        "know. Record what was said as minutes, with a category."),
                              .maxlength = AGENDA_MAX},
@@ -157,18 +161,17 @@ static void meeting_form(Req *r, int64_t tid) {
   html(&r->out, "<fieldset><legend>%s</legend>", _("Attendees"));
   html(&r->out, "<div class=\"field check\"><input type=\"checkbox\" id=\"f-participant\" name=\"participant\" "
                 "value=\"1\"%s><label for=\"f-participant\">%s</label></div>",
-       *form_str(r, "participant") || r->method[0] == 'G' ? " checked" : "", _("The participant"));
+       *val(v, "participant") ? " checked" : "", programme_word(case_programme(r, tid), PW_THE_PARTICIPANT));
   const char **opts;
   if (member_options(r, tid, (const char *const[]){NULL}, &opts) == DB_OK)
     for (int i = 0; opts[i] && opts[i + 1]; i += 2) {
       const char *key = arena_printf(r->a, "m%s", opts[i]);
       html(&r->out, "<div class=\"field check\"><input type=\"checkbox\" id=\"f-%s\" name=\"%s\" value=\"1\"%s>"
                     "<label for=\"f-%s\">%s</label></div>",
-           key, key, *form_str(r, key) ? " checked" : "", key, opts[i + 1]);
+           key, key, *val(v, key) ? " checked" : "", key, opts[i + 1]);
     }
   html(&r->out, "</fieldset>");
-  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>",
-       _("Plan meeting"));
+  html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", button);
   form_end(r);
   html(&r->out, "</section>");
 }
@@ -176,16 +179,9 @@ static void meeting_form(Req *r, int64_t tid) {
 static int render_meetings(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
   Meeting *ms;
   int n;
-  int rc = meetings_visible(r->db, r->a, r->user, tid, sees_all_meetings(g), MEETINGS_MAX, &ms, &n);
+  int rc = meetings_visible(r->db, r->a, r->user, tid, policy_sees_all_meetings(g), MEETINGS_MAX, &ms, &n);
   if (rc != DB_OK) return http_db_error(r, rc);
-  AuditEntry *e = arena_alloc(r->a, sizeof *e * (size_t)(n + 1));
-  e[0] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "meetings", .action = "list",
-                      .outcome = "ok", .grounds = grounds_name(g)};
-  for (int i = 0; i < n; i++)
-    e[i + 1] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                            .item = arena_printf(r->a, "meeting:%lld", (long long)ms[i].id), .action = "view",
-                            .outcome = "ok", .grounds = grounds_name(g)};
-  if ((rc = audit_write_many(r, e, n + 1)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = meetings_disclose(r, pid, tid, g, ms, n)) != DB_OK) return http_db_error(r, rc);
 
   if ((rc = case_page_begin(r, tid, g, _("Meetings"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Meetings"));
@@ -194,15 +190,23 @@ static int render_meetings(Req *r, int64_t tid, Grounds g, int64_t pid, int stat
     html(&r->out, "<p class=\"empty\">%s</p>", _("There are no meetings you can see yet."));
   } else {
     html(&r->out, "<ul class=\"cards\">");
-    for (int i = 0; i < n; i++)
-      html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/meetings/%lld\">%s</a></h2><p>%s · %s</p></li>",
-           (long long)tid, (long long)ms[i].id, kind_label(ms[i].kind), when_for(r, ms[i].starts_at),
+    for (int i = 0; i < n; i++) {
+      html(&r->out, "<li class=\"card\"><h2><a href=\"/t/%lld/meetings/%lld\">%s</a></h2><p>", (long long)tid,
+           (long long)ms[i].id, kind_label(ms[i].kind));
+      if (ms[i].cancelled_at) html(&r->out, "<span class=\"badge\">%s</span> ", _("Cancelled"));
+      html(&r->out, "%s · %s</p></li>", when_for(r, ms[i].starts_at),
            arena_printf(r->a, P_("%lld minute", "%lld minutes", ms[i].minutes), (long long)ms[i].minutes));
+    }
     html(&r->out, "</ul>");
   }
   html(&r->out, "<p class=\"muted small\"><a href=\"/account#calendar\">%s</a></p>",
        _("Your meetings in your own calendar: the calendar link on your account page."));
-  if (g == GROUNDS_COACH) meeting_form(r, tid);
+  if (policy_may_plan_meetings(g)) {
+    static Param fresh[] = {{"participant", "1"}, {"duration", "60"}};
+    Params v = r->method[0] == 'G' ? (Params){fresh, 2} : r->form;
+    meeting_form(r, tid, &v, arena_printf(r->a, "/t/%lld/meetings", (long long)tid), _("Plan a meeting"),
+                 _("Plan meeting"));
+  }
   page_end(r);
   return status;
 }
@@ -215,14 +219,9 @@ static int get_meetings(Req *r) {
   return render_meetings(r, r->ids[0], g, pid, 200);
 }
 
-static bool may_plan(Grounds g) { return g == GROUNDS_COACH; }
-
-static int post_meeting(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = case_door(r, OWNER_ITEM, 0, "meeting", "create", may_plan, &g, &pid);
-  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
-  int64_t tid = r->ids[0];
+/* Reads and checks the meeting form of trajectory tid into *n (arena strings; the attendees the checked live
+ * members and the participant); a mistake is recorded with form_error (r->nerrors). Returns a DB code. */
+static int meeting_form_read(Req *r, int64_t tid, MeetingNew *n) {
   const char *kind = form_str(r, "kind"), *mode = form_str(r, "mode"), *place = form_str(r, "place"),
              *video = form_str(r, "video_url"), *agenda = form_str(r, "agenda"), *dur = form_str(r, "duration");
   if (!in_list(meeting_kinds, kind)) form_error(r, "kind", _("Choose the kind of meeting."));
@@ -244,7 +243,7 @@ static int post_meeting(Req *r) {
   /* attendees: the checked live members of this trajectory's network, and the participant */
   int rc;
   const char **opts;
-  if ((rc = member_options(r, tid, (const char *const[]){NULL}, &opts)) != DB_OK) return http_db_error(r, rc);
+  if ((rc = member_options(r, tid, (const char *const[]){NULL}, &opts)) != DB_OK) return rc;
   int64_t *members = arena_alloc(r->a, sizeof *members * 65);
   int nm = 0;
   for (int i = 0; opts[i] && opts[i + 1] && nm < 64; i += 2) {
@@ -252,34 +251,72 @@ static int post_meeting(Req *r) {
     NetworkMember m;
     rc = network_member_live(r->db, r->a, tid, strtoll(opts[i], NULL, 10), &m);
     if (rc == DB_ROW) members[nm++] = m.id;
-    else if (rc != DB_DONE) return http_db_error(r, rc);
+    else if (rc != DB_DONE) return rc;
   }
   bool with_participant = *form_str(r, "participant") != '\0';
   if (!with_participant && nm == 0) form_error(r, "participant", _("Choose at least one attendee."));
+  *n = (MeetingNew){.trajectory_id = tid, .kind = kind, .mode = mode, .starts_at = starts, .minutes = minutes,
+                    .place = place, .video_url = video, .agenda = agenda, .created_by = r->user->id,
+                    .created_at = (int64_t)time(NULL), .members = members, .nmembers = nm,
+                    .with_participant = with_participant};
+  return DB_OK;
+}
+
+/* The uid of an event: stable per meeting and portal. */
+static const char *event_uid(Arena *a, int64_t mid) {
+  return arena_printf(a, "meeting-%lld@%s", (long long)mid, cfg.base_url[0] ? cfg.base_url : cfg.listen);
+}
+
+/* The summary of a calendar event in language lang (NULL or unknown: the portal's): a fixed text, never case
+ * content. */
+static const char *summary_in(const char *lang) {
+  return i18n_tr_in(lang && i18n_known(lang) ? lang : cfg.lang, feed_summary);
+}
+
+/* Queues a mail of kind to each of the nu accounts uids except the user making the change, inside the
+ * caller's transaction, with meeting m as an .ics (method; the time, a link and the summary in the
+ * recipient's language only — no kind, place, agenda or names, as the calendar feed). An account without a
+ * usable address gets none. Returns a DB code. */
+static int mail_attendees(Req *r, const Meeting *m, const char *kind, IcsMethod method, const int64_t *uids,
+                          int nu) {
+  if (!outbox_enabled()) return DB_OK;
+  const char *url =
+      outbox_portal_url(r->a, arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)m->trajectory_id, (long long)m->id));
+  int rc = DB_OK;
+  for (int i = 0; i < nu && rc == DB_OK; i++) {
+    if (uids[i] == r->user->id) continue;
+    const char *addr, *lang;
+    if ((rc = outbox_user_address(r->db, r->a, uids[i], &addr, &lang)) != DB_OK) break;
+    IcsEvent e = {.uid = event_uid(r->a, m->id), .summary = summary_in(lang), .url = url, .starts_at = m->starts_at,
+                  .minutes = m->minutes, .stamp = (int64_t)time(NULL), .sequence = (int)m->sequence,
+                  .cancelled = method == ICS_CANCEL};
+    rc = outbox_queue(r->db, uids[i], NULL, kind, url, ics_calendar_method(r->a, NULL, dates_zone(), method, &e, 1));
+    if (rc == DB_CONSTRAINT) rc = DB_OK;
+  }
+  return rc;
+}
+
+static int post_meeting(Req *r) {
+  Grounds g;
+  int64_t pid;
+  int s = case_door(r, OWNER_MEETING, 0, "meeting", "create", policy_may_plan_meetings, &g, &pid);
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
+  int64_t tid = r->ids[0];
+  MeetingNew n;
+  int rc = meeting_form_read(r, tid, &n);
+  if (rc != DB_OK) return http_db_error(r, rc);
   if (r->nerrors) return render_meetings(r, tid, g, pid, 400);
 
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
-  int64_t now = (int64_t)time(NULL), id;
-  rc = meeting_create(r->db, &(MeetingNew){.trajectory_id = tid, .kind = kind, .mode = mode, .starts_at = starts,
-                                           .minutes = minutes, .place = place, .video_url = video, .agenda = agenda,
-                                           .created_by = r->user->id, .created_at = now, .members = members,
-                                           .nmembers = nm, .with_participant = with_participant},
-                      &id);
-  /* an invitation mail to each attendee with an account, in this transaction, with the meeting as .ics: the
-   * time and a link only (as the calendar feed), no kind, place, agenda or names */
+  int64_t id;
+  rc = meeting_create(r->db, &n, &id);
+  /* an invitation mail to each attendee with an account, in this transaction, with the meeting as .ics */
   if (rc == DB_OK && outbox_enabled()) {
     int64_t *uids;
     int nu;
     rc = meeting_attendee_accounts(r->db, r->a, id, 65, &uids, &nu);
-    const char *url = portal_url(r->a, arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)tid, (long long)id));
-    IcsEvent e = {.uid = arena_printf(r->a, "meeting-%lld@%s", (long long)id, cfg.base_url[0] ? cfg.base_url : cfg.listen),
-                  .summary = feed_summary, .url = url, .starts_at = starts, .minutes = minutes, .stamp = now};
-    const char *ics = ics_calendar(r->a, NULL, dates_zone(), &e, 1);
-    for (int i = 0; i < nu && rc == DB_OK; i++) {
-      if (uids[i] == r->user->id) continue;
-      rc = outbox_queue(r->db, uids[i], NULL, "meeting", url, ics);
-      if (rc == DB_CONSTRAINT) rc = DB_OK;
-    }
+    Meeting m = {.id = id, .trajectory_id = tid, .starts_at = n.starts_at, .minutes = n.minutes};
+    if (rc == DB_OK) rc = mail_attendees(r, &m, "meeting", ICS_REQUEST, uids, nu);
   }
   if (rc != DB_OK) return http_db_error(r, rc);
   return trajectory_change_done(r, pid, tid, arena_printf(r->a, "meeting:%lld", (long long)id), "create", g,
@@ -288,33 +325,17 @@ static int post_meeting(Req *r) {
 
 /* ---- one meeting ---- */
 
-/* The refusal of a meeting the reader may not see (or that does not exist, or belongs to another trajectory
- * than the URL names), as object_refused does for the other objects of a trajectory: "denied" with the
- * reader's grounds logged against the file the meeting really is in (against nobody when there is no such
- * meeting) — not the trajectory the URL named — then the not-found page. */
-static int meeting_refused(Req *r, int64_t mid, const char *action, Grounds g) {
-  int64_t tid = 0, pid = 0;
-  Grounds owner_g;
-  int rc = meeting_trajectory(r->db, mid, &tid);
-  if (rc == DB_OK && tid) rc = policy_trajectory(r->db, r->user, tid, &owner_g, &pid);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                    .item = arena_printf(r->a, "meeting:%lld", (long long)mid), .action = action,
-                                    .outcome = "denied", .grounds = grounds_name(g)});
-  if (rc != DB_OK) return http_db_error(r, rc);
-  return http_error(r, 404, NULL);
-}
-
-/* The door of /t/{id}/meetings/{meeting}/...: the reader must have grounds on trajectory r->ids[0] and the
- * meeting must be one of it that the reader sees. Returns 0 with *m, *g and *pid filled, or the status already
- * answered. */
+/* The door of /t/{id}/meetings/{meeting}/...: the reader must have grounds on trajectory r->ids[0] (the case
+ * door, object_door) and the meeting must be one of it that the reader sees; a refusal is logged against the
+ * file the meeting really is in (object_refused). Returns 0 with *m, *g and *pid filled, or the status
+ * already answered. */
 static int meeting_door(Req *r, const char *action, Grounds *g, int64_t *pid, Meeting *m) {
   int64_t tid = r->ids[0], mid = r->ids[1];
-  int rc = policy_trajectory(r->db, r->user, tid, g, pid);
-  if (rc != DB_OK) return http_db_error(r, rc);
-  if (*g == GROUNDS_NONE) return meeting_refused(r, mid, action, *g);
-  rc = meeting_get(r->db, r->a, r->user, tid, mid, sees_all_meetings(*g), m);
-  if (rc == DB_DONE) return meeting_refused(r, mid, action, *g);
+  const char *item = arena_printf(r->a, "meeting:%lld", (long long)mid);
+  int s = object_door(r, OWNER_MEETING, mid, item, action, GROUNDS_NONE, g, pid);
+  if (s) return s;
+  int rc = meeting_get(r->db, r->a, r->user, tid, mid, policy_sees_all_meetings(*g), m);
+  if (rc == DB_DONE) return object_refused(r, OWNER_MEETING, mid, item, action, grounds_name(*g));
   if (rc != DB_ROW) return http_db_error(r, rc);
   return 0;
 }
@@ -338,7 +359,7 @@ static void minutes_form(Req *r, int64_t tid, int64_t mid) {
                            .required = true},
                cats);
   const char **opts;
-  if (member_options(r, tid, (const char *const[]){"participant", _("The participant"), NULL}, &opts) == DB_OK)
+  if (member_options(r, tid, (const char *const[]){"participant", programme_word(case_programme(r, tid), PW_THE_PARTICIPANT), NULL}, &opts) == DB_OK)
     field_select(r, &(Field){.name = "source", .label = _("Whose information is this?"), .value = form_str(r, "source"),
                              .required = true},
                  opts);
@@ -373,6 +394,9 @@ static int render_meeting(Req *r, const Meeting *m, Grounds g, int64_t pid, int 
   if ((rc = case_page_begin(r, tid, g, kind_label(m->kind))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p><a href=\"/t/%lld/meetings\">%s</a></p>", (long long)tid, _("All meetings"));
   html(&r->out, "<h1>%s</h1>", kind_label(m->kind));
+  if (m->cancelled_at)
+    html(&r->out, "<p class=\"notice\" role=\"status\"><span class=\"badge\">%s</span> %s</p>", _("Cancelled"),
+         arena_printf(r->a, _("This meeting was cancelled on %s."), when_for(r, m->cancelled_at)));
   html(&r->out, "<section class=\"card\"><dl class=\"facts\">");
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("When"), when_for(r, m->starts_at));
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Duration"),
@@ -399,7 +423,7 @@ static int render_meeting(Req *r, const Meeting *m, Grounds g, int64_t pid, int 
     if (at[i].me) me = true, my_answer = at[i].response;
   }
   html(&r->out, "</ul>");
-  if (me) {
+  if (me && !m->cancelled_at) {
     html(&r->out, "<p>%s</p>", arena_printf(r->a, _("Your answer: %s"), response_label(my_answer)));
     form_begin(r, arena_printf(r->a, "/t/%lld/meetings/%lld/respond", (long long)tid, (long long)m->id), NULL);
     html(&r->out, "<div class=\"actions\"><button type=\"submit\" name=\"response\" value=\"accepted\" class=\"primary\">"
@@ -427,7 +451,21 @@ static int render_meeting(Req *r, const Meeting *m, Grounds g, int64_t pid, int 
   }
   if (!shown) html(&r->out, "<p class=\"empty\">%s</p>", _("There are no minutes you can see."));
   html(&r->out, "</section>");
-  if (g == GROUNDS_COACH) minutes_form(r, tid, m->id);
+  if (policy_may_plan_meetings(g)) {
+    minutes_form(r, tid, m->id);
+    if (!m->cancelled_at) {
+      html(&r->out, "<section class=\"card\" aria-labelledby=\"change\"><h2 id=\"change\">%s</h2>",
+           _("Change or cancel"));
+      html(&r->out, "<p><a href=\"/t/%lld/meetings/%lld/edit\">%s</a></p>", (long long)tid, (long long)m->id,
+           _("Change the time, place, agenda or attendees"));
+      form_begin(r, arena_printf(r->a, "/t/%lld/meetings/%lld/cancel", (long long)tid, (long long)m->id), NULL);
+      html(&r->out, "<p class=\"muted small\">%s</p>",
+           _("The attendees get a mail and their calendars are updated. The meeting stays visible as cancelled."));
+      html(&r->out, "<div class=\"actions\"><button type=\"submit\">%s</button></div>", _("Cancel the meeting"));
+      form_end(r);
+      html(&r->out, "</section>");
+    }
+  }
   page_end(r);
   return status;
 }
@@ -441,12 +479,21 @@ static int get_meeting(Req *r) {
   return render_meeting(r, &m, g, pid, 200);
 }
 
+/* Ends a change (action) to meeting m in the transaction begun: logged, committed, back to its page. */
+static int meeting_changed(Req *r, int64_t pid, const Meeting *m, const char *action, Grounds g) {
+  return trajectory_change_done(r, pid, m->trajectory_id, arena_printf(r->a, "meeting:%lld", (long long)m->id),
+                                action, g,
+                                arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)m->trajectory_id,
+                                             (long long)m->id));
+}
+
 static int post_respond(Req *r) {
   Grounds g;
   int64_t pid;
   Meeting m;
   int s = meeting_door(r, "respond", &g, &pid, &m);
   if (s) return s;
+  if (m.cancelled_at) return http_error(r, 409, _("This meeting was cancelled."));
   const char *resp = form_str(r, "response");
   if (strcmp(resp, "accepted") != 0 && strcmp(resp, "declined") != 0)
     return http_error(r, 400, _("Choose whether you will attend."));
@@ -459,9 +506,7 @@ static int post_respond(Req *r) {
     db_rollback(r->db);
     return http_error(r, 403, _("You are not an attendee of this meeting."));
   }
-  return trajectory_change_done(r, pid, m.trajectory_id, arena_printf(r->a, "meeting:%lld", (long long)m.id),
-                                "respond", g,
-                                arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)m.trajectory_id, (long long)m.id));
+  return meeting_changed(r, pid, &m, "respond", g);
 }
 
 static int post_minutes(Req *r) {
@@ -470,7 +515,9 @@ static int post_minutes(Req *r) {
   Meeting m;
   int s = meeting_door(r, "minutes", &g, &pid, &m);
   if (s) return s;
-  if (!may_plan(g)) return meeting_refused(r, m.id, "minutes", g);
+  if (!policy_may_plan_meetings(g))
+    return object_refused(r, OWNER_MEETING, m.id, arena_printf(r->a, "meeting:%lld", (long long)m.id), "minutes",
+                          grounds_name(g));
   if ((s = trajectory_refuse_if_closed(r, m.trajectory_id))) return s;
   int64_t tid = m.trajectory_id;
   const char *title = form_str(r, "title"), *category = form_str(r, "category"), *body = form_str(r, "body"),
@@ -506,9 +553,134 @@ static int post_minutes(Req *r) {
                                 arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)tid, (long long)m.id));
 }
 
-/* The uid of an event: stable per meeting and portal. */
-static const char *event_uid(Arena *a, int64_t mid) {
-  return arena_printf(a, "meeting-%lld@%s", (long long)mid, cfg.base_url[0] ? cfg.base_url : cfg.listen);
+/* ---- changing and cancelling ---- */
+
+/* The door of a change to meeting r->ids[1]: meeting_door, the reader plans meetings
+ * (policy_may_plan_meetings; otherwise refused as not found), the trajectory is open and the meeting is not
+ * cancelled (409). Returns 0 or the status already answered. */
+static int change_door(Req *r, const char *action, Grounds *g, int64_t *pid, Meeting *m) {
+  int s = meeting_door(r, action, g, pid, m);
+  if (s) return s;
+  if (!policy_may_plan_meetings(*g))
+    return object_refused(r, OWNER_MEETING, m->id, arena_printf(r->a, "meeting:%lld", (long long)m->id), action,
+                          grounds_name(*g));
+  if ((s = trajectory_refuse_if_closed(r, m->trajectory_id))) return s;
+  if (m->cancelled_at) return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
+  return 0;
+}
+
+/* The change form of meeting m, filled from v; logs the view of the meeting (item, "edit"). */
+static int render_edit(Req *r, const Meeting *m, Grounds g, int64_t pid, const Params *v, int status) {
+  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = m->trajectory_id,
+                                        .item = arena_printf(r->a, "meeting:%lld", (long long)m->id),
+                                        .action = "edit", .outcome = "ok", .grounds = grounds_name(g)});
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if ((rc = case_page_begin(r, m->trajectory_id, g, _("Change the meeting"))) != DB_OK) return http_db_error(r, rc);
+  html(&r->out, "<p><a href=\"/t/%lld/meetings/%lld\">%s</a></p>", (long long)m->trajectory_id, (long long)m->id,
+       _("Back to the meeting"));
+  html(&r->out, "<h1>%s</h1>", _("Change the meeting"));
+  html(&r->out, "<p>%s</p>", _("The attendees get a mail that the meeting changed, with the new time for their "
+                               "calendar. Who is no longer invited gets a cancellation."));
+  meeting_form(r, m->trajectory_id, v,
+               arena_printf(r->a, "/t/%lld/meetings/%lld/edit", (long long)m->trajectory_id, (long long)m->id),
+               kind_label(m->kind), _("Save the changes"));
+  page_end(r);
+  return status;
+}
+
+/* GET /t/{id}/meetings/{meeting}/edit */
+static int get_meeting_edit(Req *r) {
+  Grounds g;
+  int64_t pid;
+  Meeting m;
+  int s = change_door(r, "edit", &g, &pid, &m);
+  if (s) return s;
+  Attendee *at;
+  int na;
+  int rc = meeting_attendees(r->db, r->a, r->user, m.id, &at, &na);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  Param *p = arena_alloc(r->a, sizeof *p * (size_t)(na + 8));
+  int n = 0;
+  struct tm tm;
+  if (!dates_local(m.starts_at, &tm)) return http_error(r, 500, NULL);
+  p[n++] = (Param){"kind", m.kind};
+  p[n++] = (Param){"mode", m.mode};
+  p[n++] = (Param){"date", arena_printf(r->a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)};
+  p[n++] = (Param){"time", arena_printf(r->a, "%02d:%02d", tm.tm_hour, tm.tm_min)};
+  p[n++] = (Param){"duration", arena_printf(r->a, "%lld", (long long)m.minutes)};
+  p[n++] = (Param){"place", m.place};
+  p[n++] = (Param){"video_url", m.video_url};
+  p[n++] = (Param){"agenda", m.agenda};
+  for (int i = 0; i < na; i++)
+    p[n++] = at[i].participant ? (Param){"participant", "1"}
+                               : (Param){arena_printf(r->a, "m%lld", (long long)at[i].member_id), "1"};
+  Params v = {p, n};
+  return render_edit(r, &m, g, pid, &v, 200);
+}
+
+/* Whether id is one of the n ids. */
+static bool among(const int64_t *ids, int n, int64_t id) {
+  for (int i = 0; i < n; i++)
+    if (ids[i] == id) return true;
+  return false;
+}
+
+/* POST /t/{id}/meetings/{meeting}/edit: the new time, place, agenda and attendees; the attendees get a mail
+ * with the updated .ics (same UID, SEQUENCE raised), who was removed a cancellation. */
+static int post_meeting_edit(Req *r) {
+  Grounds g;
+  int64_t pid;
+  Meeting m;
+  int s = change_door(r, "update", &g, &pid, &m);
+  if (s) return s;
+  MeetingNew n;
+  int rc = meeting_form_read(r, m.trajectory_id, &n);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (r->nerrors) return render_edit(r, &m, g, pid, &r->form, 400);
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  int64_t *before = NULL, *after = NULL;
+  int nb = 0, na = 0;
+  rc = meeting_attendee_accounts(r->db, r->a, m.id, 65, &before, &nb);
+  if (rc == DB_OK) rc = meeting_update(r->db, m.id, &n);
+  if (rc == DB_DONE) { /* cancelled meanwhile */
+    db_rollback(r->db);
+    return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
+  }
+  if (rc == DB_OK) rc = meeting_attendee_accounts(r->db, r->a, m.id, 65, &after, &na);
+  Meeting changed = {.id = m.id, .trajectory_id = m.trajectory_id, .starts_at = n.starts_at, .minutes = n.minutes,
+                     .sequence = m.sequence + 1};
+  if (rc == DB_OK) rc = mail_attendees(r, &changed, "meeting_changed", ICS_REQUEST, after, na);
+  int64_t *gone = arena_alloc(r->a, sizeof *gone * (size_t)(nb + 1));
+  int ng = 0;
+  for (int i = 0; i < nb; i++)
+    if (!among(after, na, before[i])) gone[ng++] = before[i];
+  if (rc == DB_OK) rc = mail_attendees(r, &changed, "meeting_cancelled", ICS_CANCEL, gone, ng);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return meeting_changed(r, pid, &m, "update", g);
+}
+
+/* POST /t/{id}/meetings/{meeting}/cancel: the meeting stays, marked cancelled; the attendees get a
+ * cancellation (METHOD:CANCEL, STATUS:CANCELLED, same UID, SEQUENCE raised). */
+static int post_meeting_cancel(Req *r) {
+  Grounds g;
+  int64_t pid;
+  Meeting m;
+  int s = change_door(r, "cancel", &g, &pid, &m);
+  if (s) return s;
+  int rc;
+  if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
+  rc = meeting_cancel(r->db, m.id, (int64_t)time(NULL));
+  if (rc == DB_DONE) {
+    db_rollback(r->db);
+    return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
+  }
+  int64_t *uids = NULL;
+  int nu = 0;
+  if (rc == DB_OK) rc = meeting_attendee_accounts(r->db, r->a, m.id, 65, &uids, &nu);
+  m.sequence++;
+  if (rc == DB_OK) rc = mail_attendees(r, &m, "meeting_cancelled", ICS_CANCEL, uids, nu);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return meeting_changed(r, pid, &m, "cancel", g);
 }
 
 /* GET /t/{id}/meetings/{mid}/ics: the meeting for the reader's own calendar. It carries what the reader sees
@@ -526,9 +698,10 @@ static int get_meeting_ics(Req *r) {
   if (rc != DB_OK) return http_db_error(r, rc);
   const char *path = arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)m.trajectory_id, (long long)m.id);
   const char *where = *m.place ? m.place : *m.video_url ? m.video_url : NULL;
-  IcsEvent e = {.uid = event_uid(r->a, m.id), .summary = feed_summary, .location = where,
-                .description = kind_label(m.kind), .url = portal_url(r->a, path), .starts_at = m.starts_at,
-                .minutes = m.minutes, .stamp = (int64_t)time(NULL)};
+  IcsEvent e = {.uid = event_uid(r->a, m.id), .summary = _(feed_summary), .location = where,
+                .description = kind_label(m.kind), .url = outbox_portal_url(r->a, path), .starts_at = m.starts_at,
+                .minutes = m.minutes, .stamp = (int64_t)time(NULL), .sequence = (int)m.sequence,
+                .cancelled = m.cancelled_at != 0};
   const char *ics = ics_calendar(r->a, NULL, dates_zone(), &e, 1);
   buf_puts(&r->out, ics); /* raw: text/calendar, escaped by libical */
   r->content_type = "text/calendar; charset=utf-8";
@@ -558,14 +731,20 @@ static int get_feed(Req *r) {
   int nm;
   if ((rc = calendar_meetings(r->db, r->a, uid, (int64_t)time(NULL) - 30 * 86400, FEED_MAX, &ms, &nm)) != DB_OK)
     return http_db_error(r, rc);
+  /* in the language of the token's owner, whose calendar it is */
+  const char *addr, *lang;
+  if ((rc = outbox_user_address(r->db, r->a, uid, &addr, &lang)) != DB_OK) return http_db_error(r, rc);
+  const char *summary = summary_in(lang), *calname = i18n_tr_in(lang && i18n_known(lang) ? lang : cfg.lang,
+                                                                 product_name);
   IcsEvent *ev = arena_alloc(r->a, sizeof *ev * (size_t)(nm + 1));
   int64_t now = (int64_t)time(NULL);
   for (int i = 0; i < nm; i++)
-    ev[i] = (IcsEvent){.uid = event_uid(r->a, ms[i].id), .summary = feed_summary,
-                       .url = portal_url(r->a, arena_printf(r->a, "/t/%lld/meetings/%lld",
+    ev[i] = (IcsEvent){.uid = event_uid(r->a, ms[i].id), .summary = summary, .sequence = (int)ms[i].sequence,
+                       .cancelled = ms[i].cancelled_at != 0,
+                       .url = outbox_portal_url(r->a, arena_printf(r->a, "/t/%lld/meetings/%lld",
                                                             (long long)ms[i].trajectory_id, (long long)ms[i].id)),
                        .starts_at = ms[i].starts_at, .minutes = ms[i].minutes, .stamp = now};
-  buf_puts(&r->out, ics_calendar(r->a, "Zorg & Werk", dates_zone(), ev, nm)); /* raw: text/calendar */
+  buf_puts(&r->out, ics_calendar(r->a, calname, dates_zone(), ev, nm)); /* raw: text/calendar */
   r->content_type = "text/calendar; charset=utf-8";
   log_info("rid=%s calendar feed of user %lld: %d events", r->rid, (long long)uid, nm);
   return 200;
@@ -582,7 +761,7 @@ int calendar_feed_section(Req *r, const char *fresh_token) {
          "calendar only gets the time and a link, never names or what the meeting is about."));
   if (fresh_token) {
     html(&r->out, "<p class=\"one-time-link\"><code data-copy>%s</code></p>",
-         portal_url(r->a, arena_printf(r->a, "/calendar/%s.ics", fresh_token)));
+         outbox_portal_url(r->a, arena_printf(r->a, "/calendar/%s.ics", fresh_token)));
     html(&r->out, "<p><strong>%s</strong></p>",
          _("Copy this link into your calendar now: it is shown only this once. Anyone with the link sees the times "
            "of your meetings."));
@@ -636,6 +815,9 @@ const Route meetings_routes[] = {
     {"GET", "/t/{id}/meetings/{meeting}", ROLES_CASE, R_CASE, get_meeting},
     {"POST", "/t/{id}/meetings/{meeting}/respond", ROLES_CASE, R_CASE, post_respond},
     {"POST", "/t/{id}/meetings/{meeting}/minutes", ROLES_CASE, R_CASE, post_minutes},
+    {"GET", "/t/{id}/meetings/{meeting}/edit", ROLES_CASE, R_CASE, get_meeting_edit},
+    {"POST", "/t/{id}/meetings/{meeting}/edit", ROLES_CASE, R_CASE, post_meeting_edit},
+    {"POST", "/t/{id}/meetings/{meeting}/cancel", ROLES_CASE, R_CASE, post_meeting_cancel},
     {"GET", "/t/{id}/meetings/{meeting}/ics", ROLES_CASE, R_CASE | R_NOFRAME, get_meeting_ics},
     {"GET", "/calendar/{*file}", 0, R_PUBLIC, get_feed}, /* public, with the database: the token is looked up */
     {"POST", "/account/calendar", ROLE_ANY, 0, post_calendar},

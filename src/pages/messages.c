@@ -26,6 +26,7 @@
 #include "mail/outbox.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
+#include "policy/messages_policy.h"
 #include "policy/policy.h"
 #include "store/items.h"
 #include "store/messages.h"
@@ -35,21 +36,46 @@
 
 enum { MSG_MAX = 5000, MSG_LIST = 200, INBOX_MAX = 50 };
 
+/* The count of the request this thread serves, by its request id: the menu's badge and the coach's day
+ * (dashboard.c) show the same number, counted once. A handler runs in one thread from start to end. */
+static _Thread_local struct {
+  const Req *r;
+  char rid[sizeof ((Req *)0)->rid];
+  int64_t n;
+} unread_memo;
+
 int messages_nav_unread(Req *r, int64_t *n) {
-  return messages_unread_count(r->db, r->user, date_today_text(r->a), n);
+  if (unread_memo.r == r && strcmp(unread_memo.rid, r->rid) == 0) {
+    *n = unread_memo.n;
+    return DB_OK;
+  }
+  int rc = messages_unread_count(r->db, r->user, date_today_text(r->a), n);
+  if (rc == DB_OK) {
+    unread_memo.r = r;
+    memcpy(unread_memo.rid, r->rid, sizeof unread_memo.rid);
+    unread_memo.n = *n;
+  }
+  return rc;
 }
 
 /* Whose information a message of the reader is: the participant (0) for the participant and the coach, the
  * reader's own live membership for a network member. Returns a DB code. */
 static int sender_source(Req *r, int64_t tid, Grounds g, int64_t *source) {
   *source = 0;
-  if (g != GROUNDS_MEMBER) return DB_OK;
+  if (!policy_message_from_membership(g)) return DB_OK;
   const char *side;
   return network_member_of_user(r->db, r->a, tid, r->user->id, source, &side);
 }
 
+/* A candidate as the reader the rule is asked about: its id and roles are all the rule reads of a user. */
+static User candidate_user(const MessageCandidate *c) {
+  return (User){.id = c->user_id, .roles = c->roles, .name = c->name};
+}
+
 /* The people the reader may address a message of category (source: the reader's party) to: those with
- * standing whose name the reader may see and who would see such an item under the rule. Arena array. */
+ * standing whose name the reader may see and who would see such an item under the rule. The candidates come
+ * in one query with what the rule needs of them (no account loaded one by one); the rule's SQL form is then
+ * asked once per candidate, the reader being its parameters. Arena array. */
 static int allowed_candidates(Req *r, int64_t tid, const char *category, int64_t source, MessageCandidate **out,
                               int *n) {
   MessageCandidate *all;
@@ -60,11 +86,10 @@ static int allowed_candidates(Req *r, int64_t tid, const char *category, int64_t
   *n = 0;
   const char *today = date_today_text(r->a);
   for (int i = 0; i < m; i++) {
-    User *cand;
-    if ((rc = user_load(r->db, r->a, all[i].user_id, &cand)) == DB_DONE) continue;
-    if (rc != DB_ROW && rc != DB_OK) return rc;
+    User cand = candidate_user(&all[i]);
     bool ok;
-    if ((rc = message_reader_allowed(r->db, cand, tid, category, source, r->user->id, today, &ok)) != DB_OK) return rc;
+    if ((rc = message_reader_allowed(r->db, &cand, tid, category, source, r->user->id, today, &ok)) != DB_OK)
+      return rc;
     if (ok) (*out)[(*n)++] = all[i];
   }
   return DB_OK;
@@ -133,7 +158,13 @@ static int compose_form(Req *r, int64_t tid, Grounds g, int64_t thread, const ch
     html(&r->out, "</fieldset>");
   }
   field_textarea(r, &(Field){.name = "body", .label = _("Message"), .value = form_str(r, "body"), .required = true,
-                             .hint = g == GROUNDS_SELF ? _("Only the people you choose read it, and your coach.")
+                             .hint = case_wabz(r, tid) /* the programme's words */
+                                         ? (policy_message_writer_is_participant(g)
+                                                ? _("Only the people you choose read it, and your mediator.")
+                                                : _("Only the people you choose read it, and the mediators of this "
+                                                    "trajectory."))
+                                         : policy_message_writer_is_participant(g)
+                                         ? _("Only the people you choose read it, and your coach.")
                                                        : _("Only the people you choose read it, and the coaches of this "
                                                            "trajectory."),
                              .maxlength = MSG_MAX},
@@ -155,7 +186,7 @@ static int message_article(Req *r, int64_t tid, const Message *m, bool reply) {
   int n;
   int rc = message_recipients_of(r->db, r->a, r->user, m->id, &rcp, &n);
   if (rc != DB_OK) return rc;
-  bool mine = m->author_id == r->user->id;
+  bool mine = policy_may_withdraw_message(r->user, m->author_id); /* the author sees the receipts, withdraws */
   html(&r->out, "<p class=\"meta\">%s ", _("To:"));
   for (int i = 0; i < n; i++) {
     const char *who = name_or_hidden(rcp[i].name);
@@ -204,7 +235,8 @@ static int message_article(Req *r, int64_t tid, const Message *m, bool reply) {
 static int load_and_disclose(Req *r, int64_t tid, int64_t pid, Grounds g, int64_t only, Message **out, int *n) {
   Message *all;
   int m;
-  int rc = messages_visible(r->db, r->a, r->user, tid, g == GROUNDS_COACH, date_today_text(r->a), MSG_LIST, &all, &m);
+  int rc = messages_visible(r->db, r->a, r->user, tid, policy_message_hub(g), date_today_text(r->a), MSG_LIST, &all,
+                            &m);
   if (rc != DB_OK) return rc;
   Message *keep = arena_alloc(r->a, sizeof *keep * (size_t)(m + 1));
   int k = 0;
@@ -302,7 +334,7 @@ static int load_message(Req *r, const char *action, Grounds *g, int64_t *pid, Me
   *status = 0;
   int s = object_door(r, OWNER_ITEM, mid, item, action, GROUNDS_NONE, g, pid);
   if (s) return *status = s;
-  int rc = message_get(r->db, r->a, r->user, tid, mid, *g == GROUNDS_COACH, date_today_text(r->a), m);
+  int rc = message_get(r->db, r->a, r->user, tid, mid, policy_message_hub(*g), date_today_text(r->a), m);
   if (rc == DB_DONE) return *status = object_refused(r, OWNER_ITEM, mid, item, action, grounds_name(*g));
   if (rc != DB_ROW) return *status = http_db_error(r, rc);
   return 0;
@@ -339,13 +371,14 @@ static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Messa
     form_error(r, "body", _("The message is too long (at most 5000 characters). Split it into two messages."));
     status = 413;
   }
-  if (g != GROUNDS_COACH && g != GROUNDS_SELF && g != GROUNDS_MEMBER) return http_error(r, 404, NULL);
+  if (!policy_may_send_message(g)) return http_error(r, 404, NULL);
   int64_t source;
   int rc = sender_source(r, tid, g, &source);
   if (rc != DB_OK) return http_db_error(r, rc);
   /* the chosen recipients: each must be one the form offers (may read this category from this source) */
   int nto = params_count(&r->form, "to");
   int64_t *to = arena_alloc(r->a, sizeof *to * (size_t)(nto + 1));
+  User *to_user = arena_alloc(r->a, sizeof *to_user * (size_t)(nto + 1)); /* to[i] as the rule reads them */
   int k = 0;
   if (is_category(category) && nto) {
     MessageCandidate *c;
@@ -355,8 +388,11 @@ static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Messa
       if (strcmp(r->form.v[i].key, "to") != 0) continue;
       char *end;
       long long v = strtoll(r->form.v[i].val, &end, 10);
-      bool ok = false, dup = false;
-      for (int j = 0; j < n && *r->form.v[i].val && !*end; j++) ok |= c[j].user_id == v;
+      int found = -1;
+      bool dup = false;
+      for (int j = 0; j < n && *r->form.v[i].val && !*end; j++)
+        if (c[j].user_id == v) found = j;
+      bool ok = found >= 0;
       for (int j = 0; j < k; j++) dup |= to[j] == v;
       if (!ok) {
         audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "message", .action = "create",
@@ -364,7 +400,10 @@ static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Messa
         return http_error(r, 403, _("One of the people you chose may not read a message about this from you, so "
                                     "nothing was sent. Choose only from the people the form offers."));
       }
-      if (!dup) to[k++] = v;
+      if (!dup) {
+        to_user[k] = candidate_user(&c[found]);
+        to[k++] = v;
+      }
     }
   }
   if (!k && !r->nerrors) form_error(r, "to", _("Choose who gets the message."));
@@ -382,12 +421,9 @@ static int send_message(Req *r, int64_t tid, Grounds g, int64_t pid, const Messa
   const char *today = date_today_text(r->a);
   for (int i = 0; i < k && rc == DB_OK; i++) {
     /* the C rule on the stored item, for each recipient: a disagreement with the form's check refuses all */
-    User *ru;
     Grounds rg = GROUNDS_NONE;
     int64_t consent;
-    rc = user_load(r->db, r->a, to[i], &ru);
-    if (rc == DB_ROW || rc == DB_OK) rc = policy_item(r->db, ru, id, today, &rg, &consent, NULL);
-    else if (rc == DB_DONE) rc = DB_OK;
+    rc = policy_item(r->db, &to_user[i], id, today, &rg, &consent, NULL);
     if (rc == DB_OK && rg == GROUNDS_NONE) {
       db_rollback(r->db);
       audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "message", .action = "create",
@@ -439,7 +475,7 @@ static int post_withdraw(Req *r) {
   if (load_message(r, "withdraw", &g, &pid, &m, &s)) return s;
   int64_t tid = r->ids[0];
   const char *item = arena_printf(r->a, "message:%lld", (long long)m.id);
-  if (m.author_id != r->user->id) {
+  if (!policy_may_withdraw_message(r->user, m.author_id)) {
     int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item,
                                           .action = "withdraw", .outcome = "denied", .grounds = grounds_name(g)});
     if (rc != DB_OK) return http_db_error(r, rc);
@@ -460,13 +496,10 @@ static int get_inbox(Req *r) {
   int rc = messages_inbox(r->db, r->a, r->user, date_today_text(r->a), INBOX_MAX, &rows, &n);
   if (rc != DB_OK) return http_db_error(r, rc);
   AuditEntry *e = arena_alloc(r->a, sizeof *e * (size_t)(n + 1));
-  for (int i = 0; i < n; i++) {
-    Grounds g;
-    int64_t pid;
-    if ((rc = policy_trajectory(r->db, r->user, rows[i].trajectory_id, &g, &pid)) != DB_OK) return http_db_error(r, rc);
+  for (int i = 0; i < n; i++) /* the grounds from the standing read with the rows: no query per row */
     e[i] = (AuditEntry){.participant_id = rows[i].participant_id, .trajectory_id = rows[i].trajectory_id,
-                        .item = "messages", .action = "list", .outcome = "ok", .grounds = grounds_name(g)};
-  }
+                        .item = "messages", .action = "list", .outcome = "ok",
+                        .grounds = grounds_name(policy_inbox_grounds(r->user, &rows[i]))};
   if (n) {
     if ((rc = audit_write_many(r, e, n)) != DB_OK) return http_db_error(r, rc);
   } else {

@@ -20,7 +20,7 @@
  * rows are read and written by the store (store/network.h: members, store/consents.h, store/membership.h:
  * accounts and requests); this file decides and renders.
  *
- * Inviting never hands an existing account to someone else (store/membership.h, auth/links.h): an e-mail
+ * Inviting never hands an existing account to someone else (store/membership.h, account/links.h): an e-mail
  * address without an account gets a new account and a one-time link for the coach to hand over; an
  * existing partner account is asked to join and decides itself after signing in (notices.c); an account
  * that cannot be invited gets one and the same answer, whatever kind it is; and a person whose account
@@ -30,11 +30,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/links.h"
+#include "account/links.h"
 #include "core/text.h"
 #include "core/config.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -305,6 +306,7 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
                 .consents = ncs, .nconsents = nc, .hidden_side = hidden_side};
 
   if ((rc = case_page_begin(r, tid, g, _("Network"))) != DB_OK) return rc;
+  bool wabz = case_wabz(r, tid); /* the programme's words */
   html(&r->out, "<h1>%s %s</h1>", _("Network of"), who);
   trajectory_subnav(r, tid, g, "network");
   if (g == GROUNDS_MEMBER)
@@ -316,8 +318,10 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   html_markup(&r->out, netmap_list(r->a, &map));
   html(&r->out, "<figcaption class=\"muted small\"><span class=\"caption-map\">%s</span>"
                 "<span class=\"caption-list\">%s</span></figcaption></figure>",
-       _("The participant in the middle, the care network on the left, the work network on the right and the "
-         "coach as the bridge. A blue line is a live consent: the categories of information that are shared."),
+       wabz ? _("The client in the middle, the care network on the left, the work network on the right and the "
+                "mediator as the bridge. A blue line is a live consent: the categories of information that are shared.")
+            : _("The participant in the middle, the care network on the left, the work network on the right and the "
+                "coach as the bridge. A blue line is a live consent: the categories of information that are shared."),
        _("The network as a list: who is in it, and which information each member receives from whom."));
 
   html(&r->out, "<div class=\"grid cols-2\">");
@@ -325,11 +329,13 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
   side_list(r, tid, true, v, n, c, nc, who, coach, contacts, hidden_side);
   html(&r->out, "</div>");
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-bridge\"><h2 id=\"h-bridge\">%s</h2><ul>",
-       ncoaches > 1 ? _("Coaches") : _("Coach"));
+       programme_word(wabz ? PROGRAMME_WABZ : PROGRAMME_ZW, ncoaches > 1 ? PW_COACHES : PW_COACH));
   for (int i = 0; i < ncoaches; i++) html(&r->out, "<li>%s</li>", coaches[i]);
   html(&r->out, "</ul><p class=\"muted small\">%s</p></section>",
-       _("The coach is the contact person for everybody in the network and passes information on only with the "
-         "consent of the party it belongs to."));
+       wabz ? _("The mediator is the contact person for everybody in the network and passes information on only "
+                "with the consent of the party it belongs to.")
+            : _("The coach is the contact person for everybody in the network and passes information on only with the "
+                "consent of the party it belongs to."));
   if (coach && (rc = participant_account_section(r, tid, pid)) != DB_OK) return rc;
   if (coach) add_form(r, tid);
   page_end(r);

@@ -21,6 +21,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -49,7 +50,7 @@ static void note_form(Req *r, int64_t tid, Grounds g) {
                cats);
   if (g == GROUNDS_COACH) {
     const char **opts;
-    if (member_options(r, tid, (const char *const[]){"participant", _("The participant"), NULL}, &opts) == DB_OK)
+    if (member_options(r, tid, (const char *const[]){"participant", programme_word(case_programme(r, tid), PW_THE_PARTICIPANT), NULL}, &opts) == DB_OK)
       field_select(r, &(Field){.name = "source", .label = _("Whose information is this?"),
                                .value = form_str(r, "source"), .required = true},
                    opts);

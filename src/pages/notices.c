@@ -18,6 +18,7 @@
 #include "policy/audit.h"
 #include "store/membership.h"
 #include "store/notices.h"
+#include "store/proposals.h"
 
 const char *notices_next(Req *r, int64_t uid, const char *next) {
   Notice *v;
@@ -25,7 +26,13 @@ const char *notices_next(Req *r, int64_t uid, const char *next) {
   int64_t requests = 0;
   if (notices_open(r->db, r->a, uid, &v, &n) != DB_OK) return next;
   if (membership_requests_count(r->db, uid, &requests) != DB_OK) return next;
-  return n || requests ? "/notices" : next;
+  PlacementNotice *pn; /* news about a work placement */
+  int npn = 0;
+  if (placement_notices_open(r->db, r->a, uid, 1, &pn, &npn) != DB_OK) return next;
+  ProposalNotice *prn; /* news about a proposal to an employer */
+  int nprn = 0;
+  if (proposal_notices_open(r->db, r->a, uid, 1, &prn, &nprn) != DB_OK) return next;
+  return n || requests || npn || nprn ? "/notices" : next;
 }
 
 /* ---- GET /notices ---- */
@@ -76,6 +83,12 @@ static int get_notices(Req *r) {
   size_t nq;
   int rc = notices_open(r->db, r->a, r->user->id, &v, &n);
   if (rc == DB_OK) rc = membership_requests_open(r->db, r->a, r->user->id, &q, &nq);
+  PlacementNotice *pn; /* news about a work placement: a date and a link, no case content */
+  int npn = 0;
+  if (rc == DB_OK) rc = placement_notices_load(r, &pn, &npn);
+  ProposalNotice *prn; /* news about a proposal: a date and a link, no case content */
+  int nprn = 0;
+  if (rc == DB_OK) rc = proposal_notices_load(r, 20, &prn, &nprn);
   if (rc != DB_OK) return http_db_error(r, rc);
   if (nq) {
     AuditEntry *e = arena_alloc(r->a, sizeof *e * nq);
@@ -91,7 +104,9 @@ static int get_notices(Req *r) {
   html(&r->out, "<h1>%s</h1>", _("For your attention"));
   for (size_t i = 0; i < n; i++) notice_card(r, &v[i]);
   for (size_t i = 0; i < nq; i++) request_card(r, &q[i]);
-  if (!n && !nq) html(&r->out, "<p>%s</p>", _("Nothing needs your attention."));
+  placement_notice_cards(r, pn, npn);
+  proposal_notice_cards(r, prn, nprn);
+  if (!n && !nq && !npn && !nprn) html(&r->out, "<p>%s</p>", _("Nothing needs your attention."));
   html(&r->out, "<p><a href=\"%s\">%s</a></p>", home_for(r->user), _("Continue"));
   page_end(r);
   return 200;

@@ -39,6 +39,68 @@ extern const Route participant_account_routes[]; /* participant_account.c: the p
 extern const Route messages_routes[];   /* messages.c: secure messages in a trajectory, the inbox */
 extern const Route meetings_routes[];   /* meetings.c: meetings, minutes, .ics and the personal calendar feed */
 extern const Route reviews_routes[];    /* reviews.c: case reviews of the team, the rotating chair */
+extern const Route employers_routes[];  /* employers.c: the employer register, profiles, contacts, /my-employer */
+extern const Route openings_routes[];   /* openings.c: jobs and work-experience places of employers */
+extern const Route placements_routes[]; /* placements.c: trial placements and job starts, evaluations, outcome */
+extern const Route job_coaching_routes[]; /* job_coaching.c: job-coaching contacts after a placement starts */
+extern const Route job_profile_routes[]; /* job_profile.c: the participant's job profile, /me/work */
+extern const Route matches_routes[];     /* matches.c: openings ranked for a participant, candidates for an opening */
+extern const Route proposals_routes[];   /* proposals.c: proposals to employers, the participant's and employer's answer */
+extern const Route data_export_routes[]; /* data_export.c: the participant downloads their own data */
+extern const Route corrections_routes[]; /* corrections.c: requests to correct information, the coach's answer */
+extern const Route retention_routes[];  /* retention.c: erasure on request, its approval, how long a file is kept */
+extern const Route plan_pdf_routes[];    /* plan_pdf.c: the action plan as PDF */
+/* retention.c: on a trajectory page whose case content was erased, writes "Erased on <date> under the
+ * retention rule" (or at the participant's request) with a link to /t/{id}/erasure; nothing when it was not
+ * erased. Reads no case content: the page's own access-log entry covers it. Returns a DB code. */
+int retention_notice(Req *r, int64_t tid);
+/* corrections.c: the participants' requests to correct information that wait for the signed-in coach's answer
+ * (their trajectories through the one door, one access-log entry per participant listed) — load before the
+ * page, then write the card (nothing when there are none), e.g. on the coach's day. Returns a DB code. */
+struct Correction;
+typedef struct CorrectionsDue {
+  struct Correction *rows;
+  int n;
+} CorrectionsDue;
+int corrections_due_load(Req *r, CorrectionsDue *due);
+void corrections_due_card(Req *r, const CorrectionsDue *due);
+extern const Route reports_routes[];     /* reports.c: outcome reports, aggregates with small cells suppressed */
+extern const Route surveys_routes[];     /* surveys.c: experience surveys of participants and employers */
+extern const Route research_export_routes[]; /* research_export.c: the pseudonymised research export */
+
+/* The job side of a trajectory (issue 13, parts 3 and 4). job_profile.c: the non-empty trimmed lines of text
+ * (or its comma-separated parts), at most max, as arena strings; returns how many. */
+int job_split(Arena *a, const char *text, bool comma, const char **out, int max);
+/* Writes the parts of job profile p the reader may see (work, capacity: what the one door let through) of
+ * trajectory tid; strengths: the item id of a strengths result to link (0: none); mine: said to the participant
+ * ("your"). job_profile.c. */
+struct JobProfile;
+void job_profile_show(Req *r, const struct JobProfile *p, bool work, bool capacity, int64_t tid, int64_t strengths,
+                      bool mine);
+/* The proposals of the participant's trajectory on /me/work, newest first: those awaiting an answer with exactly
+ * what the employer will see (p's parts work/capacity; p NULL: no profile yet; work_side_shared: she shares
+ * something with the whole work side, which the employer's contact person joins) and two buttons, then the
+ * others with their status. The caller logged them. proposals.c. */
+struct Proposal;
+void proposals_for_participant(Req *r, const struct Proposal *list, int n, const struct JobProfile *p, bool work,
+                               bool capacity, bool work_side_shared);
+/* Translated label of a proposal status. proposals.c. */
+const char *proposal_status_label(const char *status);
+/* the same in the words of Werk als Beste Zorg when wabz ("Waiting for the client"). proposals.c. */
+const char *proposal_status_label_in(const char *status, bool wabz);
+/* the card on /me that leads to /me/work, saying how many proposals wait for the participant's answer
+ * (top: only when one waits, so it shows high on the page; else only when there is none). proposals.c. */
+void proposals_me_card(Req *r, int64_t tid, bool top);
+/* the undismissed proposal notices of r's user (at most max), and their cards for /notices (no case
+ * content: what kind of step, a date and a link). proposals.c. */
+/* the programme code of trajectory tid, for programme_word (i18n/programme.h): its case pages name the
+ * mediator and the client in Werk als Beste Zorg; PROGRAMME_ZW's words when it cannot be read. proposals.c. */
+const char *case_programme(Req *r, int64_t tid);
+/* whether trajectory tid follows Werk als Beste Zorg (case_programme). proposals.c. */
+bool case_wabz(Req *r, int64_t tid);
+struct ProposalNotice;
+int proposal_notices_load(Req *r, int max, struct ProposalNotice **out, int *n);
+void proposal_notice_cards(Req *r, const struct ProposalNotice *v, int n);
 
 /* The eight phases of a trajectory in order (codes as stored), NULL-terminated; trajectory.c. */
 extern const char *const trajectory_phases[];
@@ -76,7 +138,7 @@ int member_options(Req *r, int64_t tid, const char *const *lead, const char ***o
  * page where one is offered. Returns a DB code. participant_account.c. */
 int participant_account_section(Req *r, int64_t tid, int64_t pid);
 
-/* Writes, on the page after an invitation by a coach (LINK_SHOW, auth/links.h), the link of token for its
+/* Writes, on the page after an invitation by a coach (LINK_SHOW, account/links.h), the link of token for its
  * creator to hand over: the link (data-copy), `use` (what the person does with it), that it works one time
  * and until `expires`, and how to hand it over. participant_account.c. */
 void link_handover(Req *r, const char *token, const char *use, int64_t expires);
@@ -137,5 +199,33 @@ int messages_nav_unread(Req *r, int64_t *n);
 /* The coaches with their work phone and work e-mail (tel: and mailto: links), where given; for the
  * participant's /me and the trajectory overview. trajectory.c. */
 void coach_contact_list(Req *r, const WorkContact *c, int n);
+
+/* ---- (issue 13, parts 5 and 6): placements and job coaching */
+#include "store/job_coaching.h"
+#include "store/placements.h"
+/* The event of placement pl of trajectory tid ("started", "hired", "stopped"), inside the caller's
+ * transaction: a notice (and, with mail configured, a mail without content) to everyone the one door lets see
+ * the placement, except the actor. Returns a DB code. placements.c. */
+int placement_event(Req *r, int64_t tid, int64_t pl, const char *event);
+/* The undismissed placement notices of r's user, into an arena array; and their cards for /notices (no case
+ * content: a date and a link). placements.c. */
+int placement_notices_load(Req *r, PlacementNotice **out, int *n);
+void placement_notice_cards(Req *r, const PlacementNotice *v, int n);
+/* Plans the proposed job-coaching schedule of placement pl that starts on starts_on (from today when that
+ * lies in the past), inside the caller's transaction. Returns a DB code. job_coaching.c. */
+int job_coaching_propose(Req *r, int64_t tid, int64_t pl, const char *starts_on);
+/* The job-coaching card of placement pl: the contacts v (an id of 0: withheld, not shown) and, for the coach,
+ * the actions and the form to plan one. job_coaching.c. */
+void job_coaching_section(Req *r, int64_t tid, int64_t pl, bool coach, const JobContact *v, int n);
+/* The card on the participant's /me that leads to her work placements (a link only: nothing of them is read
+ * or shown on /me itself). placements.c. */
+void placement_me_card(Req *r, int64_t tid);
+/* Translated label of a job-coaching contact's with_whom code. job_coaching.c. */
+const char *job_contact_with_label(const char *w);
+/* the same in the words of Werk als Beste Zorg when wabz ("With the client"). job_coaching.c. */
+const char *job_contact_with_label_in(const char *w, bool wabz);
+/* The card that leads to the experience surveys the signed-in user may answer now (a link only; nothing
+ * when none is due, or when they cannot be read). surveys.c. */
+void survey_card(Req *r);
 
 #endif

@@ -4,7 +4,7 @@
  *
  * A participant registered by a coach has no account until a coach of the trajectory invites them: the
  * invitation makes an account with the participant role only, linked to this participant and nobody else,
- * and a one-time link the coach hands over (store/participants.h, auth/links.h). With it the participant
+ * and a one-time link the coach hands over (store/participants.h, account/links.h). With it the participant
  * chooses a password (/reset) and, signed in, lands on /me with their own trajectory.
  *
  * Only an assigned coach opens these routes (trajectory_door with GROUNDS_COACH; anyone else gets the
@@ -17,8 +17,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "auth/invite.h"
-#include "auth/links.h"
+#include "account/invite.h"
+#include "account/links.h"
 #include "core/config.h"
 #include "core/text.h"
 #include "html/frame.h"

@@ -37,6 +37,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
@@ -106,14 +107,15 @@ static int version_load(Req *r, int64_t item_id, PlanVersion *v) {
 }
 
 /* Who owns action a, as the plan page names them: a member by name (noted when no longer in the network, a
- * neutral label when the membership rule hides them), the coach, the participant ("You" to themselves). */
-static const char *owner_label(Req *r, const PlanAction *a) {
+ * neutral label when the membership rule hides them), the coach, the participant ("You" to themselves), in
+ * the words of programme. */
+static const char *owner_label(Req *r, const char *programme, const PlanAction *a) {
   if (a->owner_kind && strcmp(a->owner_kind, "member") == 0)
     return !a->owner_name     ? label_hidden_person()
            : !a->owner_removed ? a->owner_name
                                : arena_printf(r->a, "%s (%s)", a->owner_name, _("no longer in the network"));
-  if (a->owner_kind && strcmp(a->owner_kind, "coach") == 0) return _("The coach");
-  return reader_plain(r) ? _("You") : _("The participant");
+  if (a->owner_kind && strcmp(a->owner_kind, "coach") == 0) return programme_word(programme, PW_THE_COACH);
+  return reader_plain(r) ? _("You") : programme_word(programme, PW_THE_PARTICIPANT);
 }
 
 /* The owner of a stored action as the edit form's value: "participant", "coach" or the member id in decimal
@@ -217,14 +219,14 @@ static void measure_show(Req *r, const Measures *ms, const char *slug) {
 }
 
 
-/* Who confirmed the version and when, per party. */
-static void confirmations(Req *r, const PlanVersion *v) {
-  html(&r->out, "<dl class=\"confirmations\"><dt>%s</dt><dd>", _("Participant"));
+/* Who confirmed the version and when, per party (named in the words of programme). */
+static void confirmations(Req *r, const char *programme, const PlanVersion *v) {
+  html(&r->out, "<dl class=\"confirmations\"><dt>%s</dt><dd>", programme_word(programme, PW_PARTICIPANT));
   if (v->p_name)
     html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->p_name, time_for(r, v->p_at));
   else
     html(&r->out, "<span class=\"badge badge-muted\">%s</span>", _("Not yet confirmed"));
-  html(&r->out, "</dd><dt>%s</dt><dd>", _("Coach"));
+  html(&r->out, "</dd><dt>%s</dt><dd>", programme_word(programme, PW_COACH));
   if (v->c_name)
     html(&r->out, "<span class=\"badge badge-ok\">%s</span> %s, %s", _("Confirmed"), v->c_name, time_for(r, v->c_at));
   else
@@ -265,7 +267,7 @@ static void update_note(Req *r, const PlanAction *a) {
 
 /* The goals and actions of a version, readable on a phone: a heading per goal (h4 when nested under an
  * h3, else h3), the SMART fields as a description list, the actions as a table. */
-static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measures *ms) {
+static void version_goals(Req *r, const char *programme, const PlanVersion *v, bool nested, const Measures *ms) {
   if (v->ngoals == 0) {
     html(&r->out, "<p class=\"empty\">%s</p>", _("This version has no goals."));
     return;
@@ -297,7 +299,7 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
         const PlanAction *a = &g->actions[j];
         /* data-label: on a phone the rows stack and each value shows its column's name */
         html(&r->out, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                      "<td data-label=\"%s\">%s", a->text, _("Owner"), owner_label(r, a), _("Due"), date_for(r, a->due_on),
+                      "<td data-label=\"%s\">%s", a->text, _("Owner"), owner_label(r, programme, a), _("Due"), date_for(r, a->due_on),
              _("Status"), label_status(a->status));
         update_note(r, a);
         html(&r->out, "</td><td data-label=\"%s\">", _("Measure"));
@@ -312,7 +314,8 @@ static void version_goals(Req *r, const PlanVersion *v, bool nested, const Measu
 
 /* The version's heading line: number, author, time, reason. */
 static void version_meta(Req *r, const PlanVersion *v) {
-  html(&r->out, "<p class=\"meta\">%s %s · %s</p>", _("Saved by"), name_or_hidden(v->author), time_for(r, v->created_at));
+  html(&r->out, "<p class=\"meta\">%s</p>",
+       arena_printf(r->a, _("Saved by %s · %s"), name_or_hidden(v->author), time_for(r, v->created_at)));
   if (v->reason && *v->reason) {
     html(&r->out, "<p><strong>%s</strong> ", _("Reason for the change:"));
     html_text_lines(&r->out, v->reason);
@@ -333,19 +336,20 @@ static bool member_to_confirm(const PlanVersion *v, int64_t member, bool *owner)
 
 /* A confirm button for the user's party (participant, coach, or the network member `member` owning one of its
  * actions) when the version is the latest and that party has not confirmed it yet. */
-static void confirm_form(Req *r, int64_t tid, Grounds tg, int64_t member, const PlanVersion *v, bool latest) {
+static void confirm_form(Req *r, const char *programme, int64_t tid, Grounds tg, int64_t member, const PlanVersion *v,
+                         bool latest) {
   if (!latest) return;
   bool owner;
   bool as_member = tg == GROUNDS_MEMBER && member_to_confirm(v, member, &owner);
   bool mine = (tg == GROUNDS_SELF && !v->p_name) || (tg == GROUNDS_COACH && !v->c_name) || as_member;
   if (!mine) return;
   form_begin(r, arena_printf(r->a, "/t/%lld/plan/%lld/confirm", (long long)tid, (long long)v->item_id), "form");
-  html(&r->out, "<p class=\"hint\">%s</p><div class=\"actions\"><button type=\"submit\" class=\"primary\">%s %lld</button>"
+  html(&r->out, "<p class=\"hint\">%s</p><div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button>"
                 "</div>",
        tg == GROUNDS_SELF    ? _("Confirm that you agree with this version of your action plan.")
-       : tg == GROUNDS_COACH ? _("Confirm this version as the coach.")
+       : tg == GROUNDS_COACH ? programme_word(programme, PW_CONFIRM_AS_COACH)
                              : _("You own actions in this plan. Confirm that you agree with this version."),
-       _("Confirm version"), (long long)v->version);
+       arena_printf(r->a, _("Confirm version %lld"), (long long)v->version));
   form_end(r);
 }
 
@@ -357,7 +361,7 @@ static bool owns_action(Grounds tg, int64_t member, const PlanAction *a) {
   return false;
 }
 
-static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open);
+static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open, const char **programme);
 
 /* The form an owner marks one of their actions with: started or done, and an optional remark. After a refused
  * update the values come back as posted. next: where to go after saving. */
@@ -416,49 +420,52 @@ typedef struct PlanPage {
   PlanVersion v;  /* that version, when current >= 0 */
   int64_t latest_item, latest_version, member; /* member: the reader's live membership (0: none) */
   bool open;      /* the trajectory is open */
+  const char *programme; /* the trajectory's: its words for the coach and the participant */
   Measures ms;
 } PlanPage;
 
 /* Loads the plan page of trajectory tid for the reader (grounds tg, participant pid): the versions they may
  * see, each checked with the rule in C, the newest in full with the remarks they may read; writes the list and
  * every version and remark shown to the access log. Returns a DB code. */
+/* items_disclose_more's first-item action for the plan page (ctx: PlanPageLoad): the newest version allowed is
+ * shown in full, with the remarks the reader may see, each added to the batch. Returns a DB code. */
+typedef struct PlanPageLoad {
+  PlanPage *p;
+  int64_t tid, pid;
+  const char *today;
+} PlanPageLoad;
+
+static int plan_page_current(Req *r, void *ctx, int first, AuditEntry *extra, int *n) {
+  PlanPageLoad *l = ctx;
+  l->p->current = first;
+  int rc = version_load(r, l->p->rows[first].item_id, &l->p->v);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  return remarks_disclose(r, l->tid, l->pid, &l->p->v, l->today, extra, n);
+}
+
 static int plan_page_load(Req *r, int64_t tid, Grounds tg, int64_t pid, PlanPage *p) {
   const char *today = date_today_text(r->a);
   int rc = plan_versions_visible(r->db, r->a, r->user, tid, today, VERSIONS_MAX, &p->rows, &p->n);
   if (rc != DB_OK) return rc;
-
-  /* check each listed version with the C rule; the newest one allowed is shown in full (room for the entries
-   * of its remarks too) */
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(p->n + 1 + GOALS_MAX * ACTIONS_MAX));
-  p->shown = arena_alloc(r->a, sizeof *p->shown * (size_t)(p->n + 1));
-  p->current = -1;
-  int ne = 0;
-  entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "plan", .action = "list",
-                               .outcome = "ok", .grounds = grounds_name(tg)};
-  for (int i = 0; i < p->n; i++) {
-    bool ok;
-    AuditEntry e;
-    if ((rc = version_allowed(r, tid, pid, p->rows[i].item_id, today, &ok, &e)) != DB_OK) return rc;
-    if (!ok) {
-      log_error("rid=%s policy: SQL filter and item rule disagree on item %lld; item withheld", r->rid,
-                (long long)p->rows[i].item_id);
-      continue;
-    }
-    p->shown[i] = true;
-    if (p->current < 0) p->current = i;
-    else e.action = "list";
-    entries[ne++] = e;
-  }
-  if (p->current >= 0) {
-    if ((rc = version_load(r, p->rows[p->current].item_id, &p->v)) != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
-    if ((rc = remarks_disclose(r, tid, pid, &p->v, today, entries, &ne)) != DB_OK) return rc;
-  }
   if ((rc = plan_latest(r->db, tid, &p->latest_item, &p->latest_version)) != DB_OK) return rc;
   if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &p->member)) != DB_OK) return rc;
   const char *started_on;
-  if ((rc = trajectory_facts(r, tid, &started_on, &p->open)) != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  if ((rc = trajectory_facts(r, tid, &started_on, &p->open, &p->programme)) != DB_ROW)
+    return rc == DB_DONE ? DB_ERROR : rc;
+
+  /* each listed version checked with the C rule; the newest one allowed is shown in full, the others listed */
+  int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(p->n + 1));
+  for (int i = 0; i < p->n; i++) ids[i] = p->rows[i].item_id;
+  p->current = -1;
+  PlanPageLoad l = {.p = p, .tid = tid, .pid = pid, .today = today};
+  rc = items_disclose_more(r, pid, tid, tg, "plan", "list", "plan", ids, p->n,
+                           &(DiscloseMore){.item_action = "list", .first_action = "view", .on_first = plan_page_current,
+                                           .ctx = &l, .max_extra = GOALS_MAX * ACTIONS_MAX});
+  if (rc != DB_OK) return rc;
+  p->shown = arena_alloc(r->a, sizeof *p->shown * (size_t)(p->n + 1));
+  for (int i = 0; i < p->n; i++) p->shown[i] = ids[i] != 0;
   if (p->current >= 0 && (rc = measures_load(r, &p->ms)) != DB_OK) return rc;
-  return audit_write_many(r, entries, ne);
+  return DB_OK;
 }
 
 /* Writes the plan page p loaded: the coach's edit button, the reader's own actions, the current version with
@@ -484,10 +491,10 @@ static void plan_page_write(Req *r, int64_t tid, Grounds tg, const PlanPage *p, 
     html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)v->item_id,
          _("Compare with the previous version"));
   html(&r->out, "<h3>%s</h3>", _("Confirmation"));
-  confirmations(r, v);
-  confirm_form(r, tid, tg, p->member, v, v->item_id == p->latest_item);
+  confirmations(r, p->programme, v);
+  confirm_form(r, p->programme, tid, tg, p->member, v, v->item_id == p->latest_item);
   html(&r->out, "<h3>%s</h3>", _("Goals and actions"));
-  version_goals(r, v, true, &p->ms);
+  version_goals(r, p->programme, v, true, &p->ms);
   html(&r->out, "</section>");
 
   html(&r->out, "<section aria-labelledby=\"h-versions\"><h2 id=\"h-versions\">%s</h2><ol class=\"plain\" reversed>",
@@ -587,7 +594,7 @@ static void diff_measure(Req *r, const Measures *ms, const char *old, const char
 }
 
 /* One action of a comparison. */
-static void diff_action(Req *r, const PlanActionDiff *d, const Measures *ms) {
+static void diff_action(Req *r, const char *programme, const PlanActionDiff *d, const Measures *ms) {
   int mode = change_mode(d->change);
   const PlanAction *x = d->new ? d->new : d->old;
   html(&r->out, "<li><span class=\"badge%s\">%s</span> %s", change_class(d->change), change_badge(d->change), x->text);
@@ -596,7 +603,7 @@ static void diff_action(Req *r, const PlanActionDiff *d, const Measures *ms) {
     const PlanAction *o = d->old ? d->old : &none, *nw = d->new ? d->new : &none;
     html(&r->out, "<dl class=\"diff\">");
     diff_field(r, _("Action"), o->text, nw->text, mode);
-    diff_field(r, _("Owner"), d->old ? owner_label(r, o) : NULL, d->new ? owner_label(r, nw) : NULL, mode);
+    diff_field(r, _("Owner"), d->old ? owner_label(r, programme, o) : NULL, d->new ? owner_label(r, programme, nw) : NULL, mode);
     diff_field(r, _("Due"), date_for(r, o->due_on), date_for(r, nw->due_on), mode);
     diff_field(r, _("Status"), d->old ? label_status(o->status) : NULL, d->new ? label_status(nw->status) : NULL, mode);
     if ((o->measure && *o->measure) || (nw->measure && *nw->measure))
@@ -607,7 +614,7 @@ static void diff_action(Req *r, const PlanActionDiff *d, const Measures *ms) {
 }
 
 /* One goal of a comparison, with its actions. */
-static void diff_goal(Req *r, const PlanGoalDiff *d, const Measures *ms) {
+static void diff_goal(Req *r, const char *programme, const PlanGoalDiff *d, const Measures *ms) {
   int mode = change_mode(d->change);
   static const PlanGoal none = {0};
   const PlanGoal *o = d->old ? d->old : &none, *nw = d->new ? d->new : &none;
@@ -622,18 +629,19 @@ static void diff_goal(Req *r, const PlanGoalDiff *d, const Measures *ms) {
   for (int k = 0; k < 4; k++) diff_field(r, _(smart_fields[k].label), goal_field(o, k), goal_field(nw, k), mode);
   diff_field(r, _("Time-bound: reached by"), date_for(r, o->time_bound), date_for(r, nw->time_bound), mode);
   html(&r->out, "</dl><h4>%s</h4><ul class=\"plain\">", _("Actions"));
-  for (int j = 0; j < d->nactions; j++) diff_action(r, &d->actions[j], ms);
+  for (int j = 0; j < d->nactions; j++) diff_action(r, programme, &d->actions[j], ms);
   if (!d->nactions) html(&r->out, "<li class=\"muted\">%s</li>", _("No actions."));
   html(&r->out, "</ul></article>");
 }
 
 /* The comparison of version b with its predecessor a (render/plandiff.h), written as HTML. */
-static void compare_versions(Req *r, const PlanVersion *a, const PlanVersion *b, const Measures *ms) {
+static void compare_versions(Req *r, const char *programme, const PlanVersion *a, const PlanVersion *b,
+                             const Measures *ms) {
   PlanDiff *d = arena_alloc(r->a, sizeof *d);
   plan_diff(a, b, d);
   html(&r->out, "<p class=\"hint\">%s</p>",
        _("Removed text is struck through, added text is underlined. Goals and actions are matched by their title."));
-  for (int i = 0; i < d->ngoals; i++) diff_goal(r, &d->goals[i], ms);
+  for (int i = 0; i < d->ngoals; i++) diff_goal(r, programme, &d->goals[i], ms);
 }
 
 /* ------------------------------------------------------------------------------------------ edit form */
@@ -821,13 +829,15 @@ static void plan_form(Req *r, int64_t tid, const PlanVersion *prefill, bool post
   form_end(r);
 }
 
-/* The start date and state of trajectory tid. Returns DB_ROW, DB_DONE or an error; texts in the arena. */
-static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open) {
+/* The start date, state and programme of trajectory tid. Returns DB_ROW, DB_DONE or an error; texts in the
+ * arena. */
+static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *open, const char **programme) {
   Trajectory t;
   int rc = trajectory_get(r->db, r->a, tid, &t);
   if (rc == DB_ROW) {
     *started_on = t.started_on;
     *open = strcmp(t.status, "open") == 0;
+    *programme = t.programme;
   }
   return rc;
 }
@@ -837,15 +847,19 @@ static int trajectory_facts(Req *r, int64_t tid, const char **started_on, bool *
  * "plan"/"edit" for the coach (pid: the participant) first. */
 static int render_edit(Req *r, int64_t tid, int64_t pid, const PlanVersion *prefill, bool posted, int64_t base,
                        int status, const char *notice, const Measures *ms) {
-  const char *started_on = "";
+  const char *started_on = "", *programme = NULL;
   bool open = true;
   int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "plan", .action = "edit",
                                         .outcome = "ok", .grounds = grounds_name(GROUNDS_COACH)});
   if (rc != DB_OK) return http_db_error(r, rc);
-  rc = trajectory_facts(r, tid, &started_on, &open);
+  rc = trajectory_facts(r, tid, &started_on, &open, &programme);
   if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
   const char **owners;
-  if ((rc = member_options(r, tid, (const char *const[]){"participant", _("The participant"), "coach", _("The coach"), NULL}, &owners)) != DB_OK) return http_db_error(r, rc);
+  rc = member_options(r, tid,
+                      (const char *const[]){"participant", programme_word(programme, PW_THE_PARTICIPANT), "coach",
+                                            programme_word(programme, PW_THE_COACH), NULL},
+                      &owners);
+  if (rc != DB_OK) return http_db_error(r, rc);
   Measures loaded;
   if (!ms) {
     if ((rc = measures_load(r, &loaded)) != DB_OK) return http_db_error(r, rc);
@@ -856,7 +870,7 @@ static int render_edit(Req *r, int64_t tid, int64_t pid, const PlanVersion *pref
        base ? _("Adjust the action plan") : _("Write the action plan"));
   if (notice) html(&r->out, "<div class=\"errors\" role=\"alert\" tabindex=\"-1\"><p>%s</p></div>", notice);
   if (base)
-    html(&r->out, "<p class=\"muted\">%s %lld. %s</p>", _("You are changing version"), (long long)base,
+    html(&r->out, "<p class=\"muted\">%s %s</p>", arena_printf(r->a, _("You are changing version %lld."), (long long)base),
          _("Saving makes a new version; earlier versions stay readable."));
   plan_form(r, tid, prefill, posted, base, started_on, owners, ms);
   page_end(r);
@@ -981,7 +995,7 @@ static int plan_parse(Req *r, int64_t tid, const char *started_on, PlanVersion *
  * the request arena. */
 static const char *plan_markdown(Req *r, const PlanVersion *v, int64_t number, const char *reason) {
   Buf b = {0};
-  buf_printf(&b, "# %s %lld\n\n", _("Action plan version"), (long long)number);
+  buf_printf(&b, "# %s\n\n", arena_printf(r->a, _("Action plan version %lld"), (long long)number));
   if (reason && *reason) buf_printf(&b, "%s %s\n\n", _("Reason for the change:"), reason);
   for (int i = 0; i < v->ngoals; i++) {
     const PlanGoal *g = &v->goals[i];
@@ -1012,7 +1026,7 @@ static int plan_insert(Req *r, int64_t tid, const PlanVersion *v, int64_t number
   int64_t now = (int64_t)time(NULL);
   int rc = item_create(r->db,
                        &(ItemNew){.trajectory_id = tid, .kind = "plan", .category = "plan", .author_id = r->user->id,
-                                  .title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)number),
+                                  .title = arena_printf(r->a, _("Action plan version %lld"), (long long)number),
                                   .body = plan_markdown(r, v, number, reason), .created_at = now},
                        item_id);
   if (rc != DB_OK) return rc;
@@ -1027,9 +1041,9 @@ static int post_plan(Req *r) {
   int s = trajectory_door(r, "plan", "create", GROUNDS_COACH, &g, &pid);
   if (s) return s;
   int64_t tid = r->ids[0];
-  const char *started_on = "";
+  const char *started_on = "", *programme;
   bool open = true;
-  int rc = trajectory_facts(r, tid, &started_on, &open);
+  int rc = trajectory_facts(r, tid, &started_on, &open, &programme);
   if (rc != DB_ROW) return rc == DB_DONE ? http_error(r, 404, NULL) : http_db_error(r, rc);
   if (!open) return http_error(r, 409, _("This trajectory is closed; its action plan can no longer change."));
 
@@ -1092,6 +1106,7 @@ typedef struct VersionPage {
   PlanVersion v, prev; /* prev: the previous version, when compared and the reader may see it (have_prev) */
   bool compare, have_prev;
   int64_t latest_item, latest, member; /* member: the reader's live membership (0: none) */
+  const char *programme;               /* the trajectory's: its words for the coach and the participant */
   Measures ms;
 } VersionPage;
 
@@ -1118,6 +1133,9 @@ static int version_page_load(Req *r, int64_t tid, int64_t pid, Grounds tg, int64
   if ((rc = plan_latest(r->db, tid, &p->latest_item, &p->latest)) != DB_OK) return rc;
   if (tg == GROUNDS_MEMBER && (rc = plan_live_membership(r->db, tid, r->user->id, &p->member)) != DB_OK) return rc;
   if ((rc = measures_load(r, &p->ms)) != DB_OK) return rc;
+  const char *started_on;
+  bool open;
+  if ((rc = trajectory_facts(r, tid, &started_on, &open, &p->programme)) != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
   return audit_write_many(r, entries, ne);
 }
 
@@ -1136,7 +1154,7 @@ static void version_page_write(Req *r, int64_t tid, Grounds tg, int64_t vid, con
     else if (!p->have_prev)
       html(&r->out, "<p class=\"empty\">%s</p>", _("The previous version is not available to you."));
     else
-      compare_versions(r, &p->prev, v, &p->ms);
+      compare_versions(r, p->programme, &p->prev, v, &p->ms);
     html(&r->out, "<p><a href=\"/t/%lld/plan/%lld\">%s</a></p></section>", (long long)tid, (long long)vid,
          _("Show this version without the comparison"));
   } else {
@@ -1144,10 +1162,10 @@ static void version_page_write(Req *r, int64_t tid, Grounds tg, int64_t vid, con
       html(&r->out, "<p><a href=\"/t/%lld/plan/%lld?compare=1\">%s</a></p>", (long long)tid, (long long)vid,
            _("Compare with the previous version"));
     html(&r->out, "<h2>%s</h2>", _("Confirmation"));
-    confirmations(r, v);
-    confirm_form(r, tid, tg, p->member, v, vid == p->latest_item);
+    confirmations(r, p->programme, v);
+    confirm_form(r, p->programme, tid, tg, p->member, v, vid == p->latest_item);
     html(&r->out, "<h2>%s</h2>", _("Goals and actions"));
-    version_goals(r, v, false, &p->ms);
+    version_goals(r, p->programme, v, false, &p->ms);
   }
 }
 
@@ -1167,7 +1185,7 @@ static int get_version(Req *r) {
   VersionPage *p = arena_alloc(r->a, sizeof *p);
   p->compare = strcmp(query_str(r, "compare"), "1") == 0;
   if ((rc = version_page_load(r, tid, pid, tg, vid, today, entries, p)) != DB_OK) return http_db_error(r, rc);
-  const char *title = arena_printf(r->a, "%s %lld", _("Action plan version"), (long long)p->v.version);
+  const char *title = arena_printf(r->a, _("Action plan version %lld"), (long long)p->v.version);
   if ((rc = case_page_begin(r, tid, tg, title)) != DB_OK) return http_db_error(r, rc);
   version_page_write(r, tid, tg, vid, title, p);
   page_end(r);

@@ -9,7 +9,10 @@
  * the same for a trajectory without history), so later edits of a template change only trajectories that
  * start afterwards. The coach ticks a step done, skips it with a reason, or
  * adds one with a reason; moving on while required steps of the current phase are open, moving back,
- * closing with open required steps and reopening all need a reason. This is the one way a phase moves
+ * closing with open required steps and reopening all need a reason. A trajectory of Werk als Beste Zorg
+ * (its programme, migration 026) may also go ahead past phases as far as the placement (follow-up), with a
+ * reason: that programme searches for work from the start. Its pages name the coach and the participant in
+ * the programme's words (i18n/programme.h). This is the one way a phase moves
  * (POST /t/{id}/protocol/phase, /close, /reopen); the trajectory page links here. Each stay in a phase is
  * a row of phase_history; a phase changed outside these handlers (a database from before the protocol, or
  * one edited by hand) is caught up here.
@@ -30,6 +33,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/case.h"
@@ -63,8 +67,9 @@ static const char *const outcomes[] = {
     "stopped_by_participant", N_("Stopped by the participant"),
     NULL};
 
-/* Translated label of an outcome code; NULL for an unknown code. */
-static const char *label_outcome(const char *code) {
+/* Translated label of an outcome code in the words of programme; NULL for an unknown code. */
+static const char *label_outcome(const char *programme, const char *code) {
+  if (code && strcmp(code, "stopped_by_participant") == 0) return programme_word(programme, PW_STOPPED_BY_PARTICIPANT);
   for (int i = 0; code && outcomes[i]; i += 2)
     if (strcmp(outcomes[i], code) == 0) return _(outcomes[i + 1]);
   return NULL;
@@ -152,12 +157,15 @@ static void step_item(Req *r, const ProtocolTrajectory *t, const ProtocolStep *s
   html(&r->out, "<li id=\"step-%lld\"><p><span class=\"%s\">%s</span> %s", (long long)s->id, status_badge(s->status),
        label_step_status(s->status), s->text);
   html(&r->out, " <span class=\"muted small\">(%s)</span></p>", s->required ? _("required") : _("optional"));
-  if (s->added) html(&r->out, "<p class=\"small muted\">%s %s</p>", _("Added by the coach:"), s->added_reason);
+  if (s->added)
+    html(&r->out, "<p class=\"small muted\">%s %s</p>", programme_word(t->programme, PW_ADDED_BY_COACH),
+         s->added_reason);
   if (strcmp(s->status, "skipped") == 0 && s->skip_reason)
     html(&r->out, "<p class=\"small\">%s %s</p>", _("Skipped because:"), s->skip_reason);
   if (strcmp(s->status, "done") == 0 && s->done_at)
-    html(&r->out, "<p class=\"small muted\">%s %s%s%s</p>", _("Done on"), time_for(r, s->done_at),
-         s->done_by ? " · " : "", s->done_by ? s->done_by : "");
+    html(&r->out, "<p class=\"small muted\">%s</p>",
+         s->done_by ? arena_printf(r->a, _("Done on %s · %s"), time_for(r, s->done_at), s->done_by)
+                    : arena_printf(r->a, _("Done on %s"), time_for(r, s->done_at)));
   if (coach && traj_open(t)) {
     const char *action = arena_printf(r->a, "/t/%lld/protocol/steps/%lld", (long long)t->id, (long long)s->id);
     if (strcmp(s->status, "open") == 0) {
@@ -237,7 +245,11 @@ static void timeline(Req *r, const ProtocolTrajectory *t, const ProtocolStep *st
       html(&r->out, "%s<span class=\"small muted\">%s</span>", any ? "; " : " ", when);
       any = true;
     }
-    if (!any) html(&r->out, " <span class=\"small muted\">%s</span>", i > cur ? _("not yet") : _("dates not recorded"));
+    if (!any)
+      html(&r->out, " <span class=\"small muted\">%s</span>",
+           i > cur                          ? _("not yet")
+           : programme_is_wabz(t->programme) ? _("passed over on the faster route")
+                                             : _("dates not recorded"));
     Counts c = phase_counts(steps, nsteps, p);
     if (c.open && traj_open(t) && i <= cur)
       html(&r->out, " <span class=\"badge badge-warn\">%s</span>",
@@ -319,7 +331,21 @@ static void add_form(Req *r, const ProtocolTrajectory *t, const Failed *f) {
   html(&r->out, "</section>");
 }
 
-/* The coach's form to move one phase on or back, with the open required steps of the current phase. */
+/* The last phase Werk als Beste Zorg's faster route may go ahead to: the placement and the coaching at work
+ * (follow-up), by way of the search for work (exploration) and the placement's preparation (action plan). */
+static const char *const wabz_ahead_last = "follow_up";
+
+/* Whether open trajectory t may go from phase index cur to index to with the move form: one phase on or back;
+ * in Werk als Beste Zorg also ahead past phases, as far as the placement (wabz_ahead_last): its faster route
+ * searches for work from the start, without going through every phase of the protocol. Never into closure. */
+static bool move_allowed(const ProtocolTrajectory *t, int cur, int to) {
+  if (to < 0 || cur < 0 || to >= PHASES || strcmp(trajectory_phases[to], "closure") == 0) return false;
+  if (to == cur + 1 || to == cur - 1) return true;
+  return programme_is_wabz(t->programme) && to > cur + 1 && to <= trajectory_phase_index(wabz_ahead_last);
+}
+
+/* The coach's form to move one phase on or back, with the open required steps of the current phase; in Werk
+ * als Beste Zorg also to go ahead to a later phase (move_allowed). */
 static void move_form(Req *r, const ProtocolTrajectory *t, const ProtocolStep *steps, int n, const Failed *f) {
   int cur = trajectory_phase_index(t->phase);
   if (cur < 0) return;
@@ -350,6 +376,15 @@ static void move_form(Req *r, const ProtocolTrajectory *t, const ProtocolStep *s
     html(&r->out, "<button type=\"submit\" name=\"phase\" value=\"%s\" class=\"primary\">%s %s</button>", next,
          _("Move to phase:"), label_phase(next));
   html(&r->out, "</div>");
+  if (move_allowed(t, cur, cur + 2)) {
+    html(&r->out, "<div class=\"ahead\" id=\"go-ahead\"><p>%s</p><div class=\"actions\">",
+         _("Werk als Beste Zorg's faster route: go ahead to the search for work or to the placement without the "
+           "phases in between. Say why in the reason; the steps of the phases you pass stay open on this page."));
+    for (int i = cur + 2; trajectory_phases[i] && move_allowed(t, cur, i); i++)
+      html(&r->out, "<button type=\"submit\" name=\"phase\" value=\"%s\">%s</button>", trajectory_phases[i],
+           arena_printf(r->a, _("Go ahead to phase: %s"), label_phase(trajectory_phases[i])));
+    html(&r->out, "</div></div>");
+  }
   form_end(r);
   html(&r->out, "</section>");
 }
@@ -363,7 +398,7 @@ static void close_form(Req *r, const ProtocolTrajectory *t, const Failed *f) {
   opts[k++] = _("Choose an outcome");
   for (int i = 0; outcomes[i]; i += 2) {
     opts[k++] = outcomes[i];
-    opts[k++] = _(outcomes[i + 1]);
+    opts[k++] = label_outcome(t->programme, outcomes[i]);
   }
   opts[k] = NULL;
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-close\"><h2 id=\"h-close\">%s</h2>", _("Close the trajectory"));
@@ -389,7 +424,7 @@ static void close_form(Req *r, const ProtocolTrajectory *t, const Failed *f) {
 static void closed_section(Req *r, const ProtocolTrajectory *t, bool coach, const Failed *f) {
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-closed\"><h2 id=\"h-closed\">%s</h2><dl class=\"facts\">",
        _("Closure"));
-  const char *o = label_outcome(t->outcome);
+  const char *o = label_outcome(t->programme, t->outcome);
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Outcome"), o ? o : _("Not recorded"));
   html(&r->out, "<dt>%s</dt><dd>%s</dd>", _("Closure date"), t->closed_on ? date_for(r, t->closed_on) : _("Not recorded"));
   html(&r->out, "<dt>%s</dt><dd>%s</dd></dl>", _("Hours worked per week at closure"),
@@ -407,8 +442,9 @@ static void closed_section(Req *r, const ProtocolTrajectory *t, bool coach, cons
   html(&r->out, "</section>");
 }
 
-/* The phase history as a table: every stay, how it began, by whom and why. */
-static void history_table(Req *r, const PhaseStay *stays, int n) {
+/* The phase history as a table: every stay, how it began, by whom and why (outcomes in the words of
+ * programme). */
+static void history_table(Req *r, const char *programme, const PhaseStay *stays, int n) {
   html(&r->out, "<section aria-labelledby=\"h-history\"><h2 id=\"h-history\">%s</h2>", _("Phase history"));
   table_begin(r, "table", _("Phase history"));
   html(&r->out, "<thead><tr>"
@@ -419,7 +455,8 @@ static void history_table(Req *r, const PhaseStay *stays, int n) {
     const PhaseStay *s = &stays[i];
     html(&r->out, "<tr><td>%s</td><th scope=\"row\">%s</th><td>%s", date_for(r, s->entered_on), label_phase(s->phase),
          label_kind(s->kind));
-    if (s->outcome && label_outcome(s->outcome)) html(&r->out, ": %s", label_outcome(s->outcome));
+    const char *o = label_outcome(programme, s->outcome);
+    if (o) html(&r->out, ": %s", o);
     if (s->has_hours) {
       /* a whole 1 is singular; 0.5, 1.5 and every other amount plural */
       int64_t t = s->hours_tenths;
@@ -494,7 +531,8 @@ static int render_protocol(Req *r, const Case *c, int status, const Failed *f) {
   if ((rc = case_page_begin(r, t->id, g, _("Protocol"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<h1>%s</h1>", _("Protocol"));
   trajectory_subnav(r, t->id, g, "protocol");
-  html(&r->out, "<p class=\"muted\">%s %s", _("Protocol template:"), t->template_name ? t->template_name : _("none"));
+  html(&r->out, "<p class=\"muted\">%s · %s", arena_printf(r->a, _("Programme: %s"), programme_name(t->programme)),
+       arena_printf(r->a, _("Protocol template: %s"), t->template_name ? t->template_name : _("none")));
   if (!traj_open(t)) html(&r->out, " · %s", _("This trajectory is closed."));
   html(&r->out, "</p>");
   if (coach) form_errors_summary(r);
@@ -507,7 +545,7 @@ static int render_protocol(Req *r, const Case *c, int status, const Failed *f) {
     add_form(r, t, f);
     close_form(r, t, f);
   }
-  history_table(r, stays, nstays);
+  history_table(r, t->programme, stays, nstays);
   page_end(r);
   return status;
 }
@@ -622,7 +660,8 @@ static int check_open_required(Req *r, const ProtocolTrajectory *t, const char *
 }
 
 /* POST /t/{id}/protocol/phase: one phase on (a reason while required steps are open) or back (always a
- * reason); never into closure, which has its own form. */
+ * reason), or in Werk als Beste Zorg ahead past phases (always a reason, kept in the phase history); never
+ * into closure, which has its own form. */
 static int post_move(Req *r) {
   Case c;
   int s = case_open(r, "trajectory:phase", "update", true,
@@ -632,13 +671,19 @@ static int post_move(Req *r) {
   int cur = trajectory_phase_index(c.t.phase), to = trajectory_phase_index(phase);
   if (to < 0) return http_error(r, 400, _("This phase is not known."));
   if (to == cur) return http_redirect(r, protocol_url(r, c.t.id));
-  if (to != cur + 1 && to != cur - 1) return http_error(r, 400, _("A trajectory moves one phase at a time."));
   if (strcmp(phase, "closure") == 0)
     return http_error(r, 400, _("Close the trajectory with the closure form: it records the outcome."));
-  bool back = to < cur;
+  if (!move_allowed(&c.t, cur, to))
+    return http_error(r, 400, programme_is_wabz(c.t.programme)
+                                  ? _("A trajectory moves one phase at a time, or goes ahead as far as the "
+                                      "placement on the faster route.")
+                                  : _("A trajectory moves one phase at a time."));
+  bool back = to < cur, ahead = to > cur + 1;
   int rc;
   if (back) {
     check_reason(r, "move_reason", reason, true, _("Give a reason for moving back."));
+  } else if (ahead) {
+    check_reason(r, "move_reason", reason, true, _("Give a reason for going ahead past phases."));
   } else {
     rc = check_open_required(r, &c.t, "move_reason", reason, _("Give a reason to move on anyway."));
     if (rc != DB_OK) return http_db_error(r, rc);
@@ -682,7 +727,7 @@ static int aftercare_plan(Req *r, const Case *c, const char *outcome, int32_t da
  * returns a DB code. */
 static int check_closure(Req *r, const ProtocolTrajectory *t, int32_t *day, int64_t *tenths) {
   const char *outcome = form_str(r, "outcome"), *closed_on = form_str(r, "closed_on"), *hours = form_str(r, "hours");
-  if (!label_outcome(outcome)) form_error(r, "outcome", _("Choose an outcome from the list."));
+  if (!label_outcome(t->programme, outcome)) form_error(r, "outcome", _("Choose an outcome from the list."));
   int32_t start;
   if (!*closed_on) form_error(r, "closed_on", _("Enter the closure date."));
   else if (!date_parse(closed_on, day)) form_error(r, "closed_on", _("Enter a real date as YYYY-MM-DD."));

@@ -55,7 +55,8 @@ static void referral_form(Req *r, int64_t tid) {
   field_input(r, &(Field){.name = "target", .label = _("Organisation or service"), .value = form_str(r, "target"),
                           .required = true, .maxlength = TARGET_MAX});
   field_textarea(r, &(Field){.name = "reason", .label = _("Why"), .value = form_str(r, "reason"), .required = true,
-                             .hint = _("When needs go beyond first-line support, the coach refers."),
+                             .hint = case_wabz(r, tid) ? _("When needs go beyond first-line support, the mediator refers.")
+                                                       : _("When needs go beyond first-line support, the coach refers."),
                              .maxlength = REASON_MAX},
                  4);
   html(&r->out, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button></div>", _("Save referral"));

@@ -1,7 +1,9 @@
 /*
  * register.c — registering a new participant with a trajectory (/participants/new), doc/DOMAIN.md
  * "Registration": who the participant is, who referred them and why, the employer, the first day of
- * absence and how the participant agreed to start.
+ * absence, the programme the trajectory follows (Zorg & Werk or Werk als Beste Zorg, migration 026: its
+ * protocol template and its words; the installation's default template's programme is preselected) and how
+ * the participant agreed to start.
  *
  * One table (fields[]) describes every field in display order; it drives both the form and the generic
  * checks (required, length in characters, one line), after which the field-specific checks run. Nothing
@@ -17,13 +19,15 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/policy.h"
 #include "store/participants.h"
+#include "store/protocol.h"
 #include "store/trajectories.h"
 
-typedef enum Kind { K_TEXT, K_EMAIL, K_TEL, K_DATE, K_TEXTAREA, K_EMPLOYER, K_CHECK } Kind;
+typedef enum Kind { K_TEXT, K_EMAIL, K_TEL, K_DATE, K_TEXTAREA, K_EMPLOYER, K_PROGRAMME, K_CHECK } Kind;
 
 /* Field-specific checks, run after the generic ones passed for that field; employers: the select options. */
 typedef void (*Check)(Req *r, const char *const *employers);
@@ -33,6 +37,7 @@ static void check_phone(Req *r, const char *const *employers);
 static void check_employer_org(Req *r, const char *const *employers);
 static void check_employer_other(Req *r, const char *const *employers);
 static void check_absence_start(Req *r, const char *const *employers);
+static void check_programme(Req *r, const char *const *employers);
 
 typedef struct FieldSpec {
   const char *legend;  /* non-NULL: this field starts a new fieldset with this legend */
@@ -62,6 +67,9 @@ static const FieldSpec fields[] = {
      false, NULL, check_employer_other},
     {NULL, "absence_start", N_("First day of absence"), NULL, K_DATE, 0, false, NULL,
      check_absence_start},
+    {N_("Programme"), "programme", N_("Programme"),
+     N_("The approach the trajectory follows: its protocol, and the words its pages use."), K_PROGRAMME, 0, false,
+     NULL, check_programme},
     {N_("Consent to start"), "start_consent", N_("How the participant agreed to start"),
      N_("For example: agreed verbally in the conversation of 12 November."), K_TEXTAREA, 2000, true,
      N_("Describe how the participant agreed to start.")},
@@ -101,6 +109,17 @@ static int employer_options(Req *r, const char ***out) {
   return DB_OK;
 }
 
+/* The programmes as select options (value: code, label), NULL-terminated, in the arena. */
+static const char *const *programme_options(Req *r) {
+  const char **o = arena_alloc(r->a, sizeof *o * 5);
+  o[0] = PROGRAMME_ZW;
+  o[1] = _("Zorg & Werk: a coach and the participant, care and work together");
+  o[2] = PROGRAMME_WABZ;
+  o[3] = _("Werk als Beste Zorg: a mediator and the client, searching for work and a placement from the start");
+  o[4] = NULL;
+  return o;
+}
+
 /* The consent checkbox with its label, written by hand (frame.h has no checkbox helper). */
 static void field_checkbox(Req *r, const FieldSpec *f) {
   const char *err = form_error_for(r, f->name);
@@ -112,14 +131,19 @@ static void field_checkbox(Req *r, const FieldSpec *f) {
   html(&r->out, "> <label for=\"f-%s\">%s</label></div>", f->name, _(f->label));
 }
 
-/* Writes one field of the table with what the user typed. */
-static void field_write(Req *r, const FieldSpec *f, const char *const *employers) {
+/* Writes one field of the table with what the user typed; programme: the programme chosen when nothing was
+ * typed (the installation's). */
+static void field_write(Req *r, const FieldSpec *f, const char *const *employers, const char *programme) {
   static const char *const types[] = {[K_TEXT] = "text", [K_EMAIL] = "email", [K_TEL] = "tel", [K_DATE] = "date"};
   Field fl = {.name = f->name, .label = _(f->label), .hint = f->hint ? _(f->hint) : NULL,
               .value = form_str(r, f->name), .required = f->required, .maxlength = f->max};
   switch (f->kind) {
     case K_TEXTAREA: field_textarea(r, &fl, 4); break;
     case K_EMPLOYER: field_select(r, &fl, employers); break;
+    case K_PROGRAMME:
+      if (!*fl.value) fl.value = programme;
+      field_select(r, &fl, programme_options(r));
+      break;
     case K_CHECK: field_checkbox(r, f); break;
     default:
       fl.type = types[f->kind];
@@ -127,8 +151,9 @@ static void field_write(Req *r, const FieldSpec *f, const char *const *employers
   }
 }
 
-/* The whole page with the form; notice (translated text, or NULL) is a message above the form. */
-static void register_form(Req *r, const char *const *employers, const char *notice) {
+/* The whole page with the form; notice (translated text, or NULL) is a message above the form; programme: the
+ * installation's, chosen until the user chooses. */
+static void register_form(Req *r, const char *const *employers, const char *programme, const char *notice) {
   page_begin(r, _("Register participant"));
   html(&r->out, "<h1>%s</h1><p>%s</p>", _("Register a participant"),
        _("Registering starts a trajectory in the phase Registration, with you as its coach."));
@@ -138,7 +163,7 @@ static void register_form(Req *r, const char *const *employers, const char *noti
   for (int i = 0; i < FIELDS; i++) {
     if (fields[i].legend && i) html(&r->out, "</fieldset>");
     if (fields[i].legend) html(&r->out, "<fieldset><legend>%s</legend>", _(fields[i].legend));
-    field_write(r, &fields[i], employers);
+    field_write(r, &fields[i], employers, programme);
   }
   html(&r->out, "</fieldset><div class=\"actions\"><button type=\"submit\" class=\"primary\">%s</button> "
                 "<a href=\"/caseload\">%s</a></div>",
@@ -224,6 +249,12 @@ static void check_employer_org(Req *r, const char *const *employers) {
   if (!known) form_error(r, "employer_org", _("Choose an employer from the list."));
 }
 
+/* One of the two programmes (none sent: the installation's, as the form preselects it). */
+static void check_programme(Req *r, const char *const *employers) {
+  const char *p = form_str(r, "programme");
+  if (*p && !programme_known(p)) form_error(r, "programme", _("Choose a programme from the list."));
+}
+
 /* A typed employer only when none is chosen from the list. */
 static void check_employer_other(Req *r, const char *const *employers) {
   if (*form_str(r, "employer_org") && *form_str(r, "employer_other"))
@@ -236,16 +267,20 @@ static const char *opt(Req *r, const char *name) {
   return *v ? v : NULL;
 }
 
-/* Writes participant, trajectory, coach assignment and access-log entry in one transaction. *duplicate
- * is set when the participant already exists (the transaction is then rolled back). Returns a DB code;
- * on any error the transaction is rolled back. */
-static int registration_store(Req *r, int64_t *tid, bool *duplicate) {
-  int64_t now = (int64_t)time(NULL), pid = 0;
+/* Writes participant, trajectory (in programme, following its template), coach assignment and access-log
+ * entry in one transaction. *duplicate is set when the participant already exists (the transaction is then
+ * rolled back). Returns a DB code; on any error the transaction is rolled back. */
+static int registration_store(Req *r, const char *programme, int64_t *tid, bool *duplicate) {
+  int64_t now = (int64_t)time(NULL), pid = 0, template_id;
   char today[11];
   date_format(date_today(), today);
   *duplicate = false;
   int rc = db_begin(r->db);
   if (rc != DB_OK) return rc;
+  if ((rc = protocol_template_for(r->db, programme, &template_id)) != DB_OK) {
+    db_rollback(r->db);
+    return rc;
+  }
   rc = registration_create(r->db,
                            &(RegistrationNew){.first_name = form_str(r, "first_name"),
                                               .last_name = form_str(r, "last_name"),
@@ -259,7 +294,8 @@ static int registration_store(Req *r, int64_t *tid, bool *duplicate) {
                                               .absence_start = opt(r, "absence_start"),
                                               .start_consent = form_str(r, "start_consent"), .started_on = today,
                                               .phase_since = today, .coach_id = r->user->id, .created_at = now,
-                                              .last_activity_at = now},
+                                              .last_activity_at = now, .programme = programme,
+                                              .template_id = template_id},
                            &pid, tid);
   *duplicate = rc == DB_CONSTRAINT;
   if (rc == DB_OK)
@@ -271,28 +307,30 @@ static int registration_store(Req *r, int64_t *tid, bool *duplicate) {
 }
 
 static int get_register(Req *r) {
-  const char **employers;
+  const char **employers, *programme;
   int rc = employer_options(r, &employers);
+  if (rc == DB_OK) rc = protocol_default_programme(r->db, &programme);
   if (rc != DB_OK) return http_db_error(r, rc);
-  register_form(r, employers, NULL);
+  register_form(r, employers, programme, NULL);
   return 200;
 }
 
 static int post_register(Req *r) {
-  const char **employers;
+  const char **employers, *programme;
   int rc = employer_options(r, &employers);
+  if (rc == DB_OK) rc = protocol_default_programme(r->db, &programme);
   if (rc != DB_OK) return http_db_error(r, rc);
   for (int i = 0; i < FIELDS; i++) {
     check_field(r, &fields[i]);
     if (fields[i].check && !form_error_for(r, fields[i].name)) fields[i].check(r, employers);
   }
   if (r->nerrors) {
-    register_form(r, employers, NULL);
+    register_form(r, employers, programme, NULL);
     return 400;
   }
   int64_t tid = 0;
   bool duplicate;
-  rc = registration_store(r, &tid, &duplicate);
+  rc = registration_store(r, *form_str(r, "programme") ? form_str(r, "programme") : programme, &tid, &duplicate);
   if (duplicate) {
     /* the answer tells the coach this person is registered: the participant's log shows that it was asked */
     /* the number of the participant's latest trajectory lets the team lead find it without searching by
@@ -304,7 +342,7 @@ static int post_register(Req *r) {
     rc = audit_write(r, &(AuditEntry){.participant_id = existing, .trajectory_id = existing_tid, .item = "participant",
                                       .action = "create", .outcome = "denied", .grounds = "coach"});
     if (rc != DB_OK) return http_db_error(r, rc);
-    register_form(r, employers,
+    register_form(r, employers, programme,
                   existing_tid
                       ? arena_printf(r->a,
                                      _("A participant with this name and date of birth is already registered, in "

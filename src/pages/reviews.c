@@ -7,7 +7,10 @@
  * assigned to the trajectory, or to all coaches when the participant consented to team discussion; the
  * others see initials and the trajectory number ("A.J. #12"). Every view of an agenda logs one entry per
  * trajectory shown (grounds "coach" for its own coach, "review" for the others). A team lead sees the list
- * and who chaired when — dates, chairs and counts, no participants and no questions.
+ * and who chaired when — dates, chairs and counts, no participants and no questions. A coach invites
+ * mental-health practitioners (care-side partners) to a review; they read its agenda with each participant
+ * as initials and number, named only where they are a network member with the participant's consent for the
+ * advice's category (policy/meetings_policy.h: review_agenda_disclose, logged with that consent).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/case.h"
+#include "policy/meetings_policy.h"
 #include "store/items.h"
 #include "store/reviews.h"
 
@@ -33,10 +37,10 @@ static const char *initial(Req *r, const char *s) {
   return arena_printf(r->a, "%.*s.", (int)len, s);
 }
 
-/* How participant of item it is named to the reader: the full name for its assigned coaches (own) or when the
- * participant consented to team discussion, else initials and the trajectory number. */
-static const char *item_label(Req *r, const ReviewItem *it, bool own) {
-  if (own || it->team_consent) return arena_printf(r->a, "%s %s", it->first_name, it->last_name);
+/* How participant of item it is named to the reader: the full name when named
+ * (policy_review_names_participant), else initials and the trajectory number. */
+static const char *item_label(Req *r, const ReviewItem *it, bool named) {
+  if (named) return arena_printf(r->a, "%s %s", it->first_name, it->last_name);
   return arena_printf(r->a, "%s%s #%lld", initial(r, it->first_name), initial(r, it->last_name),
                       (long long)it->trajectory_id);
 }
@@ -96,7 +100,7 @@ static int render_reviews(Req *r, int status) {
          "<tbody>",
          _("Date"), _("Chair"), _("Trajectories on the agenda"));
     for (int i = 0; i < n; i++) {
-      if (coach)
+      if (coach || (r->user->roles & ROLE_PARTNER))
         html(&r->out, "<tr><th scope=\"row\"><a href=\"/reviews/%lld\">%s</a></th>", (long long)list[i].id,
              list[i].held_on);
       else
@@ -132,28 +136,87 @@ static int post_review(Req *r) {
   return http_redirect_flash(r, arena_printf(r->a, "/reviews/%lld", (long long)id), "saved");
 }
 
+/* Review r->ids[0] into *rv when the reader takes part in it (policy_review_member); otherwise the not-found
+ * page, as for a review that does not exist. Returns 0 or the status answered. */
+static int review_door(Req *r, Review *rv) {
+  bool coach = (r->user->roles & ROLE_COACH) != 0, invited = false;
+  int rc = review_get(r->db, r->a, r->user, r->ids[0], rv);
+  if (rc == DB_ROW && !coach) rc = review_practitioner_invited(r->db, r->ids[0], r->user->id, &invited) == DB_OK
+                                       ? DB_ROW : DB_ERROR;
+  if (rc == DB_DONE || (rc == DB_ROW && !policy_review_member(coach, invited))) return http_error(r, 404, NULL);
+  if (rc != DB_ROW) return http_db_error(r, rc);
+  return 0;
+}
+
+/* The practitioners of review rid, and for a coach the form that invites one. */
+static int practitioners_section(Req *r, int64_t rid) {
+  ReviewPerson *ps, *cand = NULL;
+  int np, nc = 0;
+  int rc = review_practitioners(r->db, r->a, rid, &ps, &np);
+  bool coach = (r->user->roles & ROLE_COACH) != 0;
+  if (rc == DB_OK && coach) rc = review_practitioner_candidates(r->db, r->a, rid, &cand, &nc);
+  if (rc != DB_OK) return rc;
+  html(&r->out, "<section class=\"card\" aria-labelledby=\"practitioners\"><h2 id=\"practitioners\">%s</h2>",
+       _("Practitioners taking part"));
+  if (np == 0) html(&r->out, "<p>%s</p>", _("Only the coaches of the team take part."));
+  else {
+    html(&r->out, "<ul>");
+    for (int i = 0; i < np; i++)
+      html(&r->out, "<li>%s%s%s</li>", ps[i].name, ps[i].function ? ", " : "", ps[i].function ? ps[i].function : "");
+    html(&r->out, "</ul>");
+  }
+  html(&r->out, "<p class=\"muted small\">%s</p>",
+       _("A practitioner reads a participant's name only when they are in that participant's network with consent "
+         "to see the plan; otherwise initials and the trajectory number."));
+  if (coach && nc > 0) {
+    const char **opts = arena_alloc(r->a, sizeof *opts * (size_t)(2 * nc + 1));
+    for (int i = 0; i < nc; i++) {
+      opts[2 * i] = arena_printf(r->a, "%lld", (long long)cand[i].id);
+      opts[2 * i + 1] = cand[i].function ? arena_printf(r->a, "%s, %s", cand[i].name, cand[i].function) : cand[i].name;
+    }
+    opts[2 * nc] = NULL;
+    form_begin(r, arena_printf(r->a, "/reviews/%lld/practitioners", (long long)rid), NULL);
+    field_select(r, &(Field){.name = "practitioner", .label = _("Invite a practitioner of the care side"),
+                             .required = true},
+                 opts);
+    html(&r->out, "<button type=\"submit\">%s</button>", _("Invite"));
+    form_end(r);
+  }
+  html(&r->out, "</section>");
+  return DB_OK;
+}
+
+/* POST /reviews/{id}/practitioners: a coach invites a care-side practitioner to the review. */
+static int post_practitioner(Req *r) {
+  Review rv;
+  int s = review_door(r, &rv);
+  if (s) return s;
+  char *end;
+  const char *v = form_str(r, "practitioner");
+  long long uid = strtoll(v, &end, 10);
+  if (!*v || *end || uid <= 0) return http_error(r, 400, _("Choose a practitioner of the care side."));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = review_practitioner_add(r->db, r->user, rv.id, uid, (int64_t)time(NULL));
+  if (rc == DB_CONSTRAINT) {
+    db_rollback(r->db);
+    return http_error(r, 400, _("Choose a practitioner of the care side who is not invited yet."));
+  }
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  return http_redirect_flash(r, arena_printf(r->a, "/reviews/%lld", (long long)rv.id), "saved");
+}
+
 static int get_review(Req *r) {
   int64_t rid = r->ids[0];
   Review rv;
-  int rc = review_get(r->db, r->a, r->user, rid, &rv);
-  if (rc == DB_DONE) return http_error(r, 404, NULL);
-  if (rc != DB_ROW) return http_db_error(r, rc);
+  int rc, s = review_door(r, &rv);
+  if (s) return s;
   ReviewItem *items;
   int n;
   if ((rc = review_items(r->db, r->a, r->user, rid, &items, &n)) != DB_OK) return http_db_error(r, rc);
-  bool *own = arena_alloc(r->a, sizeof *own * (size_t)(n + 1));
-  for (int i = 0; i < n; i++) {
-    Grounds g;
-    int64_t pid;
-    if ((rc = policy_trajectory(r->db, r->user, items[i].trajectory_id, &g, &pid)) != DB_OK)
-      return http_db_error(r, rc);
-    own[i] = g == GROUNDS_COACH;
-    rc = audit_write(r, &(AuditEntry){.participant_id = items[i].participant_id,
-                                      .trajectory_id = items[i].trajectory_id,
-                                      .item = arena_printf(r->a, "case_review:%lld", (long long)rid), .action = "view",
-                                      .outcome = "ok", .grounds = own[i] ? grounds_name(g) : "review"});
-    if (rc != DB_OK) return http_db_error(r, rc);
-  }
+  Grounds *gs;
+  bool *named;
+  if ((rc = review_agenda_disclose(r, rid, items, n, &gs, &named)) != DB_OK) return http_db_error(r, rc);
   if (n == 0) audit_nothing_shown(r);
 
   page_begin(r, arena_printf(r->a, _("Case review of %s"), rv.held_on));
@@ -168,11 +231,12 @@ static int get_review(Req *r) {
   if (n == 0) html(&r->out, "<p>%s</p>", _("Nothing on the agenda yet. Bring in a trajectory from its own page."));
   for (int i = 0; i < n; i++) {
     const ReviewItem *it = &items[i];
-    html(&r->out, "<article class=\"card\"><h3>%s</h3>", item_label(r, it, own[i]));
+    html(&r->out, "<article class=\"card\"><h3>%s</h3>",
+         item_label(r, it, named[i]));
     html(&r->out, "<p class=\"muted small\">%s</p>", arena_printf(r->a, _("Brought in by %s"), it->brought_by_name));
     html(&r->out, "<h4>%s</h4><p>%s</p>", _("Question"), it->question);
     if (it->advice) html(&r->out, "<h4>%s</h4><p>%s</p>", _("Advice"), it->advice);
-    if (own[i] && !it->advice) {
+    if (policy_may_record_review_advice(gs[i]) && !it->advice) {
       form_begin(r, arena_printf(r->a, "/t/%lld/reviews/%lld/advice", (long long)it->trajectory_id, (long long)it->id),
                  NULL);
       field_textarea(r, &(Field){.name = "advice", .label = _("Advice given"), .required = true,
@@ -183,6 +247,7 @@ static int get_review(Req *r) {
     }
     html(&r->out, "</article>");
   }
+  if ((rc = practitioners_section(r, rid)) != DB_OK) return http_db_error(r, rc);
   page_end(r);
   return 200;
 }
@@ -344,9 +409,10 @@ static int post_team_consent(Req *r) {
 }
 
 const Route reviews_routes[] = {
-    {"GET", "/reviews", ROLE_COACH | ROLE_TEAMLEAD, 0, get_reviews},
+    {"GET", "/reviews", ROLE_COACH | ROLE_TEAMLEAD | ROLE_PARTNER, 0, get_reviews},
     {"POST", "/reviews", ROLE_COACH, 0, post_review},
-    {"GET", "/reviews/{id}", ROLE_COACH, R_CASE, get_review},
+    {"GET", "/reviews/{id}", ROLE_COACH | ROLE_PARTNER, R_CASE, get_review},
+    {"POST", "/reviews/{id}/practitioners", ROLE_COACH, 0, post_practitioner},
     {"GET", "/t/{id}/reviews", ROLE_COACH, R_CASE, get_bring},
     {"POST", "/t/{id}/reviews", ROLE_COACH, R_CASE, post_bring},
     {"POST", "/t/{id}/reviews/{iid}/advice", ROLE_COACH, R_CASE, post_advice},

@@ -16,27 +16,22 @@
 #include "pages/pages.h"
 #include "store/assignments.h"
 #include "store/plan.h"
+#include "store/team.h"
 
-enum { MAX_COACHES = 200 };
+enum { MAX_COACHES = 50 }; /* coaches per page of the overview */
 
-typedef struct CoachRow {
-  int64_t id;
-  const char *name;
-  int64_t per_phase[8], open, closed;
-  int64_t actions_due, followups_due, quiet, referrals; /* the coach's day, as counts */
-} CoachRow;
+typedef TeamCoach CoachRow;
 
-/* The coach's row in rows, or NULL (not an active coach). */
+/* The coach's row in rows, or NULL (not a coach shown). */
 static CoachRow *coach_row(CoachRow *rows, int n, int64_t coach) {
   for (int k = 0; k < n; k++)
     if (rows[k].id == coach) return &rows[k];
   return NULL;
 }
 
-/* The coach's day per coach: open actions of the current plans due within a week (or overdue; the one
- * definition, PLAN_SQL_ACTION_OPEN in store/plan.h), follow-up moments due, trajectories without contact
- * for cfg.no_contact_weeks, open referrals. */
-static int day_counts(Req *r, CoachRow *rows, int n) {
+/* The open actions of the current plans due within a week (or overdue; the one definition,
+ * PLAN_SQL_ACTION_OPEN in store/plan.h) per coach shown, into actions_due[k]. */
+static int actions_due(Req *r, CoachRow *rows, int n, int64_t *due) {
   char horizon[11];
   date_format(date_today() + 7, horizon);
   PlanDueAction *acts;
@@ -45,59 +40,41 @@ static int day_counts(Req *r, CoachRow *rows, int n) {
   if (rc != DB_OK) return rc;
   for (int i = 0; i < nacts; i++) {
     CoachRow *row = coach_row(rows, n, acts[i].coach_id);
-    if (row) row->actions_due++;
-  }
-  TeamDayCount *days;
-  int ndays;
-  rc = team_day_counts(r->db, r->a, horizon, (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400,
-                       &days, &ndays);
-  if (rc != DB_OK) return rc;
-  for (int i = 0; i < ndays; i++) {
-    CoachRow *row = coach_row(rows, n, days[i].coach_id);
-    if (!row) continue;
-    row->followups_due = days[i].followups_due;
-    row->quiet = days[i].quiet;
-    row->referrals = days[i].referrals;
+    if (row) due[row - rows]++;
   }
   return DB_OK;
 }
 
-/* The team's figures: each active coach (at most MAX_COACHES, by name) with their trajectories per phase,
- * open and closed, into rows and *n, and the totals. Returns a DB code. */
-static int team_load(Req *r, CoachRow *rows, int *n, int64_t totals[8], int64_t *open_total, int64_t *closed_total) {
-  TeamPhaseCount *pc;
-  int npc;
-  int rc = team_phase_counts(r->db, r->a, &pc, &npc);
+/* The team's figures: MAX_COACHES active coaches by name (after coach `after`; *more: there are more), with their trajectories per phase, open
+ * and closed, and their day (follow-up moments due, trajectories without contact for cfg.no_contact_weeks,
+ * open referrals, actions due), read for those coaches only (store/team.h); the totals are over the coaches
+ * shown. Returns a DB code. */
+static int team_load(Req *r, int64_t after, bool *more, CoachRow **rows, int *n, int64_t **due, int64_t totals[8],
+                     int64_t *open_total, int64_t *closed_total) {
+  int rc = team_coaches(r->db, r->a, after, MAX_COACHES, rows, n, more);
   if (rc != DB_OK) return rc;
-  *n = 0;
-  for (int i = 0; i < npc; i++) {
-    if (*n == 0 || rows[*n - 1].id != pc[i].coach_id) {
-      if (*n == MAX_COACHES) break;
-      rows[(*n)++] = (CoachRow){.id = pc[i].coach_id, .name = pc[i].coach_name};
-    }
-    CoachRow *row = &rows[*n - 1];
-    if (!pc[i].status) continue;
-    if (strcmp(pc[i].status, "open") == 0) {
-      int ph = trajectory_phase_index(pc[i].phase);
-      if (ph >= 0) {
-        row->per_phase[ph] += pc[i].n;
-        totals[ph] += pc[i].n;
-      }
-      row->open += pc[i].n;
-      *open_total += pc[i].n;
-    } else {
-      row->closed += pc[i].n;
-      *closed_total += pc[i].n;
-    }
+  char horizon[11];
+  date_format(date_today() + 7, horizon);
+  rc = team_coach_counts(r->db, *rows, *n, horizon,
+                         (int64_t)time(NULL) - (int64_t)cfg.no_contact_weeks * 7 * 86400, trajectory_phase_index);
+  if (rc != DB_OK) return rc;
+  for (int k = 0; k < *n; k++) {
+    for (int i = 0; i < 8; i++) totals[i] += (*rows)[k].phase_open[i];
+    *open_total += (*rows)[k].open;
+    *closed_total += (*rows)[k].closed;
   }
-  return day_counts(r, rows, *n);
+  *due = arena_alloc(r->a, sizeof **due * (size_t)(*n ? *n : 1));
+  memset(*due, 0, sizeof **due * (size_t)(*n ? *n : 1));
+  return actions_due(r, *rows, *n, *due);
 }
 
 static int get_team(Req *r) {
-  CoachRow *rows = arena_alloc(r->a, sizeof *rows * MAX_COACHES);
+  CoachRow *rows = NULL;
   int n = 0;
-  int64_t totals[8] = {0}, open_total = 0, closed_total = 0;
-  int rc = team_load(r, rows, &n, totals, &open_total, &closed_total);
+  int64_t totals[8] = {0}, open_total = 0, closed_total = 0, *due = NULL;
+  int64_t after = query_int(r, "after", 0);
+  bool more = false;
+  int rc = team_load(r, after > 0 ? after : 0, &more, &rows, &n, &due, totals, &open_total, &closed_total);
   if (rc != DB_OK) return http_db_error(r, rc);
 
   team_page_begin(r, _("Team"), _("Team overview"), "team",
@@ -109,7 +86,7 @@ static int get_team(Req *r) {
   html(&r->out, "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", _("Open"), _("Closed"));
   for (int k = 0; k < n; k++) {
     html(&r->out, "<tr><th scope=\"row\">%s</th>", rows[k].name);
-    for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)rows[k].per_phase[i]);
+    for (int i = 0; trajectory_phases[i]; i++) html(&r->out, "<td>%lld</td>", (long long)rows[k].phase_open[i]);
     html(&r->out, "<td>%lld", (long long)rows[k].open);
     if (rows[k].open > cfg.caseload_max)
       html(&r->out, " <span class=\"badge badge-warn\">%s</span>", _("above the maximum"));
@@ -126,10 +103,19 @@ static int get_team(Req *r) {
        _("Follow-up moments due"), _("No recent contact"), _("Open referrals"));
   for (int k = 0; k < n; k++)
     html(&r->out, "<tr><th scope=\"row\">%s</th><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>", rows[k].name,
-         (long long)rows[k].actions_due, (long long)rows[k].followups_due, (long long)rows[k].quiet,
+         (long long)due[k], (long long)rows[k].followups_due, (long long)rows[k].quiet,
          (long long)rows[k].referrals);
   html(&r->out, "</tbody>");
   table_end(r);
+  if (after > 0 || more) {
+    html(&r->out, "<nav class=\"pager\" aria-label=\"%s\"><p>%s</p>", _("Pages"),
+         arena_printf(r->a, P_("%d coach on this page; the totals are of these coaches.",
+                               "%d coaches on this page; the totals are of these coaches.", n), n));
+    if (after > 0) html(&r->out, "<a href=\"/team\">%s</a> ", _("First coaches"));
+    if (more && n > 0) html(&r->out, "<a rel=\"next\" href=\"/team?after=%lld\">%s</a>", (long long)rows[n - 1].id,
+                            _("Next coaches"));
+    html(&r->out, "</nav>");
+  }
   html(&r->out, "<p class=\"muted small\">%s %d.</p>",
        _("Supported-employment fidelity scales advise at most this many active trajectories per coach:"),
        cfg.caseload_max);

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "html/frame.h"
 #include "i18n/i18n.h"
+#include "i18n/programme.h"
 #include "pages/pages.h"
 #include "policy/audit.h"
 #include "policy/case.h"
@@ -67,8 +68,8 @@ static void phase_section(Req *r, const Trajectory *t, bool coach) {
     if (i < cur)
       html(&r->out, "<li class=\"done\"><span class=\"visually-hidden\">%s </span>%s</li>", _("Done:"), label);
     else if (i == cur)
-      html(&r->out, "<li class=\"current\" aria-current=\"step\">%s <span class=\"muted small\">%s %s</span></li>",
-           label, _("since"), date_for(r, t->phase_since));
+      html(&r->out, "<li class=\"current\" aria-current=\"step\">%s <span class=\"muted small\">%s</span></li>",
+           label, arena_printf(r->a, _("since %s"), date_for(r, t->phase_since)));
     else
       html(&r->out, "<li>%s</li>", label);
   }
@@ -113,7 +114,8 @@ void coach_contact_list(Req *r, const WorkContact *c, int n) {
 
 /* The assigned coaches (with their work phone and e-mail) and the last activity. */
 static void coaches_and_activity(Req *r, const Trajectory *t, const WorkContact *coaches, int ncoaches) {
-  html(&r->out, "<section aria-labelledby=\"h-coaches\"><h2 id=\"h-coaches\">%s</h2>", _("Coaches"));
+  html(&r->out, "<section aria-labelledby=\"h-coaches\"><h2 id=\"h-coaches\">%s</h2>",
+       programme_word(t->programme, PW_COACHES));
   coach_contact_list(r, coaches, ncoaches);
   html(&r->out, "<p>%s %s</p></section>", _("Last activity:"), time_for(r, t->last_activity_at));
 }
@@ -143,12 +145,21 @@ static void case_header(Req *r, const Trajectory *t, const char *const *coaches,
        strcmp(t->status, "open") != 0 ? arena_printf(r->a, _("%s (closed)"), label_phase(t->phase))
                                       : label_phase(t->phase));
   if (ncoaches > 0) {
-    html(&r->out, "<dl><dt>%s</dt><dd>", P_("Assigned coach", "Assigned coaches", ncoaches));
+    html(&r->out, "<dl><dt>%s</dt><dd>", programme_word_n(t->programme, PW_ASSIGNED_COACH, (unsigned long)ncoaches));
     for (int i = 0; i < ncoaches; i++) html(&r->out, "%s%s", i ? ", " : "", coaches[i]);
     html(&r->out, "</dd></dl>");
   }
   html(&r->out, "</div></div>");
 }
+
+/* The programme of trajectory tid (its words for the coach and the participant); Zorg & Werk when it cannot
+ * be read. One look-up of the trajectory's row. */
+const char *case_programme(Req *r, int64_t tid) {
+  Trajectory t;
+  return trajectory_get(r->db, r->a, tid, &t) == DB_ROW && t.programme ? t.programme : PROGRAMME_ZW;
+}
+
+bool case_wabz(Req *r, int64_t tid) { return programme_is_wabz(case_programme(r, tid)); }
 
 int case_page_begin(Req *r, int64_t tid, Grounds g, const char *page) {
   if (g == GROUNDS_NONE) { /* an item's author without standing in the trajectory: the item, not the file */
@@ -164,13 +175,14 @@ int case_page_begin(Req *r, int64_t tid, Grounds g, const char *page) {
   if ((rc = trajectory_coach_names(r->db, r->a, tid, HEADER_COACHES_MAX, &coaches, &ncoaches)) != DB_OK) return rc;
   page_begin(r, arena_printf(r->a, "%s · %s", page, participant_name(r, &t)));
   case_header(r, &t, coaches, ncoaches, g, false);
-  return DB_OK;
+  return retention_notice(r, tid); /* "erased on <date> under the retention rule", once that has happened */
 }
 
-/* The owner of a plan action as the reader may see it. */
-static const char *action_owner(Req *r, const NextAction *a) {
-  if (strcmp(a->owner_kind, "participant") == 0) return reader_plain(r) ? _("You") : _("The participant");
-  if (strcmp(a->owner_kind, "coach") == 0) return _("The coach");
+/* The owner of a plan action as the reader may see it, in the words of programme. */
+static const char *action_owner(Req *r, const char *programme, const NextAction *a) {
+  if (strcmp(a->owner_kind, "participant") == 0)
+    return reader_plain(r) ? _("You") : programme_word(programme, PW_THE_PARTICIPANT);
+  if (strcmp(a->owner_kind, "coach") == 0) return programme_word(programme, PW_THE_COACH);
   if (a->owner_hidden || !a->owner_name) return label_hidden_person();
   if (a->owner_removed) return arena_printf(r->a, "%s (%s)", a->owner_name, _("no longer in the network"));
   return a->owner_name;
@@ -191,6 +203,7 @@ typedef struct Overview {
   int ncoaches;
   WorkContact *contacts; /* the coaches with their work phone and e-mail */
   int ncontacts;
+  const char *programme; /* the trajectory's: its words for the coach and the participant */
 } Overview;
 
 /* Loads what the reader may see of trajectory tid: every list through POLICY_SQL_ITEM_VISIBLE (store/
@@ -272,7 +285,7 @@ static void overview_actions(Req *r, int64_t tid, const Overview *o) {
     for (int i = 0; i < o->nactions; i++) {
       const NextAction *a = &o->actions[i];
       html(&r->out, "<li>%s <span class=\"muted small\">%s</span></li>", a->text,
-           arena_printf(r->a, _("%s · due %s · %s"), action_owner(r, a), date_for(r, a->due_on),
+           arena_printf(r->a, _("%s · due %s · %s"), action_owner(r, o->programme, a), date_for(r, a->due_on),
                         action_status_label(a->status)));
     }
     html(&r->out, "</ul>");
@@ -290,7 +303,7 @@ static void overview_plan(Req *r, const Overview *o) {
   html(&r->out, "<p>%s</p><dl class=\"confirmations\">",
        arena_printf(r->a, _("Version %lld"), (long long)o->plan.version));
   int64_t at[2] = {o->plan.participant_at, o->plan.coach_at};
-  const char *who[2] = {_("Participant"), _("Coach")};
+  const char *who[2] = {programme_word(o->programme, PW_PARTICIPANT), programme_word(o->programme, PW_COACH)};
   for (int i = 0; i < 2; i++) {
     html(&r->out, "<dt>%s</dt><dd>", who[i]);
     if (at[i])
@@ -368,6 +381,7 @@ static int get_trajectory(Req *r) {
   Overview o;
   if ((rc = overview_load(r, t.id, today, &o)) != DB_OK) return http_db_error(r, rc);
   if ((rc = overview_disclose(r, pid, t.id, g, &o)) != DB_OK) return http_db_error(r, rc);
+  o.programme = t.programme;
 
   bool inner = policy_sees_own_details(g);
   page_begin(r, arena_printf(r->a, "%s · %s", _("Overview"), participant_name(r, &t)));
@@ -418,7 +432,8 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
    * steps, its rules for moving the phase): network members never see it, and the participant follows her
    * phase in her own words on /me and on the overview's timeline — the page stays readable to her, without
    * a tab that speaks the coach's jargon. */
-  static const struct { const char *key, *suffix, *label; bool coach; } tabs[] = {
+  /* self: with coach, a tab for the participant as well (proposals wait for her answer there) */
+  static const struct { const char *key, *suffix, *label; bool coach, self; } tabs[] = {
       {"overview", "", N_("Overview"), false},
       {"protocol", "/protocol", N_("Protocol"), true},
       {"plan", "/plan", N_("Action plan"), false},
@@ -430,11 +445,15 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
       {"referrals", "/referrals", N_("Referrals"), false},
       {"followups", "/followups", N_("Follow-up"), false},
       {"meetings", "/meetings", N_("Meetings"), false},
+      {"job-profile", "/job-profile", N_("Job profile"), false},
+      {"matches", "/matches", N_("Matches"), true},
+      {"proposals", "/proposals", N_("Proposals"), true, true},
+      {"placements", "/placements", N_("Work placement"), false},
       {"reviews", "/reviews", N_("Case review"), true},
   };
   html(&r->out, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", _("Trajectory sections"));
   for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {
-    if (tabs[i].coach && g != GROUNDS_COACH) continue;
+    if (tabs[i].coach && g != GROUNDS_COACH && !(tabs[i].self && g == GROUNDS_SELF)) continue;
     html(&r->out, "<li><a href=\"/t/%lld%s\"", (long long)tid, tabs[i].suffix);
     if (strcmp(current, tabs[i].key) == 0) html(&r->out, " aria-current=\"page\"");
     html(&r->out, ">%s</a></li>", _(tabs[i].label));

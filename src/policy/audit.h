@@ -87,13 +87,36 @@ typedef struct AuditCheck {
   int64_t last_id;        /* the newest entry in the database (0: empty) */
   bool truncated;         /* the log ends before the sealed entry: entries at its end were removed */
   bool head_changed;      /* the sealed entry's hash differs from the seal: the log was rewritten */
+  /* the verified checkpoint (migration 032) */
+  bool checkpoint_forged;  /* a checkpoint whose MAC the key does not give: written without the key */
+  bool checkpoint_changed; /* the checkpoint's entry is gone or its hash differs: the log was rewritten */
+  bool from_checkpoint;    /* the walk began after the checkpoint (entries up to checkpoint_id not walked) */
+  int64_t checkpoint_id;   /* the authentic checkpoint's entry (0: none) and when it was verified */
+  int64_t checkpoint_at;
+  int64_t full_at;         /* when the whole chain was last verified (0: never) and up to which entry */
+  int64_t full_entry_id;
+  int64_t walked;          /* entries walked by this check */
+  double seconds;          /* how long the walk took */
 } AuditCheck;
 
 /* Reads the seal, then walks the whole chain and compares its head with the seal. Read the seal before
  * the log: call it outside a read snapshot that began earlier (the seal may be newer than the snapshot).
  * Returns a DB code; the findings are in *c. */
 int audit_check(Db *db, AuditCheck *c);
+/* Like audit_check; from_checkpoint: when the database holds an authentic checkpoint (the entry it names
+ * still has the hash it names), only the entries after it are walked — a change to an entry before it is
+ * found only by the full check. A forged or contradicted checkpoint is a finding, and the whole chain is
+ * walked then. When the check finds the log intact, the checkpoint moves to the newest entry verified (a
+ * full check also records when it ran); that write failing is logged, not returned. */
+int audit_check_mode(Db *db, AuditCheck *c, bool from_checkpoint);
 bool audit_check_intact(const AuditCheck *c);
+
+/* The hash an entry with these fields gets after prev (the chain's rule, keyed with the process's key from
+ * keyed_from on), into out: for the scale benchmark's generator (cli/scale.c), which writes millions of
+ * chained entries in big transactions. False when a keyed entry's key cannot be had. */
+bool audit_entry_hash(const char *prev, int64_t keyed_from, int64_t id, int64_t at, int64_t user_id, const char *role,
+                      int64_t pid, int64_t tid, const char *item, const char *action, const char *outcome,
+                      const char *grounds, const char *client, const char *rid, char out[65]);
 
 /* Uses the key in the file named by audit_key_file for this process (serve, before any thread). Returns
  * KEY_OK or why not; the process's entries cannot be written without it. */

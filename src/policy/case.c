@@ -48,13 +48,18 @@ int case_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char 
   return http_error(r, 404, NULL);
 }
 
-/* The one implementation: kinds[i] is the kind of ids[i]; kinds NULL: all are of kind. */
+/* The one implementation: kinds[i] is the kind of ids[i]; kinds NULL: all are of kind; more NULL: nothing
+ * added. */
 static int disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
-                    const char *const *kinds, const char *kind, int64_t *ids, int n) {
+                    const char *const *kinds, const char *kind, int64_t *ids, int n, const DiscloseMore *more) {
+  static const DiscloseMore none = {0};
+  if (!more) more = &none;
+  const char *item_action = more->item_action ? more->item_action : "view";
+  const char *first_action = more->first_action ? more->first_action : item_action;
   char today[11];
   date_format(date_today(), today);
-  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1));
-  int ne = 0, rc;
+  AuditEntry *entries = arena_alloc(r->a, sizeof *entries * (size_t)(n + 1 + (more->on_first ? more->max_extra : 0)));
+  int ne = 0, rc, first = -1;
   entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = list_item, .action = action,
                                .outcome = "ok", .grounds = grounds_name(g)};
   for (int i = 0; i < n; i++) {
@@ -69,17 +74,29 @@ static int disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *lis
     }
     entries[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
                                  .item = arena_printf(r->a, "%s:%lld", kinds ? kinds[i] : kind, (long long)ids[i]),
-                                 .action = "view", .outcome = "ok", .grounds = grounds_name(ig), .consent_id = consent};
+                                 .action = first < 0 ? first_action : item_action, .outcome = "ok",
+                                 .grounds = grounds_name(ig), .consent_id = consent};
+    if (first < 0) first = i;
+  }
+  if (first >= 0 && more->on_first) {
+    int extra = 0;
+    if ((rc = more->on_first(r, more->ctx, first, entries + ne, &extra)) != DB_OK) return rc;
+    ne += extra; /* on_first keeps to max_extra */
   }
   return audit_write_many(r, entries, ne);
 }
 
 int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
                    const char *kind, int64_t *ids, int n) {
-  return disclose(r, pid, tid, g, list_item, action, NULL, kind, ids, n);
+  return disclose(r, pid, tid, g, list_item, action, NULL, kind, ids, n, NULL);
+}
+
+int items_disclose_more(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                        const char *kind, int64_t *ids, int n, const DiscloseMore *more) {
+  return disclose(r, pid, tid, g, list_item, action, NULL, kind, ids, n, more);
 }
 
 int items_disclose_kinds(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
                          const char *const *kinds, int64_t *ids, int n) {
-  return disclose(r, pid, tid, g, list_item, action, kinds, NULL, ids, n);
+  return disclose(r, pid, tid, g, list_item, action, kinds, NULL, ids, n, NULL);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "policy/audit.h"
 #include "policy/policy.h"
 #include "store/owner.h"
 
@@ -51,6 +52,22 @@ int case_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char 
  * Allocates the batch in the request arena. Returns a DB code (nothing logged on an error). */
 int items_disclose(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
                    const char *kind, int64_t *ids, int n);
+
+/* What items_disclose_more adds to items_disclose, for a list whose first item shown is read in full. */
+typedef struct DiscloseMore {
+  const char *item_action;  /* the action logged for each item shown (NULL: "view") */
+  const char *first_action; /* for the first item shown (NULL: item_action) */
+  /* Called once with the index of the first item shown (not when none is shown), before the batch is
+   * written: reads what the page shows of that item and adds at most max_extra entries of its own at
+   * extra[*n] (incrementing *n), which join the batch. Returns a DB code (nothing is logged on an error). */
+  int (*on_first)(Req *r, void *ctx, int first, AuditEntry *extra, int *n);
+  void *ctx;
+  int max_extra;
+} DiscloseMore;
+
+/* items_disclose with the additions of more (NULL: none). */
+int items_disclose_more(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,
+                        const char *kind, int64_t *ids, int n, const DiscloseMore *more);
 
 /* items_disclose for a list of items of several kinds: kinds[i] is the kind of ids[i]. */
 int items_disclose_kinds(Req *r, int64_t pid, int64_t tid, Grounds g, const char *list_item, const char *action,

@@ -31,9 +31,6 @@ bool policy_consent_allowed(const char *category, const char *grantee_side) {
   /* "care" and "participant" grantees may receive every category */
 }
 
-/* The UTC calendar day as YYYY-MM-DD, the "today" of stand-in periods when the caller gives none. */
-static void today_utc(char out[11]) { date_format(date_today(), out); }
-
 /* Whether user uid stands in on day `today` for an assigned coach of trajectory tid: a stand-in that was not
  * cancelled, from_on <= today <= until_on, compared here in C. Returns a DB code. */
 static int stands_in(Db *db, int64_t uid, int64_t tid, const char *today, bool *yes) {
@@ -106,8 +103,8 @@ int policy_trajectory(Db *db, const User *u, int64_t tid, Grounds *g, int64_t *p
   if (!u) return DB_OK;
   bool exists;
   Standing s;
-  char today[11];
-  today_utc(today);
+  char today[11]; /* the day of stand-in periods: the UTC calendar day, as date_today_text gives it */
+  date_format(date_today(), today);
   int rc = standing(db, u, tid, today, &exists, &s, participant_id);
   if (rc != DB_OK || !exists) return rc;
   if (s.coach) *g = GROUNDS_COACH;
@@ -220,8 +217,8 @@ int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visibl
   if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
   bool exists;
   Standing s;
-  char today[11];
-  today_utc(today);
+  char today[11]; /* the day of stand-in periods: the UTC calendar day, as date_today_text gives it */
+  date_format(date_today(), today);
   if ((rc = standing(db, u, tid, today, &exists, &s, NULL)) != DB_OK || !exists) return rc;
   /* the coach and the participant see the whole network; a member sees their own side */
   *visible = s.coach || s.participant || (s.member_id && strcmp(s.side, side) == 0);
@@ -237,8 +234,8 @@ int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, boo
   }
   bool exists;
   Standing s;
-  char today[11];
-  today_utc(today);
+  char today[11]; /* the day of stand-in periods: the UTC calendar day, as date_today_text gives it */
+  date_format(date_today(), today);
   int rc = standing(db, u, tid, today, &exists, &s, NULL);
   if (rc != DB_OK) return rc;
   if (s.coach || s.participant) { /* the whole network */

@@ -14,10 +14,18 @@ static struct icaltimetype utc_time(int64_t t) {
 }
 
 const char *ics_calendar(Arena *a, const char *calname, const char *zone, const IcsEvent *ev, int n) {
+  return ics_calendar_method(a, calname, zone, ICS_PUBLISH, ev, n);
+}
+
+const char *ics_calendar_method(Arena *a, const char *calname, const char *zone, IcsMethod method, const IcsEvent *ev,
+                                int n) {
+  icalproperty_method m = method == ICS_CANCEL    ? ICAL_METHOD_CANCEL
+                          : method == ICS_REQUEST ? ICAL_METHOD_REQUEST
+                                                  : ICAL_METHOD_PUBLISH;
   icalcomponent *cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
                                            icalproperty_new_prodid("-//zorgwerk//Zorg & Werk portaal//NL"),
-                                           icalproperty_new_calscale("GREGORIAN"),
-                                           icalproperty_new_method(ICAL_METHOD_PUBLISH), (void *)0);
+                                           icalproperty_new_calscale("GREGORIAN"), icalproperty_new_method(m),
+                                           (void *)0);
   if (!cal) abort();
   if (calname) {
     icalproperty *p = icalproperty_new_x(calname);
@@ -43,7 +51,7 @@ const char *ics_calendar(Arena *a, const char *calname, const char *zone, const 
     if (e->description && *e->description)
       icalcomponent_add_property(v, icalproperty_new_description(e->description));
     if (e->url && *e->url) icalcomponent_add_property(v, icalproperty_new_url(e->url));
-    icalcomponent_add_property(v, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+    icalcomponent_add_property(v, icalproperty_new_status(e->cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
     icalcomponent_add_property(v, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
     icalcomponent_add_component(cal, v);
   }

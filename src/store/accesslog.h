@@ -60,17 +60,28 @@ typedef struct AccessLogRow {
   unsigned user_roles, behalf_roles;
 } AccessLogRow;
 
-/* The number of entries matching f into *total. */
-int accesslog_count(Db *db, const AccessLogFilter *f, int64_t *total);
+/* The number of entries matching f into *total, counting at most max + 1 (a bigger *total than max says
+ * "more than max"). The SQL text is built in a. */
+int accesslog_count(Db *db, Arena *a, const AccessLogFilter *f, int64_t max, int64_t *total);
 
-/* At most limit entries matching f, newest first, from offset, into *out (arena array) and *n; texts are
- * copied into the arena. */
-int accesslog_page(Db *db, Arena *a, const AccessLogFilter *f, int limit, int64_t offset, AccessLogRow **out,
-                   int *n);
+/* One page of entries, newest first: rows (arena array of n), and whether older and newer matching
+ * entries may exist beyond it. */
+typedef struct AccessLogPage {
+  AccessLogRow *rows;
+  int n;
+  bool older, newer;
+} AccessLogPage;
+
+/* At most limit entries matching f, paged by key: with before > 0 the newest of those older than entry
+ * `before`; else with after > 0 the oldest of those newer than entry `after` (still shown newest first);
+ * else the newest. Older and newer: by id; with a period (from_at or to_at), by time, then id. Texts are
+ * copied into the arena. Returns a DB code. */
+int accesslog_page(Db *db, Arena *a, const AccessLogFilter *f, int limit, int64_t before, int64_t after,
+                   AccessLogPage *pg);
 
 /* Calls each(ctx, row) for every entry matching f, oldest first, at most max; row's texts are valid only
- * during the call (nothing is copied: an export may hold many entries). */
-int accesslog_export(Db *db, const AccessLogFilter *f, int max, void (*each)(void *ctx, const AccessLogRow *row),
-                     void *ctx);
+ * during the call (nothing is copied: an export may hold many entries). The SQL text is built in a. */
+int accesslog_export(Db *db, Arena *a, const AccessLogFilter *f, int max,
+                     void (*each)(void *ctx, const AccessLogRow *row), void *ctx);
 
 #endif

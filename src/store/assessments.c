@@ -3,6 +3,7 @@
  */
 #include "store/assessments.h"
 
+#include "db/rows.h"
 #include "store/items.h"
 #include "store/visibility.h"
 
@@ -21,10 +22,13 @@ static Assessment assessment_from_row(Arena *a, Stmt *st, bool answers) {
                       .entered_by = db_text_copy(a, st, "entered_by")};
 }
 
+/* Maps a row of assessments_visible' query (no answers) into the Assessment at p. */
+static void assessment_line_map(Arena *a, Stmt *st, void *p) { *(Assessment *)p = assessment_from_row(a, st, false); }
+
 int assessments_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                         Assessment **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT a.item_id AS id, a.questionnaire, a.version, a.scores, a.filled_by, "
                             "a.created_at, " ENTERED_BY " FROM assessments a "
                             "JOIN items i ON i.id = a.item_id LEFT JOIN users u ON u.id = a.created_by "
@@ -34,11 +38,9 @@ int assessments_visible(Db *db, Arena *a, const User *u, int64_t tid, const char
   int next = policy_bind_user_filter(st, 1, u);
   db_bind_int(st, next++, tid);
   db_bind_int(st, policy_bind_item_filter(st, next, u, today), max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW) (*out)[(*n)++] = assessment_from_row(a, st, false);
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, assessment_line_map, n, &rc);
+  return rc;
 }
 
 int assessment_get(Db *db, Arena *a, const User *u, int64_t tid, int64_t aid, Assessment *out) {

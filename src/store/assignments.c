@@ -7,22 +7,26 @@
 #include <string.h>
 
 #include "auth/user.h" /* ROLE_COACH */
+#include "db/rows.h"
 
 #define COACH_LOAD_SELECT                                                                                  \
   "SELECT u.id, u.name, (SELECT COUNT(*) FROM trajectory_coaches c JOIN trajectories t ON t.id = c.trajectory_id" \
   " WHERE c.user_id = u.id AND t.status = 'open') AS open FROM users u "
 
+/* Maps a row of COACH_LOAD_SELECT into the CoachLoad at p. */
+static void coach_load_map(Arena *a, Stmt *st, void *p) {
+  *(CoachLoad *)p = (CoachLoad){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"), .open = db_int(st, "open")};
+}
+
 int assign_coaches(Db *db, Arena *a, CoachLoad **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * ASSIGN_COACHES_MAX);
+  *out = NULL;
   Stmt *st = db_prepare(db, COACH_LOAD_SELECT "WHERE u.active = 1 AND (u.roles & ?) <> 0 ORDER BY u.name, u.id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, ROLE_COACH);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < ASSIGN_COACHES_MAX)
-    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"), .open = db_int(st, "open")};
-  db_done(st);
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, ASSIGN_COACHES_MAX, coach_load_map, n, &rc);
+  return rc;
 }
 
 const CoachLoad *assign_coach_find(const CoachLoad *list, int n, int64_t id) {
@@ -55,11 +59,20 @@ static void bind_which(Stmt *st, int64_t which) {
   for (int i = 1; i <= 4; i++) db_bind_int(st, i, which);
 }
 
+/* Maps a row of trajectories t (id, participant_id, phase, status, started_on) into the AssignTrajectory at p;
+ * the coaches are read afterwards. */
+static void assign_map(Arena *a, Stmt *st, void *p) {
+  *(AssignTrajectory *)p = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
+                                              .phase = db_text_copy(a, st, "phase"),
+                                              .status = db_text_copy(a, st, "status"),
+                                              .started_on = db_text_copy(a, st, "started_on")};
+}
+
 int assign_list(Db *db, Arena *a, int64_t which, int limit, int offset, AssignTrajectory **out, int *n,
                 int64_t *total) {
   *n = 0;
   *total = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n" ASSIGN_WHERE);
   if (!st) return DB_ERROR;
   bind_which(st, which);
@@ -73,12 +86,8 @@ int assign_list(Db *db, Arena *a, int64_t which, int limit, int offset, AssignTr
   bind_which(st, which);
   db_bind_int(st, 5, limit);
   db_bind_int(st, 6, offset);
-  while ((rc = db_step(st)) == DB_ROW && *n < limit)
-    (*out)[(*n)++] = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
-                                        .phase = db_text_copy(a, st, "phase"), .status = db_text_copy(a, st, "status"),
-                                        .started_on = db_text_copy(a, st, "started_on")};
-  db_done(st);
-  if (rc != DB_DONE && rc != DB_ROW) return rc;
+  *out = db_rows(a, st, sizeof **out, limit, assign_map, n, &rc);
+  if (rc != DB_OK) return rc;
   for (int i = 0; i < *n; i++)
     if ((rc = coach_names(db, a, (*out)[i].id, &(*out)[i].coaches)) != DB_OK) return rc;
   return DB_OK;
@@ -91,10 +100,7 @@ int assign_trajectory(Db *db, Arena *a, int64_t tid, AssignTrajectory *out) {
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   int rc = db_step(st);
-  if (rc == DB_ROW)
-    *out = (AssignTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
-                              .phase = db_text_copy(a, st, "phase"), .status = db_text_copy(a, st, "status"),
-                              .started_on = db_text_copy(a, st, "started_on")};
+  if (rc == DB_ROW) assign_map(a, st, out);
   db_done(st);
   if (rc != DB_ROW) return rc;
   int rc2 = coach_names(db, a, tid, &out->coaches);
@@ -104,16 +110,14 @@ int assign_trajectory(Db *db, Arena *a, int64_t tid, AssignTrajectory *out) {
 int assign_coaches_of(Db *db, Arena *a, int64_t tid, CoachLoad **out, int *n) {
   enum { MAX = 16 };
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * MAX);
+  *out = NULL;
   Stmt *st = db_prepare(db, COACH_LOAD_SELECT "JOIN trajectory_coaches x ON x.user_id = u.id WHERE x.trajectory_id = ? "
                                               "ORDER BY u.name, u.id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < MAX)
-    (*out)[(*n)++] = (CoachLoad){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"), .open = db_int(st, "open")};
-  db_done(st);
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, MAX, coach_load_map, n, &rc);
+  return rc;
 }
 
 int assign_add(Db *db, int64_t tid, int64_t coach) {
@@ -163,17 +167,19 @@ static StandIn standin_row(Arena *a, Stmt *st) {
                    .cancelled = !db_null(st, "cancelled_at")};
 }
 
+/* Maps a row of STANDIN_SELECT into the StandIn at p. */
+static void standin_map(Arena *a, Stmt *st, void *p) { *(StandIn *)p = standin_row(a, st); }
+
 int standins_current(Db *db, Arena *a, const char *today, StandIn **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * ASSIGN_STANDINS_MAX);
+  *out = NULL;
   Stmt *st = db_prepare(db, STANDIN_SELECT "WHERE s.cancelled_at IS NULL AND s.until_on >= ? "
                                            "ORDER BY s.from_on, s.until_on, s.id");
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, today);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < ASSIGN_STANDINS_MAX) (*out)[(*n)++] = standin_row(a, st);
-  db_done(st);
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, ASSIGN_STANDINS_MAX, standin_map, n, &rc);
+  return rc;
 }
 
 int standin_get(Db *db, Arena *a, int64_t id, StandIn *out) {
@@ -219,10 +225,20 @@ int standin_cancel(Db *db, int64_t id, int64_t by, int64_t now) {
 
 /* ---- the team overview ---- */
 
+/* Maps a row of team_phase_counts' query into the TeamPhaseCount at p (a coach without trajectories: no
+ * phase, no status, 0). */
+static void phase_count_map(Arena *a, Stmt *st, void *p) {
+  bool none = db_null(st, "status");
+  *(TeamPhaseCount *)p = (TeamPhaseCount){.coach_id = db_int(st, "id"), .coach_name = db_text_copy(a, st, "name"),
+                                          .phase = none ? NULL : db_text_copy(a, st, "phase"),
+                                          .status = none ? NULL : db_text_copy(a, st, "status"),
+                                          .n = none ? 0 : db_int(st, "n")};
+}
+
 int team_phase_counts(Db *db, Arena *a, TeamPhaseCount **out, int *n) {
   *out = NULL;
   *n = 0;
-  int cap = 0, rc;
+  int rc;
   Stmt *st = db_prepare(db, "SELECT u.id, u.name, t.phase, t.status, COUNT(t.id) AS n FROM users u "
                             "LEFT JOIN trajectory_coaches c ON c.user_id = u.id "
                             "LEFT JOIN trajectories t ON t.id = c.trajectory_id "
@@ -230,27 +246,8 @@ int team_phase_counts(Db *db, Arena *a, TeamPhaseCount **out, int *n) {
                             "GROUP BY u.id, u.name, t.phase, t.status ORDER BY u.name, u.id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, ROLE_COACH);
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      int ncap = cap ? cap * 2 : 64;
-      TeamPhaseCount *nv = arena_alloc(a, sizeof *nv * (size_t)ncap);
-      if (*n) memcpy(nv, *out, sizeof *nv * (size_t)*n);
-      *out = nv;
-      cap = ncap;
-    }
-    int64_t id = db_int(st, "id");
-    const TeamPhaseCount *prev = *n ? &(*out)[*n - 1] : NULL;
-    bool none = db_null(st, "status");
-    (*out)[(*n)++] = (TeamPhaseCount){
-        .coach_id = id,
-        .coach_name = prev && prev->coach_id == id ? prev->coach_name : db_text_copy(a, st, "name"),
-        .phase = none ? NULL : db_text_copy(a, st, "phase"),
-        .status = none ? NULL : db_text_copy(a, st, "status"),
-        .n = none ? 0 : db_int(st, "n"),
-    };
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, phase_count_map, n, &rc);
+  return rc;
 }
 
 /* The entry of coach in *out (added, zeroed, when new). */

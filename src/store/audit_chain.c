@@ -36,3 +36,52 @@ int audit_chain_last_id(Db *db, int64_t *id) {
   db_done(st);
   return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
+
+int audit_checkpoint_read(Db *db, AuditCheckpoint *cp) {
+  *cp = (AuditCheckpoint){0};
+  Stmt *st = db_prepare(db, "SELECT entry_id, hash, keyed_from, verified_at, full_at, full_entry_id, mac "
+                            "FROM audit_checkpoint WHERE id = 1");
+  if (!st) return DB_ERROR;
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    cp->entry_id = db_int(st, "entry_id");
+    snprintf(cp->hash, sizeof cp->hash, "%s", db_text(st, "hash") ? db_text(st, "hash") : "");
+    cp->keyed_from = db_int(st, "keyed_from");
+    cp->verified_at = db_int(st, "verified_at");
+    cp->full_at = db_int(st, "full_at");
+    cp->full_entry_id = db_int(st, "full_entry_id");
+    snprintf(cp->mac, sizeof cp->mac, "%s", db_text(st, "mac") ? db_text(st, "mac") : "");
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+int audit_checkpoint_write(Db *db, const AuditCheckpoint *cp) {
+  bool own = !db_in_tx(db);
+  int rc = own ? db_begin(db) : DB_OK;
+  if (rc != DB_OK) return rc;
+  Stmt *st = db_prepare(db, "DELETE FROM audit_checkpoint WHERE id = 1");
+  rc = st ? db_step(st) : DB_ERROR;
+  if (st) db_done(st);
+  if (rc == DB_DONE) {
+    st = db_prepare(db, "INSERT INTO audit_checkpoint (id, entry_id, hash, keyed_from, verified_at, full_at, "
+                        "full_entry_id, mac) VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st) rc = DB_ERROR;
+    else {
+      db_bind_int(st, 1, cp->entry_id);
+      db_bind_text(st, 2, cp->hash);
+      db_bind_int(st, 3, cp->keyed_from);
+      db_bind_int(st, 4, cp->verified_at);
+      db_bind_int(st, 5, cp->full_at);
+      db_bind_int(st, 6, cp->full_entry_id);
+      db_bind_text(st, 7, cp->mac);
+      rc = db_step(st);
+      db_done(st);
+    }
+  }
+  if (rc != DB_DONE) {
+    if (own) db_rollback(db);
+    return rc == DB_OK ? DB_ERROR : rc;
+  }
+  return own ? db_commit(db) : DB_OK;
+}

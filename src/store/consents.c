@@ -3,9 +3,11 @@
  */
 #include "store/consents.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "db/rows.h"
 #include "store/visibility.h"
 
 int consent_give(Db *db, const ConsentNew *k, int64_t *id) {
@@ -56,24 +58,17 @@ static Consent consent_row(Arena *a, Stmt *st, bool recorder) {
   };
 }
 
-/* Steps st to the end (or max rows) into a growing arena array. Returns a DB code. */
+/* Maps a row into the Consent at p, with and without the recorder's name. */
+static void consent_map_recorder(Arena *a, Stmt *st, void *p) { *(Consent *)p = consent_row(a, st, true); }
+static void consent_map(Arena *a, Stmt *st, void *p) { *(Consent *)p = consent_row(a, st, false); }
+
+/* Steps st to the end (or max rows) into an arena array (db_rows). Returns a DB code. */
 static int consents_collect(Arena *a, Stmt *st, bool recorder, size_t max, Consent **out, size_t *n) {
-  size_t cap = 16;
-  Consent *v = arena_alloc(a, sizeof *v * cap);
-  *n = 0;
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      Consent *w = arena_alloc(a, sizeof *w * cap * 2);
-      memcpy(w, v, sizeof *v * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = consent_row(a, st, recorder);
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, max > INT_MAX ? DB_ROWS_ALL : (int)max,
+                 recorder ? consent_map_recorder : consent_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
 int consents_list(Db *db, Arena *a, const User *u, int64_t tid, size_t max, Consent **out, size_t *n) {

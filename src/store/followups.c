@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "db/rows.h"
 #include "store/items.h"
 #include "store/visibility.h"
 
@@ -84,20 +85,22 @@ static Followup followup_row(Arena *a, Stmt *st) {
                     .note = arena_strdup(a, db_text(st, "note"))};
 }
 
+/* Maps a row of followups_visible' query into the Followup at p. */
+static void followup_map(Arena *a, Stmt *st, void *p) { *(Followup *)p = followup_row(a, st); }
+
 int followups_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max, Followup **out,
                       int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT f.item_id AS id, f.kind, f.due_on, f.done_on, f.months, i.body AS note "
                             "FROM followups f JOIN items i ON i.id = f.item_id WHERE f.trajectory_id = ? AND "
                             POLICY_SQL_ITEM_VISIBLE " ORDER BY f.due_on, f.item_id LIMIT ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   db_bind_int(st, policy_bind_item_filter(st, 2, u, today), max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW) (*out)[(*n)++] = followup_row(a, st);
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, followup_map, n, &rc);
+  return rc;
 }
 
 int followup_get(Db *db, Arena *a, int64_t tid, int64_t fid, Followup *out) {
@@ -157,29 +160,32 @@ int checkin_record(Db *db, const CheckinNew *n, int64_t *id) {
   return db_run(st);
 }
 
+/* Maps a row of checkin_results_visible' query into the CheckinResult at p. */
+static void checkin_result_map(Arena *a, Stmt *st, void *p) {
+  *(CheckinResult *)p = (CheckinResult){.id = db_int(st, "id"),
+                                        .followup_id = db_int(st, "followup_id"),
+                                        .hours_tenths = db_int(st, "hours_per_week_tenths"),
+                                        .work_status = db_text_copy(a, st, "work_status"),
+                                        .held_on = db_text_copy(a, st, "held_on"),
+                                        .remark = db_text_copy(a, st, "remark")};
+}
+
 int checkin_results_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                             CheckinResult **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT c.item_id AS id, c.followup_id, c.work_status, c.hours_per_week_tenths, c.held_on, "
                             "i.body AS remark FROM checkin_results c JOIN items i ON i.id = c.item_id "
                             "WHERE c.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE " ORDER BY c.held_on, c.item_id LIMIT ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   db_bind_int(st, policy_bind_item_filter(st, 2, u, today), max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (CheckinResult){.id = db_int(st, "id"),
-                                     .followup_id = db_int(st, "followup_id"),
-                                     .hours_tenths = db_int(st, "hours_per_week_tenths"),
-                                     .work_status = arena_strdup(a, db_text(st, "work_status")),
-                                     .held_on = arena_strdup(a, db_text(st, "held_on")),
-                                     .remark = arena_strdup(a, db_text(st, "remark"))};
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, checkin_result_map, n, &rc);
+  return rc;
 }
 
-/* ---- s3 (issue 11): the participant's start page */
+/* ---- (issue 11): the participant's start page */
 
 int followup_next_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, Followup *out) {
   memset(out, 0, sizeof *out);

@@ -98,7 +98,7 @@ int checkin_record(Db *db, const CheckinNew *n, int64_t *id);
 int checkin_results_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                             CheckinResult **out, int *n);
 
-/* ---- s3 (issue 11): the participant's start page */
+/* ---- (issue 11): the participant's start page */
 
 /* The first follow-up moment of trajectory tid not done and due on or after today that u may see
  * (POLICY_SQL_ITEM_VISIBLE), earliest first, into *out: DB_ROW, DB_DONE when there is none, or a DB error

@@ -4,6 +4,7 @@
  */
 #include "store/items.h"
 
+#include "db/rows.h"
 #include "store/visibility.h"
 
 /* The columns of a note; author and source are named only as the membership rule allows (NULL otherwise).
@@ -54,20 +55,21 @@ int notes_count(Db *db, const User *u, const NoteFilter *f, const char *today, i
   return rc == DB_ROW ? DB_OK : rc;
 }
 
+/* Maps a row of NOTE_COLUMNS into the Note at p. */
+static void note_map(Arena *a, Stmt *st, void *p) { *(Note *)p = note_from_row(a, st); }
+
 int notes_visible(Db *db, Arena *a, const User *u, const NoteFilter *f, const char *today, int64_t limit,
                   int64_t offset, Note **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(limit + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, NOTE_COLUMNS NOTE_FILTER " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?");
   if (!st) return DB_ERROR;
   int next = bind_filter(st, bind_names(st, u), u, f, today);
   db_bind_int(st, next, limit);
   db_bind_int(st, next + 1, offset);
-  int rc = DB_DONE;
-  while (*n < limit && (rc = db_step(st)) == DB_ROW) (*out)[(*n)++] = note_from_row(a, st);
-  db_done(st);
-  if (*n == limit) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, (int)limit, note_map, n, &rc);
+  return rc;
 }
 
 int note_get(Db *db, Arena *a, const User *u, int64_t nid, Note *out) {

@@ -3,6 +3,8 @@
  */
 #include "store/measures.h"
 
+#include "db/rows.h"
+
 #define MEASURE_COLUMNS                                                                                     \
   "SELECT m.id, m.slug, m.audience, m.title_nl, m.body_nl, m.title_en, m.body_en, m.published, m.updated_at, " \
   "u.name AS updated_by_name FROM measures m LEFT JOIN users u ON u.id = m.updated_by "
@@ -23,10 +25,18 @@ int measure_get(Db *db, Arena *a, const char *slug, int64_t id, Measure *m) {
   return rc;
 }
 
+/* Maps a row of measures_list' query (no bodies) into the Measure at p. */
+static void measure_line_map(Arena *a, Stmt *st, void *p) {
+  *(Measure *)p = (Measure){.id = db_int(st, "id"), .updated_at = db_int(st, "updated_at"),
+                            .slug = db_text_copy(a, st, "slug"), .audience = db_text_copy(a, st, "audience"),
+                            .title_nl = db_text_copy(a, st, "title_nl"), .title_en = db_text_copy(a, st, "title_en"),
+                            .published = db_int(st, "published") != 0};
+}
+
 int measures_list(Db *db, Arena *a, bool all, const char *audience, const char *lang, int max, Measure **out,
                   int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT id, slug, audience, title_nl, title_en, published, updated_at FROM measures "
                             "WHERE (? = 1 OR published = 1) AND (? = '' OR audience = ? OR audience = 'both') "
                             "ORDER BY LOWER(CASE WHEN ? = 'en' AND title_en IS NOT NULL THEN title_en "
@@ -37,15 +47,9 @@ int measures_list(Db *db, Arena *a, bool all, const char *audience, const char *
   db_bind_text(st, 3, audience);
   db_bind_text(st, 4, lang);
   db_bind_int(st, 5, max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (Measure){.id = db_int(st, "id"), .updated_at = db_int(st, "updated_at"),
-                               .slug = db_text_copy(a, st, "slug"), .audience = db_text_copy(a, st, "audience"),
-                               .title_nl = db_text_copy(a, st, "title_nl"), .title_en = db_text_copy(a, st, "title_en"),
-                               .published = db_int(st, "published") != 0};
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, measure_line_map, n, &rc);
+  return rc;
 }
 
 int measure_get_published(Db *db, Arena *a, const char *slug, Measure *m) {

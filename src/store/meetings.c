@@ -28,7 +28,7 @@ const char *const meeting_modes[] = {"individual", "group", "online", "phone", N
 
 #define MEETING_COLUMNS                                                                                      \
   "SELECT g.id, g.trajectory_id, g.kind, g.mode, g.starts_at, g.duration_minutes, g.place, g.video_url, "     \
-  "g.agenda, g.created_by, g.created_at FROM meetings g "
+  "g.agenda, g.created_by, g.created_at, g.sequence, g.cancelled_at FROM meetings g "
 
 static Meeting meeting_from_row(Arena *a, Stmt *st) {
   const char *place = db_text_copy(a, st, "place"), *video = db_text_copy(a, st, "video_url"),
@@ -36,6 +36,8 @@ static Meeting meeting_from_row(Arena *a, Stmt *st) {
   return (Meeting){.id = db_int(st, "id"), .trajectory_id = db_int(st, "trajectory_id"),
                    .starts_at = db_int(st, "starts_at"), .minutes = db_int(st, "duration_minutes"),
                    .created_by = db_int(st, "created_by"), .created_at = db_int(st, "created_at"),
+                   .sequence = db_int(st, "sequence"),
+                   .cancelled_at = db_null(st, "cancelled_at") ? 0 : db_int(st, "cancelled_at"),
                    .kind = db_text_copy(a, st, "kind"), .mode = db_text_copy(a, st, "mode"),
                    .place = place ? place : "", .video_url = video ? video : "", .agenda = agenda ? agenda : ""};
 }
@@ -86,6 +88,84 @@ int meeting_create(Db *db, const MeetingNew *n, int64_t *id) {
   for (int i = 0; i < n->nmembers; i++)
     if ((rc = attendee_add(db, *id, n->members[i])) != DB_OK) return rc;
   return DB_OK;
+}
+
+/* Runs st (one id parameter bound already) and reports how many rows changed into *changed. */
+static int run_counted(Db *db, Stmt *st, int64_t *changed) {
+  int rc = db_run(st);
+  *changed = rc == DB_OK ? db_changes(db) : 0;
+  return rc;
+}
+
+int meeting_update(Db *db, int64_t mid, const MeetingNew *n) {
+  /* a new time asks every kept attendee to answer again (RFC 5546: PARTSTAT back to NEEDS-ACTION) */
+  Stmt *st = db_prepare(db, "UPDATE meeting_attendees SET response = 'pending', responded_at = NULL "
+                            "WHERE meeting_id = ? AND EXISTS (SELECT 1 FROM meetings g WHERE g.id = ? "
+                            "AND g.cancelled_at IS NULL AND (g.starts_at <> ? OR g.duration_minutes <> ?))");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, mid);
+  db_bind_int(st, 2, mid);
+  db_bind_int(st, 3, n->starts_at);
+  db_bind_int(st, 4, n->minutes);
+  int rc0 = db_run(st);
+  if (rc0 != DB_OK) return rc0;
+  st = db_prepare(db, "UPDATE meetings SET kind = ?, mode = ?, starts_at = ?, duration_minutes = ?, place = ?, "
+                            "video_url = ?, agenda = ?, sequence = sequence + 1 WHERE id = ? AND cancelled_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, n->kind);
+  db_bind_text(st, 2, n->mode);
+  db_bind_int(st, 3, n->starts_at);
+  db_bind_int(st, 4, n->minutes);
+  bind_opt(st, 5, n->place);
+  bind_opt(st, 6, n->video_url);
+  bind_opt(st, 7, n->agenda);
+  db_bind_int(st, 8, mid);
+  int64_t changed;
+  int rc = run_counted(db, st, &changed);
+  if (rc != DB_OK) return rc;
+  if (!changed) return DB_DONE;
+  /* the attendees: the participant's row, then each member's, removed or added as n says */
+  st = db_prepare(db, "SELECT id, member_id FROM meeting_attendees WHERE meeting_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, mid);
+  enum { MAX = 256 };
+  int64_t have_id[MAX], have_member[MAX];
+  int nh = 0;
+  while ((rc = db_step(st)) == DB_ROW && nh < MAX) {
+    have_id[nh] = db_int(st, "id");
+    have_member[nh++] = db_null(st, "member_id") ? 0 : db_int(st, "member_id");
+  }
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return rc;
+  for (int i = 0; i < nh; i++) {
+    bool keep = have_member[i] == 0 ? n->with_participant : false;
+    for (int j = 0; j < n->nmembers && !keep; j++) keep = have_member[i] == n->members[j];
+    if (keep) continue;
+    st = db_prepare(db, "DELETE FROM meeting_attendees WHERE id = ?");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, have_id[i]);
+    if ((rc = db_run(st)) != DB_OK) return rc;
+  }
+  bool had_participant = false;
+  for (int i = 0; i < nh; i++) had_participant |= have_member[i] == 0;
+  if (n->with_participant && !had_participant && (rc = attendee_add(db, mid, 0)) != DB_OK) return rc;
+  for (int j = 0; j < n->nmembers; j++) {
+    bool had = false;
+    for (int i = 0; i < nh && !had; i++) had = have_member[i] == n->members[j];
+    if (!had && (rc = attendee_add(db, mid, n->members[j])) != DB_OK) return rc;
+  }
+  return DB_OK;
+}
+
+int meeting_cancel(Db *db, int64_t mid, int64_t now) {
+  Stmt *st = db_prepare(db, "UPDATE meetings SET cancelled_at = ?, sequence = sequence + 1 WHERE id = ? "
+                            "AND cancelled_at IS NULL");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, now);
+  db_bind_int(st, 2, mid);
+  int64_t changed;
+  int rc = run_counted(db, st, &changed);
+  return rc == DB_OK && !changed ? DB_DONE : rc;
 }
 
 int meetings_visible(Db *db, Arena *a, const User *u, int64_t tid, bool all, int max, Meeting **out, int *n) {
@@ -262,7 +342,8 @@ int calendar_meetings(Db *db, Arena *a, int64_t uid, int64_t from, int max, Meet
   *n = 0;
   *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
   Stmt *st = db_prepare(db,
-      "SELECT g.id, g.trajectory_id, g.starts_at, g.duration_minutes FROM meetings g WHERE g.starts_at >= ? AND "
+      "SELECT g.id, g.trajectory_id, g.starts_at, g.duration_minutes, g.sequence, g.cancelled_at FROM meetings g "
+      "WHERE g.starts_at >= ? AND "
       "(EXISTS (SELECT 1 FROM trajectory_coaches c WHERE c.trajectory_id = g.trajectory_id AND c.user_id = ?) "
       " OR EXISTS (SELECT 1 FROM meeting_attendees va WHERE va.meeting_id = g.id AND " ATTENDS("va") ")) "
       "ORDER BY g.starts_at, g.id LIMIT ?");
@@ -276,6 +357,8 @@ int calendar_meetings(Db *db, Arena *a, int64_t uid, int64_t from, int max, Meet
   while (*n < max && (rc = db_step(st)) == DB_ROW)
     (*out)[(*n)++] = (Meeting){.id = db_int(st, "id"), .trajectory_id = db_int(st, "trajectory_id"),
                                .starts_at = db_int(st, "starts_at"), .minutes = db_int(st, "duration_minutes"),
+                               .sequence = db_int(st, "sequence"),
+                               .cancelled_at = db_null(st, "cancelled_at") ? 0 : db_int(st, "cancelled_at"),
                                .kind = "", .mode = "", .place = "", .video_url = "", .agenda = ""};
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;

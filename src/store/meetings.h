@@ -25,9 +25,10 @@
 extern const char *const meeting_kinds[];
 extern const char *const meeting_modes[];
 
-/* One meeting row. place, video_url, agenda: "" when not given. */
+/* One meeting row. place, video_url, agenda: "" when not given. sequence: the calendar's SEQUENCE (0 when
+ * planned, raised by each change and the cancellation); cancelled_at: 0 unless cancelled. */
 typedef struct Meeting {
-  int64_t id, trajectory_id, starts_at, minutes, created_by, created_at;
+  int64_t id, trajectory_id, starts_at, minutes, created_by, created_at, sequence, cancelled_at;
   const char *kind, *mode, *place, *video_url, *agenda;
 } Meeting;
 
@@ -52,6 +53,15 @@ typedef struct MeetingNew {
 /* Inserts meeting n and its attendees (answers pending) inside the caller's transaction; writes the new
  * id. */
 int meeting_create(Db *db, const MeetingNew *n, int64_t *id);
+
+/* Changes meeting mid (not cancelled) to n's kind, mode, time, duration, place, video link, agenda and
+ * attendees (kept attendees keep their answers unless the time or duration changed, which asks them again;
+ * removed ones are deleted; new ones are pending) and raises its sequence, inside the caller's transaction. DB_DONE when there is no such meeting or it was cancelled. */
+int meeting_update(Db *db, int64_t mid, const MeetingNew *n);
+
+/* Cancels meeting mid (cancelled_at now, sequence raised), inside the caller's transaction; the meeting and
+ * its attendees stay. DB_DONE when there is no such meeting or it was cancelled already. */
+int meeting_cancel(Db *db, int64_t mid, int64_t now);
 
 /* The meetings of trajectory tid that u may see (all: u sees every meeting of it; else those u attends),
  * soonest first, at most max, into an arena array. */
@@ -95,7 +105,7 @@ int calendar_token_user(Db *db, const char *token_hash, int64_t *uid);
 
 /* The meetings of user uid for the feed — those uid attends and those of trajectories uid is an assigned
  * coach of — starting after `from`, soonest first, at most max; only id, trajectory_id, starts_at and
- * minutes are filled. */
+ * minutes, sequence and cancelled_at are filled. Cancelled meetings are included. */
 int calendar_meetings(Db *db, Arena *a, int64_t uid, int64_t from, int max, Meeting **out, int *n);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/user.h"
+#include "db/rows.h"
 
 /* The side an organisation kind belongs to, or NULL (a coaching organisation is neither). */
 static const char *org_side(const char *kind) {
@@ -117,6 +118,9 @@ static MembershipRequest request_row(Arena *a, Stmt *st) {
   };
 }
 
+/* Maps a row of OPEN_REQUESTS_SQL into the MembershipRequest at p. */
+static void request_map(Arena *a, Stmt *st, void *p) { *(MembershipRequest *)p = request_row(a, st); }
+
 int membership_requests_open(Db *db, Arena *a, int64_t user_id, MembershipRequest **out, size_t *n) {
   *out = NULL;
   *n = 0;
@@ -125,21 +129,10 @@ int membership_requests_open(Db *db, Arena *a, int64_t user_id, MembershipReques
   db_bind_int(st, 1, user_id);
   db_bind_int(st, 2, 0);
   db_bind_int(st, 3, 0);
-  size_t cap = 4;
-  MembershipRequest *v = arena_alloc(a, sizeof *v * cap);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      MembershipRequest *w = arena_alloc(a, sizeof *w * cap * 2);
-      memcpy(w, v, sizeof *v * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = request_row(a, st);
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, request_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
 int membership_requests_count(Db *db, int64_t user_id, int64_t *n) {

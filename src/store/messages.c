@@ -4,6 +4,8 @@
  */
 #include "store/messages.h"
 
+#include <stdio.h>
+
 #include "store/items.h"
 #include "store/visibility.h"
 
@@ -106,7 +108,7 @@ int message_candidates(Db *db, Arena *a, const User *u, int64_t tid, MessageCand
   *n = 0;
   *out = arena_alloc(a, sizeof **out * MAX);
   Stmt *st = db_prepare(db,
-      "SELECT c.user_id, MIN(c.kind) AS kind, u.name FROM ("
+      "SELECT c.user_id, MIN(c.kind) AS kind, u.name, u.roles FROM ("
       " SELECT tc.user_id AS user_id, tc.trajectory_id AS trajectory_id, 'coach' AS kind FROM trajectory_coaches tc"
       "  WHERE tc.trajectory_id = ?"
       " UNION SELECT p.user_id, t.id, 'participant' FROM trajectories t JOIN participants p ON p.id = t.participant_id"
@@ -115,7 +117,7 @@ int message_candidates(Db *db, Arena *a, const User *u, int64_t tid, MessageCand
       "  WHERE nm.trajectory_id = ? AND nm.user_id IS NOT NULL AND nm.removed_at IS NULL) c"
       " JOIN users u ON u.id = c.user_id WHERE c.user_id <> ? AND u.active = 1 AND "
       POLICY_SQL_USER_VISIBLE("c.user_id", "c.trajectory_id")
-      " GROUP BY c.user_id, u.name ORDER BY MIN(c.kind), u.name, c.user_id");
+      " GROUP BY c.user_id, u.name, u.roles ORDER BY MIN(c.kind), u.name, c.user_id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   db_bind_int(st, 2, tid);
@@ -124,7 +126,8 @@ int message_candidates(Db *db, Arena *a, const User *u, int64_t tid, MessageCand
   policy_bind_user_filter(st, 5, u);
   int rc;
   while (*n < MAX && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (MessageCandidate){.user_id = db_int(st, "user_id"), .name = db_text_copy(a, st, "name"),
+    (*out)[(*n)++] = (MessageCandidate){.user_id = db_int(st, "user_id"), .roles = (unsigned)db_int(st, "roles"),
+                                        .name = db_text_copy(a, st, "name"),
                                         .kind = db_text_copy(a, st, "kind")};
   db_done(st);
   if (*n == MAX) return DB_OK;
@@ -160,11 +163,72 @@ int message_create(Db *db, int64_t id, int64_t tid, int64_t thread_id) {
   return db_run(st);
 }
 
+/* ---- the summary of each recipient's messages (message_inbox, migration 024) ----
+ * Kept by the three writes below in the caller's transaction: a receipt added (total + 1, unread + 1), a
+ * receipt set (unread - 1 unless the message was withdrawn), a withdrawal (unread - 1 for every recipient who
+ * had not read it). A group is what the rule sees of a message: trajectory, category, source party, author. */
+
+/* The group of message id and whether it is withdrawn. */
+typedef struct MessageGroup {
+  int64_t tid, source_key, author_id, created_at;
+  bool withdrawn;
+  char category[32];
+} MessageGroup;
+
+/* Reads the group of message id into *g: DB_OK, DB_DONE when id is not a message, or a DB error code
+ * (DB_ERROR, logged by nobody, for a category longer than any code: the key would not be exact). */
+static int group_of(Db *db, int64_t id, MessageGroup *g) {
+  Stmt *st = db_prepare(db, "SELECT i.trajectory_id, i.category, COALESCE(i.source_member_id, 0) AS source_key,"
+                            " i.author_id, i.created_at, m.withdrawn_at FROM items i JOIN messages m ON m.item_id = i.id"
+                            " WHERE i.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    *g = (MessageGroup){.tid = db_int(st, "trajectory_id"), .source_key = db_int(st, "source_key"),
+                        .author_id = db_int(st, "author_id"), .created_at = db_int(st, "created_at"),
+                        .withdrawn = !db_null(st, "withdrawn_at")};
+    if (snprintf(g->category, sizeof g->category, "%s", db_text(st, "category")) >= (int)sizeof g->category)
+      rc = DB_ERROR;
+  }
+  db_done(st);
+  return rc == DB_ROW ? DB_OK : rc;
+}
+
+/* The key of a message_inbox row after the recipient's id: binds it from index idx. */
+#define GROUP_KEY " AND trajectory_id = ? AND category = ? AND source_key = ? AND author_id = ?"
+static void bind_group(Stmt *st, int idx, const MessageGroup *g) {
+  db_bind_int(st, idx, g->tid);
+  db_bind_text(st, idx + 1, g->category);
+  db_bind_int(st, idx + 2, g->source_key);
+  db_bind_int(st, idx + 3, g->author_id);
+}
+
 int message_add_recipient(Db *db, int64_t id, int64_t user_id) {
   Stmt *st = db_prepare(db, "INSERT INTO message_recipients (message_id, user_id) VALUES (?, ?)");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, id);
   db_bind_int(st, 2, user_id);
+  int rc = db_run(st);
+  MessageGroup g;
+  if (rc == DB_OK) rc = group_of(db, id, &g);
+  if (rc != DB_OK) return rc;
+  if (!(st = db_prepare(db, "UPDATE message_inbox SET total = total + 1, unread = unread + ?,"
+                            " last_at = CASE WHEN last_at < ? THEN ? ELSE last_at END WHERE user_id = ?" GROUP_KEY)))
+    return DB_ERROR;
+  db_bind_int(st, 1, g.withdrawn ? 0 : 1);
+  db_bind_int(st, 2, g.created_at);
+  db_bind_int(st, 3, g.created_at);
+  db_bind_int(st, 4, user_id);
+  bind_group(st, 5, &g);
+  if ((rc = db_run(st)) != DB_OK || db_changes(db) > 0) return rc;
+  if (!(st = db_prepare(db, "INSERT INTO message_inbox (user_id, trajectory_id, category, source_key, author_id,"
+                            " total, unread, last_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)")))
+    return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  bind_group(st, 2, &g);
+  db_bind_int(st, 6, g.withdrawn ? 0 : 1);
+  db_bind_int(st, 7, g.created_at);
   return db_run(st);
 }
 
@@ -175,6 +239,14 @@ int message_mark_read(Db *db, int64_t id, int64_t user_id, int64_t now) {
   db_bind_int(st, 1, now);
   db_bind_int(st, 2, id);
   db_bind_int(st, 3, user_id);
+  int rc = db_run(st);
+  if (rc != DB_OK || db_changes(db) == 0) return rc;
+  MessageGroup g;
+  if ((rc = group_of(db, id, &g)) != DB_OK || g.withdrawn) return rc;
+  if (!(st = db_prepare(db, "UPDATE message_inbox SET unread = unread - 1 WHERE user_id = ?" GROUP_KEY)))
+    return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  bind_group(st, 2, &g);
   return db_run(st);
 }
 
@@ -185,6 +257,16 @@ int message_withdraw(Db *db, int64_t id, int64_t now) {
   db_bind_int(st, 2, id);
   int rc = db_run(st);
   if (rc != DB_OK) return rc;
+  if (db_changes(db) > 0) { /* the recipients who had not read it no longer have it unread */
+    MessageGroup g;
+    if ((rc = group_of(db, id, &g)) != DB_OK) return rc;
+    if (!(st = db_prepare(db, "UPDATE message_inbox SET unread = unread - 1 WHERE user_id IN (SELECT r.user_id"
+                              " FROM message_recipients r WHERE r.message_id = ? AND r.read_at IS NULL)" GROUP_KEY)))
+      return DB_ERROR;
+    db_bind_int(st, 1, id);
+    bind_group(st, 2, &g);
+    if ((rc = db_run(st)) != DB_OK) return rc;
+  }
   if (!(st = db_prepare(db, "UPDATE items SET body = '', updated_at = ? WHERE id = ? AND kind = 'message'")))
     return DB_ERROR;
   db_bind_int(st, 1, now);
@@ -192,31 +274,17 @@ int message_withdraw(Db *db, int64_t id, int64_t now) {
   return db_run(st);
 }
 
-/* A shortcut in front of POLICY_SQL_ITEM_VISIBLE for the lists below, never a replacement: the trajectories
- * on which u has coach grounds today (assigned, or standing in for an assigned coach), whose every
- * undeleted item the rule shows u (its coach clause). Computed once per query rather than evaluated per
- * message; a message outside them still goes through the whole rule (the OR after it). Parameters: the
- * coach flag, u's id, u's id, today, today (bind_coach_shortcut). For the inbox only: the badge's few unread
- * rows meet the rule's coach clause as fast as the list is built (measured). */
-#define COACH_SHORTCUT                                                                                      \
-  "(? = 1 AND i.trajectory_id IN (SELECT sc.trajectory_id FROM trajectory_coaches sc WHERE sc.user_id = ?"  \
-  " OR sc.user_id IN (SELECT ss.coach_id FROM coach_standins ss WHERE ss.stand_in_id = ?"                    \
-  " AND ss.cancelled_at IS NULL AND ss.from_on <= ? AND ss.until_on >= ?)))"
-
-static int bind_coach_shortcut(Stmt *st, int idx, const User *u, const char *today) {
-  db_bind_int(st, idx++, (u->roles & ROLE_COACH) ? 1 : 0);
-  db_bind_int(st, idx++, u->id);
-  db_bind_int(st, idx++, u->id);
-  db_bind_text(st, idx++, today);
-  db_bind_text(st, idx++, today);
-  return idx;
-}
+/* The reader's message_inbox rows as items rows `i` for POLICY_SQL_ITEM_VISIBLE: a row stands for its group of
+ * messages, which the rule cannot tell apart. One parameter: the reader's id. `extra` narrows the rows. */
+#define INBOX_ROWS(extra)                                                                                   \
+  "(SELECT s.trajectory_id, s.category, CASE WHEN s.source_key = 0 THEN NULL ELSE s.source_key END"          \
+  " AS source_member_id, s.author_id, CAST(NULL AS BIGINT) AS deleted_at, s.total, s.unread, s.last_at"       \
+  " FROM message_inbox s WHERE s.user_id = ?" extra ") i"
 
 int messages_unread_count(Db *db, const User *u, const char *today, int64_t *n) {
   *n = 0;
-  Stmt *st = db_prepare(db, "SELECT COUNT(*) AS n FROM message_recipients mr JOIN items i ON i.id = mr.message_id"
-                            " JOIN messages m ON m.item_id = i.id WHERE mr.user_id = ? AND mr.read_at IS NULL"
-                            " AND m.withdrawn_at IS NULL AND " POLICY_SQL_ITEM_VISIBLE);
+  Stmt *st = db_prepare(db, "SELECT COALESCE(SUM(i.unread), 0) AS n FROM " INBOX_ROWS(" AND s.unread > 0")
+                            " WHERE " POLICY_SQL_ITEM_VISIBLE);
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, u->id);
   policy_bind_item_filter(st, 2, u, today);
@@ -226,31 +294,43 @@ int messages_unread_count(Db *db, const User *u, const char *today, int64_t *n) 
   return rc == DB_ROW ? DB_OK : rc;
 }
 
-/* Groups u's receipts by trajectory first (the rule per message, short-cut per trajectory for a coach), then
- * names the participant once per group rather than once per message. */
+/* Sums u's summary rows that the rule lets u see per trajectory, then names each participant once. */
 int messages_inbox(Db *db, Arena *a, const User *u, const char *today, int limit, InboxRow **out, int *n) {
   *n = 0;
   *out = arena_alloc(a, sizeof **out * (size_t)(limit + 1));
   Stmt *st = db_prepare(db,
-      "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, g.total, g.unread"
-      " FROM (SELECT i.trajectory_id AS gtid, COUNT(*) AS total,"
-      " SUM(CASE WHEN mr.read_at IS NULL AND EXISTS (SELECT 1 FROM messages m WHERE m.item_id = i.id"
-      " AND m.withdrawn_at IS NULL) THEN 1 ELSE 0 END) AS unread, MAX(i.created_at) AS last_at"
-      " FROM message_recipients mr JOIN items i ON i.id = mr.message_id"
-      " WHERE mr.user_id = ? AND i.kind = 'message' AND i.deleted_at IS NULL"
-      " AND (" COACH_SHORTCUT " OR " POLICY_SQL_ITEM_VISIBLE ")"
-      " GROUP BY i.trajectory_id) g"
+      "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, g.total, g.unread,"
+      " CASE WHEN ? = 1 AND EXISTS (SELECT 1 FROM trajectory_coaches sc WHERE sc.trajectory_id = t.id"
+      " AND (sc.user_id = ? OR " POLICY_SQL_STANDS_IN_FOR("sc.user_id", "ss") ")) THEN 1"
+      " WHEN ? = 1 AND p.user_id = ? THEN 2"
+      " WHEN EXISTS (SELECT 1 FROM network_members sm WHERE sm.trajectory_id = t.id AND sm.user_id = ?"
+      " AND sm.removed_at IS NULL) THEN 3 ELSE 0 END AS standing"
+      " FROM (SELECT i.trajectory_id AS gtid, SUM(i.total) AS total, SUM(i.unread) AS unread, MAX(i.last_at) AS last_at"
+      " FROM " INBOX_ROWS("") " WHERE " POLICY_SQL_ITEM_VISIBLE " GROUP BY i.trajectory_id) g"
       " JOIN trajectories t ON t.id = g.gtid JOIN participants p ON p.id = t.participant_id"
       " ORDER BY g.last_at DESC, t.id LIMIT ?");
   if (!st) return DB_ERROR;
-  db_bind_int(st, 1, u->id);
-  db_bind_int(st, policy_bind_item_filter(st, bind_coach_shortcut(st, 2, u, today), u, today), limit);
+  /* the standing, the first that holds: coach (assigned or standing in today), the participant, a member */
+  int i = 1;
+  db_bind_int(st, i++, (u->roles & ROLE_COACH) ? 1 : 0);
+  db_bind_int(st, i++, u->id);
+  db_bind_int(st, i++, u->id);
+  db_bind_text(st, i++, today);
+  db_bind_text(st, i++, today);
+  db_bind_int(st, i++, (u->roles & ROLE_PARTICIPANT) ? 1 : 0);
+  db_bind_int(st, i++, u->id);
+  db_bind_int(st, i++, u->id);
+  db_bind_int(st, i++, u->id); /* the summary rows */
+  db_bind_int(st, policy_bind_item_filter(st, i, u, today), limit);
   int rc;
   while (*n < limit && (rc = db_step(st)) == DB_ROW)
     (*out)[(*n)++] = (InboxRow){.trajectory_id = db_int(st, "tid"), .participant_id = db_int(st, "pid"),
                                 .unread = db_int(st, "unread"), .total = db_int(st, "total"),
                                 .participant = arena_printf(a, "%s %s", db_text(st, "first_name"),
-                                                            db_text(st, "last_name"))};
+                                                            db_text(st, "last_name")),
+                                .coach = db_int(st, "standing") == 1,
+                                .participant_self = db_int(st, "standing") == 2,
+                                .member = db_int(st, "standing") == 3};
   db_done(st);
   if (*n == limit) return DB_OK;
   return rc == DB_DONE ? DB_OK : rc;

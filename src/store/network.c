@@ -3,8 +3,10 @@
  */
 #include "store/network.h"
 
+#include <limits.h>
 #include <string.h>
 
+#include "db/rows.h"
 #include "store/visibility.h"
 
 /* The columns of a member row (alias m, its account u), with `visible` given as literal SQL. */
@@ -35,24 +37,15 @@ static NetworkMember member_row(Arena *a, Stmt *st) {
   };
 }
 
-/* Steps st to the end (or max rows) into a growing arena array. Returns a DB code. */
+/* Maps a row of MEMBER_SELECT into the NetworkMember at p. */
+static void member_map(Arena *a, Stmt *st, void *p) { *(NetworkMember *)p = member_row(a, st); }
+
+/* Steps st to the end (or max rows) into an arena array (db_rows). Returns a DB code. */
 static int members_collect(Arena *a, Stmt *st, size_t max, NetworkMember **out, size_t *n) {
-  size_t cap = 16;
-  NetworkMember *v = arena_alloc(a, sizeof *v * cap);
-  *n = 0;
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      NetworkMember *w = arena_alloc(a, sizeof *w * cap * 2);
-      memcpy(w, v, sizeof *v * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = member_row(a, st);
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, max > INT_MAX ? DB_ROWS_ALL : (int)max, member_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
 int network_members_visible(Db *db, Arena *a, const User *u, int64_t tid, NetworkMember **out, size_t *n) {

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "db/rows.h"
+
 int notice_add(Db *db, int64_t user_id, const char *kind, int64_t by_user, int64_t at) {
   Stmt *st = db_prepare(db, "INSERT INTO account_notices (user_id, kind, by_user, at) VALUES (?, ?, ?, ?)");
   if (!st) return DB_ERROR;
@@ -15,6 +17,13 @@ int notice_add(Db *db, int64_t user_id, const char *kind, int64_t by_user, int64
   return db_run(st);
 }
 
+/* Maps a row of notices_open' query into the Notice at p. */
+static void notice_map(Arena *a, Stmt *st, void *p) {
+  *(Notice *)p = (Notice){.id = db_int(st, "id"), .by_user = db_null(st, "by_user") ? 0 : db_int(st, "by_user"),
+                          .at = db_int(st, "at"), .kind = db_text_copy(a, st, "kind"),
+                          .by_name = db_text_copy(a, st, "by_name")};
+}
+
 int notices_open(Db *db, Arena *a, int64_t user_id, Notice **out, size_t *n) {
   *out = NULL;
   *n = 0;
@@ -23,25 +32,10 @@ int notices_open(Db *db, Arena *a, int64_t user_id, Notice **out, size_t *n) {
                             "WHERE n.user_id = ? AND n.dismissed_at IS NULL ORDER BY n.id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, user_id);
-  size_t cap = 4;
-  Notice *v = arena_alloc(a, sizeof *v * cap);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      Notice *w = arena_alloc(a, sizeof *w * cap * 2);
-      memcpy(w, v, sizeof *v * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = (Notice){.id = db_int(st, "id"),
-                         .by_user = db_null(st, "by_user") ? 0 : db_int(st, "by_user"),
-                         .at = db_int(st, "at"),
-                         .kind = arena_strdup(a, db_text(st, "kind")),
-                         .by_name = db_null(st, "by_name") ? NULL : arena_strdup(a, db_text(st, "by_name"))};
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, notice_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
 int notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {

@@ -20,9 +20,10 @@ int outbox_user_address(Db *db, Arena *a, int64_t user_id, const char **addr, co
 }
 
 int outbox_add(Db *db, const char *to_addr, int64_t user_id, const char *kind, const char *lang, const char *link,
-               const char *attachment, const char *message_id, int64_t now) {
+               const char *attachment, int64_t amount, const char *message_id, int64_t now) {
   Stmt *st = db_prepare(db, "INSERT INTO mail_outbox (to_addr, user_id, kind, lang, link, attachment, message_id, "
-                            "status, attempts, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)");
+                            "status, attempts, next_at, created_at, amount) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)");
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, to_addr);
   if (user_id) db_bind_int(st, 2, user_id); else db_bind_null(st, 2);
@@ -33,6 +34,7 @@ int outbox_add(Db *db, const char *to_addr, int64_t user_id, const char *kind, c
   db_bind_text(st, 7, message_id);
   db_bind_int(st, 8, now);
   db_bind_int(st, 9, now);
+  if (amount >= 0) db_bind_int(st, 10, amount); else db_bind_null(st, 10);
   return db_run(st);
 }
 
@@ -63,6 +65,7 @@ static void outbox_row(Stmt *st, Arena *a, OutboxMail *m) {
   m->created_at = db_int(st, "created_at");
   m->sent_at = db_null(st, "sent_at") ? 0 : db_int(st, "sent_at");
   m->last_error = db_text_copy(a, st, "last_error");
+  m->amount = db_null(st, "amount") ? -1 : db_int(st, "amount");
 }
 
 int outbox_claim(Db *db, Arena *a, int64_t now, OutboxMail *m, bool *found) {
@@ -71,7 +74,7 @@ int outbox_claim(Db *db, Arena *a, int64_t now, OutboxMail *m, bool *found) {
   int rc = db_begin(db);
   if (rc != DB_OK) return rc;
   Stmt *st = db_prepare(db, "SELECT id, to_addr, kind, lang, link, attachment, message_id, status, attempts, next_at, "
-                            "created_at, sent_at, last_error FROM mail_outbox "
+                            "created_at, sent_at, last_error, amount FROM mail_outbox "
                             "WHERE status = 'sending' OR (status = 'queued' AND next_at <= ?) "
                             "ORDER BY CASE WHEN status = 'sending' THEN 0 ELSE 1 END, next_at, id LIMIT 1");
   if (!st) {
@@ -128,7 +131,7 @@ int outbox_list_failing(Db *db, Arena *a, int limit, OutboxMail **out, size_t *n
   *out = NULL;
   *n = 0;
   Stmt *st = db_prepare(db, "SELECT id, to_addr, kind, lang, NULL AS link, NULL AS attachment, message_id, status, attempts, "
-                            "next_at, created_at, sent_at, last_error FROM mail_outbox "
+                            "next_at, created_at, sent_at, last_error, amount FROM mail_outbox "
                             "WHERE status <> 'sent' AND attempts > 0 ORDER BY id DESC LIMIT ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, limit);

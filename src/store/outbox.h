@@ -22,15 +22,17 @@ typedef struct OutboxMail {
   const char *status;     /* queued, sending, sent, failed */
   int64_t attempts, next_at, created_at, sent_at;
   const char *last_error; /* NULL: none */
+  int64_t amount;         /* a digest's number of new messages; -1: none */
 } OutboxMail;
 
 /* The e-mail address (login name) and language (NULL: none chosen) of active account user_id into *addr and
  * *lang (arena strings), *addr NULL when there is no such active account. Returns a DB code. */
 int outbox_user_address(Db *db, Arena *a, int64_t user_id, const char **addr, const char **lang);
 
-/* Queues one mail (status queued, due at now); call inside the caller's transaction. Returns a DB code. */
+/* Queues one mail (status queued, due at now); amount is a digest's number of new messages (-1: none). Call
+ * inside the caller's transaction. Returns a DB code. */
 int outbox_add(Db *db, const char *to_addr, int64_t user_id, const char *kind, const char *lang, const char *link,
-               const char *attachment, const char *message_id, int64_t now);
+               const char *attachment, int64_t amount, const char *message_id, int64_t now);
 
 /* Whether a 'message' mail to user_id was queued after since, into *found. Returns a DB code. */
 int outbox_message_since(Db *db, int64_t user_id, int64_t since, bool *found);

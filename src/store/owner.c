@@ -23,6 +23,14 @@ int owner_of(Db *db, OwnerKind kind, int64_t id, int64_t *tid, int64_t *pid) {
     sql = "SELECT t.id AS tid, t.participant_id AS pid FROM network_members o "
           "JOIN trajectories t ON t.id = o.trajectory_id WHERE o.id = ?";
     break;
+  case OWNER_PROPOSAL:
+    sql = "SELECT t.id AS tid, t.participant_id AS pid FROM proposals o JOIN trajectories t ON t.id = o.trajectory_id "
+          "WHERE o.id = ?";
+    break;
+  case OWNER_MEETING:
+    sql = "SELECT t.id AS tid, t.participant_id AS pid FROM meetings o JOIN trajectories t ON t.id = o.trajectory_id "
+          "WHERE o.id = ?";
+    break;
   default:
     return DB_ERROR;
   }

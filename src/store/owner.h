@@ -17,6 +17,8 @@ typedef enum OwnerKind {
   OWNER_STEP,    /* trajectory_steps.id: a step of a trajectory's protocol */
   OWNER_CONSENT, /* consents.id */
   OWNER_MEMBER,  /* network_members.id (removed ones too) */
+  OWNER_PROPOSAL, /* proposals.id: a proposal of the participant to an employer (issue 13) */
+  OWNER_MEETING, /* meetings.id: a meeting of a trajectory (issue 12) */
 } OwnerKind;
 
 /* The trajectory and participant object id of kind belongs to, into *tid and *pid; both 0 when there is

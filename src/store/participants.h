@@ -3,13 +3,13 @@
  * invitation that makes it.
  *
  * A participant is registered by a coach without an account. The invitation makes one: a new account with
- * the participant role only, linked to that participant and nobody else, and a one-time link (auth/links.h)
+ * the participant role only, linked to that participant and nobody else, and a one-time link (account/links.h)
  * with which the person chooses the password. The account is always new: an e-mail address that already
  * belongs to any account is refused with one answer for all of them, so an invitation can neither link
  * someone's existing account to a participant's file nor tell the coach whose address it is. Until the
  * password is set nobody can sign in to the account; after it, the participant's own pages (/me) show their
  * own trajectory, by the visibility rule (participants.user_id). The invitation itself, which also issues
- * the link, is auth/invite.h; this file holds its rows.
+ * the link, is account/invite.h; this file holds its rows.
  */
 #ifndef ZW_STORE_PARTICIPANTS_H
 #define ZW_STORE_PARTICIPANTS_H
@@ -68,6 +68,6 @@ int participant_account_create(Db *db, int64_t pid, const char *email, const cha
  * activated meanwhile. Returns a DB code. */
 int participant_account_set_email(Db *db, int64_t uid, const char *email, bool *done);
 
-/* The invitation that uses these (the account and its one-time link) is auth/invite.h. */
+/* The invitation that uses these (the account and its one-time link) is account/invite.h. */
 
 #endif

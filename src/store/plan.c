@@ -6,20 +6,9 @@
 
 #include <string.h>
 
+#include "db/rows.h"
 #include "store/visibility.h"
 #include "store/trajectories.h"
-
-/* Appends to a growing arena array of elements of size sz; returns the new element (zeroed). */
-static void *grow(Arena *a, void **v, int *n, int *cap, size_t sz) {
-  if (*n == *cap) {
-    int ncap = *cap ? *cap * 2 : 8;
-    void *nv = arena_alloc(a, sz * (size_t)ncap);
-    if (*n) memcpy(nv, *v, sz * (size_t)*n);
-    *v = nv;
-    *cap = ncap;
-  }
-  return (char *)*v + sz * (size_t)(*n)++;
-}
 
 int plan_action_get(Db *db, Arena *a, int64_t action_id, PlanActionRef *out) {
   memset(out, 0, sizeof *out);
@@ -92,10 +81,18 @@ int plan_carry_updates(Db *db, int64_t old_vid, int64_t new_vid) {
   return db_run(st);
 }
 
+/* Maps a row of plan_version_updates' query into the PlanUpdateShown at p. */
+static void update_shown_map(Arena *a, Stmt *st, void *p) {
+  *(PlanUpdateShown *)p = (PlanUpdateShown){
+      .action_id = db_int(st, "action_id"),
+      .remark_item_id = db_null(st, "remark_item_id") ? 0 : db_int(st, "remark_item_id"),
+      .at = db_int(st, "created_at"), .status = db_text_copy(a, st, "status"),
+      .by_name = db_text_copy(a, st, "by_name")};
+}
+
 int plan_version_updates(Db *db, Arena *a, const User *u, int64_t vid, PlanUpdateShown **out, int *n) {
   *out = NULL;
   *n = 0;
-  int cap = 0;
   Stmt *st = db_prepare(db, "SELECT a.id AS action_id, lu.status, lu.remark_item_id, lu.created_at, CASE WHEN "
                             POLICY_SQL_USER_VISIBLE("lu.created_by", "lu.trajectory_id") " THEN us.name END AS by_name "
                             "FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id "
@@ -104,15 +101,8 @@ int plan_version_updates(Db *db, Arena *a, const User *u, int64_t vid, PlanUpdat
   if (!st) return DB_ERROR;
   db_bind_int(st, policy_bind_user_filter(st, 1, u), vid);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    PlanUpdateShown *w = grow(a, (void **)out, n, &cap, sizeof **out);
-    *w = (PlanUpdateShown){.action_id = db_int(st, "action_id"),
-                           .remark_item_id = db_null(st, "remark_item_id") ? 0 : db_int(st, "remark_item_id"),
-                           .at = db_int(st, "created_at"), .status = db_text_copy(a, st, "status"),
-                           .by_name = db_text_copy(a, st, "by_name")};
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, update_shown_map, n, &rc);
+  return rc;
 }
 
 int plan_remark_body(Db *db, Arena *a, int64_t item_id, const char **body) {
@@ -126,10 +116,17 @@ int plan_remark_body(Db *db, Arena *a, int64_t item_id, const char **body) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Maps a row of plan_member_confirmations' query into the PlanMemberConfirm at p. */
+static void member_confirm_map(Arena *a, Stmt *st, void *p) {
+  *(PlanMemberConfirm *)p = (PlanMemberConfirm){.member_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
+                                                .at = db_null(st, "confirmed_at") ? 0 : db_int(st, "confirmed_at"),
+                                                .by_name = db_text_copy(a, st, "by_name"),
+                                                .has_account = !db_null(st, "user_id")};
+}
+
 int plan_member_confirmations(Db *db, Arena *a, const User *u, int64_t vid, PlanMemberConfirm **out, int *n) {
   *out = NULL;
   *n = 0;
-  int cap = 0;
   Stmt *st = db_prepare(db, "SELECT m.id, CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS name, "
                             "m.user_id, c.confirmed_at, CASE WHEN c.confirmed_by IS NOT NULL AND "
                             POLICY_SQL_USER_VISIBLE("c.confirmed_by", "m.trajectory_id") " THEN cu.name END AS by_name "
@@ -143,14 +140,8 @@ int plan_member_confirmations(Db *db, Arena *a, const User *u, int64_t vid, Plan
   db_bind_int(st, i++, vid);
   db_bind_int(st, i, vid);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    PlanMemberConfirm *w = grow(a, (void **)out, n, &cap, sizeof **out);
-    *w = (PlanMemberConfirm){.member_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
-                             .at = db_null(st, "confirmed_at") ? 0 : db_int(st, "confirmed_at"),
-                             .by_name = db_text_copy(a, st, "by_name"), .has_account = !db_null(st, "user_id")};
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, member_confirm_map, n, &rc);
+  return rc;
 }
 
 int plan_member_owns(Db *db, int64_t vid, int64_t member_id, bool *owns) {
@@ -228,11 +219,19 @@ int plan_confirm_step_tick(Db *db, int64_t tid, int64_t user_id, int64_t at, int
   return DB_OK;
 }
 
+/* Maps a row of plan_owner_updates_recent's query into the PlanOwnerUpdate at p. */
+static void owner_update_map(Arena *a, Stmt *st, void *p) {
+  *(PlanOwnerUpdate *)p = (PlanOwnerUpdate){
+      .tid = db_int(st, "tid"), .pid = db_int(st, "pid"), .at = db_int(st, "created_at"),
+      .first = db_text_copy(a, st, "first_name"), .last = db_text_copy(a, st, "last_name"),
+      .action = db_text_copy(a, st, "text"), .status = db_text_copy(a, st, "status"), .who = db_text_copy(a, st, "who"),
+      .remark = !db_null(st, "remark_item_id")};
+}
+
 int plan_owner_updates_recent(Db *db, Arena *a, int64_t coach_id, int64_t since, int max, PlanOwnerUpdate **out,
                               int *n) {
   *out = NULL;
   *n = 0;
-  int cap = 0;
   Stmt *st = db_prepare(db, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, a.text, u.status, "
                             "u.created_at, u.remark_item_id, COALESCE(m.name, us.name) AS who "
                             "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
@@ -244,15 +243,8 @@ int plan_owner_updates_recent(Db *db, Arena *a, int64_t coach_id, int64_t since,
   db_bind_int(st, 2, since);
   db_bind_int(st, 3, max);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    PlanOwnerUpdate *w = grow(a, (void **)out, n, &cap, sizeof **out);
-    *w = (PlanOwnerUpdate){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"), .at = db_int(st, "created_at"),
-                           .first = db_text_copy(a, st, "first_name"), .last = db_text_copy(a, st, "last_name"),
-                           .action = db_text_copy(a, st, "text"), .status = db_text_copy(a, st, "status"), .who = db_text_copy(a, st, "who"),
-                           .remark = !db_null(st, "remark_item_id")};
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, max, owner_update_map, n, &rc);
+  return rc;
 }
 
 int plan_member_open_actions(Db *db, int64_t tid, int64_t user_id, int64_t *vid, int64_t *open) {
@@ -393,10 +385,18 @@ int plan_version_in(Db *db, int64_t vid, int64_t tid, bool *is) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Maps a row of plan_versions_visible' query into the PlanVersionLine at p. */
+static void version_line_map(Arena *a, Stmt *st, void *p) {
+  *(PlanVersionLine *)p = (PlanVersionLine){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
+                                            .created_at = db_int(st, "created_at"),
+                                            .author = db_text_copy(a, st, "author"), .p_ok = !db_null(st, "p_at"),
+                                            .c_ok = !db_null(st, "c_at")};
+}
+
 int plan_versions_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                           PlanVersionLine **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT pv.item_id, pv.version, pv.created_at, CASE WHEN "
                             POLICY_SQL_USER_VISIBLE("pv.created_by", "pv.trajectory_id") " THEN u.name END AS author, "
                             "pv.confirmed_by_participant_at AS p_at, pv.confirmed_by_coach_at AS c_at "
@@ -409,14 +409,9 @@ int plan_versions_visible(Db *db, Arena *a, const User *u, int64_t tid, const ch
   db_bind_int(st, next++, tid);
   next = policy_bind_item_filter(st, next, u, today);
   db_bind_int(st, next, max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (PlanVersionLine){.item_id = db_int(st, "item_id"), .version = db_int(st, "version"),
-                                       .created_at = db_int(st, "created_at"), .author = db_text_copy(a, st, "author"),
-                                       .p_ok = !db_null(st, "p_at"), .c_ok = !db_null(st, "c_at")};
-  db_done(st);
-  if (*n == max) rc = DB_DONE;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, version_line_map, n, &rc);
+  return rc;
 }
 
 int plan_version_measures(Db *db, Arena *a, int64_t tid, int64_t n, const char **out, int max, int *nout) {
@@ -522,10 +517,23 @@ int plan_version_confirm(Db *db, int64_t vid, int64_t tid, bool as_participant, 
 
 /* ------------------------------------------------------------------------ open actions of the plan */
 
+/* Maps a row of plan_actions_open_due's query into the PlanDueAction at p: for one coach (first and last
+ * name, the coach filled in by the caller) or for the whole team (coach_id). */
+static void due_map_coach(Arena *a, Stmt *st, void *p) {
+  *(PlanDueAction *)p = (PlanDueAction){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"),
+                                        .text = db_text_copy(a, st, "text"), .due_on = db_text_copy(a, st, "due_on"),
+                                        .first = db_text_copy(a, st, "first_name"),
+                                        .last = db_text_copy(a, st, "last_name")};
+}
+static void due_map_team(Arena *a, Stmt *st, void *p) {
+  *(PlanDueAction *)p = (PlanDueAction){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"),
+                                        .coach_id = db_int(st, "coach_id"), .text = db_text_copy(a, st, "text"),
+                                        .due_on = db_text_copy(a, st, "due_on")};
+}
+
 int plan_actions_open_due(Db *db, Arena *a, int64_t coach_id, const char *by, PlanDueAction **out, int *n) {
   *out = NULL;
   *n = 0;
-  int cap = 0;
   Stmt *st = coach_id > 0
                  ? db_prepare(db, "SELECT t.id AS tid, t.participant_id AS pid, p.first_name, p.last_name, a.text, a.due_on "
                                   "FROM " POLICY_SQL_COACH_JOIN " JOIN participants p ON p.id = t.participant_id "
@@ -540,16 +548,7 @@ int plan_actions_open_due(Db *db, Arena *a, int64_t coach_id, const char *by, Pl
   if (coach_id > 0) db_bind_int(st, i++, coach_id);
   db_bind_text(st, i, by);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    PlanDueAction *w = grow(a, (void **)out, n, &cap, sizeof **out);
-    *w = (PlanDueAction){.tid = db_int(st, "tid"), .pid = db_int(st, "pid"),
-                         .coach_id = coach_id > 0 ? coach_id : db_int(st, "coach_id"), .text = db_text_copy(a, st, "text"),
-                         .due_on = db_text_copy(a, st, "due_on")};
-    if (coach_id > 0) {
-      w->first = db_text_copy(a, st, "first_name");
-      w->last = db_text_copy(a, st, "last_name");
-    }
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, coach_id > 0 ? due_map_coach : due_map_team, n, &rc);
+  for (int k = 0; coach_id > 0 && k < *n; k++) (*out)[k].coach_id = coach_id;
+  return rc;
 }

@@ -3,33 +3,11 @@
  */
 #include "store/protocol.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/text.h"
-
-/* Maps the current row of st into the element at p; text goes into arena a. */
-typedef void RowMap(Arena *a, Stmt *st, void *p);
-
-/* Reads every row of the bound statement st through map into an arena array of elements of size bytes;
- * finishes st. Returns the array with *n elements, and sets *rc to a DB code (on failure the rows read so
- * far are returned). */
-static void *rows_load(Arena *a, Stmt *st, size_t size, RowMap *map, int *n, int *rc) {
-  *n = 0;
-  int cap = 16;
-  char *v = arena_alloc(a, size * (size_t)cap);
-  while ((*rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) { /* full: copy into an array twice as large */
-      char *more = arena_alloc(a, size * (size_t)cap * 2);
-      memcpy(more, v, size * (size_t)*n);
-      v = more;
-      cap *= 2;
-    }
-    map(a, st, v + size * (size_t)(*n)++);
-  }
-  db_done(st);
-  if (*rc == DB_DONE) *rc = DB_OK;
-  return v;
-}
+#include "db/rows.h"
 
 /* Runs the literal statement sql with the integer parameters p1 and p2. */
 static int run_ints(Db *db, const char *sql, int64_t p1, int64_t p2) {
@@ -45,7 +23,7 @@ static int run_ints(Db *db, const char *sql, int64_t p1, int64_t p2) {
 int protocol_trajectory_get(Db *db, Arena *a, int64_t id, ProtocolTrajectory *t) {
   Stmt *st = db_prepare(db, "SELECT t.id, t.phase, t.status, t.phase_since, t.started_on, t.closed_on, t.outcome, "
                             "t.hours_per_week_tenths, COALESCE(t.protocol_template_id, 0) AS template_id, "
-                            "pt.name AS template_name FROM trajectories t "
+                            "pt.name AS template_name, t.programme FROM trajectories t "
                             "LEFT JOIN protocol_templates pt ON pt.id = t.protocol_template_id WHERE t.id = ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, id);
@@ -61,7 +39,8 @@ int protocol_trajectory_get(Db *db, Arena *a, int64_t id, ProtocolTrajectory *t)
                               .started_on = db_text_copy(a, st, "started_on"),
                               .closed_on = db_text_copy(a, st, "closed_on"),
                               .outcome = db_text_copy(a, st, "outcome"),
-                              .template_name = db_text_copy(a, st, "template_name")};
+                              .template_name = db_text_copy(a, st, "template_name"),
+                              .programme = db_text_copy(a, st, "programme")};
   db_done(st);
   return rc;
 }
@@ -88,7 +67,7 @@ int protocol_steps(Db *db, Arena *a, int64_t tid, ProtocolStep **out, int *n) {
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   int rc;
-  *out = rows_load(a, st, sizeof **out, step_map, n, &rc);
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, step_map, n, &rc);
   return rc;
 }
 
@@ -112,7 +91,7 @@ int protocol_history(Db *db, Arena *a, int64_t tid, PhaseStay **out, int *n) {
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   int rc;
-  *out = rows_load(a, st, sizeof **out, stay_map, n, &rc);
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, stay_map, n, &rc);
   return rc;
 }
 
@@ -196,6 +175,35 @@ int protocol_start(Db *db, Arena *a, int64_t tid, int64_t now) {
   return protocol_catch_up(db, &t, now);
 }
 
+int protocol_on_insert(Db *db, int64_t tid) {
+  Stmt *st = db_prepare(db, "SELECT protocol_template_id, phase, phase_since, created_at, "
+                            "(SELECT COUNT(*) FROM phase_history h WHERE h.trajectory_id = t.id) AS stays "
+                            "FROM trajectories t WHERE t.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  int rc = db_step(st);
+  if (rc != DB_ROW) {
+    db_done(st);
+    return rc == DB_DONE ? DB_OK : rc;
+  }
+  int64_t tpl = db_int(st, "protocol_template_id"), created = db_int(st, "created_at");
+  bool fresh = db_int(st, "stays") == 0;
+  char phase[64], since[16];
+  snprintf(phase, sizeof phase, "%s", db_text(st, "phase") ? db_text(st, "phase") : "");
+  snprintf(since, sizeof since, "%s", db_text(st, "phase_since") ? db_text(st, "phase_since") : "");
+  db_done(st);
+  if (!fresh) return DB_OK;
+  if ((rc = steps_from_template(db, tid, tpl)) != DB_OK) return rc;
+  st = db_prepare(db, "INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, created_at) "
+                      "VALUES (?, ?, 'start', ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, tid);
+  db_bind_text(st, 2, phase);
+  db_bind_text(st, 3, since);
+  db_bind_int(st, 4, created);
+  return db_run(st);
+}
+
 int protocol_step_of(Db *db, int64_t tid, int64_t sid) {
   Stmt *st = db_prepare(db, "SELECT status FROM trajectory_steps WHERE id = ? AND trajectory_id = ?");
   if (!st) return DB_ERROR;
@@ -222,6 +230,8 @@ int protocol_step_set_status(Db *db, int64_t sid, const char *status, const char
 }
 
 int protocol_step_add(Db *db, const ProtocolStepNew *s) {
+  int lk = db_lock(db, "trajectory_steps.position"); /* MAX(position) + 1 below: one writer */
+  if (lk != DB_OK) return lk;
   Stmt *st = db_prepare(db, "INSERT INTO trajectory_steps (trajectory_id, phase, position, text, required, "
                             "added_by_coach, added_reason, added_by, updated_at) "
                             "SELECT ?, ?, COALESCE(MAX(position), 0) + 1, ?, ?, 1, ?, ?, ? FROM trajectory_steps "
@@ -346,35 +356,59 @@ int protocol_reopen(Db *db, int64_t tid, const char *phase, const char *today, c
 
 /* ---------------------------------------------------------------------------------- templates */
 
-int protocol_template_get(Db *db, Arena *a, int64_t id, ProtocolTemplate *tp) {
-  Stmt *st = db_prepare(db, "SELECT id, name, approach, active, is_default FROM protocol_templates WHERE id = ?");
+/* The columns of a template with its number of steps. */
+#define TEMPLATE_COLUMNS                                                                                     \
+  "SELECT pt.id, pt.name, pt.approach, pt.programme, pt.active, pt.is_default, "                           \
+  "(SELECT COUNT(*) FROM protocol_steps s WHERE s.template_id = pt.id) AS steps FROM protocol_templates pt "
+
+int protocol_default_programme(Db *db, const char **programme) {
+  *programme = "zorg_en_werk";
+  Stmt *st = db_prepare(db, "SELECT programme FROM protocol_templates WHERE is_default = 1");
   if (!st) return DB_ERROR;
-  db_bind_int(st, 1, id);
   int rc = db_step(st);
-  if (rc == DB_ROW)
-    *tp = (ProtocolTemplate){.id = db_int(st, "id"), .active = db_int(st, "active") != 0,
-                             .is_default = db_int(st, "is_default") != 0, .name = db_text_copy(a, st, "name"),
-                             .approach = db_text_copy(a, st, "approach")};
+  if (rc == DB_ROW && strcmp(db_text(st, "programme"), "werk_als_beste_zorg") == 0) *programme = "werk_als_beste_zorg";
   db_done(st);
-  return rc;
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Maps a row of protocol_templates_all's query into the ProtocolTemplate at p. */
+int protocol_template_for(Db *db, const char *programme, int64_t *tpl) {
+  *tpl = 0;
+  Stmt *st = db_prepare(db, "SELECT id FROM protocol_templates WHERE active = 1 AND programme = ? "
+                            "ORDER BY is_default DESC, CASE WHEN approach = programme THEN 0 ELSE 1 END, id LIMIT 1");
+  if (!st) return DB_ERROR;
+  db_bind_text(st, 1, programme);
+  int rc = db_step(st);
+  if (rc == DB_ROW) *tpl = db_int(st, "id");
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Maps a row of a protocol_templates query (TEMPLATE_COLUMNS) into the ProtocolTemplate at p. */
 static void template_map(Arena *a, Stmt *st, void *p) {
   *(ProtocolTemplate *)p = (ProtocolTemplate){.id = db_int(st, "id"), .steps = db_int(st, "steps"),
                                               .active = db_int(st, "active") != 0,
                                               .is_default = db_int(st, "is_default") != 0,
                                               .name = db_text_copy(a, st, "name"),
-                                              .approach = db_text_copy(a, st, "approach")};
+                                              .approach = db_text_copy(a, st, "approach"),
+                                              .programme = db_text_copy(a, st, "programme")};
+}
+
+int protocol_template_get(Db *db, Arena *a, int64_t id, ProtocolTemplate *tp) {
+  Stmt *st = db_prepare(db, TEMPLATE_COLUMNS "WHERE pt.id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW)
+    template_map(a, st, tp);
+  db_done(st);
+  return rc;
 }
 
 int protocol_templates_all(Db *db, Arena *a, ProtocolTemplate **out, int *n) {
-  Stmt *st = db_prepare(db, "SELECT pt.id, pt.name, pt.approach, pt.active, pt.is_default, "
-                            "(SELECT COUNT(*) FROM protocol_steps s WHERE s.template_id = pt.id) AS steps "
-                            "FROM protocol_templates pt ORDER BY pt.id");
+  Stmt *st = db_prepare(db, TEMPLATE_COLUMNS "ORDER BY pt.id");
   if (!st) return DB_ERROR;
   int rc;
-  *out = rows_load(a, st, sizeof **out, template_map, n, &rc);
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, template_map, n, &rc);
   return rc;
 }
 
@@ -390,11 +424,12 @@ int protocol_template_name_taken(Db *db, const char *name, int64_t except_id, bo
 }
 
 int protocol_template_copy(Db *db, int64_t from, const char *name, int64_t now, int64_t *id) {
-  Stmt *st = db_prepare(db, "INSERT INTO protocol_templates (name, approach, active, is_default, created_at) "
-                            "VALUES (?, 'custom', 1, 0, ?) RETURNING id");
+  Stmt *st = db_prepare(db, "INSERT INTO protocol_templates (name, approach, programme, active, is_default, created_at) "
+                            "SELECT ?, 'custom', programme, 1, 0, ? FROM protocol_templates WHERE id = ? RETURNING id");
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, name);
   db_bind_int(st, 2, now);
+  db_bind_int(st, 3, from);
   int rc = db_step(st);
   *id = rc == DB_ROW ? db_int(st, "id") : 0;
   db_done(st);
@@ -437,7 +472,7 @@ int protocol_template_steps(Db *db, Arena *a, int64_t tpl, TemplateStep **out, i
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tpl);
   int rc;
-  *out = rows_load(a, st, sizeof **out, tstep_map, n, &rc);
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, tstep_map, n, &rc);
   return rc;
 }
 
@@ -454,6 +489,8 @@ int protocol_template_step_get(Db *db, Arena *a, int64_t tpl, int64_t sid, Templ
 }
 
 int protocol_template_step_add(Db *db, int64_t tpl, const char *phase, const char *text, bool required) {
+  int lk = db_lock(db, "protocol_steps.position"); /* MAX(position) + 1 below: one writer */
+  if (lk != DB_OK) return lk;
   Stmt *st = db_prepare(db, "INSERT INTO protocol_steps (template_id, phase, position, text, required) "
                             "SELECT ?, ?, COALESCE(MAX(position), 0) + 1, ?, ? FROM protocol_steps "
                             "WHERE template_id = ? AND phase = ?");

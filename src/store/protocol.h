@@ -31,6 +31,7 @@ typedef struct ProtocolTrajectory {
   int64_t id, template_id, hours_tenths; /* template_id 0: none */
   bool has_hours;
   const char *phase, *status, *phase_since, *started_on, *closed_on, *outcome, *template_name;
+  const char *programme; /* "zorg_en_werk" or "werk_als_beste_zorg" (migration 026) */
 } ProtocolTrajectory;
 
 /* Loads trajectory id into *t: DB_ROW, DB_DONE when there is no such trajectory, or a DB error code. */
@@ -67,6 +68,12 @@ int protocol_catch_up(Db *db, const ProtocolTrajectory *t, int64_t now);
 
 /* Inside a transaction: protocol_catch_up for trajectory tid (nothing when there is no such trajectory). */
 int protocol_start(Db *db, Arena *a, int64_t tid, int64_t now);
+
+/* Right after trajectory tid was inserted (every driver; on SQLite migration 003's trigger did it already,
+ * and then this finds history and does nothing): when tid has no phase history, gives it the steps of its
+ * template (or of the default one, recorded in protocol_template_id) and opens its first stay ('start',
+ * entered on phase_since, created at created_at). Returns a DB code. */
+int protocol_on_insert(Db *db, int64_t tid);
 
 /* Whether step sid belongs to trajectory tid: DB_ROW when it does, DB_DONE when not, or a DB error code. */
 int protocol_step_of(Db *db, int64_t tid, int64_t sid);
@@ -116,12 +123,22 @@ int protocol_reopen(Db *db, int64_t tid, const char *phase, const char *today, c
 
 /* ---------------------------------------------------------------------------------- templates */
 
-/* A protocol template; steps is its number of steps (filled by protocol_templates_all only). */
+/* A protocol template; steps is its number of steps; programme: the
+ * programme whose trajectories it serves (a custom copy inherits its source's). */
 typedef struct ProtocolTemplate {
   int64_t id, steps;
   bool active, is_default;
-  const char *name, *approach;
+  const char *name, *approach, *programme;
 } ProtocolTemplate;
+
+/* The installation's programme: that of the default template ("zorg_en_werk" when there is none), a static
+ * string, into *programme. */
+int protocol_default_programme(Db *db, const char **programme);
+
+/* The template a new trajectory of programme follows, into *tpl: the default template when it serves that
+ * programme, else the programme's active shipped template, else its active template with the lowest id;
+ * 0 when the programme has no active template (the trajectory then follows the default template). */
+int protocol_template_for(Db *db, const char *programme, int64_t *tpl);
 
 /* Loads template id into *tp: DB_ROW, DB_DONE when there is none, or a DB error code. */
 int protocol_template_get(Db *db, Arena *a, int64_t id, ProtocolTemplate *tp);
@@ -132,8 +149,8 @@ int protocol_templates_all(Db *db, Arena *a, ProtocolTemplate **out, int *n);
 /* Whether another template than except_id is named name, into *taken. */
 int protocol_template_name_taken(Db *db, const char *name, int64_t except_id, bool *taken);
 
-/* Inside a transaction: a new active custom template named name with the steps of template from; writes
- * its id. DB_CONSTRAINT when the name is taken. */
+/* Inside a transaction: a new active custom template named name with the steps and the programme of template
+ * from; writes its id. DB_CONSTRAINT when the name is taken, DB_DONE when there is no template from. */
 int protocol_template_copy(Db *db, int64_t from, const char *name, int64_t now, int64_t *id);
 
 /* Inside a transaction: sets the name, active and default flags of template id; when it becomes the default

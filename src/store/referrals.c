@@ -5,13 +5,24 @@
 
 #include <string.h>
 
+#include "db/rows.h"
 #include "store/items.h"
 #include "store/visibility.h"
+
+/* Maps a row of referrals_visible' query into the Referral at p. */
+static void referral_map(Arena *a, Stmt *st, void *p) {
+  *(Referral *)p = (Referral){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
+                              .status_changed_at = db_int(st, "status_changed_at"),
+                              .kind = db_text_copy(a, st, "kind"), .target = db_text_copy(a, st, "target"),
+                              .reason = db_text_copy(a, st, "reason"), .status = db_text_copy(a, st, "status"),
+                              .outcome = db_text_copy(a, st, "outcome"),
+                              .failure_reason = db_text_copy(a, st, "failure_reason")};
+}
 
 int referrals_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max, Referral **out,
                       int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT f.item_id AS id, f.kind, f.target, f.reason, f.status, f.outcome, f.failure_reason, "
                             "f.created_at, f.status_changed_at FROM referrals f JOIN items i ON i.id = f.item_id "
                             "WHERE f.trajectory_id = ? AND " POLICY_SQL_ITEM_VISIBLE " ORDER BY f.created_at DESC LIMIT ?");
@@ -19,17 +30,9 @@ int referrals_visible(Db *db, Arena *a, const User *u, int64_t tid, const char *
   db_bind_int(st, 1, tid);
   int next = policy_bind_item_filter(st, 2, u, today);
   db_bind_int(st, next, max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (Referral){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                                .status_changed_at = db_int(st, "status_changed_at"),
-                                .kind = db_text_copy(a, st, "kind"), .target = db_text_copy(a, st, "target"),
-                                .reason = db_text_copy(a, st, "reason"), .status = db_text_copy(a, st, "status"),
-                                .outcome = db_text_copy(a, st, "outcome"),
-                                .failure_reason = db_text_copy(a, st, "failure_reason")};
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, referral_map, n, &rc);
+  return rc;
 }
 
 int referral_create(Db *db, const ReferralNew *n, int64_t *id) {

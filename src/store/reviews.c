@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+#include "db/rows.h"
+#include "store/users.h"
+
 enum { COACHES_MAX = 200, REVIEWS_MAX = 200, ITEMS_MAX = 100 };
 
 /* rc of a read loop that ended: DB_OK when it ran to the end (or was cut off at a maximum). */
@@ -30,15 +33,7 @@ int reviews_coaches_rotation(Db *db, Arena *a, ReviewCoach **out, int *n) {
 }
 
 int reviews_is_team_coach(Db *db, int64_t user_id, bool *is) {
-  *is = false;
-  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM users WHERE id = ? AND active = 1 AND (roles & ?) <> 0");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, user_id);
-  db_bind_int(st, 2, ROLE_COACH);
-  int rc = db_step(st);
-  *is = rc == DB_ROW;
-  db_done(st);
-  return read_end(rc);
+  return user_active_with_role(db, user_id, ROLE_COACH, is);
 }
 
 int review_create(Db *db, const User *u, const char *held_on, int64_t chair_id, int64_t now, int64_t *id) {
@@ -68,11 +63,14 @@ static Review review_row(Arena *a, Stmt *st) {
 }
 
 int reviews_list(Db *db, Arena *a, const User *u, Review **out, int *n) {
-  (void)u;
   *out = arena_alloc(a, sizeof **out * REVIEWS_MAX);
   *n = 0;
-  Stmt *st = db_prepare(db, REVIEW_SELECT "ORDER BY r.held_on DESC, r.id DESC");
+  Stmt *st = db_prepare(db, REVIEW_SELECT "WHERE ? = 1 OR EXISTS (SELECT 1 FROM case_review_practitioners x "
+                                          "WHERE x.review_id = r.id AND x.user_id = ?) "
+                                          "ORDER BY r.held_on DESC, r.id DESC");
   if (!st) return DB_ERROR;
+  db_bind_int(st, 1, (u->roles & (ROLE_COACH | ROLE_TEAMLEAD)) ? 1 : 0);
+  db_bind_int(st, 2, u->id);
   int rc;
   while (*n < REVIEWS_MAX && (rc = db_step(st)) == DB_ROW) (*out)[(*n)++] = review_row(a, st);
   db_done(st);
@@ -189,4 +187,77 @@ int review_team_consent_set(Db *db, const User *u, int64_t tid, const char *on, 
   db_bind_int(st, 3, u->id);
   db_bind_int(st, 4, now);
   return db_run(st);
+}
+
+/* ---- practitioners (issue 12, part 3) ---- */
+
+/* The one mapping of a ReviewPerson row (id, name, function). */
+static void map_person(Arena *a, Stmt *st, void *elem) {
+  *(ReviewPerson *)elem = (ReviewPerson){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
+                                         .function = db_text_copy(a, st, "function")};
+}
+
+int review_practitioners(Db *db, Arena *a, int64_t rid, ReviewPerson **out, int *n) {
+  enum { MAX = 100 };
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT u.id, u.name, u.function FROM case_review_practitioners x "
+                            "JOIN users u ON u.id = x.user_id WHERE x.review_id = ? ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, rid);
+  int rc;
+  *out = db_rows(a, st, sizeof **out, MAX, map_person, n, &rc);
+  return rc;
+}
+
+/* SQL condition on users u: an active care-side partner. One parameter: ROLE_PARTNER. */
+#define PRACTITIONER "u.active = 1 AND (u.roles & ?) <> 0 AND u.side = 'care'"
+
+int review_practitioner_candidates(Db *db, Arena *a, int64_t rid, ReviewPerson **out, int *n) {
+  enum { MAX = 200 };
+  *out = NULL;
+  *n = 0;
+  Stmt *st = db_prepare(db, "SELECT u.id, u.name, u.function FROM users u WHERE " PRACTITIONER
+                            " AND NOT EXISTS (SELECT 1 FROM case_review_practitioners x WHERE x.review_id = ? "
+                            "AND x.user_id = u.id) ORDER BY u.name, u.id");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, ROLE_PARTNER);
+  db_bind_int(st, 2, rid);
+  int rc;
+  *out = db_rows(a, st, sizeof **out, MAX, map_person, n, &rc);
+  return rc;
+}
+
+int review_practitioner_add(Db *db, const User *u, int64_t rid, int64_t user_id, int64_t now) {
+  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM users u WHERE u.id = ? AND " PRACTITIONER);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  db_bind_int(st, 2, ROLE_PARTNER);
+  int rc = db_step(st);
+  db_done(st);
+  if (rc == DB_DONE) return DB_CONSTRAINT;
+  if (rc != DB_ROW) return rc;
+  bool already;
+  if ((rc = review_practitioner_invited(db, rid, user_id, &already)) != DB_OK) return rc;
+  if (already) return DB_CONSTRAINT;
+  st = db_prepare(db, "INSERT INTO case_review_practitioners (review_id, user_id, added_by, added_at) "
+                      "VALUES (?, ?, ?, ?)");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, rid);
+  db_bind_int(st, 2, user_id);
+  db_bind_int(st, 3, u->id);
+  db_bind_int(st, 4, now);
+  return db_run(st);
+}
+
+int review_practitioner_invited(Db *db, int64_t rid, int64_t user_id, bool *yes) {
+  *yes = false;
+  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM case_review_practitioners WHERE review_id = ? AND user_id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, rid);
+  db_bind_int(st, 2, user_id);
+  int rc = db_step(st);
+  db_done(st);
+  *yes = rc == DB_ROW;
+  return read_end(rc);
 }

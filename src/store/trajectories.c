@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "db/rows.h"
+#include "store/protocol.h"
 #include "store/visibility.h"
 
 int trajectory_get(Db *db, Arena *a, int64_t id, Trajectory *t) {
@@ -12,7 +14,7 @@ int trajectory_get(Db *db, Arena *a, int64_t id, Trajectory *t) {
                         "SELECT t.id, t.participant_id, t.phase, t.status, t.phase_since, t.started_on, t.closed_on, "
                         "t.outcome, t.referred_by, t.reason, COALESCE(o.name, t.employer_name) AS employer, "
                         "t.absence_start, t.start_consent, t.last_activity_at, p.first_name, p.last_name, "
-                        "p.birth_date, p.email, p.phone "
+                        "p.birth_date, p.email, p.phone, t.programme "
                         "FROM trajectories t JOIN participants p ON p.id = t.participant_id "
                         "LEFT JOIN organisations o ON o.id = t.employer_org_id WHERE t.id = ?");
   if (!st) return DB_ERROR;
@@ -37,6 +39,7 @@ int trajectory_get(Db *db, Arena *a, int64_t id, Trajectory *t) {
         .referred_by = arena_strdup(a, db_text(st, "referred_by")),
         .reason = arena_strdup(a, db_text(st, "reason")),
         .employer = arena_strdup(a, db_text(st, "employer")),
+        .programme = arena_strdup(a, db_text(st, "programme")),
         .absence_start = arena_strdup(a, db_text(st, "absence_start")),
         .start_consent = arena_strdup(a, db_text(st, "start_consent")),
     };
@@ -64,25 +67,41 @@ int trajectory_touch(Db *db, int64_t id, int64_t at) {
   return db_run(st);
 }
 
+/* Maps a row's name into the const char * at p. */
+static void name_map(Arena *a, Stmt *st, void *p) { *(const char **)p = db_text_copy(a, st, "name"); }
+
 int trajectory_coach_names(Db *db, Arena *a, int64_t id, int max, const char ***names, int *n) {
   *n = 0;
-  *names = arena_alloc(a, sizeof **names * (size_t)(max + 1));
+  *names = NULL;
   Stmt *st = db_prepare(db, "SELECT u.name FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
                             "WHERE c.trajectory_id = ? ORDER BY u.name, u.id LIMIT ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, id);
   db_bind_int(st, 2, max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW) (*names)[(*n)++] = arena_strdup(a, db_text(st, "name"));
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *names = db_rows(a, st, sizeof **names, max, name_map, n, &rc);
+  return rc;
+}
+
+/* Maps a row of trajectory_next_actions' query into the NextAction at p. */
+static void next_action_map(Arena *a, Stmt *st, void *p) {
+  bool member = !db_null(st, "member_id");
+  *(NextAction *)p = (NextAction){
+      .plan_item_id = db_int(st, "plan_item_id"),
+      .text = db_text_copy(a, st, "text"),
+      .due_on = db_text_copy(a, st, "due_on"),
+      .status = db_text_copy(a, st, "status"),
+      .owner_kind = db_text_copy(a, st, "owner_kind"),
+      .owner_name = db_text_copy(a, st, "owner_name"),
+      .owner_hidden = member && db_null(st, "owner_name"),
+      .owner_removed = member && !db_null(st, "owner_name") && !db_null(st, "member_removed"),
+  };
 }
 
 int trajectory_next_actions(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                             NextAction **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT g.version_item_id AS plan_item_id, x.text, x.due_on, x.status, x.owner_kind, "
                             "m.id AS member_id, m.removed_at AS member_removed, "
                             "CASE WHEN " POLICY_SQL_MEMBER_VISIBLE("m") " THEN m.name END AS owner_name "
@@ -96,29 +115,22 @@ int trajectory_next_actions(Db *db, Arena *a, const User *u, int64_t tid, const 
   db_bind_int(st, next++, tid);
   next = policy_bind_item_filter(st, next, u, today);
   db_bind_int(st, next, max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW) {
-    bool member = !db_null(st, "member_id");
-    (*out)[(*n)++] = (NextAction){
-        .plan_item_id = db_int(st, "plan_item_id"),
-        .text = arena_strdup(a, db_text(st, "text")),
-        .due_on = arena_strdup(a, db_text(st, "due_on")),
-        .status = arena_strdup(a, db_text(st, "status")),
-        .owner_kind = arena_strdup(a, db_text(st, "owner_kind")),
-        .owner_name = arena_strdup(a, db_text(st, "owner_name")),
-        .owner_hidden = member && db_null(st, "owner_name"),
-        .owner_removed = member && !db_null(st, "owner_name") && !db_null(st, "member_removed"),
-    };
-  }
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, next_action_map, n, &rc);
+  return rc;
+}
+
+/* Maps a row of trajectory_open_referrals' query into the OpenReferral at p. */
+static void open_referral_map(Arena *a, Stmt *st, void *p) {
+  *(OpenReferral *)p = (OpenReferral){.id = db_int(st, "item_id"), .status_changed_at = db_int(st, "status_changed_at"),
+                                      .kind = db_text_copy(a, st, "kind"), .target = db_text_copy(a, st, "target"),
+                                      .status = db_text_copy(a, st, "status")};
 }
 
 int trajectory_open_referrals(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                               OpenReferral **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT f.item_id, f.kind, f.target, f.status, f.status_changed_at FROM referrals f "
                             "JOIN items i ON i.id = f.item_id WHERE f.trajectory_id = ? "
                             "AND f.status IN ('proposed', 'sent', 'accepted') AND " POLICY_SQL_ITEM_VISIBLE
@@ -126,35 +138,30 @@ int trajectory_open_referrals(Db *db, Arena *a, const User *u, int64_t tid, cons
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   db_bind_int(st, policy_bind_item_filter(st, 2, u, today), max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (OpenReferral){.id = db_int(st, "item_id"), .status_changed_at = db_int(st, "status_changed_at"),
-                                    .kind = arena_strdup(a, db_text(st, "kind")),
-                                    .target = arena_strdup(a, db_text(st, "target")),
-                                    .status = arena_strdup(a, db_text(st, "status"))};
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, open_referral_map, n, &rc);
+  return rc;
+}
+
+/* Maps a row of a note-lines query into the NoteLine at p. */
+static void note_line_map(Arena *a, Stmt *st, void *p) {
+  *(NoteLine *)p = (NoteLine){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
+                              .title = db_text_copy(a, st, "title"), .category = db_text_copy(a, st, "category")};
 }
 
 int trajectory_latest_notes(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max,
                             NoteLine **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT i.id, i.title, i.category, i.created_at FROM items i "
                             "WHERE i.trajectory_id = ? AND i.kind = 'note' AND " POLICY_SQL_ITEM_VISIBLE
                             " ORDER BY i.created_at DESC, i.id DESC LIMIT ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   db_bind_int(st, policy_bind_item_filter(st, 2, u, today), max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (NoteLine){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                                .title = arena_strdup(a, db_text(st, "title")),
-                                .category = arena_strdup(a, db_text(st, "category"))};
-  db_done(st);
-  if (*n == max) return DB_OK;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, note_line_map, n, &rc);
+  return rc;
 }
 
 int trajectory_plan_state(Db *db, const User *u, int64_t tid, const char *today, PlanState *s) {
@@ -201,8 +208,9 @@ int registration_create(Db *db, const RegistrationNew *n, int64_t *pid, int64_t 
   if (rc != DB_OK) return rc;
   st = db_prepare(db, "INSERT INTO trajectories (participant_id, phase, status, referred_by, reason, "
                       "employer_org_id, employer_name, absence_start, start_consent, started_on, phase_since, "
-                      "last_activity_at, created_by, created_at) "
-                      "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                      "last_activity_at, created_by, created_at, programme, protocol_template_id) "
+                      "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, (SELECT programme FROM "
+                      "protocol_templates WHERE is_default = 1), 'zorg_en_werk'), ?) RETURNING id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, *pid);
   db_bind_text(st, 2, n->phase ? n->phase : "registration");
@@ -217,7 +225,10 @@ int registration_create(Db *db, const RegistrationNew *n, int64_t *pid, int64_t 
   db_bind_int(st, 11, n->last_activity_at);
   db_bind_int(st, 12, n->coach_id);
   db_bind_int(st, 13, n->created_at);
+  db_bind_text(st, 14, n->programme);
+  if (n->template_id) db_bind_int(st, 15, n->template_id); else db_bind_null(st, 15);
   if ((rc = insert_returning(st, tid)) != DB_OK) return rc;
+  if ((rc = protocol_on_insert(db, *tid)) != DB_OK) return rc; /* what migration 003's trigger did */
   st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, *tid);
@@ -225,34 +236,28 @@ int registration_create(Db *db, const RegistrationNew *n, int64_t *pid, int64_t 
   return db_run(st);
 }
 
+/* Maps a row (id, name) into the RegistrationEmployer at p. */
+static void employer_map(Arena *a, Stmt *st, void *p) {
+  *(RegistrationEmployer *)p = (RegistrationEmployer){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name")};
+}
+
 int registration_employers(Db *db, Arena *a, RegistrationEmployer **out, size_t *n) {
   *out = NULL;
   *n = 0;
   Stmt *st = db_prepare(db, "SELECT id, name FROM organisations WHERE kind = 'employer' AND active = 1 ORDER BY name");
   if (!st) return DB_ERROR;
-  size_t cap = 16;
-  RegistrationEmployer *v = arena_alloc(a, sizeof *v * cap);
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      RegistrationEmployer *w = arena_alloc(a, sizeof *w * cap * 2);
-      memcpy(w, v, sizeof *v * cap);
-      v = w;
-      cap *= 2;
-    }
-    v[(*n)++] = (RegistrationEmployer){.id = db_int(st, "id"), .name = arena_strdup(a, db_text(st, "name"))};
-  }
-  db_done(st);
-  *out = v;
-  return rc == DB_DONE ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, employer_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
-/* ---- s3 (issue 11): the start pages of the participant (/me) and the partner (/shared) */
+/* ---- (issue 11): the start pages of the participant (/me) and the partner (/shared) */
 
 int trajectory_own_notes(Db *db, Arena *a, const User *u, int64_t tid, const char *today, int max, NoteLine **out,
                          int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max > 0 ? max : 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT i.id, i.title, i.category, i.created_at FROM items i "
                             "WHERE i.trajectory_id = ? AND i.kind = 'note' AND i.author_id = ? "
                             "AND i.source_member_id IS NULL AND " POLICY_SQL_ITEM_VISIBLE
@@ -261,14 +266,18 @@ int trajectory_own_notes(Db *db, Arena *a, const User *u, int64_t tid, const cha
   db_bind_int(st, 1, tid);
   db_bind_int(st, 2, u->id);
   db_bind_int(st, policy_bind_item_filter(st, 3, u, today), max);
-  int rc = DB_DONE;
-  while (*n < max && (rc = db_step(st)) == DB_ROW)
-    (*out)[(*n)++] = (NoteLine){.id = db_int(st, "id"), .created_at = db_int(st, "created_at"),
-                                .title = arena_strdup(a, db_text(st, "title")),
-                                .category = arena_strdup(a, db_text(st, "category"))};
-  db_done(st);
-  if (*n == max) rc = DB_DONE;
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, max, note_line_map, n, &rc);
+  return rc;
+}
+
+/* Maps a row of trajectories_shared_with' query into the SharedTrajectory at p. */
+static void shared_map(Arena *a, Stmt *st, void *p) {
+  *(SharedTrajectory *)p = (SharedTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
+                                              .visible = db_int(st, "visible"),
+                                              .first_name = db_text_copy(a, st, "first_name"),
+                                              .last_name = db_text_copy(a, st, "last_name"),
+                                              .phase = db_text_copy(a, st, "phase")};
 }
 
 int trajectories_shared_with(Db *db, Arena *a, const User *u, const char *today, SharedTrajectory **out, int *n) {
@@ -283,21 +292,7 @@ int trajectories_shared_with(Db *db, Arena *a, const User *u, const char *today,
                             "ORDER BY p.last_name, p.first_name");
   if (!st) return DB_ERROR;
   db_bind_int(st, policy_bind_item_filter(st, 1, u, today), u->id);
-  int rc, cap = 0;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      int ncap = cap ? cap * 2 : 16;
-      SharedTrajectory *nv = arena_alloc(a, sizeof *nv * (size_t)ncap);
-      if (*n) memcpy(nv, *out, sizeof *nv * (size_t)*n);
-      *out = nv;
-      cap = ncap;
-    }
-    (*out)[(*n)++] = (SharedTrajectory){.id = db_int(st, "id"), .participant_id = db_int(st, "participant_id"),
-                                        .visible = db_int(st, "visible"),
-                                        .first_name = arena_strdup(a, db_text(st, "first_name")),
-                                        .last_name = arena_strdup(a, db_text(st, "last_name")),
-                                        .phase = arena_strdup(a, db_text(st, "phase"))};
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  int rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, shared_map, n, &rc);
+  return rc;
 }

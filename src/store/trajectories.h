@@ -25,6 +25,7 @@ typedef struct Trajectory {
   const char *email, *phone; /* contact details entered at registration */
   const char *phase, *status, *phase_since, *started_on, *closed_on, *outcome;
   const char *referred_by, *reason, *employer, *absence_start, *start_consent;
+  const char *programme; /* "zorg_en_werk" or "werk_als_beste_zorg" (migration 026) */
 } Trajectory;
 
 /* Loads trajectory id with its participant into *t. Returns DB_ROW when found, DB_DONE when there is no such
@@ -101,6 +102,8 @@ typedef struct RegistrationNew {
   const char *started_on, *phase_since;       /* YYYY-MM-DD */
   int64_t coach_id;                           /* who registers: creator of both rows and the trajectory's coach */
   int64_t created_at, last_activity_at;
+  const char *programme; /* "zorg_en_werk" or "werk_als_beste_zorg"; NULL: the installation's (default template) */
+  int64_t template_id;   /* the protocol template it follows; 0: the default template */
 } RegistrationNew;
 
 /* Writes the participant of n, their open trajectory and its coach assignment; *pid and *tid get the new
@@ -118,7 +121,7 @@ typedef struct RegistrationEmployer {
 /* The active employers by name into an arena array. Returns a DB code. */
 int registration_employers(Db *db, Arena *a, RegistrationEmployer **out, size_t *n);
 
-/* ---- s3 (issue 11): the start pages of the participant (/me) and the partner (/shared) */
+/* ---- (issue 11): the start pages of the participant (/me) and the partner (/shared) */
 
 /* The latest diary notes user u wrote in trajectory tid as its participant (kind 'note', u the author, no
  * network member as source) that u may see (POLICY_SQL_ITEM_VISIBLE), newest first, at most max. Returns a

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "db/rows.h"
 #include "store/outbox.h"
 
 /* ---- accounts ---- */
@@ -40,8 +41,8 @@ int user_find_by_email(Db *db, const char *email, int64_t *id) {
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* The signed-in user's view of the current row of st, which selects uid, roles, name, email, lang, org_id
- * and totp_secret, into *u (text in a). The one mapping of a users row into a User. */
+/* The signed-in user's view of the current row of st, which selects uid, roles, name, email, lang, org_id,
+ * side, org_kind and totp_secret, into *u (text in a). The one mapping of a users row into a User. */
 static void user_from_row(Arena *a, Stmt *st, User *u) {
   u->id = db_int(st, "uid");
   u->roles = (unsigned)db_int(st, "roles");
@@ -49,12 +50,16 @@ static void user_from_row(Arena *a, Stmt *st, User *u) {
   u->email = arena_strdup(a, db_text(st, "email"));
   u->lang = arena_strdup(a, db_text(st, "lang"));
   u->org_id = db_int(st, "org_id");
+  u->side = db_text_copy(a, st, "side");
+  const char *kind = db_text(st, "org_kind");
+  u->org_employer = kind && strcmp(kind, "employer") == 0;
   u->totp_enabled = !db_null(st, "totp_secret");
 }
 
 int user_load(Db *db, Arena *a, int64_t id, User **u) {
   *u = NULL;
-  Stmt *st = db_prepare(db, "SELECT id AS uid, roles, name, email, lang, org_id, totp_secret FROM users WHERE id = ?");
+  Stmt *st = db_prepare(db, "SELECT u.id AS uid, u.roles, u.name, u.email, u.lang, u.org_id, u.side, o.kind AS org_kind, "
+                            "u.totp_secret FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, id);
   int rc = db_step(st);
@@ -153,6 +158,18 @@ int user_unlock(Db *db, int64_t id) {
   return update_one(db, st);
 }
 
+int user_active_with_role(Db *db, int64_t id, unsigned role, bool *yes) {
+  *yes = false;
+  Stmt *st = db_prepare(db, "SELECT 1 AS x FROM users WHERE id = ? AND active = 1 AND (roles & ?) <> 0");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  db_bind_int(st, 2, role);
+  int rc = db_step(st);
+  *yes = rc == DB_ROW;
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
 /* The columns of a UserRecord, from users u joined with organisations o. */
 #define USER_RECORD_COLUMNS                                                                                      \
   "u.id, u.name, u.email, u.roles, u.side, u.function, u.active, u.locked, u.failed_logins, "                    \
@@ -190,23 +207,15 @@ int user_record(Db *db, Arena *a, int64_t id, UserRecord *out) {
   return rc == DB_ROW ? DB_OK : rc;
 }
 
+/* Maps a user row into the UserRecord at p. */
+static void record_map(Arena *a, Stmt *st, void *p) { record_from_row(a, st, p); }
+
 /* Steps st to its end, mapping every row into an arena array (*out, *n). */
 static int records_collect(Arena *a, Stmt *st, UserRecord **out, size_t *n) {
-  size_t cap = 16;
-  *out = arena_alloc(a, cap * sizeof **out);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      UserRecord *more = arena_alloc(a, 2 * cap * sizeof *more);
-      memcpy(more, *out, cap * sizeof *more);
-      *out = more;
-      cap *= 2;
-    }
-    record_from_row(a, st, &(*out)[(*n)++]);
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, record_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
 /* The LIKE pattern that matches q as a literal substring with ESCAPE '\' (arena a). */
@@ -280,8 +289,9 @@ int session_row_insert(Db *db, const char *token_hash, int64_t user_id, const ch
 int session_row_find(Db *db, Arena *a, const char *token_hash, SessionRow *out) {
   *out = (SessionRow){0};
   Stmt *st = db_prepare(db, "SELECT s.id AS sid, s.csrf, s.mfa_ok, s.created_at, s.last_seen, u.active, "
-                            " u.id AS uid, u.roles, u.name, u.email, u.lang, u.org_id, u.totp_secret "
-                            "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+                            " u.id AS uid, u.roles, u.name, u.email, u.lang, u.org_id, u.side, o.kind AS org_kind, u.totp_secret "
+                            "FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "LEFT JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?");
   if (!st) return DB_ERROR;
   db_bind_text(st, 1, token_hash);
   int rc = db_step(st);
@@ -322,28 +332,22 @@ int session_rows_delete_user(Db *db, int64_t user_id) {
 
 /* ---- organisations ---- */
 
+/* Maps a row (id, name, kind, active and, for org_counted_map, user_count) into the Organisation at p. */
+static void org_map(Arena *a, Stmt *st, void *p) {
+  *(Organisation *)p = (Organisation){.id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
+                                      .kind = db_text_copy(a, st, "kind"), .active = db_int(st, "active") != 0};
+}
+static void org_counted_map(Arena *a, Stmt *st, void *p) {
+  org_map(a, st, p);
+  ((Organisation *)p)->user_count = db_int(st, "user_count");
+}
+
 /* Steps st (id, name, kind, active and, with counted, user_count) to its end into an arena array. */
 static int orgs_collect(Arena *a, Stmt *st, bool counted, Organisation **out, size_t *n) {
-  size_t cap = 16;
-  *out = arena_alloc(a, cap * sizeof **out);
-  *n = 0;
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    if (*n == cap) {
-      Organisation *more = arena_alloc(a, 2 * cap * sizeof *more);
-      memcpy(more, *out, cap * sizeof *more);
-      *out = more;
-      cap *= 2;
-    }
-    Organisation *o = &(*out)[(*n)++];
-    o->id = db_int(st, "id");
-    o->name = arena_strdup(a, db_text(st, "name"));
-    o->kind = arena_strdup(a, db_text(st, "kind"));
-    o->active = db_int(st, "active") != 0;
-    o->user_count = counted ? db_int(st, "user_count") : 0;
-  }
-  db_done(st);
-  return rc == DB_DONE ? DB_OK : rc;
+  int got, rc;
+  *out = db_rows(a, st, sizeof **out, DB_ROWS_ALL, counted ? org_counted_map : org_map, &got, &rc);
+  *n = (size_t)got;
+  return rc;
 }
 
 int orgs_all(Db *db, Arena *a, Organisation **out, size_t *n) {
@@ -420,33 +424,34 @@ int user_set_work_contact(Db *db, int64_t id, const char *phone, const char *ema
   return update_one(db, st);
 }
 
+/* Maps a row (id, name, work_phone, work_email) into the WorkContact at p. */
+static void work_contact_map(Arena *a, Stmt *st, void *p) {
+  *(WorkContact *)p = (WorkContact){.user_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
+                                    .phone = db_text_copy(a, st, "work_phone"),
+                                    .email = db_text_copy(a, st, "work_email")};
+}
+
 int user_work_contact(Db *db, Arena *a, int64_t id, WorkContact *out) {
   *out = (WorkContact){0};
   Stmt *st = db_prepare(db, "SELECT id, name, work_phone, work_email FROM users WHERE id = ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, id);
   int rc = db_step(st);
-  if (rc == DB_ROW)
-    *out = (WorkContact){.user_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
-                         .phone = db_text_copy(a, st, "work_phone"), .email = db_text_copy(a, st, "work_email")};
+  if (rc == DB_ROW) work_contact_map(a, st, out);
   db_done(st);
   return rc == DB_ROW ? DB_OK : rc;
 }
 
 int trajectory_coach_contacts(Db *db, Arena *a, int64_t tid, int max, WorkContact **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db, "SELECT u.id, u.name, u.work_phone, u.work_email FROM trajectory_coaches tc "
                             "JOIN users u ON u.id = tc.user_id WHERE tc.trajectory_id = ? ORDER BY u.name, u.id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < max)
-    (*out)[(*n)++] = (WorkContact){.user_id = db_int(st, "id"), .name = db_text_copy(a, st, "name"),
-                                   .phone = db_text_copy(a, st, "work_phone"),
-                                   .email = db_text_copy(a, st, "work_email")};
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, max, work_contact_map, n, &rc);
+  return rc;
 }
 
 int user_message_mail(Db *db, int64_t id, const char **pref) {
@@ -488,9 +493,15 @@ int user_message_mail_due(Db *db, int64_t id, int64_t now, bool *due) {
   return rc;
 }
 
+/* Maps a row's id into the int64_t at p. */
+static void id_map(Arena *a, Stmt *st, void *p) {
+  (void)a;
+  *(int64_t *)p = db_int(st, "id");
+}
+
 int meeting_attendee_accounts(Db *db, Arena *a, int64_t mid, int max, int64_t **out, int *n) {
   *n = 0;
-  *out = arena_alloc(a, sizeof **out * (size_t)(max + 1));
+  *out = NULL;
   Stmt *st = db_prepare(db,
                         "SELECT u.id FROM meeting_attendees ma JOIN network_members m ON m.id = ma.member_id "
                         "JOIN users u ON u.id = m.user_id WHERE ma.meeting_id = ? AND m.removed_at IS NULL "
@@ -503,7 +514,6 @@ int meeting_attendee_accounts(Db *db, Arena *a, int64_t mid, int max, int64_t **
   db_bind_int(st, 1, mid);
   db_bind_int(st, 2, mid);
   int rc;
-  while ((rc = db_step(st)) == DB_ROW && *n < max) (*out)[(*n)++] = db_int(st, "id");
-  db_done(st);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  *out = db_rows(a, st, sizeof **out, max, id_map, n, &rc);
+  return rc;
 }

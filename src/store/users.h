@@ -4,7 +4,7 @@
  * organisations (as the administrator keeps them) lives in users.c.
  *
  * Nothing here decides: who may sign in, when a session ends and who may change an account are decided by
- * the callers (pages/login.c, auth/session.c, pages/admin.c, cli/user.c). Nothing here reads case
+ * the callers (pages/login.c, account/session.c, pages/admin.c, cli/user.c). Nothing here reads case
  * information. Text returned is copied into the arena the caller passes; every function returns a DB code
  * (db.h) the caller must check.
  */
@@ -79,6 +79,10 @@ int user_set_active(Db *db, int64_t id, bool active);
  * DB_DONE when there is no such account. */
 int user_unlock(Db *db, int64_t id);
 
+/* *yes: account id is active and has at least one of the roles in role (ROLE_* bits). Allocates nothing;
+ * DB_OK with *yes false when there is no such account, DB_ERROR on a database failure. */
+int user_active_with_role(Db *db, int64_t id, unsigned role, bool *yes);
+
 /* An account as the administrator sees it: no case information. Arena strings; NULL for an empty column. */
 typedef struct UserRecord {
   int64_t id;
@@ -107,7 +111,7 @@ int users_search(Db *db, Arena *a, const char *q, int64_t limit, int64_t offset,
 /* Every account, by id (the command line's list): arena array into *out, its length into *n. */
 int users_all(Db *db, Arena *a, UserRecord **out, size_t *n);
 
-/* ---- sessions (the decisions are in auth/session.h) ---- */
+/* ---- sessions (the decisions are in account/session.h) ---- */
 
 /* Inserts a session of user_id with token hash token_hash and CSRF token csrf, created and last seen at
  * now. */

@@ -28,10 +28,10 @@ async function flow() {
     assert(landed === '/dashboard', `the coach landed on ${landed}`);
     // the sections of the day, in order, by the ids their headings label them with (the text is Dutch):
     // caseload, unread messages, actions due, follow-up moments due, check-ins due, no contact, open
-    // referrals, marked by the owners of actions
+    // referrals, marked by the owners of actions, job-coaching contacts due (issue 13)
     const headings = await coach.locator('main h2').allInnerTexts();
     const ids = await coach.locator('main section > h2').evaluateAll((hs) => hs.map((h) => h.id));
-    const want = ['load', 'msgs', 'acts', 'fups', 'checks', 'quiet', 'refs', 'owners'];
+    const want = ['load', 'msgs', 'acts', 'fups', 'checks', 'quiet', 'refs', 'owners', 'jobc'];
     assert(headings.length === want.length && JSON.stringify(ids) === JSON.stringify(want),
            `the day has ${headings.length} sections ${JSON.stringify(ids)}, expected ${JSON.stringify(want)}: ` +
            JSON.stringify(headings));

@@ -43,9 +43,10 @@ const ROLES = [
   ['HR contact', 'tom.claes@verbeke.example'],
   ['GP', 'els.wouters@delinde.example'],
   ['log officer', 'privacy@zorgwerk.example'],
+  ['programme manager', 'rik.vanacker@zorgwerk.example'],
 ];
 // Paths never followed: signing out, files rather than pages.
-const SKIP = [/^\/logout$/, /^\/static\//, /^\/healthz$/, /\/export(\/|$)/, /\.(csv|json|pdf|png|svg|txt|ics)$/i];
+const SKIP = [/^\/logout$/, /^\/static\//, /^\/healthz$/, /\/export(\/|$)/, /\.(csv|json|pdf|png|svg|txt|ics|zip)$/i];
 
 // The page's kind: its path with every number (and a knowledge-base article's name) replaced, and the
 // names (not values) of its query.

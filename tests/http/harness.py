@@ -115,6 +115,9 @@ class Server:
         self.bin = zw_bin()
         self.tmp = tempfile.mkdtemp(prefix="zw-http-")
         self.db = os.path.join(self.tmp, "db")
+        self.pg_args = []
+        if os.environ.get("ZW_TEST_DB_URL"):  # PostgreSQL (make test-pg): a fresh database of its own
+            self.db, self.pg_args = pg_test_database(self.tmp)
         self.sets = dict(sets or {})
         self.name = name or os.path.basename(sys.argv[0])
         out = self.cli("demo", check=True).stdout
@@ -129,7 +132,7 @@ class Server:
         self.start()
 
     def cli(self, *args, check=False, input=None):
-        p = subprocess.run([self.bin, "--db", self.db] + list(args), input=input, stdout=subprocess.PIPE,
+        p = subprocess.run([self.bin, "--db", self.db] + self.pg_args + list(args), input=input, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
         if check and p.returncode != 0:
             raise AssertionError("zorgwerk %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
@@ -146,7 +149,7 @@ class Server:
 
     def _start(self):
         self.port = free_port()
-        args = [self.bin, "--db", self.db]
+        args = [self.bin, "--db", self.db] + self.pg_args
         for k, v in self.sets.items():
             args += ["--set", "%s=%s" % (k, v)]
         args += ["serve", "--listen", "127.0.0.1:%d" % self.port]
@@ -223,6 +226,8 @@ class Server:
 
     def sql(self, query, params=(), timeout=10.0):
         """Runs one statement on the database file (tests only); returns all rows."""
+        if self.pg_args:  # PostgreSQL (ZW_TEST_DB_URL): through psql, see pg_sql
+            return pg_sql(self.db, query, params, timeout)
         con = sqlite3.connect(self.db, timeout=timeout, isolation_level=None)
         try:
             return con.execute(query, params).fetchall()
@@ -755,3 +760,142 @@ class SmtpSink:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- the recipients' message summary (migration 024)
+
+# What message_inbox must hold: per recipient and per group of messages the visibility rule cannot tell apart
+# (trajectory, category, source party, author), the count, the unread ones not withdrawn, the newest time.
+MESSAGE_INBOX_TRUTH = (
+    "SELECT r.user_id, i.trajectory_id, i.category, COALESCE(i.source_member_id, 0), i.author_id, COUNT(*), "
+    "SUM(CASE WHEN r.read_at IS NULL AND m.withdrawn_at IS NULL THEN 1 ELSE 0 END), MAX(i.created_at) "
+    "FROM message_recipients r JOIN items i ON i.id = r.message_id JOIN messages m ON m.item_id = i.id "
+    "WHERE i.kind = 'message' AND i.deleted_at IS NULL "
+    "GROUP BY r.user_id, i.trajectory_id, i.category, COALESCE(i.source_member_id, 0), i.author_id")
+
+
+def message_inbox_rebuild(srv):
+    """Recomputes message_inbox after a test wrote messages or receipts into the database directly (the
+    product keeps it on every send, read and withdrawal)."""
+    srv.sql("DELETE FROM message_inbox")
+    srv.sql("INSERT INTO message_inbox (user_id, trajectory_id, category, source_key, author_id, total, unread, "
+            "last_at) " + MESSAGE_INBOX_TRUTH)
+
+
+def message_inbox_drift(srv):
+    """(rows of message_inbox that the messages do not give, rows the messages give that it lacks): both empty
+    when the summary is exact."""
+    have = set(srv.sql("SELECT user_id, trajectory_id, category, source_key, author_id, total, unread, last_at "
+                       "FROM message_inbox"))
+    want = set(srv.sql(MESSAGE_INBOX_TRUTH))
+    return sorted(have - want), sorted(want - have)
+
+
+# ---------------------------------------------------------------- PostgreSQL (issue 15: make test-pg)
+
+def _pg_bin(prog):
+    """A PostgreSQL client program from Debian's server package."""
+    import glob
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/" + prog))
+    return found[-1] if found else prog
+
+
+def pg_test_database(tmp):
+    """With ZW_TEST_DB_URL (a cluster of scripts/pg-test-cluster.sh): creates a new empty database in that
+    cluster, dropped when the test process exits. Returns (its URL, the extra options for the binary: the
+    access-log key and seal files in tmp, which on SQLite default to the database file's name)."""
+    import atexit
+    base = os.environ["ZW_TEST_DB_URL"]
+    u = urllib.parse.urlsplit(base)
+    q = dict(urllib.parse.parse_qsl(u.query))
+    name = "zw_%d_%s" % (os.getpid(), os.path.basename(tmp).replace("-", "_").lower())
+    conn = ["-h", q.get("host", u.hostname or "localhost"), "-U", q.get("user", u.username or "postgres")]
+    if u.port:
+        conn += ["-p", str(u.port)]
+    subprocess.run([_pg_bin("createdb")] + conn + [name], check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    atexit.register(lambda: subprocess.run([_pg_bin("dropdb")] + conn + ["--force", "--if-exists", name],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    url = "%s://%s/%s%s" % (u.scheme, u.netloc, name, "?" + u.query if u.query else "")
+    return url, ["--set", "audit_key_file=" + os.path.join(tmp, "db.key"),
+                 "--set", "audit_seal_file=" + os.path.join(tmp, "db.seal")]
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray)):
+        return "'\\x%s'::bytea" % bytes(v).hex()
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def pg_sql(url, query, params=(), timeout=10.0):
+    """Srv.sql on PostgreSQL: runs query (SQLite-style ? parameters, filled in as literals outside quotes)
+    with psql; returns the rows as tuples, whole numbers as int and booleans as 1/0 (as sqlite3 gives them),
+    NULL as None. SQLite-only SQL in a test (PRAGMA, strftime...) fails here with psql's message."""
+    params = list(params)
+    out, i, quote = [], 0, None
+    for ch in query:
+        if quote:
+            quote = None if ch == quote else quote
+            out.append(ch)
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append(_pg_literal(params[i]))
+            i += 1
+        else:
+            out.append(ch)
+    p = subprocess.run([_pg_bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-F", "\x1f", "-R", "\x1e",
+                        "-P", "null=\x1d", "-d", url, "-c", "".join(out)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 20)
+    if p.returncode != 0:
+        raise AssertionError("psql: %s: %s" % ("".join(out), p.stderr.decode("utf-8", "replace")))
+    text = p.stdout.decode("utf-8")  # nothing for no rows; the rows and a newline otherwise
+    rows = []
+    for rec in text[:-1].split("\x1e") if text else []:
+        row = []
+        for v in rec.split("\x1f"):
+            if v == "\x1d":
+                row.append(None)
+            elif re.fullmatch(r"-?(0|[1-9][0-9]*)", v):
+                row.append(int(v))
+            elif v in ("t", "f"):  # a boolean expression: 1 or 0, as SQLite gives it
+                row.append(1 if v == "t" else 0)
+            else:
+                row.append(v)
+        rows.append(tuple(row))
+    return rows
+
+
+# ---------------------------------------------------------------- helpers shared by the issue 13/14 tests
+
+def sign_in_kept(srv, clients, email, lang="en"):
+    """sign_in(srv, email, lang=lang) on the first call for email, kept in the dict clients; the same Client
+    afterwards."""
+    if email not in clients:
+        clients[email] = sign_in(srv, email, lang=lang)
+    return clients[email]
+
+
+def org_id(srv, name):
+    """The id of the organisation with this name, or 0."""
+    rows = srv.sql("SELECT id FROM organisations WHERE name = ?", (name,))
+    return rows[0][0] if rows else 0
+
+
+def demo_programme(srv, n):
+    """Stops srv, replaces its data by the demo plus n synthetic trajectories (`demo --force --programme n`),
+    learns the new accounts' second-factor secrets from its output and starts srv again. Clients signed in
+    before are signed out by it."""
+    srv.stop()
+    out = srv.cli("demo", "--force", "--programme", str(n), check=True).stdout
+    for line in out.splitlines():
+        m = re.match(r"\s+(\S+@\S+)\s+.*?\s(\S+)\s*$", line)
+        if m:
+            srv.secrets[m.group(1)] = None if m.group(2) == "-" else m.group(2)
+    srv.start()

@@ -125,6 +125,14 @@ def build_fixture():
     srv.sql("INSERT INTO meeting_attendees (meeting_id, member_id) VALUES (?, NULL)", (F["meeting"],))
     srv.sql("INSERT INTO meeting_attendees (meeting_id, member_id) SELECT ?, id FROM network_members "
             "WHERE trajectory_id = ? AND removed_at IS NULL", (F["meeting"], TID))
+    # (issue 13): a placement under way with an open job-coaching contact
+    F["pl"] = item("placement", "work", "trial", sofie)
+    srv.sql("INSERT INTO placements (item_id, trajectory_id, employer_org_id, kind, starts_on, hours_tenths, status, "
+            "created_by, created_at) VALUES (?, ?, (SELECT employer_org_id FROM trajectories WHERE id = ?), 'job', ?, "
+            "160, 'started', ?, ?)", (F["pl"], TID, TID, day(-7), sofie, now))
+    F["jc"] = item("jobcoaching", "work", "jobcoaching", sofie)
+    srv.sql("INSERT INTO job_coaching_contacts (item_id, placement_id, trajectory_id, due_on, with_whom, created_by, "
+            "created_at) VALUES (?, ?, ?, ?, 'participant', ?, ?)", (F["jc"], F["pl"], TID, day(7), sofie, now))
 
 
 def case_get_routes():
@@ -146,7 +154,7 @@ QUERY = {"/t/{id}/assessments/new": "?q=work-ability"}  # a page that needs a qu
 def url_for(pattern, nid):
     """The URL of a route pattern for trajectory 1, with an object of trajectory 1 for each parameter."""
     subs = {"id": TID, "nid": nid, "vid": F["vid"], "aid": F["aid"], "fid": F["fid"], "meeting": F["meeting"],
-            "msg": F["msg"]}
+            "msg": F["msg"], "pl": F["pl"], "jc": F["jc"]}  # pl, jc (issue 13)
 
     def sub(m):
         assert m.group(1) in subs, "%s: no value for {%s}; give it one in url_for" % (pattern, m.group(1))

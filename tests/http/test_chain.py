@@ -101,6 +101,7 @@ class CopyServer(Server):
         self.bin = zw_bin()
         self.tmp = os.path.dirname(db)
         self.db = db
+        self.pg_args = []  # a copy is a SQLite file
         self.sets = {"login_delay_ms": "0", "lang": "en"}
         self.name = name
         self.secrets = secrets
@@ -139,14 +140,15 @@ def verify(db):
     return p.returncode, p.stdout + p.stderr
 
 
-def officer_view(db, name):
-    """/log as the log officer on a server over db (the session made on the original database is in the
-    copy); returns the page."""
+def officer_view(db, name, path="/log?verify=full"):
+    """path (by default /log verifying the whole chain, as a change before the verified checkpoint is found
+    only then) as the log officer on a server over db (the session made on the original database is in
+    the copy); returns the page."""
     s = CopyServer(db, srv.secrets, name)
     try:
         c = Client(s)
         c.jar = dict(S["lo_jar"])
-        r = c.get("/log")
+        r = c.get(path)
         assert_status(r, 200, "/log on " + name)
         return r.body
     finally:
@@ -315,6 +317,7 @@ def test_upgrade_seals_the_old_chain():
     os.unlink(db + ".seal")
     sql(db, "DROP TABLE audit_chain")
     sql(db, "DELETE FROM schema_migrations WHERE version = 13")
+    sql(db, "DELETE FROM audit_checkpoint")  # nor a verified checkpoint (migration 032), made with a key
     n = rechain(db)
     # serve does not start without the key, and says what to do
     p = cli(db, "--listen", "127.0.0.1:1", "serve")
@@ -378,6 +381,89 @@ def test_truncation_while_serving_is_not_sealed_over():
     assert rc == 3, (rc, out)
     assert ("sealed up to entry %d, it now ends at entry" % top in out or
             "entry %d differs from the seal" % top in out), out
+
+
+
+# ---------------------------------------------------------------- the verified checkpoint (issue 15)
+
+def quick_verify(db):
+    p = cli(db, "audit", "verify", "--from-checkpoint")
+    return p.returncode, p.stdout + p.stderr
+
+
+def checkpointed_copy(name):
+    """A copy whose whole chain was verified (the checkpoint at its newest entry), then extended by a log
+    officer's export on a server over it (which writes an entry and does not check the chain, so the
+    checkpoint stays), so that entries follow the checkpoint. Returns the database and the checkpoint's
+    entry."""
+    db = copy_of(name)
+    rc, out = verify(db)
+    assert rc == 0 and "entries/s" in out, (rc, out)
+    cp = sql(db, "SELECT entry_id FROM audit_checkpoint")[0][0]
+    assert cp == sql(db, "SELECT MAX(id) FROM access_log")[0][0], cp
+    officer_view(db, name + "-views", "/log.csv?participant=1")
+    assert sql(db, "SELECT MAX(id) FROM access_log")[0][0] > cp
+    assert sql(db, "SELECT entry_id FROM audit_checkpoint")[0][0] == cp
+    return db, cp
+
+
+def test_verify_from_the_checkpoint_walks_only_the_newer_entries():
+    db, cp = checkpointed_copy("cp-quick")
+    rc, out = quick_verify(db)
+    assert rc == 0 and "access log intact" in out, (rc, out)
+    m = re.search(r"verified from the checkpoint at entry (\d+): (\d+) entries walked", out)
+    top = sql(db, "SELECT MAX(id) FROM access_log")[0][0]
+    assert m and int(m.group(1)) >= cp and int(m.group(2)) == top - int(m.group(1)), out
+    assert "last full verification: " in out, out
+    # that verification moved the checkpoint on to the newest entry
+    assert sql(db, "SELECT entry_id FROM audit_checkpoint")[0][0] == top
+
+
+def test_change_after_the_checkpoint_is_found_by_the_quick_verify():
+    db, cp = checkpointed_copy("cp-after")
+    target = cp + 1
+    sql(db, "UPDATE access_log SET outcome = CASE outcome WHEN 'ok' THEN 'denied' ELSE 'ok' END WHERE id = ?",
+        (target,))
+    rc, out = quick_verify(db)
+    assert rc == 3 and "BROKEN at entry %d " % target in out and "from the checkpoint at entry %d" % cp in out, \
+        (rc, out)
+    body = officer_view(db, "after-log", "/log")
+    assert "broken at entry %d." % target in body and "The chain of entries is intact" not in body, \
+        strip_tags(body)[:800]
+
+
+def test_change_before_the_checkpoint_is_found_by_the_full_verify():
+    db, cp = checkpointed_copy("cp-before")
+    target = 2
+    sql(db, "UPDATE access_log SET outcome = CASE outcome WHEN 'ok' THEN 'denied' ELSE 'ok' END WHERE id = ?",
+        (target,))
+    # what the quick verification cannot see (README and /log say so): it walks only after the checkpoint
+    rc, out = quick_verify(db)
+    assert rc == 0 and "from the checkpoint at entry" in out, (rc, out)
+    body = officer_view(db, "before-log", "/log")
+    assert "Last full verification:" in body and "found only by a full verification" in body, strip_tags(body)[:800]
+    rc, out = verify(db)
+    assert rc == 3 and "BROKEN at entry %d " % target in out, (rc, out)
+    assert_not_intact(db, "before-full", "BROKEN at entry %d " % target)
+    # a failed full verification does not move the checkpoint over the change
+    assert sql(db, "SELECT entry_id FROM audit_checkpoint")[0][0] > target
+
+
+def test_forged_checkpoint_is_caught():
+    db, cp = checkpointed_copy("cp-forged")
+    # someone without the key moves the checkpoint back, consistently with the log, so that a change after
+    # the new position would be walked... and one before the old position hidden: the MAC gives it away
+    h = sql(db, "SELECT hash FROM access_log WHERE id = ?", (cp + 1,))[0][0]
+    sql(db, "UPDATE audit_checkpoint SET entry_id = ?, hash = ?", (cp + 1, h))
+    rc, out = quick_verify(db)
+    assert rc == 3 and "checkpoint (table audit_checkpoint) was not written with the chain key" in out, (rc, out)
+    body = officer_view(db, "forged-log", "/log")
+    assert "The verified checkpoint was not written with the chain key" in body, strip_tags(body)[:800]
+    # a checkpoint whose entry was rewritten under it (recomputed chain) is a finding too
+    db, cp = checkpointed_copy("cp-rewritten")
+    sql(db, "UPDATE access_log SET hash = ? WHERE id = ?", ("f" * 64, cp))
+    rc, out = quick_verify(db)
+    assert rc == 3 and "entry %d differs from the verified checkpoint" % cp in out, (rc, out)
 
 
 run(srv, globals())

@@ -10,7 +10,8 @@ from harness import (sign_in, ADMIN, COACH_SOFIE, LEAD, PART_AN, PARTNER_HR, Cli
                      strip_tags)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
-ROLE_BITS = {"admin": 1, "coach": 2, "teamlead": 4, "participant": 8, "partner": 16, "logofficer": 32}
+ROLE_BITS = {"admin": 1, "coach": 2, "teamlead": 4, "participant": 8, "partner": 16, "logofficer": 32,
+             "programme": 64}
 
 
 def routes():
@@ -37,6 +38,12 @@ def concrete(pattern):
     return re.sub(r"\{[a-z_]+\}", "1", p)
 
 
+# Routes that answer a file (by the path's extension) and the Content-Type their 200 must carry; such an
+# answer names the file (Content-Disposition with a filename).
+DOWNLOADS = {".pdf": "application/pdf", ".zip": "application/zip", ".csv": "text/csv; charset=utf-8",
+             ".ics": "text/calendar; charset=utf-8"}
+
+
 def check_headers(resp, what):
     h = resp.headers
     csp = h.get("Content-Security-Policy") or ""
@@ -54,7 +61,13 @@ def check_headers(resp, what):
         assert "immutable" in (h.get("Cache-Control") or ""), what
     else:
         assert h.get("Cache-Control") == "no-store", "%s: Cache-Control %r" % (what, h.get("Cache-Control"))
-    if resp.status in (200, 400, 403, 404, 405, 409, 413, 429) and not what.split()[1].startswith(("/static", "/healthz")):
+    path = what.split()[1].split("?")[0]
+    download = DOWNLOADS.get(os.path.splitext(path)[1])
+    if download and resp.status == 200:  # a file to take along: its own type, saved rather than shown
+        assert (h.get("Content-Type") or "").startswith(download), (what, h.get("Content-Type"))
+        assert re.match(r'(attachment|inline); filename="[^"/\\]+"', h.get("Content-Disposition") or ""), \
+            (what, h.get("Content-Disposition"))
+    elif resp.status in (200, 400, 403, 404, 405, 409, 413, 429) and not path.startswith(("/static", "/healthz")):
         assert (h.get("Content-Type") or "").startswith("text/html; charset=utf-8"), (what, h.get("Content-Type"))
         if not what.startswith("HEAD"):
             assert resp.body.lstrip().startswith("<!DOCTYPE html>"), what

@@ -12,9 +12,11 @@ With smtp_url set, a real SMTP server (aiosmtpd, started by this test) receives 
 - a participant asks for a reset link on the sign-in page: the same answer for an unknown address and for a
   staff account (who get no mail), the participant's mail has a working link; asking is throttled;
 - a new message: the recipient who chose "immediately" (the default) gets one mail with a link and no content,
-  "never" gets none, "daily" gets at most one however many messages arrive;
+  "never" gets none, "daily" gets none at once (the digest of the day tells of them: test_mail_daily.py);
 - planning a meeting: each attendee with an account gets an invitation with an .ics that has only the time and
-  a link (no place, agenda, names); the coach who planned it gets none.
+  a link (no place, agenda, names); the coach who planned it gets none;
+- changing it: the attendees get a mail with the updated .ics (METHOD:REQUEST, same UID, SEQUENCE 1, the new
+  time), who was removed a cancellation; cancelling it: METHOD:CANCEL with STATUS:CANCELLED, SEQUENCE 2.
 """
 import os
 import re
@@ -323,15 +325,14 @@ def test_a_new_message_mails_the_recipient_a_link_without_content_per_their_choi
     send(COACH_SOFIE, tid, PART_AN, "MAILMARK-message two")
     time.sleep(3)
     assert len(SMTP.wait_for(mails_to(PART_AN))) == 1, "a mail was sent although the participant chose never"
-    # "daily": at most one mail a day, however many messages
+    # "daily": no mail per message; the digest of the day tells of them (tests/http/test_mail_daily.py)
     set_message_mail(COACH_SOFIE, "daily")
+    before = len([m for m in SMTP.messages() if mails_to(COACH_SOFIE)(*m)])
     send(PART_AN, tid, COACH_SOFIE, "MAILMARK-reply one")
     send(PART_AN, tid, COACH_SOFIE, "MAILMARK-reply two")
-    SMTP.wait_for(mails_to(COACH_SOFIE), what="the coach's daily mail")
     time.sleep(3)
-    got = SMTP.wait_for(mails_to(COACH_SOFIE))
-    assert len(got) == 1, "the coach chose one mail a day and got %d" % len(got)
-    check_mail(got[0][1], got[0][2], ["MAILMARK", "Janssens"])
+    got = [m for m in SMTP.messages() if mails_to(COACH_SOFIE)(*m)]
+    assert len(got) == before, "the coach chose the daily digest and got %d mails at once" % (len(got) - before)
 
 
 def test_planning_a_meeting_mails_each_attendee_an_invitation_with_an_ics_without_case_content():
@@ -366,6 +367,66 @@ def test_planning_a_meeting_mails_each_attendee_an_invitation_with_an_ics_withou
         assert n == before[who] + 1, "%s got %d invitations" % (who, n - before[who])
     assert not [m for m in SMTP.messages() if mails_to(COACH_SOFIE)(*m) and "calendar" in m[2].decode("utf-8", "replace")], \
         "the coach who planned it got an invitation"
+
+
+def calendar_of(msg):
+    """The text/calendar part of a mail (unfolded) and its method parameter."""
+    parts = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, "no .ics attached:\n%s" % msg
+    return parts[0].get_payload(decode=True).decode().replace("\r\n ", ""), parts[0].get_param("method")
+
+
+def wait_new(who, before, what):
+    deadline = time.time() + 30
+    while len([m for m in SMTP.messages() if mails_to(who)(*m)]) <= before[who]:
+        assert time.time() < deadline, "no %s arrived for %s: %r" % (what, who, srv.sql(
+            "SELECT to_addr, kind, status, last_error FROM mail_outbox ORDER BY id DESC LIMIT 6"))
+        time.sleep(0.2)
+    got = [m for m in SMTP.messages() if mails_to(who)(*m)]
+    return got[-1]
+
+
+def test_a_changed_or_cancelled_meeting_mails_the_attendees_an_updated_ics():
+    tid = an_trajectory()
+    mid = srv.sql("SELECT MAX(id) FROM meetings")[0][0]
+    sofie = signed_in(srv, C, COACH_SOFIE)
+    hr = srv.sql("SELECT m.id FROM network_members m JOIN users u ON u.id = m.user_id WHERE m.trajectory_id = ? "
+                 "AND u.email = ? AND m.removed_at IS NULL", (tid, PARTNER_HR))[0][0]
+    who = (PART_AN, PARTNER_HR, PARTNER_GP)
+    before = {e: len([m for m in SMTP.messages() if mails_to(e)(*m)]) for e in who}
+    page = "/t/%d/meetings/%d" % (tid, mid)
+    assert_status(sofie.get(page + "/edit"), 200, "the change form")
+    r = sofie.post(page + "/edit", {"kind": "consultation", "mode": "group", "date": "2027-01-06", "time": "11:00",
+                                    "duration": "60", "place": "MAILMARK-PLACE2 Kliniek", "video_url": "",
+                                    "agenda": "MAILMARK-AGENDA2", "participant": "1", "m%d" % hr: "1"})
+    assert_status(r, 303, "Sofie moves the meeting and drops the GP")
+    uid = "UID:meeting-%d@" % mid
+    for e in (PART_AN, PARTNER_HR):
+        rcpts, msg, raw = wait_new(e, before, "the change")
+        check_mail(msg, raw, ["MAILMARK", "Kliniek", "Janssens", "Sofie", "Peeters"])
+        assert msg["Subject"] == "A meeting was changed in the Zorg & Werk portal", msg["Subject"]
+        cal, method = calendar_of(msg)
+        assert method == "REQUEST" and "METHOD:REQUEST" in cal, (method, cal)
+        assert uid in cal and "SEQUENCE:1\r\n" in cal and "DTSTART:20270106T100000Z" in cal, cal
+        assert "MAILMARK" not in cal and "LOCATION" not in cal and "ATTENDEE" not in cal, cal
+    rcpts, msg, raw = wait_new(PARTNER_GP, before, "the GP's cancellation")
+    cal, method = calendar_of(msg)
+    assert msg["Subject"] == "A meeting was cancelled in the Zorg & Werk portal", msg["Subject"]
+    assert method == "CANCEL" and "METHOD:CANCEL" in cal and "STATUS:CANCELLED" in cal and uid in cal, cal
+    check_mail(msg, raw, ["MAILMARK", "Kliniek", "Janssens"])
+    before = {e: len([m for m in SMTP.messages() if mails_to(e)(*m)]) for e in who}
+    sofie.get(page)
+    assert_status(sofie.post(page + "/cancel", {}), 303, "Sofie cancels the meeting")
+    for e in (PART_AN, PARTNER_HR):
+        rcpts, msg, raw = wait_new(e, before, "the cancellation")
+        check_mail(msg, raw, ["MAILMARK", "Kliniek", "Janssens"])
+        cal, method = calendar_of(msg)
+        assert method == "CANCEL" and "METHOD:CANCEL\r\n" in cal, (method, cal)
+        assert "STATUS:CANCELLED\r\n" in cal and "SEQUENCE:2\r\n" in cal and uid in cal, cal
+    time.sleep(2)
+    assert len([m for m in SMTP.messages() if mails_to(PARTNER_GP)(*m)]) == before[PARTNER_GP], \
+        "the GP, no longer invited, got the cancellation again"
+    assert not [m for m in SMTP.messages() if mails_to(COACH_SOFIE)(*m) and "calendar" in m[2].decode("utf-8", "replace")]
 
 
 def test_no_mail_holds_a_name_note_or_title_from_the_portal():

@@ -31,19 +31,25 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PART_KARIM, PARTNER_GP, PARTNER_HR, Client,
-                     Server, form_fields, run, without_ref)
+                     Server, form_fields, message_inbox_rebuild, run, without_ref)
+from harness import unescape  # the review page's text
 
 LOGOFFICER = "privacy@zorgwerk.example"
+PROGRAMME = "rik.vanacker@zorgwerk.example"
+HR_NADIA = "nadia.verhoeven@hetanker.example"  # HR of another employer than Tom's (issue 13)
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
 
 CATEGORIES = ("health", "capacity", "work", "plan", "practical")
-ROLE_BITS = {"admin": 1, "coach": 2, "teamlead": 4, "participant": 8, "partner": 16, "logofficer": 32}
+ROLE_BITS = {"admin": 1, "coach": 2, "teamlead": 4, "participant": 8, "partner": 16, "logofficer": 32,
+             "programme": 64}
 MISSING = 999999
 FAIL = []                      # precise failure messages
 STATS = {"state_changes": 0, "changers": set(), "requests": 0, "marker_checks": 0, "cells": set(), "get_urls": set(), "post_urls": set()}
 MARKERS = {}                   # item id -> marker text
 MSG_MARKERS = {}               # message item id -> marker text in its body (issue 12: read by rule AND addressee)
 REVIEW_MARKERS = []            # questions on a case review's agenda (issue 12): read by the team's coaches only
+PLACEMENT_MARKERS = {}         # (issue 13): item id -> (marker, the placement it belongs to or None)
+PROPOSAL_MARKERS = {}          # (issue 13): proposal id -> (marker in its note, status)
 MSG_TO = set()                 # (message item id, recipient user id)
 F = {}                         # fixture ids
 
@@ -184,8 +190,63 @@ def build_fixture():
     REVIEW_MARKERS.append("REVQ-%s" % secrets.token_hex(4))
     con.execute("INSERT INTO case_review_items (review_id, trajectory_id, brought_by, question, created_at) "
                 "VALUES (?, 1, ?, ?, ?)", (rv, sofie, REVIEW_MARKERS[0], now))
+    # Els (a care-side practitioner, member of trajectory 1) invited to that review: she reads its questions
+    con.execute("INSERT INTO case_review_practitioners (review_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?)",
+                (rv, els, sofie, now))
+    F.update(review=rv, review_practitioners={els})
+    # (issue 13): a trial placement of trajectory 1 (work, the participant's information: no live consent
+    # for work in the fixture), an evaluation talk with HR as source and one with the participant as source,
+    # and a job-coaching contact; a marker in each. An evaluation is shown only on its placement's page.
+    def placement_item(kind, source, body=""):
+        return con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                           "body, created_at) VALUES (1, ?, 'work', ?, ?, ?, ?, ?)",
+                           (kind, source, sofie, kind, body, now)).lastrowid
+    pm = "PLC-placement-%s" % secrets.token_hex(4)
+    pl = placement_item("placement", None)
+    con.execute("INSERT INTO placements (item_id, trajectory_id, employer_org_id, kind, starts_on, ends_on, "
+                "hours_tenths, tasks, status, created_by, created_at) VALUES (?, 1, (SELECT employer_org_id FROM "
+                "trajectories WHERE id = 1), 'trial', ?, ?, 160, ?, 'started', ?, ?)",
+                (pl, today(-7), today(30), pm, sofie, now))
+    PLACEMENT_MARKERS[pl] = (pm, None)
+    for src, name in ((hr, "hr"), (None, "participant")):
+        em = "PLC-eval-%s-%s" % (name, secrets.token_hex(4))
+        e = placement_item("placement_eval", src)
+        con.execute("INSERT INTO placement_evaluations (item_id, placement_id, trajectory_id, held_on, goes_well, "
+                    "decision, created_by, created_at) VALUES (?, ?, 1, ?, ?, 'continue', ?, ?)",
+                    (e, pl, today(-1), em, sofie, now))
+        PLACEMENT_MARKERS[e] = (em, pl)
+    jm = "PLC-jobcoaching-%s" % secrets.token_hex(4)
+    j = placement_item("jobcoaching", None, jm)
+    con.execute("INSERT INTO job_coaching_contacts (item_id, placement_id, trajectory_id, due_on, with_whom, held_on, "
+                "mode, minutes, created_by, created_at) VALUES (?, ?, 1, ?, 'participant', ?, 'visit', 30, ?, ?)",
+                (j, pl, today(-2), today(-2), sofie, now))
+    PLACEMENT_MARKERS[j] = (jm, pl)
+    F["placement"], F["jobcontact"] = pl, j
+    # (issue 13): the job profile of trajectory 1 — two items, the participant's information, a marker in
+    # each (the demo gives HR a live capacity consent, nobody one for work) — and two proposals with a marker
+    # in the mediator's note: one waiting for the participant, one sent to Tom's employer.
+    jp = {}
+    for cat in ("work", "capacity"):
+        m = "JPMRK-%s-participant-%s" % (cat, secrets.token_hex(4))
+        jp[cat] = con.execute("INSERT INTO items (trajectory_id, kind, category, author_id, title, body, created_at) "
+                              "VALUES (1, 'job_profile', ?, ?, ?, ?, ?)", (cat, sofie, "Job profile", m, now)).lastrowid
+        MARKERS[jp[cat]] = m
+    con.execute("INSERT INTO job_profiles (trajectory_id, work_item_id, capacity_item_id, created_by, created_at, "
+                "updated_by, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?)", (jp["work"], jp["capacity"], sofie, now, sofie, now))
+    org = con.execute("SELECT org_id FROM users WHERE id = ?", (tom,)).fetchone()[0]
+    F["jp_items"] = (jp["work"], jp["capacity"])
+    F["jp_org_users"] = {r[0] for r in con.execute("SELECT id FROM users WHERE org_id = ?", (org,))}
+    for status in ("awaiting_participant", "sent"):
+        op = con.execute("INSERT INTO openings (employer_org_id, title, kind, work_kind, hours_max, region, created_at) "
+                         "VALUES (?, 'Matrix opening', 'job', 'care', 30, 'Gent', ?)", (org, now)).lastrowid
+        m = "PRPMRK-%s-%s" % (status, secrets.token_hex(4))
+        p = con.execute("INSERT INTO proposals (trajectory_id, opening_id, employer_org_id, status, note, created_by, "
+                        "created_at, status_changed_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                        (op, org, status, m, sofie, now, now)).lastrowid
+        PROPOSAL_MARKERS[p] = (m, status)
     con.execute("COMMIT")
     con.close()
+    message_inbox_rebuild(srv)  # the messages above were written directly: their summary (migration 024)
 
 
 # ---------------------------------------------------------------- the rule, a third time (doc/DOMAIN.md)
@@ -274,7 +335,21 @@ class State:
     def forbidden(self, user):
         return [MARKERS[i] for i in MARKERS if i not in self.visible(user)] + self.name_markers(user) + \
             [MSG_MARKERS[i] for i in MSG_MARKERS if not self.reads_message(user, i)] + \
-            ([] if self.users.get(user, 0) & 2 else REVIEW_MARKERS)
+            ([] if self.users.get(user, 0) & 2 or user in F["review_practitioners"] else REVIEW_MARKERS) + \
+            [m for i, (m, up) in PLACEMENT_MARKERS.items() if not self.sees_placement_item(user, i, up)] + \
+            [m for m, status in PROPOSAL_MARKERS.values() if not self.sees_proposal(user, status)]
+
+    def sees_proposal(self, user, status):
+        """a proposal's note: the coaches and the participant; once sent, the users of its employer who see a
+        part of the job profile (the one door)."""
+        if self.is_coach(user, 1) or self.is_self(user, 1):
+            return True
+        return status == "sent" and user in F["jp_org_users"] and bool(self.users.get(user, 0) & 16) and \
+            any(i in self.items and self.sees(user, i) for i in F["jp_items"])
+
+    def sees_placement_item(self, user, iid, up):
+        """an evaluation or job-coaching contact is shown only inside its placement's page."""
+        return iid in self.items and self.sees(user, iid) and (up is None or self.sees(user, up))
 
     # ---- names and membership
 
@@ -360,7 +435,7 @@ def snapshot():
 USERS = [  # (label, email or None)
     ("anonymous", None), ("teamlead", LEAD), ("logofficer", LOGOFFICER), ("coach-pieter", COACH_PIETER),
     ("karim", PART_KARIM), ("gp-els", PARTNER_GP), ("hr-tom", PARTNER_HR), ("an", PART_AN),
-    ("coach-sofie", COACH_SOFIE), ("admin", ADMIN),
+    ("coach-sofie", COACH_SOFIE), ("admin", ADMIN), ("programme", PROGRAMME), ("hr-nadia", HR_NADIA),
 ]
 C = {}      # label -> Client
 UID = {}    # label -> user id or None
@@ -420,7 +495,10 @@ def expand(pattern):
     guess = sorted(i for i in MARKERS if STATE.items[i]["trajectory_id"] == 2 or STATE.items[i]["category"] == "health")
     subs = {"id": [1, 2, MISSING], "nid": sorted(MARKERS) + [MISSING],
             "cid": [F["spare_cid_part"], F["spare_cid_hr"], F["spare_cid_t2"], MISSING],
-            "mid": [F["spare_mid1"], F["spare_mid2"], MISSING]}
+            "mid": [F["spare_mid1"], F["spare_mid2"], MISSING],
+            "pl": [F["placement"], MISSING], "jc": [F["jobcontact"], MISSING]}  # placements, job coaching
+    if pattern.startswith(("/employers/{id}", "/openings/{id}")):  # the employer register (issue 13)
+        subs["id"] = register_ids()["employers" if pattern.startswith("/employers/") else "openings"]
     urls = [("", {})]
     for tok in re.split(r"(\{[^}]*\})", pattern):
         m = re.fullmatch(r"\{(\*?)([^}]*)\}", tok)
@@ -440,6 +518,9 @@ def check_markers(label, method, url, resp, state, also=None):
     forbidden = state.forbidden(UID[label])
     if also is not None:  # a POST that changed the state: what was visible before or after may appear
         forbidden = [m for m in forbidden if m in also.forbidden(UID[label])]
+    if url.startswith(("/employers", "/openings")):  # the register's own channel (issue 13)
+        shown = register_strings(UID[label])
+        forbidden = [m for m in forbidden if not any(m in x for x in shown)]
     STATS["marker_checks"] += len(forbidden)
     for m in forbidden:
         if m in text:
@@ -575,6 +656,64 @@ def test_minutes_shown_to_their_readers():
         for i in STATE.visible(UID[label]):
             if STATE.items[i]["kind"] == "minutes" and MARKERS[i] not in resp.body:
                 fail("HIDDEN: %s GET %s does not show %s" % (label, url, MARKERS[i]))
+    assert len(FAIL) == n0, "\n".join(FAIL[n0:n0 + 40])
+
+
+def test_review_practitioner_reads_names_only_with_consent():
+    """(issue 12, part 3): Els, a practitioner invited to the review, reads its agenda; trajectory 1's
+    participant is named to her exactly when the model lets her see the participant's plan information (a live
+    consent for the advice's category to her or her side), else initials and the number. Nobody else outside
+    the coaches opens the review."""
+    n0 = len(FAIL)
+    url = "/reviews/%d" % F["review"]
+    first, last = srv.sql("SELECT p.first_name, p.last_name FROM trajectories t JOIN participants p "
+                          "ON p.id = t.participant_id WHERE t.id = 1")[0]
+    plan_note = [i for i, m in MARKERS.items() if m.startswith("MRK-plan-participant-")][0]
+    for label, _ in USERS:
+        if UID[label] is None:
+            continue
+        resp = request(label, "GET", url)
+        check_markers(label, "GET", url, resp, STATE)
+        coach = bool(STATE.users.get(UID[label], 0) & 2)
+        if not coach and UID[label] not in F["review_practitioners"]:
+            if resp.status not in (403, 404):
+                fail("ACCESS: %s GET %s -> %d, expected 403 or 404 (not in the review)" % (label, url, resp.status))
+            continue
+        if resp.status != 200 or REVIEW_MARKERS[0] not in resp.body:
+            fail("HIDDEN: %s GET %s -> %d without the agenda's question" % (label, url, resp.status))
+            continue
+        if coach:
+            continue
+        body = unescape(resp.body)
+        named = "%s %s" % (first, last) in body
+        if named != STATE.sees(UID[label], plan_note):
+            fail("PSEUDONYM: %s GET %s names the participant: %s, the model says %s" % (
+                label, url, named, STATE.sees(UID[label], plan_note)))
+        if not named and "%s.%s. #1" % (first[0], last[0]) not in body:
+            fail("PSEUDONYM: %s GET %s shows neither the name nor initials and number" % (label, url))
+    assert len(FAIL) == n0, "\n".join(FAIL[n0:n0 + 40])
+
+
+def test_placement_shown_to_its_readers():
+    """(issue 13): the placement's page opens exactly for whom the rule lets see the placement, and shows
+    there every evaluation and job-coaching contact they may see; HR, whose own remarks an evaluation holds,
+    sees none of it without the participant's consent for work (the fixture has none live)."""
+    n0 = len(FAIL)
+    url = "/t/1/placements/%d" % F["placement"]
+    for label, _ in USERS:
+        resp = request(label, "GET", url)
+        check_markers(label, "GET", url, resp, STATE)
+        user = UID[label]
+        if user is None or not STATE.sees(user, F["placement"]):
+            if resp.status not in (303, 404):
+                fail("ACCESS: %s GET %s -> %d, expected 404 (may not see the placement)" % (label, url, resp.status))
+            continue
+        if resp.status != 200:
+            fail("ACCESS: %s GET %s -> %d, expected 200" % (label, url, resp.status))
+        for i, (m, up) in PLACEMENT_MARKERS.items():
+            if STATE.sees_placement_item(user, i, up) and m not in resp.body:
+                fail("HIDDEN: %s GET %s does not show %s" % (label, url, m))
+    assert not STATE.sees(UID["hr-tom"], F["placement"]), "the fixture gives HR a live consent for work"
     assert len(FAIL) == n0, "\n".join(FAIL[n0:n0 + 40])
 
 
@@ -715,6 +854,87 @@ TYPICAL = {"q": "MRK", "title": "Matrix post title", "body": "Matrix post body",
            "source": "participant", "grantee": "side:care", "method": "conversation", "given_on": today(),
            "valid_until": "", "name": "Matrix Post Name", "side": "care", "role": "other", "phase": "follow_up",
            "email": "", "next": "/"}
+
+
+def register_strings(user):
+    """(issue 13): what the employer register shows a reader through its own channel, not the network's:
+    employers' names, the names and functions of the employers' own accounts (the contact person) and the
+    register's texts — every employer's to coaches and team leads, their own employer's to its users, nothing to
+    anyone else. Whether a member of some network is shown there as such is still checked everywhere else."""
+    roles = STATE.users.get(user, 0) if user else 0
+    con = db()
+    own = con.execute("SELECT org_id FROM users WHERE id = ?", (user,)).fetchone() if user else None
+    where = "" if roles & (2 | 4) else " AND o.id = %d" % (own[0] if own and own[0] and roles & 16 else -1)
+    out = [r[0] for r in con.execute("SELECT o.name FROM organisations o WHERE o.kind = 'employer'" + where)]
+    out += [x or "" for r in con.execute("SELECT u.name, u.function FROM users u JOIN organisations o ON o.id = "
+                                         "u.org_id WHERE o.kind = 'employer' AND u.active = 1" + where) for x in r]
+    out += [x or "" for r in con.execute("SELECT p.sector, p.region, p.work_processes, p.job_kinds, p.culture FROM "
+                                         "employer_profiles p JOIN organisations o ON o.id = p.org_id WHERE 1 = 1"
+                                         + where) for x in r]
+    if roles & (2 | 4):
+        out += [r[0] or "" for r in con.execute("SELECT note FROM employer_contacts")]
+    out += [x or "" for r in con.execute("SELECT op.title, op.tasks, op.region, op.requirements FROM openings op "
+                                         "JOIN organisations o ON o.id = op.employer_org_id WHERE 1 = 1" + where)
+            for x in r]
+    con.close()
+    return out
+
+
+def register_ids():
+    """(issue 13): the ids behind /employers/{id} and /openings/{id}: Tom's employer (Verbeke), Nadia's
+    (Het Anker), a missing one; an opening of each of the two, a missing one."""
+    if "register" not in F:
+        emp = [srv.sql("SELECT org_id FROM users WHERE email = ?", (e,))[0][0] for e in (PARTNER_HR, HR_NADIA)]
+        ops = [srv.sql("SELECT MIN(id) FROM openings WHERE employer_org_id = ?", (o,))[0][0] for o in emp]
+        F["register"] = {"employers": emp + [MISSING], "openings": ops + [MISSING], "own": dict(zip(
+            ("hr-tom", "hr-nadia"), emp))}
+    return F["register"]
+
+
+def test_employer_register_by_employer():
+    """(issue 13): the register's pages by user: coaches and team leads read every employer; an employer's
+    user only their own employer and its openings — another employer's is the not-found page with a "denied"
+    entry; the contact history (a marker) only coaches and team leads; nobody else anything."""
+    ids = register_ids()
+    con = db()
+    marker = "EMPC-%s" % secrets.token_hex(4)
+    con.execute("INSERT INTO employer_contacts (org_id, held_on, mode, minutes, note, by_user_id, created_at) "
+                "VALUES (?, '2026-01-02', 'visit', 30, ?, ?, ?)",
+                (ids["employers"][1], marker, uid(COACH_SOFIE), int(time.time())))
+    con.close()
+    for label, _ in USERS:
+        for kind in ("employers", "openings"):
+            for i, x in enumerate(ids[kind]):
+                url = "/%s/%d" % (kind, x)
+                mark = srv.sql("SELECT COALESCE(MAX(id), 0) FROM access_log")[0][0]
+                resp = request(label, "GET", url)
+                check_5xx(label, "GET", url, resp)
+                check_markers(label, "GET", url, resp, STATE)
+                roles = STATE.users.get(UID[label], 0) if UID[label] else 0
+                own = ids["own"].get(label)
+                if x == MISSING:
+                    want = 404 if roles & (ROLE_BITS["coach"] | ROLE_BITS["teamlead"] | ROLE_BITS["partner"]) else None
+                elif roles & (ROLE_BITS["coach"] | ROLE_BITS["teamlead"]):
+                    want = 200
+                elif roles & ROLE_BITS["partner"]:
+                    want = 200 if own == ids["employers"][i] else 404
+                else:
+                    want = None  # refused by role: 403, or the sign-in for the anonymous
+                if want is None:
+                    if resp.status in range(200, 300):
+                        fail("REGISTER: %s GET %s -> %d" % (label, url, resp.status))
+                elif resp.status != want:
+                    fail("REGISTER: %s GET %s -> %d, expected %d" % (label, url, resp.status, want))
+                if want == 404 and UID[label]:
+                    denied = srv.sql("SELECT item FROM access_log WHERE id > ? AND user_id = ? AND outcome = 'denied'",
+                                     (mark, UID[label]))
+                    if len(denied) != 1:
+                        fail("REGISTER: %s GET %s refused without one denied entry: %r" % (label, url, denied))
+                if marker in resp.body and not roles & (ROLE_BITS["coach"] | ROLE_BITS["teamlead"]):
+                    fail("REGISTER: %s GET %s shows the contact history" % (label, url))
+                if kind == "employers" and i == 1 and want == 200 and roles & (ROLE_BITS["coach"] | ROLE_BITS["teamlead"]) \
+                        and marker not in resp.body:
+                    fail("REGISTER: %s GET %s does not show the contact history" % (label, url))
 
 
 def own_party(state, user, tid):

@@ -2,9 +2,13 @@
 attendee confirms; the minutes are items with a category and a source party, shown by the visibility rule (HR
 never reads health minutes, the GP with a health consent does); times are stored in UTC and read in the
 portal's time zone, also on the day the clocks change; every meeting downloads as an .ics that libical's rules
-accept (DTSTART in UTC, no participant name, no agenda); the personal calendar feed carries only "Afspraak Zorg
-& Werk", the time and a link — no name, no place, no agenda, no minutes — and a revoked token answers 404; a
-user who is not an attendee or not in the trajectory gets the not-found page for a meeting, logged."""
+accept (DTSTART in UTC, no participant name, no agenda); the personal calendar feed carries only "Care & Work
+appointment" in its owner's language ("Afspraak Zorg & Werk"), the time and a link — no name, no place, no
+agenda, no minutes — and a revoked token answers 404; a user who is not an attendee or not in the trajectory
+gets the not-found page for a meeting, logged. The coach changes a meeting (time, place, agenda, attendees:
+the feed shows the new time with SEQUENCE raised and the same UID; who was removed no longer sees it) and
+cancels one (it stays visible, marked cancelled, STATUS:CANCELLED in the feed; no answers, no changes after:
+409); nobody else may change or cancel (404, logged on the participant's file)."""
 import os
 import re
 import sys
@@ -153,6 +157,19 @@ def test_ics_download():
     assert access_log_since(srv, mark, item="meeting:%d" % M["main"], action="export", outcome="ok")
 
 
+def summary_for(email):
+    """The title of every event in the feed of email's account: "Care & Work appointment" in the account's
+    language ("Afspraak Zorg & Werk" in Dutch once po/nl.po has it), the server's (en) when none is chosen."""
+    lang = srv.sql("SELECT lang FROM users WHERE email = ?", (email,))[0][0] or "en"
+    if lang == "nl":
+        po = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "po", "nl.po"),
+                  encoding="utf-8").read()
+        m = re.search(r'\nmsgid "Care & Work appointment"\nmsgstr "([^"]+)"', po)
+        if m:
+            return m.group(1)
+    return "Care & Work appointment"
+
+
 def feed_token(c):
     c.get("/account")
     r = c.post("/account/calendar", {})
@@ -172,7 +189,7 @@ def test_personal_feed_without_case_content():
     assert r.header("Content-Type").startswith("text/calendar")
     ics = unfold(r.body)
     assert ics.count("BEGIN:VEVENT") == 1, ics  # the meeting HR attends, not the participant-only one
-    assert "SUMMARY:Afspraak Zorg & Werk\r\n" in ics and "DTSTART:20270328T080000Z" in ics, ics
+    assert "SUMMARY:%s\r\n" % summary_for(PARTNER_HR) in ics and "DTSTART:20270328T080000Z" in ics, ics
     assert "URL:" in ics and "/t/%d/meetings/%d" % (TID, M["main"]) in ics
     for secret in ("Janssens", "Tom Claes", "Els Wouters", "MTG-", "Kliniek", "LOCATION", "DESCRIPTION",
                    "consultation", "Network consultation"):
@@ -221,6 +238,100 @@ def test_non_members_get_404():
     assert_status(hr.post("/t/%d/meetings" % TID, {"kind": "other", "mode": "phone", "date": "2027-01-05",
                                                  "time": "09:00", "duration": "30", "participant": "1"}), 404)
     assert srv.sql("SELECT COUNT(*) FROM meetings")[0][0] == 2
+
+
+def test_the_feed_speaks_the_language_of_its_owner():
+    hr = client(PARTNER_HR)
+    hr.get("/account")
+    assert_status(hr.post("/lang", {"lang": "nl", "next": "/account"}), 303, "HR chooses Dutch")
+    assert srv.sql("SELECT lang FROM users WHERE email = ?", (PARTNER_HR,))[0][0] == "nl"
+    ics = unfold(Client(srv).request("GET", "/calendar/%s.ics" % feed_token(hr), check_html=False).body)
+    assert "SUMMARY:%s\r\n" % summary_for(PARTNER_HR) in ics, ics
+    an = unfold(Client(srv).request("GET", "/calendar/%s.ics" % feed_token(client(PART_AN)), check_html=False).body)
+    assert "SUMMARY:%s\r\n" % summary_for(PART_AN) in an, an
+    hr.get("/account")
+    assert_status(hr.post("/lang", {"lang": "en", "next": "/account"}), 303, "HR back to English")
+
+
+def test_the_coach_changes_a_meeting_and_the_feed_follows():
+    coach = client(COACH_SOFIE)
+    r = plan({"kind": "evaluation", "mode": "individual", "date": "2027-02-10", "time": "09:00", "duration": "30",
+              "place": "MTG-EDIT-PLACE", "video_url": "", "agenda": "MTG-EDIT-AGENDA", "participant": "1",
+              "m%d" % member_id(PARTNER_HR): "1"})
+    assert_status(r, 303, "a meeting to change")
+    mid = srv.sql("SELECT MAX(id) FROM meetings")[0][0]
+    M["edit"] = mid
+    page = "/t/%d/meetings/%d" % (TID, mid)
+    form = coach.get(page + "/edit")
+    assert_status(form, 200, "the change form")
+    assert 'value="2027-02-10"' in form.body and 'value="09:00"' in form.body and "MTG-EDIT-AGENDA" in form.body
+    assert 'name="m%d" value="1" checked' % member_id(PARTNER_HR) in form.body, "the attendees are not filled in"
+    # bad input: kept, 400, nothing changed
+    r = coach.post(page + "/edit", {"kind": "evaluation", "mode": "individual", "date": "2027-02-31", "time": "09:00",
+                                    "duration": "30", "participant": "1", "agenda": "MTG-EDIT-KEPT"})
+    assert_status(r, 400, "a date that does not exist")
+    assert "MTG-EDIT-KEPT" in r.body
+    assert srv.sql("SELECT sequence, starts_at FROM meetings WHERE id = ?", (mid,))[0][0] == 0
+    an = client(PART_AN)
+    an.get(page)
+    assert_status(an.post(page + "/respond", {"response": "accepted"}), 303, "An accepts")
+    # another time, another place, the GP instead of HR
+    coach.get(page + "/edit")
+    r = coach.post(page + "/edit", {"kind": "evaluation", "mode": "online", "date": "2027-02-11", "time": "14:30",
+                                    "duration": "45", "place": "", "video_url": "https://video.example/room",
+                                    "agenda": "MTG-EDIT-NEW", "participant": "1", "m%d" % member_id(PARTNER_GP): "1"})
+    assert_status(r, 303, "the coach changes the meeting")
+    seq, starts, minutes, agenda = srv.sql("SELECT sequence, starts_at, duration_minutes, agenda FROM meetings "
+                                           "WHERE id = ?", (mid,))[0]
+    assert (seq, minutes, agenda) == (1, 45, "MTG-EDIT-NEW"), (seq, minutes, agenda)
+    assert starts == 1802352600, starts  # 2027-02-11 14:30 in Brussels (winter time) is 13:30 UTC
+    answers = dict(srv.sql("SELECT COALESCE(member_id, 0), response FROM meeting_attendees WHERE meeting_id = ?", (mid,)))
+    assert answers == {0: "pending", member_id(PARTNER_GP): "pending"}, answers  # a new time: answer again
+    body = coach.get(page).body
+    attendees = re.search(r'<h2 id="attendees">.*?</section>', body, re.S).group(0)
+    assert "2027-02-11 14:30" in body and "MTG-EDIT-NEW" in body and "Els Wouters" in attendees
+    assert "Tom Claes" not in attendees, "HR is still an attendee"
+    assert_status(client(PARTNER_HR).get(page), 404, "HR is no longer invited")
+    ics = unfold(Client(srv).request("GET", "/calendar/%s.ics" % feed_token(client(PART_AN)), check_html=False).body)
+    ev = [e for e in ics.split("BEGIN:VEVENT") if "UID:meeting-%d@" % mid in e]
+    assert len(ev) == 1 and "SEQUENCE:1\r\n" in ev[0] and "DTSTART:20270211T133000Z" in ev[0], ev
+    assert "MTG-EDIT" not in ics
+    # only the coach changes meetings: the participant and the GP are refused like a missing page, logged
+    for who in (PART_AN, PARTNER_GP):
+        c = client(who)
+        mark = access_log_mark(srv)
+        assert_status(c.get(page + "/edit"), 404, "%s opens the change form" % who)
+        c.get(page)
+        assert_status(c.post(page + "/cancel", {}), 404, "%s cancels" % who)
+        assert access_log_since(srv, mark, item="meeting:%d" % mid, outcome="denied", participant_id=PID)
+    assert srv.sql("SELECT sequence, cancelled_at FROM meetings WHERE id = ?", (mid,))[0] == (1, None)
+
+
+def test_the_coach_cancels_a_meeting_it_stays_visible_as_cancelled():
+    coach = client(COACH_SOFIE)
+    mid = M["edit"]
+    page = "/t/%d/meetings/%d" % (TID, mid)
+    coach.get(page)
+    assert_status(coach.post(page + "/cancel", {}), 303, "the coach cancels the meeting")
+    seq, cancelled = srv.sql("SELECT sequence, cancelled_at FROM meetings WHERE id = ?", (mid,))[0]
+    assert seq == 2 and cancelled, (seq, cancelled)
+    an = client(PART_AN)
+    r = an.get(page)
+    assert_status(r, 200, "the participant still sees the cancelled meeting")
+    assert "Cancelled" in r.body and "I will attend" not in r.body
+    assert "Cancelled" in an.get("/t/%d/meetings" % TID).body
+    an.get(page)
+    assert_status(an.post(page + "/respond", {"response": "accepted"}), 409, "answering a cancelled meeting")
+    coach.get(page)
+    assert_status(coach.post(page + "/cancel", {}), 409, "cancelling twice")
+    assert_status(coach.get(page + "/edit"), 409, "changing a cancelled meeting")
+    ics = unfold(Client(srv).request("GET", "/calendar/%s.ics" % feed_token(an), check_html=False).body)
+    ev = [e for e in ics.split("BEGIN:VEVENT") if "UID:meeting-%d@" % mid in e]
+    assert len(ev) == 1 and "STATUS:CANCELLED\r\n" in ev[0] and "SEQUENCE:2\r\n" in ev[0], ev
+    other = [e for e in ics.split("BEGIN:VEVENT")[1:] if "UID:meeting-%d@" % mid not in e]
+    assert other and all("STATUS:CONFIRMED" in e for e in other), other
+    dl = unfold(an.request("GET", page + "/ics", check_html=False).body)
+    assert "STATUS:CANCELLED\r\n" in dl and "SEQUENCE:2\r\n" in dl, dl
 
 
 run(srv, globals())

@@ -3,13 +3,17 @@ least recently, and can be swapped; a coach brings only their own trajectory ont
 not-found page); the other coaches see the participant as initials and the trajectory number — the name only
 after the participant's consent to team discussion; the advice is stored on the trajectory as a coach note;
 the history shows who chaired when; every view of an agenda logs one entry per trajectory shown; a team lead
-sees dates, chairs and counts, never a participant or a question."""
+sees dates, chairs and counts, never a participant or a question. A mental-health practitioner (a care-side
+partner) takes part in a review only when a coach invited them to it (otherwise not found); they read a
+participant's name only when they are in that participant's network holding the consent for the plan (the
+team-discussion consent is for the coaches), otherwise initials and the number — each view logged with the
+consent that allowed the name; the work side cannot be invited."""
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, Server, access_log_mark, access_log_since,
+from harness import (COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PARTNER_GP, PARTNER_HR, Server, access_log_mark, access_log_since,
                      assert_status, participant_trajectory, run, sign_in, unescape, user_id)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
@@ -132,6 +136,53 @@ def test_team_discussion_consent_shows_name():
     assert "An Janssens" in body and "A.J. #%d" % TID not in body, "the name not shown after consent"
 
 
+def test_a_practitioner_joins_a_review_and_sees_names_only_with_consent():
+    rid = S["rid"]
+    gp_id, hr_id = user_id(srv, PARTNER_GP), user_id(srv, PARTNER_HR)
+    pieter_tid = pieter_only_tid()
+    pieter = client(COACH_PIETER)
+    pieter.get("/t/%d/reviews" % pieter_tid)
+    assert_status(pieter.post("/t/%d/reviews" % pieter_tid, {"review": str(rid), "question": "Pieter's qz9"}), 303)
+    gp = client(PARTNER_GP)
+    assert_status(gp.get("/reviews/%d" % rid), 404, "the GP opens a review before being invited")
+    assert 'href="/reviews/%d"' % rid not in gp.get("/reviews").body, "an uninvited review is listed"
+    sofie = client(COACH_SOFIE)
+    page = sofie.get("/reviews/%d" % rid)
+    assert 'name="practitioner"' in page.body, "no form to invite a practitioner"
+    assert 'value="%d"' % hr_id not in re.search(r'<select[^>]*name="practitioner".*?</select>', page.body, re.S).group(0)
+    assert_status(sofie.post("/reviews/%d/practitioners" % rid, {"practitioner": str(hr_id)}), 400, "inviting HR")
+    assert_status(gp.post("/reviews/%d/practitioners" % rid, {"practitioner": str(gp_id)}), 403, "a partner invites")
+    assert_status(sofie.post("/reviews/%d/practitioners" % rid, {"practitioner": str(gp_id)}), 303, "inviting the GP")
+    assert_status(sofie.post("/reviews/%d/practitioners" % rid, {"practitioner": str(gp_id)}), 400, "twice")
+    assert 'href="/reviews/%d"' % rid in gp.get("/reviews").body, "the invited review is not listed for the GP"
+    # the GP is in An's network with the care side's consent for the plan: named; Pieter's participant is not hers
+    consent = srv.sql("SELECT id FROM consents WHERE trajectory_id = ? AND category = 'plan' AND grantee_side = 'care' "
+                      "AND source_member_id IS NULL AND withdrawn_at IS NULL", (TID,))[0][0]
+    first, last = srv.sql("SELECT p.first_name, p.last_name FROM trajectories t JOIN participants p "
+                          "ON p.id = t.participant_id WHERE t.id = ?", (pieter_tid,))[0]
+    mark = access_log_mark(srv)
+    r = gp.get("/reviews/%d" % rid)
+    assert_status(r, 200, "the GP reads the agenda")
+    body = unescape(r.body)
+    assert "An Janssens" in body and QUESTION in body, "the GP with consent does not see the name"
+    assert last not in body and "%s.%s. #%d" % (first[0], last[0], pieter_tid) in body, "another's participant named"
+    assert "Save the advice" not in body, "a practitioner may record advice"
+    log = access_log_since(srv, mark, user_id=gp_id, action="view")
+    got = {e["trajectory_id"]: (e["grounds"], e["participant_id"]) for e in log}
+    assert got.get(TID) == ("consent", PID) and got.get(pieter_tid, ("",))[0] == "review", log
+    assert srv.sql("SELECT consent_id FROM access_log WHERE id > ? AND user_id = ? AND trajectory_id = ?",
+                   (mark, gp_id, TID))[0][0] == consent
+    # the consent withdrawn: initials and the number, although the participant consented to team discussion
+    srv.sql("UPDATE consents SET withdrawn_at = 1 WHERE id = ?", (consent,))
+    body = unescape(gp.get("/reviews/%d" % rid).body)
+    assert "Janssens" not in body and "A.J. #%d" % TID in body, "named without a consent"
+    srv.sql("UPDATE consents SET withdrawn_at = NULL WHERE id = ?", (consent,))
+    # Pieter (a coach, not An's) still reads the name by the team-discussion consent
+    assert "An Janssens" in unescape(pieter.get("/reviews/%d" % rid).body)
+    # HR (work side, in An's network) is never a member of a review
+    assert_status(client(PARTNER_HR).get("/reviews/%d" % rid), 404, "HR opens the review")
+
+
 def test_advice_stored_as_coach_note():
     rid = S["rid"]
     iid = srv.sql("SELECT id FROM case_review_items WHERE review_id = ? AND trajectory_id = ?", (rid, TID))[0][0]
@@ -155,7 +206,8 @@ def test_history_and_team_lead():
     assert "Who chaired when" in body and "2026-11-01" in body
     other = srv.sql("SELECT u.name FROM case_reviews r JOIN users u ON u.id = r.chair_user_id WHERE r.id = ?",
                     (S["rid"],))[0][0]
-    row = re.search(r"<tr><th scope=\"row\">2026-11-01</th><td>([^<]*)</td><td>1</td></tr>", body)
+    items = srv.sql("SELECT COUNT(*) FROM case_review_items WHERE review_id = ?", (S["rid"],))[0][0]
+    row = re.search(r"<tr><th scope=\"row\">2026-11-01</th><td>([^<]*)</td><td>%d</td></tr>" % items, body)
     assert row and row.group(1) == other, "the history does not show who chaired"
     assert QUESTION not in body and "Janssens" not in body and "A.J." not in body
     assert lead.get("/reviews/%d" % S["rid"]).status in (403, 404), "a team lead opened an agenda"

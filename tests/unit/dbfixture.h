@@ -1,5 +1,6 @@
 /*
- * dbfixture.h — a fresh migrated SQLite database in a temporary file for unit tests, with a few
+ * dbfixture.h — a fresh migrated database for unit tests (SQLite in a temporary file; PostgreSQL when
+ * ZW_TEST_DB_URL is set), with a few
  * helpers to insert users and trajectories. Header-only; each test includes it once.
  */
 #ifndef ZW_DBFIXTURE_H
@@ -12,14 +13,46 @@
 
 #include "core/config.h"
 #include "db/db.h"
+#include "store/protocol.h"
 
-static char fixture_path[64];
+static char fixture_path[1100];
+static char fixture_pg_name[64]; /* with ZW_TEST_DB_URL: the database made for this fixture */
 
+/* ZW_TEST_DB_URL (a PostgreSQL cluster, make test-pg) with its database name replaced by name. */
+static void fixture_pg_url(const char *name, char *out, size_t n) {
+  const char *base = getenv("ZW_TEST_DB_URL");
+  const char *auth = strstr(base, "://");
+  const char *path = auth ? strchr(auth + 3, '/') : NULL;
+  if (!path) abort();
+  const char *rest = path + strcspn(path, "?");
+  snprintf(out, n, "%.*s/%s%s", (int)(path - base), base, name, rest);
+}
+
+/* Runs sql on the cluster's own database of ZW_TEST_DB_URL. */
+static void fixture_pg_admin(const char *sql) {
+  Db *admin = NULL;
+  if (db_open(getenv("ZW_TEST_DB_URL"), &admin) != DB_OK || db_exec(admin, sql) != DB_OK) abort();
+  db_close(admin);
+}
+
+/* A fresh migrated database: a temporary SQLite file, or with ZW_TEST_DB_URL set a new PostgreSQL
+ * database in that cluster (both drivers run the same tests). */
 static Db *fixture_open(void) {
   config_defaults(&cfg);
-  snprintf(fixture_path, sizeof fixture_path, "/tmp/zw-unit-XXXXXX");
-  int fd = mkstemp(fixture_path);
-  if (fd >= 0) close(fd);
+  const char *pg = getenv("ZW_TEST_DB_URL");
+  if (pg && *pg) {
+    static int seq;
+    char sql[128];
+    snprintf(fixture_pg_name, sizeof fixture_pg_name, "zw_unit_%d_%d", (int)getpid(), ++seq);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", fixture_pg_name);
+    fixture_pg_admin(sql);
+    fixture_pg_url(fixture_pg_name, fixture_path, sizeof fixture_path);
+  } else {
+    fixture_pg_name[0] = 0;
+    snprintf(fixture_path, sizeof fixture_path, "/tmp/zw-unit-XXXXXX");
+    int fd = mkstemp(fixture_path);
+    if (fd >= 0) close(fd);
+  }
   Db *db = NULL;
   if (db_open(fixture_path, &db) != DB_OK || db_migrate(db) != DB_OK) abort();
   return db;
@@ -27,7 +60,13 @@ static Db *fixture_open(void) {
 
 static void fixture_close(Db *db) {
   db_close(db);
-  char p[96];
+  if (fixture_pg_name[0]) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", fixture_pg_name);
+    fixture_pg_admin(sql);
+    return;
+  }
+  char p[1200];
   unlink(fixture_path);
   snprintf(p, sizeof p, "%s-wal", fixture_path);
   unlink(p);
@@ -59,6 +98,7 @@ __attribute__((unused)) static int64_t fixture_trajectory(Db *db, const char *la
   db_bind_int(st, 1, pid);
   int64_t tid = db_step(st) == DB_ROW ? db_int(st, "id") : 0;
   db_done(st);
+  if (protocol_on_insert(db, tid) != DB_OK) abort(); /* as the store does after every insert */
   if (coach) {
     st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
     db_bind_int(st, 1, tid);

@@ -129,11 +129,51 @@ static void test_empty_and_folding(void **state) {
   icalcomponent_free(cal);
 }
 
+/* A change to a meeting is sent as METHOD:REQUEST with the same UID and a higher SEQUENCE; a cancellation as
+ * METHOD:CANCEL with STATUS:CANCELLED (RFC 5546 3.2.2, 3.2.5); a feed keeps a cancelled event, marked so. */
+static void test_change_and_cancellation(void **state) {
+  (void)state;
+  IcsEvent e = {.uid = "meeting-9@portal.example", .summary = "Care & Work appointment", .starts_at = 1806220800,
+                .minutes = 60, .stamp = 1800000000};
+  icalcomponent *cal = parse_ok(ics_calendar_method(a, NULL, NULL, ICS_REQUEST, &e, 1));
+  assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_REQUEST);
+  icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_int_equal(icalcomponent_get_sequence(ev), 0);
+  assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CONFIRMED);
+  icalcomponent_free(cal);
+  e.sequence = 1;
+  e.starts_at += 3600;
+  cal = parse_ok(ics_calendar_method(a, NULL, NULL, ICS_REQUEST, &e, 1));
+  ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_string_equal(icalcomponent_get_uid(ev), "meeting-9@portal.example");
+  assert_int_equal(icalcomponent_get_sequence(ev), 1);
+  assert_int_equal((int64_t)icaltime_as_timet(icalcomponent_get_dtstart(ev)), 1806220800 + 3600);
+  icalcomponent_free(cal);
+  e.sequence = 2;
+  e.cancelled = true;
+  const char *s = ics_calendar_method(a, NULL, NULL, ICS_CANCEL, &e, 1);
+  lines_ok(s);
+  assert_non_null(strstr(s, "METHOD:CANCEL\r\n"));
+  cal = parse_ok(s);
+  assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_CANCEL);
+  ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_string_equal(icalcomponent_get_uid(ev), "meeting-9@portal.example");
+  assert_int_equal(icalcomponent_get_sequence(ev), 2);
+  assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
+  icalcomponent_free(cal);
+  cal = parse_ok(ics_calendar(a, "Zorg & Werk", "Europe/Brussels", &e, 1));
+  assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_PUBLISH);
+  assert_int_equal(icalcomponent_get_status(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT)),
+                   ICAL_STATUS_CANCELLED);
+  icalcomponent_free(cal);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_one_event),
       cmocka_unit_test(test_feed_without_content),
       cmocka_unit_test(test_empty_and_folding),
+      cmocka_unit_test(test_change_and_cancellation),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

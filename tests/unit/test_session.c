@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "auth/session.h"
+#include "account/session.h"
 #include "dbfixture.h"
 
 static void expiry_rules(void **state) {

@@ -20,14 +20,15 @@ static void test_role_codes(void **state) {
     const char *code;
     unsigned bit;
   } roles[] = {{"admin", ROLE_ADMIN},         {"coach", ROLE_COACH},     {"teamlead", ROLE_TEAMLEAD},
-               {"participant", ROLE_PARTICIPANT}, {"partner", ROLE_PARTNER}, {"logofficer", ROLE_LOGOFFICER}};
+               {"participant", ROLE_PARTICIPANT}, {"partner", ROLE_PARTNER}, {"logofficer", ROLE_LOGOFFICER},
+               {"programme", ROLE_PROGRAMME}};
   unsigned all = 0;
   for (size_t i = 0; i < sizeof roles / sizeof *roles; i++) {
     assert_int_equal(role_from_code(roles[i].code), roles[i].bit);
     assert_string_equal(role_code(roles[i].bit), roles[i].code);
     all |= roles[i].bit;
   }
-  /* the six codes are all the roles there are */
+  /* the seven codes are all the roles there are */
   assert_int_equal(all, ROLE_ANY);
   assert_int_equal(ROLES_CASE, ROLE_ANY);
   assert_true((ROLE_MFA_REQUIRED & ROLE_PARTICIPANT) == 0 && (ROLE_MFA_REQUIRED & ROLE_PARTNER) == 0);
@@ -44,7 +45,7 @@ static void test_role_codes_refused(void **state) {
   assert_null(role_code(0));
   assert_null(role_code(ROLE_COACH | ROLE_TEAMLEAD)); /* not one role */
   assert_null(role_code(ROLE_ANY));
-  assert_null(role_code(1u << 6));
+  assert_null(role_code(1u << 7));
 }
 
 static void test_roles_parse(void **state) {
@@ -52,7 +53,7 @@ static void test_roles_parse(void **state) {
   assert_int_equal(roles_parse("coach"), ROLE_COACH);
   assert_int_equal(roles_parse("coach,teamlead"), ROLE_COACH | ROLE_TEAMLEAD);
   assert_int_equal(roles_parse("teamlead,coach,coach"), ROLE_COACH | ROLE_TEAMLEAD);
-  assert_int_equal(roles_parse("admin,coach,teamlead,participant,partner,logofficer"), ROLE_ANY);
+  assert_int_equal(roles_parse("admin,coach,teamlead,participant,partner,logofficer,programme"), ROLE_ANY);
   assert_int_equal(roles_parse(",coach,,partner,"), ROLE_COACH | ROLE_PARTNER); /* empty elements skipped */
   /* one unknown element refuses the whole list */
   assert_int_equal(roles_parse("coach,boss"), 0);
@@ -83,6 +84,7 @@ static void test_mfa_required(void **state) {
   assert_true(user_mfa_required(ROLE_COACH));
   assert_true(user_mfa_required(ROLE_TEAMLEAD));
   assert_true(user_mfa_required(ROLE_LOGOFFICER));
+  assert_true(user_mfa_required(ROLE_PROGRAMME));
   assert_true(user_mfa_required(ROLE_PARTICIPANT | ROLE_COACH)); /* any role that needs it */
   assert_false(user_mfa_required(ROLE_PARTICIPANT));
   assert_false(user_mfa_required(ROLE_PARTNER));

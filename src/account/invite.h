@@ -1,10 +1,10 @@
 /*
  * invite.h — the invitation of a registered participant to an account: the account (store/participants.h)
- * and the one-time link with which the person chooses the password (auth/links.h), made in one step on
+ * and the one-time link with which the person chooses the password (account/links.h), made in one step on
  * behalf of the request's user. Its link events are in the access log on the account (links.h).
  */
-#ifndef ZW_AUTH_INVITE_H
-#define ZW_AUTH_INVITE_H
+#ifndef ZW_ACCOUNT_INVITE_H
+#define ZW_ACCOUNT_INVITE_H
 
 #include <stdbool.h>
 #include <stdint.h>

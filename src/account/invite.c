@@ -1,11 +1,11 @@
 /*
  * invite.c — see invite.h.
  */
-#include "auth/invite.h"
+#include "account/invite.h"
 
 #include <string.h>
 
-#include "auth/links.h"
+#include "account/links.h"
 #include "store/participants.h"
 
 int participant_invite(Db *db, Req *r, int64_t pid, const char *email, int hours, ParticipantInvite *out) {

@@ -1,7 +1,7 @@
 /*
  * session.c — see session.h. The SQL is in store/users.c.
  */
-#include "auth/session.h"
+#include "account/session.h"
 
 #include "core/config.h"
 #include "store/users.h"

@@ -1,7 +1,7 @@
 /*
  * links.c — see links.h.
  */
-#include "auth/links.h"
+#include "account/links.h"
 
 #include <sodium.h>
 #include <stdio.h>
