@@ -39,6 +39,7 @@ test: testbuild
 #                 the HTTP tests of scripts/test-pg.list) against a throwaway cluster it starts and removes
 .PHONY: test-pg
 test-pg: testbuild
+	@scripts/deps.sh pg
 	@scripts/test-pg.sh $(TESTBUILD)
 
 bench: release

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages zorgwerk needs, only those that are missing.
-# Usage: scripts/deps.sh [build|test|bench|fuzz|robust]...   (default: build)
+# Usage: scripts/deps.sh [build|test|pg|bench|fuzz|robust]...   (default: build)
 set -eu
 build="meson ninja-build pkg-config gcc gettext libmicrohttpd-dev libsqlite3-dev libsodium-dev
        liboath-dev libjansson-dev libmd4c-dev libmd4c-html0-dev libqrencode-dev libcurl4-openssl-dev
        libical-dev tzdata libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-dejavu-core libpq-dev"
-test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl poppler-utils postgresql"
+test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl poppler-utils"
+pg="postgresql"   # make test-pg: a throwaway PostgreSQL 15 cluster (make test itself needs only libpq)
 bench="wrk nginx-light"
 fuzz="clang libclang-rt-14-dev"
 robust="python3 tidy sqlite3 sqlmap valgrind"
@@ -15,6 +16,7 @@ for set in "$@"; do
   case "$set" in
     build) want="$want $build" ;;
     test)  want="$want $build $test" ;;
+    pg)    want="$want $build $test $pg" ;;
     bench) want="$want $build $bench" ;;
     fuzz)  want="$want $build $fuzz" ;;
     robust) want="$want $build $robust" ;;

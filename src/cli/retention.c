@@ -7,7 +7,6 @@
  *
  * Only ids and counts reach the output and the server log, never content.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +15,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "core/worker.h"
 #include "policy/audit.h"
 #include "store/participants.h"
 #include "store/retention.h"
@@ -111,10 +111,7 @@ usage:
 
 enum { DAILY_EVERY_S = 24 * 3600, DAILY_CHECK_S = 3600 };
 
-static pthread_t worker;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static bool running, stopping;
+static Worker daily = WORKER_INIT;
 
 static void *daily_main(void *arg) {
   (void)arg;
@@ -124,9 +121,7 @@ static void *daily_main(void *arg) {
     return NULL;
   }
   int64_t last = 0;
-  pthread_mutex_lock(&mu);
-  while (!stopping) {
-    pthread_mutex_unlock(&mu);
+  while (!worker_stopping(&daily)) {
     int64_t now = (int64_t)time(NULL);
     if (now - last >= DAILY_EVERY_S) {
       last = now;
@@ -137,35 +132,16 @@ static void *daily_main(void *arg) {
       if (rc != DB_OK) log_error("retention: the daily pass stopped: %s", db_code_name(rc));
       else if (p.erased) log_info("retention: %d trajectories erased (closed on or before %s)", p.erased, p.cutoff);
     }
-    pthread_mutex_lock(&mu);
-    if (stopping) break;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += DAILY_CHECK_S;
-    pthread_cond_timedwait(&cv, &mu, &until);
+    if (!worker_wait(&daily, DAILY_CHECK_S)) break;
   }
-  pthread_mutex_unlock(&mu);
   db_close(db);
   return NULL;
 }
 
 bool retention_daily_start(void) {
-  if (running) return true;
-  stopping = false;
-  if (pthread_create(&worker, NULL, daily_main, NULL) != 0) {
-    log_error("retention: cannot start the daily job");
-    return false;
-  }
-  running = true;
-  return true;
+  if (worker_start(&daily, daily_main)) return true;
+  log_error("retention: cannot start the daily job");
+  return false;
 }
 
-void retention_daily_stop(void) {
-  if (!running) return;
-  pthread_mutex_lock(&mu);
-  stopping = true;
-  pthread_cond_signal(&cv);
-  pthread_mutex_unlock(&mu);
-  pthread_join(worker, NULL);
-  running = false;
-}
+void retention_daily_stop(void) { worker_stop(&daily); }

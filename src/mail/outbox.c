@@ -5,7 +5,6 @@
 
 #include <curl/curl.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "i18n/i18n.h"
 #include "mail/daily.h"
 #include "policy/audit.h"
@@ -297,10 +297,7 @@ const char *outbox_portal_url(Arena *a, const char *path) {
 
 /* ---- the worker ---- */
 
-static pthread_t worker;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static bool stopping, running;
+static Worker mailer = WORKER_INIT;
 
 typedef struct Upload {
   const char *p;
@@ -437,51 +434,36 @@ static void *worker_main(void *arg) {
     return NULL;
   }
   int64_t last_pass = 0;
-  pthread_mutex_lock(&mu);
-  while (!stopping) {
-    pthread_mutex_unlock(&mu);
+  while (!worker_stopping(&mailer)) {
     int64_t now = (int64_t)time(NULL);
     if (now - last_pass >= DAILY_PASS_EVERY_S) { /* the mails of the day (mail/daily.h): at start, then each minute */
       last_pass = now;
       int queued = 0;
       if (mail_daily_pass(db, now, &queued) == DB_OK && queued) log_info("outbox: %d mails of the day queued", queued);
     }
-    bool more = deliver_one(db);
-    pthread_mutex_lock(&mu);
-    if (more || stopping) continue;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 1;
-    pthread_cond_timedwait(&cv, &mu, &until);
+    if (deliver_one(db)) continue; /* more waits: no sleep */
+    if (!worker_wait(&mailer, 1)) break;
   }
-  pthread_mutex_unlock(&mu);
   db_close(db);
   return NULL;
 }
 
 bool outbox_start(void) {
-  if (!outbox_enabled() || running) return true;
+  if (!outbox_enabled() || mailer.running) return true;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     log_error("outbox: libcurl cannot start");
     return false;
   }
-  stopping = false;
-  if (pthread_create(&worker, NULL, worker_main, NULL) != 0) {
+  if (!worker_start(&mailer, worker_main)) {
     log_error("outbox: cannot start the mail worker");
     return false;
   }
-  running = true;
   log_info("outbox: mail worker started");
   return true;
 }
 
 void outbox_stop(void) {
-  if (!running) return;
-  pthread_mutex_lock(&mu);
-  stopping = true;
-  pthread_cond_signal(&cv);
-  pthread_mutex_unlock(&mu);
-  pthread_join(worker, NULL);
-  running = false;
+  if (!mailer.running) return;
+  worker_stop(&mailer);
   curl_global_cleanup();
 }

@@ -306,12 +306,7 @@ static int checkin_open(Req *r, const char *action, Followup *f, Grounds *g, int
   int s = object_door(r, OWNER_ITEM, fid, item, action, GROUNDS_COACH, g, pid);
   if (s) return s;
   int rc = followup_get(r->db, r->a, tid, fid, f);
-  if (rc == DB_DONE) { /* another trajectory's item: refused on its own file; no such item: not found */
-    int64_t otid, opid;
-    if ((rc = owner_of(r->db, OWNER_ITEM, fid, &otid, &opid)) != DB_OK) return http_db_error(r, rc);
-    if (otid && otid != tid) return object_refused(r, OWNER_ITEM, fid, item, action, grounds_name(*g));
-    return http_error(r, 404, NULL);
-  }
+  if (rc == DB_DONE) return object_not_here(r, OWNER_ITEM, fid, item, action, *g);
   if (rc != DB_ROW) return http_db_error(r, rc);
   if (strcmp(f->kind, "checkin") != 0) return http_error(r, 404, NULL);
   if (f->done_on) return http_error(r, 409, _("This check-in has been recorded already."));

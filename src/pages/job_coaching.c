@@ -183,12 +183,7 @@ static int contact_open(Req *r, const char *action, JobContact *c, Grounds *g, i
   int s = case_door(r, OWNER_ITEM, id, item, action, policy_may_record_placement, g, pid);
   if (s) return s;
   int rc = job_contact_get(r->db, r->a, tid, id, c);
-  if (rc == DB_DONE) {
-    int64_t otid, opid;
-    if ((rc = owner_of(r->db, OWNER_ITEM, id, &otid, &opid)) != DB_OK) return http_db_error(r, rc);
-    if (otid && otid != tid) return object_refused(r, OWNER_ITEM, id, item, action, grounds_name(*g));
-    return http_error(r, 404, NULL);
-  }
+  if (rc == DB_DONE) return object_not_here(r, OWNER_ITEM, id, item, action, *g);
   if (rc != DB_ROW) return http_db_error(r, rc);
   if (c->held_on || c->cancelled) return http_error(r, 409, _("This contact has been recorded or cancelled already."));
   return 0;

@@ -349,6 +349,14 @@ static int render_list(Req *r, int64_t tid, Grounds g, int64_t pid, int status) 
   return status;
 }
 
+/* The end of a change to placement pl of trajectory tid (item, action: what the access log records): the
+ * commit, the log and the redirect to the placement's page (trajectory_change_done). */
+static int placement_changed(Req *r, int64_t pid, int64_t tid, const char *item, const char *action, Grounds g,
+                             int64_t pl) {
+  return trajectory_change_done(r, pid, tid, item, action, g,
+                                arena_printf(r->a, "/t/%lld/placements/%lld", (long long)tid, (long long)pl));
+}
+
 static int get_placements(Req *r) {
   Grounds g;
   int64_t pid;
@@ -368,8 +376,7 @@ static int post_placement(Req *r) {
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = placement_create(r->db, &n, &id);
   if (rc != DB_OK) return http_db_error(r, rc);
-  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "placement:%lld", (long long)id), "create", g,
-                                arena_printf(r->a, "/t/%lld/placements/%lld", (long long)tid, (long long)id));
+  return placement_changed(r, pid, tid, arena_printf(r->a, "placement:%lld", (long long)id), "create", g, id);
 }
 
 /* ---- one placement */
@@ -383,12 +390,7 @@ static int placement_open(Req *r, const char *action, bool (*may)(Grounds), Plac
   int s = case_door(r, OWNER_ITEM, pl, item, action, may, g, pid);
   if (s) return s;
   int rc = placement_get(r->db, r->a, tid, pl, p);
-  if (rc == DB_DONE) { /* another trajectory's item: refused on its own file; no such placement: not found */
-    int64_t otid, opid;
-    if ((rc = owner_of(r->db, OWNER_ITEM, pl, &otid, &opid)) != DB_OK) return http_db_error(r, rc);
-    if (otid && otid != tid) return object_refused(r, OWNER_ITEM, pl, item, action, grounds_name(*g));
-    return http_error(r, 404, NULL);
-  }
+  if (rc == DB_DONE) return object_not_here(r, OWNER_ITEM, pl, item, action, *g);
   if (rc != DB_ROW) return http_db_error(r, rc);
   Grounds ig;
   int64_t consent;
@@ -396,6 +398,14 @@ static int placement_open(Req *r, const char *action, bool (*may)(Grounds), Plac
   date_format(date_today(), today);
   if ((rc = policy_item(r->db, r->user, pl, today, &ig, &consent, NULL)) != DB_OK) return http_db_error(r, rc);
   if (ig == GROUNDS_NONE) return object_refused(r, OWNER_ITEM, pl, item, action, grounds_name(*g));
+  return 0;
+}
+
+/* Opens placement r->ids[1] of trajectory r->ids[0] for a change: placement_open for "update" with the
+ * grounds that record placements, then refused while the trajectory is closed. Returns 0 or the status sent. */
+static int placement_open_change(Req *r, Placement *p, Grounds *g, int64_t *pid) {
+  int s = placement_open(r, "update", policy_may_record_placement, p, g, pid);
+  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
   return 0;
 }
 
@@ -650,8 +660,8 @@ static int post_edit(Req *r) {
   Placement p;
   Grounds g;
   int64_t pid;
-  int s = placement_open(r, "update", policy_may_record_placement, &p, &g, &pid);
-  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
+  int s = placement_open_change(r, &p, &g, &pid);
+  if (s) return s;
   int64_t tid = r->ids[0];
   const char *item = arena_printf(r->a, "placement:%lld", (long long)p.id);
   if (!strcmp(p.status, "ended")) return http_error(r, 409, _("This placement has ended: it can no longer be changed."));
@@ -665,8 +675,7 @@ static int post_edit(Req *r) {
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = placement_update(r->db, p.id, &n, r->user->id, (int64_t)time(NULL));
   if (rc != DB_OK) return http_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-  return trajectory_change_done(r, pid, tid, item, "update", g,
-                                arena_printf(r->a, "/t/%lld/placements/%lld", (long long)tid, (long long)p.id));
+  return placement_changed(r, pid, tid, item, "update", g, p.id);
 }
 
 /* The placement has started: its state, the proposed job-coaching schedule, and the event. */
@@ -674,8 +683,8 @@ static int post_start(Req *r) {
   Placement p;
   Grounds g;
   int64_t pid;
-  int s = placement_open(r, "update", policy_may_record_placement, &p, &g, &pid);
-  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
+  int s = placement_open_change(r, &p, &g, &pid);
+  if (s) return s;
   int64_t tid = r->ids[0], now = (int64_t)time(NULL);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return http_db_error(r, rc);
@@ -686,16 +695,15 @@ static int post_start(Req *r) {
   if (rc == DB_OK) rc = job_coaching_propose(r, tid, p.id, p.starts_on);
   if (rc == DB_OK) rc = placement_event(r, tid, p.id, "started");
   if (rc != DB_OK) return http_db_error(r, rc);
-  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "placement:%lld", (long long)p.id), "update", g,
-                                arena_printf(r->a, "/t/%lld/placements/%lld", (long long)tid, (long long)p.id));
+  return placement_changed(r, pid, tid, arena_printf(r->a, "placement:%lld", (long long)p.id), "update", g, p.id);
 }
 
 static int post_outcome(Req *r) {
   Placement p;
   Grounds g;
   int64_t pid;
-  int s = placement_open(r, "update", policy_may_record_placement, &p, &g, &pid);
-  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
+  int s = placement_open_change(r, &p, &g, &pid);
+  if (s) return s;
   int64_t tid = r->ids[0];
   const char *item = arena_printf(r->a, "placement:%lld", (long long)p.id);
   if (strcmp(p.status, "started") != 0)
@@ -741,16 +749,15 @@ static int post_outcome(Req *r) {
   }
   if (rc == DB_OK && strcmp(o.outcome, "extended") != 0) rc = placement_event(r, tid, p.id, o.outcome);
   if (rc != DB_OK) return http_db_error(r, rc);
-  return trajectory_change_done(r, pid, tid, item, "update", g,
-                                arena_printf(r->a, "/t/%lld/placements/%lld", (long long)tid, (long long)p.id));
+  return placement_changed(r, pid, tid, item, "update", g, p.id);
 }
 
 static int post_evaluation(Req *r) {
   Placement p;
   Grounds g;
   int64_t pid;
-  int s = placement_open(r, "update", policy_may_record_placement, &p, &g, &pid);
-  if (s || (s = trajectory_refuse_if_closed(r, r->ids[0]))) return s;
+  int s = placement_open_change(r, &p, &g, &pid);
+  if (s) return s;
   int64_t tid = r->ids[0];
   if (!strcmp(p.status, "planned"))
     return http_error(r, 409, _("An evaluation talk is held once the placement has started."));
@@ -781,8 +788,7 @@ static int post_evaluation(Req *r) {
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = placement_eval_create(r->db, &n, &id);
   if (rc != DB_OK) return http_db_error(r, rc);
-  return trajectory_change_done(r, pid, tid, arena_printf(r->a, "placement_eval:%lld", (long long)id), "create", g,
-                                arena_printf(r->a, "/t/%lld/placements/%lld", (long long)tid, (long long)p.id));
+  return placement_changed(r, pid, tid, arena_printf(r->a, "placement_eval:%lld", (long long)id), "create", g, p.id);
 }
 
 /* ---- the participant's /me */

@@ -28,6 +28,14 @@ int object_refused(Req *r, OwnerKind kind, int64_t oid, const char *item, const 
   return http_error(r, 404, NULL);
 }
 
+int object_not_here(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds g) {
+  int64_t otid, opid;
+  int rc = owner_of(r->db, kind, oid, &otid, &opid);
+  if (rc != DB_OK) return http_db_error(r, rc);
+  if (otid && otid != r->ids[0]) return object_refused(r, kind, oid, item, action, grounds_name(g));
+  return http_error(r, 404, NULL);
+}
+
 int object_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds need, Grounds *g,
                 int64_t *pid) {
   int rc = policy_trajectory(r->db, r->user, r->ids[0], g, pid);

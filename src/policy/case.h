@@ -32,6 +32,11 @@ int trajectory_door(Req *r, const char *item, const char *action, Grounds need, 
  * named — or against nobody when there is no such object, and returns 404 with the not-found page. */
 int object_refused(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, const char *grounds);
 
+/* The answer when trajectory r->ids[0] holds no object oid of kind (its store lookup found none): refused
+ * through object_refused (with the user's grounds g) when the object belongs to another trajectory, else 404
+ * as for an id that does not exist. Returns the status of the page sent. */
+int object_not_here(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds g);
+
 /* trajectory_door for a request for object oid of kind: the same decision about trajectory r->ids[0], but a
  * refusal is logged through object_refused. */
 int object_door(Req *r, OwnerKind kind, int64_t oid, const char *item, const char *action, Grounds need, Grounds *g,

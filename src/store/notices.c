@@ -38,9 +38,20 @@ int notices_open(Db *db, Arena *a, int64_t user_id, Notice **out, size_t *n) {
   return rc;
 }
 
-int notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {
-  Stmt *st = db_prepare(db, "UPDATE account_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? "
-                            "AND dismissed_at IS NULL");
+/* One literal statement per NoticeTable, in the enum's order. */
+static const char *const dismiss_sql[] = {
+  "UPDATE account_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? AND dismissed_at IS NULL",
+  "UPDATE placement_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? AND dismissed_at IS NULL",
+  "UPDATE proposal_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? AND dismissed_at IS NULL",
+};
+static const char *const event_add_sql[] = {
+  NULL,
+  "INSERT INTO placement_notices (user_id, trajectory_id, placement_id, event, at) VALUES (?, ?, ?, ?, ?)",
+  "INSERT INTO proposal_notices (user_id, trajectory_id, proposal_id, event, at) VALUES (?, ?, ?, ?, ?)",
+};
+
+int notice_row_dismiss(Db *db, NoticeTable t, int64_t user_id, int64_t id, int64_t now) {
+  Stmt *st = db_prepare(db, dismiss_sql[t]);
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, now);
   db_bind_int(st, 2, id);
@@ -48,4 +59,21 @@ int notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {
   int rc = db_run(st);
   if (rc != DB_OK) return rc;
   return db_changes(db) == 1 ? DB_OK : DB_DONE;
+}
+
+int notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {
+  return notice_row_dismiss(db, NOTICES_ACCOUNT, user_id, id, now);
+}
+
+int notice_event_add(Db *db, NoticeTable t, int64_t user_id, int64_t tid, int64_t subject_id, const char *event,
+                     int64_t at) {
+  if (!event_add_sql[t]) return DB_ERROR;
+  Stmt *st = db_prepare(db, event_add_sql[t]);
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, user_id);
+  db_bind_int(st, 2, tid);
+  db_bind_int(st, 3, subject_id);
+  db_bind_text(st, 4, event);
+  db_bind_int(st, 5, at);
+  return db_run(st);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/items.h"
+#include "store/notices.h"
 #include "store/visibility.h"
 
 const char *const placement_kinds[] = {"trial", "job", NULL};
@@ -384,15 +385,7 @@ int placement_audience_candidates(Db *db, Arena *a, int64_t tid, int max, int64_
 }
 
 int placement_notice_add(Db *db, int64_t user_id, int64_t tid, int64_t pl, const char *event, int64_t at) {
-  Stmt *st = db_prepare(db, "INSERT INTO placement_notices (user_id, trajectory_id, placement_id, event, at) "
-                            "VALUES (?, ?, ?, ?, ?)");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, user_id);
-  db_bind_int(st, 2, tid);
-  db_bind_int(st, 3, pl);
-  db_bind_text(st, 4, event);
-  db_bind_int(st, 5, at);
-  return db_run(st);
+  return notice_event_add(db, NOTICES_PLACEMENT, user_id, tid, pl, event, at);
 }
 
 int placement_notices_open(Db *db, Arena *a, int64_t user_id, int max, PlacementNotice **out, int *n) {
@@ -412,13 +405,5 @@ int placement_notices_open(Db *db, Arena *a, int64_t user_id, int max, Placement
 }
 
 int placement_notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {
-  Stmt *st = db_prepare(db, "UPDATE placement_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? "
-                            "AND dismissed_at IS NULL");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, now);
-  db_bind_int(st, 2, id);
-  db_bind_int(st, 3, user_id);
-  int rc = db_run(st);
-  if (rc != DB_OK) return rc;
-  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+  return notice_row_dismiss(db, NOTICES_PLACEMENT, user_id, id, now);
 }

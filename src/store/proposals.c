@@ -3,6 +3,7 @@
  */
 #include "store/proposals.h"
 
+#include "store/notices.h"
 #include "store/visibility.h"
 
 #define PROPOSAL_COLUMNS                                                                                      \
@@ -187,15 +188,7 @@ int proposals_awaiting_count(Db *db, int64_t tid, int64_t *n) {
 }
 
 int proposal_notice_add(Db *db, int64_t user_id, int64_t tid, int64_t proposal_id, const char *event, int64_t at) {
-  Stmt *st = db_prepare(db, "INSERT INTO proposal_notices (user_id, trajectory_id, proposal_id, event, at) "
-                            "VALUES (?, ?, ?, ?, ?)");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, user_id);
-  db_bind_int(st, 2, tid);
-  db_bind_int(st, 3, proposal_id);
-  db_bind_text(st, 4, event);
-  db_bind_int(st, 5, at);
-  return db_run(st);
+  return notice_event_add(db, NOTICES_PROPOSAL, user_id, tid, proposal_id, event, at);
 }
 
 int proposal_notices_open(Db *db, Arena *a, int64_t user_id, int max, ProposalNotice **out, int *n) {
@@ -216,15 +209,7 @@ int proposal_notices_open(Db *db, Arena *a, int64_t user_id, int max, ProposalNo
 }
 
 int proposal_notice_dismiss(Db *db, int64_t user_id, int64_t id, int64_t now) {
-  Stmt *st = db_prepare(db, "UPDATE proposal_notices SET dismissed_at = ? WHERE id = ? AND user_id = ? "
-                            "AND dismissed_at IS NULL");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, now);
-  db_bind_int(st, 2, id);
-  db_bind_int(st, 3, user_id);
-  int rc = db_run(st);
-  if (rc != DB_OK) return rc;
-  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+  return notice_row_dismiss(db, NOTICES_PROPOSAL, user_id, id, now);
 }
 
 int proposal_notices_close(Db *db, int64_t proposal_id, const char *event, int64_t now) {

@@ -24,6 +24,13 @@
   "WHERE s.trajectory_id = t.id AND s.respondent = 'employer' AND s.user_id = ?)"
 enum { SURVEYS_DUE_PARAMS = 5 };
 
+/* 0 for the participants' answers in the current row of st, 1 for the employers' (a missing value counts as
+ * an employer's, so a NULL never reaches strcmp). */
+static int respondent_index(Stmt *st) {
+  const char *who = db_text(st, "respondent");
+  return who && strcmp(who, "participant") == 0 ? 0 : 1;
+}
+
 int surveys_summary(Db *db, Arena *a, const User *u, const char *from, const char *to, int64_t team_id,
                     bool remarks, SurveySummary out[2]) {
   (void)u;
@@ -42,7 +49,7 @@ int surveys_summary(Db *db, Arena *a, const User *u, const char *from, const cha
   db_bind_int(st, 4, team_id);
   int rc;
   while ((rc = db_step(st)) == DB_ROW) {
-    SurveySummary *s = &out[strcmp(db_text(st, "respondent"), "participant") == 0 ? 0 : 1];
+    SurveySummary *s = &out[respondent_index(st)];
     s->n = db_int(st, "n"), s->satisfaction_sum = db_int(st, "sat"), s->recommend = db_int(st, "rec");
   }
   db_done(st);
@@ -57,7 +64,7 @@ int surveys_summary(Db *db, Arena *a, const User *u, const char *from, const cha
   db_bind_int(st, 4, team_id);
   for (int k = 0; k < 2; k++) out[k].remarks = arena_alloc(a, sizeof *out[k].remarks * (size_t)(out[k].n + 1));
   while ((rc = db_step(st)) == DB_ROW) {
-    SurveySummary *s = &out[strcmp(db_text(st, "respondent"), "participant") == 0 ? 0 : 1];
+    SurveySummary *s = &out[respondent_index(st)];
     if (s->nremarks < s->n) s->remarks[s->nremarks++] = db_text_copy(a, st, "remark");
   }
   db_done(st);
