@@ -151,6 +151,13 @@ static bool reconnect(Db *db) {
   return true;
 }
 
+/* Whether a failed statement met a connection that the server had closed while it was idle (a restart, a
+ * failover) before this run: then nothing of it ran, and a statement that starts no work of its own
+ * (outside a transaction: a BEGIN, a read) may run again at once on a new connection. */
+static bool lost_while_idle(Db *db, int rc) {
+  return rc == DB_IOERR && PQstatus(db->c) == CONNECTION_BAD && !db->tx && !db->snapshot;
+}
+
 static void stmt_reset(Stmt *st) {
   PQclear(st->res);
   st->res = NULL;
@@ -352,6 +359,11 @@ static int execute(Stmt *st) {
       usleep(10000u << attempt);
       continue;
     }
+    if (attempt == 0 && !st->writes && lost_while_idle(db, rc)) { /* a read on a connection closed meanwhile */
+      PQclear(r);
+      if (!reconnect(db)) return DB_IOERR;
+      continue; /* the new connection has a new generation: st is prepared again */
+    }
     if (rc != DB_OK) {
       if (rc != DB_CONSTRAINT && rc != DB_BUSY) log_error("db: step failed: %s (%s)", db->err, st->sql);
       PQclear(r);
@@ -427,6 +439,11 @@ static int simple(Db *db, const char *sql) {
   PGresult *r = PQexec(db->c, sql);
   int rc = result_code(db, r);
   PQclear(r);
+  if (lost_while_idle(db, rc) && strncmp(sql, "BEGIN", 5) == 0 && reconnect(db)) {
+    r = PQexec(db->c, sql);
+    rc = result_code(db, r);
+    PQclear(r);
+  }
   return rc;
 }
 
