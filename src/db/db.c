@@ -106,6 +106,56 @@ const char *db_code_name(int code) {
   return code >= 0 && code <= DB_ERROR ? names[code] : "?";
 }
 
+/* ---- statement cache (both drivers) ---- */
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+void stmt_cache_init(StmtCache *c) {
+  c->cap = 64;
+  c->count = 0;
+  c->slot = xcalloc(c->cap, sizeof *c->slot);
+}
+
+Stmt *stmt_cache_find(const StmtCache *c, const char *sql, StmtSqlFn sql_of) {
+  size_t j = hash_str(sql) & (c->cap - 1);
+  for (Stmt *e; (e = c->slot[j]); j = (j + 1) & (c->cap - 1))
+    if (strcmp(sql_of(e), sql) == 0) return e;
+  return NULL;
+}
+
+void stmt_cache_put(StmtCache *c, Stmt *st, StmtSqlFn sql_of) {
+  if ((c->count + 1) * 2 > c->cap) {
+    size_t ncap = c->cap * 2;
+    Stmt **n = xcalloc(ncap, sizeof *n);
+    for (size_t i = 0; i < c->cap; i++) {
+      Stmt *e = c->slot[i];
+      if (!e) continue;
+      size_t j = hash_str(sql_of(e)) & (ncap - 1);
+      while (n[j]) j = (j + 1) & (ncap - 1);
+      n[j] = e;
+    }
+    free(c->slot);
+    c->slot = n;
+    c->cap = ncap;
+  }
+  size_t j = hash_str(sql_of(st)) & (c->cap - 1);
+  while (c->slot[j]) j = (j + 1) & (c->cap - 1);
+  c->slot[j] = st;
+  c->count++;
+}
+
+void stmt_cache_free(StmtCache *c, void (*free_st)(Stmt *st)) {
+  for (size_t i = 0; i < c->cap; i++)
+    if (c->slot[i]) free_st(c->slot[i]);
+  free(c->slot);
+  c->slot = NULL;
+  c->cap = c->count = 0;
+}
+
 /* ---- fault injection (tests) ---- */
 
 static _Atomic int fault_code = 0;

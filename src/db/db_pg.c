@@ -58,8 +58,7 @@ struct Db {
   PGconn *c;
   int gen;     /* bumped on every (re)connection: prepared statements are per connection */
   int seq;     /* statement names */
-  Stmt **cache;
-  size_t cap, count;
+  StmtCache cache;
   int64_t changes;
   bool tx, snapshot;
   char err[512];
@@ -128,8 +127,7 @@ int pg_open(const char *where, Db **out) {
   db->kind = DB_KIND_PG;
   db->c = c;
   db->gen = 1;
-  db->cap = 64;
-  db->cache = xcalloc(db->cap, sizeof *db->cache);
+  stmt_cache_init(&db->cache);
   *out = db;
   return DB_OK;
 }
@@ -183,9 +181,7 @@ static void stmt_free(Stmt *st) {
 
 void pg_close(Db *db) {
   if (!db) return;
-  for (size_t i = 0; i < db->cap; i++)
-    if (db->cache[i]) stmt_free(db->cache[i]);
-  free(db->cache);
+  stmt_cache_free(&db->cache, stmt_free);
   PQfinish(db->c);
   free(db);
 }
@@ -228,32 +224,8 @@ static char *rewrite(const char *sql, int *n) {
   return out;
 }
 
-static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
-static void cache_put(Db *db, Stmt *st) {
-  if ((db->count + 1) * 2 > db->cap) {
-    size_t ncap = db->cap * 2;
-    Stmt **nc = xcalloc(ncap, sizeof *nc);
-    for (size_t i = 0; i < db->cap; i++) {
-      Stmt *e = db->cache[i];
-      if (!e) continue;
-      size_t j = hash_str(e->sql) & (ncap - 1);
-      while (nc[j]) j = (j + 1) & (ncap - 1);
-      nc[j] = e;
-    }
-    free(db->cache);
-    db->cache = nc;
-    db->cap = ncap;
-  }
-  size_t j = hash_str(st->sql) & (db->cap - 1);
-  while (db->cache[j]) j = (j + 1) & (db->cap - 1);
-  db->cache[j] = st;
-  db->count++;
-}
+/* The SQL text of st (the statement cache's key). */
+static const char *stmt_sql(const Stmt *st) { return st->sql; }
 
 static bool starts_with_word(const char *s, const char *w) {
   while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '(') s++;
@@ -261,12 +233,11 @@ static bool starts_with_word(const char *s, const char *w) {
 }
 
 Stmt *pg_prepare(Db *db, const char *sql) {
-  size_t j = hash_str(sql) & (db->cap - 1);
-  for (Stmt *e; (e = db->cache[j]); j = (j + 1) & (db->cap - 1))
-    if (strcmp(e->sql, sql) == 0) {
-      stmt_reset(e);
-      return e;
-    }
+  Stmt *e = stmt_cache_find(&db->cache, sql, stmt_sql);
+  if (e) {
+    stmt_reset(e);
+    return e;
+  }
   Stmt *st = xcalloc(1, sizeof *st);
   st->kind = DB_KIND_PG;
   st->db = db;
@@ -280,7 +251,7 @@ Stmt *pg_prepare(Db *db, const char *sql) {
   st->vals = xcalloc(np, sizeof *st->vals);
   st->owned = xcalloc(np, sizeof *st->owned);
   st->types = xcalloc(np, sizeof *st->types);
-  cache_put(db, st);
+  stmt_cache_put(&db->cache, st, stmt_sql);
   return st;
 }
 
@@ -455,8 +426,8 @@ int pg_exec(Db *db, const char *sql) {
 
 int pg_reset_all(Db *db) {
   int n = 0;
-  for (size_t i = 0; i < db->cap; i++) {
-    Stmt *st = db->cache[i];
+  for (size_t i = 0; i < db->cache.cap; i++) {
+    Stmt *st = db->cache.slot[i];
     if (st && st->ran && st->row < st->nrows) {
       n++;
       stmt_reset(st);

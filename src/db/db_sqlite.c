@@ -34,8 +34,7 @@ enum { BY_ADDR = 128 }; /* slots of the address-keyed table (a power of two) */
 struct Db {
   DbKind kind; /* first: DB_KIND_SQLITE */
   sqlite3 *h;
-  Stmt **cache;
-  size_t cap, count;
+  StmtCache cache;
   int64_t changes;
   struct { const char *sql; Stmt *st; } by_addr[BY_ADDR];
   bool snapshot; /* a read transaction opened by db_snapshot_begin is open */
@@ -79,8 +78,7 @@ int sq_open(const char *path, Db **out) {
   }
   Db *db = xcalloc(1, sizeof *db);
   db->h = h;
-  db->cap = 64;
-  db->cache = xcalloc(db->cap, sizeof *db->cache);
+  stmt_cache_init(&db->cache);
   *out = db;
   return DB_OK;
 }
@@ -95,39 +93,13 @@ static void stmt_free(Stmt *st) {
 
 void sq_close(Db *db) {
   if (!db) return;
-  for (size_t i = 0; i < db->cap; i++)
-    if (db->cache[i]) stmt_free(db->cache[i]);
-  free(db->cache);
+  stmt_cache_free(&db->cache, stmt_free);
   sqlite3_close(db->h);
   free(db);
 }
 
-static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
-static void cache_put(Db *db, Stmt *st) {
-  if ((db->count + 1) * 2 > db->cap) {
-    size_t ncap = db->cap * 2;
-    Stmt **n = xcalloc(ncap, sizeof *n);
-    for (size_t i = 0; i < db->cap; i++) {
-      Stmt *e = db->cache[i];
-      if (!e) continue;
-      size_t j = hash_str(e->sql) & (ncap - 1);
-      while (n[j]) j = (j + 1) & (ncap - 1);
-      n[j] = e;
-    }
-    free(db->cache);
-    db->cache = n;
-    db->cap = ncap;
-  }
-  size_t j = hash_str(st->sql) & (db->cap - 1);
-  while (db->cache[j]) j = (j + 1) & (db->cap - 1);
-  db->cache[j] = st;
-  db->count++;
-}
+/* The SQL text of st (the statement cache's key). */
+static const char *stmt_sql(const Stmt *st) { return st->sql; }
 
 /* The address-keyed slot of sql. */
 static size_t addr_slot(const char *sql) {
@@ -144,13 +116,11 @@ static Stmt *reuse(Stmt *e) {
 Stmt *sq_prepare(Db *db, const char *sql) {
   size_t k = addr_slot(sql);
   if (db->by_addr[k].sql == sql && strcmp(db->by_addr[k].st->sql, sql) == 0) return reuse(db->by_addr[k].st);
-  size_t j = hash_str(sql) & (db->cap - 1);
-  for (Stmt *e; (e = db->cache[j]); j = (j + 1) & (db->cap - 1)) {
-    if (strcmp(e->sql, sql) == 0) {
-      db->by_addr[k].sql = sql;
-      db->by_addr[k].st = e;
-      return reuse(e);
-    }
+  Stmt *e = stmt_cache_find(&db->cache, sql, stmt_sql);
+  if (e) {
+    db->by_addr[k].sql = sql;
+    db->by_addr[k].st = e;
+    return reuse(e);
   }
   sqlite3_stmt *s = NULL;
   const char *tail = NULL;
@@ -168,7 +138,7 @@ Stmt *sq_prepare(Db *db, const char *sql) {
   st->names = xcalloc((size_t)st->ncols + 1, sizeof *st->names);
   for (int i = 0; i < st->ncols; i++) st->names[i] = xstrdup(sqlite3_column_name(s, i));
   st->writes = !sqlite3_stmt_readonly(s);
-  cache_put(db, st);
+  stmt_cache_put(&db->cache, st, stmt_sql);
   db->by_addr[k].sql = sql;
   db->by_addr[k].st = st;
   return st;
@@ -289,8 +259,8 @@ void sq_snapshot_end(Db *db) {
 
 int sq_reset_all(Db *db) {
   int n = 0;
-  for (size_t i = 0; i < db->cap; i++) {
-    Stmt *st = db->cache[i];
+  for (size_t i = 0; i < db->cache.cap; i++) {
+    Stmt *st = db->cache.slot[i];
     if (st && sqlite3_stmt_busy(st->s)) {
       n++;
       sqlite3_reset(st->s);

@@ -11,10 +11,29 @@
 
 #include "db/db.h"
 
+#include <stddef.h>
+
 typedef enum { DB_KIND_SQLITE = 0, DB_KIND_PG = 1 } DbKind;
 
 /* The kind of a Db or Stmt (its first member). */
 #define DB_KIND_OF(p) (*(const DbKind *)(p))
+
+/* The prepared statements of one connection, cached by SQL text: open addressing, at most half full
+ * (slot has cap entries, a power of two). sql_of gives a cached statement's SQL text; the cache owns no
+ * statement: the driver frees them (stmt_cache_free) when it closes. */
+typedef struct {
+  Stmt **slot;
+  size_t cap, count;
+} StmtCache;
+typedef const char *(*StmtSqlFn)(const Stmt *st);
+
+void stmt_cache_init(StmtCache *c);
+/* The cached statement with SQL text sql, or NULL. */
+Stmt *stmt_cache_find(const StmtCache *c, const char *sql, StmtSqlFn sql_of);
+/* Adds st (not yet cached), growing the table when needed. */
+void stmt_cache_put(StmtCache *c, Stmt *st, StmtSqlFn sql_of);
+/* Frees every cached statement with free_st, then the table. */
+void stmt_cache_free(StmtCache *c, void (*free_st)(Stmt *st));
 
 /* An injected failure for a write (db_fault_inject, db_fault_file), or DB_OK. */
 int db_injected_fault(void);

@@ -71,7 +71,7 @@ static int my_open_trajectory(Req *r, int64_t *tid, int64_t *pid) {
   if (!*tid) return 0;
   Grounds g;
   if ((rc = policy_trajectory(r->db, r->user, *tid, &g, pid)) != DB_OK) return http_db_error(r, rc);
-  if (g != GROUNDS_SELF) *tid = 0;
+  if (!policy_may_ask_correction(g)) *tid = 0;
   return 0;
 }
 
@@ -177,12 +177,11 @@ static int post_me_corrections(Req *r) {
 
 /* ------------------------------------------------------------------------------------- coach */
 
-static bool coach_only(Grounds g) { return g == GROUNDS_COACH; }
 
 static int get_trajectory_corrections(Req *r) {
   Grounds g;
   int64_t pid;
-  int st = case_door(r, OWNER_ITEM, 0, "corrections", "view", coach_only, &g, &pid);
+  int st = case_door(r, OWNER_ITEM, 0, "corrections", "view", policy_answers_corrections, &g, &pid);
   if (st) return st;
   Correction *cs;
   int n;
@@ -209,7 +208,7 @@ static int get_trajectory_corrections(Req *r) {
 static int post_answer(Req *r) {
   Grounds g;
   int64_t pid;
-  int st = case_door(r, OWNER_ITEM, 0, "corrections", "update", coach_only, &g, &pid);
+  int st = case_door(r, OWNER_ITEM, 0, "corrections", "update", policy_answers_corrections, &g, &pid);
   if (st) return st;
   Correction c;
   int rc = correction_get(r->db, r->a, r->ids[0], r->ids[1], &c);
@@ -262,7 +261,7 @@ int corrections_due_load(Req *r, CorrectionsDue *due) {
     Grounds g;
     int64_t pid;
     if ((rc = policy_trajectory(r->db, r->user, cs[i].trajectory_id, &g, &pid)) != DB_OK) return rc;
-    if (g != GROUNDS_COACH) continue; /* not shown */
+    if (!policy_answers_corrections(g)) continue; /* not shown */
     cs[shown++] = cs[i];
     bool seen = false;
     for (int k = 0; k < ne; k++) seen |= entries[k].trajectory_id == cs[i].trajectory_id;

@@ -176,10 +176,7 @@ static int render(Req *r, int64_t tid, Grounds g, int64_t pid, int status) {
 }
 
 static int get_followups(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = trajectory_door(r, "followups", "list", GROUNDS_NONE, &g, &pid);
-  return s ? s : render(r, r->ids[0], g, pid, 200);
+  return case_list_page(r, "followups", render);
 }
 
 /* Reads a date field into *days and its text; records a form error when it is not a real date. */
@@ -330,9 +327,7 @@ static int get_checkin(Req *r) {
   int64_t pid;
   int s = checkin_open(r, "view", &f, &g, &pid);
   if (s) return s;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = r->ids[0],
-                                        .item = arena_printf(r->a, "followup:%lld", (long long)f.id), .action = "view",
-                                        .outcome = "ok", .grounds = grounds_name(g)});
+  int rc = audit_object(r, pid, r->ids[0], "followup", f.id, "view", g);
   if (rc != DB_OK) return http_db_error(r, rc);
   return render_checkin(r, r->ids[0], &f, 200);
 }
@@ -356,9 +351,7 @@ static int post_checkin(Req *r) {
     form_error(r, "hours", _("Hours a week must be a number from 0 to 60, with at most one decimal, such as 19.5."));
   if (text_chars(remark) > REMARK_MAX) form_error(r, "remark", _("The remark is too long (at most 2000 characters)."));
   if (r->nerrors) {
-    int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                          .item = arena_printf(r->a, "followup:%lld", (long long)f.id),
-                                          .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
+    int rc = audit_object(r, pid, tid, "followup", f.id, "view", g);
     if (rc != DB_OK) return http_db_error(r, rc);
     return render_checkin(r, tid, &f, 400);
   }

@@ -141,8 +141,7 @@ static int post_plan(Req *r) {
   if (!placement_code_in(job_coaching_with, with)) form_error(r, "with_whom", _("Choose with whom."));
   if (r->nerrors) {
     /* the placement's page with the errors: a short one, without the rest of the page */
-    if ((rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item,
-                                           .action = "view", .outcome = "ok", .grounds = grounds_name(g)})) != DB_OK)
+    if ((rc = audit_object(r, pid, tid, "placement", pl, "view", g)) != DB_OK)
       return http_db_error(r, rc);
     if ((rc = case_page_begin(r, tid, g, _("Job coaching"))) != DB_OK) return http_db_error(r, rc);
     html(&r->out, "<h1>%s</h1>", _("Job coaching"));
@@ -242,9 +241,7 @@ static int get_record(Req *r) {
   int64_t pid;
   int s = contact_open(r, "view", &c, &g, &pid);
   if (s) return s;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = r->ids[0],
-                                        .item = arena_printf(r->a, "jobcoaching:%lld", (long long)c.id),
-                                        .action = "view", .outcome = "ok", .grounds = grounds_name(g)});
+  int rc = audit_object(r, pid, r->ids[0], "jobcoaching", c.id, "view", g);
   if (rc != DB_OK) return http_db_error(r, rc);
   return render_record(r, &c, g, 200);
 }
@@ -256,7 +253,6 @@ static int post_record(Req *r) {
   int s = contact_change_open(r, &c, &g, &pid);
   if (s) return s;
   int64_t tid = r->ids[0];
-  const char *item = arena_printf(r->a, "jobcoaching:%lld", (long long)c.id);
   const char *held = form_str(r, "held_on"), *mode = form_str(r, "mode"), *mins = form_str(r, "minutes"),
              *note = form_str(r, "note");
   int32_t d;
@@ -269,8 +265,7 @@ static int post_record(Req *r) {
     form_error(r, "minutes", _("The duration is a number of minutes from 1 to 480."));
   if (text_chars(note) > NOTE_MAX) form_error(r, "note", _("The note is too long (at most 1000 characters)."));
   if (r->nerrors) {
-    int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
-                                          .outcome = "ok", .grounds = grounds_name(g)});
+    int rc = audit_object(r, pid, tid, "jobcoaching", c.id, "view", g);
     if (rc != DB_OK) return http_db_error(r, rc);
     return render_record(r, &c, g, 400);
   }

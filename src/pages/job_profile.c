@@ -387,11 +387,13 @@ static int me_render(Req *r, int64_t tid, int64_t pid, Grounds g, int status) {
     if (ids[i] && ids[i] == ci) show_c = true;
   }
   AuditEntry *e = arena_alloc(r->a, sizeof *e * (size_t)(np + 1));
+  int ne = 0;
   for (int i = 0; i < np; i++)
-    e[i] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                        .item = arena_printf(r->a, "proposal:%lld", (long long)props[i].id), .action = "view",
-                        .outcome = "ok", .grounds = grounds_name(g)};
-  if (np && (rc = audit_write_many(r, e, np)) != DB_OK) return http_db_error(r, rc);
+    if (strcmp(props[i].status, "draft") != 0) /* the mediator's drafts are not shown to her */
+      e[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                             .item = arena_printf(r->a, "proposal:%lld", (long long)props[i].id), .action = "view",
+                             .outcome = "ok", .grounds = grounds_name(g)};
+  if (ne && (rc = audit_write_many(r, e, ne)) != DB_OK) return http_db_error(r, rc);
 
   page_begin(r, _("My work"));
   html(&r->out, "<div class=\"narrow\"><h1>%s</h1>", _("My work"));

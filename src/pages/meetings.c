@@ -212,11 +212,7 @@ static int render_meetings(Req *r, int64_t tid, Grounds g, int64_t pid, int stat
 }
 
 static int get_meetings(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = trajectory_door(r, "meetings", "list", GROUNDS_NONE, &g, &pid);
-  if (s) return s;
-  return render_meetings(r, r->ids[0], g, pid, 200);
+  return case_list_page(r, "meetings", render_meetings);
 }
 
 /* Reads and checks the meeting form of trajectory tid into *n (arena strings; the attendees the checked live
@@ -381,9 +377,7 @@ static int render_meeting(Req *r, const Meeting *m, Grounds g, int64_t pid, int 
   int nmin;
   rc = meeting_minutes_visible(r->db, r->a, r->user, m->id, date_today_text(r->a), MINUTES_SHOWN_MAX, &mins, &nmin);
   if (rc != DB_OK) return http_db_error(r, rc);
-  rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                                    .item = arena_printf(r->a, "meeting:%lld", (long long)m->id), .action = "view",
-                                    .outcome = "ok", .grounds = grounds_name(g)});
+  rc = audit_object(r, pid, tid, "meeting", m->id, "view", g);
   if (rc != DB_OK) return http_db_error(r, rc);
   int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(nmin + 1));
   for (int i = 0; i < nmin; i++) ids[i] = mins[i].id;
@@ -555,6 +549,13 @@ static int post_minutes(Req *r) {
 
 /* ---- changing and cancelling ---- */
 
+/* The answer to a change of a cancelled meeting (409), after rolling back the caller's transaction when
+ * one is open (a meeting cancelled in the meantime). */
+static int meeting_was_cancelled(Req *r, bool in_transaction) {
+  if (in_transaction) db_rollback(r->db);
+  return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
+}
+
 /* The door of a change to meeting r->ids[1]: meeting_door, the reader plans meetings
  * (policy_may_plan_meetings; otherwise refused as not found), the trajectory is open and the meeting is not
  * cancelled (409). Returns 0 or the status already answered. */
@@ -565,15 +566,13 @@ static int change_door(Req *r, const char *action, Grounds *g, int64_t *pid, Mee
     return object_refused(r, OWNER_MEETING, m->id, arena_printf(r->a, "meeting:%lld", (long long)m->id), action,
                           grounds_name(*g));
   if ((s = trajectory_refuse_if_closed(r, m->trajectory_id))) return s;
-  if (m->cancelled_at) return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
+  if (m->cancelled_at) return meeting_was_cancelled(r, false);
   return 0;
 }
 
 /* The change form of meeting m, filled from v; logs the view of the meeting (item, "edit"). */
 static int render_edit(Req *r, const Meeting *m, Grounds g, int64_t pid, const Params *v, int status) {
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = m->trajectory_id,
-                                        .item = arena_printf(r->a, "meeting:%lld", (long long)m->id),
-                                        .action = "edit", .outcome = "ok", .grounds = grounds_name(g)});
+  int rc = audit_object(r, pid, m->trajectory_id, "meeting", m->id, "edit", g);
   if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = case_page_begin(r, m->trajectory_id, g, _("Change the meeting"))) != DB_OK) return http_db_error(r, rc);
   html(&r->out, "<p><a href=\"/t/%lld/meetings/%lld\">%s</a></p>", (long long)m->trajectory_id, (long long)m->id,
@@ -642,10 +641,7 @@ static int post_meeting_edit(Req *r) {
   int nb = 0, na = 0;
   rc = meeting_attendee_accounts(r->db, r->a, m.id, 65, &before, &nb);
   if (rc == DB_OK) rc = meeting_update(r->db, m.id, &n);
-  if (rc == DB_DONE) { /* cancelled meanwhile */
-    db_rollback(r->db);
-    return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
-  }
+  if (rc == DB_DONE) return meeting_was_cancelled(r, true); /* cancelled meanwhile */
   if (rc == DB_OK) rc = meeting_attendee_accounts(r->db, r->a, m.id, 65, &after, &na);
   Meeting changed = {.id = m.id, .trajectory_id = m.trajectory_id, .starts_at = n.starts_at, .minutes = n.minutes,
                      .sequence = m.sequence + 1};
@@ -670,10 +666,7 @@ static int post_meeting_cancel(Req *r) {
   int rc;
   if ((rc = db_begin(r->db)) != DB_OK) return http_db_error(r, rc);
   rc = meeting_cancel(r->db, m.id, (int64_t)time(NULL));
-  if (rc == DB_DONE) {
-    db_rollback(r->db);
-    return http_error(r, 409, _("This meeting was cancelled, so it cannot be changed."));
-  }
+  if (rc == DB_DONE) return meeting_was_cancelled(r, true); /* cancelled meanwhile */
   int64_t *uids = NULL;
   int nu = 0;
   if (rc == DB_OK) rc = meeting_attendee_accounts(r->db, r->a, m.id, 65, &uids, &nu);
@@ -692,9 +685,7 @@ static int get_meeting_ics(Req *r) {
   Meeting m;
   int s = meeting_door(r, "export", &g, &pid, &m);
   if (s) return s;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = m.trajectory_id,
-                                        .item = arena_printf(r->a, "meeting:%lld", (long long)m.id),
-                                        .action = "export", .outcome = "ok", .grounds = grounds_name(g)});
+  int rc = audit_object(r, pid, m.trajectory_id, "meeting", m.id, "export", g);
   if (rc != DB_OK) return http_db_error(r, rc);
   const char *path = arena_printf(r->a, "/t/%lld/meetings/%lld", (long long)m.trajectory_id, (long long)m.id);
   const char *where = *m.place ? m.place : *m.video_url ? m.video_url : NULL;

@@ -166,11 +166,7 @@ static int render_notes(Req *r, int64_t tid, Grounds g, int64_t pid, int status)
 }
 
 static int get_notes(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = trajectory_door(r, "notes", "list", GROUNDS_NONE, &g, &pid);
-  if (s) return s;
-  return render_notes(r, r->ids[0], g, pid, 200);
+  return case_list_page(r, "notes", render_notes);
 }
 
 static int post_note(Req *r) {

@@ -128,6 +128,12 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current);
  * header shows nothing the view of the trajectory does not cover. Returns a DB code; on an error nothing was
  * written (answer with http_db_error). trajectory.c. */
 int case_page_begin(Req *r, int64_t tid, Grounds g, const char *page);
+/* The access-log entry of a successful `action` on object "kind:id" of trajectory tid (trajectory.c); a DB code. */
+int audit_object(Req *r, int64_t pid, int64_t tid, const char *kind, int64_t id, const char *action, Grounds g);
+/* A section page of trajectory tid for the reader with grounds g, answered with status (a status). */
+typedef int (*CaseRender)(Req *r, int64_t tid, Grounds g, int64_t pid, int status);
+/* GET of a section's list page: trajectory_door (action "list" on section), then render(..., 200) (trajectory.c). */
+int case_list_page(Req *r, const char *section, CaseRender render);
 
 /* Options for a <select> of the trajectory's live network members ("id", "Name (care|work)" pairs, at most
  * 64), after the NULL-terminated value/label pairs in lead; NULL-terminated; arena. network.c. */

@@ -91,20 +91,26 @@ int placement_event(Req *r, int64_t tid, int64_t pl, const char *event) {
 
 /* ---- the form of a placement */
 
+/* A select's value/label array for n choices: "" with label none first, NULL-terminated; the caller fills
+ * the value and label of choice i into o[2 + 2 * i] and o[3 + 2 * i]. */
+static const char **id_options(Req *r, int n, const char *none) {
+  const char **o = arena_alloc(r->a, sizeof *o * (size_t)(2 * n + 3));
+  o[0] = "";
+  o[1] = none;
+  o[2 + 2 * n] = NULL;
+  return o;
+}
+
 /* Options of the employer select: "" then every active employer. */
 static const char **employer_options(Req *r) {
   PlacementEmployer *v;
   int n = 0;
   if (placement_employers(r->db, r->a, EMPLOYERS_MAX, &v, &n) != DB_OK) n = 0;
-  const char **o = arena_alloc(r->a, sizeof *o * (size_t)(2 * n + 3));
-  int k = 0;
-  o[k++] = "";
-  o[k++] = _("Choose…");
+  const char **o = id_options(r, n, _("Choose…"));
   for (int i = 0; i < n; i++) {
-    o[k++] = arena_printf(r->a, "%lld", (long long)v[i].id);
-    o[k++] = v[i].name;
+    o[2 + 2 * i] = arena_printf(r->a, "%lld", (long long)v[i].id);
+    o[3 + 2 * i] = v[i].name;
   }
-  o[k] = NULL;
   return o;
 }
 
@@ -112,16 +118,12 @@ static const char **opening_options(Req *r) {
   PlacementOpening *v;
   int n = 0;
   if (placement_openings(r->db, r->a, OPENINGS_MAX, &v, &n) != DB_OK) n = 0;
-  const char **o = arena_alloc(r->a, sizeof *o * (size_t)(2 * n + 3));
-  int k = 0;
-  o[k++] = "";
-  o[k++] = _("No opening");
+  const char **o = id_options(r, n, _("No opening"));
   for (int i = 0; i < n; i++) {
-    o[k++] = arena_printf(r->a, "%lld", (long long)v[i].id);
-    o[k++] = arena_printf(r->a, _("%s at %s (at most %lld hours a week)"), v[i].title, v[i].employer,
-                          (long long)v[i].hours_max);
+    o[2 + 2 * i] = arena_printf(r->a, "%lld", (long long)v[i].id);
+    o[3 + 2 * i] = arena_printf(r->a, _("%s at %s (at most %lld hours a week)"), v[i].title, v[i].employer,
+                                (long long)v[i].hours_max);
   }
-  o[k] = NULL;
   return o;
 }
 
@@ -358,10 +360,7 @@ static int placement_changed(Req *r, int64_t pid, int64_t tid, const char *item,
 }
 
 static int get_placements(Req *r) {
-  Grounds g;
-  int64_t pid;
-  int s = trajectory_door(r, "placements", "list", GROUNDS_NONE, &g, &pid);
-  return s ? s : render_list(r, r->ids[0], g, pid, 200);
+  return case_list_page(r, "placements", render_list);
 }
 
 static int post_placement(Req *r) {
@@ -649,9 +648,7 @@ static int get_edit(Req *r) {
   int64_t pid;
   int s = placement_open(r, "view", policy_may_record_placement, &p, &g, &pid);
   if (s) return s;
-  int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = r->ids[0],
-                                        .item = arena_printf(r->a, "placement:%lld", (long long)p.id), .action = "view",
-                                        .outcome = "ok", .grounds = grounds_name(g)});
+  int rc = audit_object(r, pid, r->ids[0], "placement", p.id, "view", g);
   if (rc != DB_OK) return http_db_error(r, rc);
   return render_edit(r, &p, 200);
 }
@@ -667,8 +664,7 @@ static int post_edit(Req *r) {
   if (!strcmp(p.status, "ended")) return http_error(r, 409, _("This placement has ended: it can no longer be changed."));
   PlacementNew n;
   if (!read_placement(r, tid, &p, &n)) {
-    int rc = audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = item, .action = "view",
-                                          .outcome = "ok", .grounds = grounds_name(g)});
+    int rc = audit_object(r, pid, tid, "placement", p.id, "view", g);
     if (rc != DB_OK) return http_db_error(r, rc);
     return render_edit(r, &p, 400);
   }

@@ -309,9 +309,10 @@ static int render_list(Req *r, int64_t tid, Grounds g, int64_t pid, int status) 
   e[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid, .item = "proposals", .action = "list",
                          .outcome = "ok", .grounds = grounds_name(g)};
   for (int i = 0; i < n; i++)
-    e[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
-                           .item = arena_printf(r->a, "proposal:%lld", (long long)list[i].id), .action = "view",
-                           .outcome = "ok", .grounds = grounds_name(g)};
+    if (policy_may_match(g) || strcmp(list[i].status, "draft") != 0) /* a draft is not shown to the participant */
+      e[ne++] = (AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                             .item = arena_printf(r->a, "proposal:%lld", (long long)list[i].id), .action = "view",
+                             .outcome = "ok", .grounds = grounds_name(g)};
   if ((rc = audit_write_many(r, e, ne)) != DB_OK) return http_db_error(r, rc);
   if ((rc = case_page_begin(r, tid, g, _("Proposals to employers"))) != DB_OK) return http_db_error(r, rc);
   bool wabz = case_wabz(r, tid); /* the programme's words */
@@ -445,11 +446,13 @@ static int post_ask(Req *r) {
 /* What an employer's user may see of proposal x: *show true when the one door lets them see a part of the
  * profile and policy_employer_sees_proposal agrees; the parts into *work / *cap, the access-log entries of
  * what is shown appended through items_disclose (one batch per proposal). Returns a DB code. */
-static int employer_view(Req *r, const Proposal *x, int64_t org, const char *action, bool *show, bool *work, bool *cap) {
+static int employer_view(Req *r, const Proposal *x, int64_t org, const char *action, bool *show, bool *work, bool *cap,
+                         Grounds *gout, int64_t *pidout) {
   *show = *work = *cap = false;
   Grounds g;
   int64_t pid;
   int rc = policy_trajectory(r->db, r->user, x->trajectory_id, &g, &pid);
+  if (gout) *gout = g, *pidout = pid;
   if (rc != DB_OK || g == GROUNDS_NONE) return rc;
   int64_t wi, ci;
   if ((rc = job_profile_parts_visible(r->db, r->user, x->trajectory_id, date_today_text(r->a), &wi, &ci)) != DB_OK)
@@ -482,7 +485,7 @@ static int get_employer_list(Req *r) {
   int shown = 0;
   for (int i = 0; i < n; i++) {
     bool w, c;
-    if ((rc = employer_view(r, &list[i], org, "list", &show[i], &w, &c)) != DB_OK) return http_db_error(r, rc);
+    if ((rc = employer_view(r, &list[i], org, "list", &show[i], &w, &c, NULL, NULL)) != DB_OK) return http_db_error(r, rc);
     shown += show[i];
   }
   if (!shown) audit_nothing_shown(r); /* no proposal, so no one's file, is shown */
@@ -508,14 +511,15 @@ static int get_employer_list(Req *r) {
 
 /* The employer's user's door for proposal r->ids[0]: 0 with *x, *org, *work, *cap filled (and the view logged
  * with `action`), else the refusal (404, logged against the participant) or an error page. */
-static int employer_door(Req *r, const char *action, Proposal *x, int64_t *org, bool *work, bool *cap) {
+static int employer_door(Req *r, const char *action, Proposal *x, int64_t *org, bool *work, bool *cap, Grounds *g,
+                         int64_t *pid) {
   int64_t id = r->ids[0];
   const char *item = arena_printf(r->a, "proposal:%lld", (long long)id);
   int rc = employer_of_user(r->db, r->user, org);
   if (rc != DB_OK) return http_db_error(r, rc);
   if ((rc = proposal_get(r->db, r->a, id, x)) != DB_ROW && rc != DB_DONE) return http_db_error(r, rc);
   bool show = false;
-  if (rc == DB_ROW && *org && (rc = employer_view(r, x, *org, action, &show, work, cap)) != DB_OK) return http_db_error(r, rc);
+  if (rc == DB_ROW && *org && (rc = employer_view(r, x, *org, action, &show, work, cap, g, pid)) != DB_OK) return http_db_error(r, rc);
   if (!show) return object_refused(r, OWNER_PROPOSAL, id, item, action, grounds_name(GROUNDS_NONE));
   return 0;
 }
@@ -556,17 +560,19 @@ static int render_employer_one(Req *r, const Proposal *x, bool work, bool cap, i
 
 static int get_employer_one(Req *r) {
   Proposal x;
-  int64_t org;
+  int64_t org, pid;
   bool w, c;
-  int s = employer_door(r, "view", &x, &org, &w, &c);
+  Grounds g;
+  int s = employer_door(r, "view", &x, &org, &w, &c, &g, &pid);
   return s ? s : render_employer_one(r, &x, w, c, 200);
 }
 
 static int post_employer_one(Req *r) {
   Proposal x;
-  int64_t org;
+  int64_t org, pid;
   bool w, c;
-  int s = employer_door(r, "view", &x, &org, &w, &c);
+  Grounds g;
+  int s = employer_door(r, "view", &x, &org, &w, &c, &g, &pid);
   if (s) return s;
   const char *d = form_str(r, "decision"), *reply = form_str(r, "reply");
   bool accept = strcmp(d, "accept") == 0;
@@ -583,9 +589,6 @@ static int post_employer_one(Req *r) {
     return http_error(r, 409, _("This proposal has been answered already."));
   }
   if (rc != DB_OK) return http_db_error(r, rc);
-  Grounds g;
-  int64_t pid;
-  if ((rc = policy_trajectory(r->db, r->user, x.trajectory_id, &g, &pid)) != DB_OK) return http_db_error(r, rc);
   if ((rc = proposal_event(r, x.trajectory_id, x.id, accept ? "accepted" : "declined_by_employer",
                            PA_COACHES | PA_PARTICIPANT)) != DB_OK)
     return http_db_error(r, rc);

@@ -153,10 +153,10 @@ static void case_header(Req *r, const Trajectory *t, const char *const *coaches,
 }
 
 /* The programme of trajectory tid (its words for the coach and the participant); Zorg & Werk when it cannot
- * be read. One look-up of the trajectory's row. */
+ * be read. One column of the trajectory's row, no personal data. */
 const char *case_programme(Req *r, int64_t tid) {
-  Trajectory t;
-  return trajectory_get(r->db, r->a, tid, &t) == DB_ROW && t.programme ? t.programme : PROGRAMME_ZW;
+  const char *code;
+  return trajectory_programme(r->db, tid, &code) == DB_OK && code ? code : PROGRAMME_ZW;
 }
 
 bool case_wabz(Req *r, int64_t tid) { return programme_is_wabz(case_programme(r, tid)); }
@@ -459,6 +459,22 @@ void trajectory_subnav(Req *r, int64_t tid, Grounds g, const char *current) {
     html(&r->out, ">%s</a></li>", _(tabs[i].label));
   }
   html(&r->out, "</ul></nav>");
+}
+
+/* Writes the access-log entry of a successful `action` on object "kind:id" of trajectory tid; a DB code. */
+int audit_object(Req *r, int64_t pid, int64_t tid, const char *kind, int64_t id, const char *action, Grounds g) {
+  return audit_write(r, &(AuditEntry){.participant_id = pid, .trajectory_id = tid,
+                                      .item = arena_printf(r->a, "%s:%lld", kind, (long long)id), .action = action,
+                                      .outcome = "ok", .grounds = grounds_name(g)});
+}
+
+/* GET of a trajectory's section list page: the case door (action "list" on section), then
+ * render(r, tid, grounds, participant id, 200). Returns the status. */
+int case_list_page(Req *r, const char *section, CaseRender render) {
+  Grounds g;
+  int64_t pid;
+  int s = trajectory_door(r, section, "list", GROUNDS_NONE, &g, &pid);
+  return s ? s : render(r, r->ids[0], g, pid, 200);
 }
 
 const Route trajectory_routes[] = {

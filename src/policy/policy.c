@@ -302,3 +302,7 @@ bool policy_consent_own(Grounds g, int64_t own_member, int64_t source_member_id)
 }
 
 int64_t policy_consent_own_source(Grounds g, int64_t own_member) { return g == GROUNDS_SELF ? 0 : own_member; }
+
+bool policy_may_ask_correction(Grounds g) { return g == GROUNDS_SELF; }
+
+bool policy_answers_corrections(Grounds g) { return g == GROUNDS_COACH; }

@@ -114,4 +114,9 @@ bool policy_consent_own(Grounds g, int64_t own_member, int64_t source_member_id)
  * (0) for the participant, else the reader's own membership (own_member). */
 int64_t policy_consent_own_source(Grounds g, int64_t own_member);
 
+/* A request to correct information (GDPR art. 16) is asked by the participant about their own trajectory,
+ * and seen and answered by an assigned coach (as their task). */
+bool policy_may_ask_correction(Grounds g);
+bool policy_answers_corrections(Grounds g);
+
 #endif

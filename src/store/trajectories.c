@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/rows.h"
+#include "i18n/programme.h"
 #include "store/protocol.h"
 #include "store/visibility.h"
 
@@ -55,6 +56,18 @@ int trajectory_is_closed(Db *db, int64_t id, bool *closed) {
   db_bind_int(st, 1, id);
   int rc = db_step(st);
   if (rc == DB_ROW) *closed = strcmp(db_text(st, "status"), "open") != 0;
+  db_done(st);
+  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int trajectory_programme(Db *db, int64_t id, const char **code) {
+  *code = NULL;
+  Stmt *st = db_prepare(db, "SELECT programme FROM trajectories WHERE id = ?");
+  if (!st) return DB_ERROR;
+  db_bind_int(st, 1, id);
+  int rc = db_step(st);
+  if (rc == DB_ROW && db_text(st, "programme"))
+    *code = strcmp(db_text(st, "programme"), PROGRAMME_WABZ) == 0 ? PROGRAMME_WABZ : PROGRAMME_ZW;
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }

@@ -40,6 +40,11 @@ int trajectory_coach_names(Db *db, Arena *a, int64_t id, int max, const char ***
  * trajectory. Returns a DB code. */
 int trajectory_is_closed(Db *db, int64_t id, bool *closed);
 
+/* The programme code of trajectory id (i18n/programme.h) into *code (static text; NULL when there is no such
+ * trajectory or none is recorded): one column, for the pages that only need the programme's words. Returns a
+ * DB code. */
+int trajectory_programme(Db *db, int64_t id, const char **code);
+
 /* Marks trajectory id's last activity at unix time `at` (inside the caller's transaction, with the change
  * it records). Returns a DB code. */
 int trajectory_touch(Db *db, int64_t id, int64_t at);

@@ -194,6 +194,28 @@ def test_no_means_never_sent_and_coach_withdraws():
     assert_status(coach.post("/t/2/proposals/%d/withdraw" % p3), 404)  # through another trajectory's address
 
 
+def test_draft_is_not_logged_as_seen_by_the_participant():
+    """A mediator's draft is shown to the coaches only: the participant's pages do not show it, and so do not log it
+    as seen by her (her own access log and data download would name it)."""
+    op3 = opening("PRP-OPENING3 draft", O["anker"])
+    coach = client(COACH_SOFIE)
+    coach.get("/t/%d/matches" % O["tid"])
+    assert_status(coach.post("/t/%d/proposals" % O["tid"], {"opening_id": str(op3), "draft": "1"}), 303)
+    draft = sql_one(srv, "SELECT id FROM proposals WHERE opening_id = ?", (op3,))
+    assert sql_one(srv, "SELECT status FROM proposals WHERE id = ?", (draft,)) == "draft"
+    an = client(PART_AN)
+    an_id = sql_one(srv, "SELECT id FROM users WHERE email = ?", (PART_AN,))
+    mark = access_log_mark(srv)
+    for path in ("/me/work", "/t/%d/proposals" % O["tid"]):
+        r = an.get(path)
+        assert_status(r, 200)
+        assert "PRP-OPENING3" not in r.body
+    seen = access_log_since(srv, mark, user_id=an_id, item="proposal:%d" % draft)
+    assert not seen, seen
+    assert access_log_since(srv, mark, user_id=an_id), "her pages are logged"
+    srv.sql("UPDATE proposals SET status = 'withdrawn' WHERE id = ?", (draft,))
+
+
 def test_property_employer_sees_only_under_consent():
     """Every status x every kind of consent state: the employer's user sees the proposal (list and page) if and only
     if it went to the employer (sent, accepted, declined_by_employer) and a live consent of the participant for work
