@@ -36,7 +36,7 @@ test: testbuild
 	  python3 scripts/test-summary.py $(TESTBUILD)/meson-logs/testlog.json; exit $$rc
 
 # make test-pg   the tests that run on PostgreSQL today (scripts/test-pg.sh: unit tests on both drivers and
-#                 the HTTP tests of scripts/test-pg.list) against a throwaway cluster it starts and removes
+#                 every HTTP test but those of scripts/test-pg.skip) against a throwaway cluster it starts and removes
 .PHONY: test-pg
 test-pg: testbuild
 	@scripts/deps.sh pg

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make test-pg: the tests that run on PostgreSQL today, against a throwaway cluster
+# make test-pg: the tests that run on PostgreSQL (all but scripts/test-pg.skip), against a throwaway cluster
 # (scripts/pg-test-cluster.sh) that this script creates in a temporary directory, starts and removes.
 # Usage: scripts/test-pg.sh BUILD [http/NAME | unit/NAME]...   (default: the lists below)
 # PG_JOBS tests run at a time (default 2); http/pg_down, which stops and restarts the cluster, runs alone
@@ -26,8 +26,19 @@ if [ "${PG_ONE:-}" ]; then one "$PG_ONE"; exit 0; fi
 
 # db-level unit tests: each opens its databases through tests/unit/dbfixture.h (PostgreSQL with ZW_TEST_DB_URL)
 unit="rows chain policy session pgddl"
-# HTTP tests that pass on PostgreSQL (README: PostgreSQL lists those that do not yet, and why)
-http=$(grep -v '^#' scripts/test-pg.list | tr '\n' ' ')
+# every HTTP test of tests/http/meson.build but those of scripts/test-pg.skip (each with its reason there)
+http=$(python3 - <<'PY'
+import re
+names = []
+for line in open("tests/http/meson.build"):
+    if line.startswith("http_tests"):
+        names += re.findall(r"'(\w+)'", line.split("#")[0])
+skip = {l.split()[0] for l in open("scripts/test-pg.skip") if l.strip() and not l.startswith("#")}
+print(" ".join(n for n in names if n not in skip))
+PY
+)
+# tests of PostgreSQL alone (a server restart under load; more in scripts/test-pg.only)
+http="$http $(grep -v '^#' scripts/test-pg.only | cut -d' ' -f1 | tr '\n' ' ')"
 tests=""
 if [ $# -gt 0 ]; then tests="$*"; else
   for t in $unit; do tests="$tests unit/$t"; done
