@@ -23,7 +23,8 @@ int mail_daily_actions_due(Db *db, Arena *a, const char *by, const char *day, in
                            int *n) {
   *n = 0;
   *out = NULL;
-  /* the owners from the due actions (read once per kind of owner), then those of their accounts still due */
+  /* the owners from the due actions (read once per kind of owner; a coach's actions also reach whoever stands
+   * in for the coach that day), then those of their accounts still due */
   Stmt *st = db_prepare(db,
                         "SELECT u.id FROM users u JOIN ("
                         "SELECT p.user_id AS uid" DUE_ACTIONS("JOIN participants p ON p.id = t.participant_id")
@@ -31,7 +32,11 @@ int mail_daily_actions_due(Db *db, Arena *a, const char *by, const char *day, in
                         "UNION SELECT m.user_id AS uid" DUE_ACTIONS("JOIN network_members m ON m.id = a.owner_member_id")
                         " AND a.owner_kind = 'member' AND m.removed_at IS NULL "
                         "UNION SELECT c.user_id AS uid" DUE_ACTIONS("JOIN trajectory_coaches c ON c.trajectory_id = t.id")
-                        " AND a.owner_kind = 'coach'"
+                        " AND a.owner_kind = 'coach' "
+                        "UNION SELECT s.stand_in_id AS uid"
+                        DUE_ACTIONS("JOIN trajectory_coaches c ON c.trajectory_id = t.id "
+                                    "JOIN coach_standins s ON s.coach_id = c.user_id")
+                        " AND a.owner_kind = 'coach' AND s.cancelled_at IS NULL AND s.from_on <= ? AND s.until_on >= ?"
                         ") o ON o.uid = u.id WHERE u.active = 1 AND u.digest_hour <= ? "
                         "AND NOT EXISTS (SELECT 1 FROM daily_mails d WHERE d.user_id = u.id AND d.kind = 'action_due' "
                         "AND d.day = ?) ORDER BY u.id");
@@ -39,8 +44,11 @@ int mail_daily_actions_due(Db *db, Arena *a, const char *by, const char *day, in
   db_bind_text(st, 1, by);
   db_bind_text(st, 2, by);
   db_bind_text(st, 3, by);
-  db_bind_int(st, 4, hour);
-  db_bind_text(st, 5, day);
+  db_bind_text(st, 4, by);
+  db_bind_text(st, 5, day); /* a stand-in's period holds the day */
+  db_bind_text(st, 6, day);
+  db_bind_int(st, 7, hour);
+  db_bind_text(st, 8, day);
   return ids_of(st, a, max, out, n);
 }
 

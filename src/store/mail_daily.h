@@ -15,7 +15,8 @@
 /* The active accounts whose mail hour (users.digest_hour) is at or before hour and that own an open action
  * of the current plan of an open trajectory due on or before by (YYYY-MM-DD; tomorrow for "today, tomorrow
  * or overdue"): the participant for their own actions, a live network member for the actions of their
- * membership, the assigned coaches for the coach's actions; those with an action_due row for day are left
+ * membership, the assigned coaches and whoever stands in for one of them on day (coach_standins) for the
+ * coach's actions; those with an action_due row for day are left
  * out. At most max ids, ascending, into *out (allocated in a), count in *n. Returns a DB code. */
 int mail_daily_actions_due(Db *db, Arena *a, const char *by, const char *day, int hour, int max, int64_t **out,
                            int *n);

@@ -20,7 +20,7 @@ import time
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PARTNER_GP, PARTNER_HR, Server, SmtpSink, assert_status,
+from harness import (COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PARTNER_GP, PARTNER_HR, Server, SmtpSink, assert_status,
                      free_port, run, signed_in, user_id)
 
 SMTP = SmtpSink(free_port())
@@ -144,6 +144,30 @@ def test_actions_due_mail_each_owner_once_without_content():
     for who in (PART_AN, PARTNER_HR, COACH_SOFIE):
         assert len(mails_to(who)) == 1, "%s got the mail of the day twice" % who
     assert one("SELECT COUNT(*) FROM daily_mails WHERE kind = 'action_due' AND day = ?", (TODAY.isoformat(),)) >= 3
+
+
+def test_a_stand_in_gets_the_actions_due_mail_of_the_coach_away():
+    """Pieter stands in for Sofie: from the first day of the period he gets the mail of the day for the coach's
+    due actions of her trajectories; before it, nothing."""
+    set_mail(COACH_PIETER, "immediately", 0)
+    lead = signed_in(srv, C, LEAD)
+    ids = {"absent": str(user_id(srv, COACH_SOFIE)), "stand_in": str(user_id(srv, COACH_PIETER))}
+    later = dict(ids, from_on=(TODAY + datetime.timedelta(days=2)).isoformat(),
+                 until_on=(TODAY + datetime.timedelta(days=9)).isoformat())
+    assert_status(lead.post("/team/standins", later), 303, "a stand-in from the day after tomorrow")
+    before = len(mails_to(COACH_SOFIE))
+    mail_due()
+    settle()
+    assert not mails_to(COACH_PIETER), "Pieter got a mail before his stand-in begins"
+    now = dict(ids, from_on=TODAY.isoformat(), until_on=(TODAY + datetime.timedelta(days=1)).isoformat())
+    assert_status(lead.post("/team/standins", now), 303, "a stand-in from today")
+    mail_due()
+    settle()
+    got = mails_to(COACH_PIETER)
+    assert len(got) == 1, "the stand-in got %d mails for the due actions of the coach away" % len(got)
+    assert got[0][1]["Subject"] == "Actions due in the Zorg & Werk portal", got[0][1]["Subject"]
+    check_clean(got[0][1], got[0][2])
+    assert len(mails_to(COACH_SOFIE)) == before, "the coach away got the mail of the day a second time"
 
 
 def send(sender, to, body):
