@@ -137,15 +137,20 @@ static int post_review(Req *r) {
 }
 
 /* Review r->ids[0] into *rv when the reader takes part in it (policy_review_member); otherwise the not-found
- * page, as for a review that does not exist. Returns 0 or the status answered. */
+ * page, as for a review that does not exist, with a "denied" access-log entry when it exists. Returns 0 or
+ * the status answered. */
 static int review_door(Req *r, Review *rv) {
   bool coach = (r->user->roles & ROLE_COACH) != 0, invited = false;
   int rc = review_get(r->db, r->a, r->user, r->ids[0], rv);
   if (rc == DB_ROW && !coach) rc = review_practitioner_invited(r->db, r->ids[0], r->user->id, &invited) == DB_OK
                                        ? DB_ROW : DB_ERROR;
-  if (rc == DB_DONE || (rc == DB_ROW && !policy_review_member(coach, invited))) return http_error(r, 404, NULL);
+  if (rc == DB_DONE) return http_error(r, 404, NULL);
   if (rc != DB_ROW) return http_db_error(r, rc);
-  return 0;
+  if (policy_review_member(coach, invited)) return 0;
+  /* refused like a review that does not exist, and logged as denied (no participant: the agenda is not read) */
+  rc = audit_write(r, &(AuditEntry){.item = arena_printf(r->a, "case_review:%lld", (long long)r->ids[0]),
+                                    .action = "view", .outcome = "denied", .grounds = "none"});
+  return rc == DB_OK ? http_error(r, 404, NULL) : http_db_error(r, rc);
 }
 
 /* The practitioners of review rid, and for a coach the form that invites one. */

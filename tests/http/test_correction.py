@@ -102,8 +102,8 @@ def test_nobody_else():
     assert_status(pieter.post("/t/1/corrections/%d/answer" % rid, {"answer": "x"}), 404, "another coach answers")
     for email in (PART_KARIM, PARTNER_GP):
         c = client(email)
-        assert c.get("/t/1/corrections").status in (403, 404)
-        assert c.post("/t/1/corrections/%d/answer" % rid, {"answer": "x"}).status in (403, 404)
+        assert_status(c.get("/t/1/corrections"), 403, "%s opens the coach's correction requests" % email)
+        assert_status(c.post("/t/1/corrections/%d/answer" % rid, {"answer": "x"}), 403, "%s answers one" % email)
     karim = client(PART_KARIM).get("/me/corrections")
     assert TEXT not in karim.body
     # a request id of another trajectory under trajectory 2's URL

@@ -140,7 +140,7 @@ def test_candidates_not_for_others():
     url = "/openings/%d/candidates" % O["best"]
     for who in (PART_AN, PARTNER_HR):
         r = client(who).get(url)
-        assert r.status in (403, 404), r.status
+        assert_status(r, 403, "%s opens the candidates of an opening" % who)
         assert "MTC-NAME" not in r.body and "MTC-BEST" not in r.body, who
     assert_status(client(COACH_SOFIE).get("/openings/999999/candidates"), 404)
 

@@ -144,7 +144,10 @@ def test_a_practitioner_joins_a_review_and_sees_names_only_with_consent():
     pieter.get("/t/%d/reviews" % pieter_tid)
     assert_status(pieter.post("/t/%d/reviews" % pieter_tid, {"review": str(rid), "question": "Pieter's qz9"}), 303)
     gp = client(PARTNER_GP)
+    mark = access_log_mark(srv)
     assert_status(gp.get("/reviews/%d" % rid), 404, "the GP opens a review before being invited")
+    assert access_log_since(srv, mark, user_id=gp_id, item="case_review:%d" % rid, outcome="denied"), \
+        "the refused review is not in the access log"
     assert 'href="/reviews/%d"' % rid not in gp.get("/reviews").body, "an uninvited review is listed"
     sofie = client(COACH_SOFIE)
     page = sofie.get("/reviews/%d" % rid)
@@ -210,7 +213,7 @@ def test_history_and_team_lead():
     row = re.search(r"<tr><th scope=\"row\">2026-11-01</th><td>([^<]*)</td><td>%d</td></tr>" % items, body)
     assert row and row.group(1) == other, "the history does not show who chaired"
     assert QUESTION not in body and "Janssens" not in body and "A.J." not in body
-    assert lead.get("/reviews/%d" % S["rid"]).status in (403, 404), "a team lead opened an agenda"
+    assert_status(lead.get("/reviews/%d" % S["rid"]), 403, "a team lead opens an agenda")
     assert 'href="/reviews"' in client(COACH_SOFIE).get("/reviews").body, "no menu item for coaches"
 
 
