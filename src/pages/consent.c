@@ -131,16 +131,18 @@ static const char *category_word(const char *category) {
   return category ? category : "";
 }
 
-/* The live members of side ("care", "work") whom the user may know of, as "A, B and C"; NULL when none.
- * These are the people a consent to "everyone on the side" reaches today. */
+/* The live members of side ("care", "work") who take part in it and whom the user may know of, as "A, B and
+ * C"; NULL when none. These are the people a consent to "everyone on the side" reaches today. */
 static const char *side_people(Req *r, const Context *c, const char *side) {
   const char *s = NULL;
   int n = 0, total = 0;
   for (int i = 0; i < c->nmembers; i++)
-    if (!c->members[i].removed && c->members[i].visible && !strcmp(c->members[i].side, side)) total++;
+    if (!c->members[i].removed && c->members[i].visible && c->members[i].shares_side &&
+        !strcmp(c->members[i].side, side))
+      total++;
   for (int i = 0; i < c->nmembers; i++) {
     const Member *m = &c->members[i];
-    if (m->removed || !m->visible || strcmp(m->side, side) != 0) continue;
+    if (m->removed || !m->visible || !m->shares_side || strcmp(m->side, side) != 0) continue;
     n++;
     /* TRANSLATORS: joins the names of a list; the second form joins the last one */
     s = !s ? m->name : arena_printf(r->a, n == total ? _("%s and %s") : _("%s, %s"), s, m->name);
@@ -352,7 +354,7 @@ static void matrix(Req *r, const Context *c) {
       for (int k = 0; k < c->nconsents; k++) {
         const Consent *kc = &c->consents[k];
         if (!live(c, kc) || strcmp(kc->category, item_categories[i]) != 0) continue;
-        if (kc->grantee_member_id ? kc->grantee_member_id != mb->id : strcmp(kc->grantee_side, mb->side) != 0) continue;
+        if (!consent_reaches(kc, mb->id, mb->shares_side ? mb->side : NULL)) continue;
         if (!policy_consent_allowed(kc->category, mb->side)) continue;
         html(&r->out, "%s<span class=\"badge badge-ok\">%s</span>", any ? " " : "", source_name(c, kc->source_member_id));
         any = true;

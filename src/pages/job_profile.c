@@ -362,13 +362,6 @@ static int me_render(Req *r, int64_t tid, int64_t pid, Grounds g, int status) {
   Proposal *props;
   int np;
   if ((rc = proposals_of_trajectory(r->db, r->a, tid, ME_PROPOSALS, &props, &np)) != DB_OK) return http_db_error(r, rc);
-  Consent *live;
-  size_t nlive;
-  if ((rc = consents_live(r->db, r->a, tid, today, &live, &nlive)) != DB_OK) return http_db_error(r, rc);
-  bool work_side = false; /* she shares her own information with the whole work side */
-  for (size_t i = 0; i < nlive; i++)
-    work_side |= !live[i].source_member_id && !live[i].grantee_member_id && live[i].grantee_side &&
-                 strcmp(live[i].grantee_side, "work") == 0;
   JobProfile p;
   bool have = false;
   if ((rc = job_profile_get(r->db, r->a, tid, &p)) == DB_ROW) have = true;
@@ -397,7 +390,7 @@ static int me_render(Req *r, int64_t tid, int64_t pid, Grounds g, int status) {
 
   page_begin(r, _("My work"));
   html(&r->out, "<div class=\"narrow\"><h1>%s</h1>", _("My work"));
-  proposals_for_participant(r, props, np, have ? &p : NULL, show_w, show_c, work_side);
+  proposals_for_participant(r, props, np, have ? &p : NULL, show_w, show_c);
   html(&r->out, "<section class=\"card\" aria-labelledby=\"h-own\"><h2 id=\"h-own\">%s</h2><p>%s</p>",
        _("In your own words"),
        _("What work would you like to do? What can you do well, and what helps you? Write it the way you want. Your "

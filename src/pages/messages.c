@@ -64,7 +64,7 @@ static int sender_source(Req *r, int64_t tid, Grounds g, int64_t *source) {
   *source = 0;
   if (!policy_message_from_membership(g)) return DB_OK;
   const char *side;
-  return network_member_of_user(r->db, r->a, tid, r->user->id, source, &side);
+  return network_member_of_user(r->db, r->a, tid, r->user->id, source, &side, NULL);
 }
 
 /* A candidate as the reader the rule is asked about: its id and roles are all the rule reads of a user. */

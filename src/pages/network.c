@@ -127,16 +127,19 @@ static const char *source_name(const NetworkMember *v, size_t n, int64_t src, co
   return NULL;
 }
 
+/* The side whose side-wide consents reach member m: its own, or none (NULL) when it does not share it. */
+static const char *shared_side(const NetworkMember *m) { return m->shares_side ? m->side : NULL; }
+
 /* Writes, for member m, what is shared with them: "From X: capacity, work" per source party. */
 static void received_list(Req *r, const NetworkMember *m, const NetworkMember *v, size_t n, const Consent *c, size_t nc,
                           const char *participant) {
   bool any = false;
   for (size_t k = 0; k < nc; k++) {
-    if (!consent_reaches(&c[k], m->id, m->side) || c[k].source_member_id == m->id) continue;
+    if (!consent_reaches(&c[k], m->id, shared_side(m)) || c[k].source_member_id == m->id) continue;
     /* one entry per source party: skip if an earlier consent had the same source */
     bool seen = false;
     for (size_t j = 0; j < k && !seen; j++)
-      seen = consent_reaches(&c[j], m->id, m->side) && c[j].source_member_id == c[k].source_member_id;
+      seen = consent_reaches(&c[j], m->id, shared_side(m)) && c[j].source_member_id == c[k].source_member_id;
     if (seen) continue;
     const char *from = source_name(v, n, c[k].source_member_id, participant);
     if (!from) continue;
@@ -145,7 +148,7 @@ static void received_list(Req *r, const NetworkMember *m, const NetworkMember *v
     html(&r->out, "<li>%s %s: ", _("from"), from);
     bool first = true;
     for (size_t j = k; j < nc; j++) {
-      if (!consent_reaches(&c[j], m->id, m->side) || c[j].source_member_id != c[k].source_member_id) continue;
+      if (!consent_reaches(&c[j], m->id, shared_side(m)) || c[j].source_member_id != c[k].source_member_id) continue;
       html(&r->out, "%s%s", first ? "" : ", ", category_label(c[j].category));
       if (!c[j].grantee_member_id) html(&r->out, " (%s)", _("whole side"));
       first = false;
@@ -286,11 +289,12 @@ static int network_page(Req *r, int64_t tid, int64_t pid, Grounds g) {
      * that reach them */
     int64_t me;
     const char *my_side;
-    if ((rc = network_member_of_user(r->db, r->a, tid, r->user->id, &me, &my_side)) != DB_OK) return rc;
+    bool shares;
+    if ((rc = network_member_of_user(r->db, r->a, tid, r->user->id, &me, &my_side, &shares)) != DB_OK) return rc;
     hidden_side = strcmp(my_side, "work") == 0 ? "care" : "work";
     size_t k = 0;
     for (size_t i = 0; i < nc; i++)
-      if (consent_reaches(&c[i], me, my_side)) c[k++] = c[i];
+      if (consent_reaches(&c[i], me, shares ? my_side : NULL)) c[k++] = c[i];
     nc = k;
   }
 

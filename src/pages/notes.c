@@ -199,7 +199,7 @@ static int post_note(Req *r) {
     }
   } else if (g == GROUNDS_MEMBER) {
     const char *side;
-    if ((rc = network_member_of_user(r->db, r->a, tid, r->user->id, &source, &side)) != DB_OK)
+    if ((rc = network_member_of_user(r->db, r->a, tid, r->user->id, &source, &side, NULL)) != DB_OK)
       return http_db_error(r, rc);
   } else if (g != GROUNDS_SELF) {
     return http_error(r, 404, NULL);

@@ -78,12 +78,12 @@ struct JobProfile;
 void job_profile_show(Req *r, const struct JobProfile *p, bool work, bool capacity, int64_t tid, int64_t strengths,
                       bool mine);
 /* The proposals of the participant's trajectory on /me/work, newest first: those awaiting an answer with exactly
- * what the employer will see (p's parts work/capacity; p NULL: no profile yet; work_side_shared: she shares
- * something with the whole work side, which the employer's contact person joins) and two buttons, then the
- * others with their status. The caller logged them. proposals.c. */
+ * what the employer will see (p's parts work/capacity; p NULL: no profile yet — the employer's contact person
+ * becomes a member reached only by name, so nothing shared with the whole work side reaches them) and two
+ * buttons, then the others with their status. The caller logged them. proposals.c. */
 struct Proposal;
 void proposals_for_participant(Req *r, const struct Proposal *list, int n, const struct JobProfile *p, bool work,
-                               bool capacity, bool work_side_shared);
+                               bool capacity);
 /* Translated label of a proposal status. proposals.c. */
 const char *proposal_status_label(const char *status);
 /* the same in the words of Werk als Beste Zorg when wabz ("Waiting for the client"). proposals.c. */

@@ -6,7 +6,9 @@
  * categories 'work' and 'capacity', never health — and says yes or no (two taps on a phone). Yes records
  * the participant's consent through the consent model (doc/DOMAIN.md, "Information and consent"): the
  * employer's contact person (employer_profiles.contact_user_id, else a user of that employer) becomes a
- * work-side network member when not one already, and receives consents for 'work' and 'capacity' (the legal
+ * work-side network member reached only by name when not one already (shares_side 0: nothing shared with the
+ * whole work side reaches them, they see no other member of the work side and none of those sees them — the
+ * current employer does not learn of the proposal), and receives consents for 'work' and 'capacity' (the legal
  * guardrail is asked: policy_consent_allowed). The employer's users then see the proposal at
  * /my-employer/proposals through the one door — only while such a consent is live, so withdrawing it hides
  * the proposal at once — and accept (an invitation for a talk) or decline. Every view and change is in the
@@ -158,7 +160,7 @@ void proposals_me_card(Req *r, int64_t tid, bool top) {
 
 
 void proposals_for_participant(Req *r, const struct Proposal *list, int n, const struct JobProfile *p, bool work,
-                               bool capacity, bool work_side_shared) {
+                               bool capacity) {
   int waiting = 0, drafts = 0;
   for (int i = 0; i < n; i++) {
     waiting += strcmp(list[i].status, "awaiting_participant") == 0;
@@ -185,11 +187,6 @@ void proposals_for_participant(Req *r, const struct Proposal *list, int n, const
                               "below. Nothing about your health. You can take back your yes at any time in Who may see "
                               "what."),
                       x->employer_name));
-    if (work_side_shared)
-      html(&r->out, "<p>%s</p>",
-           arena_printf(r->a, _("%s then also sees what you already share with everyone on the work side. You can "
-                                "change that in Who may see what."),
-                        x->employer_name));
     html(&r->out, "<details><summary>%s</summary><div class=\"employer-view\">", _("See exactly what the employer sees"));
     if (p && (work || capacity)) job_profile_show(r, p, work, capacity, 0, 0, false);
     else html(&r->out, "<p>%s</p>", _("Your job profile is still empty: the employer sees only your name and the message."));
@@ -223,7 +220,7 @@ static int give_consents(Req *r, const Proposal *x, int64_t pid, AuditEntry *e, 
   if (rc != DB_OK) return rc;
   if (!cu) return DB_DONE;
   const char *side;
-  if ((rc = network_member_of_user(r->db, r->a, x->trajectory_id, cu, &mid, &side)) != DB_OK) return rc;
+  if ((rc = network_member_of_user(r->db, r->a, x->trajectory_id, cu, &mid, &side, NULL)) != DB_OK) return rc;
   int64_t now = (int64_t)time(NULL);
   if (!mid) {
     User *c;
@@ -231,7 +228,7 @@ static int give_consents(Req *r, const Proposal *x, int64_t pid, AuditEntry *e, 
     rc = network_member_add(r->db, &(NetworkMemberNew){.trajectory_id = x->trajectory_id, .user_id = cu,
                                                         .created_by = r->user->id, .created_at = now, .side = "work",
                                                         .role = "employer", .name = c->name,
-                                                        .organisation = x->employer_name},
+                                                        .organisation = x->employer_name, .named_only = true},
                             &mid);
     if (rc != DB_OK) return rc;
     side = "work";

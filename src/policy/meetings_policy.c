@@ -38,14 +38,15 @@ static int practitioner_consent(Req *r, Grounds g, int64_t tid, const char *toda
   if (g == GROUNDS_NONE) return DB_OK;
   int64_t mid;
   const char *side;
-  int rc = network_member_of_user(r->db, r->a, tid, r->user->id, &mid, &side);
+  bool shares;
+  int rc = network_member_of_user(r->db, r->a, tid, r->user->id, &mid, &side, &shares);
   if (rc != DB_OK || !mid) return rc;
   Consent *ks;
   size_t nk;
   if ((rc = consents_live(r->db, r->a, tid, today, &ks, &nk)) != DB_OK) return rc;
   for (size_t k = 0; k < nk && !*consent; k++)
     if (strcmp(ks[k].category, REVIEW_ADVICE_CATEGORY) == 0 && ks[k].source_member_id == 0 &&
-        consent_reaches(&ks[k], mid, side) && policy_consent_allowed(ks[k].category, side))
+        consent_reaches(&ks[k], mid, shares ? side : NULL) && policy_consent_allowed(ks[k].category, side))
       *consent = ks[k].id;
   return DB_OK;
 }

@@ -56,6 +56,7 @@ typedef struct Standing {
   bool coach, participant;
   int64_t member_id;
   char side[8];
+  bool shares_side; /* the membership takes part in its side (network_members.shares_side) */
 } Standing;
 
 static int standing(Db *db, const User *u, int64_t tid, const char *today, bool *exists, Standing *s,
@@ -86,11 +87,14 @@ static int standing(Db *db, const User *u, int64_t tid, const char *today, bool 
   if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
   if ((u->roles & ROLE_COACH) && !s->coach && (rc = stands_in(db, u->id, tid, today, &s->coach)) != DB_OK) return rc;
   if (s->member_id) {
-    st = db_prepare(db, "SELECT side FROM network_members WHERE id = ?");
+    st = db_prepare(db, "SELECT side, shares_side FROM network_members WHERE id = ?");
     if (!st) return DB_ERROR;
     db_bind_int(st, 1, s->member_id);
     rc = db_step(st);
-    if (rc == DB_ROW) snprintf(s->side, sizeof s->side, "%s", db_text(st, "side"));
+    if (rc == DB_ROW) {
+      snprintf(s->side, sizeof s->side, "%s", db_text(st, "side"));
+      s->shares_side = db_int(st, "shares_side") != 0;
+    }
     db_done(st);
     if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
   }
@@ -185,7 +189,7 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
     bool to_me;
     if (!db_null(st, "grantee_member_id")) to_me = s.member_id && db_int(st, "grantee_member_id") == s.member_id;
     else if (strcmp(db_text(st, "grantee_side"), "participant") == 0) to_me = as_participant;
-    else to_me = s.member_id && strcmp(db_text(st, "grantee_side"), s.side) == 0 &&
+    else to_me = s.member_id && s.shares_side && strcmp(db_text(st, "grantee_side"), s.side) == 0 &&
                  policy_consent_allowed(it.category, s.side);
     if (!to_me) continue;
     if (strcmp(db_text(st, "given_on"), today) > 0) continue;
@@ -203,15 +207,17 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
 int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visible) {
   *visible = false;
   if (!u) return DB_OK;
-  Stmt *st = db_prepare(db, "SELECT trajectory_id, side FROM network_members WHERE id = ?");
+  Stmt *st = db_prepare(db, "SELECT trajectory_id, side, shares_side FROM network_members WHERE id = ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, member_id);
   int rc = db_step(st);
   int64_t tid = 0;
   char side[8] = "";
+  bool shares = false;
   if (rc == DB_ROW) {
     tid = db_int(st, "trajectory_id");
     snprintf(side, sizeof side, "%s", db_text(st, "side"));
+    shares = db_int(st, "shares_side") != 0;
   }
   db_done(st);
   if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
@@ -220,8 +226,10 @@ int policy_member_visible(Db *db, const User *u, int64_t member_id, bool *visibl
   char today[11]; /* the day of stand-in periods: the UTC calendar day, as date_today_text gives it */
   date_format(date_today(), today);
   if ((rc = standing(db, u, tid, today, &exists, &s, NULL)) != DB_OK || !exists) return rc;
-  /* the coach and the participant see the whole network; a member sees their own side */
-  *visible = s.coach || s.participant || (s.member_id && strcmp(s.side, side) == 0);
+  /* the coach and the participant see the whole network; a member sees their own side, both sharing it (or
+   * their own membership) */
+  *visible = s.coach || s.participant ||
+             (s.member_id && strcmp(s.side, side) == 0 && (s.member_id == member_id || (s.shares_side && shares)));
   return DB_OK;
 }
 
@@ -259,14 +267,15 @@ int policy_user_visible(Db *db, const User *u, int64_t tid, int64_t user_id, boo
     *visible = true;
     return DB_OK;
   }
-  st = db_prepare(db, "SELECT side FROM network_members WHERE trajectory_id = ? AND user_id = ?");
+  st = db_prepare(db, "SELECT side, shares_side FROM network_members WHERE trajectory_id = ? AND user_id = ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
   db_bind_int(st, 2, user_id);
   bool member = false;
   while ((rc = db_step(st)) == DB_ROW) {
     member = true;
-    if (s.member_id && strcmp(db_text(st, "side"), s.side) == 0) *visible = true;
+    if (s.member_id && s.shares_side && db_int(st, "shares_side") && strcmp(db_text(st, "side"), s.side) == 0)
+      *visible = true;
   }
   db_done(st);
   if (rc != DB_DONE) return rc;

@@ -62,7 +62,10 @@ int policy_item(Db *db, const User *u, int64_t item_id, const char *today, Groun
 /* Membership visibility: who may learn that somebody is in a trajectory's network — their name,
  * organisation, function, even that they exist (the mere presence of a psychologist in the care network is
  * health information the work side must not learn). The assigned coaches and the participant see every
- * member; a network member sees the members of their own side; everybody else none. Coaches and the
+ * member; a network member sees the members of their own side; everybody else none. A member who does not
+ * share their side (network_members.shares_side 0: the contact person of an employer a proposal reached)
+ * sees no other member and is seen by no other member, and receives only consents given to them by name,
+ * never what was shared with the whole side. Coaches and the
  * participant themselves are known to everyone who may open the trajectory. Pages that name a member
  * (option lists, owners, authors, sources, grantees, counts, error messages) ask these functions or use
  * the SQL conditions of store/visibility.h, and show a neutral label ("another member of the network")

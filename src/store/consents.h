@@ -33,7 +33,8 @@ int consents_list(Db *db, Arena *a, const User *u, int64_t tid, size_t max, Cons
 int consents_live(Db *db, Arena *a, int64_t tid, const char *today, Consent **out, size_t *n);
 
 /* Whether consent k is given to member member_id on side ("care"/"work"): to that member, or to the whole
- * side. Says nothing about whether it is in force. */
+ * side. side NULL: a member that does not take part in its side (network_members.shares_side 0), reached
+ * only by consents given to it by name. Says nothing about whether it is in force. */
 bool consent_reaches(const Consent *k, int64_t member_id, const char *side);
 
 /* A consent to write. source_member_id 0: the participant's information; grantee_member_id 0: the side

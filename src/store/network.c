@@ -12,7 +12,7 @@
 /* The columns of a member row (alias m, its account u), with `visible` given as literal SQL. */
 #define MEMBER_SELECT(visible)                                                                              \
   "SELECT m.id, m.trajectory_id, m.user_id, m.side, m.role, m.name, m.organisation, m.email, m.phone, "      \
-  "m.removed_at, CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "                     \
+  "m.removed_at, m.shares_side, CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, "                     \
   "CASE WHEN EXISTS (SELECT 1 FROM membership_requests q WHERE q.member_id = m.id AND q.decided_at IS NULL) " \
   "THEN 1 ELSE 0 END AS requested, " visible " AS visible "                                                 \
   "FROM network_members m LEFT JOIN users u ON u.id = m.user_id "
@@ -34,6 +34,7 @@ static NetworkMember member_row(Arena *a, Stmt *st) {
       .visible = visible,
       .has_password = db_int(st, "has_password") != 0,
       .requested = db_int(st, "requested") != 0,
+      .shares_side = db_int(st, "shares_side") != 0,
   };
 }
 
@@ -81,10 +82,12 @@ int network_member_live(Db *db, Arena *a, int64_t tid, int64_t mid, NetworkMembe
   return rc;
 }
 
-int network_member_of_user(Db *db, Arena *a, int64_t tid, int64_t user_id, int64_t *mid, const char **side) {
+int network_member_of_user(Db *db, Arena *a, int64_t tid, int64_t user_id, int64_t *mid, const char **side,
+                           bool *shares) {
   *mid = 0;
   *side = "";
-  Stmt *st = db_prepare(db, "SELECT id, side FROM network_members WHERE trajectory_id = ? AND user_id = ? "
+  if (shares) *shares = false;
+  Stmt *st = db_prepare(db, "SELECT id, side, shares_side FROM network_members WHERE trajectory_id = ? AND user_id = ? "
                             "AND removed_at IS NULL ORDER BY id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, tid);
@@ -93,6 +96,7 @@ int network_member_of_user(Db *db, Arena *a, int64_t tid, int64_t user_id, int64
   if (rc == DB_ROW) {
     *mid = db_int(st, "id");
     *side = arena_strdup(a, db_text(st, "side"));
+    if (shares) *shares = db_int(st, "shares_side") != 0;
   }
   db_done(st);
   return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
@@ -101,7 +105,8 @@ int network_member_of_user(Db *db, Arena *a, int64_t tid, int64_t user_id, int64
 int network_member_add(Db *db, const NetworkMemberNew *m, int64_t *id) {
   *id = 0;
   Stmt *st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, organisation, email, "
-                            "phone, user_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                            "phone, user_id, created_by, created_at, shares_side) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "RETURNING id");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, m->trajectory_id);
   db_bind_text(st, 2, m->side);
@@ -113,6 +118,7 @@ int network_member_add(Db *db, const NetworkMemberNew *m, int64_t *id) {
   if (m->user_id) db_bind_int(st, 8, m->user_id); else db_bind_null(st, 8);
   db_bind_int(st, 9, m->created_by);
   db_bind_int(st, 10, m->created_at);
+  db_bind_int(st, 11, m->named_only ? 0 : 1);
   int rc = db_step(st);
   if (rc == DB_ROW) *id = db_int(st, "id");
   db_done(st);

@@ -29,6 +29,7 @@ typedef struct NetworkMember {
   bool visible;      /* the reader may learn of this membership (policy_member_visible) */
   bool has_password; /* the linked account has a password: it accepted its invitation */
   bool requested;    /* an existing account was asked to join and has not answered yet */
+  bool shares_side;  /* takes part in its side: side-wide consents, the side's members (policy.h) */
 } NetworkMember;
 
 /* The live members of trajectory tid that u may see (POLICY_SQL_MEMBER_VISIBLE), care side first, then in
@@ -46,13 +47,17 @@ int network_members_roster(Db *db, Arena *a, const User *u, int64_t tid, size_t 
 int network_member_live(Db *db, Arena *a, int64_t tid, int64_t mid, NetworkMember *out);
 
 /* The live membership of account user_id in trajectory tid (the first one): *mid and *side ("care"/"work",
- * arena), or *mid 0 and *side "". Returns a DB code. */
-int network_member_of_user(Db *db, Arena *a, int64_t tid, int64_t user_id, int64_t *mid, const char **side);
+ * arena), or *mid 0 and *side "". *shares (when not NULL): whether it takes part in its side (the consents
+ * given to the whole side reach it: pass side to consent_reaches only then). Returns a DB code. */
+int network_member_of_user(Db *db, Arena *a, int64_t tid, int64_t user_id, int64_t *mid, const char **side,
+                           bool *shares);
 
-/* A member to add. user_id 0: no account; organisation, email, phone NULL: not given. */
+/* A member to add. user_id 0: no account; organisation, email, phone NULL: not given. named_only: the member
+ * does not take part in its side (shares_side 0, policy.h): only consents given to it by name reach it. */
 typedef struct NetworkMemberNew {
   int64_t trajectory_id, user_id, created_by, created_at;
   const char *side, *role, *name, *organisation, *email, *phone;
+  bool named_only;
 } NetworkMemberNew;
 
 /* Adds member m and writes its id into *id. Call inside the caller's transaction (a page also marks the

@@ -36,7 +36,7 @@
   " OR EXISTS (SELECT 1 FROM network_members vm JOIN consents vk ON vk.trajectory_id = vm.trajectory_id"     \
   "      WHERE vm.trajectory_id = i.trajectory_id AND vm.user_id = ? AND vm.removed_at IS NULL"              \
   "      AND vk.category = i.category AND COALESCE(vk.source_member_id, 0) = COALESCE(i.source_member_id, 0)" \
-  "      AND (vk.grantee_member_id = vm.id OR vk.grantee_side = vm.side)"                                    \
+  "      AND (vk.grantee_member_id = vm.id OR (vk.grantee_side = vm.side AND vm.shares_side = 1))"           \
   "      AND vk.withdrawn_at IS NULL AND vk.given_on <= ? AND (vk.valid_until IS NULL OR vk.valid_until >= ?)" \
   "      AND (i.category <> 'health' OR vm.side <> 'work' OR ? = 1))"                                         \
   " OR (? = 1 AND i.source_member_id IS NOT NULL AND EXISTS (SELECT 1 FROM consents pk"                      \
@@ -57,7 +57,8 @@ int policy_bind_item_filter(Stmt *st, int idx, const User *u, const char *today)
   " OR (? = 1 AND EXISTS (SELECT 1 FROM trajectories zmt JOIN participants zmp ON zmp.id = zmt.participant_id" \
   "      WHERE zmt.id = " m ".trajectory_id AND zmp.user_id = ?))"                                             \
   " OR EXISTS (SELECT 1 FROM network_members zmv WHERE zmv.trajectory_id = " m ".trajectory_id"               \
-  "      AND zmv.user_id = ? AND zmv.removed_at IS NULL AND zmv.side = " m ".side))"
+  "      AND zmv.user_id = ? AND zmv.removed_at IS NULL AND zmv.side = " m ".side"                           \
+  "      AND (zmv.id = " m ".id OR (zmv.shares_side = 1 AND " m ".shares_side = 1))))"
 
 /* Binds the parameters of POLICY_SQL_MEMBER_VISIBLE from index idx (today: the UTC day, for stand-ins);
  * returns the next free index. */
@@ -77,7 +78,7 @@ int policy_bind_member_filter(Stmt *st, int idx, const User *u);
   "      WHERE zat.id = " tid " AND zap.user_id = " user ")"                                                   \
   " OR EXISTS (SELECT 1 FROM network_members zam JOIN network_members zav ON zav.trajectory_id = zam.trajectory_id" \
   "      AND zav.side = zam.side WHERE zam.trajectory_id = " tid " AND zam.user_id = " user                   \
-  "      AND zav.user_id = ? AND zav.removed_at IS NULL)"                                                       \
+  "      AND zav.user_id = ? AND zav.removed_at IS NULL AND zam.shares_side = 1 AND zav.shares_side = 1)"         \
   " OR (NOT EXISTS (SELECT 1 FROM network_members zan WHERE zan.trajectory_id = " tid " AND zan.user_id = " user ")" \
   "      AND EXISTS (SELECT 1 FROM users zau WHERE zau.id = " user " AND zau.side IS NULL)))"
 
@@ -93,12 +94,18 @@ int policy_bind_user_filter(Stmt *st, int idx, const User *u);
  * doubled: the user's own assignment always counts, and a trajectory reached only as a stand-in comes
  * through the absent coach with the lowest user id (the NOT EXISTS, evaluated for stand-in rows only, so a
  * coach without stand-ins pays a few index lookups per query, not per row). Used by the caseload, its
- * search and the coach's day. Aliases taken: pu, pa, pc, pd, pj, pk. */
+ * search and the coach's day. Aliases taken: pu, pa, pc, pd, pj, pk. The coaches `pa` whose assignments count
+ * (the user, and those they stand in for today) are a UNION ALL joined on `via` = the user, not `pa.id = pu.id
+ * OR pa.id IN (...)`: PostgreSQL cannot use an index for that OR and hashed every open trajectory per query
+ * (bench-scale: /caseload 85 ms at 10,000 participants); with the union both drivers push the user id into
+ * each arm and walk the user's assignments by index. The arms cannot overlap (coach_id <> stand_in_id). */
 #define POLICY_SQL_STANDIN_TODAY(a)                                                                         \
   "SELECT " a ".coach_id FROM coach_standins " a " WHERE " a ".stand_in_id = pu.id AND " a ".cancelled_at IS NULL" \
   " AND " a ".from_on <= CAST(CURRENT_DATE AS TEXT) AND " a ".until_on >= CAST(CURRENT_DATE AS TEXT)"
 #define POLICY_SQL_COACH_JOIN                                                                               \
-  "users pu JOIN users pa ON (pa.id = pu.id OR pa.id IN (" POLICY_SQL_STANDIN_TODAY("pj") "))"               \
+  "users pu JOIN (SELECT id, id AS via FROM users UNION ALL SELECT DISTINCT pj.coach_id, pj.stand_in_id"    \
+  " FROM coach_standins pj WHERE pj.cancelled_at IS NULL AND pj.from_on <= CAST(CURRENT_DATE AS TEXT)"       \
+  " AND pj.until_on >= CAST(CURRENT_DATE AS TEXT)) pa ON pa.via = pu.id"                                     \
   " JOIN trajectory_coaches pc ON pc.user_id = pa.id"                                                        \
   " JOIN trajectories t ON t.id = pc.trajectory_id AND pu.id = ?"                                            \
   " AND (pa.id = pu.id OR NOT EXISTS (SELECT 1 FROM trajectory_coaches pd WHERE pd.trajectory_id = pc.trajectory_id" \

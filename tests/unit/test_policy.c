@@ -316,12 +316,13 @@ static void one_world(Db *db, const int64_t *users, const unsigned *roles, int n
       used[k] = true;
       uid = users[k];
     }
-    st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_at, removed_at) "
-                        "VALUES (?, ?, 'x', 'M', ?, 0, ?) RETURNING id");
+    st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_at, removed_at, "
+                        "shares_side) VALUES (?, ?, 'x', 'M', ?, 0, ?, ?) RETURNING id");
     db_bind_int(st, 1, tid);
     db_bind_text(st, 2, rnd(2) ? "care" : "work");
     if (uid) db_bind_int(st, 3, uid); else db_bind_null(st, 3);
     if (rnd(6) == 0) db_bind_int(st, 4, 5); else db_bind_null(st, 4);
+    db_bind_int(st, 5, rnd(4) ? 1 : 0); /* now and then a member reached only by name (a proposal's employer) */
     members[m] = insert_id(db, st);
     member_user[m] = uid;
   }
@@ -470,14 +471,20 @@ static bool user_named(Db *db, int64_t uid, unsigned roles, int64_t tid, int64_t
   return v;
 }
 
-static int64_t add_member(Db *db, int64_t tid, const char *side, int64_t user, bool removed) {
-  Stmt *st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_at, removed_at) "
-                            "VALUES (?, ?, 'x', 'M', ?, 0, ?) RETURNING id");
+/* A member of tid on side for user (0: no account); shares: takes part in its side (network_members.shares_side). */
+static int64_t add_member_of(Db *db, int64_t tid, const char *side, int64_t user, bool removed, bool shares) {
+  Stmt *st = db_prepare(db, "INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_at, removed_at, "
+                            "shares_side) VALUES (?, ?, 'x', 'M', ?, 0, ?, ?) RETURNING id");
   db_bind_int(st, 1, tid);
   db_bind_text(st, 2, side);
   if (user) db_bind_int(st, 3, user); else db_bind_null(st, 3);
   if (removed) db_bind_int(st, 4, 1); else db_bind_null(st, 4);
+  db_bind_int(st, 5, shares ? 1 : 0);
   return insert_id(db, st);
+}
+
+static int64_t add_member(Db *db, int64_t tid, const char *side, int64_t user, bool removed) {
+  return add_member_of(db, tid, side, user, removed, true);
 }
 
 static void membership_rule(void **state) {
@@ -523,6 +530,21 @@ static void membership_rule(void **state) {
   assert_true(user_named(db, gp, ROLE_PARTNER, t, other_coach)); /* staff without a side (a former coach) */
   assert_true(user_named(db, part, ROLE_PARTICIPANT, t, gp));
   assert_true(user_named(db, coach, ROLE_COACH, t, hr));
+  /* the contact of an employer a proposal reached: a work-side member that does not share the side — the
+   * work side does not learn of them, they learn of nobody on it; coach and participant see them */
+  int64_t prospect = fixture_user(db, "new@x", ROLE_PARTNER);
+  assert_int_equal(db_exec(db, "UPDATE users SET side = 'work' WHERE email = 'new@x'"), DB_OK);
+  int64_t m_new = add_member_of(db, t, "work", prospect, false, false);
+  assert_false(member_seen(db, hr, ROLE_PARTNER, m_new));
+  assert_false(member_seen(db, prospect, ROLE_PARTNER, m_hr));
+  assert_false(member_seen(db, prospect, ROLE_PARTNER, m_boss));
+  assert_true(member_seen(db, prospect, ROLE_PARTNER, m_new)); /* their own membership */
+  assert_true(member_seen(db, coach, ROLE_COACH, m_new));
+  assert_true(member_seen(db, part, ROLE_PARTICIPANT, m_new));
+  assert_false(user_named(db, hr, ROLE_PARTNER, t, prospect));
+  assert_false(user_named(db, prospect, ROLE_PARTNER, t, hr));
+  assert_true(user_named(db, prospect, ROLE_PARTNER, t, coach));
+  assert_true(user_named(db, hr, ROLE_PARTNER, t, hr));
   fixture_close(db);
 }
 
