@@ -381,7 +381,11 @@ static bool deliver_one(Db *db) {
   OutboxMail m;
   bool found = false;
   int64_t now = (int64_t)time(NULL);
-  int rc = outbox_claim(db, a, now, &m, &found); /* "sending" is committed before the SMTP call */
+  /* "sending" is committed before the SMTP call, with a lease past the longest the call may take (connect and
+   * transfer each bounded by mail_timeout_s): no other worker takes the mail meanwhile, and a mail whose sender
+   * died is sent again once the lease has run out */
+  int64_t lease = 2 * (int64_t)cfg.mail_timeout_s + 5;
+  int rc = outbox_claim(db, a, now, now + lease, &m, &found);
   if (rc != DB_OK || !found) {
     if (rc != DB_OK) log_warn("outbox: cannot read the outbox (%s)", db_code_name(rc));
     arena_free(a);

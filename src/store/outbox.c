@@ -68,14 +68,14 @@ static void outbox_row(Stmt *st, Arena *a, OutboxMail *m) {
   m->amount = db_null(st, "amount") ? -1 : db_int(st, "amount");
 }
 
-int outbox_claim(Db *db, Arena *a, int64_t now, OutboxMail *m, bool *found) {
+int outbox_claim(Db *db, Arena *a, int64_t now, int64_t lease_until, OutboxMail *m, bool *found) {
   *found = false;
   memset(m, 0, sizeof *m);
   int rc = db_begin(db);
   if (rc != DB_OK) return rc;
   Stmt *st = db_prepare(db, "SELECT id, to_addr, kind, lang, link, attachment, message_id, status, attempts, next_at, "
                             "created_at, sent_at, last_error, amount FROM mail_outbox "
-                            "WHERE status = 'sending' OR (status = 'queued' AND next_at <= ?) "
+                            "WHERE status IN ('sending', 'queued') AND next_at <= ? "
                             "ORDER BY CASE WHEN status = 'sending' THEN 0 ELSE 1 END, next_at, id LIMIT 1");
   if (!st) {
     db_rollback(db);
@@ -92,12 +92,14 @@ int outbox_claim(Db *db, Arena *a, int64_t now, OutboxMail *m, bool *found) {
     db_rollback(db);
     return rc == DB_DONE ? DB_OK : rc;
   }
-  st = db_prepare(db, "UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
+  st = db_prepare(db, "UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, next_at = ? "
+                      "WHERE id = ?");
   if (!st) {
     db_rollback(db);
     return DB_ERROR;
   }
-  db_bind_int(st, 1, m->id);
+  db_bind_int(st, 1, lease_until);
+  db_bind_int(st, 2, m->id);
   if ((rc = db_run(st)) != DB_OK) {
     db_rollback(db);
     *found = false;

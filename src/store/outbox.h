@@ -37,10 +37,12 @@ int outbox_add(Db *db, const char *to_addr, int64_t user_id, const char *kind, c
 /* Whether a 'message' mail to user_id was queued after since, into *found. Returns a DB code. */
 int outbox_message_since(Db *db, int64_t user_id, int64_t since, bool *found);
 
-/* Takes the next mail to send: a 'sending' one first (left by a crash: sent again with its Message-ID), else
- * the oldest queued one due at now. Records status 'sending' and one more attempt, and commits, before
- * returning it; *found false when nothing is due. Allocates the row's text in a. Returns a DB code. */
-int outbox_claim(Db *db, Arena *a, int64_t now, OutboxMail *m, bool *found);
+/* Takes the next mail to send: a 'sending' one whose lease ran out first (its sender crashed or stopped: sent
+ * again with its Message-ID), else the oldest queued one due at now. Records status 'sending' with the lease
+ * lease_until (in next_at: until then no other worker — of this server or another on the same database —
+ * takes it) and one more attempt, and commits, before returning it; *found false when nothing is due.
+ * Allocates the row's text in a. Returns a DB code. */
+int outbox_claim(Db *db, Arena *a, int64_t now, int64_t lease_until, OutboxMail *m, bool *found);
 
 /* After the SMTP server accepted mail id: status 'sent', the link cleared. Commits. Returns a DB code. */
 int outbox_mark_sent(Db *db, int64_t id, int64_t now);

@@ -18,6 +18,7 @@ With smtp_url set, a real SMTP server (aiosmtpd, started by this test) receives 
 - changing it: the attendees get a mail with the updated .ics (METHOD:REQUEST, same UID, SEQUENCE 1, the new
   time), who was removed a cancellation; cancelling it: METHOD:CANCEL with STATUS:CANCELLED, SEQUENCE 2.
 """
+import copy
 import os
 import re
 import sys
@@ -245,6 +246,37 @@ def test_slow_smtp_never_delays_a_page_and_a_crash_while_sending_resends_with_th
     rows = outbox_settled(who)
     assert len(rows) == 1 and rows[0][0] == "sent", rows
     S["admin"] = sign_in(srv, ADMIN, lang="en")
+
+
+def test_a_second_server_on_the_same_database_does_not_send_a_mail_in_flight_again():
+    """Two servers share the database (tests/http/test_multi_server.py): while one holds a mail at the SMTP server,
+    the other's worker must not take it as left behind by a crash and send it a second time."""
+    admin = S.setdefault("admin", sign_in(srv, ADMIN, lang="en"))
+    twin = copy.copy(srv)
+    twin.proc = None
+    twin.name = "mail-twin"
+    twin.start()
+    try:
+        who = PARTNER_HR
+        to_who = mails_to(who)
+        before = len([m for m in SMTP.messages() if to_who(*m)])
+        SMTP.slow_by(4)
+        reset_link_for(admin, who)
+        deadline = time.time() + 20
+        while not (outbox(who) and outbox(who)[-1][0] == "sending"):
+            assert time.time() < deadline, "the mail was never being sent: %r" % outbox(who)
+            time.sleep(0.05)
+        time.sleep(6)  # both workers polled the outbox several times while the first held the mail
+        SMTP.slow_by(None)
+        rows = outbox_settled(who, timeout=30)
+        assert rows[-1][0] == "sent", rows
+        time.sleep(2)
+        got = [m for m in SMTP.messages() if to_who(*m)][before:]
+        assert len(got) == 1, "the mail in flight was delivered %d times by two servers" % len(got)
+        assert rows[-1][1] == 1, "the mail was taken %d times" % rows[-1][1]
+    finally:
+        SMTP.slow_by(None)
+        twin.stop()
 
 
 # ---------------------------------------------------------------- a participant resets their own password
