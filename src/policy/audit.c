@@ -729,43 +729,54 @@ void audit_nothing_shown(Req *r) { r->audit_none = true; }
  * keyed entry, and *unchecked_from says where. Returns a DB code. */
 static int chain_walk(Db *db, const ChainCtx *cx, int64_t after, const char *prev_hash, int64_t *bad_id,
                       int64_t *walked, int64_t *unchecked_from, char last[65]) {
+  enum { PAGE = 20000 }; /* entries read per statement: PostgreSQL's driver holds a whole result in memory */
   *bad_id = 0;
   *walked = 0;
   *unchecked_from = 0;
   snprintf(last, 65, "%s", prev_hash);
-  Stmt *st = db_prepare(db,
-                        "SELECT id, at, user_id, role, participant_id, trajectory_id, item, action, outcome, "
-                        "grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of "
-                        "FROM access_log WHERE id > ? ORDER BY id");
-  if (!st) return DB_ERROR;
-  db_bind_int(st, 1, after);
   char prev[65];
   snprintf(prev, sizeof prev, "%s", prev_hash);
   int64_t expect_id = after + 1; /* ids run from 1 without gaps: removed first entries break the chain too */
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) {
-    int64_t id = db_int(st, "id");
-    if (id >= cx->keyed_from && !cx->key) {
-      *unchecked_from = id;
-      break;
+  int rc = DB_DONE;
+  for (bool more = true, stop = false; more && !stop;) {
+    Stmt *st = db_prepare(db,
+                          "SELECT id, at, user_id, role, participant_id, trajectory_id, item, action, outcome, "
+                          "grounds, client, request_id, prev_hash, hash, consent_id, on_behalf_of "
+                          "FROM access_log WHERE id > ? ORDER BY id LIMIT ?");
+    if (!st) return DB_ERROR;
+    db_bind_int(st, 1, after);
+    db_bind_int(st, 2, PAGE);
+    int rows = 0;
+    while (!stop && (rc = db_step(st)) == DB_ROW) {
+      rows++;
+      int64_t id = db_int(st, "id");
+      after = id;
+      if (id >= cx->keyed_from && !cx->key) {
+        *unchecked_from = id;
+        stop = true;
+        break;
+      }
+      char h[65];
+      entry_hash(cx, prev, id, db_int(st, "at"), db_int(st, "user_id"), db_text(st, "role"),
+                 db_int(st, "participant_id"), db_int(st, "trajectory_id"), db_text(st, "item"),
+                 db_text(st, "action"), db_text(st, "outcome"), db_text(st, "grounds"), db_text(st, "client"),
+                 db_text(st, "request_id"), db_int(st, "consent_id"), db_int(st, "on_behalf_of"), h);
+      const char *stored = db_text(st, "hash"), *stored_prev = db_text(st, "prev_hash");
+      if (id != expect_id || !stored || !stored_prev || strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {
+        *bad_id = id;
+        stop = true;
+        break;
+      }
+      snprintf(prev, sizeof prev, "%s", stored);
+      expect_id = id + 1;
+      (*walked)++;
     }
-    char h[65];
-    entry_hash(cx, prev, id, db_int(st, "at"), db_int(st, "user_id"), db_text(st, "role"),
-               db_int(st, "participant_id"), db_int(st, "trajectory_id"), db_text(st, "item"), db_text(st, "action"),
-               db_text(st, "outcome"), db_text(st, "grounds"), db_text(st, "client"), db_text(st, "request_id"),
-               db_int(st, "consent_id"), db_int(st, "on_behalf_of"), h);
-    const char *stored = db_text(st, "hash"), *stored_prev = db_text(st, "prev_hash");
-    if (id != expect_id || !stored || !stored_prev || strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {
-      *bad_id = id;
-      break;
-    }
-    snprintf(prev, sizeof prev, "%s", stored);
-    expect_id = id + 1;
-    (*walked)++;
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return rc;
+    more = rows == PAGE;
   }
-  db_done(st);
   snprintf(last, 65, "%s", prev);
-  return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+  return DB_OK;
 }
 
 int audit_verify(Db *db, int64_t *bad_id, int64_t *checked) {
