@@ -1,6 +1,6 @@
 # zorgwerk — the commands the README promises. Everything else is in meson.build.
 #   make run     install what is missing, build, create a demo database, serve on 127.0.0.1:8080
-#   make test    install what is missing, build with sanitizers, run every test
+#   make test    install what is missing, build with sanitizers, run every test on SQLite, then on PostgreSQL
 #   make bench   benchmarks against nginx (bench/)
 #   make fuzz    run every fuzz target for FUZZ_SECONDS seconds (default 60)
 #   make clean
@@ -30,26 +30,39 @@ testbuild:
 	@[ -f $(TESTBUILD)/build.ninja ] || meson setup $(TESTBUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(TESTBUILD)
 
+# make test   two rounds, then one summary (counts per driver); fails if anything failed in either round:
+#             1. the meson suite on SQLite (unit, HTTP, browser, static checks);
+#             2. on PostgreSQL (scripts/test-pg.sh, PG_JOBS at a time): the unit tests that open a database,
+#                the HTTP tests but those of scripts/test-pg.skip, those of scripts/test-pg.only and the
+#                browser tests, against a throwaway cluster it starts and removes
+#             MESON_TESTS / PG_TESTS: only these tests of a round (meson test names / scripts/test-pg.sh names)
+MESON_TESTS ?=
+PG_TESTS    ?=
 test: testbuild
+	@rm -f $(TESTBUILD)/meson-logs/testlog.json $(TESTBUILD)/meson-logs/pg/results.txt
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  meson test -C $(TESTBUILD) --print-errorlogs --num-processes 2; rc=$$?; \
-	  python3 scripts/test-summary.py $(TESTBUILD)/meson-logs/testlog.json; exit $$rc
+	  env -u ZW_TEST_DB_URL meson test -C $(TESTBUILD) --print-errorlogs --num-processes 2 $(MESON_TESTS); rc=$$?; \
+	  echo "== PostgreSQL round (scripts/test-pg.sh)"; \
+	  scripts/test-pg.sh $(TESTBUILD) $(PG_TESTS); rc2=$$?; \
+	  echo "== make test"; \
+	  python3 scripts/test-summary.py $(TESTBUILD)/meson-logs/testlog.json $(TESTBUILD)/meson-logs/pg/results.txt; \
+	  rc3=$$?; [ $$rc -eq 0 ] && [ $$rc2 -eq 0 ] && [ $$rc3 -eq 0 ]
 
-# make test-pg   the tests that run on PostgreSQL today (scripts/test-pg.sh: unit tests on both drivers and
-#                 every HTTP test but those of scripts/test-pg.skip) against a throwaway cluster it starts and removes
+# make test-pg   the PostgreSQL round of make test alone (scripts/test-pg.sh)
 .PHONY: test-pg
 test-pg: testbuild
-	@scripts/deps.sh pg
-	@scripts/test-pg.sh $(TESTBUILD)
+	@scripts/test-pg.sh $(TESTBUILD) $(PG_TESTS)
 
 bench: release
-	@scripts/deps.sh bench
+	@scripts/deps.sh bench pg
 	@bench/run.sh $(BUILD)/zorgwerk
 
 # make bench-scale   pages at size (issue 15): 100,000 participants and 10,000,000 chained access-log entries
-#                    (SCALE_PARTICIPANTS, SCALE_LOG_ENTRIES for a smaller run), p50/p99 per page, audit verify
+#                    (SCALE_PARTICIPANTS, SCALE_LOG_ENTRIES for a smaller run), p50/p99 per page, audit verify,
+#                    on SQLite and on PostgreSQL (SCALE_DRIVERS) side by side
 .PHONY: bench-scale
 bench-scale: release
+	@scripts/deps.sh pg
 	@bench/scale.sh $(BUILD)/zorgwerk
 
 fuzz:

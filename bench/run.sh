@@ -19,6 +19,10 @@
 #   nginx_inbox          the saved inbox HTML served by the same nginx, like-for-like for the inbox
 #   trajectory_logged    GET /t/{id} with the access log on           } only when /t/{id} exists;
 #   trajectory_unlogged  GET /t/{id} with access_log_off (a 2nd server) } throughput ratio logged/unlogged
+#   caseload_pg          GET /caseload as above with the database on PostgreSQL: the same demo + 20 trajectories
+#                        written into a throwaway cluster (scripts/pg-test-cluster.sh, its settings unchanged:
+#                        fsync on, Unix socket); reported as a ratio to the same run's nginx. Skipped (said so)
+#                        when PostgreSQL's server programs are not installed; BENCH_PG=0 skips it.
 # Prints req/s, p50/p99 latency, peak RSS (VmHWM), the 1-minute load average before/after each run and ratios
 # to nginx, then PASS/FAIL against the targets,
 # and writes the same to build/bench/results.json.
@@ -65,6 +69,7 @@ cleanup() {
   stop_pid "$NGINX_PID"
   ZW_PID=""
   NGINX_PID=""
+  if [ -n "${PG_DIR:-}" ]; then "$ROOT/scripts/pg-test-cluster.sh" stop "$PG_DIR" || true; fi
   if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -91,7 +96,7 @@ start_zorgwerk() {
   shift 2
   # per_ip_limit: every wrk connection comes from 127.0.0.1 and the default (64) equals the connection count,
   # so a reconnect could be refused; everything else is the default configuration.
-  "$BIN" --db "$WORK/bench.db" --listen "127.0.0.1:$port" --set threads="$CORES" --set per_ip_limit=1024 \
+  "$BIN" --db "${ZW_DB:-$WORK/bench.db}" --listen "127.0.0.1:$port" --set threads="$CORES" --set per_ip_limit=1024 \
     "$@" serve 2>"$log" &
   ZW_PID=$!
   $PY wait "http://127.0.0.1:$port/healthz"
@@ -197,11 +202,40 @@ if [ "$HAVE_TRAJ" = 1 ]; then
   ZW_PID=""
 fi
 
+# ---- zorgwerk on PostgreSQL: the caseload (issue 15) ----
+PG_DIR=""
+if [ "${BENCH_PG:-1}" != 0 ] && [ "$CASELOAD_STATUS" = 200 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  PG_DIR="$WORK/pg"
+  PG_URL=$("$ROOT/scripts/pg-test-cluster.sh" start "$PG_DIR")
+  PG_SET=(--set "audit_key_file=$WORK/pg-audit.key" --set "audit_seal_file=$WORK/pg-audit.seal")
+  echo "bench: creating the benchmark database on PostgreSQL (the same demo + 20 open trajectories)" >&2
+  $PY db "$BIN" "$PG_URL" "$WORK/state-pg.json" "${PG_SET[@]}"
+  $PY set "$WORK/state-pg.json" workdir="$WORK"
+  ZW3_PORT=$($PY freeport)
+  ZW_DB="$PG_URL" start_zorgwerk "$ZW3_PORT" "$WORK/zorgwerk-pg.log" "${PG_SET[@]}"
+  mkdir -p "$WORK/www-pg"
+  $PY login "http://127.0.0.1:$ZW3_PORT" "$WORK/state-pg.json" "$WORK/www-pg"
+  if [ "$($PY get "$WORK/state-pg.json" caseload_status)" = 200 ]; then
+    COOKIE=$($PY get "$WORK/state-pg.json" cookie)
+    wrk_run caseload_pg "http://127.0.0.1:$ZW3_PORT/caseload"
+    $PY set "$STATE" rss_zorgwerk_pg="$($PY rss "$ZW_PID")" \
+      caseload_pg_bytes="$($PY get "$WORK/state-pg.json" caseload_bytes)"
+  else
+    echo "bench: GET /caseload on PostgreSQL answered $($PY get "$WORK/state-pg.json" caseload_status)" >&2
+  fi
+  stop_pid "$ZW_PID"
+  ZW_PID=""
+  "$ROOT/scripts/pg-test-cluster.sh" stop "$PG_DIR"
+  PG_DIR=""
+else
+  echo "bench: caseload on PostgreSQL skipped (BENCH_PG=0, no caseload, or no PostgreSQL server installed)" >&2
+fi
+
 "$HERE/matching.sh" "$BIN" || echo "bench: the matching scenario (bench/matching.sh) could not be measured" >&2
 python3 - "$STATE" <<'EOF'
 import json, sys
 s = json.load(open(sys.argv[1]))
-s["rss_kib"] = {k[4:]: s[k] for k in ("rss_zorgwerk", "rss_nginx", "rss_zorgwerk_unlogged") if k in s}
+s["rss_kib"] = {k[4:]: s[k] for k in ("rss_zorgwerk", "rss_nginx", "rss_zorgwerk_unlogged", "rss_zorgwerk_pg") if k in s}
 json.dump(s, open(sys.argv[1], "w"), indent=1)
 EOF
 "$HERE/reports.sh" "$BIN" >&2 || echo "bench: /reports misses its target (build/bench/reports.json)" >&2 # issue 14

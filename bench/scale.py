@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """bench/scale.py — helper for bench/scale.sh (python3 standard library only; only 127.0.0.1 is contacted).
 
-  scale.py pages BASE DB DEMO_OUT N OUT.json   signs in as a coach, a participant, a partner, the team lead and
+  scale.py pages BASE DB DEMO_OUT N OUT.json   (DB: a SQLite file or a postgresql:// URL, read with psql) signs in as a coach, a participant, a partner, the team lead and
                                               the log officer of the demo (secrets from the output of `demo`
                                               in DEMO_OUT), then requests each of their pages N times one after
                                               the other (after 3 unmeasured requests) and writes the p50/p99
                                               latency per page to OUT.json
   scale.py table OUT.json [VERIFY.json]        prints the results as a Markdown table with PASS/FAIL
+  scale.py table LABEL OUT.json VERIFY.json LOAD [LABEL OUT.json VERIFY.json LOAD]...
+                                              the same with one pair of p50/p99 columns per driver (LOAD: the
+                                              load averages before and after the pages, one line each)
 """
 import http.client
 import json
+import glob
 import re
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -77,10 +82,27 @@ def measure(cl, path, n):
     return status, size, pct(0.50), pct(0.99)
 
 
+def pg_one(url, sql, params=()):
+    """The first column of the first row of sql (? parameters: whole numbers or simple texts) through psql."""
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        sys.exit("scale: parameters do not match: " + sql)
+    lit = lambda v: str(int(v)) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'"
+    text = parts[0] + "".join(lit(v) + rest for v, rest in zip(params, parts[1:]))
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))
+    out = subprocess.run([bins[-1] if bins else "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
+                          "-c", text], check=True, capture_output=True, text=True).stdout.strip()
+    return int(out) if re.fullmatch(r"-?\d+", out) else None
+
+
 def cmd_pages(base, db, demo_out, n, out_path):
     sec = secrets_of(demo_out)
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-    q = lambda sql, p=(): con.execute(sql, p).fetchone()[0]
+    con = None
+    if db.startswith(("postgresql://", "postgres://")):
+        q = lambda sql, p=(): pg_one(db, sql, p)
+    else:
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        q = lambda sql, p=(): con.execute(sql, p).fetchone()[0]
     last = q("SELECT MAX(id) FROM access_log")
     synth = q("SELECT MIN(id) FROM participants WHERE last_name LIKE 'S%' AND first_name = 'Deelnemer'") or 1
     busy_p = q("SELECT participant_id FROM access_log WHERE id = ?", (last // 2,)) or synth
@@ -91,7 +113,8 @@ def cmd_pages(base, db, demo_out, n, out_path):
     coach_tid = q("SELECT c.trajectory_id FROM trajectory_coaches c JOIN users u ON u.id = c.user_id "
                   "JOIN trajectories t ON t.id = c.trajectory_id WHERE u.email = ? AND t.status = 'open' "
                   "ORDER BY 1 LIMIT 1", (COACH,))
-    con.close()
+    if con:
+        con.close()
     deep = last // 2
     plan = [
         ("coach", COACH, ["/caseload", "/dashboard", "/t/%d" % coach_tid]),
@@ -117,30 +140,88 @@ def cmd_pages(base, db, demo_out, n, out_path):
         json.dump({"requests_per_page": n, "pages": rows}, f, indent=1)
 
 
+def verdict(r):
+    return r["status"] == 200 and r["p50_ms"] < P50_MS and r["p99_ms"] < P99_MS
+
+
 def cmd_table(path, verify_path=None):
     d = json.load(open(path))
     print("| who | page | status | p50 | p99 | target |")
     print("| --- | --- | --- | --- | --- | --- |")
-    bad = 0
     for r in d["pages"]:
-        ok = r["status"] == 200 and r["p50_ms"] < P50_MS and r["p99_ms"] < P99_MS
-        bad += not ok
         print("| %s | `%s` | %d | %.1f ms | %.1f ms | %s |" % (r["role"], r["path"], r["status"], r["p50_ms"],
-                                                             r["p99_ms"], "PASS" if ok else "FAIL"))
+                                                             r["p99_ms"], "PASS" if verdict(r) else "FAIL"))
     if verify_path:
         v = json.load(open(verify_path))
         for k, label, target in (("quick", "`audit verify --from-checkpoint`", 1.0), ("full", "`audit verify --full`", None)):
             if k in v:
                 s = v[k]
                 extra = " (%s entries/s)" % format(int(s.get("rate", 0)), ",") if k == "full" else ""
-                verdict = ("PASS" if s["seconds"] < target else "FAIL") if target else "reported"
-                print("| log officer | %s | exit %d | %.3f s%s | | %s |" % (label, s["exit"], s["seconds"], extra, verdict))
+                verdict_ = ("PASS" if s["seconds"] < target else "FAIL") if target else "reported"
+                print("| log officer | %s | exit %d | %.3f s%s | | %s |" % (label, s["exit"], s["seconds"], extra, verdict_))
+    return 0
+
+
+def shape(path):
+    """A page's path with its numbers and addresses replaced by what they stand for (drivers' ids differ)."""
+    p = re.sub(r"/t/\d+", "/t/{id}", path)
+    p = re.sub(r"participant=\d+", "participant=N", p)
+    p = re.sub(r"before=\d+", "before=K", p)
+    p = re.sub(r"email=[^&]+", "email=E", p)
+    return re.sub(r"from=[\d-]+&to=[\d-]+", "from=D&to=D", p)
+
+
+def cmd_table_drivers(groups):
+    """groups: [(label, pages.json, verify.json, load file)]: one row per page, p50/p99 per driver."""
+    data = []
+    for label, pages, verify, loadf in groups:
+        v = json.load(open(verify)) if verify else {}
+        ld = [l.strip() for l in open(loadf)] if loadf else []
+        data.append((label, {(r["role"], shape(r["path"])): r for r in json.load(open(pages))["pages"]}, v, ld))
+    keys = []
+    for _, rows, _, _ in data:
+        keys += [k for k in rows if k not in keys]
+    head = "| who | page |" + "".join(" %s p50 | p99 |" % lab for lab, _, _, _ in data) + " target |"
+    print(head)
+    print("|" + " --- |" * (head.count("|") - 1))
+    for k in keys:
+        cells, ok = [], True
+        for _, rows, _, _ in data:
+            r = rows.get(k)
+            if r is None:
+                cells += ["—", "—"]
+                ok = False
+                continue
+            bad = "" if r["status"] == 200 else " (%d)" % r["status"]
+            cells += ["%.1f ms%s" % (r["p50_ms"], bad), "%.1f ms" % r["p99_ms"]]
+            ok = ok and verdict(r)
+        print("| %s | `%s` | %s | %s |" % (k[0], k[1], " | ".join(cells), "PASS" if ok else "FAIL"))
+    for k, label, target in (("quick", "`audit verify --from-checkpoint`", 1.0), ("full", "`audit verify --full`", None)):
+        cells, ok = [], True
+        for _, _, v, _ in data:
+            s = v.get(k)
+            if not s:
+                cells += ["—", ""]
+                ok = False
+                continue
+            extra = " (%s entries/s)" % format(int(s.get("rate", 0)), ",") if k == "full" else ""
+            cells += ["%.3f s%s%s" % (s["seconds"], extra, "" if s["exit"] == 0 else " (exit %d)" % s["exit"]), ""]
+            ok = ok and s["exit"] == 0 and (target is None or s["seconds"] < target)
+        print("| log officer | %s | %s | %s |" % (label, " | ".join(cells), ("PASS" if ok else "FAIL") if target else "reported"))
+    print()
+    for lab, _, v, ld in data:
+        print("%s: load average (1, 5, 15 min) %s before the pages, %s after; full verify at %s" % (
+            lab, ld[0] if ld else "?", ld[1] if len(ld) > 1 else "?", v.get("full", {}).get("load", "?")))
     return 0
 
 
 def main(a):
     if len(a) >= 6 and a[0] == "pages":
         return cmd_pages(a[1], a[2], a[3], int(a[4]), a[5])
+    if len(a) >= 5 and a[0] == "table" and not a[1].endswith(".json"):
+        if (len(a) - 1) % 4:
+            sys.exit(__doc__)
+        return cmd_table_drivers([tuple(a[i:i + 4]) for i in range(1, len(a), 4)])
     if len(a) >= 2 and a[0] == "table":
         return cmd_table(a[1], a[2] if len(a) > 2 else None)
     sys.exit(__doc__)

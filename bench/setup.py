@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/setup.py — helper for bench/run.sh (python3 standard library only).
 
-  setup.py db BIN DB STATE.json          demo database + one coach with exactly 20 open trajectories, each
+  setup.py db BIN DB STATE.json [ARG...]  (DB: a SQLite file or a postgresql:// URL, written through psql; ARGs
+                                          go to the binary, e.g. --set audit_key_file=...) demo database + one coach with exactly 20 open trajectories, each
                                           with a new latest plan version of 5 goals x 4 actions, and one
                                           conversation of 50 messages with the participant in each
   setup.py login BASE STATE.json DIR      sign the coach in over HTTP (password, then TOTP), save the
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import glob
 
 COACH = "sofie.peeters@zorgwerk.example"
 TARGET_OPEN = 20
@@ -74,16 +76,101 @@ def totp(secret_b32, t=None, step=30, digits=6):
     return str(code).zfill(digits)
 
 
+def protocol_start(cur, tid):
+    """A trajectory inserted here gets its protocol steps and first stay as the store's protocol_on_insert gives
+    them (as src/cli/scale.c does)."""
+    cur.execute("UPDATE trajectories SET protocol_template_id = COALESCE(protocol_template_id, (SELECT id FROM "
+                "protocol_templates WHERE active = 1 ORDER BY is_default DESC, id LIMIT 1)) WHERE id = ?", (tid,))
+    cur.execute("INSERT INTO trajectory_steps (trajectory_id, phase, position, text, required) SELECT t.id, "
+                "s.phase, s.position, s.text, s.required FROM trajectories t JOIN protocol_steps s ON "
+                "s.template_id = t.protocol_template_id WHERE t.id = ? ORDER BY s.id", (tid,))
+    cur.execute("INSERT INTO phase_history (trajectory_id, phase, kind, entered_on, created_at) SELECT id, phase, "
+                "'start', phase_since, created_at FROM trajectories WHERE id = ?", (tid,))
+
+
 # ---- database ----
-def cmd_db(binary, db, state_path):
-    out = subprocess.run([binary, "--db", db, "demo", "--force"], check=True, capture_output=True, text=True).stdout
+class PgCursor:
+    """What cmd_db needs of a sqlite3 cursor, on PostgreSQL: one psql process (one transaction up to each
+    commit, as with sqlite3), statements with ?
+    parameters (numbers, texts, None) filled in as literals; lastrowid from RETURNING id on the tables that have
+    an id."""
+    WITH_ID = ("participants", "trajectories", "items", "plan_goals", "users")
+    END = "__zw_end__"
+
+    def __init__(self, url):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))
+        self.p = subprocess.Popen([bins[-1] if bins else "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                   "-F", "\x1f", "-P", "null=\x1d", "-d", url], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        self.lastrowid, self.rows = None, []
+        self.execute("BEGIN")
+
+    @staticmethod
+    def literal(v):
+        if v is None:
+            return "NULL"
+        if isinstance(v, int):
+            return str(v)
+        return "'" + str(v).replace("'", "''") + "'"
+
+    def execute(self, sql, params=()):
+        parts = sql.split("?")
+        if len(parts) != len(params) + 1:
+            sys.exit("setup: parameters do not match: " + sql)
+        text = parts[0] + "".join(self.literal(v) + rest for v, rest in zip(params, parts[1:]))
+        m = re.match(r"\s*INSERT INTO (\w+)", text)
+        if m and m.group(1) in self.WITH_ID:
+            text += " RETURNING id"
+        self.p.stdin.write(text + ";\n\\echo " + self.END + "\n")
+        self.p.stdin.flush()
+        self.rows = []
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                sys.exit("setup: psql stopped at: " + text[:300])
+            line = line.rstrip("\n")
+            if line == self.END:
+                break
+            if line:
+                self.rows.append(tuple(None if v == "\x1d" else int(v) if re.fullmatch(r"-?\d+", v) else v
+                                       for v in line.split("\x1f")))
+        if m and m.group(1) in self.WITH_ID:
+            self.lastrowid = self.rows[0][0]
+        return self
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self):
+        return iter(list(self.rows))
+
+    # the connection's side
+    def cursor(self):
+        return self
+
+    def commit(self):
+        self.execute("COMMIT")
+        self.execute("BEGIN")
+
+    def close(self):
+        self.execute("COMMIT")
+        self.p.stdin.close()
+        self.p.wait()
+
+
+def cmd_db(binary, db, state_path, extra=()):
+    out = subprocess.run([binary, "--db", db] + list(extra) + ["demo", "--force"], check=True, capture_output=True,
+                         text=True).stdout
     m = re.search(r"^\s*" + re.escape(COACH) + r"\s+coach\s+(\S+)\s*$", out, re.M)
     if not m:
         sys.exit("setup: the demo output does not show the TOTP secret of " + COACH)
     secret = m.group(1)
     pw = re.search(r"password:\s+(\S+)", out)
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA foreign_keys=ON")
+    if db.startswith(("postgresql://", "postgres://")):
+        con = PgCursor(db)
+    else:
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA foreign_keys=ON")
     cur = con.cursor()
     coach_id, org_id = cur.execute("SELECT id, org_id FROM users WHERE email = ?", (COACH,)).fetchone()
     employers = [r[0] for r in cur.execute("SELECT id FROM organisations WHERE kind = 'employer' ORDER BY id")]
@@ -112,6 +199,7 @@ def cmd_db(binary, db, state_path):
                      "Mondeling akkoord tijdens het aanmeldgesprek.", started, since,
                      now - (i % 9) * day - i * 3600, coach_id, now - ago * day))
         tid = cur.lastrowid
+        protocol_start(cur, tid)
         cur.execute("INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)", (tid, coach_id))
     con.commit()
     n = open_count()
@@ -120,6 +208,7 @@ def cmd_db(binary, db, state_path):
         "WHERE c.user_id = ? AND t.status = 'open' ORDER BY t.id", (coach_id,))]
     plans = add_plans(cur, coach_id, tids, now)
     plans.update(add_messages(cur, coach_id, tids, now))
+    caseload_next(cur)
     con.commit()
     con.close()
     if n != TARGET_OPEN:
@@ -217,6 +306,21 @@ def add_messages(cur, coach_id, tids, now):
     summarise_messages(cur)
     return {"messages_conversations": min(len(tids), MSG_CONVERSATIONS),
             "messages_per_conversation": MSG_PER_CONVERSATION, "messages_unread_for_coach": unread}
+
+
+def caseload_next(cur):
+    """Each trajectory's next thing due (next_action, next_followup: migration 034), which the product keeps on
+    every change of plan actions, follow-ups and status, recomputed for the plans written here directly: the
+    migration's own statement (nothing for a binary from before it)."""
+    if not isinstance(cur, PgCursor) and "next_action" not in [r[1] for r in cur.execute(
+            "PRAGMA table_info(trajectories)")]:
+        return
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "db", "migrations", "sqlite",
+                        "034_caseload_next.sql")
+    with open(path) as f:
+        sql = f.read()
+    start = sql.index("UPDATE trajectories")
+    cur.execute(sql[start:sql.index(";", start) + 1])
 
 
 def summarise_messages(cur):
@@ -368,7 +472,7 @@ def fmt_x(v):
 
 
 SCENARIOS = ("static", "caseload", "dashboard", "inbox", "conversation", "nginx", "nginx_dashboard", "nginx_inbox",
-             "trajectory_logged", "trajectory_unlogged")
+             "trajectory_logged", "trajectory_unlogged", "caseload_pg")
 
 
 def cmd_report(state_path, out_path):
@@ -406,11 +510,13 @@ def cmd_report(state_path, out_path):
         "nginx_inbox": "nginx: saved message inbox HTML",
         "trajectory_logged": "zorgwerk GET %s, access log on" % (st.get("trajectory_path") or "/t/{id}"),
         "trajectory_unlogged": "zorgwerk GET %s, access_log_off" % (st.get("trajectory_path") or "/t/{id}"),
+        "caseload_pg": "zorgwerk GET /caseload on PostgreSQL",
     }
     rss_of = {"static": rss.get("zorgwerk"), "caseload": rss.get("zorgwerk"), "dashboard": rss.get("zorgwerk"),
               "nginx": rss.get("nginx"), "nginx_dashboard": rss.get("nginx"),
               "inbox": rss.get("zorgwerk"), "conversation": rss.get("zorgwerk"), "nginx_inbox": rss.get("nginx"),
-              "trajectory_logged": rss.get("zorgwerk"), "trajectory_unlogged": rss.get("zorgwerk_unlogged")}
+              "trajectory_logged": rss.get("zorgwerk"), "trajectory_unlogged": rss.get("zorgwerk_unlogged"),
+              "caseload_pg": rss.get("zorgwerk_pg")}
     for name in SCENARIOS:
         r = res.get(name)
         if not r:
@@ -500,6 +606,12 @@ def cmd_report(state_path, out_path):
         checks.append(("message inbox without errors", ib["bad"] == 0, "%d errors/non-2xx" % ib["bad"]))
     elif st.get("inbox_status") != 200:
         problems.append("message inbox scenario not measured (GET /messages answered %s)" % st.get("inbox_status"))
+    cpg = res.get("caseload_pg")
+    if cpg and ng:
+        infos.append("caseload on PostgreSQL (issue 15; reported, the >= 25%% target is SQLite's): %.1f%% of nginx "
+                     "(%.0f vs %.0f req/s), p50 %.2f ms, p99 %.2f ms, %d errors; %s bytes (SQLite's caseload: %s)"
+                     % (100 * cpg["rps"] / ng["rps"], cpg["rps"], ng["rps"], cpg["p50_ms"], cpg["p99_ms"], cpg["bad"],
+                        st.get("caseload_pg_bytes"), st.get("caseload_bytes")))
     if cv and ng:
         infos.append("conversation page %s (no target): %.1f%% of nginx (%.0f vs %.0f req/s), p99 %.2f ms, %d errors"
                      % (st.get("conversation_path"), 100 * cv["rps"] / ng["rps"], cv["rps"], ng["rps"], cv["p99_ms"],
@@ -558,7 +670,7 @@ def cmd_report(state_path, out_path):
 
 def main(a):
     if len(a) >= 4 and a[0] == "db":
-        return cmd_db(a[1], a[2], a[3])
+        return cmd_db(a[1], a[2], a[3], a[4:])
     if len(a) >= 4 and a[0] == "login":
         return cmd_login(a[1], a[2], a[3])
     if len(a) >= 4 and a[0] == "check":

@@ -5,8 +5,10 @@ set -eu
 build="meson ninja-build pkg-config gcc gettext libmicrohttpd-dev libsqlite3-dev libsodium-dev
        liboath-dev libjansson-dev libmd4c-dev libmd4c-html0-dev libqrencode-dev libcurl4-openssl-dev
        libical-dev tzdata libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-dejavu-core libpq-dev"
-test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl poppler-utils"
-pg="postgresql"   # make test-pg: a throwaway PostgreSQL 15 cluster (make test itself needs only libpq)
+test="libcmocka-dev python3 python3-aiosmtpd tidy sqlite3 chromium curl poppler-utils nginx-light"
+# a throwaway PostgreSQL 15 cluster (scripts/pg-test-cluster.sh: initdb, pg_ctl, createdb, psql; as root it runs
+# as the package's user `postgres`) for make test's PostgreSQL round and make bench-scale
+pg="postgresql"
 bench="wrk nginx-light"
 fuzz="clang libclang-rt-14-dev"
 robust="python3 tidy sqlite3 sqlmap valgrind"
@@ -15,8 +17,8 @@ want=""
 for set in "$@"; do
   case "$set" in
     build) want="$want $build" ;;
-    test)  want="$want $build $test" ;;
-    pg)    want="$want $build $test $pg" ;;
+    test)  want="$want $build $test $pg" ;;
+    pg)    want="$want $build $pg" ;;
     bench) want="$want $build $bench" ;;
     fuzz)  want="$want $build $fuzz" ;;
     robust) want="$want $build $robust" ;;

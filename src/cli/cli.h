@@ -12,6 +12,7 @@ Db *cli_open_db(void);
 int cmd_demo(int argc, char **argv);  /* demo.c */
 int cmd_user(int argc, char **argv);  /* user.c */
 int cmd_scale_data(int argc, char **argv); /* scale.c: `scale-data` for make bench-scale */
+int cmd_migrate_to(int argc, char **argv); /* migrate_to.c: `migrate-to URL`, SQLite into PostgreSQL */
 int cmd_retention(int argc, char **argv); /* retention.c: `retention run [--dry-run] [--as-of DAY]` */
 /* retention.c: the daily retention job inside the server (a thread with its own connection); db.h brings bool. */
 bool retention_daily_start(void);

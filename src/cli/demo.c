@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "http/http.h"
 #include "policy/policy.h"
+#include "store/caseload.h"
 #include "store/consents.h"
 #include "store/trajectories.h"
 #include "store/users.h"
@@ -415,6 +416,12 @@ int cmd_demo(int argc, char **argv) {
                         .n = demo_programme_arg(argc, argv)};
   if (prog.n && demo_programme_seed(db, &prog, now) != DB_OK) { /* a year of a programme (cli/demo_programme.c) */
     fprintf(stderr, "zorgwerk: demo programme could not be written: %s\n", db_errmsg(db));
+    db_rollback(db);
+    db_close(db);
+    return 1;
+  }
+  if (caseload_next_refresh_all(db) != DB_OK) { /* the caseload's next thing due (store/caseload.c) */
+    fprintf(stderr, "zorgwerk: demo caseload could not be written: %s\n", db_errmsg(db));
     db_rollback(db);
     db_close(db);
     return 1;

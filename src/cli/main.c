@@ -53,6 +53,8 @@ static void usage(FILE *out) {
           "                        linked to that participant) and print its one-time link; EMAIL defaults to\n"
           "                        the address entered at registration\n"
           "  backup FILE           copy the database to FILE while it is in use (online backup)\n"
+          "  migrate-to URL        copy this SQLite database (--db FILE), access log included, into an empty\n"
+          "                        PostgreSQL database (postgresql://...); verifies the chain before and after\n"
           "  audit verify          check the access log's hash chain (with the key) and its seal: exit 0\n"
           "                        intact, 3 changed or truncated, 1 cannot check (no key, database error)\n"
           "                        --full (default) walks the whole chain and reports its rate;\n"
@@ -398,6 +400,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "user")) return cmd_user(cargc, cargv);
   if (!strcmp(cmd, "backup")) return cmd_backup(cargc, cargv);
+  if (!strcmp(cmd, "migrate-to")) return cmd_migrate_to(cargc, cargv);
   if (!strcmp(cmd, "audit")) return cmd_audit(cargc, cargv);
   if (!strcmp(cmd, "totp")) return cmd_totp(cargc, cargv);
   if (!strcmp(cmd, "mail")) return cmd_mail(cargc, cargv);

@@ -98,6 +98,11 @@ int db_backup(Db *db, const char *dest) { return PG(db) ? pg_backup(db, dest) : 
 int db_reset_all(Db *db) { return PG(db) ? pg_reset_all(db) : sq_reset_all(db); }
 const char *db_errmsg(Db *db) { return PG(db) ? pg_errmsg(db) : sq_errmsg(db); }
 
+/* Bulk load: PostgreSQL only (migrate-to writes into PostgreSQL). */
+int db_copy_begin(Db *db, const char *sql) { return PG(db) ? pg_copy_begin(db, sql) : DB_ERROR; }
+int db_copy_put(Db *db, const char *data, size_t n) { return PG(db) ? pg_copy_put(db, data, n) : DB_ERROR; }
+int db_copy_end(Db *db) { return PG(db) ? pg_copy_end(db) : DB_ERROR; }
+
 /* On SQLite every write transaction already holds the one write lock (BEGIN IMMEDIATE): nothing to do. */
 int db_lock(Db *db, const char *name) { return PG(db) ? pg_lock(db, name) : DB_OK; }
 

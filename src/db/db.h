@@ -14,6 +14,7 @@
 #define ZW_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct Db Db;
@@ -97,6 +98,13 @@ int db_exec(Db *db, const char *sql);
 
 /* Copies the database to dest with the online backup API; the source stays usable meanwhile. */
 int db_backup(Db *db, const char *dest);
+
+/* Bulk load (PostgreSQL only; zorgwerk migrate-to): db_copy_begin runs sql, a COPY ... FROM STDIN in text
+ * format; db_copy_put sends n bytes of rows (tab-separated, \N for NULL, backslash escapes); db_copy_end
+ * finishes and reports the COPY's outcome. Inside a write transaction. On SQLite: DB_ERROR. */
+int db_copy_begin(Db *db, const char *sql);
+int db_copy_put(Db *db, const char *data, size_t n);
+int db_copy_end(Db *db);
 
 /* Resets any statement left mid-step and returns how many there were (request-end check). */
 int db_reset_all(Db *db);

@@ -505,4 +505,50 @@ int pg_backup(Db *db, const char *dest) {
   return DB_ERROR;
 }
 
+/* ---- bulk load (migrate-to) ---- */
+
+int pg_copy_begin(Db *db, const char *sql) {
+  if (PQstatus(db->c) != CONNECTION_OK) { /* no reconnection: the transaction around the COPY is gone */
+    snprintf(db->err, sizeof db->err, "connection lost: %s", PQerrorMessage(db->c));
+    db->tx = db->snapshot = false;
+    return DB_IOERR;
+  }
+  PGresult *r = PQexec(db->c, sql);
+  if (r && PQresultStatus(r) == PGRES_COPY_IN) {
+    PQclear(r);
+    return DB_OK;
+  }
+  int rc = result_code(db, r);
+  PQclear(r);
+  return rc == DB_OK ? DB_ERROR : rc;
+}
+
+int pg_copy_put(Db *db, const char *data, size_t n) {
+  while (n > 0) { /* PQputCopyData takes an int length */
+    int part = n > (1u << 30) ? 1 << 30 : (int)n;
+    if (PQputCopyData(db->c, data, part) != 1) {
+      snprintf(db->err, sizeof db->err, "COPY: %s", PQerrorMessage(db->c));
+      return PQstatus(db->c) == CONNECTION_BAD ? DB_IOERR : DB_ERROR;
+    }
+    data += part;
+    n -= (size_t)part;
+  }
+  return DB_OK;
+}
+
+int pg_copy_end(Db *db) {
+  if (PQputCopyEnd(db->c, NULL) != 1) {
+    snprintf(db->err, sizeof db->err, "COPY: %s", PQerrorMessage(db->c));
+    return DB_IOERR;
+  }
+  int rc = DB_OK;
+  for (PGresult *r; (r = PQgetResult(db->c));) {
+    int c = result_code(db, r);
+    if (c == DB_OK && !strncmp(PQcmdStatus(r), "COPY", 4)) db->changes = strtoll(PQcmdTuples(r), NULL, 10);
+    if (rc == DB_OK) rc = c;
+    PQclear(r);
+  }
+  return rc;
+}
+
 const char *pg_errmsg(Db *db) { return db->err[0] ? db->err : PQerrorMessage(db->c); }

@@ -71,5 +71,9 @@ DB_DRIVER_DECLS(pg)
 int pg_lock(Db *db, const char *name);
 /* PostgreSQL only: the connection is lost (reconnect on the next use). */
 bool pg_broken(Db *db);
+/* PostgreSQL only: bulk load (db_copy_begin, db_copy_put, db_copy_end). */
+int pg_copy_begin(Db *db, const char *sql);
+int pg_copy_put(Db *db, const char *data, size_t n);
+int pg_copy_end(Db *db);
 
 #endif

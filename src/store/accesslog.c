@@ -82,8 +82,8 @@ int accesslog_of_participant_count(Db *db, const User *reader, int64_t pid, bool
 /* The WHERE of the count, the page and the export, built from the filters that are set: only the literal
  * fragments below enter the SQL, the values are bound (filter_bind, in the same order). Each filter on its
  * own reads an index of migration 032: user (user_id, id), participant (participant_id, id), trajectory
- * (trajectory_id, id), action (action, id), refusals (id, partial), period (at); without filters the rows
- * are read by id. */
+ * (trajectory_id, id), action (action, id; since migration 034 without 'view', which is read by id),
+ * refusals (id, partial), period (at); without filters the rows are read by id. */
 typedef struct WhereSql {
   char sql[512];
   size_t n;
@@ -104,7 +104,9 @@ static void filter_where(WhereSql *w, const AccessLogFilter *f, const char *extr
   if (has(f->email)) where_add(w, "l.user_id = (SELECT id FROM users WHERE email = ?)");
   if (f->pid) where_add(w, "l.participant_id = ?");
   if (f->tid) where_add(w, "l.trajectory_id = ?");
-  if (has(f->action)) where_add(w, "l.action = ?");
+  /* 'view', most of the log, as a literal read in id order (the partial index access_log_action_id holds
+   * every other action only: migration 034); the others with the index's condition, so that it applies */
+  if (has(f->action)) where_add(w, !strcmp(f->action, "view") ? "l.action = 'view'" : "l.action = ? AND l.action <> 'view'");
   /* the two outcomes as literals, so that the partial index of refusals (access_log_denied) applies */
   if (has(f->outcome))
     where_add(w, !strcmp(f->outcome, "denied") ? "l.outcome = 'denied'" : !strcmp(f->outcome, "ok") ? "l.outcome = 'ok'"
@@ -120,7 +122,7 @@ static int filter_bind(Stmt *st, const AccessLogFilter *f) {
   if (has(f->email)) db_bind_text(st, i++, f->email);
   if (f->pid) db_bind_int(st, i++, f->pid);
   if (f->tid) db_bind_int(st, i++, f->tid);
-  if (has(f->action)) db_bind_text(st, i++, f->action);
+  if (has(f->action) && strcmp(f->action, "view") != 0) db_bind_text(st, i++, f->action);
   if (has(f->outcome) && strcmp(f->outcome, "denied") != 0 && strcmp(f->outcome, "ok") != 0)
     db_bind_text(st, i++, f->outcome);
   if (f->from_at) db_bind_int(st, i++, f->from_at);

@@ -93,4 +93,12 @@ int caseload_followups_due(Db *db, Arena *a, const User *u, const char *by, DayR
  * the status change. Rows come per trajectory. */
 int caseload_open_referrals(Db *db, Arena *a, const User *u, DayRow **out, int *n);
 
+/* Sets trajectory tid's next_action and next_followup (migration 034) from its plan actions and follow-ups:
+ * call it in the transaction of every change of a plan action, a follow-up or the trajectory's status.
+ * Returns DB_OK or the error. */
+int caseload_next_refresh(Db *db, int64_t tid);
+
+/* The same for every trajectory (after bulk writes: the demo data). */
+int caseload_next_refresh_all(Db *db);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "db/rows.h"
+#include "store/caseload.h"
 #include "store/items.h"
 #include "store/visibility.h"
 
@@ -31,7 +32,8 @@ int followup_create(Db *db, const FollowupNew *n, int64_t *id) {
   if (n->months > 0) db_bind_int(f, 5, n->months); else db_bind_null(f, 5);
   db_bind_int(f, 6, n->author_id);
   db_bind_int(f, 7, n->created_at);
-  return db_run(f);
+  if ((rc = db_run(f)) != DB_OK) return rc;
+  return caseload_next_refresh(db, n->trajectory_id);
 }
 
 int followups_plan_checkins(Db *db, Arena *a, int64_t tid, int64_t author_id, int32_t back, const char *months,
@@ -126,7 +128,8 @@ int followup_mark_done(Db *db, int64_t tid, int64_t fid, const char *on, int64_t
   db_bind_int(up, 4, tid);
   int rc = db_run(up);
   if (rc != DB_OK) return rc;
-  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+  if (db_changes(db) != 1) return DB_DONE;
+  return caseload_next_refresh(db, tid);
 }
 
 int checkin_record(Db *db, const CheckinNew *n, int64_t *id) {
@@ -141,6 +144,7 @@ int checkin_record(Db *db, const CheckinNew *n, int64_t *id) {
   int rc = db_run(up);
   if (rc != DB_OK) return rc;
   if (db_changes(db) != 1) return DB_DONE;
+  if ((rc = caseload_next_refresh(db, n->trajectory_id)) != DB_OK) return rc;
   rc = item_create(db, &(ItemNew){.trajectory_id = n->trajectory_id, .kind = "checkin", .category = "work",
                                   .author_id = n->author_id, .title = "checkin", .body = n->remark,
                                   .created_at = n->created_at},

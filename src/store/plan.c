@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/rows.h"
+#include "store/caseload.h"
 #include "store/visibility.h"
 #include "store/trajectories.h"
 
@@ -62,7 +63,8 @@ int plan_action_mark(Db *db, const PlanActionMark *m) {
   db_bind_int(st, 2, id);
   db_bind_int(st, 3, m->action_id);
   if ((rc = db_run(st)) != DB_OK) return rc;
-  return db_changes(db) == 1 ? DB_OK : DB_DONE;
+  if (db_changes(db) != 1) return DB_DONE;
+  return caseload_next_refresh(db, m->trajectory_id);
 }
 
 int plan_carry_updates(Db *db, int64_t old_vid, int64_t new_vid) {
@@ -494,6 +496,7 @@ int plan_version_insert(Db *db, const PlanVersionNew *n, const PlanVersion *v) {
       if ((rc = db_run(st)) != DB_OK) return rc;
     }
   }
+  if ((rc = caseload_next_refresh(db, n->trajectory_id)) != DB_OK) return rc;
   return trajectory_touch(db, n->trajectory_id, n->at);
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "db/rows.h"
+#include "store/caseload.h"
 
 /* Runs the literal statement sql with the integer parameters p1 and p2. */
 static int run_ints(Db *db, const char *sql, int64_t p1, int64_t p2) {
@@ -326,7 +327,8 @@ int protocol_close(Db *db, int64_t tid, const ProtocolClosure *c) {
   db_bind_int(st, 4, c->hours_tenths);
   db_bind_int(st, 5, c->now);
   db_bind_int(st, 6, tid);
-  return db_run(st);
+  if ((rc = db_run(st)) != DB_OK) return rc;
+  return caseload_next_refresh(db, tid); /* a closed trajectory has only its check-ins */
 }
 
 int protocol_reopen_phase(Db *db, Arena *a, int64_t tid, const char **phase) {
@@ -350,6 +352,7 @@ int protocol_reopen(Db *db, int64_t tid, const char *phase, const char *today, c
                             "AND status = 'closed'",
                         tid, phase, today, now);
   if (rc != DB_OK) return rc;
+  if ((rc = caseload_next_refresh(db, tid)) != DB_OK) return rc;
   return history_move(db, tid, &(StayNew){.phase = phase, .kind = "reopen", .entered_on = today, .reason = reason,
                                           .by = by, .now = now});
 }

@@ -3,8 +3,8 @@
  * trajectory_steps, phase_history, protocol_templates and protocol_steps is read and written here, and the
  * phase moves that change a trajectory's phase, status and closure facts.
  *
- * A trajectory copies the steps of its template when its protocol starts (the trigger of migration 003, or
- * protocol_start for a trajectory without history), so later edits of a template change only trajectories
+ * A trajectory copies the steps of its template when its protocol starts (protocol_on_insert right after
+ * the insert, or protocol_start for a trajectory without history), so later edits of a template change only trajectories
  * that start afterwards. Each stay in a phase is a phase_history row; a phase changed elsewhere is caught
  * up with a stay of kind "sync".
  *
@@ -69,10 +69,10 @@ int protocol_catch_up(Db *db, const ProtocolTrajectory *t, int64_t now);
 /* Inside a transaction: protocol_catch_up for trajectory tid (nothing when there is no such trajectory). */
 int protocol_start(Db *db, Arena *a, int64_t tid, int64_t now);
 
-/* Right after trajectory tid was inserted (every driver; on SQLite migration 003's trigger did it already,
- * and then this finds history and does nothing): when tid has no phase history, gives it the steps of its
- * template (or of the default one, recorded in protocol_template_id) and opens its first stay ('start',
- * entered on phase_since, created at created_at). Returns a DB code. */
+/* Right after trajectory tid was inserted, on every driver (migration 037 dropped the SQLite trigger that did
+ * it before): when tid has no phase history, gives it the steps of its template (or of the default one,
+ * recorded in protocol_template_id) and opens its first stay ('start', entered on phase_since, created at
+ * created_at); a trajectory with history is left as it is. Returns a DB code. */
 int protocol_on_insert(Db *db, int64_t tid);
 
 /* Whether step sid belongs to trajectory tid: DB_ROW when it does, DB_DONE when not, or a DB error code. */

@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include "store/caseload.h"
+
 /* One table with case content: the rows of trajectory ? that still hold content, and how it is erased. Both
  * statements take the trajectory id as their only parameter (the count may repeat it: see nparams). */
 typedef struct Step {
@@ -171,7 +173,7 @@ int retention_erase(Db *db, int64_t tid, const char *on, const char *rule, int64
     bind_tid(st, steps[i].erase, tid);
     if ((rc = db_run(st)) != DB_OK) return rc;
   }
-  return DB_OK;
+  return caseload_next_refresh(db, tid); /* the erased action texts leave the caseload's copy too */
 }
 
 int retention_erasure_of(Db *db, Arena *a, int64_t tid, bool *erased, const char **on, const char **rule) {

@@ -241,7 +241,7 @@ int registration_create(Db *db, const RegistrationNew *n, int64_t *pid, int64_t 
   db_bind_text(st, 14, n->programme);
   if (n->template_id) db_bind_int(st, 15, n->template_id); else db_bind_null(st, 15);
   if ((rc = insert_returning(st, tid)) != DB_OK) return rc;
-  if ((rc = protocol_on_insert(db, *tid)) != DB_OK) return rc; /* what migration 003's trigger did */
+  if ((rc = protocol_on_insert(db, *tid)) != DB_OK) return rc; /* its protocol starts */
   st = db_prepare(db, "INSERT INTO trajectory_coaches (trajectory_id, user_id) VALUES (?, ?)");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, *tid);

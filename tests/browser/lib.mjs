@@ -1,7 +1,8 @@
 // lib.mjs — what the browser tests in this folder share: reporting (`ok - ...` / `not ok - ...` per check,
 // a final "N passed, M failed" line, exit status 0 only when every check passed), the environment
 // (ZW_BIN, ZW_BUILD, Debian's chromium through playwright-core from tests/browser/node_modules), the
-// zorgwerk server on a free port with a fresh demo database, TOTP (RFC 6238) and page helpers.
+// zorgwerk server on a free port with a fresh demo database (SQLite, or PostgreSQL when ZW_TEST_DB_URL is
+// set), TOTP (RFC 6238) and page helpers.
 //
 // Importing this module checks the environment and bails out (exit status 1) when something is missing,
 // before the test does anything. A test writes its flow as a series of check() calls and hands it to
@@ -77,7 +78,51 @@ if (!fs.existsSync(CHROMIUM)) fatal(`${CHROMIUM} is missing: run \`scripts/deps.
 export const SHOTS = path.join(ZW_BUILD, 'screenshots');
 fs.mkdirSync(SHOTS, { recursive: true });
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'zw-browser-'));
-const DB = path.join(TMP, 'db');
+
+// The database: a SQLite file in TMP, or with ZW_TEST_DB_URL (a cluster of scripts/pg-test-cluster.sh, as
+// scripts/test-pg.sh sets it) a new PostgreSQL database in that cluster, made on first use and dropped when
+// the process exits, with the access-log key and seal files in TMP (on SQLite they default to the file's name).
+const PG_BASE = process.env.ZW_TEST_DB_URL || '';
+let DB = path.join(TMP, 'db');
+let DB_ARGS = [];
+let pgName = null;
+let pgConn = null;
+
+// A client program of Debian's PostgreSQL server package (the newest version installed).
+function pgBin(prog) {
+  let versions = [];
+  try {
+    versions = fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
+  } catch {
+    /* not there: the program from PATH */
+  }
+  for (const v of versions.reverse()) {
+    const p = path.join('/usr/lib/postgresql', v, 'bin', prog);
+    if (fs.existsSync(p)) return p;
+  }
+  return prog;
+}
+
+function pgDatabase() {
+  if (!PG_BASE || pgName) return;
+  const u = new URL(PG_BASE);
+  const host = u.searchParams.get('host') || u.hostname || 'localhost';
+  const user = u.searchParams.get('user') || decodeURIComponent(u.username) || 'postgres';
+  pgConn = ['-h', host, '-U', user].concat(u.port ? ['-p', u.port] : []);
+  const name = `zw_browser_${process.pid}_${path.basename(TMP).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+  if (u.password) process.env.PGPASSWORD = decodeURIComponent(u.password);
+  const p = spawnSync(pgBin('createdb'), [...pgConn, name], { encoding: 'utf8', timeout: 60000 });
+  if (p.status !== 0) fatal(`createdb ${name} in ZW_TEST_DB_URL's cluster failed (${p.status ?? p.signal ?? p.error}): ${p.stderr}`);
+  pgName = name;
+  u.pathname = `/${name}`;
+  DB = u.toString();
+  DB_ARGS = ['--set', `audit_key_file=${path.join(TMP, 'db.key')}`, '--set', `audit_seal_file=${path.join(TMP, 'db.seal')}`];
+}
+
+// Drops the PostgreSQL database at exit (whatever the outcome: the cluster is a throwaway one).
+process.on('exit', () => {
+  if (pgName) spawnSync(pgBin('dropdb'), [...pgConn, '--force', '--if-exists', pgName], { stdio: 'ignore', timeout: 60000 });
+});
 
 // ------------------------------------------------------------------ TOTP (RFC 6238, SHA-1, 30 s, 6 digits)
 
@@ -114,7 +159,8 @@ export function totp(secret, step) {
 export async function createDemo() {
   let secret = null;
   await check('demo database created and coach TOTP secret printed', async () => {
-    const p = spawnSync(ZW_BIN, ['--db', DB, 'demo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+    pgDatabase();
+    const p = spawnSync(ZW_BIN, ['--db', DB, ...DB_ARGS, 'demo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
     assert(p.status === 0, `zorgwerk demo failed (${p.status ?? p.signal ?? p.error}): ${p.stderr}`);
     const report = sanitizerReport(p.stderr);
     assert(!report, `sanitizer report from zorgwerk demo:\n${report}`);
@@ -160,7 +206,8 @@ async function startServer() {
   const port = await freePort();
   const errPath = path.join(TMP, `serve-${port}.err`);
   const errFd = fs.openSync(errPath, 'w');
-  const proc = spawn(ZW_BIN, ['--db', DB, 'serve', '--listen', `127.0.0.1:${port}`],
+  pgDatabase();
+  const proc = spawn(ZW_BIN, ['--db', DB, ...DB_ARGS, 'serve', '--listen', `127.0.0.1:${port}`],
                      { stdio: ['ignore', 'ignore', errFd] });
   fs.closeSync(errFd);
   let exited = null;
@@ -335,7 +382,7 @@ export async function run(flow, failureShot) {
   if (!ok && server) await stopServer();
 
   if (ok) fs.rmSync(TMP, { recursive: true, force: true });
-  else console.log(`#   database and server log kept in ${TMP}`);
+  else console.log(`#   ${pgName ? 'server log' : 'database and server log'} kept in ${TMP}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(ok && failed === 0 ? 0 : 1);
 }
@@ -347,7 +394,8 @@ export async function run(flow, failureShot) {
 export async function createDemoLogins() {
   const logins = {};
   await check('demo database created and every demo login printed', async () => {
-    const p = spawnSync(ZW_BIN, ['--db', DB, 'demo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+    pgDatabase();
+    const p = spawnSync(ZW_BIN, ['--db', DB, ...DB_ARGS, 'demo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
     assert(p.status === 0, `zorgwerk demo failed (${p.status ?? p.signal ?? p.error}): ${p.stderr}`);
     const report = sanitizerReport(p.stderr);
     assert(!report, `sanitizer report from zorgwerk demo:\n${report}`);

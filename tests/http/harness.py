@@ -140,6 +140,9 @@ class Server:
         return p
 
     def start(self):
+        """Starts the server unless it runs already (a second process would outlive the test)."""
+        if self.proc and self.proc.poll() is None:
+            return None
         for attempt in range(3):
             try:
                 return self._start()
@@ -855,8 +858,14 @@ def pg_sql(url, query, params=(), timeout=10.0):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 20)
     if p.returncode != 0:
         raise AssertionError("psql: %s: %s" % ("".join(out), p.stderr.decode("utf-8", "replace")))
-    text = p.stdout.decode("utf-8")  # nothing for no rows; the rows and a newline otherwise
-    rows = []
+    return pg_rows(p.stdout.decode("utf-8"))
+
+
+def pg_rows(text, rows=None):
+    """The rows of psql's unaligned output (fields split by \\x1f, records by \\x1e, NULL as \\x1d; nothing for no
+    rows, else the rows and a newline) appended to rows (a new list when None) as tuples: whole numbers as
+    int, booleans as 1/0 (as sqlite3 gives them), NULL as None."""
+    rows = [] if rows is None else rows
     for rec in text[:-1].split("\x1e") if text else []:
         row = []
         for v in rec.split("\x1f"):
@@ -899,3 +908,211 @@ def demo_programme(srv, n):
         if m:
             srv.secrets[m.group(1)] = None if m.group(2) == "-" else m.group(2)
     srv.start()
+
+
+# ---------------------------------------------------------------- one connection on either driver (issue 15, part 3)
+
+import threading  # noqa: E402 (PgSession only)
+
+def _pg_fill(query, params):
+    """query with its SQLite-style ? parameters filled in as PostgreSQL literals (outside quotes), as pg_sql."""
+    params = list(params)
+    out, i, quote = [], 0, None
+    for ch in query:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            out.append(_pg_literal(params[i]))
+            i += 1
+            continue
+        out.append(ch)
+    assert i == len(params), "%d parameters for %d placeholders: %s" % (len(params), i, query)
+    return "".join(out)
+
+
+class DbRows(list):
+    """The rows of one statement (tuples), with the sqlite3 cursor's fetchone and fetchall."""
+
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
+class PgSession:
+    """One psql session kept open on a PostgreSQL database, for a test that needs a transaction over several
+    statements or a lock held while the server works (db_connect). execute(query, params) takes SQLite-style
+    ? parameters and returns DbRows converted as pg_sql does. "BEGIN IMMEDIATE" and "BEGIN EXCLUSIVE" begin a
+    transaction and take the advisory lock every writer of the server takes first (src/db/db_pg.c:
+    hashtext('zorgwerk:writer')), so that, as on SQLite, no write of the server goes through until COMMIT or
+    rollback(); the server's wait ends after its lock_timeout (5 s) with a 503. An SQL error raises
+    AssertionError with psql's message and ends the session (its transaction rolled back)."""
+
+    END = "__zw_end_of_statement__"
+
+    def __init__(self, url):
+        self.mu = threading.Lock()
+        self.proc = subprocess.Popen([_pg_bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-F", "\x1f",
+                                      "-R", "\x1e", "-P", "null=\x1d", "-d", url],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def _run(self, sql):
+        self.proc.stdin.write((sql.rstrip().rstrip(";") + ";\n\\echo " + self.END + "\n").encode("utf-8"))
+        self.proc.stdin.flush()
+        buf, end = b"", (self.END + "\n").encode()
+        while not buf.endswith(end):
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                self.proc.stdin.close()
+                err = self.proc.stderr.read().decode("utf-8", "replace")
+                self.proc.wait()
+                raise AssertionError("psql: %s: %s" % (sql, err))
+            buf += chunk
+        return buf[:-len(end)].decode("utf-8")
+
+    def execute(self, query, params=()):
+        q = query.strip()
+        with self.mu:
+            if re.fullmatch(r"(?i)BEGIN\s+(IMMEDIATE|EXCLUSIVE)", q):
+                self._run("BEGIN")
+                self._run("SELECT pg_advisory_xact_lock(hashtext('zorgwerk:writer'))")
+                return DbRows()
+            text = self._run(_pg_fill(q, params))
+        return pg_rows(text, DbRows())
+
+    def commit(self):
+        self.execute("COMMIT")
+
+    def rollback(self):
+        self.execute("ROLLBACK")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def db_is_pg(target):
+    """target (a Server, or the database argument of the binary) is a PostgreSQL database."""
+    db = target.db if isinstance(target, Server) else target
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def db_connect(target, timeout=30):
+    """A connection of the test's own to the database of target (a Server, or a SQLite path or PostgreSQL URL):
+    sqlite3's (autocommit: isolation_level None, usable from any thread) or a PgSession with the same
+    execute, fetchone/fetchall, rollback and close. Portable SQL only; INSERT ... RETURNING id instead of
+    lastrowid. Close it when done."""
+    db = target.db if isinstance(target, Server) else target
+    if db_is_pg(db):
+        return PgSession(db)
+    return sqlite3.connect(db, timeout=timeout, isolation_level=None, check_same_thread=False)
+
+
+def db_tables(srv):
+    """The names of srv's tables (not SQLite's own), sorted."""
+    if db_is_pg(srv):
+        q = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+    else:
+        q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return sorted(r[0] for r in srv.sql(q))
+
+
+def db_dump_text(srv):
+    """Every row of srv's database as text: sqlite3's iterdump, or pg_dump --data-only."""
+    if db_is_pg(srv):
+        p = subprocess.run([_pg_bin("pg_dump"), "--data-only", "-d", srv.db], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        assert p.returncode == 0, "pg_dump: " + p.stderr.decode("utf-8", "replace")
+        return p.stdout.decode("utf-8")
+    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
+    try:
+        return "\n".join(con.iterdump())
+    finally:
+        con.close()
+
+
+def db_integrity_problems(srv):
+    """What is wrong with the database's structure, [] when nothing. SQLite: PRAGMA integrity_check and
+    foreign_key_check. PostgreSQL (which checks its pages itself and enforces foreign keys on every write):
+    the foreign keys of the schema must exist and be validated (none NOT VALID), and every row of each table
+    must be readable."""
+    if not db_is_pg(srv):
+        rows = srv.sql("PRAGMA integrity_check")
+        out = [] if rows == [("ok",)] else ["integrity_check: %r" % rows[:10]]
+        fk = srv.sql("PRAGMA foreign_key_check")
+        return out + (["foreign key violations: %r" % fk[:10]] if fk else [])
+    out = []
+    n = srv.sql("SELECT COUNT(*) FROM pg_constraint c JOIN pg_namespace s ON s.oid = c.connamespace "
+                "WHERE s.nspname = 'public' AND c.contype = 'f'")[0][0]
+    if n == 0:
+        out.append("no foreign keys in the schema")
+    bad = srv.sql("SELECT c.conname FROM pg_constraint c JOIN pg_namespace s ON s.oid = c.connamespace "
+                  "WHERE s.nspname = 'public' AND NOT c.convalidated ORDER BY 1")
+    if bad:
+        out.append("constraints not validated: %r" % bad)
+    for t in db_tables(srv):
+        srv.sql('SELECT COUNT(*) FROM (SELECT * FROM "%s") AS t' % t, timeout=60)
+    return out
+
+
+def pg_copy_database(url):
+    """A new database in url's cluster made from url's database as template (nobody may be connected to it),
+    dropped when the test process exits; returns its URL."""
+    import atexit
+    u = urllib.parse.urlsplit(url)
+    q = dict(urllib.parse.parse_qsl(u.query))
+    pg_copy_database.n = getattr(pg_copy_database, "n", 0) + 1
+    name = "zw_%d_copy%d" % (os.getpid(), pg_copy_database.n)
+    conn = ["-h", q.get("host", u.hostname or "localhost"), "-U", q.get("user", u.username or "postgres")]
+    if u.port:
+        conn += ["-p", str(u.port)]
+    p = subprocess.run([_pg_bin("createdb")] + conn + ["-T", u.path.lstrip("/"), name], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    assert p.returncode == 0, "createdb -T: " + p.stderr.decode("utf-8", "replace")
+    atexit.register(lambda: subprocess.run([_pg_bin("dropdb")] + conn + ["--force", "--if-exists", name],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    return "%s://%s/%s%s" % (u.scheme, u.netloc, name, "?" + u.query if u.query else "")
+
+
+def db_columns(srv, table):
+    """The column names of srv's table, in their order: PRAGMA table_info on SQLite, information_schema on
+    PostgreSQL."""
+    if db_is_pg(srv):
+        return [r[0] for r in srv.sql("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                      "'public' AND table_name = ? ORDER BY ordinal_position", (table,))]
+    return [r[1] for r in srv.sql("PRAGMA table_info(%s)" % table)]
+
+
+def db_files_holding(srv, needle):
+    """The names of the files of srv's database that contain the bytes needle, after the engine has written what
+    it holds in memory to them. SQLite: the database file and its write-ahead log (after a passive checkpoint).
+    PostgreSQL: the files of the database's relations (base/<its oid>/, after a CHECKPOINT) and the cluster's
+    write-ahead log segments written since the database was made (the test cluster's user is its superuser, as
+    scripts/pg-test-cluster.sh makes it; the files are read directly, so the test must be able to read the
+    cluster's directory: its owner or root). Asserts that it read at least one file."""
+    paths = []
+    if db_is_pg(srv):
+        srv.sql("CHECKPOINT")
+        data = srv.sql("SELECT current_setting('data_directory')")[0][0]
+        oid = srv.sql("SELECT oid FROM pg_database WHERE datname = current_database()")[0][0]
+        base = os.path.join(data, "base", str(oid))
+        paths += [os.path.join(base, f) for f in sorted(os.listdir(base))]
+        made = srv.sql("SELECT (pg_stat_file(?)).modification", ("base/%d/PG_VERSION" % oid,))[0][0]
+        paths += [os.path.join(data, "pg_wal", r[0]) for r in srv.sql(
+            "SELECT name FROM pg_ls_waldir() WHERE modification >= CAST(? AS timestamptz) ORDER BY name", (made,))]
+    else:
+        srv.sql("PRAGMA wal_checkpoint(PASSIVE)")
+        paths += [p for p in (srv.db, srv.db + "-wal") if os.path.exists(p)]
+    assert paths, "no file of the database found"
+    out = []
+    for p in paths:
+        with open(p, "rb") as f:
+            if needle in f.read():
+                out.append(os.path.basename(p))
+    return out

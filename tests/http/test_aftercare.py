@@ -59,7 +59,7 @@ def close(tid, outcome, closed_on, note):
 def checkins(tid):
     """(item id, due date, done date) of each check-in of trajectory tid, by date."""
     return srv.sql("SELECT item_id, due_on, done_on FROM followups WHERE trajectory_id = ? AND kind = 'checkin' "
-                   "ORDER BY due_on", (tid,))
+                   "ORDER BY due_on, item_id", (tid,))
 
 
 def last_log():
@@ -72,7 +72,8 @@ def test_closure_with_work_plans_checkins():
     got = [(due, done) for _, due, done in checkins(TID)]
     assert got == [(add_months(CLOSED_ON, m).isoformat(), None) for m in (3, 6, 12)], got
     # each knows its place after the return to work, for the reports
-    months = srv.sql("SELECT months FROM followups WHERE trajectory_id = ? AND kind = 'checkin' ORDER BY due_on", (TID,))
+    months = srv.sql("SELECT months FROM followups WHERE trajectory_id = ? AND kind = 'checkin' "
+                     "ORDER BY due_on, item_id", (TID,))
     assert months == [(3,), (6,), (12,)], months
     body = coach.get("/t/%d/followups" % TID).body
     assert "3 months after return to work" in body and "12 months after return to work" in body
@@ -174,7 +175,8 @@ def test_result_follows_the_consent_rule():
     assert_status(r, 404)
     assert one("SELECT done_on FROM followups WHERE item_id = ?", (fid,)) is None
     hr_id = one("SELECT id FROM users WHERE email = ?", (PARTNER_HR,))
-    denied = srv.sql("SELECT action FROM access_log WHERE id > ? AND user_id = ? AND item = ? AND outcome = 'denied'",
+    denied = srv.sql("SELECT action FROM access_log WHERE id > ? AND user_id = ? AND item = ? AND outcome = 'denied' "
+                     "ORDER BY id",
                      (since, hr_id, "followup:%d" % fid))
     assert denied == [("view",), ("update",)], denied
 

@@ -2,7 +2,8 @@
 
 A demo database gets some activity (coaches reading, a coach refused, participants, the log officer), the
 server stops, and each attack is made on a copy of the database, as someone with write access to the
-database file but not to the chain key would make it:
+database (the SQLite file; on PostgreSQL a copy made with CREATE DATABASE ... TEMPLATE, changed through SQL)
+but not to the chain key would make it:
 
 - delete the newest entry; delete every entry after some id (truncation: the chain that is left verifies,
   so only the seal outside the database shows it);
@@ -21,13 +22,13 @@ import hashlib
 import os
 import re
 import shutil
-import sqlite3
+import sqlite3  # the copy of a SQLite file only (copy_db)
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, Client, Server, assert_status, run,
-                     strip_tags, zw_bin)
+from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, Client, Server, assert_status, db_connect,
+                     db_is_pg, pg_copy_database, run, strip_tags, zw_bin)
 
 LO = "privacy@zorgwerk.example"
 GENESIS = "0" * 64
@@ -36,6 +37,36 @@ COLS = ("id, at, user_id, role, participant_id, trajectory_id, item, action, out
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en", "page_size": "500"})
 S = {}  # state shared by the tests in file order
+
+# A database is named here by a path: on SQLite its file, with the key file and seal beside it (their default
+# paths); on PostgreSQL (ZW_TEST_DB_URL) a database of the cluster stands for the path (URL), and the binary
+# is given the key file and seal at the path's place (as the harness does for srv), so that the attacks and
+# the messages are the same on both drivers.
+PG = db_is_pg(srv)
+ORIGINAL = os.path.join(srv.tmp, "db") if PG else srv.db  # srv's key file and seal: ORIGINAL + ".key", ".seal"
+URL = {ORIGINAL: srv.db}  # on PostgreSQL: path -> URL of its database
+
+
+def target(db):
+    """The binary's --db for the database named db."""
+    return URL[db] if PG else db
+
+
+def key_args(db):
+    """The binary's options for the key file and seal of db (nothing on SQLite: the default paths)."""
+    return ["--set", "audit_key_file=%s.key" % db, "--set", "audit_seal_file=%s.seal" % db] if PG else []
+
+
+def copy_db(src, dst):
+    """The database dst becomes a copy of the database src (nobody connected to src)."""
+    if PG:
+        URL[dst] = pg_copy_database(URL[src])
+        return
+    s = sqlite3.connect(src)
+    d = sqlite3.connect(dst)
+    s.backup(d)
+    s.close()
+    d.close()
 
 
 # ---------------------------------------------------------------- the chain, recomputed as an attacker would
@@ -65,7 +96,7 @@ def entry_hash(row, prev, key=None, keyed_from=None):
 def rechain(db, key=None, keyed_from=None):
     """Renumbers the entries from 1 and recomputes prev_hash and hash of every one: unkeyed (key None) or
     with the given key from keyed_from on. Returns the number of entries."""
-    con = sqlite3.connect(db, isolation_level=None)
+    con = db_connect(target(db))
     try:
         rows = con.execute("SELECT %s FROM access_log ORDER BY id" % COLS).fetchall()
         con.execute("BEGIN")
@@ -85,7 +116,7 @@ def rechain(db, key=None, keyed_from=None):
 
 
 def sql(db, query, params=()):
-    con = sqlite3.connect(db, isolation_level=None)
+    con = db_connect(target(db))
     try:
         return con.execute(query, params).fetchall()
     finally:
@@ -100,8 +131,8 @@ class CopyServer(Server):
     def __init__(self, db, secrets, name):
         self.bin = zw_bin()
         self.tmp = os.path.dirname(db)
-        self.db = db
-        self.pg_args = []  # a copy is a SQLite file
+        self.db = target(db)
+        self.pg_args = key_args(db)
         self.sets = {"login_delay_ms": "0", "lang": "en"}
         self.name = name
         self.secrets = secrets
@@ -117,20 +148,16 @@ def copy_of(name):
     d = os.path.join(srv.tmp, name)
     os.mkdir(d)
     db = os.path.join(d, "db")
-    src = sqlite3.connect(srv.db)
-    dst = sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_db(ORIGINAL, db)
     for ext in (".key", ".seal"):
-        if os.path.exists(srv.db + ext):
-            shutil.copy2(srv.db + ext, db + ext)
+        if os.path.exists(ORIGINAL + ext):
+            shutil.copy2(ORIGINAL + ext, db + ext)
     return db
 
 
 def cli(db, *args):
-    p = subprocess.run([zw_bin(), "--db", db] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, timeout=120)
+    p = subprocess.run([zw_bin(), "--db", target(db)] + key_args(db) + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
     Server._check_sanitizer(p.stderr, "zorgwerk " + " ".join(args))
     return p
 
@@ -204,11 +231,11 @@ def test_activity():
 
 
 def test_key_and_seal_are_kept_outside_the_database():
-    assert os.stat(srv.db + ".key").st_mode & 0o777 == 0o600, "key file mode"
+    assert os.stat(ORIGINAL + ".key").st_mode & 0o777 == 0o600, "key file mode"
     # the server log names seals (ids and hashes only), so copies of them leave the machine
     assert re.search(r"access log sealed: keyed_from=1 id=\d+ count=\d+ hash=[0-9a-f]{64}", srv.stderr()), \
         srv.stderr()[-2000:]
-    seal = open(srv.db + ".seal").read()
+    seal = open(ORIGINAL + ".seal").read()
     last_hash = srv.sql("SELECT hash FROM access_log WHERE id = ?", (S["last"],))[0][0]
     assert "\nid %d\n" % S["last"] in seal and "\nhash %s\n" % last_hash in seal, (seal, S["last"])
 
@@ -346,10 +373,10 @@ def test_upgrade_seals_the_old_chain():
     assert entry_hash(rows[0], rows[0][12]) != rows[0][13]
     # rewriting an old entry and recomputing the old part of the chain breaks it at the boundary
     bad = os.path.join(srv.tmp, "upgrade", "rewritten")
-    shutil.copy2(db, bad)
+    copy_db(db, bad)
     for ext in (".key", ".seal"):
         shutil.copy2(db + ext, bad + ext)
-    con = sqlite3.connect(bad, isolation_level=None)
+    con = db_connect(target(bad))
     con.execute("UPDATE access_log SET outcome = 'ok' WHERE id <= ? AND outcome = 'denied'", (n,))
     rows = con.execute("SELECT %s FROM access_log WHERE id <= ? ORDER BY id" % COLS, (n,)).fetchall()
     prev = GENESIS

@@ -45,7 +45,7 @@ def coach_of(tid):
                    "WHERE c.trajectory_id = ?", (tid,))[0][0]
 
 
-def count(table, where="1", params=()):
+def count(table, where="1 = 1", params=()):
     return srv.sql("SELECT COUNT(*) FROM %s WHERE %s" % (table, where), params)[0][0]
 
 

@@ -27,10 +27,6 @@ def client(email):
     return C[email]
 
 
-def test_setup():
-    srv.start()
-
-
 def test_participant_asks():
     an = client(PART_AN)
     r = an.get("/me/corrections")

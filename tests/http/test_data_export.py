@@ -18,7 +18,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (COACH_SOFIE, PART_AN, PART_KARIM, PART_MARIEKE, PARTNER_GP, PARTNER_HR, Client, Server, access_log_mark,
-                     run, user_id)
+                     db_connect, run, user_id)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
 CATS = ("health", "capacity", "work", "plan", "practical")
@@ -33,8 +33,7 @@ def today(delta=0):
 
 def seed():
     """Markers in An's trajectory (1) and Karim's (2), decided here by the rule of doc/DOMAIN.md for An."""
-    import sqlite3
-    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
+    con = db_connect(srv)
     now = int(time.time())
     con.execute("BEGIN IMMEDIATE")
     mem = {r[1]: r[0] for r in con.execute("SELECT id, role FROM network_members WHERE trajectory_id = 1")}
@@ -54,9 +53,9 @@ def seed():
     def item(tid, kind, cat, src, author, seen, deleted=None, body_only=False):
         marker = "XPM-%s-%s-%s" % (kind, cat, secrets.token_hex(4))
         iid = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
-                          "created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                           (tid, kind, cat, src, author, "" if body_only else marker, "Body %s." % marker, now - 600,
-                           deleted)).lastrowid
+                           deleted)).fetchone()[0]
         ITEMS.append((iid, marker, seen))
         return iid
 
@@ -74,8 +73,8 @@ def seed():
             con.execute("INSERT INTO message_recipients (message_id, user_id) VALUES (?, ?)", (iid, to))
     # a meeting with An among the attendees, its minutes from the participant
     g = con.execute("INSERT INTO meetings (trajectory_id, kind, mode, starts_at, duration_minutes, place, agenda, "
-                    "created_by, created_at) VALUES (1, 'consultation', 'group', ?, 60, 'Room', ?, ?, ?)",
-                    (now + 86400, "XPM-agenda-%s" % secrets.token_hex(4), sofie, now)).lastrowid
+                    "created_by, created_at) VALUES (1, 'consultation', 'group', ?, 60, 'Room', ?, ?, ?) RETURNING id",
+                    (now + 86400, "XPM-agenda-%s" % secrets.token_hex(4), sofie, now)).fetchone()[0]
     SEEN.append(con.execute("SELECT agenda FROM meetings WHERE id = ?", (g,)).fetchone()[0])
     con.execute("INSERT INTO meeting_attendees (meeting_id, member_id) VALUES (?, NULL)", (g,))
     mid = item(1, "minutes", "work", None, sofie, True)
@@ -157,7 +156,6 @@ def download(email):
 
 
 def test_setup():
-    srv.start()
     seed()
     assert len(SEEN) >= 10 and len(HIDDEN) >= 15
 

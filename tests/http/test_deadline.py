@@ -9,13 +9,12 @@ Every scenario runs at the same time, so the module takes about ten seconds."""
 import os
 import re
 import socket
-import sqlite3
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PART_AN, Client, Server, assert_status, run
+from harness import PART_AN, Client, Server, assert_status, db_connect, run
 
 DEADLINE = 5
 CONN_TIMEOUT = 12
@@ -141,7 +140,7 @@ def quiet_new_connection():
 def waiting_for_the_access_log(cookie):
     """A participant's /me writes access-log entries; the test holds the database's write lock for
     DEADLINE + 2 s, so the answer waits (suspended) for longer than the deadline."""
-    con = sqlite3.connect(srv.db, timeout=10, isolation_level=None, check_same_thread=False)
+    con = db_connect(srv)  # on PostgreSQL: the server's writer lock, held by this session
     con.execute("BEGIN IMMEDIATE")
     released = threading.Event()
 

@@ -6,6 +6,7 @@ who is not on the page gets no entry; a page that shows nobody is still logged o
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_MARIEKE, Client, Server, assert_status, run, strip_tags,
@@ -109,8 +110,8 @@ def test_a_day_with_nobody_on_it_is_logged_once():
     pieter = Client(srv)
     pieter.login(COACH_PIETER)
     # nothing due, nobody quiet, no referrals: Pieter's day shows no participant
-    srv.sql("UPDATE trajectories SET last_activity_at = CAST(strftime('%s', 'now') AS INTEGER) "
-            "WHERE id IN (SELECT trajectory_id FROM trajectory_coaches WHERE user_id = ?)", (PIETER,))
+    srv.sql("UPDATE trajectories SET last_activity_at = ? "
+            "WHERE id IN (SELECT trajectory_id FROM trajectory_coaches WHERE user_id = ?)", (int(time.time()), PIETER))
     srv.sql("UPDATE followups SET done_on = '2000-01-01' WHERE trajectory_id IN "
             "(SELECT trajectory_id FROM trajectory_coaches WHERE user_id = ?)", (PIETER,))
     srv.sql("UPDATE referrals SET status = 'completed' WHERE trajectory_id IN "

@@ -21,6 +21,7 @@ the network (see State.name_markers). Trajectory 1 gets a plan whose actions are
 sides.
 """
 import datetime
+import json
 import os
 import re
 import secrets
@@ -31,7 +32,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ADMIN, COACH_PIETER, COACH_SOFIE, LEAD, PART_AN, PART_KARIM, PARTNER_GP, PARTNER_HR, Client,
-                     Server, form_fields, message_inbox_rebuild, run, without_ref)
+                     DbRows, Server, db_columns, db_connect, db_is_pg, db_tables, form_fields, message_inbox_rebuild,
+                     run, without_ref)
 from harness import unescape  # the review page's text
 
 LOGOFFICER = "privacy@zorgwerk.example"
@@ -64,10 +66,51 @@ def today(delta=0):
     return (d + datetime.timedelta(days=delta)).isoformat()
 
 
+class Row(tuple):
+    """A row read by position, by column name (row["name"]) or as a dict (dict(row)), as sqlite3.Row."""
+
+    def __new__(cls, names, values):
+        row = tuple.__new__(cls, values)
+        row.names = names
+        return row
+
+    def __getitem__(self, k):
+        return tuple.__getitem__(self, self.names.index(k) if isinstance(k, str) else k)
+
+    def keys(self):
+        return list(self.names)
+
+
+class Db:
+    """The test's own connection to srv's database on either driver (harness.db_connect: sqlite3, or one psql
+    session on PostgreSQL). execute(query, params) returns the rows of a SELECT as sqlite3.Row or Row (read by
+    position or column name; fetchone, fetchall); insert(query, params) runs an INSERT and returns the new
+    row's id (RETURNING id). Close it when done."""
+
+    def __init__(self):
+        self.pg = db_is_pg(srv)
+        self.con = db_connect(srv, timeout=30)
+        if not self.pg:
+            self.con.row_factory = sqlite3.Row
+
+    def execute(self, query, params=()):
+        if not (self.pg and query.lstrip().upper().startswith("SELECT")):
+            return self.con.execute(query, params)
+        rows = DbRows()  # each row as JSON: its column names, its values with their types
+        for (text,) in self.con.execute("SELECT CAST(row_to_json(q) AS TEXT) FROM (%s) AS q" % query, params):
+            obj = json.loads(text)
+            rows.append(Row(list(obj), [int(v) if isinstance(v, bool) else v for v in obj.values()]))
+        return rows
+
+    def insert(self, query, params=()):
+        return self.execute(query + " RETURNING id", params).fetchall()[0][0]
+
+    def close(self):
+        self.con.close()
+
+
 def db():
-    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    return con
+    return Db()
 
 
 # ---------------------------------------------------------------- fixture
@@ -86,9 +129,9 @@ def build_fixture():
     F.update(gp=gp, hr=hr, boss=boss, psy=psy)
 
     def member(tid, side, role, name, user=None, removed=None):
-        return con.execute("INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_by, "
-                           "created_at, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           (tid, side, role, name, user, sofie, now, removed)).lastrowid
+        return con.insert("INSERT INTO network_members (trajectory_id, side, role, name, user_id, created_by, "
+                          "created_at, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          (tid, side, role, name, user, sofie, now, removed))
 
     # spare contacts that POSTs may remove or invite without changing who sees what
     F["spare_mid1"] = member(1, "care", "other", "Matrix Reserve Een")
@@ -98,9 +141,9 @@ def build_fixture():
 
     def note(tid, cat, src_name, source, author, deleted=None):
         marker = "MRK-%s-%s-%s" % (cat, src_name, secrets.token_hex(4))
-        iid = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
-                          "created_at, deleted_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?, ?)",
-                          (tid, cat, source, author, marker, "Body of %s." % marker, now - 3600, deleted)).lastrowid
+        iid = con.insert("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                         "created_at, deleted_at) VALUES (?, 'note', ?, ?, ?, ?, ?, ?, ?)",
+                         (tid, cat, source, author, marker, "Body of %s." % marker, now - 3600, deleted))
         MARKERS[iid] = marker
         return iid
 
@@ -116,12 +159,12 @@ def build_fixture():
 
     def consent(source, cat, grantee_member=None, side=None, given=-30, until=None, withdrawn=False, tid=1,
                 recorder=sofie):
-        return con.execute("INSERT INTO consents (trajectory_id, source_member_id, grantee_member_id, grantee_side, "
-                           "category, given_on, method, recorded_by, valid_until, withdrawn_at, withdrawn_by, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, 'conversation', ?, ?, ?, ?, ?)",
-                           (tid, source, grantee_member, side, cat, today(given), recorder,
-                            today(until) if until is not None else None, now - 100 if withdrawn else None,
-                            recorder if withdrawn else None, now)).lastrowid
+        return con.insert("INSERT INTO consents (trajectory_id, source_member_id, grantee_member_id, grantee_side, "
+                          "category, given_on, method, recorded_by, valid_until, withdrawn_at, withdrawn_by, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, 'conversation', ?, ?, ?, ?, ?)",
+                          (tid, source, grantee_member, side, cat, today(given), recorder,
+                           today(until) if until is not None else None, now - 100 if withdrawn else None,
+                           recorder if withdrawn else None, now))
 
     consent(None, "capacity", grantee_member=gp, until=-1)            # expired yesterday
     consent(None, "work", side="care", withdrawn=True)                 # withdrawn
@@ -145,12 +188,12 @@ def build_fixture():
 
     # a plan of trajectory 1 (shared with both sides by the demo's plan consents) with an action owned by
     # every member: the owners' names are membership information
-    pv = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
-                     "created_at) VALUES (1, 'plan', 'plan', NULL, ?, 'Plan', 'Plan', ?)", (sofie, now - 7200)).lastrowid
+    pv = con.insert("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, body, "
+                    "created_at) VALUES (1, 'plan', 'plan', NULL, ?, 'Plan', 'Plan', ?)", (sofie, now - 7200))
     con.execute("INSERT INTO plan_versions (item_id, trajectory_id, version, created_by, created_at) "
                 "VALUES (?, 1, 1, ?, ?)", (pv, sofie, now - 7200))
-    goal = con.execute("INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
-                       "relevant, time_bound) VALUES (?, 1, 'Goal', 's', 'm', 'a', 'r', ?)", (pv, today(60))).lastrowid
+    goal = con.insert("INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
+                      "relevant, time_bound) VALUES (?, 1, 'Goal', 's', 'm', 'a', 'r', ?)", (pv, today(60)))
     for pos, owner in enumerate((gp, psy, hr, boss), 1):
         con.execute("INSERT INTO plan_actions (goal_id, position, text, owner_kind, owner_member_id, due_on, status, "
                     "trajectory_id, is_current) VALUES (?, ?, ?, 'member', ?, ?, 'planned', 1, 1)",
@@ -163,9 +206,9 @@ def build_fixture():
     for cat in CATEGORIES:
         for name, source, author in (("an", None, an), ("hr", hr, tom), ("gp", gp, els)):
             marker = "MSG-%s-%s-%s" % (cat, name, secrets.token_hex(4))
-            iid = con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                              "body, created_at) VALUES (1, 'message', ?, ?, ?, '', ?, ?)",
-                              (cat, source, author, "Message %s." % marker, now - 1800)).lastrowid
+            iid = con.insert("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                             "body, created_at) VALUES (1, 'message', ?, ?, ?, '', ?, ?)",
+                             (cat, source, author, "Message %s." % marker, now - 1800))
             con.execute("INSERT INTO messages (item_id, trajectory_id) VALUES (?, 1)", (iid,))
             for to in {els, tom, an} - {author}:
                 con.execute("INSERT INTO message_recipients (message_id, user_id) VALUES (?, ?)", (iid, to))
@@ -174,9 +217,9 @@ def build_fixture():
 
     # meeting 1 (issue 12): of trajectory 1, every member of it an attendee; its minutes are items (kind
     # 'minutes') with a marker per category from the participant, shown by the rule like notes
-    g = con.execute("INSERT INTO meetings (trajectory_id, kind, mode, starts_at, duration_minutes, place, agenda, "
-                    "created_by, created_at) VALUES (1, 'consultation', 'group', ?, 60, 'Matrix room', 'Matrix agenda', "
-                    "?, ?)", (now + 86400, sofie, now)).lastrowid
+    g = con.insert("INSERT INTO meetings (trajectory_id, kind, mode, starts_at, duration_minutes, place, agenda, "
+                   "created_by, created_at) VALUES (1, 'consultation', 'group', ?, 60, 'Matrix room', 'Matrix agenda', "
+                   "?, ?)", (now + 86400, sofie, now))
     for m in (None, gp, hr, boss, psy):
         con.execute("INSERT INTO meeting_attendees (meeting_id, member_id) VALUES (?, ?)", (g, m))
     for cat in CATEGORIES:
@@ -185,8 +228,8 @@ def build_fixture():
         con.execute("INSERT INTO meeting_minutes (item_id, meeting_id) VALUES (?, ?)", (iid, g))
     F["meeting"] = g
     # a case review of the team (issue 12) with trajectory 1 on its agenda: its question is for coaches only
-    rv = con.execute("INSERT INTO case_reviews (held_on, chair_user_id, created_by, created_at) VALUES "
-                     "('2026-01-15', ?, ?, ?)", (sofie, sofie, now)).lastrowid
+    rv = con.insert("INSERT INTO case_reviews (held_on, chair_user_id, created_by, created_at) VALUES "
+                    "('2026-01-15', ?, ?, ?)", (sofie, sofie, now))
     REVIEW_MARKERS.append("REVQ-%s" % secrets.token_hex(4))
     con.execute("INSERT INTO case_review_items (review_id, trajectory_id, brought_by, question, created_at) "
                 "VALUES (?, 1, ?, ?, ?)", (rv, sofie, REVIEW_MARKERS[0], now))
@@ -198,9 +241,9 @@ def build_fixture():
     # for work in the fixture), an evaluation talk with HR as source and one with the participant as source,
     # and a job-coaching contact; a marker in each. An evaluation is shown only on its placement's page.
     def placement_item(kind, source, body=""):
-        return con.execute("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
-                           "body, created_at) VALUES (1, ?, 'work', ?, ?, ?, ?, ?)",
-                           (kind, source, sofie, kind, body, now)).lastrowid
+        return con.insert("INSERT INTO items (trajectory_id, kind, category, source_member_id, author_id, title, "
+                          "body, created_at) VALUES (1, ?, 'work', ?, ?, ?, ?, ?)",
+                          (kind, source, sofie, kind, body, now))
     pm = "PLC-placement-%s" % secrets.token_hex(4)
     pl = placement_item("placement", None)
     con.execute("INSERT INTO placements (item_id, trajectory_id, employer_org_id, kind, starts_on, ends_on, "
@@ -228,8 +271,8 @@ def build_fixture():
     jp = {}
     for cat in ("work", "capacity"):
         m = "JPMRK-%s-participant-%s" % (cat, secrets.token_hex(4))
-        jp[cat] = con.execute("INSERT INTO items (trajectory_id, kind, category, author_id, title, body, created_at) "
-                              "VALUES (1, 'job_profile', ?, ?, ?, ?, ?)", (cat, sofie, "Job profile", m, now)).lastrowid
+        jp[cat] = con.insert("INSERT INTO items (trajectory_id, kind, category, author_id, title, body, created_at) "
+                             "VALUES (1, 'job_profile', ?, ?, ?, ?, ?)", (cat, sofie, "Job profile", m, now))
         MARKERS[jp[cat]] = m
     con.execute("INSERT INTO job_profiles (trajectory_id, work_item_id, capacity_item_id, created_by, created_at, "
                 "updated_by, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?)", (jp["work"], jp["capacity"], sofie, now, sofie, now))
@@ -237,12 +280,12 @@ def build_fixture():
     F["jp_items"] = (jp["work"], jp["capacity"])
     F["jp_org_users"] = {r[0] for r in con.execute("SELECT id FROM users WHERE org_id = ?", (org,))}
     for status in ("awaiting_participant", "sent"):
-        op = con.execute("INSERT INTO openings (employer_org_id, title, kind, work_kind, hours_max, region, created_at) "
-                         "VALUES (?, 'Matrix opening', 'job', 'care', 30, 'Gent', ?)", (org, now)).lastrowid
+        op = con.insert("INSERT INTO openings (employer_org_id, title, kind, work_kind, hours_max, region, created_at) "
+                        "VALUES (?, 'Matrix opening', 'job', 'care', 30, 'Gent', ?)", (org, now))
         m = "PRPMRK-%s-%s" % (status, secrets.token_hex(4))
-        p = con.execute("INSERT INTO proposals (trajectory_id, opening_id, employer_org_id, status, note, created_by, "
-                        "created_at, status_changed_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-                        (op, org, status, m, sofie, now, now)).lastrowid
+        p = con.insert("INSERT INTO proposals (trajectory_id, opening_id, employer_org_id, status, note, created_by, "
+                       "created_at, status_changed_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                       (op, org, status, m, sofie, now, now))
         PROPOSAL_MARKERS[p] = (m, status)
     con.execute("COMMIT")
     con.close()
@@ -411,23 +454,63 @@ EXTRA = []
 KNOWN = ("items", "consents", "network_members", "trajectories", "trajectory_coaches", "participants")
 
 
+PRIMARY_KEYS = {}  # table -> the columns of its primary key
+SNAP = []          # the connection snapshot() reads with, kept open between POSTs
+
+
+def primary_key(t):
+    """The columns of table t's primary key, in their order (on either driver)."""
+    if t not in PRIMARY_KEYS:
+        if db_is_pg(srv):
+            cols = [r[0] for r in srv.sql(
+                "SELECT k.column_name FROM information_schema.table_constraints c JOIN "
+                "information_schema.key_column_usage k ON k.constraint_name = c.constraint_name AND "
+                "k.table_schema = c.table_schema AND k.table_name = c.table_name WHERE c.table_schema = "
+                "current_schema() AND c.table_name = ? AND c.constraint_type = 'PRIMARY KEY' ORDER BY "
+                "k.ordinal_position", (t,))]
+        else:
+            cols = [c[1] for c in sorted(srv.sql("PRAGMA table_info(%s)" % t), key=lambda c: c[5]) if c[5] > 0]
+        assert cols, "table %s has no primary key: its rows cannot be followed across a POST" % t
+        PRIMARY_KEYS[t] = cols
+    return PRIMARY_KEYS[t]
+
+
 def snapshot():
-    """The case data, row by row: the tables of the rule and every other table with a trajectory_id (so a
-    module added later is covered too); access_log and sessions change legitimately and are left out."""
-    con = db()
-    out = {}
+    """The case data, row by row (keyed by table and primary key): the tables of the rule and every other
+    table with a trajectory_id (so a module added later is covered too); access_log and sessions change
+    legitimately and are left out."""
     if not EXTRA:
-        EXTRA.append(sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                                      "name <> 'access_log'")
-                            if r[0] not in KNOWN and "trajectory_id" in
-                            [c[1] for c in con.execute("PRAGMA table_info(%s)" % r[0])]))
-    for t in KNOWN + tuple(EXTRA[0]):
-        cur = con.execute("SELECT rowid AS _rid, * FROM %s" % t)
-        cols = [d[0] for d in cur.description]
-        for row in cur:
-            out[(t, row[0])] = dict(zip(cols, row))
-    con.close()
+        EXTRA.append([t for t in db_tables(srv) if t != "access_log" and t not in KNOWN and
+                      "trajectory_id" in db_columns(srv, t)])
+    if not SNAP:
+        SNAP[:] = [db(), None, None]  # the connection, the last snapshot and its digest (PostgreSQL)
+    con, tables = SNAP[0], KNOWN + tuple(EXTRA[0])
+    if con.pg:  # every table in one statement, as JSON (column names, typed values): one round trip per POST
+        whole = "CAST(json_build_array(%s) AS TEXT)" % ", ".join(
+            "(SELECT COALESCE(json_agg(t), '[]') FROM %s AS t)" % t for t in tables)
+        digest = con.con.execute("SELECT md5(%s)" % whole)[0][0]
+        if digest == SNAP[2]:  # the same rows as last time: not sent again
+            return SNAP[1]
+        digest, text = con.con.execute("SELECT md5(w), w FROM (SELECT %s AS w) AS s" % whole)[0]
+        got = json.loads(text)
+        rows = {t: got[i] for i, t in enumerate(tables)}
+    else:
+        rows = {t: [dict(r) for r in con.execute("SELECT * FROM %s" % t)] for t in tables}
+    out = {}
+    for t in tables:
+        key = primary_key(t)
+        for r in rows[t]:
+            r["_rid"] = tuple(r[k] for k in key)
+            out[(t, r["_rid"])] = r
+    if con.pg:
+        SNAP[1:] = [out, digest]
     return out
+
+
+def snapshot_close():
+    if SNAP:
+        SNAP[0].close()
+        SNAP[:] = []
 
 
 # ---------------------------------------------------------------- users and routes
@@ -517,7 +600,8 @@ def check_markers(label, method, url, resp, state, also=None):
     text = body + "\n" + "\n".join("%s: %s" % kv for kv in resp.headers.items())
     forbidden = state.forbidden(UID[label])
     if also is not None:  # a POST that changed the state: what was visible before or after may appear
-        forbidden = [m for m in forbidden if m in also.forbidden(UID[label])]
+        after = set(also.forbidden(UID[label]))
+        forbidden = [m for m in forbidden if m in after]
     if url.startswith(("/employers", "/openings")):  # the register's own channel (issue 13)
         shown = register_strings(UID[label])
         forbidden = [m for m in forbidden if not any(m in x for x in shown)]
@@ -1041,6 +1125,7 @@ def test_post_matrix():
                         login(label)
                     elif UID[label] is None:
                         C[label].get("/login")
+    snapshot_close()
 
 
 def test_lists_agree_after_the_posts():

@@ -9,7 +9,6 @@ The download is logged.
 import os
 import re
 import secrets
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (COACH_PIETER, COACH_SOFIE, PART_AN, PART_KARIM, PARTNER_GP, PARTNER_HR, Client, Server,
-                     access_log_mark, assert_status, run, user_id)
+                     access_log_mark, assert_status, db_connect, run, user_id)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
 K = {}   # markers
@@ -46,8 +45,7 @@ def pdf_text(resp):
 
 
 def test_setup():
-    srv.start()
-    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
+    con = db_connect(srv)
     now = int(time.time())
     sofie, an = user_id(srv, COACH_SOFIE), user_id(srv, PART_AN)
     mem = {r[1]: r[0] for r in con.execute("SELECT id, role FROM network_members WHERE trajectory_id = 1")}
@@ -55,7 +53,8 @@ def test_setup():
 
     def version(n, confirmed):
         vid = con.execute("INSERT INTO items (trajectory_id, kind, category, author_id, title, body, created_at) "
-                          "VALUES (1, 'plan', 'plan', ?, 'Plan', 'Plan', ?)", (sofie, now - 3600 * (3 - n))).lastrowid
+                          "VALUES (1, 'plan', 'plan', ?, 'Plan', 'Plan', ?) RETURNING id",
+                          (sofie, now - 3600 * (3 - n))).fetchone()[0]
         con.execute("INSERT INTO plan_versions (item_id, trajectory_id, version, reason, created_by, created_at, "
                     "confirmed_by_participant_at, confirmed_by_participant, confirmed_by_coach_at, confirmed_by_coach) "
                     "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -66,7 +65,8 @@ def test_setup():
 
     v1 = version(1, True)
     g = con.execute("INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
-                    "relevant, time_bound) VALUES (?, 1, 'PDFOLD goal', 's', 'm', 'a', 'r', '2027-01-01')", (v1,)).lastrowid
+                    "relevant, time_bound) VALUES (?, 1, 'PDFOLD goal', 's', 'm', 'a', 'r', '2027-01-01') RETURNING id",
+                    (v1,)).fetchone()[0]
     con.execute("INSERT INTO plan_actions (goal_id, position, text, owner_kind, due_on, status, trajectory_id, "
                 "is_current) VALUES (?, 1, 'PDFOLD action', 'participant', '2027-01-01', 'planned', 1, 0)", (g,))
     v2 = version(2, False)
@@ -76,8 +76,8 @@ def test_setup():
         title = "PDFG%d-%s" % (gi, secrets.token_hex(3))
         K["goals"].append(title)
         g = con.execute("INSERT INTO plan_goals (version_item_id, position, title, specific, measurable, achievable, "
-                        "relevant, time_bound) VALUES (?, ?, ?, ?, 'twice a week', 'yes', 'work', '2027-03-31')",
-                        (v2, gi + 1, title, "Return to the warehouse step by step, " * 3)).lastrowid
+                        "relevant, time_bound) VALUES (?, ?, ?, ?, 'twice a week', 'yes', 'work', '2027-03-31') RETURNING id",
+                        (v2, gi + 1, title, "Return to the warehouse step by step, " * 3)).fetchone()[0]
         for ai in range(8):
             text = "PDFA%d%d-%s %s" % (gi, ai, secrets.token_hex(3), "with a long explanation of what is done " * 2)
             kind, member = owners[ai % 4]

@@ -141,8 +141,8 @@ def test_direct_client_limited_by_connections():
 
 def test_bad_trusted_proxies_stops_the_start():
     for bad in ("proxy.example", "10.0.0.0/33", "127.0.0.1:8080"):
-        p = subprocess.run([srv.bin, "--db", srv.db, "--set", "trusted_proxies=" + bad, "serve", "--listen",
-                            "127.0.0.1:%d" % free_port()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        p = subprocess.run([srv.bin, "--db", srv.db] + srv.pg_args + ["--set", "trusted_proxies=" + bad, "serve",
+                            "--listen", "127.0.0.1:%d" % free_port()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True, timeout=30)
         assert p.returncode != 0, bad
         assert "trusted_proxies: '%s' is not an IPv4 or IPv6 address or range" % bad in p.stderr, p.stderr[-500:]

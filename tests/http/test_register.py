@@ -5,13 +5,13 @@ finds; HTML in names is escaped; a busy (locked) database answers 503 with Retry
 and the same post succeeds once the lock is gone."""
 import os
 import re
-import sqlite3
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import COACH_PIETER, COACH_SOFIE, Client, Server, assert_status, form_fields, run, strip_tags
+from harness import (COACH_PIETER, COACH_SOFIE, Client, Server, assert_status, db_connect, db_integrity_problems,
+                     form_fields, run, strip_tags)
 
 srv = Server(sets={"login_delay_ms": "0", "lang": "en"})
 coach = Client(srv)
@@ -192,7 +192,7 @@ def test_busy_database_503_then_success():
     data = valid(first_name="Wacht", last_name="Even", birth_date="1988-08-08")
     coach.get("/participants/new")
     token = coach.csrf
-    con = sqlite3.connect(srv.db, timeout=10, isolation_level=None)
+    con = db_connect(srv)  # on PostgreSQL: the server's writer lock, held by this session
     con.execute("BEGIN EXCLUSIVE")
     result = {}
 
@@ -225,7 +225,7 @@ def test_busy_database_503_then_success():
 
 
 def test_integrity_after_all():
-    assert srv.sql("PRAGMA integrity_check")[0][0] == "ok"
+    assert db_integrity_problems(srv) == []
     # every trajectory has a coach, every participant at most one open trajectory
     assert srv.sql("SELECT COUNT(*) FROM trajectories t WHERE NOT EXISTS (SELECT 1 FROM trajectory_coaches c "
                    "WHERE c.trajectory_id = t.id)")[0][0] == 0

@@ -7,10 +7,13 @@ store nothing; the server stays up: /healthz and pages that only read (the accou
 form) still answer 200; a page with case information (the notes timeline, one note, the consents) answers
 503 and not 200, because its access-log entry cannot be written and nothing is disclosed without one.
 When the file is removed the same posts succeed; everything committed before the fault is still there;
-PRAGMA integrity_check says ok and `zorgwerk audit verify` exits 0.
+the database's structure is sound (db_integrity_problems: PRAGMA integrity_check and foreign_key_check on
+SQLite, validated foreign keys and readable tables on PostgreSQL) and `zorgwerk audit verify` exits 0. The
+hook is in the driver-neutral layer (src/db/db.c), so all of this runs on both drivers.
 
 A real full disk (a small tmpfs) is not used: mounting needs privileges the test cannot assume; the hook
-fails the same driver calls SQLite's SQLITE_FULL / SQLITE_IOERR would."""
+fails the same driver calls SQLite's SQLITE_FULL / SQLITE_IOERR (or PostgreSQL's disk-full or I/O error)
+would."""
 import os
 import re
 import shutil
@@ -18,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import COACH_SOFIE, Client, Server, assert_status, run, strip_tags, unescape
+from harness import COACH_SOFIE, Client, Server, assert_status, db_integrity_problems, run, strip_tags, unescape
 
 FAULT_DIR = tempfile.mkdtemp(prefix="zw-fault-")
 FAULT = os.path.join(FAULT_DIR, "fault")
@@ -214,7 +217,8 @@ def test_nothing_committed_earlier_is_lost():
 
 def test_clean_stop_integrity_and_chain():
     srv.stop()
-    assert srv.sql("PRAGMA integrity_check") == [("ok",)]
+    problems = db_integrity_problems(srv)
+    assert problems == [], problems
     p = srv.cli("audit", "verify")
     assert p.returncode == 0, "audit verify exit %d: %s %s" % (p.returncode, p.stdout, p.stderr)
     shutil.rmtree(FAULT_DIR, ignore_errors=True)
