@@ -1,11 +1,11 @@
 /*
- * account/throttle.c — the keyed calls of auth/throttle.h: the counts in table login_throttle
- * (store/throttle.h) on the calling thread's connection, the rules from auth/throttle.c.
+ * account/throttle.c — see throttle.h: the counts in table login_throttle (store/throttle.h) on the calling
+ * thread's connection, the rules from auth/throttle.c.
  */
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "auth/throttle.h"
+#include "account/throttle.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "store/throttle.h"

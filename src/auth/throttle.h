@@ -5,8 +5,8 @@
  * doubling per failure up to login_delay_max_ms; a key whose last failure is a day old starts again from
  * nothing. The rules are here (pure functions); the counts are kept in the database (table login_throttle,
  * store/throttle.h: a hash of each key only), so that several servers on one database count together. The
- * keyed calls below are implemented in account/throttle.c on the calling thread's connection (db_thread):
- * thread-safe, and atomic across servers where they read and then write (one write transaction). The table
+ * keyed calls are in account/throttle.h, on the calling thread's connection (db_thread): thread-safe, and
+ * atomic across servers where they read and then write (one write transaction). The table
  * is pruned to THROTTLE_ROWS_MAX rows (the oldest go first) at a server's first new key and every
  * THROTTLE_PRUNE_EVERY new keys after it, and rows a day old go then too, so it stays bounded under a
  * flood of new keys. Which keys a sign-in consults, and when a correct password passes them, is decided in
@@ -38,21 +38,5 @@ void throttle_key_hash(const char *key, char out[THROTTLE_HASH_HEX + 1]);
 int32_t throttle_live_failures(int32_t failures, int64_t last_ms, int64_t now_ms);
 /* How long a key with failures (live ones), the last at last_ms, must still wait at now_ms (0: go ahead). */
 int64_t throttle_wait_left(int32_t failures, int64_t last_ms, int64_t now_ms);
-
-/* ---- the counts (account/throttle.c) ---- */
-/* Milliseconds the caller must still wait before an attempt for key is allowed (0: go ahead). */
-int64_t throttle_wait_ms(const char *key, int64_t now_ms);
-/* Failures counted for key since it was last cleared (0 for a key never seen, forgotten or pruned, and when
- * the database cannot answer). */
-int32_t throttle_failures(const char *key);
-/* Check and count in one step (one write transaction, so atomic across threads and servers): if an attempt
- * for key must still wait, returns the milliseconds and counts nothing; else counts the attempt as a failure
- * now and returns 0. Counting before the slow password check bounds how many guesses a burst of parallel
- * requests gets; undo it for an attempt that succeeds with throttle_forgive or throttle_clear. */
-int64_t throttle_take(const char *key, int64_t now_ms);
-void throttle_fail(const char *key, int64_t now_ms);
-/* One failure fewer for key (the attempt counted by throttle_take succeeded); no-op for an unknown key. */
-void throttle_forgive(const char *key);
-void throttle_clear(const char *key);
 
 #endif

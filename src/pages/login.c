@@ -18,7 +18,7 @@
 #include "account/links.h"
 #include "auth/password.h"
 #include "account/session.h"
-#include "auth/throttle.h"
+#include "account/throttle.h"
 #include "auth/token.h"
 #include "auth/totp.h"
 #include "core/config.h"

@@ -1,5 +1,5 @@
 /*
- * test_throttle.c — login throttling kept in the database (auth/throttle.h, account/throttle.c, migration 035),
+ * test_throttle.c — login throttling kept in the database (auth/throttle.h, account/throttle.h, migration 035),
  * on both drivers: the delay starts after login_delay_after failures and doubles to login_delay_max_ms,
  * throttle_take counts only when no wait is left, forgive and clear undo, a key a day old starts from
  * nothing, only hashes of the keys are stored, and parallel takes on separate connections (as separate
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "auth/throttle.h"
+#include "account/throttle.h"
 #include "dbfixture.h"
 
 enum { DAY_MS = 24 * 3600 * 1000 };

@@ -2,7 +2,7 @@
 -- failures of a key together instead of each in its own memory. key is the hex BLAKE2b-128 hash of the
 -- throttle key ("acct:" e-mail, "ip:" address, "mfa:" user, ...): the table holds no e-mail or network
 -- addresses. failures counted since the key was last cleared; last_ms the time of the last failure in epoch
--- milliseconds (the delays are in milliseconds). Old rows are pruned (auth/throttle.h, account/throttle.c).
+-- milliseconds (the delays are in milliseconds). Old rows are pruned (account/throttle.h).
 CREATE TABLE login_throttle (
   key TEXT PRIMARY KEY CHECK (length(key) = 32),
   failures INTEGER NOT NULL CHECK (failures >= 0),
