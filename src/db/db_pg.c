@@ -134,10 +134,9 @@ int pg_open(const char *where, Db **out) {
 
 bool pg_broken(Db *db) { return PQstatus(db->c) == CONNECTION_BAD; }
 
-/* Re-establishes a lost connection (statements are prepared again on their next run); false if the server
- * cannot be reached. An open transaction is lost with it. */
-static bool reconnect(Db *db) {
-  if (PQstatus(db->c) == CONNECTION_OK) return true;
+/* Makes a new connection in place of db's (statements are prepared again on their next run); false if the
+ * server cannot be reached. An open transaction is lost with it. */
+static bool reconnect_now(Db *db) {
   PQreset(db->c);
   if (PQstatus(db->c) != CONNECTION_OK || !conn_setup(db->c)) {
     snprintf(db->err, sizeof db->err, "connection lost: %s", PQerrorMessage(db->c));
@@ -149,12 +148,16 @@ static bool reconnect(Db *db) {
   return true;
 }
 
+/* Re-establishes a connection libpq knows to be lost; true at once for one it still takes to be good. */
+static bool reconnect(Db *db) { return PQstatus(db->c) == CONNECTION_OK || reconnect_now(db); }
+
 /* Whether a failed statement met a connection that the server had closed while it was idle (a restart, a
  * failover) before this run: then nothing of it ran, and a statement that starts no work of its own
- * (outside a transaction: a BEGIN, a read) may run again at once on a new connection. */
-static bool lost_while_idle(Db *db, int rc) {
-  return rc == DB_IOERR && PQstatus(db->c) == CONNECTION_BAD && !db->tx && !db->snapshot;
-}
+ * (outside a transaction: a BEGIN, a read) may run again at once on a new connection. libpq may still take
+ * such a connection to be good when the command's answer was the server's farewell (SQLSTATE 57P01
+ * "terminating connection due to administrator command", read from the socket before its end): any
+ * connection error outside a transaction counts. */
+static bool lost_while_idle(Db *db, int rc) { return rc == DB_IOERR && !db->tx && !db->snapshot; }
 
 static void stmt_reset(Stmt *st) {
   PQclear(st->res);
@@ -321,6 +324,10 @@ static int execute(Stmt *st) {
   for (int attempt = 0;; attempt++) {
     if (st->gen != db->gen) {
       int rc = prepare_now(db, st);
+      if (attempt == 0 && lost_while_idle(db, rc)) { /* the prepare met a connection closed meanwhile */
+        if (!reconnect_now(db)) return DB_IOERR;
+        continue;
+      }
       if (rc != DB_OK) return rc;
     }
     PGresult *r = PQexecPrepared(db->c, st->name, st->nparams, (const char *const *)st->vals, NULL, NULL, 0);
@@ -332,7 +339,7 @@ static int execute(Stmt *st) {
     }
     if (attempt == 0 && !st->writes && lost_while_idle(db, rc)) { /* a read on a connection closed meanwhile */
       PQclear(r);
-      if (!reconnect(db)) return DB_IOERR;
+      if (!reconnect_now(db)) return DB_IOERR;
       continue; /* the new connection has a new generation: st is prepared again */
     }
     if (rc != DB_OK) {
@@ -410,7 +417,7 @@ static int simple(Db *db, const char *sql) {
   PGresult *r = PQexec(db->c, sql);
   int rc = result_code(db, r);
   PQclear(r);
-  if (lost_while_idle(db, rc) && strncmp(sql, "BEGIN", 5) == 0 && reconnect(db)) {
+  if (lost_while_idle(db, rc) && strncmp(sql, "BEGIN", 5) == 0 && reconnect_now(db)) {
     r = PQexec(db->c, sql);
     rc = result_code(db, r);
     PQclear(r);
