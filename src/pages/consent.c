@@ -131,18 +131,21 @@ static const char *category_word(const char *category) {
   return category ? category : "";
 }
 
-/* The live members of side ("care", "work") who take part in it and whom the user may know of, as "A, B and
- * C"; NULL when none. These are the people a consent to "everyone on the side" reaches today. */
+/* Whether m is a live member of side whom the user may know of and whom a consent to the whole side reaches. */
+static bool side_person(const Member *m, const char *side) {
+  const char *reach = network_member_reach_side(m);
+  return !m->removed && m->visible && reach && strcmp(reach, side) == 0;
+}
+
+/* The people side_person picks for side ("care", "work"), as "A, B and C"; NULL when none. These are the people a
+ * consent to "everyone on the side" reaches today. */
 static const char *side_people(Req *r, const Context *c, const char *side) {
   const char *s = NULL;
   int n = 0, total = 0;
-  for (int i = 0; i < c->nmembers; i++)
-    if (!c->members[i].removed && c->members[i].visible && c->members[i].shares_side &&
-        !strcmp(c->members[i].side, side))
-      total++;
+  for (int i = 0; i < c->nmembers; i++) total += side_person(&c->members[i], side);
   for (int i = 0; i < c->nmembers; i++) {
     const Member *m = &c->members[i];
-    if (m->removed || !m->visible || !m->shares_side || strcmp(m->side, side) != 0) continue;
+    if (!side_person(m, side)) continue;
     n++;
     /* TRANSLATORS: joins the names of a list; the second form joins the last one */
     s = !s ? m->name : arena_printf(r->a, n == total ? _("%s and %s") : _("%s, %s"), s, m->name);
@@ -354,7 +357,7 @@ static void matrix(Req *r, const Context *c) {
       for (int k = 0; k < c->nconsents; k++) {
         const Consent *kc = &c->consents[k];
         if (!live(c, kc) || strcmp(kc->category, item_categories[i]) != 0) continue;
-        if (!consent_reaches(kc, mb->id, mb->shares_side ? mb->side : NULL)) continue;
+        if (!consent_reaches(kc, mb->id, network_member_reach_side(mb))) continue;
         if (!policy_consent_allowed(kc->category, mb->side)) continue;
         html(&r->out, "%s<span class=\"badge badge-ok\">%s</span>", any ? " " : "", source_name(c, kc->source_member_id));
         any = true;

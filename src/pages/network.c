@@ -127,19 +127,17 @@ static const char *source_name(const NetworkMember *v, size_t n, int64_t src, co
   return NULL;
 }
 
-/* The side whose side-wide consents reach member m: its own, or none (NULL) when it does not share it. */
-static const char *shared_side(const NetworkMember *m) { return m->shares_side ? m->side : NULL; }
-
 /* Writes, for member m, what is shared with them: "From X: capacity, work" per source party. */
 static void received_list(Req *r, const NetworkMember *m, const NetworkMember *v, size_t n, const Consent *c, size_t nc,
                           const char *participant) {
+  const char *reach = network_member_reach_side(m); /* NULL: only consents given to m by name reach it */
   bool any = false;
   for (size_t k = 0; k < nc; k++) {
-    if (!consent_reaches(&c[k], m->id, shared_side(m)) || c[k].source_member_id == m->id) continue;
+    if (!consent_reaches(&c[k], m->id, reach) || c[k].source_member_id == m->id) continue;
     /* one entry per source party: skip if an earlier consent had the same source */
     bool seen = false;
     for (size_t j = 0; j < k && !seen; j++)
-      seen = consent_reaches(&c[j], m->id, shared_side(m)) && c[j].source_member_id == c[k].source_member_id;
+      seen = consent_reaches(&c[j], m->id, reach) && c[j].source_member_id == c[k].source_member_id;
     if (seen) continue;
     const char *from = source_name(v, n, c[k].source_member_id, participant);
     if (!from) continue;
@@ -148,7 +146,7 @@ static void received_list(Req *r, const NetworkMember *m, const NetworkMember *v
     html(&r->out, "<li>%s %s: ", _("from"), from);
     bool first = true;
     for (size_t j = k; j < nc; j++) {
-      if (!consent_reaches(&c[j], m->id, shared_side(m)) || c[j].source_member_id != c[k].source_member_id) continue;
+      if (!consent_reaches(&c[j], m->id, reach) || c[j].source_member_id != c[k].source_member_id) continue;
       html(&r->out, "%s%s", first ? "" : ", ", category_label(c[j].category));
       if (!c[j].grantee_member_id) html(&r->out, " (%s)", _("whole side"));
       first = false;

@@ -32,6 +32,12 @@ typedef struct NetworkMember {
   bool shares_side;  /* takes part in its side: side-wide consents, the side's members (policy.h) */
 } NetworkMember;
 
+/* The side whose side-wide consents reach member m (consent_reaches): its own, or NULL when it does not take
+ * part in it (shares_side 0: reached only by name). */
+static inline const char *network_member_reach_side(const NetworkMember *m) {
+  return m->shares_side ? m->side : NULL;
+}
+
 /* The live members of trajectory tid that u may see (POLICY_SQL_MEMBER_VISIBLE), care side first, then in
  * the order they were added, into an arena array. Returns a DB code. */
 int network_members_visible(Db *db, Arena *a, const User *u, int64_t tid, NetworkMember **out, size_t *n);
