@@ -66,10 +66,11 @@ static int standing(Db *db, const User *u, int64_t tid, const char *today, bool 
   Stmt *st = db_prepare(db,
                         "SELECT t.participant_id, p.user_id AS participant_user, "
                         " (SELECT COUNT(*) FROM trajectory_coaches c WHERE c.trajectory_id = t.id AND c.user_id = ?)"
-                        " AS is_coach, "
-                        " (SELECT MIN(m.id) FROM network_members m WHERE m.trajectory_id = t.id AND m.user_id = ?"
-                        "   AND m.removed_at IS NULL) AS member_id "
-                        "FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE t.id = ?");
+                        " AS is_coach, m.id AS member_id, m.side, m.shares_side "
+                        "FROM trajectories t JOIN participants p ON p.id = t.participant_id "
+                        "LEFT JOIN network_members m ON m.id = (SELECT MIN(m2.id) FROM network_members m2 "
+                        "  WHERE m2.trajectory_id = t.id AND m2.user_id = ? AND m2.removed_at IS NULL) "
+                        "WHERE t.id = ?");
   if (!st) return DB_ERROR;
   db_bind_int(st, 1, u->id);
   db_bind_int(st, 2, u->id);
@@ -82,22 +83,14 @@ static int standing(Db *db, const User *u, int64_t tid, const char *today, bool 
     s->participant = (u->roles & ROLE_PARTICIPANT) && !db_null(st, "participant_user") &&
                      db_int(st, "participant_user") == u->id;
     s->member_id = db_null(st, "member_id") ? 0 : db_int(st, "member_id");
+    if (s->member_id) { /* this user's live membership, read with the trajectory */
+      snprintf(s->side, sizeof s->side, "%s", db_text(st, "side"));
+      s->shares_side = db_int(st, "shares_side") != 0;
+    }
   }
   db_done(st);
   if (rc != DB_ROW) return rc == DB_DONE ? DB_OK : rc;
   if ((u->roles & ROLE_COACH) && !s->coach && (rc = stands_in(db, u->id, tid, today, &s->coach)) != DB_OK) return rc;
-  if (s->member_id) {
-    st = db_prepare(db, "SELECT side, shares_side FROM network_members WHERE id = ?");
-    if (!st) return DB_ERROR;
-    db_bind_int(st, 1, s->member_id);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-      snprintf(s->side, sizeof s->side, "%s", db_text(st, "side"));
-      s->shares_side = db_int(st, "shares_side") != 0;
-    }
-    db_done(st);
-    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
-  }
   return DB_OK;
 }
 
